@@ -1,0 +1,54 @@
+using System.CommandLine;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Cli;
+
+/// <summary><c>mpa invoke [FILE|-]</c>: runs one event of any shape, prints the result JSON on stdout.</summary>
+internal static class InvokeCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var file = new Argument<string>("event")
+        {
+            Description = "A file holding the event JSON, '-' for standard input, or the JSON itself (starting with '{').",
+            DefaultValueFactory = _ => "-",
+        };
+        var command = new Command("invoke", "Run one event of any shape (abort request, batch, sweep, EventBridge, SQS, HTTP) and print the result JSON.") { file };
+        command.SetAction(async (parse, ct) =>
+        {
+            var source = parse.GetValue(file)!;
+            string text;
+            try
+            {
+                text = source == "-" ? await Console.In.ReadToEndAsync(ct) : source.TrimStart().StartsWith('{') ? source : await File.ReadAllTextAsync(source, ct);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            FunctionServices services;
+            try
+            {
+                services = global.CreateServices(parse);
+            }
+            catch (ConfigurationException ex)
+            {
+                await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
+                return ExitCodes.Configuration;
+            }
+            var response = await services.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
+            await Console.Out.WriteLineAsync(response.BodyText);
+            return response.Result is { } result ? (result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed) : ExitCodes.Success;
+        });
+        return command;
+    }
+}

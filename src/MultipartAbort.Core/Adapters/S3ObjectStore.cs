@@ -1,0 +1,126 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Core.Adapters;
+
+/// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
+public sealed class S3ObjectStore(IAmazonS3 s3) : IObjectStore
+{
+    public const string NoSuchUpload = "NoSuchUpload";
+
+    public async Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken)
+    {
+        var request = new AbortMultipartUploadRequest
+        {
+            BucketName = upload.Bucket,
+            Key = upload.Key,
+            UploadId = upload.UploadId,
+            ExpectedBucketOwner = upload.ExpectedBucketOwner,
+        };
+        if (upload.RequestPayer is not null)
+            request.RequestPayer = RequestPayer.Requester;
+        try
+        {
+            await s3.AbortMultipartUploadAsync(request, cancellationToken).ConfigureAwait(false);
+            return StoreStatus.Ok;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == NoSuchUpload)
+        {
+            return StoreStatus.NoSuchUpload;
+        }
+        catch (Exception ex) when (Translate("AbortMultipartUpload", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<PartsPage?> ListPartsAsync(UploadRef upload, int? partNumberMarker, CancellationToken cancellationToken)
+    {
+        var request = new ListPartsRequest
+        {
+            BucketName = upload.Bucket,
+            Key = upload.Key,
+            UploadId = upload.UploadId,
+            ExpectedBucketOwner = upload.ExpectedBucketOwner,
+        };
+        if (partNumberMarker is { } marker)
+            request.PartNumberMarker = marker.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (upload.RequestPayer is not null)
+            request.RequestPayer = RequestPayer.Requester;
+        try
+        {
+            var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
+            var parts = response.Parts ?? [];
+            long bytes = 0;
+            foreach (var p in parts)
+                bytes += p.Size ?? 0;
+            return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == NoSuchUpload || (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is null or ""))
+        {
+            return null;
+        }
+        catch (Exception ex) when (Translate("ListParts", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
+    {
+        var request = new ListMultipartUploadsRequest
+        {
+            BucketName = listing.Bucket,
+            Prefix = listing.Prefix,
+            KeyMarker = listing.KeyMarker,
+            UploadIdMarker = listing.UploadIdMarker,
+            ExpectedBucketOwner = listing.ExpectedBucketOwner,
+        };
+        if (listing.MaxUploads is { } max)
+            request.MaxUploads = max;
+        try
+        {
+            var response = await s3.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
+            var uploads = (response.MultipartUploads ?? [])
+                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null))
+                .ToArray();
+            return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
+        }
+        catch (Exception ex) when (Translate("ListMultipartUploads", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    /// <summary>Turns an SDK or network failure into a <see cref="StoreException"/>; null lets cancellation by the caller through.</summary>
+    internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)
+    {
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            return null;
+        return ex switch
+        {
+            AmazonServiceException s => new StoreException(
+                operation,
+                $"{(string.IsNullOrEmpty(s.ErrorCode) ? "HTTP " + (int)s.StatusCode : s.ErrorCode)}: {s.Message}",
+                IsTransient(s),
+                s.ErrorCode,
+                ex
+            ),
+            OperationCanceledException => new StoreException(operation, "the request timed out", true, null, ex),
+            AmazonClientException or HttpRequestException or IOException => new StoreException(operation, ex.Message, true, null, ex),
+            _ => null,
+        };
+    }
+
+    private static bool IsTransient(AmazonServiceException ex) =>
+        (int)ex.StatusCode >= 500
+        || ex.StatusCode == HttpStatusCode.TooManyRequests
+        || ex.StatusCode == HttpStatusCode.RequestTimeout
+        || ex.ErrorCode is "SlowDown" or "RequestTimeout" or "Throttling" or "ThrottlingException" or "InternalError" or "ServiceUnavailable" or "RequestTimeTooSkewed"
+        || ex.StatusCode == 0;
+}

@@ -1,0 +1,36 @@
+namespace MultipartAbort.Core.Configuration;
+
+/// <summary>Every environment variable the function reads, in one place (SPEC.md "Configuration").</summary>
+public static class EnvironmentVariables
+{
+    public const string CosEndpoint = "COS_ENDPOINT";
+    public const string CosRegion = "COS_REGION";
+    public const string CosForcePathStyle = "COS_FORCE_PATH_STYLE";
+    public const string CosAccessKeyId = "COS_ACCESS_KEY_ID";
+    public const string CosSecretAccessKey = "COS_SECRET_ACCESS_KEY";
+    public const string CosApiKey = "COS_API_KEY";
+    public const string RetryQueueUrl = "RETRY_QUEUE_URL";
+    public const string DeadLetterQueueUrl = "DEAD_LETTER_QUEUE_URL";
+    public const string SqsEndpoint = "SQS_ENDPOINT";
+    public const string MaxAttempts = "MAX_ATTEMPTS";
+    public const string ImmediateReaborts = "IMMEDIATE_REABORTS";
+    public const string RetryBaseDelay = "RETRY_BASE_DELAY";
+    public const string WebhookSecret = "WEBHOOK_SECRET";
+    public const string WebhookTolerance = "WEBHOOK_TOLERANCE";
+    public const string AllowedBuckets = "ALLOWED_BUCKETS";
+    public const string AllowedPrefixes = "ALLOWED_PREFIXES";
+    public const string MinUploadAge = "MIN_UPLOAD_AGE";
+    public const string DryRun = "DRY_RUN";
+    public const string SweepTargets = "SWEEP_TARGETS";
+    public const string SweepConcurrency = "SWEEP_CONCURRENCY";
+    public const string Port = "PORT";
+
+    public const string PowertoolsServiceName = "POWERTOOLS_SERVICE_NAME";
+    public const string PowertoolsLogLevel = "POWERTOOLS_LOG_LEVEL";
+    public const string PowertoolsMetricsNamespace = "POWERTOOLS_METRICS_NAMESPACE";
+
+    /// <summary>Lambda's own variables, read for log context.</summary>
+    public const string LambdaFunctionName = "AWS_LAMBDA_FUNCTION_NAME";
+    public const string LambdaFunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
+    public const string LambdaLogLevel = "AWS_LAMBDA_LOG_LEVEL";
+}

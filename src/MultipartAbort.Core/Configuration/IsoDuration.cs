@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MultipartAbort.Core.Configuration;
+
+/// <summary>ISO-8601 durations of fixed length: weeks, days, hours, minutes, seconds (PT30S, P1D, P1DT12H, P2W).</summary>
+public static partial class IsoDuration
+{
+    [GeneratedRegex(
+        @"^P(?:(?<w>\d+)W)?(?:(?<d>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+(?:[.,]\d+)?)S)?)?$",
+        RegexOptions.CultureInvariant
+    )]
+    private static partial Regex Pattern();
+
+    public static bool TryParse(string? text, out TimeSpan value, out string? error)
+    {
+        value = default;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "is empty; expected an ISO-8601 duration such as PT30S, PT15M or P1D";
+            return false;
+        }
+
+        var trimmed = text.Trim().ToUpperInvariant();
+        var match = Pattern().Match(trimmed);
+        if (!match.Success || trimmed == "P" || trimmed.EndsWith('T'))
+        {
+            error = trimmed.Contains('Y') || (trimmed.Contains('M') && !trimmed.Contains('T'))
+                ? $"'{text}' uses years or months, which have no fixed length; use days (P30D) instead"
+                : $"'{text}' is not an ISO-8601 duration; expected something like PT30S, PT15M, P1D or P1DT12H";
+            return false;
+        }
+
+        try
+        {
+            double Part(string name) =>
+                match.Groups[name].Success
+                    ? double.Parse(match.Groups[name].Value.Replace(',', '.'), CultureInfo.InvariantCulture)
+                    : 0;
+            var seconds =
+                Part("w") * 7 * 86400 + Part("d") * 86400 + Part("h") * 3600 + Part("m") * 60 + Part("s");
+            if (seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+                throw new OverflowException();
+            value = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+        catch (OverflowException)
+        {
+            error = $"'{text}' is too long a duration";
+            return false;
+        }
+    }
+
+    public static TimeSpan Parse(string text) =>
+        TryParse(text, out var value, out var error) ? value : throw new FormatException($"Duration {error}.");
+
+    /// <summary>The shortest ISO-8601 text for a duration (P1D, PT30S, P1DT2H).</summary>
+    public static string Format(TimeSpan span)
+    {
+        if (span == TimeSpan.Zero)
+            return "PT0S";
+        var sb = new StringBuilder("P");
+        if (span.Days > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"{span.Days}D");
+        if (span.Hours > 0 || span.Minutes > 0 || span.Seconds > 0 || span.Milliseconds > 0)
+        {
+            sb.Append('T');
+            if (span.Hours > 0)
+                sb.Append(CultureInfo.InvariantCulture, $"{span.Hours}H");
+            if (span.Minutes > 0)
+                sb.Append(CultureInfo.InvariantCulture, $"{span.Minutes}M");
+            if (span.Seconds > 0 || span.Milliseconds > 0)
+            {
+                var secs = span.Seconds + span.Milliseconds / 1000.0;
+                sb.Append(secs.ToString("0.###", CultureInfo.InvariantCulture)).Append('S');
+            }
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>Sorts an incoming event by its shape (SPEC.md "Inputs"): one handler recognises all of them.</summary>
+public static class EventDecoder
+{
+    public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(utf8Json.ToArray(), RequestParser.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("event", $"the event is not valid JSON: {ex.Message}");
+        }
+        using (doc)
+            return Decode(doc.RootElement);
+    }
+
+    public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
+
+    public static DecodedEvent Decode(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return Invalid("event", $"the event must be a JSON object; got {RequestParser.Describe(root)}");
+
+        try
+        {
+            if (root.TryGetProperty("Records", out var records) && IsSqs(records))
+                return new SqsBatchEvent(root.Deserialize(EventJsonContext.Default.SqsEvent)!);
+
+            if (IsHttp(root))
+                return new HttpEvent(root.Deserialize(EventJsonContext.Default.HttpProxyEvent)!);
+
+            if (root.TryGetProperty("detail-type", out _) && root.TryGetProperty("detail", out _))
+                return DecodeEventBridge(root.Deserialize(EventJsonContext.Default.EventBridgeEvent)!);
+
+            if (root.TryGetProperty("specversion", out _))
+                return DecodeCloudEvent(root.Deserialize(EventJsonContext.Default.CloudEventEnvelope)!);
+
+            // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
+            if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
+                return new PayloadEvent(RequestParser.Parse(value), "openwhisk");
+        }
+        catch (JsonException ex)
+        {
+            return Invalid("event", $"the event looks like an AWS or CloudEvents envelope but a field has the wrong type: {ex.Message}");
+        }
+
+        return new PayloadEvent(RequestParser.Parse(root), "direct");
+    }
+
+    private static bool IsSqs(JsonElement records) =>
+        records.ValueKind == JsonValueKind.Array
+        && records.GetArrayLength() > 0
+        && records.EnumerateArray().All(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("eventSource", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == "aws:sqs");
+
+    private static bool IsHttp(JsonElement root) =>
+        root.TryGetProperty("requestContext", out var ctx)
+        && ctx.ValueKind == JsonValueKind.Object
+        && (root.TryGetProperty("httpMethod", out _) || (ctx.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object));
+
+    private static DecodedEvent DecodeEventBridge(EventBridgeEvent e)
+    {
+        var detail = e.Detail;
+        var empty = detail.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+            || (detail.ValueKind == JsonValueKind.Object && !detail.EnumerateObject().Any());
+        if (empty)
+            return new PayloadEvent(new ScheduledSweepPayload(e.Source), "eventbridge-schedule");
+        return new PayloadEvent(RequestParser.Parse(detail), "eventbridge");
+    }
+
+    private static DecodedEvent DecodeCloudEvent(CloudEventEnvelope e)
+    {
+        if (e.DataBase64 is { } b64)
+        {
+            try
+            {
+                return new PayloadEvent(RequestParser.ParseText(Encoding.UTF8.GetString(Convert.FromBase64String(b64))), "cloudevent");
+            }
+            catch (FormatException)
+            {
+                return Invalid("cloudevent", "data_base64 is not valid base64");
+            }
+        }
+        var data = e.Data;
+        if (data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null || (data.ValueKind == JsonValueKind.Object && !data.EnumerateObject().Any()))
+            return new PayloadEvent(new ScheduledSweepPayload(e.Source), "cloudevent-schedule");
+        // Code Engine's cron subscription may carry the request as a JSON string in data.
+        if (data.ValueKind == JsonValueKind.String)
+            return new PayloadEvent(RequestParser.ParseText(data.GetString()), "cloudevent");
+        return new PayloadEvent(RequestParser.Parse(data), "cloudevent");
+    }
+
+    private static PayloadEvent Invalid(string via, string message) => new(new InvalidPayload(AbortResult.Rejected(null, null, null, 0, message)), via);
+}

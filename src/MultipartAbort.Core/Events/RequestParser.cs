@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>
+/// Reads the request shapes of SPEC.md (abort request, batch, sweep) from JSON, by hand rather than by a
+/// serialiser, so that every rejection names the field and what was wrong with it.
+/// </summary>
+public static class RequestParser
+{
+    public const int MaxBatchSize = 1000;
+    private const int MaxKeyBytes = 1024;
+
+    /// <summary>Parses a body (SQS message, webhook, CloudEvent data) given as text.</summary>
+    public static RequestPayload ParseText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+        try
+        {
+            using var doc = JsonDocument.Parse(text, DocumentOptions);
+            return Parse(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            return Invalid($"the body is not valid JSON: {ex.Message}");
+        }
+    }
+
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
+
+    /// <summary>Parses one request shape. Anything else is an <see cref="InvalidPayload"/> naming the problem.</summary>
+    public static RequestPayload Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return Invalid($"expected a JSON object; got {Describe(root)}");
+        if (root.TryGetProperty("uploads", out var uploads))
+            return ParseBatch(uploads);
+        if (root.TryGetProperty("sweep", out var sweep))
+            return ParseSweep(sweep);
+        if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
+        {
+            var parsed = ParseUpload(root, "");
+            return new UploadsPayload([parsed]);
+        }
+        return Invalid("the object has none of bucket/key/uploadId, uploads or sweep, so it names no upload");
+    }
+
+    private static RequestPayload ParseBatch(JsonElement uploads)
+    {
+        if (uploads.ValueKind != JsonValueKind.Array)
+            return Invalid($"uploads must be an array of abort requests; got {Describe(uploads)}");
+        var count = uploads.GetArrayLength();
+        if (count == 0)
+            return Invalid("uploads is empty; name at least one upload");
+        if (count > MaxBatchSize)
+            return Invalid($"uploads has {count} entries; at most {MaxBatchSize} are allowed in one batch");
+        var items = new List<ParsedUpload>(count);
+        var i = 0;
+        foreach (var item in uploads.EnumerateArray())
+            items.Add(ParseUpload(item, $"uploads[{i++}]."));
+        return new UploadsPayload(items);
+    }
+
+    /// <summary>Reads one abort request; <paramref name="path"/> prefixes field names in messages (uploads[3].).</summary>
+    public static ParsedUpload ParseUpload(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{path.TrimEnd('.')} must be an object with bucket, key and uploadId; got {Describe(e)}"));
+        var errors = new List<string>();
+        var bucket = RequiredString(e, "bucket", path, errors);
+        var key = RequiredString(e, "key", path, errors);
+        var uploadId = RequiredString(e, "uploadId", path, errors);
+        var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
+        var reason = OptionalString(e, "reason", path, errors);
+        var owner = OptionalString(e, "expectedBucketOwner", path, errors);
+        var payer = OptionalString(e, "requestPayer", path, errors);
+
+        if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
+            errors.Add($"{path}bucket {bucketError}");
+        if (key is not null && Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+            errors.Add($"{path}key is longer than {MaxKeyBytes} bytes");
+        if (uploadId is not null && (uploadId.Length > MaxKeyBytes || uploadId.Any(char.IsControl)))
+            errors.Add($"{path}uploadId contains control characters or is longer than {MaxKeyBytes} characters");
+        if (owner is not null && (owner.Length != 12 || !owner.All(char.IsAsciiDigit)))
+            errors.Add($"{path}expectedBucketOwner must be a 12-digit account id; got '{Truncate(owner)}'");
+        if (payer is not null && payer != "requester")
+            errors.Add($"{path}requestPayer must be \"requester\" when given; got '{Truncate(payer)}'");
+
+        if (errors.Count > 0)
+            return ParsedUpload.Invalid(AbortResult.Rejected(bucket, key, uploadId, attempt, string.Join("; ", errors)));
+        return ParsedUpload.Valid(
+            new AbortRequest(bucket!, key!, uploadId!)
+            {
+                Attempt = attempt,
+                Reason = reason,
+                ExpectedBucketOwner = owner,
+                RequestPayer = payer,
+            }
+        );
+    }
+
+    private static RequestPayload ParseSweep(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+            return Invalid($"sweep must be an object with bucket and olderThan; got {Describe(e)}");
+        const string path = "sweep.";
+        var errors = new List<string>();
+        var bucket = RequiredString(e, "bucket", path, errors);
+        var prefix = OptionalString(e, "prefix", path, errors);
+        var olderThanText = RequiredString(e, "olderThan", path, errors);
+        var dryRun = OptionalBool(e, "dryRun", path, errors) ?? false;
+        var measure = OptionalBool(e, "measureBytes", path, errors) ?? false;
+        var keyMarker = OptionalString(e, "keyMarker", path, errors);
+        var uploadIdMarker = OptionalString(e, "uploadIdMarker", path, errors);
+        var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
+        var olderThan = TimeSpan.Zero;
+        if (olderThanText is not null && !IsoDuration.TryParse(olderThanText, out olderThan, out var durationError))
+            errors.Add($"{path}olderThan {durationError}");
+        if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
+            errors.Add($"{path}bucket {bucketError}");
+        if (uploadIdMarker is not null && keyMarker is null)
+            errors.Add($"{path}uploadIdMarker needs keyMarker");
+
+        if (errors.Count > 0)
+            return new InvalidPayload(AbortResult.Rejected(bucket, prefix, null, attempt, string.Join("; ", errors)));
+        return new SweepPayload(
+            new SweepRequest(bucket!, olderThan)
+            {
+                Prefix = string.IsNullOrEmpty(prefix) ? null : prefix,
+                DryRun = dryRun,
+                MeasureBytes = measure,
+                KeyMarker = keyMarker,
+                UploadIdMarker = uploadIdMarker,
+                Attempt = attempt,
+            }
+        );
+    }
+
+    /// <summary>Null when the name could be a bucket; else what is wrong with it.</summary>
+    public static string? ValidateBucket(string bucket)
+    {
+        if (bucket.Length is < 3 or > 255)
+            return $"must be 3 to 255 characters; got {bucket.Length} ('{Truncate(bucket)}')";
+        if (bucket.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            return $"must not contain '/', spaces or control characters; got '{Truncate(bucket)}'";
+        return null;
+    }
+
+    private static string? RequiredString(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add($"{path}{name} is missing");
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            errors.Add($"{path}{name} must be a string; got {Describe(v)}");
+            return null;
+        }
+        var s = v.GetString()!;
+        if (s.Length == 0)
+        {
+            errors.Add($"{path}{name} is empty");
+            return null;
+        }
+        return s;
+    }
+
+    private static string? OptionalString(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            return null;
+        if (v.ValueKind == JsonValueKind.String)
+            return v.GetString();
+        errors.Add($"{path}{name} must be a string; got {Describe(v)}");
+        return null;
+    }
+
+    private static int? OptionalInt(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            return null;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0)
+            return i;
+        errors.Add($"{path}{name} must be a whole number of 0 or more; got {Describe(v)}");
+        return null;
+    }
+
+    private static bool? OptionalBool(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            return null;
+        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            return v.GetBoolean();
+        errors.Add($"{path}{name} must be true or false; got {Describe(v)}");
+        return null;
+    }
+
+    internal static string Describe(JsonElement v) =>
+        v.ValueKind switch
+        {
+            JsonValueKind.String => $"the string \"{Truncate(v.GetString() ?? "")}\"",
+            JsonValueKind.Number => $"the number {Truncate(v.GetRawText())}",
+            JsonValueKind.True or JsonValueKind.False => $"{v.GetRawText()}",
+            JsonValueKind.Null => "null",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.Object => "an object",
+            _ => "nothing",
+        };
+
+    private static string Truncate(string s) => s.Length <= 64 ? s : s[..61] + "...";
+
+    private static InvalidPayload Invalid(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
+}

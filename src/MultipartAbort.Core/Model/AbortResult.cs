@@ -1,0 +1,20 @@
+namespace MultipartAbort.Core.Model;
+
+/// <summary>The outcome of one request, as it appears in <c>results[]</c>.</summary>
+public sealed record AbortResult(
+    string Bucket,
+    string Key,
+    string UploadId,
+    AbortOutcome Outcome,
+    int Attempt,
+    int AbortCalls,
+    int PartsRemaining,
+    string Message
+)
+{
+    /// <summary>Bytes of the parts this abort removed, when they were listed before it; null when unknown.</summary>
+    public long? BytesReclaimed { get; init; }
+
+    public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message) =>
+        new(bucket ?? "", key ?? "", uploadId ?? "", AbortOutcome.Rejected, attempt, 0, 0, message);
+}

@@ -1,0 +1,18 @@
+namespace MultipartAbort.Core.Model;
+
+/// <summary>The answer to one event: a result per request and the counts by outcome.</summary>
+public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, OutcomeCounts Summary)
+{
+    public IReadOnlyList<SweepSummary> Sweeps { get; init; } = [];
+
+    /// <summary>True when every request ended in aborted, already-gone, would-abort or requeued.</summary>
+    public bool AllSucceeded => Summary.AllSucceeded && Sweeps.All(s => s.Failed == 0 && s.DeadLettered == 0);
+
+    public static InvocationResult From(IReadOnlyList<AbortResult> results)
+    {
+        var counts = new OutcomeCounts();
+        foreach (var r in results)
+            counts.Add(r);
+        return new InvocationResult(results, counts);
+    }
+}

@@ -1,0 +1,21 @@
+namespace MultipartAbort.Core.Model;
+
+/// <summary>Abort every upload of a bucket (and prefix) initiated longer ago than <see cref="OlderThan"/>.</summary>
+public sealed record SweepRequest(string Bucket, TimeSpan OlderThan)
+{
+    public string? Prefix { get; init; }
+    public bool DryRun { get; init; }
+
+    /// <summary>Where a continuation resumes: the listing starts after this key / upload id.</summary>
+    public string? KeyMarker { get; init; }
+    public string? UploadIdMarker { get; init; }
+
+    /// <summary>How many continuations led here (a guard against a sweep that never ends).</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload).</summary>
+    public bool MeasureBytes { get; init; }
+
+    public override string ToString() =>
+        $"s3://{Bucket}/{Prefix} older than {Configuration.IsoDuration.Format(OlderThan)}{(DryRun ? " (dry run)" : "")}";
+}

@@ -1,0 +1,26 @@
+namespace MultipartAbort.Core.Model;
+
+/// <summary>What a sweep saw and did; the <c>summary.sweep</c> object of a result.</summary>
+public sealed record SweepSummary
+{
+    public required string Bucket { get; init; }
+    public string? Prefix { get; init; }
+    public required string OlderThan { get; init; }
+    public bool DryRun { get; init; }
+    public long Pages { get; init; }
+    public long Listed { get; init; }
+    public long Matched { get; init; }
+    public long Aborted { get; init; }
+    public long AlreadyGone { get; init; }
+    public long WouldAbort { get; init; }
+    public long Requeued { get; init; }
+    public long DeadLettered { get; init; }
+    public long Failed { get; init; }
+    public long BytesReclaimed { get; init; }
+
+    /// <summary>True when the sweep stopped early (deadline) and re-queued a continuation.</summary>
+    public bool Continued { get; init; }
+    public string? NextKeyMarker { get; init; }
+    public string? NextUploadIdMarker { get; init; }
+    public double ElapsedSeconds { get; init; }
+}

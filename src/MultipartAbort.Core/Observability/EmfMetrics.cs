@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Text.Json;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Observability;
+
+/// <summary>
+/// CloudWatch Embedded Metric Format: one line per invocation carrying the counts of that invocation,
+/// in the shape Powertools Metrics writes (namespace, the <c>service</c> dimension, Count units).
+/// </summary>
+public sealed class EmfMetrics(TextWriter output, string metricsNamespace, string service, TimeProvider? time = null)
+{
+    public const string UploadsAborted = "UploadsAborted";
+    public const string UploadsAlreadyGone = "UploadsAlreadyGone";
+    public const string PartsRemaining = "PartsRemaining";
+    public const string Requeued = "Requeued";
+    public const string DeadLettered = "DeadLettered";
+    public const string Rejected = "Rejected";
+    public const string Failed = "Failed";
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public string Namespace { get; } = string.IsNullOrWhiteSpace(metricsNamespace)
+        ? throw new ArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be empty", nameof(metricsNamespace))
+        : metricsNamespace;
+
+    /// <summary>The metric values an invocation's counts produce; only those that are not zero, as Powertools adds only what was recorded.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts)
+    {
+        var all = new KeyValuePair<string, long>[]
+        {
+            new(UploadsAborted, counts[AbortOutcome.Aborted]),
+            new(UploadsAlreadyGone, counts[AbortOutcome.AlreadyGone]),
+            new(PartsRemaining, counts.PartsRemaining),
+            new(Requeued, counts[AbortOutcome.Requeued]),
+            new(DeadLettered, counts[AbortOutcome.DeadLettered]),
+            new(Rejected, counts[AbortOutcome.Rejected]),
+            new(Failed, counts[AbortOutcome.Failed]),
+        };
+        return all.Where(m => m.Value != 0).ToArray();
+    }
+
+    /// <summary>Writes the invocation's metrics as one EMF line; nothing when there is nothing to report.</summary>
+    public void Flush(OutcomeCounts counts)
+    {
+        var metrics = From(counts);
+        if (metrics.Count == 0)
+            return;
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("_aws");
+            json.WriteNumber("Timestamp", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            json.WriteStartArray("CloudWatchMetrics");
+            json.WriteStartObject();
+            json.WriteString("Namespace", Namespace);
+            json.WriteStartArray("Dimensions");
+            json.WriteStartArray();
+            json.WriteStringValue("service");
+            json.WriteEndArray();
+            json.WriteEndArray();
+            json.WriteStartArray("Metrics");
+            foreach (var m in metrics)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", m.Key);
+                json.WriteString("Unit", "Count");
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteString("service", service);
+            foreach (var m in metrics)
+                json.WriteNumber(m.Key, m.Value);
+            json.WriteEndObject();
+        }
+        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        lock (_gate)
+        {
+            output.Write(line + "\n");
+            output.Flush();
+        }
+    }
+}

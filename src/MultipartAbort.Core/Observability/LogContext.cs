@@ -1,0 +1,14 @@
+namespace MultipartAbort.Core.Observability;
+
+/// <summary>The invocation-wide keys of a Powertools log line; a host sets them when an invocation starts.</summary>
+public sealed record LogContext
+{
+    public static LogContext Empty { get; } = new();
+
+    public bool ColdStart { get; init; }
+    public string? FunctionName { get; init; }
+    public int? FunctionMemorySize { get; init; }
+    public string? FunctionArn { get; init; }
+    public string? FunctionRequestId { get; init; }
+    public string? XRayTraceId { get; init; }
+}

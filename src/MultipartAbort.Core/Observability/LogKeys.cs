@@ -1,0 +1,23 @@
+namespace MultipartAbort.Core.Observability;
+
+/// <summary>The key names of a log line: Powertools Logging's, then this function's (SPEC.md "Logs and metrics").</summary>
+public static class LogKeys
+{
+    public const string Level = "level";
+    public const string Message = "message";
+    public const string Timestamp = "timestamp";
+    public const string Service = "service";
+    public const string ColdStart = "cold_start";
+    public const string FunctionName = "function_name";
+    public const string FunctionMemorySize = "function_memory_size";
+    public const string FunctionArn = "function_arn";
+    public const string FunctionRequestId = "function_request_id";
+    public const string XRayTraceId = "xray_trace_id";
+    public const string Exception = "exception";
+
+    public const string Bucket = "bucket";
+    public const string Key = "key";
+    public const string UploadId = "uploadId";
+    public const string Attempt = "attempt";
+    public const string Outcome = "outcome";
+}

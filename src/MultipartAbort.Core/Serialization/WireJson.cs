@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Serialization;
+
+/// <summary>
+/// Writes the JSON this function sends: results (SPEC.md "Result"), and the requests it re-queues or
+/// dead-letters, in the same shape it reads, so a message from either queue can be fed back as is.
+/// </summary>
+public static class WireJson
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Result(InvocationResult result, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer, Options with { Indented = indented }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("results");
+            foreach (var r in result.Results)
+                WriteResult(json, r);
+            json.WriteEndArray();
+            json.WritePropertyName("summary");
+            WriteSummary(json, result);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string ResultText(InvocationResult result, bool indented = false) => System.Text.Encoding.UTF8.GetString(Result(result, indented));
+
+    public static void WriteResult(Utf8JsonWriter json, AbortResult r)
+    {
+        json.WriteStartObject();
+        json.WriteString("bucket", r.Bucket);
+        json.WriteString("key", r.Key);
+        json.WriteString("uploadId", r.UploadId);
+        json.WriteString("outcome", r.Outcome.ToWireName());
+        json.WriteNumber("attempt", r.Attempt);
+        json.WriteNumber("abortCalls", r.AbortCalls);
+        json.WriteNumber("partsRemaining", r.PartsRemaining);
+        if (r.BytesReclaimed is { } bytes)
+            json.WriteNumber("bytesReclaimed", bytes);
+        json.WriteString("message", r.Message);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter json, InvocationResult result)
+    {
+        json.WriteStartObject();
+        foreach (var outcome in AbortOutcomeNames.All)
+        {
+            var n = result.Summary[outcome];
+            if (n != 0)
+                json.WriteNumber(outcome.ToWireName(), n);
+        }
+        if (result.Sweeps.Count == 1)
+        {
+            json.WritePropertyName("sweep");
+            WriteSweep(json, result.Sweeps[0]);
+        }
+        else if (result.Sweeps.Count > 1)
+        {
+            json.WriteStartArray("sweeps");
+            foreach (var s in result.Sweeps)
+                WriteSweep(json, s);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    public static void WriteSweep(Utf8JsonWriter json, SweepSummary s)
+    {
+        json.WriteStartObject();
+        json.WriteString("bucket", s.Bucket);
+        if (s.Prefix is not null)
+            json.WriteString("prefix", s.Prefix);
+        json.WriteString("olderThan", s.OlderThan);
+        json.WriteBoolean("dryRun", s.DryRun);
+        json.WriteNumber("pages", s.Pages);
+        json.WriteNumber("listed", s.Listed);
+        json.WriteNumber("matched", s.Matched);
+        json.WriteNumber("aborted", s.Aborted);
+        json.WriteNumber("alreadyGone", s.AlreadyGone);
+        json.WriteNumber("wouldAbort", s.WouldAbort);
+        json.WriteNumber("requeued", s.Requeued);
+        json.WriteNumber("deadLettered", s.DeadLettered);
+        json.WriteNumber("failed", s.Failed);
+        json.WriteNumber("bytesReclaimed", s.BytesReclaimed);
+        json.WriteBoolean("continued", s.Continued);
+        if (s.NextKeyMarker is not null)
+            json.WriteString("nextKeyMarker", s.NextKeyMarker);
+        if (s.NextUploadIdMarker is not null)
+            json.WriteString("nextUploadIdMarker", s.NextUploadIdMarker);
+        json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
+        json.WriteEndObject();
+    }
+
+    /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
+    public static string AbortRequest(AbortRequest request)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("bucket", request.Bucket);
+            json.WriteString("key", request.Key);
+            json.WriteString("uploadId", request.UploadId);
+            json.WriteNumber("attempt", request.Attempt);
+            if (request.Reason is not null)
+                json.WriteString("reason", request.Reason);
+            if (request.ExpectedBucketOwner is not null)
+                json.WriteString("expectedBucketOwner", request.ExpectedBucketOwner);
+            if (request.RequestPayer is not null)
+                json.WriteString("requestPayer", request.RequestPayer);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A sweep request (a continuation carries its markers).</summary>
+    public static string Sweep(SweepRequest sweep)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("sweep");
+            json.WriteString("bucket", sweep.Bucket);
+            if (sweep.Prefix is not null)
+                json.WriteString("prefix", sweep.Prefix);
+            json.WriteString("olderThan", IsoDuration.Format(sweep.OlderThan));
+            json.WriteBoolean("dryRun", sweep.DryRun);
+            if (sweep.MeasureBytes)
+                json.WriteBoolean("measureBytes", true);
+            if (sweep.KeyMarker is not null)
+                json.WriteString("keyMarker", sweep.KeyMarker);
+            if (sweep.UploadIdMarker is not null)
+                json.WriteString("uploadIdMarker", sweep.UploadIdMarker);
+            json.WriteNumber("attempt", sweep.Attempt);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
+    public static string Poison(string reason, string? body, string? messageId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("reason", reason);
+            if (messageId is not null)
+                json.WriteString("messageId", messageId);
+            json.WriteString("body", body);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,26 @@
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>How one abort runs; what differs between a direct request, an SQS record and a sweep.</summary>
+public sealed record AbortOptions
+{
+    public static AbortOptions Direct { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = true };
+    public static AbortOptions SqsRecord { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = false };
+
+    /// <summary>
+    /// List the parts before the abort: tells an upload that was never there (already-gone, even from servers
+    /// that answer an abort of an unknown upload with 200) and how many bytes the abort reclaims.
+    /// </summary>
+    public bool ProbeBeforeAbort { get; init; }
+
+    /// <summary>
+    /// Re-queue (attempt + 1) after a transient store error instead of answering failed. Off for SQS records:
+    /// SQS redelivers the records listed in batchItemFailures itself.
+    /// </summary>
+    public bool RequeueTransientFailures { get; init; }
+
+    /// <summary>When the upload's Initiated time is already known (a sweep's listing), MIN_UPLOAD_AGE needs no look-up.</summary>
+    public DateTimeOffset? KnownInitiated { get; init; }
+
+    /// <summary>Report would-abort and change nothing, on top of DRY_RUN.</summary>
+    public bool DryRun { get; init; }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>
+/// The heart of the function (SPEC.md "What it does"): abort, verify with ListParts, re-abort while parts
+/// remain, then re-queue with a growing delay or dead-letter. Every path ends in exactly one outcome; store
+/// and queue failures become outcomes here and nowhere else.
+/// </summary>
+public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+{
+    public Settings Settings => settings;
+
+    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
+    {
+        var result = await RunCoreAsync(request, options, ct).ConfigureAwait(false);
+        log.Outcome(result);
+        return result;
+    }
+
+    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
+    {
+        if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
+            return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
+
+        var upload = new UploadRef(request.Bucket, request.Key, request.UploadId)
+        {
+            ExpectedBucketOwner = request.ExpectedBucketOwner,
+            RequestPayer = request.RequestPayer,
+        };
+        var abortCalls = 0;
+        var step = "ListMultipartUploads";
+        try
+        {
+            if (settings.MinUploadAge is { } minAge)
+            {
+                var initiated = options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
+                if (initiated is { } at && time.GetUtcNow() - at < minAge)
+                    return Result(
+                        request,
+                        AbortOutcome.Rejected,
+                        0,
+                        0,
+                        $"upload was initiated at {at.UtcDateTime:u}, less than MIN_UPLOAD_AGE ({IsoDuration.Format(minAge)}) ago; left alone"
+                    );
+            }
+
+            step = "ListParts";
+            PartsCensus? before = null;
+            if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun)
+                before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
+
+            if (options.DryRun || settings.DryRun)
+            {
+                return before!.Value.Exists
+                    ? Result(request, AbortOutcome.WouldAbort, 0, before.Value.Parts, $"dry run: would abort ({before.Value.Parts} parts, {before.Value.Bytes} bytes); nothing changed") with { BytesReclaimed = 0 }
+                    : Result(request, AbortOutcome.AlreadyGone, 0, 0, "dry run: no such upload");
+            }
+
+            var abortSaidGone = false;
+            PartsCensus after = default;
+            for (var round = 0; round <= settings.ImmediateReaborts; round++)
+            {
+                if (round > 0)
+                    await Task.Delay(settings.ReabortBackoff * Math.Pow(2, round - 1), time, ct).ConfigureAwait(false);
+                step = "AbortMultipartUpload";
+                abortCalls++;
+                var status = await store.AbortAsync(upload, ct).ConfigureAwait(false);
+                if (round == 0)
+                    abortSaidGone = status == StoreStatus.NoSuchUpload;
+                step = "ListParts";
+                after = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
+                if (after.IsClean)
+                {
+                    var neverThere = abortSaidGone || before is { Exists: false };
+                    if (neverThere)
+                        return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "no such upload; ListParts confirms it is gone");
+                    var reclaimed = before?.Bytes;
+                    var message = abortCalls == 1
+                        ? "aborted; ListParts confirms no part remains"
+                        : $"aborted after {abortCalls} abort calls (parts landed after the first); ListParts confirms no part remains";
+                    return Result(request, AbortOutcome.Aborted, abortCalls, 0, message) with { BytesReclaimed = reclaimed };
+                }
+                log.Log(LogLevel.Debug, $"{after.Parts} parts remain after abort call {abortCalls} of {request}");
+            }
+
+            var why = $"{after.Parts} parts remain after {abortCalls} abort calls";
+            return await RequeueOrDeadLetterAsync(request, abortCalls, after.Parts, why, ct).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            if (ex.IsBucketMissing())
+                return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "the bucket does not exist, so neither does the upload");
+            if (!ex.IsTransient)
+                return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", ct).ConfigureAwait(false);
+            if (options.RequeueTransientFailures && queues.Retry is not null)
+                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, ct).ConfigureAwait(false);
+            return Result(request, AbortOutcome.Failed, abortCalls, 0, $"{ex.Message} (transient; retries exhausted)");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled during {step} (the invocation ran out of time)");
+        }
+    }
+
+    /// <summary>Looks the upload up in ListMultipartUploads to learn when it was initiated; null when it is not listed.</summary>
+    private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
+    {
+        var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
+        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
+        {
+            if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
+                return listed.Initiated;
+            if (string.CompareOrdinal(listed.Key, upload.Key) > 0)
+                break;
+        }
+        return null;
+    }
+
+    private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, CancellationToken ct)
+    {
+        var nextAttempt = request.Attempt + 1;
+        if (nextAttempt >= settings.MaxAttempts)
+            return await DeadLetterAsync(request, abortCalls, partsRemaining, $"{why} on attempt {nextAttempt} of {settings.MaxAttempts}", ct).ConfigureAwait(false);
+        if (queues.Retry is null)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
+
+        var delay = settings.RetryDelayFor(request.Attempt);
+        var next = request with { Attempt = nextAttempt, Reason = why };
+        try
+        {
+            await queues.Retry.SendAsync(WireJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {ex.Message}");
+        }
+        return Result(
+            request,
+            AbortOutcome.Requeued,
+            abortCalls,
+            partsRemaining,
+            $"{why}; re-queued as attempt {nextAttempt} in {delay.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s"
+        );
+    }
+
+    private async Task<AbortResult> DeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, CancellationToken ct)
+    {
+        if (queues.DeadLetter is null)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot dead-letter: DEAD_LETTER_QUEUE_URL is not set");
+        try
+        {
+            await queues.DeadLetter.SendAsync(WireJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {ex.Message}");
+        }
+        return Result(request, AbortOutcome.DeadLettered, abortCalls, partsRemaining, $"{why}; dead-lettered");
+    }
+
+    private static AbortResult Result(AbortRequest r, AbortOutcome outcome, int abortCalls, int partsRemaining, string message) =>
+        new(r.Bucket, r.Key, r.UploadId, outcome, r.Attempt, abortCalls, partsRemaining, message);
+}

@@ -1,0 +1,32 @@
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain.</summary>
+public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
+{
+    public bool IsClean => !Exists || Parts == 0;
+
+    /// <summary>Never more pages than S3's 10,000 parts at one per page, whatever a broken server says.</summary>
+    private const int MaxPages = 10_001;
+
+    public static async Task<PartsCensus> TakeAsync(IObjectStore store, UploadRef upload, CancellationToken ct)
+    {
+        int? marker = null;
+        var parts = 0;
+        var bytes = 0L;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var result = await store.ListPartsAsync(upload, marker, ct).ConfigureAwait(false);
+            if (result is null)
+                return page == 0 ? new PartsCensus(false, 0, 0) : new PartsCensus(parts > 0, parts, bytes);
+            parts += result.PartCount;
+            bytes += result.Bytes;
+            // A page that claims more but gives no marker past the last one would loop forever: stop there.
+            if (!result.IsTruncated || result.NextPartNumberMarker is not { } next || (marker is { } m && next <= m))
+                break;
+            marker = next;
+        }
+        return new PartsCensus(true, parts, bytes);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.S3;
+using Amazon.SQS;
+using MultipartAbort.Core.Configuration;
+
+namespace MultipartAbort.Testing;
+
+/// <summary>
+/// A real moto server (S3 and SQS) on a free loopback port, started once per test collection. When
+/// MOTO_ENDPOINT is set (.ci/run starts one), that server is used instead of starting another.
+/// </summary>
+public sealed class MotoServer : IAsyncDisposable, IDisposable
+{
+    private readonly Process? _process;
+
+    public MotoServer()
+    {
+        // moto does not check signatures, but the SDK wants some credentials to sign with.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "testing");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "testing");
+        Environment.SetEnvironmentVariable("AWS_REGION", Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1");
+
+        if (Environment.GetEnvironmentVariable("MOTO_ENDPOINT") is { Length: > 0 } existing)
+        {
+            Endpoint = new Uri(existing);
+        }
+        else
+        {
+            var port = FreePort();
+            Endpoint = new Uri($"http://127.0.0.1:{port}");
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("MOTO_SERVER") ?? "moto_server", $"-H 127.0.0.1 -p {port}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
+            _process.OutputDataReceived += (_, _) => { };
+            _process.ErrorDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+        WaitUntilReady();
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The environment a function needs to talk to this server (store and SQS).</summary>
+    public Dictionary<string, string?> Environment_(params (string Name, string? Value)[] extra)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.CosEndpoint] = Endpoint.ToString(),
+            [EnvironmentVariables.CosAccessKeyId] = "testing",
+            [EnvironmentVariables.CosSecretAccessKey] = "testing",
+            [EnvironmentVariables.SqsEndpoint] = Endpoint.ToString(),
+        };
+        foreach (var (name, value) in extra)
+            env[name] = value;
+        return env;
+    }
+
+    public AmazonS3Client CreateS3Client() =>
+        new(
+            "testing",
+            "testing",
+            new AmazonS3Config
+            {
+                ServiceURL = Endpoint.ToString(),
+                ForcePathStyle = true,
+                AuthenticationRegion = "us-east-1",
+                RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+            }
+        );
+
+    public AmazonSQSClient CreateSqsClient() =>
+        new("testing", "testing", new AmazonSQSConfig { ServiceURL = Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+
+    /// <summary>A bucket name no other test uses.</summary>
+    public static string UniqueBucket(string prefix = "t") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
+
+    private void WaitUntilReady()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true })
+                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode}; is it installed (pip install 'moto[server]')?");
+            try
+            {
+                using var response = http.GetAsync(new Uri(Endpoint, "/moto-api/")).GetAwaiter().GetResult();
+                if ((int)response.StatusCode < 500)
+                    return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            Thread.Sleep(200);
+        }
+        throw new TimeoutException($"moto_server did not answer on {Endpoint} within 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
