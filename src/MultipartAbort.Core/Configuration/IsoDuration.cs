@@ -13,6 +13,10 @@ public static partial class IsoDuration
     )]
     private static partial Regex Pattern();
 
+    // A well-formed duration whose date part has years or months (P1M, P1Y2M3D): valid ISO-8601 but of no fixed length.
+    [GeneratedRegex(@"^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T[\d.,HMS]*)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CalendarPattern();
+
     public static bool TryParse(string? text, out TimeSpan value, out string? error)
     {
         value = default;
@@ -27,7 +31,8 @@ public static partial class IsoDuration
         var match = Pattern().Match(trimmed);
         if (!match.Success || trimmed == "P" || trimmed.EndsWith('T'))
         {
-            error = trimmed.Contains('Y') || (trimmed.Contains('M') && !trimmed.Contains('T'))
+            var datePart = trimmed.Split('T')[0];
+            error = CalendarPattern().IsMatch(trimmed) && (datePart.Contains('Y') || datePart.Contains('M'))
                 ? $"'{text}' uses years or months, which have no fixed length; use days (P30D) instead"
                 : $"'{text}' is not an ISO-8601 duration; expected something like PT30S, PT15M, P1D or P1DT12H";
             return false;

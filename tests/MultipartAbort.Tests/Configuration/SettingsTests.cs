@@ -1,0 +1,106 @@
+using MultipartAbort.Core.Configuration;
+
+namespace MultipartAbort.Tests.Configuration;
+
+public class SettingsTests
+{
+    private static Settings Load(params (string Name, string Value)[] vars) =>
+        Settings.Load(new DictionaryEnvironment(vars.ToDictionary(v => v.Name, v => (string?)v.Value)));
+
+    [Fact]
+    public void Load_WhenEmpty_UsesSpecDefaults()
+    {
+        var s = Load();
+
+        s.CosEndpoint.Should().BeNull();
+        s.CosRegion.Should().Be("us-east-1");
+        s.ForcePathStyle.Should().BeFalse();
+        s.MaxAttempts.Should().Be(8);
+        s.ImmediateReaborts.Should().Be(2);
+        s.RetryBaseDelay.Should().Be(TimeSpan.FromSeconds(30));
+        s.WebhookSecret.Should().BeNull();
+        s.WebhookTolerance.Should().Be(TimeSpan.FromMinutes(5));
+        s.DryRun.Should().BeFalse();
+        s.SweepConcurrency.Should().Be(16);
+        s.Port.Should().Be(8080);
+        s.Credentials.Kind.Should().Be(CredentialKind.DefaultChain);
+    }
+
+    [Fact]
+    public void Load_WhenEndpointSet_DefaultsToPathStyle()
+    {
+        Load(("COS_ENDPOINT", "https://s3.eu-de.cloud-object-storage.appdomain.cloud")).ForcePathStyle.Should().BeTrue();
+        Load(("COS_ENDPOINT", "https://s3.example.com"), ("COS_FORCE_PATH_STYLE", "false")).ForcePathStyle.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Load_WhenDurationBad_NamesVariableAndValue()
+    {
+        var act = () => Load(("RETRY_BASE_DELAY", "30s"));
+
+        act.Should().Throw<ConfigurationException>().Which.Message.Should().Contain("RETRY_BASE_DELAY").And.Contain("'30s'");
+    }
+
+    [Fact]
+    public void Load_WhenSeveralBad_ListsEveryProblem()
+    {
+        var act = () => Load(("MAX_ATTEMPTS", "zero"), ("DRY_RUN", "maybe"), ("COS_ENDPOINT", "not a url"), ("SWEEP_TARGETS", "bucket-only"));
+
+        var problems = act.Should().Throw<ConfigurationException>().Which.Problems;
+        problems.Should().HaveCount(4);
+        problems.Should().Contain(p => p.StartsWith("MAX_ATTEMPTS"));
+        problems.Should().Contain(p => p.StartsWith("DRY_RUN"));
+        problems.Should().Contain(p => p.StartsWith("COS_ENDPOINT"));
+        problems.Should().Contain(p => p.StartsWith("SWEEP_TARGETS"));
+    }
+
+    [Fact]
+    public void Load_WhenOnlyOneHmacKey_FailsWithoutPrintingTheSecret()
+    {
+        var act = () => Load(("COS_SECRET_ACCESS_KEY", "s3cr3t-value-123"));
+
+        var ex = act.Should().Throw<ConfigurationException>().Which;
+        ex.Message.Should().Contain("COS_ACCESS_KEY_ID").And.NotContain("s3cr3t-value-123");
+    }
+
+    [Fact]
+    public void Secrets_NeverPrintThemselves()
+    {
+        var s = Load(("COS_ACCESS_KEY_ID", "AKID"), ("COS_SECRET_ACCESS_KEY", "s3cr3t-value-123"), ("WEBHOOK_SECRET", "hook-secret-456"));
+
+        s.ToString().Should().NotContain("s3cr3t-value-123").And.NotContain("hook-secret-456");
+        s.Credentials.ToString().Should().Be("HMAC key AKID");
+        s.WebhookSecret!.Reveal().Should().Be("hook-secret-456");
+    }
+
+    [Fact]
+    public void RetryDelayFor_DoublesFromBaseAndCapsAtFifteenMinutes()
+    {
+        var s = Load(("RETRY_BASE_DELAY", "PT30S"));
+
+        s.RetryDelayFor(0).Should().Be(TimeSpan.FromSeconds(30));
+        s.RetryDelayFor(1).Should().Be(TimeSpan.FromSeconds(60));
+        s.RetryDelayFor(4).Should().Be(TimeSpan.FromSeconds(480));
+        s.RetryDelayFor(5).Should().Be(TimeSpan.FromMinutes(15));
+        s.RetryDelayFor(40).Should().Be(TimeSpan.FromMinutes(15));
+    }
+
+    [Fact]
+    public void SweepTargets_ParseBucketPrefixAndAge()
+    {
+        var s = Load(("SWEEP_TARGETS", "photos:P1D, logs/tmp/:PT6H"));
+
+        s.SweepTargets.Should().BeEquivalentTo([new SweepTarget("photos", null, TimeSpan.FromDays(1)), new SweepTarget("logs", "tmp/", TimeSpan.FromHours(6))]);
+    }
+
+    [Theory]
+    [InlineData("photos", "photos", true)]
+    [InlineData("team-*", "team-a", true)]
+    [InlineData("team-*", "teams", false)]
+    [InlineData("photos,logs", "logs", true)]
+    [InlineData("photos", "photos2", false)]
+    public void AccessPolicy_MatchesBucketGlobs(string allowed, string bucket, bool expected)
+    {
+        Load(("ALLOWED_BUCKETS", allowed)).Access.IsBucketAllowed(bucket).Should().Be(expected);
+    }
+}

@@ -1,0 +1,38 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Tests.Workflow;
+
+/// <summary>The workflow on a store double and recording queues, with a fixed clock and no backoff waits.</summary>
+internal sealed class WorkflowHarness
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    public ScriptedObjectStore Store { get; } = new();
+    public RecordingQueue Retry { get; } = new("memory://retry");
+    public RecordingQueue DeadLetter { get; } = new("memory://dlq");
+    public StringWriter Logs { get; } = new();
+    public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero };
+    public bool WithQueues { get; init; } = true;
+
+    public InvocationHandler Handler() =>
+        new(
+            Store,
+            WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None,
+            Settings,
+            new StructuredLogger(Logs, "multipart-abort", LogLevel.Debug, new FixedTime(Now)),
+            new FixedTime(Now)
+        );
+
+    public Task<AbortResult> RunAsync(AbortRequest request, AbortOptions? options = null) =>
+        Handler().Workflow.RunAsync(request, options ?? AbortOptions.Direct, CancellationToken.None);
+}
+
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
