@@ -7,7 +7,9 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
-public sealed class S3ObjectStore(IAmazonS3 s3) : IObjectStore
+/// <param name="s3">The SDK client.</param>
+/// <param name="partsPageSize">max-parts per ListParts page; null for the server's default (1,000 on S3 and COS).</param>
+public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
@@ -46,6 +48,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3) : IObjectStore
             UploadId = upload.UploadId,
             ExpectedBucketOwner = upload.ExpectedBucketOwner,
         };
+        if (partsPageSize is { } size)
+            request.MaxParts = size;
         if (partNumberMarker is { } marker)
             request.PartNumberMarker = marker.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (upload.RequestPayer is not null)

@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.SQS.Model;
+using MultipartAbort.Core.Adapters;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.IntegrationTests;
+
+/// <summary>The core with the real AWS SDK against a real moto server (S3 and SQS) over HTTP.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
+{
+    private readonly Amazon.S3.AmazonS3Client _s3 = moto.CreateS3Client();
+    private readonly Amazon.SQS.AmazonSQSClient _sqs = moto.CreateSqsClient();
+    private StoreSeeder Seeder => new(_s3);
+
+    public void Dispose()
+    {
+        _s3.Dispose();
+        _sqs.Dispose();
+    }
+
+    /// <summary>The services exactly as a host builds them: from environment variables.</summary>
+    private FunctionServices Services(params (string, string?)[] env) =>
+        FunctionServices.Create(new DictionaryEnvironment(moto.Environment_(env)), TextWriter.Null);
+
+    private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
+        (await services.Handler.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
+
+    private static string Request(string bucket, string key, string uploadId, int attempt = 0) =>
+        JsonSerializer.Serialize(new Dictionary<string, object> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId, ["attempt"] = attempt });
+
+    [Fact]
+    public async Task Abort_LiveUploadWithParts_IsAbortedAndListPartsIsClean()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "data/big.bin", parts: 3, partSize: 1024);
+
+        var result = (await Invoke(Services(), Request(bucket, "data/big.bin", uploadId))).Results.Single();
+
+        result.Outcome.Should().Be(AbortOutcome.Aborted);
+        result.AbortCalls.Should().Be(1);
+        result.BytesReclaimed.Should().Be(3 * 1024);
+        (await Seeder.PartCountAsync(bucket, "data/big.bin", uploadId)).Should().BeNull("the upload is gone");
+        (await Seeder.UploadIdsAsync(bucket)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Abort_TwiceOrUnknown_IsAlreadyGone()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "k", parts: 1);
+        var services = Services();
+
+        var first = (await Invoke(services, Request(bucket, "k", uploadId))).Results.Single();
+        var second = (await Invoke(services, Request(bucket, "k", uploadId))).Results.Single();
+        var unknown = (await Invoke(services, Request(bucket, "k", "no-such-upload"))).Results.Single();
+        var noBucket = (await Invoke(services, Request("no-such-bucket-xyz", "k", "u"))).Results.Single();
+
+        first.Outcome.Should().Be(AbortOutcome.Aborted);
+        second.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+        unknown.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+        noBucket.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+    }
+
+    [Theory]
+    [InlineData("with space/file name.txt")]
+    [InlineData("unicode/ü ñ 日本語 😀.bin")]
+    [InlineData("plus/a+b+c.bin")]
+    [InlineData("odd/%20 & = ? #.bin")]
+    public async Task Abort_KeysThatNeedEscaping_AreAbortedAndVerified(string key)
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, key, parts: 2);
+
+        var result = (await Invoke(Services(), Request(bucket, key, uploadId))).Results.Single();
+
+        result.Outcome.Should().Be(AbortOutcome.Aborted);
+        result.Key.Should().Be(key);
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Abort_PartsOverSeveralListPartsPages_CountsEveryPage()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "many", parts: 250, partSize: 8);
+        var store = new S3ObjectStore(_s3, partsPageSize: 100);
+
+        var census = await PartsCensus.TakeAsync(store, new UploadRef(bucket, "many", uploadId), CancellationToken.None);
+        var handler = new InvocationHandler(store, QueuePair.None, new Settings(), Core.Observability.StructuredLogger.Null);
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "many", uploadId), AbortOptions.Direct, CancellationToken.None);
+
+        census.Should().Be(new PartsCensus(true, 250, 250 * 8));
+        result.Outcome.Should().Be(AbortOutcome.Aborted);
+        result.BytesReclaimed.Should().Be(250 * 8);
+    }
+
+    [Fact]
+    public async Task Abort_WhenPartsRemain_RequeuesToSqsWithDelayAndNextAttempt()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "stuck", parts: 2);
+        var queueUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
+        var settings = Settings.Load(new DictionaryEnvironment(moto.Environment_(("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"))));
+        // The server keeps the parts (as when part uploads land after each abort): the abort is swallowed.
+        var store = new AbortIgnoringStore(new S3ObjectStore(_s3));
+        var handler = new InvocationHandler(store, AwsClients.CreateQueues(settings), settings with { ReabortBackoff = TimeSpan.Zero }, Core.Observability.StructuredLogger.Null);
+
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 1 }, AbortOptions.Direct, CancellationToken.None);
+
+        result.Outcome.Should().Be(AbortOutcome.Requeued);
+        result.AbortCalls.Should().Be(2);
+        result.PartsRemaining.Should().Be(2, "ListParts on the real server still lists both parts");
+        result.Message.Should().Be("2 parts remain after 2 abort calls; re-queued as attempt 2 in 4 s");
+        var early = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10 });
+        (early.Messages ?? []).Should().BeEmpty("the message is delayed by 4 s (PT2S doubled once)");
+        var late = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 10 });
+        var body = JsonDocument.Parse(late.Messages.Should().ContainSingle().Which.Body).RootElement;
+        body.GetProperty("bucket").GetString().Should().Be(bucket);
+        body.GetProperty("uploadId").GetString().Should().Be(uploadId);
+        body.GetProperty("attempt").GetInt32().Should().Be(2);
+        body.GetProperty("reason").GetString().Should().Be("2 parts remain after 2 abort calls");
+    }
+
+    [Fact]
+    public async Task Abort_OnLastAttempt_DeadLettersToSqsWithTheReason()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "stuck", parts: 1);
+        var retryUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
+        var dlqUrl = (await _sqs.CreateQueueAsync($"dlq-{Guid.NewGuid():N}")).QueueUrl;
+        var settings = Settings.Load(
+            new DictionaryEnvironment(moto.Environment_(("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")))
+        );
+        var handler = new InvocationHandler(new AbortIgnoringStore(new S3ObjectStore(_s3)), AwsClients.CreateQueues(settings), settings, Core.Observability.StructuredLogger.Null);
+
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 2 }, AbortOptions.Direct, CancellationToken.None);
+
+        result.Outcome.Should().Be(AbortOutcome.DeadLettered);
+        var dead = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlqUrl, WaitTimeSeconds = 5 });
+        var body = JsonDocument.Parse(dead.Messages.Should().ContainSingle().Which.Body).RootElement;
+        body.GetProperty("reason").GetString().Should().Be("1 parts remain after 1 abort calls on attempt 3 of 3");
+        body.GetProperty("attempt").GetInt32().Should().Be(2);
+        var retried = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = retryUrl });
+        (retried.Messages ?? []).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SqsBatch_PoisonRecordGoesToDeadLetterQueueAndGoodRecordIsAborted()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "k", parts: 1);
+        var dlqUrl = (await _sqs.CreateQueueAsync($"dlq-{Guid.NewGuid():N}")).QueueUrl;
+        var services = Services(("DEAD_LETTER_QUEUE_URL", dlqUrl));
+        var good = JsonSerializer.Serialize(Request(bucket, "k", uploadId));
+        var evt = $$"""{"Records":[{"messageId":"m1","body":{{good}},"eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"bucket\":\"{{bucket}}\"}","eventSource":"aws:sqs"}]}""";
+
+        var response = await services.Handler.HandleAsync(Encoding.UTF8.GetBytes(evt), InvocationContext.Unbounded, CancellationToken.None);
+
+        response.BodyText.Should().Be("""{"batchItemFailures":[]}""");
+        (await Seeder.PartCountAsync(bucket, "k", uploadId)).Should().BeNull();
+        var dead = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlqUrl, WaitTimeSeconds = 5 });
+        var body = JsonDocument.Parse(dead.Messages.Should().ContainSingle().Which.Body).RootElement;
+        body.GetProperty("messageId").GetString().Should().Be("m2");
+        body.GetProperty("reason").GetString().Should().Be("key is missing; uploadId is missing");
+    }
+
+    [Fact]
+    public async Task DryRun_ReportsWouldAbortAndLeavesTheUpload()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "k", parts: 2);
+
+        var result = (await Invoke(Services(("DRY_RUN", "true")), Request(bucket, "k", uploadId))).Results.Single();
+
+        result.Outcome.Should().Be(AbortOutcome.WouldAbort);
+        result.PartsRemaining.Should().Be(2);
+        (await Seeder.PartCountAsync(bucket, "k", uploadId)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task MinUploadAge_LooksUpInitiatedInTheListing()
+    {
+        // moto reports every upload as initiated in 2010, so a minimum age of a day lets it through
+        // and one of 100 years does not.
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, "k", parts: 1);
+
+        var tooYoung = (await Invoke(Services(("MIN_UPLOAD_AGE", "P36500D")), Request(bucket, "k", uploadId))).Results.Single();
+        var oldEnough = (await Invoke(Services(("MIN_UPLOAD_AGE", "P1D")), Request(bucket, "k", uploadId))).Results.Single();
+
+        tooYoung.Outcome.Should().Be(AbortOutcome.Rejected);
+        tooYoung.Message.Should().Contain("2010-11-10");
+        oldEnough.Outcome.Should().Be(AbortOutcome.Aborted);
+    }
+
+    /// <summary>A server on which abort succeeds but the parts stay (parts landing after every abort).</summary>
+    private sealed class AbortIgnoringStore(IObjectStore inner) : IObjectStore
+    {
+        public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken ct) => Task.FromResult(StoreStatus.Ok);
+
+        public Task<PartsPage?> ListPartsAsync(UploadRef upload, int? marker, CancellationToken ct) => inner.ListPartsAsync(upload, marker, ct);
+
+        public Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => inner.ListUploadsAsync(listing, ct);
+    }
+}
