@@ -23,6 +23,9 @@ public sealed class RuntimeApiClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri($"http://{runtimeApi}/{RuntimeApiHeaders.ApiVersion}/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>The HTTP client's timeout: infinite, so that a thawed sandbox finds its <c>next</c> still open.</summary>
+    internal TimeSpan HttpTimeout => _http.Timeout;
+
     /// <summary>Waits for the next invocation (for as long as it takes).</summary>
     public async Task<InvocationRequest> GetNextInvocationAsync(CancellationToken ct)
     {

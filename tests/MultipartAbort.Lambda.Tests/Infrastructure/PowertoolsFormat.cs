@@ -57,11 +57,11 @@ public static partial class PowertoolsFormat
     }
 
     /// <summary>An EMF line: one directive in the namespace, the service dimension, Count metrics and their values.</summary>
-    public static void ShouldBeEmfLine(JsonElement line, string metricsNamespace, string service, IReadOnlyDictionary<string, long> metrics)
+    public static void ShouldBeEmfLine(JsonElement line, string metricsNamespace, string service, IReadOnlyDictionary<string, long> metrics, DateTimeOffset? now = null)
     {
         var aws = line.GetProperty("_aws");
         aws.GetProperty("Timestamp").ValueKind.Should().Be(JsonValueKind.Number);
-        DateTimeOffset.FromUnixTimeMilliseconds(aws.GetProperty("Timestamp").GetInt64()).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        DateTimeOffset.FromUnixTimeMilliseconds(aws.GetProperty("Timestamp").GetInt64()).Should().BeCloseTo(now ?? DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         var directives = aws.GetProperty("CloudWatchMetrics");
         directives.GetArrayLength().Should().Be(1);
         var directive = directives[0];
