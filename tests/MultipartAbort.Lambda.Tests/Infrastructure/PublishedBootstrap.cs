@@ -22,7 +22,8 @@ public static class PublishedBootstrap
         if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } given)
             return File.Exists(given) ? given : throw new FileNotFoundException($"{OverrideVariable} names {given}, which does not exist");
 
-        var output = System.IO.Path.Combine(RepositoryRoot.Path, "artifacts", "test-bootstrap", RuntimeIdentifier);
+        // The folder the Makefile's build-MultipartAbortFunction target publishes to: after `make`, this publish is a no-op.
+        var output = System.IO.Path.Combine(RepositoryRoot.Path, "artifacts", "lambda", RuntimeIdentifier);
         var project = System.IO.Path.Combine(RepositoryRoot.Path, "src", "MultipartAbort.Lambda", "MultipartAbort.Lambda.csproj");
         var start = new ProcessStartInfo("dotnet")
         {
