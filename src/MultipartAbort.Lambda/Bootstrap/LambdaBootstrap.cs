@@ -87,12 +87,12 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
             log.Context = context.ToLogContext();
             Environment.SetEnvironmentVariable(LambdaEnvironment.TraceId, request.TraceHeader);
             if (!await InvokeAndAnswerAsync(handler, context, ct).ConfigureAwait(false))
-                return ExitRuntimeApiFailed;
+                return ct.IsCancellationRequested ? 0 : ExitRuntimeApiFailed;
         }
         return 0;
     }
 
-    /// <summary>One invocation; false only when the Runtime API reports a fatal container error.</summary>
+    /// <summary>One invocation; false when the loop must end (a fatal container error, or the host is stopping).</summary>
     private async Task<bool> InvokeAndAnswerAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, LambdaContext context, CancellationToken ct)
     {
         byte[]? body = null;
@@ -126,6 +126,10 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
             }
             await client.SendErrorAsync(context.RequestId, error!, ct).ConfigureAwait(false);
             return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
         }
         catch (RuntimeApiException ex) when (ex.IsFatal)
         {
