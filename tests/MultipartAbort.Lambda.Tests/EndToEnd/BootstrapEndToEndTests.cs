@@ -48,11 +48,15 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId });
 
     [Fact]
-    public async Task DirectAndEventBridgeEvents_AbortTheUploads_AnswerTheSpecResult_AndLogInPowertoolsAndEmfFormats()
+    public async Task DirectEventBridgeBatchAndSweepEvents_AnswerTheSpecResult_AndLogInPowertoolsAndEmfFormats()
     {
         var bucket = await _seeder.BucketAsync();
         var first = await _seeder.UploadAsync(bucket, "logs/a.bin", parts: 2);
         var second = await _seeder.UploadAsync(bucket, "logs/b.bin");
+        var batched = await _seeder.UploadAsync(bucket, "logs/c.bin");
+        var swept = await _seeder.BucketAsync();
+        await _seeder.UploadAsync(swept, "tmp/old-1.bin");
+        await _seeder.UploadAsync(swept, "tmp/old-2.bin");
         await using var api = await FakeRuntimeApi.StartAsync();
         await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api));
 
@@ -63,6 +67,10 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
                 $$"""{"version":"0","id":"e-1","detail-type":"Multipart Upload Expired","source":"custom.cos","account":"123456789012","time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail":{{AbortJson(bucket, "logs/b.bin", second)}}}"""
             )
             .WaitAsync(Guard);
+        var batch = await api
+            .Enqueue("req-batch", $$"""{"uploads":[{{AbortJson(bucket, "logs/c.bin", batched)}},{"bucket":"{{bucket}}","key":"logs/c.bin"}]}""")
+            .WaitAsync(Guard);
+        var sweep = await api.Enqueue("req-sweep", $$$"""{"sweep":{"bucket":"{{{swept}}}","prefix":"tmp/","olderThan":"PT0S"}}""").WaitAsync(Guard);
 
         direct.Kind.Should().Be(RecordedAnswer.Response);
         var result = direct.Json.GetProperty("results")[0];
@@ -76,15 +84,25 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         expired.Json.GetProperty("results")[0].GetProperty("outcome").GetString().Should().Be("aborted");
         (await _seeder.PartCountAsync(bucket, "logs/a.bin", first)).Should().BeNull("the upload is gone");
         (await _seeder.PartCountAsync(bucket, "logs/b.bin", second)).Should().BeNull("the upload is gone");
+        batch.Kind.Should().Be(RecordedAnswer.Response);
+        batch.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).Should().Equal("aborted", "rejected");
+        batch.Json.GetProperty("summary").GetProperty("aborted").GetInt32().Should().Be(1);
+        batch.Json.GetProperty("summary").GetProperty("rejected").GetInt32().Should().Be(1);
+        sweep.Kind.Should().Be(RecordedAnswer.Response);
+        var sweepSummary = sweep.Json.GetProperty("summary").GetProperty("sweep");
+        sweepSummary.GetProperty("listed").GetInt32().Should().Be(2);
+        sweepSummary.GetProperty("matched").GetInt32().Should().Be(2);
+        sweepSummary.GetProperty("aborted").GetInt32().Should().Be(2);
+        (await _seeder.UploadIdsAsync(swept)).Should().BeEmpty("the sweep aborted every upload under the prefix");
 
-        await function.WaitForLineAsync(_ => function.JsonLines.Count(PowertoolsFormat.IsEmf) == 2, Guard);
+        await function.WaitForLineAsync(_ => function.JsonLines.Count(PowertoolsFormat.IsEmf) == 4, Guard);
         var lines = function.JsonLines;
         var logs = lines.Where(l => !PowertoolsFormat.IsEmf(l)).ToArray();
         logs.Should().NotBeEmpty();
         foreach (var line in logs)
         {
             var requestId = PowertoolsFormat.RequestIdOf(line);
-            requestId.Should().BeOneOf("req-direct", "req-eventbridge");
+            requestId.Should().BeOneOf("req-direct", "req-eventbridge", "req-batch", "req-sweep");
             PowertoolsFormat.ShouldBeLogLine(line, Expected(requestId!, coldStart: requestId == "req-direct"));
         }
         var outcome = logs.Single(l => PowertoolsFormat.RequestIdOf(l) == "req-direct" && l.TryGetProperty("outcome", out _));
@@ -95,9 +113,11 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         outcome.GetProperty("attempt").GetInt32().Should().Be(0);
         outcome.GetProperty("outcome").GetString().Should().Be("aborted");
         var emf = lines.Where(PowertoolsFormat.IsEmf).ToArray();
-        emf.Should().HaveCount(2, "metrics are flushed once per invocation");
-        foreach (var line in emf)
-            PowertoolsFormat.ShouldBeEmfLine(line, Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
+        emf.Should().HaveCount(4, "metrics are flushed once per invocation");
+        PowertoolsFormat.ShouldBeEmfLine(emf[0], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
+        PowertoolsFormat.ShouldBeEmfLine(emf[1], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
+        PowertoolsFormat.ShouldBeEmfLine(emf[2], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1 });
+        PowertoolsFormat.ShouldBeEmfLine(emf[3], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 2 });
     }
 
     [Fact]
