@@ -26,6 +26,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
             await stderr.WriteLineAsync($"bootstrap: {LambdaEnvironment.RuntimeApi} is not set; this program runs inside AWS Lambda (or an emulator of its Runtime API)").ConfigureAwait(false);
             return ExitNotInLambda;
         }
+        _ = ColdStartPriming.Start();
         using var client = new RuntimeApiClient(runtimeApi.Trim());
         var function = FunctionIdentity.Read(env);
 
