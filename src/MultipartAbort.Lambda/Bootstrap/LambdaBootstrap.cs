@@ -33,7 +33,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         FunctionServices services;
         try
         {
-            services = FunctionServices.Create(env, stdout);
+            services = FunctionServices.Create(env, stdout, time: time);
         }
         catch (Exception ex)
         {
