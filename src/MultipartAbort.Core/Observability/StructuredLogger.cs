@@ -84,10 +84,12 @@ public sealed class StructuredLogger
             }
             if (exception is not null)
             {
+                // The shape Powertools' exception converter writes (snake_case, nulls left out).
                 json.WriteStartObject(LogKeys.Exception);
                 json.WriteString("type", exception.GetType().FullName);
                 json.WriteString("message", exception.Message);
-                json.WriteString("stack_trace", exception.StackTrace);
+                WriteIfSet(json, "source", exception.Source);
+                WriteIfSet(json, "stack_trace", exception.StackTrace);
                 json.WriteEndObject();
             }
             json.WriteEndObject();

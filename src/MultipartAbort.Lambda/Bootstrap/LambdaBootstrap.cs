@@ -1,0 +1,146 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Lambda.Client;
+using MultipartAbort.Lambda.Context;
+
+namespace MultipartAbort.Lambda.Bootstrap;
+
+/// <summary>
+/// The custom runtime: builds the function once (a failure goes to <c>init/error</c> and the process exits), then
+/// loops <c>next</c> → handle → <c>response</c> or <c>error</c>. An invocation that throws is reported and the loop
+/// goes on; only a broken Runtime API ends it (Lambda then starts a new sandbox).
+/// </summary>
+public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger log, FunctionIdentity function, TimeProvider time)
+{
+    public const int ExitInitFailed = 1;
+    public const int ExitRuntimeApiFailed = 2;
+    public const int ExitNotInLambda = 3;
+
+    /// <summary>Start-up and the loop; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IEnvironment env, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
+    {
+        var runtimeApi = env.Get(LambdaEnvironment.RuntimeApi);
+        if (string.IsNullOrWhiteSpace(runtimeApi))
+        {
+            await stderr.WriteLineAsync($"bootstrap: {LambdaEnvironment.RuntimeApi} is not set; this program runs inside AWS Lambda (or an emulator of its Runtime API)").ConfigureAwait(false);
+            return ExitNotInLambda;
+        }
+        _ = ColdStartPriming.Start();
+        using var client = new RuntimeApiClient(runtimeApi.Trim());
+        var function = FunctionIdentity.Read(env);
+
+        FunctionServices services;
+        try
+        {
+            services = FunctionServices.Create(env, stdout, time: time);
+        }
+        catch (Exception ex)
+        {
+            // Settings could not be read, so this logger uses only what it safely can; the message names the
+            // variables that are wrong, never a secret's value.
+            var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
+            {
+                Context = new LogContext { ColdStart = true, FunctionName = function.Name, FunctionMemorySize = function.MemorySizeMb },
+            };
+            var category = ex is ConfigurationException ? LambdaError.ConfigInvalid : LambdaError.InitFailed;
+            initLog.Log(LogLevel.Critical, $"start-up failed ({category}): {ex.Message}", ex is ConfigurationException ? null : ex);
+            try
+            {
+                await client.SendInitErrorAsync(LambdaError.From(ex, category), ct).ConfigureAwait(false);
+            }
+            catch (Exception report) when (report is HttpRequestException or RuntimeApiException or IOException)
+            {
+                initLog.Log(LogLevel.Critical, $"could not report the start-up failure to the Runtime API: {report.Message}");
+            }
+            return ExitInitFailed;
+        }
+
+        var bootstrap = new LambdaBootstrap(client, services.Log, function, time);
+        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services).InvokeAsync, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The loop, on any handler (tests hand in one that throws).</summary>
+    internal async Task<int> RunInvocationsAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, CancellationToken ct)
+    {
+        var coldStart = true;
+        while (!ct.IsCancellationRequested)
+        {
+            InvocationRequest request;
+            try
+            {
+                request = await client.GetNextInvocationAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or RuntimeApiException or IOException)
+            {
+                log.Context = LogContext.Empty;
+                log.Log(LogLevel.Critical, $"the Runtime API failed ({ex.Message}); exiting so that Lambda starts a new sandbox");
+                return ExitRuntimeApiFailed;
+            }
+
+            var context = new LambdaContext(request, function, coldStart, time);
+            coldStart = false;
+            // Set here, in the loop, so that the error path below logs with the invocation's keys too.
+            log.Context = context.ToLogContext();
+            Environment.SetEnvironmentVariable(LambdaEnvironment.TraceId, request.TraceHeader);
+            if (!await InvokeAndAnswerAsync(handler, context, ct).ConfigureAwait(false))
+                return ct.IsCancellationRequested ? 0 : ExitRuntimeApiFailed;
+        }
+        return 0;
+    }
+
+    /// <summary>One invocation; false when the loop must end (a fatal container error, or the host is stopping).</summary>
+    private async Task<bool> InvokeAndAnswerAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, LambdaContext context, CancellationToken ct)
+    {
+        byte[]? body = null;
+        LambdaError? error = null;
+        try
+        {
+            body = await handler(context, ct).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // One bad event never kills the loop: every exception becomes an invocation error.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            log.Log(LogLevel.Error, $"invocation {context.RequestId} failed: {ex.GetType().Name}: {ex.Message}", ex);
+            error = LambdaError.From(ex, LambdaError.Unhandled);
+        }
+
+        try
+        {
+            if (body is not null)
+            {
+                try
+                {
+                    await client.SendResponseAsync(context.RequestId, body, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RuntimeApiException ex) when (ex.Status == System.Net.HttpStatusCode.RequestEntityTooLarge)
+                {
+                    log.Log(LogLevel.Error, $"the answer ({body.Length} bytes) is larger than Lambda accepts: {ex.Message}");
+                    error = new LambdaError(LambdaError.ResponseTooLarge, "ResponseTooLarge", $"the answer ({body.Length} bytes) is larger than Lambda accepts", []);
+                }
+            }
+            await client.SendErrorAsync(context.RequestId, error!, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (RuntimeApiException ex) when (ex.IsFatal)
+        {
+            log.Log(LogLevel.Critical, $"the Runtime API reported a container error ({ex.Message}); exiting");
+            return false;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or RuntimeApiException or IOException)
+        {
+            log.Log(LogLevel.Error, $"could not post the answer to invocation {context.RequestId}: {ex.Message}");
+            return true;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace MultipartAbort.Lambda.Client;
+
+/// <summary>
+/// A client of the Lambda Runtime API (2018-06-01): <c>next</c>, <c>response</c>, invocation <c>error</c> and
+/// <c>init/error</c>. The HTTP client has no timeout: Lambda freezes the process in the middle of <c>next</c>.
+/// </summary>
+public sealed class RuntimeApiClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeHeaderValue ErrorJson = new(RuntimeApiHeaders.ErrorContentType);
+    private readonly HttpClient _http;
+
+    /// <param name="runtimeApi">host:port, as AWS_LAMBDA_RUNTIME_API gives it.</param>
+    /// <param name="handler">The HTTP handler (tests hand in their own); by default a direct, proxy-less connection.</param>
+    public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
+    {
+        // The Runtime API is a local endpoint: a configured HTTP proxy must not apply to it.
+        handler ??= new SocketsHttpHandler { UseProxy = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false };
+        _http = new HttpClient(handler) { BaseAddress = new Uri($"http://{runtimeApi}/{RuntimeApiHeaders.ApiVersion}/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The HTTP client's timeout: infinite, so that a thawed sandbox finds its <c>next</c> still open.</summary>
+    internal TimeSpan HttpTimeout => _http.Timeout;
+
+    /// <summary>Waits for the next invocation (for as long as it takes).</summary>
+    public async Task<InvocationRequest> GetNextInvocationAsync(CancellationToken ct)
+    {
+        using var response = await _http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new RuntimeApiException("next", response.StatusCode, System.Text.Encoding.UTF8.GetString(body));
+        var requestId = Header(response, RuntimeApiHeaders.RequestId);
+        if (string.IsNullOrEmpty(requestId))
+            throw new RuntimeApiException("next", response.StatusCode, $"the invocation has no {RuntimeApiHeaders.RequestId} header");
+        return new InvocationRequest(requestId, body)
+        {
+            Deadline = long.TryParse(Header(response, RuntimeApiHeaders.DeadlineMs), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null,
+            InvokedFunctionArn = Header(response, RuntimeApiHeaders.InvokedFunctionArn),
+            TraceHeader = Header(response, RuntimeApiHeaders.TraceId),
+        };
+    }
+
+    /// <summary>Posts the function's answer to an invocation.</summary>
+    public Task SendResponseAsync(string requestId, byte[] body, CancellationToken ct)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        return PostAsync("response", $"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, null, ct);
+    }
+
+    /// <summary>Reports that an invocation failed; Lambda answers the invoker with this error.</summary>
+    public Task SendErrorAsync(string requestId, LambdaError error, CancellationToken ct) =>
+        PostAsync("error", $"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", ErrorContent(error), error.Category, ct);
+
+    /// <summary>Reports that start-up failed; the runtime must exit afterwards.</summary>
+    public Task SendInitErrorAsync(LambdaError error, CancellationToken ct) => PostAsync("init/error", "runtime/init/error", ErrorContent(error), error.Category, ct);
+
+    private static ByteArrayContent ErrorContent(LambdaError error)
+    {
+        var content = new ByteArrayContent(error.ToJson());
+        content.Headers.ContentType = ErrorJson;
+        return content;
+    }
+
+    private async Task PostAsync(string operation, string path, HttpContent content, string? errorType, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (errorType is not null)
+            request.Headers.TryAddWithoutValidation(RuntimeApiHeaders.FunctionErrorType, errorType);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new RuntimeApiException(operation, response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    public void Dispose() => _http.Dispose();
+}

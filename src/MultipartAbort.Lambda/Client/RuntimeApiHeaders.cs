@@ -1,0 +1,20 @@
+namespace MultipartAbort.Lambda.Client;
+
+/// <summary>The names and media types of the Lambda Runtime API (version 2018-06-01).</summary>
+public static class RuntimeApiHeaders
+{
+    public const string ApiVersion = "2018-06-01";
+
+    public const string RequestId = "Lambda-Runtime-Aws-Request-Id";
+    public const string DeadlineMs = "Lambda-Runtime-Deadline-Ms";
+    public const string InvokedFunctionArn = "Lambda-Runtime-Invoked-Function-Arn";
+    public const string TraceId = "Lambda-Runtime-Trace-Id";
+    public const string ClientContext = "Lambda-Runtime-Client-Context";
+    public const string CognitoIdentity = "Lambda-Runtime-Cognito-Identity";
+
+    /// <summary>Sent with invocation and init errors: a category.reason string such as Runtime.ConfigInvalid.</summary>
+    public const string FunctionErrorType = "Lambda-Runtime-Function-Error-Type";
+
+    /// <summary>The documented media type of an error body ({errorMessage, errorType, stackTrace}).</summary>
+    public const string ErrorContentType = "application/vnd.aws.lambda.error+json";
+}

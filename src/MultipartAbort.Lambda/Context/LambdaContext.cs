@@ -1,0 +1,66 @@
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Lambda.Client;
+
+namespace MultipartAbort.Lambda.Context;
+
+/// <summary>One invocation as the function sees it: who it is, which request this is, and how much time is left.</summary>
+public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
+{
+    /// <summary>
+    /// Work still in flight this close to the deadline is cancelled (it ends as a "failed" outcome), so that the
+    /// answer, which tells SQS which records to deliver again, is posted before Lambda stops the invocation.
+    /// </summary>
+    public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
+
+    public InvocationRequest Request => request;
+    public FunctionIdentity Function => function;
+    public string RequestId => request.RequestId;
+    public bool ColdStart => coldStart;
+
+    /// <summary>The time left before the deadline; <see cref="TimeSpan.MaxValue"/> when Lambda gave none.</summary>
+    public TimeSpan RemainingTime => request.Deadline is { } d ? d - time.GetUtcNow() : TimeSpan.MaxValue;
+
+    /// <summary>The Root of the X-Ray header (<c>1-5bef4de7-ad49b0e87f6ef6c87fc2e700</c>), as Powertools logs it.</summary>
+    public string? XRayTraceId => RootOf(request.TraceHeader);
+
+    /// <summary>What the core needs: the deadline (a sweep stops taking work before it).</summary>
+    public InvocationContext ToInvocationContext() => new(request.Deadline);
+
+    /// <summary>The Powertools keys every log line of this invocation carries.</summary>
+    public LogContext ToLogContext() =>
+        new()
+        {
+            ColdStart = coldStart,
+            FunctionName = function.Name,
+            FunctionMemorySize = function.MemorySizeMb,
+            FunctionArn = request.InvokedFunctionArn,
+            FunctionRequestId = request.RequestId,
+            XRayTraceId = XRayTraceId,
+        };
+
+    /// <summary>A token that is cancelled <see cref="ResponseReserve"/> before the deadline (already, when that has passed).</summary>
+    public CancellationTokenSource CreateDeadlineSource(CancellationToken outer)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        if (request.Deadline is not null)
+        {
+            var budget = RemainingTime - ResponseReserve;
+            if (budget <= TimeSpan.Zero)
+                source.Cancel();
+            else
+                source.CancelAfter(budget);
+        }
+        return source;
+    }
+
+    internal static string? RootOf(string? traceHeader)
+    {
+        if (string.IsNullOrEmpty(traceHeader))
+            return null;
+        foreach (var part in traceHeader.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (part.StartsWith("Root=", StringComparison.Ordinal))
+                return part["Root=".Length..];
+        return null;
+    }
+}

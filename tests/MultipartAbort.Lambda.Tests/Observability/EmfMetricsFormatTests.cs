@@ -1,0 +1,105 @@
+using System.Text.Json;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Lambda.Tests.Infrastructure;
+
+namespace MultipartAbort.Lambda.Tests.Observability;
+
+/// <summary>The exact JSON of an EMF line, against the CloudWatch Embedded Metric Format as Powertools writes it.</summary>
+public sealed class EmfMetricsFormatTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static (EmfMetrics Metrics, StringWriter Output) Metrics(string ns = "MultipartAbort")
+    {
+        var output = new StringWriter();
+        return (new EmfMetrics(output, ns, "multipart-abort", new FixedTimeProvider(Now)), output);
+    }
+
+    private static OutcomeCounts Counts(params AbortResult[] results)
+    {
+        var counts = new OutcomeCounts();
+        foreach (var r in results)
+            counts.Add(r);
+        return counts;
+    }
+
+    private static AbortResult Result(AbortOutcome outcome, int partsRemaining = 0) => new("b", "k", "u", outcome, 0, 1, partsRemaining, "m");
+
+    [Fact]
+    public void Flush_WritesTheReferenceLine()
+    {
+        var (metrics, output) = Metrics();
+
+        metrics.Flush(Counts(Result(AbortOutcome.Aborted)));
+
+        output.ToString().Should().Be(
+            """{"_aws":{"Timestamp":1767225600000,"CloudWatchMetrics":[{"Namespace":"MultipartAbort","Dimensions":[["service"]],"Metrics":[{"Name":"UploadsAborted","Unit":"Count"}]}]},"service":"multipart-abort","UploadsAborted":1}"""
+                + "\n"
+        );
+    }
+
+    [Fact]
+    public void Flush_NamesEveryOutcomeMetric_WithARootMemberForEach()
+    {
+        var (metrics, output) = Metrics();
+        var counts = Counts(
+            Result(AbortOutcome.Aborted),
+            Result(AbortOutcome.Aborted),
+            Result(AbortOutcome.AlreadyGone),
+            Result(AbortOutcome.Requeued, partsRemaining: 3),
+            Result(AbortOutcome.DeadLettered, partsRemaining: 1),
+            Result(AbortOutcome.Rejected),
+            Result(AbortOutcome.Failed)
+        );
+
+        metrics.Flush(counts);
+
+        var line = JsonDocument.Parse(output.ToString()).RootElement;
+        PowertoolsFormat.ShouldBeEmfLine(
+            line,
+            "MultipartAbort",
+            "multipart-abort",
+            new Dictionary<string, long>
+            {
+                ["UploadsAborted"] = 2,
+                ["UploadsAlreadyGone"] = 1,
+                ["PartsRemaining"] = 4,
+                ["Requeued"] = 1,
+                ["DeadLettered"] = 1,
+                ["Rejected"] = 1,
+                ["Failed"] = 1,
+            },
+            Now
+        );
+    }
+
+    [Fact]
+    public void Flush_WithNothingRecorded_WritesNoLine()
+    {
+        var (metrics, output) = Metrics();
+
+        metrics.Flush(new OutcomeCounts());
+
+        output.ToString().Should().BeEmpty("Powertools writes no EMF blob without metrics");
+    }
+
+    [Fact]
+    public void Flush_WritesOneLinePerCall()
+    {
+        var (metrics, output) = Metrics();
+
+        metrics.Flush(Counts(Result(AbortOutcome.Aborted)));
+        metrics.Flush(Counts(Result(AbortOutcome.Failed)));
+
+        output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void Constructor_WithoutANamespace_NamesTheVariable()
+    {
+        var act = () => new EmfMetrics(TextWriter.Null, " ", "multipart-abort");
+
+        act.Should().Throw<ArgumentException>().WithMessage("*POWERTOOLS_METRICS_NAMESPACE*");
+    }
+}
