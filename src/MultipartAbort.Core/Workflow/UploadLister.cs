@@ -35,7 +35,6 @@ public static class UploadLister
         var frontier = Frontier.From(start);
         var listing = start with { MaxUploads = pageSize };
         var mode = ResumeMode.Exact;
-        int? truncatedPageSize = null;
         var pageIds = new HashSet<(string, string)>();
 
         while (true)
@@ -53,12 +52,11 @@ public static class UploadLister
             foreach (var upload in fresh)
                 yield return upload;
 
+            // A last page is taken on its word only when it is empty: IsTruncated can be wrong, and one more
+            // request per listing settles it. (A page larger than asked comes from a server that ignores
+            // max-uploads and sent everything, such as moto; asking again would only repeat it.)
             var count = page.Uploads.Count;
-            if (page.IsTruncated && count > 0)
-                truncatedPageSize = Math.Max(truncatedPageSize ?? 0, count);
-            // A full page that says it is the last may be a wrong IsTruncated: one more request settles it.
-            // (A page larger than asked comes from a server that ignores max-uploads and sent everything.)
-            var suspectLast = !page.IsTruncated && count > 0 && count <= pageSize && (count == pageSize || count >= truncatedPageSize);
+            var suspectLast = !page.IsTruncated && count > 0 && count <= pageSize;
 
             if (fresh.Count > 0)
             {
