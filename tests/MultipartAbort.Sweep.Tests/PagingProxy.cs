@@ -142,29 +142,21 @@ public sealed class PagingProxy : IAsyncDisposable
         var all = root.Elements(S3 + "Upload").Select((e, i) => (Key: e.Element(S3 + "Key")!.Value, Id: e.Element(S3 + "UploadId")!.Value, Element: e, Index: i))
             .OrderBy(u => u.Key, Comparer<string>.Create(KeyOrder.Compare)).ThenBy(u => u.Index).ToList();
 
-        var start = 0;
+        var after = all;
         if (keyMarker is not null)
         {
             var useId = idMarker is not null && !IgnoresUploadIdMarker;
-            start = all.FindIndex(u => KeyOrder.Compare(u.Key, keyMarker) > 0);
-            if (start < 0)
-                start = all.Count;
-            if (useId)
-            {
-                var at = all.FindIndex(u => u.Key == keyMarker && u.Id == idMarker);
-                if (at >= 0)
-                    start = at + 1;
-            }
-            if (RepeatsMarker)
-            {
-                // Inclusive markers: the marker upload (or, for a key-marker alone, that key's uploads) again.
-                var back = useId ? all.FindIndex(u => u.Key == keyMarker && u.Id == idMarker) : all.FindIndex(u => u.Key == keyMarker);
-                if (back >= 0 && back < start)
-                    start = back;
-            }
+            var at = useId ? all.FindIndex(u => u.Key == keyMarker && u.Id == idMarker) : -1;
+            // Keys after key-marker; of key-marker itself, the uploads after upload-id-marker: by position when
+            // that upload exists, else (as S3 documents it) those whose id sorts after it.
+            after = all.Where((u, i) =>
+                    KeyOrder.Compare(u.Key, keyMarker) > 0
+                    || (useId && u.Key == keyMarker && (at >= 0 ? i > at : string.CompareOrdinal(u.Id, idMarker) > 0))
+                    || (RepeatsMarker && u.Key == keyMarker && (!useId || i == at)))
+                .ToList();
         }
-        var page = all.Skip(start).Take(max).ToList();
-        var truncated = start + page.Count < all.Count;
+        var page = after.Take(max).ToList();
+        var truncated = page.Count < after.Count;
         var served = Interlocked.Increment(ref _listPages) - 1;
         var sayTruncated = AlwaysTruncated || (truncated && !NotTruncatedOnPages.Contains(served));
 
