@@ -33,20 +33,27 @@ internal sealed class GlobalOptions
     }
 
     /// <summary>The services on the environment, with the command's flags laid over it (<paramref name="more"/>).</summary>
-    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null)
+    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
     {
         var env = Environment(parse, more);
         var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
         // The CLI keeps stdout for results: logs and metrics go to stderr.
-        return FunctionServices.Create(env, Console.Error, Console.Error, LogLevels.Parse(level));
+        logOutput ??= Console.Error;
+        return FunctionServices.Create(env, logOutput, logOutput, LogLevels.Parse(level));
     }
 
     /// <summary>Builds the services, or writes why not and gives the exit code.</summary>
-    public bool TryCreateServices(ParseResult parse, out FunctionServices services, out int exitCode, IReadOnlyDictionary<string, string?>? more = null)
+    public bool TryCreateServices(
+        ParseResult parse,
+        out FunctionServices services,
+        out int exitCode,
+        IReadOnlyDictionary<string, string?>? more = null,
+        TextWriter? logOutput = null
+    )
     {
         try
         {
-            services = CreateServices(parse, more);
+            services = CreateServices(parse, more, logOutput);
             exitCode = ExitCodes.Success;
             return true;
         }

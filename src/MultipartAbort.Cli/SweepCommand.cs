@@ -53,14 +53,17 @@ internal static class SweepCommand
             var flags = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } n)
                 flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
-            if (!global.TryCreateServices(parse, out var services, out var exit, flags))
-                return exit;
-
             var asJson = parse.GetValue(json);
-            var display = SweepDisplay.Create(asJson, $"{sweep} · {services.Settings.SweepConcurrency} in flight");
+            var display = SweepDisplay.Create(asJson);
+            // Log lines written under a live panel would tear it: keep them until the panel is done.
+            using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
+            if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
+                return exit;
+            display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
             using var stop = new OperatorStop(ct, display.Notify);
             var work = services.Handler.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
             await display.RunAsync(work);
+            logs?.Release();
             SweepSummary summary;
             OutcomeCounts counts;
             IReadOnlyList<AbortResult> notable;

@@ -29,10 +29,16 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
 
     public virtual void Notify(string message) => Console.Error.WriteLine($"mpa: {message}");
 
-    public static SweepDisplay Create(bool json, string title) =>
-        json ? new JsonLines(title)
-        : !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel(title)
-        : new PlainLines(title);
+    /// <summary>What is being swept, for the display's heading.</summary>
+    public string Title { get; set; } = "";
+
+    /// <summary>True for the terminal panel, which nothing else may write to while it is drawn.</summary>
+    public bool IsLive => this is LivePanel;
+
+    public static SweepDisplay Create(bool json) =>
+        json ? new JsonLines()
+        : !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel()
+        : new PlainLines();
 
     internal static string Line(SweepProgress p) =>
         string.Create(
@@ -44,20 +50,20 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 + $"elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
-    private sealed class PlainLines(string title) : SweepDisplay
+    private sealed class PlainLines : SweepDisplay
     {
         private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
 
         public override async Task RunAsync(Task work)
         {
-            await Console.Error.WriteLineAsync($"mpa: sweeping {title}");
+            await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
             while (await Task.WhenAny(work, Task.Delay(Every)) != work)
                 if (Latest is { } p)
                     await Console.Error.WriteLineAsync($"mpa: {Line(p)}");
         }
     }
 
-    private sealed class JsonLines(string title) : SweepDisplay
+    private sealed class JsonLines : SweepDisplay
     {
         private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
 
@@ -87,7 +93,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
             {
                 json.WriteStartObject();
                 json.WriteStartObject("progress");
-                json.WriteString("sweep", title);
+                json.WriteString("sweep", Title);
                 json.WriteNumber("pages", p.Pages);
                 json.WriteNumber("listed", p.Listed);
                 json.WriteNumber("matched", p.Matched);
@@ -106,7 +112,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
     }
 
     /// <summary>A terminal: a panel redrawn five times a second, left on screen at the end.</summary>
-    private sealed class LivePanel(string title) : SweepDisplay
+    private sealed class LivePanel : SweepDisplay
     {
         private volatile string? _notice;
 
@@ -143,7 +149,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 grid.AddRow("done", Format.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
             }
             IRenderable body = _notice is { } n ? new Rows(grid, new Markup($"[yellow]{Markup.Escape(n)}[/]")) : grid;
-            return new Panel(body).Header($" {Markup.Escape(title)} ").Border(BoxBorder.Rounded);
+            return new Panel(body).Header($" {Markup.Escape(Title)} ").Border(BoxBorder.Rounded);
         }
     }
 }
