@@ -3,10 +3,10 @@ namespace MultipartAbort.Cli;
 /// <summary>What mpa's exit code says (documented in the README).</summary>
 public static class ExitCodes
 {
-    /// <summary>Every upload ended aborted, already-gone, would-abort or requeued.</summary>
+    /// <summary>Every upload ended aborted, already-gone, would-abort or requeued (and a sweep listed to the end).</summary>
     public const int Success = 0;
 
-    /// <summary>At least one upload ended failed, dead-lettered or rejected.</summary>
+    /// <summary>At least one upload ended failed, dead-lettered or rejected, or a sweep's listing failed.</summary>
     public const int SomeFailed = 1;
 
     /// <summary>The command line or the event was unusable (bad flag, unreadable file).</summary>
@@ -14,4 +14,10 @@ public static class ExitCodes
 
     /// <summary>The configuration (environment) is invalid.</summary>
     public const int Configuration = 3;
+
+    /// <summary>The store refused or could not be reached for a listing (mpa list).</summary>
+    public const int StoreError = 4;
+
+    /// <summary>Interrupted (Ctrl+C or SIGTERM): the sweep stopped taking uploads; what was in flight finished.</summary>
+    public const int Interrupted = 130;
 }

@@ -19,21 +19,50 @@ internal sealed class GlobalOptions
         root.Options.Add(LogLevel);
     }
 
-    public IEnvironment Environment(ParseResult parse) =>
-        new OverlayEnvironment(
-            ProcessEnvironment.Instance,
-            new Dictionary<string, string?>
-            {
-                [EnvironmentVariables.CosEndpoint] = parse.GetValue(Endpoint),
-                [EnvironmentVariables.CosRegion] = parse.GetValue(Region),
-            }
-        );
-
-    public FunctionServices CreateServices(ParseResult parse)
+    public IEnvironment Environment(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null)
     {
-        var env = Environment(parse);
+        var overrides = new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.CosEndpoint] = parse.GetValue(Endpoint),
+            [EnvironmentVariables.CosRegion] = parse.GetValue(Region),
+        };
+        if (more is not null)
+            foreach (var (name, value) in more)
+                overrides[name] = value;
+        return new OverlayEnvironment(ProcessEnvironment.Instance, overrides);
+    }
+
+    /// <summary>The services on the environment, with the command's flags laid over it (<paramref name="more"/>).</summary>
+    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
+    {
+        var env = Environment(parse, more);
         var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
         // The CLI keeps stdout for results: logs and metrics go to stderr.
-        return FunctionServices.Create(env, Console.Error, Console.Error, LogLevels.Parse(level));
+        logOutput ??= Console.Error;
+        return FunctionServices.Create(env, logOutput, logOutput, LogLevels.Parse(level));
+    }
+
+    /// <summary>Builds the services, or writes why not and gives the exit code.</summary>
+    public bool TryCreateServices(
+        ParseResult parse,
+        out FunctionServices services,
+        out int exitCode,
+        IReadOnlyDictionary<string, string?>? more = null,
+        TextWriter? logOutput = null
+    )
+    {
+        try
+        {
+            services = CreateServices(parse, more, logOutput);
+            exitCode = ExitCodes.Success;
+            return true;
+        }
+        catch (ConfigurationException ex)
+        {
+            Console.Error.WriteLine($"mpa: {ex.Message}");
+            services = null!;
+            exitCode = ExitCodes.Configuration;
+            return false;
+        }
     }
 }

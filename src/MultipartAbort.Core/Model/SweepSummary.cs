@@ -20,7 +20,13 @@ public sealed record SweepSummary
 
     /// <summary>True when the sweep stopped early (deadline) and re-queued a continuation.</summary>
     public bool Continued { get; init; }
+
+    /// <summary>Why the sweep stopped before the end of the listing (deadline, interrupted, listing failed); null when it finished.</summary>
+    public string? StopReason { get; init; }
     public string? NextKeyMarker { get; init; }
     public string? NextUploadIdMarker { get; init; }
     public double ElapsedSeconds { get; init; }
+
+    /// <summary>True when the sweep listed to the end: every matching upload was taken.</summary>
+    public bool Complete => StopReason is null;
 }

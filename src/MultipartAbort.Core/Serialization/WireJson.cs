@@ -91,6 +91,8 @@ public static class WireJson
         json.WriteNumber("failed", s.Failed);
         json.WriteNumber("bytesReclaimed", s.BytesReclaimed);
         json.WriteBoolean("continued", s.Continued);
+        if (s.StopReason is not null)
+            json.WriteString("stopReason", s.StopReason);
         if (s.NextKeyMarker is not null)
             json.WriteString("nextKeyMarker", s.NextKeyMarker);
         if (s.NextUploadIdMarker is not null)

@@ -2,5 +2,19 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Workflow;
 
-/// <summary>A snapshot of a running sweep, for progress displays.</summary>
-public sealed record SweepProgress(long Pages, long Listed, long Matched, long Done, OutcomeCounts Counts);
+/// <summary>
+/// A snapshot of a running sweep, for progress displays: pages and uploads listed, uploads matched (old
+/// enough, allowed), uploads finished, their outcomes so far, and the time since the sweep started.
+/// </summary>
+public sealed record SweepProgress(long Pages, long Listed, long Matched, long Done, OutcomeCounts Counts)
+{
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Uploads taken and not finished yet.</summary>
+    public long InFlight => Math.Max(0, Matched - Done);
+
+    /// <summary>True for the last report of a sweep.</summary>
+    public bool Final { get; init; }
+
+    public double UploadsPerSecond => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
+}

@@ -10,30 +10,41 @@ namespace MultipartAbort.Core.Workflow;
 /// <summary>
 /// A sweep (SPEC.md "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
 /// than the cut-off through the abort workflow with bounded concurrency, and when the invocation's time runs
-/// low stops taking work and re-queues a continuation that resumes after the last upload it took.
+/// low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
+/// last upload it listed.
 /// </summary>
 public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
 
+    public const string StopDeadline = "deadline";
+    public const string StopInterrupted = "interrupted";
+    public const string StopListingFailed = "listing-failed";
+
+    /// <summary>
+    /// Runs one sweep. <paramref name="stop"/> asks it to stop taking new uploads (an operator's Ctrl+C): what
+    /// is in flight finishes and the summary says where to resume; <paramref name="ct"/> cancels even that.
+    /// </summary>
     public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
         SweepRequest sweep,
         InvocationContext context,
         IProgress<SweepProgress>? progress,
-        CancellationToken ct
+        CancellationToken ct,
+        CancellationToken stop = default
     )
     {
         var settings = workflow.Settings;
         var counts = new OutcomeCounts();
         var notable = new List<AbortResult>();
         var stopwatch = Stopwatch.StartNew();
-        long pages = 0, listed = 0, matched = 0, done = 0;
+        long pages = 0, listed = 0, matched = 0, done = 0, undated = 0;
 
         var cutoff = time.GetUtcNow() - Max(sweep.OlderThan, settings.MinUploadAge ?? TimeSpan.Zero);
         var dryRun = sweep.DryRun || settings.DryRun;
-        (string Key, string UploadId)? lastTaken = null;
-        var stoppedEarly = false;
+        (string Key, string UploadId)? lastListed = null;
+        string? stopReason = null;
+        StoreException? listingError = null;
 
         if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
         {
@@ -43,21 +54,49 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return (Summary(), counts, [rejected]);
         }
 
+        // Runs under Parallel.ForEachAsync's lock, one step at a time: plain fields are safe here. A listing
+        // failure ends the stream instead of faulting the loop, which would cancel the aborts in flight.
         async IAsyncEnumerable<ListedUpload> Matching()
         {
             var listing = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
-            await foreach (var upload in UploadLister.ListAsync(store, listing, ct, _ => Interlocked.Increment(ref pages)).ConfigureAwait(false))
+            await using var uploads = UploadLister.ListAsync(store, listing, ct, _ => Interlocked.Increment(ref pages)).GetAsyncEnumerator(ct);
+            while (true)
             {
-                if (context.Remaining(time) is { } left && left < settings.SweepTimeReserve)
+                if (stop.IsCancellationRequested)
                 {
-                    stoppedEarly = true;
+                    stopReason = StopInterrupted;
                     yield break;
                 }
+                if (context.Remaining(time) is { } left && left < settings.SweepTimeReserve)
+                {
+                    stopReason = StopDeadline;
+                    yield break;
+                }
+                bool more;
+                try
+                {
+                    more = await uploads.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (StoreException ex)
+                {
+                    listingError = ex;
+                    stopReason = StopListingFailed;
+                    yield break;
+                }
+                if (!more)
+                    yield break;
+
+                var upload = uploads.Current;
                 Interlocked.Increment(ref listed);
-                lastTaken = (upload.Key, upload.UploadId);
-                if (upload.Initiated is { } at && at > cutoff)
+                lastListed = (upload.Key, upload.UploadId);
+                // Safe on a live bucket: an upload whose age is unknown is never taken for a stale one.
+                if (upload.Initiated is not { } at)
+                {
+                    if (Interlocked.Increment(ref undated) == 1)
+                        log.Log(LogLevel.Warning, $"sweep of {sweep}: the server gives no Initiated time for some uploads (first: {upload.Key}); they are left alone");
                     continue;
-                if (settings.Access.Check(sweep.Bucket, upload.Key) is not null)
+                }
+                if (at > cutoff || settings.Access.Check(sweep.Bucket, upload.Key) is not null)
                     continue;
                 Interlocked.Increment(ref matched);
                 yield return upload;
@@ -65,42 +104,91 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         }
 
         var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = dryRun };
-        try
-        {
-            await Parallel
-                .ForEachAsync(
-                    Matching(),
-                    new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
-                    async (upload, token) =>
-                    {
-                        var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}" };
-                        var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, token).ConfigureAwait(false);
-                        counts.Add(result);
-                        if (!(result.Outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                            lock (notable)
-                                if (notable.Count < MaxReportedResults)
-                                    notable.Add(result);
-                        var n = Interlocked.Increment(ref done);
-                        progress?.Report(new SweepProgress(pages, listed, matched, n, counts));
-                    }
-                )
-                .ConfigureAwait(false);
-        }
-        catch (StoreException ex)
-        {
-            // The listing itself failed: what was taken is done; the rest continues from the last upload taken.
-            log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {ex.Message}", ex);
-            var failed = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, "") with { Outcome = AbortOutcome.Failed, Message = $"sweep listing failed: {ex.Message}" };
-            counts.Add(failed);
-            notable.Add(failed);
-            stoppedEarly = true;
-        }
+        var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
+        await Parallel
+            .ForEachAsync(
+                Matching(),
+                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
+                async (upload, token) =>
+                {
+                    var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+                    var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, token).ConfigureAwait(false);
+                    counts.Add(result);
+                    if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                        Keep(result);
+                    var n = Interlocked.Increment(ref done);
+                    progress?.Report(Snapshot(n, final: false));
+                }
+            )
+            .ConfigureAwait(false);
 
         var continued = false;
-        if (stoppedEarly)
-            continued = await ContinueAsync(sweep, lastTaken, counts, notable, ct).ConfigureAwait(false);
-        progress?.Report(new SweepProgress(pages, listed, matched, done, counts));
+        switch (stopReason)
+        {
+            case StopListingFailed:
+                log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {listingError!.Message}", listingError);
+                if (listingError.IsTransient && (Interlocked.Read(ref listed) > 0 || sweep.Attempt + 1 < settings.MaxAttempts))
+                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}", ct).ConfigureAwait(false);
+                else
+                    Fail($"sweep listing failed: {listingError.Message}; {ResumeHint()}");
+                break;
+            case StopDeadline when Interlocked.Read(ref listed) == 0:
+                // Re-queuing a sweep that could not list even one upload would go round for ever.
+                Fail($"the invocation had less than {IsoDuration.Format(settings.SweepTimeReserve)} left when the sweep began, so it took nothing; give the function a longer timeout");
+                break;
+            case StopDeadline:
+                continued = await ContinueAsync(sweep, lastListed, TimeSpan.Zero, "the invocation's time ran low", ct).ConfigureAwait(false);
+                break;
+            case StopInterrupted:
+                log.Log(LogLevel.Warning, $"sweep of {sweep} interrupted; {ResumeHint()}");
+                break;
+        }
+        progress?.Report(Snapshot(Interlocked.Read(ref done), final: true));
         return (Summary(continued), counts, notable);
+
+        SweepProgress Snapshot(long finished, bool final) =>
+            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts) { Elapsed = stopwatch.Elapsed, Final = final };
+
+        void Keep(AbortResult result)
+        {
+            lock (notable)
+                if (notable.Count < MaxReportedResults)
+                    notable.Add(result);
+        }
+
+        void Fail(string message)
+        {
+            var failed = new AbortResult(sweep.Bucket, sweep.Prefix ?? "", "", AbortOutcome.Failed, sweep.Attempt, 0, 0, message);
+            counts.Add(failed);
+            Keep(failed);
+            log.Outcome(failed);
+        }
+
+        string ResumeHint() =>
+            lastListed is { } l ? $"resume from keyMarker '{l.Key}', uploadIdMarker '{l.UploadId}'" : "nothing was listed; run it again";
+
+        async Task<bool> ContinueAsync(SweepRequest current, (string Key, string UploadId)? last, TimeSpan delay, string why, CancellationToken token)
+        {
+            var next = current with { KeyMarker = last?.Key ?? current.KeyMarker, UploadIdMarker = last?.UploadId ?? current.UploadIdMarker, Attempt = current.Attempt + 1 };
+            string problem;
+            if (queues.Retry is null)
+                problem = $"{EnvironmentVariables.RetryQueueUrl} is not set";
+            else
+            {
+                try
+                {
+                    await queues.Retry.SendAsync(WireJson.Sweep(next), delay, token).ConfigureAwait(false);
+                    log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues after '{next.KeyMarker}' / '{next.UploadIdMarker}'");
+                    return true;
+                }
+                catch (StoreException ex)
+                {
+                    problem = ex.Message;
+                }
+            }
+            Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
+            return false;
+        }
 
         SweepSummary Summary(bool continued = false) =>
             new()
@@ -120,42 +208,11 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 Failed = counts[AbortOutcome.Failed],
                 BytesReclaimed = counts.BytesReclaimed,
                 Continued = continued,
-                NextKeyMarker = stoppedEarly ? lastTaken?.Key ?? sweep.KeyMarker : null,
-                NextUploadIdMarker = stoppedEarly ? lastTaken?.UploadId ?? sweep.UploadIdMarker : null,
+                StopReason = stopReason,
+                NextKeyMarker = stopReason is null ? null : lastListed?.Key ?? sweep.KeyMarker,
+                NextUploadIdMarker = stopReason is null ? null : lastListed?.UploadId ?? sweep.UploadIdMarker,
                 ElapsedSeconds = stopwatch.Elapsed.TotalSeconds,
             };
-    }
-
-    private async Task<bool> ContinueAsync(SweepRequest sweep, (string Key, string UploadId)? lastTaken, OutcomeCounts counts, List<AbortResult> notable, CancellationToken ct)
-    {
-        var next = sweep with
-        {
-            KeyMarker = lastTaken?.Key ?? sweep.KeyMarker,
-            UploadIdMarker = lastTaken?.UploadId ?? sweep.UploadIdMarker,
-            Attempt = sweep.Attempt + 1,
-        };
-        string? problem = null;
-        if (queues.Retry is null)
-            problem = "RETRY_QUEUE_URL is not set";
-        else
-        {
-            try
-            {
-                await queues.Retry.SendAsync(WireJson.Sweep(next), TimeSpan.Zero, ct).ConfigureAwait(false);
-                log.Log(LogLevel.Information, $"sweep of {sweep} continues after {next.KeyMarker} / {next.UploadIdMarker}");
-                return true;
-            }
-            catch (StoreException ex)
-            {
-                problem = ex.Message;
-            }
-        }
-        var failed = new AbortResult(sweep.Bucket, next.KeyMarker ?? "", next.UploadIdMarker ?? "", AbortOutcome.Failed, sweep.Attempt, 0, 0,
-            $"sweep stopped early and could not re-queue its continuation ({problem}); run it again from keyMarker/uploadIdMarker");
-        counts.Add(failed);
-        notable.Add(failed);
-        log.Outcome(failed);
-        return false;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Cli;
+
+/// <summary><c>mpa abort --bucket --key --upload-id</c>: one upload through abort, verify, re-abort, re-queue.</summary>
+internal static class AbortCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var bucket = Options.Bucket();
+        var key = new Option<string>("--key", "-k") { Description = "The object key of the upload.", Required = true };
+        var uploadId = new Option<string>("--upload-id", "-u") { Description = "The upload id.", Required = true };
+        var dryRun = Options.DryRun();
+        var json = Options.Json();
+        var command = new Command("abort", "Abort one multipart upload and verify with ListParts that no part remains.") { bucket, key, uploadId, dryRun, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, parse.GetValue(uploadId)!) { Reason = "mpa abort" };
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
+            var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
+            var result = await services.Handler.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, InvocationContext.Unbounded, null, ct);
+            if (parse.GetValue(json))
+                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+            else
+                foreach (var r in result.Results)
+                    await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {r.UploadId}): {r.Message}");
+            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>The mpa command tree: wiring, help with examples, and usage errors mapped to exit code 2.</summary>
+internal static class MpaCommandLine
+{
+    public static RootCommand Build()
+    {
+        var global = new GlobalOptions();
+        var root = new RootCommand(
+            "mpa: abort and verify S3/IBM COS multipart uploads (MultipartAbort's command line). "
+                + "Every abort is verified with ListParts; configuration comes from the same environment variables as the function."
+        );
+        global.AddTo(root);
+        root.Subcommands.Add(InvokeCommand.Create(global));
+        root.Subcommands.Add(AbortCommand.Create(global));
+        root.Subcommands.Add(ListCommand.Create(global));
+        root.Subcommands.Add(SweepCommand.Create(global));
+        foreach (var help in root.Options.OfType<HelpOption>())
+            if (help.Action is HelpAction inner)
+                help.Action = new ExamplesHelpAction(inner);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not ExamplesHelpAction)
+        {
+            foreach (var error in parse.Errors)
+                await Console.Error.WriteLineAsync($"mpa: {error.Message}");
+            var command = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
+            await Console.Error.WriteLineAsync($"Run 'mpa {command}--help' for usage and examples.");
+            return ExitCodes.Usage;
+        }
+        // Commands handle SIGINT/SIGTERM themselves (a sweep finishes what is in flight), so no forced exit.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>The standard help, then examples and exit codes for the command asked about.</summary>
+    private sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            inner.Invoke(parseResult);
+            var output = parseResult.InvocationConfiguration.Output;
+            var examples = Examples.For(parseResult.CommandResult.Command.Name);
+            if (examples.Count > 0)
+            {
+                output.WriteLine("Examples:");
+                foreach (var line in examples)
+                    output.WriteLine($"  {line}");
+                output.WriteLine();
+            }
+            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered, 2 usage, 3 configuration, 4 store error (list), 130 interrupted.");
+            output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
+            return ExitCodes.Success;
+        }
+    }
+
+    private static class Examples
+    {
+        public static IReadOnlyList<string> For(string command) =>
+            command switch
+            {
+                "sweep" =>
+                [
+                    "mpa sweep --bucket logs --older-than P1D --dry-run        # what would go, nothing changed",
+                    "mpa sweep --bucket logs --prefix tmp/ --older-than PT6H    # abort and verify, live progress",
+                    "mpa sweep --bucket logs --older-than P7D --concurrency 64 --measure-bytes --json > result.json",
+                    "mpa sweep --bucket logs --older-than P1D --key-marker 'tmp/k' --upload-id-marker 'u1'   # resume after an interrupt",
+                ],
+                "list" =>
+                [
+                    "mpa list --bucket logs",
+                    "mpa list --bucket logs --prefix tmp/ --older-than P1D --json | jq '.uploads[].key'",
+                ],
+                "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
+                "invoke" =>
+                [
+                    "mpa invoke event.json",
+                    "mpa invoke '{\"sweep\": {\"bucket\": \"logs\", \"olderThan\": \"P1D\", \"dryRun\": true}}'",
+                    "aws sqs receive-message ... | jq -r '.Messages[0].Body' | mpa invoke -",
+                ],
+                _ =>
+                [
+                    "mpa list --bucket logs --older-than P1D",
+                    "mpa sweep --bucket logs --older-than P1D --dry-run",
+                    "mpa sweep --bucket logs --older-than P1D",
+                    "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc",
+                    "COS_ENDPOINT=https://s3.us-south.cloud-object-storage.appdomain.cloud mpa sweep --bucket b --older-than P1D",
+                ],
+            };
+    }
+}

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// Ctrl+C (or SIGTERM) once: stop taking new uploads and let those in flight finish, so no abort is left
+/// unverified. Twice: abandon them too.
+/// </summary>
+internal sealed class OperatorStop : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abandon;
+    private readonly PosixSignalRegistration[] _registrations;
+
+    public OperatorStop(CancellationToken outer, Action<string>? notify = null)
+    {
+        _abandon = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, notify)),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, notify)),
+        ];
+    }
+
+    /// <summary>Cancelled at the first signal: take no new work.</summary>
+    public CancellationToken Stop => _stop.Token;
+
+    /// <summary>Cancelled at the second signal: cancel the work in flight as well.</summary>
+    public CancellationToken Abandon => _abandon.Token;
+
+    public bool Stopped => _stop.IsCancellationRequested;
+
+    private void OnSignal(PosixSignalContext context, Action<string>? notify)
+    {
+        context.Cancel = true;
+        if (!_stop.IsCancellationRequested)
+        {
+            notify?.Invoke("stopping: no new uploads are taken; those in flight finish and are verified (press Ctrl+C again to abandon them)");
+            _stop.Cancel();
+        }
+        else
+        {
+            notify?.Invoke("abandoning the uploads in flight");
+            _abandon.Cancel();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _registrations)
+            r.Dispose();
+        _stop.Dispose();
+        _abandon.Dispose();
+    }
+}

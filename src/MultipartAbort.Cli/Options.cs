@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>Options several commands share, with validation that names what is wrong (usage errors, exit 2).</summary>
+internal static class Options
+{
+    public static Option<string> Bucket() =>
+        new("--bucket", "-b")
+        {
+            Description = "The bucket.",
+            Required = true,
+            Validators = { r => Check(r, v => RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null) },
+        };
+
+    public static Option<string?> Prefix() => new("--prefix", "-p") { Description = "Only keys starting with this prefix." };
+
+    public static Option<TimeSpan?> OlderThan(bool required) =>
+        new("--older-than")
+        {
+            Description = "Only uploads initiated longer ago than this ISO-8601 duration (PT6H, P1D, P7D).",
+            Required = required,
+            CustomParser = ParseDuration,
+        };
+
+    public static Option<bool> Json() => new("--json") { Description = "Write JSON to stdout instead of a table." };
+
+    public static Option<bool> DryRun() => new("--dry-run") { Description = "Report what would be aborted (would-abort); change nothing." };
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (IsoDuration.TryParse(text, out var value, out var error))
+            return value;
+        result.AddError($"--older-than {error}");
+        return null;
+    }
+
+    private static void Check(OptionResult result, Func<string, string?> problem)
+    {
+        foreach (var token in result.Tokens)
+            if (problem(token.Value) is { } message)
+                result.AddError(message);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace MultipartAbort.Cli.Output;
+
+/// <summary>How numbers, sizes, times and durations read in mpa's tables and progress lines.</summary>
+internal static class Format
+{
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : $"{value.ToString("0.0", CultureInfo.InvariantCulture)} {units[unit]}";
+    }
+
+    public static string Seconds(double seconds) =>
+        seconds < 60
+            ? $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+            : TimeSpan.FromSeconds(Math.Round(seconds)).ToString(seconds >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+
+    public static string Rate(double perSecond) => perSecond.ToString("0.0", CultureInfo.InvariantCulture);
+
+    public static string Timestamp(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "-";
+
+    public static string AgeSeconds(DateTimeOffset now, DateTimeOffset? at) =>
+        at is { } t ? Math.Round((now - t).TotalSeconds).ToString(CultureInfo.InvariantCulture) : "";
+
+    /// <summary>3d 4h, 5h 12m, 12m 3s.</summary>
+    public static string Age(DateTimeOffset now, DateTimeOffset? at)
+    {
+        if (at is not { } t)
+            return "?";
+        var age = now - t;
+        if (age < TimeSpan.Zero)
+            return "0s";
+        return age.TotalDays >= 1 ? $"{(int)age.TotalDays}d {age.Hours}h"
+            : age.TotalHours >= 1 ? $"{(int)age.TotalHours}h {age.Minutes}m"
+            : $"{(int)age.TotalMinutes}m {age.Seconds}s";
+    }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Workflow;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace MultipartAbort.Cli.Output;
+
+/// <summary>
+/// Shows a running sweep: a live panel on a terminal, a plain line every few seconds otherwise, or JSON lines
+/// with --json. Progress goes to stderr except for the terminal panel; stdout is kept for the result.
+/// Reports arrive from every worker; only the latest snapshot is kept and drawn at a steady pace.
+/// </summary>
+internal abstract class SweepDisplay : IProgress<SweepProgress>
+{
+    private SweepProgress? _latest;
+
+    public void Report(SweepProgress value)
+    {
+        if (value.Final || _latest is not { Final: true })
+            Volatile.Write(ref _latest, value);
+    }
+
+    protected SweepProgress? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Draws until <paramref name="work"/> is done.</summary>
+    public abstract Task RunAsync(Task work);
+
+    public virtual void Notify(string message) => Console.Error.WriteLine($"mpa: {message}");
+
+    /// <summary>What is being swept, for the display's heading.</summary>
+    public string Title { get; set; } = "";
+
+    /// <summary>True for the terminal panel, which nothing else may write to while it is drawn.</summary>
+    public bool IsLive => this is LivePanel;
+
+    public static SweepDisplay Create(bool json) =>
+        json ? new JsonLines()
+        : !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel()
+        : new PlainLines();
+
+    internal static string Line(SweepProgress p) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"listed {Format.Count(p.Listed)}, matched {Format.Count(p.Matched)}, done {Format.Count(p.Done)} ({Format.Rate(p.UploadsPerSecond)}/s), "
+                + $"aborted {Format.Count(p.Counts[AbortOutcome.Aborted])}, already gone {Format.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
+                + $"would abort {Format.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {Format.Count(p.Counts[AbortOutcome.Requeued])}, "
+                + $"failed {Format.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
+                + $"elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
+        );
+
+    private sealed class PlainLines : SweepDisplay
+    {
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+
+        public override async Task RunAsync(Task work)
+        {
+            await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
+            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
+                if (Latest is { } p)
+                    await Console.Error.WriteLineAsync($"mpa: {Line(p)}");
+        }
+    }
+
+    private sealed class JsonLines : SweepDisplay
+    {
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+
+        public override async Task RunAsync(Task work)
+        {
+            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
+                if (Latest is { } p)
+                    await Console.Error.WriteLineAsync(Json(p));
+        }
+
+        public override void Notify(string message)
+        {
+            using var stream = new MemoryStream();
+            using (var json = new Utf8JsonWriter(stream))
+            {
+                json.WriteStartObject();
+                json.WriteString("notice", message);
+                json.WriteEndObject();
+            }
+            Console.Error.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+
+        private string Json(SweepProgress p)
+        {
+            using var stream = new MemoryStream();
+            using (var json = new Utf8JsonWriter(stream))
+            {
+                json.WriteStartObject();
+                json.WriteStartObject("progress");
+                json.WriteString("sweep", Title);
+                json.WriteNumber("pages", p.Pages);
+                json.WriteNumber("listed", p.Listed);
+                json.WriteNumber("matched", p.Matched);
+                json.WriteNumber("done", p.Done);
+                json.WriteNumber("inFlight", p.InFlight);
+                foreach (var outcome in AbortOutcomeNames.All)
+                    json.WriteNumber(outcome.ToWireName(), p.Counts[outcome]);
+                json.WriteNumber("bytesReclaimed", p.Counts.BytesReclaimed);
+                json.WriteNumber("elapsedSeconds", Math.Round(p.Elapsed.TotalSeconds, 3));
+                json.WriteNumber("uploadsPerSecond", Math.Round(p.UploadsPerSecond, 1));
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        }
+    }
+
+    /// <summary>A terminal: a panel redrawn five times a second, left on screen at the end.</summary>
+    private sealed class LivePanel : SweepDisplay
+    {
+        private volatile string? _notice;
+
+        public override void Notify(string message) => _notice = message;
+
+        public override async Task RunAsync(Task work)
+        {
+            await AnsiConsole
+                .Live(Render(Latest))
+                .AutoClear(false)
+                .StartAsync(async ctx =>
+                {
+                    while (await Task.WhenAny(work, Task.Delay(200)) != work)
+                    {
+                        ctx.UpdateTarget(Render(Latest));
+                        ctx.Refresh();
+                    }
+                    ctx.UpdateTarget(Render(Latest));
+                    ctx.Refresh();
+                });
+        }
+
+        private IRenderable Render(SweepProgress? p)
+        {
+            var grid = new Grid().AddColumn().AddColumn(new GridColumn().RightAligned()).AddColumn().AddColumn(new GridColumn().RightAligned()).AddColumn().AddColumn(new GridColumn().RightAligned());
+            if (p is null)
+                grid.AddRow("listing…", "", "", "", "", "");
+            else
+            {
+                var failed = p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected];
+                grid.AddRow("listed", Format.Count(p.Listed), "  matched", Format.Count(p.Matched), "  in flight", Format.Count(p.InFlight));
+                grid.AddRow("[green]aborted[/]", Format.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", Format.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", Format.Count(p.Counts[AbortOutcome.WouldAbort]));
+                grid.AddRow("[yellow]requeued[/]", Format.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", Format.Count(failed), "  bytes", Format.Bytes(p.Counts.BytesReclaimed));
+                grid.AddRow("done", Format.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
+            }
+            IRenderable body = _notice is { } n ? new Rows(grid, new Markup($"[yellow]{Markup.Escape(n)}[/]")) : grid;
+            return new Panel(body).Header($" {Markup.Escape(Title)} ").Border(BoxBorder.Rounded);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using MultipartAbort.Core.Model;
+using Spectre.Console;
+
+namespace MultipartAbort.Cli.Output;
+
+/// <summary>The final summary of a sweep as a table (counts, bytes reclaimed, elapsed), and the uploads that did not end clean.</summary>
+internal static class SweepReport
+{
+    public static void Write(IAnsiConsole console, SweepSummary s, IReadOnlyList<AbortResult> notable, bool measuredBytes)
+    {
+        var rate = s.ElapsedSeconds > 0 ? (s.Aborted + s.AlreadyGone + s.WouldAbort + s.Requeued + s.DeadLettered + s.Failed) / s.ElapsedSeconds : 0;
+        var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
+            .Title($"sweep of s3://{Markup.Escape(s.Bucket)}/{Markup.Escape(s.Prefix ?? "")} older than {s.OlderThan}{(s.DryRun ? " (dry run)" : "")}")
+            .AddColumn("")
+            .AddColumn(new TableColumn("").RightAligned());
+        table.ShowHeaders = false;
+        void Row(string name, string value) => table.AddRow(new Text(name), new Text(value));
+        Row("pages listed", Format.Count(s.Pages));
+        Row("uploads listed", Format.Count(s.Listed));
+        Row("matched", Format.Count(s.Matched));
+        if (s.DryRun)
+            Row("would abort", Format.Count(s.WouldAbort));
+        else
+            Row("aborted (verified)", Format.Count(s.Aborted));
+        Row("already gone", Format.Count(s.AlreadyGone));
+        Row("requeued", Format.Count(s.Requeued));
+        Row("dead-lettered", Format.Count(s.DeadLettered));
+        Row("failed", Format.Count(s.Failed));
+        Row("bytes reclaimed", measuredBytes || s.BytesReclaimed > 0 ? $"{Format.Bytes(s.BytesReclaimed)} ({Format.Count(s.BytesReclaimed)} B)" : "not measured (--measure-bytes)");
+        Row("elapsed", Format.Seconds(s.ElapsedSeconds));
+        Row("uploads per second", Format.Rate(rate));
+        if (s.StopReason is not null)
+        {
+            Row("stopped", s.StopReason + (s.Continued ? " (continuation re-queued)" : ""));
+            if (s.NextKeyMarker is not null)
+                Row("resume with", $"--key-marker '{s.NextKeyMarker}' --upload-id-marker '{s.NextUploadIdMarker}'");
+        }
+        console.Write(table);
+
+        if (notable.Count == 0)
+            return;
+        var details = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
+            .Title(notable.Count >= Core.Workflow.SweepRunner.MaxReportedResults ? $"first {notable.Count} uploads that did not end clean" : "uploads that did not end clean")
+            .AddColumn("Outcome").AddColumn("Key").AddColumn("Upload id").AddColumn("Message");
+        foreach (var r in notable)
+            details.AddRow(new Text(r.Outcome.ToWireName()), new Text(r.Key), new Text(r.UploadId), new Text(r.Message));
+        console.Write(details);
+    }
+}

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using MultipartAbort.Cli.Output;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+using Spectre.Console;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// <c>mpa sweep</c>: aborts and verifies every upload of a bucket (and prefix) older than a duration, with
+/// live progress, a summary table and an exit code that says whether every upload ended clean.
+/// </summary>
+internal static class SweepCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var bucket = Options.Bucket();
+        var prefix = Options.Prefix();
+        var olderThan = Options.OlderThan(required: true);
+        var dryRun = Options.DryRun();
+        var concurrency = new Option<int?>("--concurrency", "-c")
+        {
+            Description = "Uploads in flight at once (overrides SWEEP_CONCURRENCY, default 16; 1 to 1024).",
+            Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 1024) r.AddError("--concurrency must be between 1 and 1024"); } },
+        };
+        var measure = new Option<bool>("--measure-bytes") { Description = "List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload)." };
+        var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
+        var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
+        var json = Options.Json();
+        var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
+        {
+            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(uploadIdMarker) is not null && r.GetValue(keyMarker) is null)
+                r.AddError("--upload-id-marker needs --key-marker");
+        });
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var sweep = new SweepRequest(parse.GetValue(bucket)!, parse.GetValue(olderThan)!.Value)
+            {
+                Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
+                DryRun = parse.GetValue(dryRun),
+                MeasureBytes = parse.GetValue(measure),
+                KeyMarker = parse.GetValue(keyMarker),
+                UploadIdMarker = parse.GetValue(uploadIdMarker),
+            };
+            var flags = new Dictionary<string, string?>();
+            if (parse.GetValue(concurrency) is { } n)
+                flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
+            var asJson = parse.GetValue(json);
+            var display = SweepDisplay.Create(asJson);
+            // Log lines written under a live panel would tear it: keep them until the panel is done.
+            using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
+            if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
+                return exit;
+            display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
+            using var stop = new OperatorStop(ct, display.Notify);
+            var work = services.Handler.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
+            await display.RunAsync(work);
+            logs?.Release();
+            SweepSummary summary;
+            OutcomeCounts counts;
+            IReadOnlyList<AbortResult> notable;
+            try
+            {
+                (summary, counts, notable) = await work;
+            }
+            catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
+                return ExitCodes.Interrupted;
+            }
+
+            var result = new InvocationResult(notable, counts) { Sweeps = [summary] };
+            if (asJson)
+                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+            else
+                SweepReport.Write(AnsiConsole.Console, summary, notable, sweep.MeasureBytes);
+            if (summary.StopReason == SweepRunner.StopInterrupted)
+                return ExitCodes.Interrupted;
+            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Sweep.Tests;
+
+/// <summary>A sweep cut off by the invocation's deadline re-queues itself on (moto's) SQS and the next invocation picks up exactly there.</summary>
+[Collection("moto")]
+public sealed class ContinuationTests(MotoServer moto)
+{
+    /// <summary>A clock that moves one minute each time it is read, so a deadline arrives part-way through a sweep.</summary>
+    private sealed class TickingClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks;
+
+        public DateTimeOffset Start => start;
+
+        public override DateTimeOffset GetUtcNow() => start.AddMinutes(Interlocked.Increment(ref _ticks) - 1);
+    }
+
+    [Fact]
+    public async Task Sweep_CutOffByTheDeadline_ContinuesFromTheLastListedUploadAndAbortsEachOnce()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 40);
+        var keys = SweepHarness.Keys("cont/", 250);
+        var ids = await h.SeedAsync(keys);
+        using var sqs = moto.CreateSqsClient();
+        var queueUrl = (await sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
+        var env = moto.Environment_((EnvironmentVariables.RetryQueueUrl, queueUrl), (EnvironmentVariables.SweepConcurrency, "4"));
+        env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
+        var clock = new TickingClock(DateTimeOffset.UtcNow);
+        var services = FunctionServices.Create(new DictionaryEnvironment(env), TextWriter.Null, logLevel: LogLevel.None, time: clock);
+        // 100 clock reads to the deadline, less the 10 s reserve: about 100 uploads are listed before it stops.
+        var deadline = new InvocationContext(clock.Start.AddMinutes(100));
+        var sweepEvent = $$$"""{"sweep": {"bucket": "{{{h.Bucket}}}", "olderThan": "P1D"}}""";
+
+        var first = await services.Handler.RunAsync(RequestParser.ParseText(sweepEvent), AbortOptions.Direct, deadline, null, CancellationToken.None);
+        var message = (await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 1 })).Messages.Single();
+        var second = await services.Handler.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+
+        var cut = first.Sweeps.Single();
+        cut.StopReason.Should().Be(SweepRunner.StopDeadline);
+        cut.Continued.Should().BeTrue();
+        cut.Listed.Should().BeInRange(1, 249);
+        cut.NextKeyMarker.Should().Be(keys[(int)cut.Listed - 1], "the continuation starts after the last upload listed");
+        cut.NextUploadIdMarker.Should().Be(ids[(int)cut.Listed - 1]);
+        message.Body.Should().Contain("\"attempt\":1");
+
+        var rest = second.Sweeps.Single();
+        rest.Complete.Should().BeTrue();
+        rest.Listed.Should().Be(250 - cut.Listed, "the continuation lists exactly what the first invocation did not");
+        (cut.Aborted + rest.Aborted).Should().Be(250);
+        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
+        (await h.RemainingIdsAsync()).Should().BeEmpty();
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace MultipartAbort.Sweep.Tests;
+
+/// <summary>Runs the real mpa (the CLI project's build, beside the tests) as a child process, as an operator or a script would.</summary>
+public static class MpaProcess
+{
+    public sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Run> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        foreach (var name in new[] { "COS_ENDPOINT", "RETRY_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALLOWED_BUCKETS", "ALLOWED_PREFIXES", "MIN_UPLOAD_AGE", "DRY_RUN", "SWEEP_CONCURRENCY", "POWERTOOLS_LOG_LEVEL" })
+            start.Environment.Remove(name);
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        foreach (var (name, value) in env)
+            start.Environment[name] = value;
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+}

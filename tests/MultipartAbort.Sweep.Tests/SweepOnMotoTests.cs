@@ -1,0 +1,126 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Sweep.Tests;
+
+/// <summary>Sweeps with the real SDK against moto, through the paging proxy so that listings come in several pages.</summary>
+[Collection("moto")]
+public sealed class SweepOnMotoTests(MotoServer moto)
+{
+    [Fact]
+    public async Task Sweep_OfAnEmptyBucket_ListsOneEmptyPageAndSucceeds()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto);
+
+        var (summary, counts, notable) = await h.SweepAsync(h.Request());
+
+        summary.Listed.Should().Be(0);
+        summary.Matched.Should().Be(0);
+        summary.Pages.Should().Be(1);
+        summary.Complete.Should().BeTrue();
+        counts.Total.Should().Be(0);
+        notable.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Sweep_OfOneUploadWithParts_AbortsVerifiesAndMeasuresTheBytes()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto);
+        var id = (await h.SeedAsync(["one/big.bin"], parts: 3, partSize: 100))[0];
+
+        var (summary, _, notable) = await h.SweepAsync(h.Request() with { MeasureBytes = true });
+
+        summary.Listed.Should().Be(1);
+        summary.Aborted.Should().Be(1);
+        summary.BytesReclaimed.Should().Be(300);
+        notable.Should().BeEmpty();
+        h.Proxy.AbortsByUploadId.Should().ContainSingle().Which.Should().Be(new KeyValuePair<string, int>(id, 1));
+        (await h.Seeder.PartCountAsync(h.Bucket, "one/big.bin", id)).Should().BeNull("the upload is gone");
+    }
+
+    [Fact]
+    public async Task Sweep_Of1001UploadsInPagesOf100_AbortsEachExactlyOnceAndLeavesNone()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 100);
+        var ids = await h.SeedAsync(SweepHarness.Keys("p/", 1001));
+
+        var (summary, counts, _) = await h.SweepAsync(h.Request(), (EnvironmentVariables.SweepConcurrency, "8"));
+
+        summary.Listed.Should().Be(1001);
+        summary.Matched.Should().Be(1001);
+        summary.Aborted.Should().Be(1001);
+        summary.Pages.Should().BeGreaterThanOrEqualTo(11, "1,001 uploads at 100 a page");
+        counts.AllSucceeded.Should().BeTrue();
+        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
+        (await h.RemainingIdsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Sweep_WithPrefix_TouchesOnlyUploadsUnderIt()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 5);
+        var inside = await h.SeedAsync(SweepHarness.Keys("tmp/", 12));
+        var outside = await h.SeedAsync([.. SweepHarness.Keys("keep/", 6), "tmp", "tmq/x"]);
+
+        var (summary, _, _) = await h.SweepAsync(h.Request(prefix: "tmp/"));
+
+        summary.Aborted.Should().Be(12);
+        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(inside);
+        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(outside);
+    }
+
+    [Fact]
+    public async Task Sweep_WithAgeFilterAndMinUploadAge_LeavesRecentUploadsAlone()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 4);
+        var now = DateTimeOffset.UtcNow;
+        // moto says every upload began in 2010; the proxy gives the "fresh/" ones a recent time instead.
+        h.Proxy.InitiatedFor = key => key.StartsWith("fresh/", StringComparison.Ordinal) ? now.AddMinutes(-10)
+            : key.StartsWith("day/", StringComparison.Ordinal) ? now.AddHours(-30) : null;
+        var old = await h.SeedAsync(SweepHarness.Keys("old/", 5));
+        var day = await h.SeedAsync(SweepHarness.Keys("day/", 3));
+        var fresh = await h.SeedAsync(SweepHarness.Keys("fresh/", 4));
+
+        var (first, _, _) = await h.SweepAsync(h.Request("PT1H"), (EnvironmentVariables.MinUploadAge, "P2D"));
+        var (second, _, _) = await h.SweepAsync(h.Request("PT1H"));
+
+        first.Listed.Should().Be(12);
+        first.Matched.Should().Be(5, "MIN_UPLOAD_AGE (P2D) overrules a shorter olderThan");
+        second.Matched.Should().Be(3, "now only the 30-hour-old uploads are older than PT1H and not yet gone");
+        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(old.Concat(day));
+        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(fresh);
+    }
+
+    [Fact]
+    public async Task Sweep_DryRun_ReportsWouldAbortAndChangesNothing()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 3);
+        var ids = await h.SeedAsync(SweepHarness.Keys("d/", 7), parts: 2);
+
+        var (summary, counts, _) = await h.SweepAsync(h.Request() with { DryRun = true });
+
+        summary.DryRun.Should().BeTrue();
+        summary.WouldAbort.Should().Be(7);
+        counts[AbortOutcome.Aborted].Should().Be(0);
+        h.Proxy.AbortsByUploadId.Should().BeEmpty("a dry run sends no AbortMultipartUpload");
+        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(ids);
+        for (var i = 0; i < ids.Length; i++)
+            (await h.Seeder.PartCountAsync(h.Bucket, $"d/{i:D5}", ids[i])).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Sweep_WithConcurrency4_NeverHasMoreThan4UploadRequestsInFlight()
+    {
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 10);
+        h.Proxy.Delay = TimeSpan.FromMilliseconds(5);
+        await h.SeedAsync(SweepHarness.Keys("c/", 60));
+
+        var (summary, _, _) = await h.SweepAsync(h.Request(), (EnvironmentVariables.SweepConcurrency, "4"));
+
+        summary.Aborted.Should().Be(60);
+        h.Proxy.MaxInFlight.Should().BeLessThanOrEqualTo(4).And.BeGreaterThan(1, "the uploads do run concurrently");
+    }
+}

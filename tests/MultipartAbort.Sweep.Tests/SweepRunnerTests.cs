@@ -1,0 +1,91 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Sweep.Tests;
+
+/// <summary>Sweep paths that need a store failing on cue or a deadline already past (doubles; no moto).</summary>
+public sealed class SweepRunnerTests
+{
+    private static FunctionServices Services(ScriptedObjectStore store, RecordingQueue? retry = null, Settings? settings = null) =>
+        FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null);
+
+    [Fact]
+    public async Task Sweep_WhenTheDeadlineIsAlreadyTooClose_FailsWithoutReQueuingItselfForever()
+    {
+        var store = new ScriptedObjectStore();
+        store.Add("bkt", "k", "u");
+        var retry = new RecordingQueue();
+        var context = new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(1));
+
+        var (summary, counts, notable) = await Services(store, retry).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), context, null, CancellationToken.None);
+
+        summary.StopReason.Should().Be(SweepRunner.StopDeadline);
+        summary.Continued.Should().BeFalse();
+        retry.Sent.Should().BeEmpty();
+        counts[AbortOutcome.Failed].Should().Be(1);
+        notable.Single().Message.Should().Contain("took nothing");
+        store.AbortCalls.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Sweep_WhenTheListingFailsForGood_StopsWithAResumeHintAndAbortsWhatItTook()
+    {
+        var store = new ScriptedObjectStore { UploadsPageSize = 2 };
+        foreach (var k in new[] { "a", "b", "c", "d" })
+            store.Add("bkt", k, "u");
+        var calls = 0;
+        store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "AccessDenied: no", false, "AccessDenied") : null;
+
+        var (summary, counts, notable) = await Services(store).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+
+        summary.StopReason.Should().Be(SweepRunner.StopListingFailed);
+        summary.Aborted.Should().Be(2, "the uploads of the first page were taken and finish");
+        (summary.NextKeyMarker, summary.NextUploadIdMarker).Should().Be(("b", "u"));
+        counts[AbortOutcome.Failed].Should().Be(1);
+        notable.Single().Message.Should().Contain("resume from keyMarker 'b'");
+    }
+
+    [Fact]
+    public async Task Sweep_WhenTheListingFailsTransiently_ReQueuesAContinuationAfterTheLastUpload()
+    {
+        var store = new ScriptedObjectStore { UploadsPageSize = 2 };
+        foreach (var k in new[] { "a", "b", "c" })
+            store.Add("bkt", k, "u");
+        var calls = 0;
+        store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "SlowDown", true, "SlowDown") : null;
+        var retry = new RecordingQueue();
+
+        var (summary, _, _) = await Services(store, retry).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+
+        summary.Continued.Should().BeTrue();
+        retry.Sent.Should().ContainSingle().Which.Body.Should().Contain("\"keyMarker\":\"b\"").And.Contain("\"uploadIdMarker\":\"u\"").And.Contain("\"attempt\":1");
+    }
+
+    [Fact]
+    public async Task Sweep_WhenStopped_FinishesWhatIsInFlightAndSaysWhereToResume()
+    {
+        var store = new ScriptedObjectStore();
+        for (var i = 0; i < 50; i++)
+            store.Add("bkt", $"k{i:D2}", "u");
+        using var stop = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Done == 10) stop.Cancel(); });
+
+        var (summary, counts, _) = await Services(store, settings: new Settings { SweepConcurrency = 1 })
+            .Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, progress, CancellationToken.None, stop.Token);
+
+        summary.StopReason.Should().Be(SweepRunner.StopInterrupted);
+        counts[AbortOutcome.Failed].Should().Be(0, "nothing in flight was cancelled");
+        summary.Aborted.Should().Be(summary.Matched);
+        summary.NextKeyMarker.Should().Be($"k{summary.Listed - 1:D2}");
+        store.AbortCalls.Should().Be((int)summary.Aborted);
+    }
+
+    private sealed class SynchronousProgress(Action<SweepProgress> report) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => report(value);
+    }
+}

@@ -1,0 +1,154 @@
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Sweep.Tests;
+
+/// <summary>The lister against in-memory servers whose bugs a proxy cannot play well (or that need no HTTP to show).</summary>
+public sealed class UploadListerTests
+{
+    private static async Task<List<ListedUpload>> ListAll(IObjectStore store, UploadListing listing)
+    {
+        var all = new List<ListedUpload>();
+        await foreach (var u in UploadLister.ListAsync(store, listing, CancellationToken.None))
+            all.Add(u);
+        return all;
+    }
+
+    /// <summary>Answers every request with the first page, truncated: markers mean nothing to it.</summary>
+    private sealed class MarkerBlindStore : ScriptedObjectStore
+    {
+        public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken) =>
+            base.ListUploadsAsync(listing with { KeyMarker = null, UploadIdMarker = null }, cancellationToken);
+    }
+
+    /// <summary>Includes the marker upload again at the start of each page (markers are inclusive).</summary>
+    private sealed class InclusiveMarkerStore : ScriptedObjectStore
+    {
+        public override async Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
+        {
+            var page = await base.ListUploadsAsync(listing, cancellationToken);
+            if (listing.KeyMarker is null || Get(listing.Bucket, listing.KeyMarker, listing.UploadIdMarker ?? "") is null)
+                return page;
+            var marker = new ListedUpload(listing.KeyMarker, listing.UploadIdMarker!, DateTimeOffset.UnixEpoch);
+            var uploads = new[] { marker }.Concat(page.Uploads).Take(UploadsPageSize).ToList();
+            return page with { Uploads = uploads, IsTruncated = page.IsTruncated || uploads.Count < page.Uploads.Count + 1 };
+        }
+    }
+
+    /// <summary>Sorts keys by UTF-8 bytes, as S3 does (the base double sorts by UTF-16 code units).</summary>
+    private sealed class Utf8OrderStore : ScriptedObjectStore
+    {
+        public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
+        {
+            var after = Listable(listing.Bucket, listing.Prefix)
+                .OrderBy(u => u.Key, Comparer<string>.Create(KeyOrder.Compare))
+                .Where(u => listing.KeyMarker is null || KeyOrder.Compare(u.Key, listing.KeyMarker) > 0
+                    || (u.Key == listing.KeyMarker && string.CompareOrdinal(u.UploadId, listing.UploadIdMarker) > 0))
+                .ToList();
+            var page = after.Take(UploadsPageSize).ToList();
+            return Task.FromResult(new UploadsPage(page, page.Count < after.Count, null, null));
+        }
+    }
+
+    /// <summary>One page, in creation order rather than sorted, ignoring markers: moto.</summary>
+    private sealed class UnsortedStore : ScriptedObjectStore
+    {
+        public List<ListedUpload> Order { get; } = [];
+
+        public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken) =>
+            Task.FromResult(new UploadsPage(Order, false, null, null));
+    }
+
+    [Fact]
+    public async Task List_WhenTheServerIgnoresMarkers_FailsAfterAFewPagesInsteadOfLooping()
+    {
+        var store = new MarkerBlindStore { UploadsPageSize = 3 };
+        for (var i = 0; i < 10; i++)
+            store.Add("bkt", $"k{i}", "u");
+        var seen = new List<ListedUpload>();
+
+        var act = async () =>
+        {
+            await foreach (var u in UploadLister.ListAsync(store, new UploadListing("bkt"), CancellationToken.None))
+                seen.Add(u);
+        };
+
+        (await act.Should().ThrowAsync<StoreException>()).Which.IsTransient.Should().BeFalse();
+        seen.Select(u => u.Key).Should().Equal("k0", "k1", "k2");
+        store.ListUploadsCalls.Should().BeLessThanOrEqualTo(4);
+    }
+
+    [Fact]
+    public async Task List_WhenPagesOfOneRepeatTheMarker_YieldsEachUploadOnceIncludingSharedKeys()
+    {
+        var store = new InclusiveMarkerStore { UploadsPageSize = 1 };
+        foreach (var (key, id) in new[] { ("a", "1"), ("b", "1"), ("b", "2"), ("b", "3"), ("c", "1") })
+            store.Add("bkt", key, id);
+
+        var all = await ListAll(store, new UploadListing("bkt"));
+
+        all.Select(u => $"{u.Key}/{u.UploadId}").Should().Equal("a/1", "b/1", "b/2", "b/3", "c/1");
+    }
+
+    [Fact]
+    public async Task List_ResumingFromMarkersOnAnInclusiveServer_DoesNotYieldTheMarkerAgain()
+    {
+        var store = new InclusiveMarkerStore { UploadsPageSize = 2 };
+        foreach (var key in new[] { "a", "b", "c", "d" })
+            store.Add("bkt", key, "u");
+
+        var all = await ListAll(store, new UploadListing("bkt") { KeyMarker = "b", UploadIdMarker = "u" });
+
+        all.Select(u => u.Key).Should().Equal("c", "d");
+    }
+
+    [Fact]
+    public async Task List_KeysBeyondTheBasicPlane_FollowsS3sUtf8Order()
+    {
+        // UTF-8 order: "a" < U+E000 < U+1F600; UTF-16 ordinal order would put the emoji (a surrogate pair) first.
+        var store = new Utf8OrderStore { UploadsPageSize = 1 };
+        foreach (var key in new[] { "a", "\uE000", "\U0001F600", "\U0001F600x" })
+            store.Add("bkt", key, "u");
+
+        var all = await ListAll(store, new UploadListing("bkt"));
+
+        all.Select(u => u.Key).Should().Equal("a", "\uE000", "\U0001F600", "\U0001F600x");
+    }
+
+    [Fact]
+    public async Task List_AnUnsortedSinglePage_YieldsEveryUpload()
+    {
+        var store = new UnsortedStore();
+        store.Order.AddRange(new[] { "m", "a", "z", "b", "m" }.Select((k, i) => new ListedUpload(k, $"u{i}", DateTimeOffset.UnixEpoch)));
+
+        var all = await ListAll(store, new UploadListing("bkt"));
+
+        all.Select(u => u.UploadId).Should().Equal("u0", "u1", "u2", "u3", "u4");
+    }
+
+    [Fact]
+    public async Task List_TheSameUploadTwiceOnOnePage_YieldsItOnce()
+    {
+        var store = new UnsortedStore();
+        store.Order.AddRange([new("a", "1", null), new("a", "1", null), new("b", "1", null)]);
+
+        var all = await ListAll(store, new UploadListing("bkt"));
+
+        all.Select(u => $"{u.Key}/{u.UploadId}").Should().Equal("a/1", "b/1");
+    }
+
+    [Theory]
+    [InlineData("a", "b", -1)]
+    [InlineData("\uFFFD", "\U0001F600", -1)]
+    [InlineData("\U0001F600", "\uE000", 1)]
+    [InlineData("ab", "a", 1)]
+    [InlineData("x", "x", 0)]
+    public void KeyOrder_ComparesLikeUtf8Bytes(string a, string b, int sign)
+    {
+        Math.Sign(KeyOrder.Compare(a, b)).Should().Be(sign);
+        Math.Sign(Compare(System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b))).Should().Be(sign);
+
+        static int Compare(byte[] x, byte[] y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}
