@@ -128,8 +128,14 @@ def wrk_ceiling(endpoint, connections, seconds, moto):
         client.create_bucket(Bucket="bench-ceiling")
     except Exception:
         pass
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(HERE / "ceiling.lua"), endpoint], capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), out
+    # The best of two runs: the box is shared, and a ceiling is what the setup can do, not what it did once.
+    best, text = 0.0, ""
+    for _ in range(2):
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(HERE / "ceiling.lua"), endpoint], capture_output=True, text=True, check=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        if rate > best:
+            best, text = rate, out
+    return best, text
 
 
 def main():
@@ -167,7 +173,7 @@ def main():
         base_env.update(KEYS)
         for setting in args.settings.split(","):
             endpoint = endpoints[setting]
-            ceilings[setting], _ = wrk_ceiling(endpoint, 64, 5 if args.quick else 15, moto)
+            ceilings[setting], _ = wrk_ceiling(endpoint, 64, 5 if args.quick else 10, moto)
             print(f"[{setting}] request ceiling (wrk, 64 connections): {ceilings[setting]:.0f} req/s", flush=True)
             bucket = "bench-sweep"
             tools = {

@@ -22,7 +22,7 @@ public sealed class PagingProxy : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient _moto;
     private readonly Uri _upstream;
-    private int _inFlight, _listPages;
+    private int _listPages;
 
     public PagingProxy(Uri moto)
     {
@@ -68,9 +68,6 @@ public sealed class PagingProxy : IAsyncDisposable
     public ConcurrentDictionary<string, int> AbortsByUploadId { get; } = new();
     public ConcurrentQueue<string> ListQueries { get; } = new();
     public int ListPagesServed => _listPages;
-    public int MaxInFlight { get; private set; }
-    private int _otherRequests;
-    public int OtherRequests => _otherRequests;
 
     private async Task HandleAsync(HttpContext ctx)
     {
@@ -82,20 +79,9 @@ public sealed class PagingProxy : IAsyncDisposable
             await ListUploadsAsync(ctx);
             return;
         }
-        var now = Interlocked.Increment(ref _inFlight);
-        lock (this)
-            MaxInFlight = Math.Max(MaxInFlight, now);
-        Interlocked.Increment(ref _otherRequests);
-        try
-        {
-            if (ctx.Request.Method == "DELETE" && query["uploadId"] is { Count: 1 } id)
-                AbortsByUploadId.AddOrUpdate(id[0]!, 1, (_, n) => n + 1);
-            await ForwardAsync(ctx);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+        if (ctx.Request.Method == "DELETE" && query["uploadId"] is { Count: 1 } id)
+            AbortsByUploadId.AddOrUpdate(id[0]!, 1, (_, n) => n + 1);
+        await ForwardAsync(ctx);
     }
 
     private async Task ForwardAsync(HttpContext ctx)

@@ -1,5 +1,8 @@
+using MultipartAbort.Core.Adapters;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
@@ -112,15 +115,50 @@ public sealed class SweepOnMotoTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task Sweep_WithConcurrency4_NeverHasMoreThan4UploadRequestsInFlight()
+    public async Task Sweep_WithConcurrency4_NeverHasMoreThan4UploadCallsInFlight()
     {
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 10);
         h.Proxy.Delay = TimeSpan.FromMilliseconds(5);
         await h.SeedAsync(SweepHarness.Keys("c/", 60));
+        var env = moto.Environment_((EnvironmentVariables.SweepConcurrency, "4"));
+        env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
+        var settings = Settings.Load(new DictionaryEnvironment(env));
+        // Counted around the real SDK adapter: the proxy cannot tell when the client considers a call over.
+        var store = new InFlightCounter(new S3ObjectStore(AwsClients.CreateS3(settings)));
+        var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null);
 
-        var (summary, _, _) = await h.SweepAsync(h.Request(), (EnvironmentVariables.SweepConcurrency, "4"));
+        var (summary, _, _) = await services.Handler.Sweeps.RunAsync(h.Request(), InvocationContext.Unbounded, null, CancellationToken.None);
 
         summary.Aborted.Should().Be(60);
-        h.Proxy.MaxInFlight.Should().BeLessThanOrEqualTo(4).And.BeGreaterThan(1, "the uploads do run concurrently");
+        store.MaxInFlight.Should().BeLessThanOrEqualTo(4).And.BeGreaterThan(1, "the uploads do run concurrently");
+    }
+
+    /// <summary>Counts the abort and ListParts calls in flight at once (listing is not an upload's call).</summary>
+    private sealed class InFlightCounter(IObjectStore inner) : IObjectStore
+    {
+        private int _now, _max;
+
+        public int MaxInFlight => Volatile.Read(ref _max);
+
+        public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken ct) => Counted(() => inner.AbortAsync(upload, ct));
+
+        public Task<PartsPage?> ListPartsAsync(UploadRef upload, int? marker, CancellationToken ct) => Counted(() => inner.ListPartsAsync(upload, marker, ct));
+
+        public Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => inner.ListUploadsAsync(listing, ct);
+
+        private async Task<T> Counted<T>(Func<Task<T>> call)
+        {
+            var now = Interlocked.Increment(ref _now);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }
+            try
+            {
+                return await call();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _now);
+            }
+        }
     }
 }
