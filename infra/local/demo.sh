@@ -36,18 +36,14 @@ for key in ["videos/raw 1.mp4", "videos/raw+2.mp4", "backups/db-ü.tar", "tmp/a"
     uploads.append({"bucket": "demo-bucket", "key": key, "uploadId": uid})
 print(json.dumps(uploads))
 PY
-python3 - <<'PY'
-import json
-for u in json.load(open("artifacts/demo-uploads.json")):
-    print(f"  s3://{u['bucket']}/{u['key']}  upload {u['uploadId'][:16]}...  3 parts")
-PY
+"$mpa" list --bucket demo-bucket
 
 say "Aborting the three uploads outside tmp/ with one batch event: mpa invoke '{\"uploads\": [...]}'"
 batch=$(python3 -c 'import json; u=json.load(open("artifacts/demo-uploads.json")); print(json.dumps({"uploads": [x for x in u if not x["key"].startswith("tmp/")]}))')
 "$mpa" invoke "$batch" | python3 -m json.tool
 
-say "Sweeping tmp/ for uploads older than a day: mpa invoke '{\"sweep\": ...}'"
-"$mpa" invoke '{"sweep": {"bucket": "demo-bucket", "prefix": "tmp/", "olderThan": "P1D"}}' | python3 -m json.tool
+say "Sweeping tmp/ for uploads older than a day: mpa sweep --bucket demo-bucket --prefix tmp/ --older-than P1D --measure-bytes"
+"$mpa" sweep --bucket demo-bucket --prefix tmp/ --older-than P1D --measure-bytes
 
 say "A malformed event is rejected, naming the problem (exit code is non-zero)"
 set +e

@@ -9,8 +9,9 @@ internal static class SweepReport
     public static void Write(IAnsiConsole console, SweepSummary s, IReadOnlyList<AbortResult> notable, bool measuredBytes)
     {
         var rate = s.ElapsedSeconds > 0 ? (s.Aborted + s.AlreadyGone + s.WouldAbort + s.Requeued + s.DeadLettered + s.Failed) / s.ElapsedSeconds : 0;
+        // A heading line, not a table title: a title wider than the two narrow columns would wrap mid-word.
+        var heading = $"sweep of s3://{s.Bucket}/{s.Prefix ?? ""} older than {s.OlderThan}{(s.DryRun ? " (dry run)" : "")}";
         var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
-            .Title($"sweep of s3://{Markup.Escape(s.Bucket)}/{Markup.Escape(s.Prefix ?? "")} older than {s.OlderThan}{(s.DryRun ? " (dry run)" : "")}")
             .AddColumn("")
             .AddColumn(new TableColumn("").RightAligned());
         table.ShowHeaders = false;
@@ -35,6 +36,7 @@ internal static class SweepReport
             if (s.NextKeyMarker is not null)
                 Row("resume with", $"--key-marker '{s.NextKeyMarker}' --upload-id-marker '{s.NextUploadIdMarker}'");
         }
+        console.WriteLine(heading);
         console.Write(table);
 
         if (notable.Count == 0)
