@@ -4,16 +4,18 @@
 Compares the Native AOT `bootstrap`, the same code under the JIT (`dotnet build -c Release` output), and the
 AWS CLI pair `aws s3api abort-multipart-upload` + `aws s3api list-parts`. For each run a fresh multipart upload
 (one 16-byte part) is made in moto first (not timed). Reports the median and p90 of the wall time, the peak RSS
-(ru_maxrss of the process, or the larger of the two CLI processes) and the AOT binary's size.
+(VmHWM of a bootstrap before it is killed; for the CLI the larger of the two commands, measured by GNU time) and
+the AOT binary's size. The `floor` row is moto's own share: the function's three store calls (ListParts, abort,
+ListParts) made from this warm Python process, which no variant can go below.
 
 The bootstrap variants talk to a Runtime API served by this script on loopback; the clock stops when the
 function's answer arrives at `POST /runtime/invocation/{id}/response`, then the process is killed (a real
 sandbox would be frozen in the next `next`). The CLI pair's clock stops when `list-parts` exits.
 """
 import argparse
+import http.client
 import json
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -161,6 +163,25 @@ def run_cli(env, endpoint, bucket, key, upload_id):
     return elapsed, max(rss1, rss2)
 
 
+def run_floor(endpoint, bucket, key, upload_id):
+    """The store's share: the function's three calls (ListParts, abort, ListParts) made from a warm client."""
+    host, port = endpoint.split("//", 1)[1].split(":")
+    path = f"/{bucket}/{key}?uploadId={upload_id}"
+    start = time.perf_counter()
+    statuses = []
+    for method in ("GET", "DELETE", "GET"):
+        conn = http.client.HTTPConnection(host, int(port))
+        conn.request(method, path, headers={"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        statuses.append(response.status)
+    elapsed = time.perf_counter() - start
+    if statuses != [200, 204, 404]:
+        raise SystemExit(f"floor: unexpected statuses {statuses}")
+    return elapsed, 0
+
+
 def summarize(name, samples):
     times = sorted(s[0] * 1000 for s in samples)
     rss = max(s[1] for s in samples) / 1024
@@ -176,7 +197,7 @@ def main():
     parser.add_argument("--aot", default=os.path.join(root, "bench/out/aot/bootstrap"))
     parser.add_argument("--jit", default=os.path.join(root, "bench/out/jit/bootstrap"))
     parser.add_argument("--moto", default=os.environ.get("MOTO_ENDPOINT"))
-    parser.add_argument("--only", choices=["aot", "jit", "cli"], action="append")
+    parser.add_argument("--only", choices=["aot", "jit", "cli", "floor"], action="append")
     parser.add_argument("--json", help="also write the figures as JSON here")
     args = parser.parse_args()
 
@@ -218,7 +239,7 @@ def main():
         )
         cli_env = dict(base_env, AWS_PAGER="", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
 
-        variants = args.only or ["aot", "jit", "cli"]
+        variants = args.only or ["floor", "aot", "jit", "cli"]
         results = []
         n = 0
         for variant in variants:
@@ -228,6 +249,8 @@ def main():
                 key, upload_id = seed(n)
                 if variant == "cli":
                     sample = run_cli(cli_env, endpoint, bucket, key, upload_id)
+                elif variant == "floor":
+                    sample = run_floor(endpoint, bucket, key, upload_id)
                 else:
                     event = json.dumps({"bucket": bucket, "key": key, "uploadId": upload_id}).encode()
                     sample = run_bootstrap([args.aot if variant == "aot" else args.jit], fn_env, api, event)
