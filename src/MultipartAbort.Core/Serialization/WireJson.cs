@@ -104,8 +104,7 @@ public static class WireJson
     /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
     public static string AbortRequest(AbortRequest request)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        return Text(json =>
         {
             json.WriteStartObject();
             json.WriteString("bucket", request.Bucket);
@@ -119,15 +118,13 @@ public static class WireJson
             if (request.RequestPayer is not null)
                 json.WriteString("requestPayer", request.RequestPayer);
             json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     /// <summary>A sweep request (a continuation carries its markers).</summary>
     public static string Sweep(SweepRequest sweep)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        return Text(json =>
         {
             json.WriteStartObject();
             json.WriteStartObject("sweep");
@@ -145,15 +142,13 @@ public static class WireJson
             json.WriteNumber("attempt", sweep.Attempt);
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
     public static string Poison(string reason, string? body, string? messageId)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        return Text(json =>
         {
             json.WriteStartObject();
             json.WriteString("reason", reason);
@@ -161,7 +156,15 @@ public static class WireJson
                 json.WriteString("messageId", messageId);
             json.WriteString("body", body);
             json.WriteEndObject();
-        }
+        });
+    }
+
+    /// <summary>One small JSON document written by <paramref name="write"/>, as text.</summary>
+    private static string Text(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, Options))
+            write(json);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
