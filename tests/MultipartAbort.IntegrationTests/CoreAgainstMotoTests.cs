@@ -27,7 +27,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
 
     /// <summary>The services exactly as a host builds them: from environment variables.</summary>
     private FunctionServices Services(params (string, string?)[] env) =>
-        FunctionServices.Create(new DictionaryEnvironment(moto.Environment_(env)), TextWriter.Null);
+        FunctionServices.Create(new DictionaryEnvironment(moto.FunctionEnvironment(env)), TextWriter.Null);
 
     private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
         (await services.Handler.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
@@ -107,7 +107,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var bucket = await Seeder.BucketAsync();
         var uploadId = await Seeder.UploadAsync(bucket, "stuck", parts: 2);
         var queueUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
-        var settings = Settings.Load(new DictionaryEnvironment(moto.Environment_(("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"))));
+        var settings = Settings.Load(new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"))));
         // The server keeps the parts (as when part uploads land after each abort): the abort is swallowed.
         var store = new AbortIgnoringStore(new S3ObjectStore(_s3));
         var handler = new InvocationHandler(store, AwsClients.CreateQueues(settings), settings with { ReabortBackoff = TimeSpan.Zero }, Core.Observability.StructuredLogger.Null);
@@ -136,7 +136,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var retryUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
         var dlqUrl = (await _sqs.CreateQueueAsync($"dlq-{Guid.NewGuid():N}")).QueueUrl;
         var settings = Settings.Load(
-            new DictionaryEnvironment(moto.Environment_(("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")))
+            new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")))
         );
         var handler = new InvocationHandler(new AbortIgnoringStore(new S3ObjectStore(_s3)), AwsClients.CreateQueues(settings), settings, Core.Observability.StructuredLogger.Null);
 

@@ -20,7 +20,7 @@ public sealed class MpaInvokeTests(MotoServer moto)
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
         foreach (var a in args)
             start.ArgumentList.Add(a);
-        foreach (var (name, value) in moto.Environment_())
+        foreach (var (name, value) in moto.FunctionEnvironment())
             start.Environment[name] = value;
         using var process = Process.Start(start)!;
         await process.StandardInput.WriteAsync(stdin);

@@ -11,7 +11,7 @@ public sealed class CliTests(MotoServer moto)
 {
     private Dictionary<string, string?> Env(SweepHarness h, params (string Name, string? Value)[] extra)
     {
-        var env = moto.Environment_(extra);
+        var env = moto.FunctionEnvironment(extra);
         env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
         return env;
     }
@@ -102,7 +102,7 @@ public sealed class CliTests(MotoServer moto)
     [InlineData("frobnicate")]
     public async Task Mpa_WithABadCommandLine_ExitsWithTheUsageCode(params string[] args)
     {
-        var run = await MpaProcess.RunAsync(moto.Environment_(), args);
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment(), args);
 
         run.ExitCode.Should().Be(ExitCodes.Usage, run.Stdout + run.Stderr);
         run.Stderr.Should().StartWith("mpa: ");
@@ -111,7 +111,7 @@ public sealed class CliTests(MotoServer moto)
     [Fact]
     public async Task Mpa_WithABadEnvironment_ExitsWithTheConfigurationCode()
     {
-        var run = await MpaProcess.RunAsync(moto.Environment_((EnvironmentVariables.CosEndpoint, "not a url")), "list", "--bucket", "bkt");
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment((EnvironmentVariables.CosEndpoint, "not a url")), "list", "--bucket", "bkt");
 
         run.ExitCode.Should().Be(ExitCodes.Configuration);
         run.Stderr.Should().Contain(EnvironmentVariables.CosEndpoint);
@@ -120,7 +120,7 @@ public sealed class CliTests(MotoServer moto)
     [Fact]
     public async Task List_OfAMissingBucket_ExitsWithTheStoreErrorCode()
     {
-        var run = await MpaProcess.RunAsync(moto.Environment_(), "list", "--bucket", MotoServer.UniqueBucket("missing"));
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment(), "list", "--bucket", MotoServer.UniqueBucket("missing"));
 
         run.ExitCode.Should().Be(ExitCodes.StoreError);
         run.Stderr.Should().Contain("NoSuchBucket");
@@ -129,7 +129,7 @@ public sealed class CliTests(MotoServer moto)
     [Fact]
     public async Task Sweep_OfABucketNotAllowed_IsRejectedAndExitsWithTheFailureCode()
     {
-        var run = await MpaProcess.RunAsync(moto.Environment_((EnvironmentVariables.AllowedBuckets, "only-this-one")), "sweep", "--bucket", "some-other", "--older-than", "P1D", "--json");
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment((EnvironmentVariables.AllowedBuckets, "only-this-one")), "sweep", "--bucket", "some-other", "--older-than", "P1D", "--json");
 
         run.ExitCode.Should().Be(ExitCodes.SomeFailed);
         using var doc = JsonDocument.Parse(run.Stdout);
@@ -141,7 +141,7 @@ public sealed class CliTests(MotoServer moto)
     [InlineData("sweep", "--help")]
     public async Task Help_ShowsExamplesAndExitCodes(params string[] args)
     {
-        var run = await MpaProcess.RunAsync(moto.Environment_(), args);
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment(), args);
 
         run.ExitCode.Should().Be(ExitCodes.Success);
         run.Stdout.Should().Contain("Examples:").And.Contain("mpa sweep --bucket").And.Contain("Exit codes: 0");

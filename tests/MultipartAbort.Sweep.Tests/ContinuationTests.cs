@@ -29,7 +29,7 @@ public sealed class ContinuationTests(MotoServer moto)
         var ids = await h.SeedAsync(keys);
         using var sqs = moto.CreateSqsClient();
         var queueUrl = (await sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
-        var env = moto.Environment_((EnvironmentVariables.RetryQueueUrl, queueUrl), (EnvironmentVariables.SweepConcurrency, "4"));
+        var env = moto.FunctionEnvironment((EnvironmentVariables.RetryQueueUrl, queueUrl), (EnvironmentVariables.SweepConcurrency, "4"));
         env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
         var clock = new TickingClock(DateTimeOffset.UtcNow);
         var services = FunctionServices.Create(new DictionaryEnvironment(env), TextWriter.Null, logLevel: LogLevel.None, time: clock);

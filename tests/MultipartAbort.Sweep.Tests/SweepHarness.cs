@@ -47,7 +47,7 @@ public sealed class SweepHarness : IAsyncDisposable
     /// <summary>The function's services on the proxy, with extra environment variables.</summary>
     public FunctionServices Services(TimeProvider? time = null, params (string Name, string? Value)[] env)
     {
-        var variables = Moto.Environment_(env);
+        var variables = Moto.FunctionEnvironment(env);
         variables[EnvironmentVariables.CosEndpoint] = Proxy.Endpoint.ToString();
         return FunctionServices.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
     }

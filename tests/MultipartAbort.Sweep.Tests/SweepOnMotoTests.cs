@@ -120,7 +120,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 10);
         h.Proxy.Delay = TimeSpan.FromMilliseconds(5);
         await h.SeedAsync(SweepHarness.Keys("c/", 60));
-        var env = moto.Environment_((EnvironmentVariables.SweepConcurrency, "4"));
+        var env = moto.FunctionEnvironment((EnvironmentVariables.SweepConcurrency, "4"));
         env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
         var settings = Settings.Load(new DictionaryEnvironment(env));
         // Counted around the real SDK adapter: the proxy cannot tell when the client considers a call over.

@@ -48,7 +48,7 @@ public sealed class MotoServer : IAsyncDisposable, IDisposable
     public Uri Endpoint { get; }
 
     /// <summary>The environment a function needs to talk to this server (store and SQS).</summary>
-    public Dictionary<string, string?> Environment_(params (string Name, string? Value)[] extra)
+    public Dictionary<string, string?> FunctionEnvironment(params (string Name, string? Value)[] extra)
     {
         var env = new Dictionary<string, string?>
         {

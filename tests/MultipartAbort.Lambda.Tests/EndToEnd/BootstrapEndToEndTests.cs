@@ -25,7 +25,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
 
     private Dictionary<string, string?> Environment(FakeRuntimeApi api, params (string Name, string? Value)[] extra)
     {
-        var env = moto.Environment_(extra);
+        var env = moto.FunctionEnvironment(extra);
         env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
         env["AWS_LAMBDA_FUNCTION_NAME"] = FunctionName;
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = MemorySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
