@@ -116,7 +116,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         {
             if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
                 return listed.Initiated;
-            if (string.CompareOrdinal(listed.Key, upload.Key) > 0)
+            if (KeyOrder.Compare(listed.Key, upload.Key) > 0)
                 break;
         }
         return null;
