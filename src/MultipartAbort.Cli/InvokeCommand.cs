@@ -1,6 +1,4 @@
 using System.CommandLine;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Cli;
@@ -35,16 +33,8 @@ internal static class InvokeCommand
                 return ExitCodes.Usage;
             }
 
-            FunctionServices services;
-            try
-            {
-                services = global.CreateServices(parse);
-            }
-            catch (ConfigurationException ex)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
-                return ExitCodes.Configuration;
-            }
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
             var response = await services.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
             await Console.Out.WriteLineAsync(response.BodyText);
             return response.Result is { } result ? (result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed) : ExitCodes.Success;
