@@ -29,8 +29,6 @@ public static class EnvironmentVariables
     public const string PowertoolsLogLevel = "POWERTOOLS_LOG_LEVEL";
     public const string PowertoolsMetricsNamespace = "POWERTOOLS_METRICS_NAMESPACE";
 
-    /// <summary>Lambda's own variables, read for log context.</summary>
-    public const string LambdaFunctionName = "AWS_LAMBDA_FUNCTION_NAME";
-    public const string LambdaFunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
+    /// <summary>Lambda's log-level setting, which POWERTOOLS_LOG_LEVEL falls back to (the rest of Lambda's variables live with the Lambda host).</summary>
     public const string LambdaLogLevel = "AWS_LAMBDA_LOG_LEVEL";
 }
