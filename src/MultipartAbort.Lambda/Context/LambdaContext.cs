@@ -19,7 +19,7 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
     public bool ColdStart => coldStart;
 
     /// <summary>The time left before the deadline; <see cref="TimeSpan.MaxValue"/> when Lambda gave none.</summary>
-    public TimeSpan RemainingTime => request.Deadline is { } d ? d - time.GetUtcNow() : TimeSpan.MaxValue;
+    public TimeSpan RemainingTime => ToInvocationContext().Remaining(time) ?? TimeSpan.MaxValue;
 
     /// <summary>The Root of the X-Ray header (<c>1-5bef4de7-ad49b0e87f6ef6c87fc2e700</c>), as Powertools logs it.</summary>
     public string? XRayTraceId => RootOf(request.TraceHeader);
