@@ -23,7 +23,7 @@ internal static class AbortCommand
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
-            var result = await services.Handler.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, InvocationContext.Unbounded, null, ct);
+            var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, InvocationContext.Unbounded, null, ct);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(WireJson.ResultText(result));
             else

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 
@@ -37,9 +38,9 @@ internal sealed class GlobalOptions
     {
         var env = Environment(parse, more);
         var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
-        // The CLI keeps stdout for results: logs and metrics go to stderr.
+        // The CLI keeps stdout for results: logs go to stderr.
         logOutput ??= Console.Error;
-        return FunctionServices.Create(env, logOutput, logOutput, LogLevels.Parse(level));
+        return ServiceComposition.Create(env, logOutput, LogLevels.Parse(level));
     }
 
     /// <summary>Builds the services, or writes why not and gives the exit code.</summary>

@@ -35,7 +35,7 @@ internal static class InvokeCommand
 
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            var response = await services.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
+            var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
             await Console.Out.WriteLineAsync(response.BodyText);
             return response.Result is { } result ? (result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed) : ExitCodes.Success;
         });

@@ -28,8 +28,6 @@ internal sealed class OperatorStop : IDisposable
     /// <summary>Cancelled at the second signal: cancel the work in flight as well.</summary>
     public CancellationToken Abandon => _abandon.Token;
 
-    public bool Stopped => _stop.IsCancellationRequested;
-
     private void OnSignal(PosixSignalContext context, Action<string>? notify)
     {
         context.Cancel = true;

@@ -61,7 +61,7 @@ internal static class SweepCommand
                 return exit;
             display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
             using var stop = new OperatorStop(ct, display.Notify);
-            var work = services.Handler.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
+            var work = services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
             await display.RunAsync(work);
             logs?.Release();
             SweepSummary summary;

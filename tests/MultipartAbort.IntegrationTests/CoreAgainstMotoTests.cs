@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Amazon.SQS.Model;
-using MultipartAbort.Core.Adapters;
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -27,10 +27,10 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
 
     /// <summary>The services exactly as a host builds them: from environment variables.</summary>
     private FunctionServices Services(params (string, string?)[] env) =>
-        FunctionServices.Create(new DictionaryEnvironment(moto.FunctionEnvironment(env)), TextWriter.Null);
+        ServiceComposition.Create(new DictionaryEnvironment(moto.FunctionEnvironment(env)), TextWriter.Null);
 
     private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
-        (await services.Handler.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
+        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
 
     private static string Request(string bucket, string key, string uploadId, int attempt = 0) =>
         JsonSerializer.Serialize(new Dictionary<string, object> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId, ["attempt"] = attempt });
@@ -93,7 +93,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var store = new S3ObjectStore(_s3, partsPageSize: 100);
 
         var census = await PartsCensus.TakeAsync(store, new UploadRef(bucket, "many", uploadId), CancellationToken.None);
-        var handler = new InvocationHandler(store, QueuePair.None, new Settings(), Core.Observability.StructuredLogger.Null);
+        var handler = FunctionServices.Create(new Settings(), store, QueuePair.None, TextWriter.Null);
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "many", uploadId), AbortOptions.Direct, CancellationToken.None);
 
         census.Should().Be(new PartsCensus(true, 250, 250 * 8));
@@ -110,7 +110,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var settings = Settings.Load(new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"))));
         // The server keeps the parts (as when part uploads land after each abort): the abort is swallowed.
         var store = new AbortIgnoringStore(new S3ObjectStore(_s3));
-        var handler = new InvocationHandler(store, AwsClients.CreateQueues(settings), settings with { ReabortBackoff = TimeSpan.Zero }, Core.Observability.StructuredLogger.Null);
+        var handler = FunctionServices.Create(settings with { ReabortBackoff = TimeSpan.Zero }, store, AwsClients.CreateQueues(settings), TextWriter.Null);
 
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 1 }, AbortOptions.Direct, CancellationToken.None);
 
@@ -138,7 +138,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var settings = Settings.Load(
             new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")))
         );
-        var handler = new InvocationHandler(new AbortIgnoringStore(new S3ObjectStore(_s3)), AwsClients.CreateQueues(settings), settings, Core.Observability.StructuredLogger.Null);
+        var handler = FunctionServices.Create(settings, new AbortIgnoringStore(new S3ObjectStore(_s3)), AwsClients.CreateQueues(settings), TextWriter.Null);
 
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 2 }, AbortOptions.Direct, CancellationToken.None);
 
@@ -161,7 +161,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var good = JsonSerializer.Serialize(Request(bucket, "k", uploadId));
         var evt = $$"""{"Records":[{"messageId":"m1","body":{{good}},"eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"bucket\":\"{{bucket}}\"}","eventSource":"aws:sqs"}]}""";
 
-        var response = await services.Handler.HandleAsync(Encoding.UTF8.GetBytes(evt), InvocationContext.Unbounded, CancellationToken.None);
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(evt), InvocationContext.Unbounded, CancellationToken.None);
 
         response.BodyText.Should().Be("""{"batchItemFailures":[]}""");
         (await Seeder.PartCountAsync(bucket, "k", uploadId)).Should().BeNull();

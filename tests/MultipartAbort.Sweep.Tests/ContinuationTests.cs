@@ -1,3 +1,4 @@
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
@@ -32,14 +33,14 @@ public sealed class ContinuationTests(MotoServer moto)
         var env = moto.FunctionEnvironment((EnvironmentVariables.RetryQueueUrl, queueUrl), (EnvironmentVariables.SweepConcurrency, "4"));
         env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
         var clock = new TickingClock(DateTimeOffset.UtcNow);
-        var services = FunctionServices.Create(new DictionaryEnvironment(env), TextWriter.Null, logLevel: LogLevel.None, time: clock);
+        var services = ServiceComposition.Create(new DictionaryEnvironment(env), TextWriter.Null, logLevel: LogLevel.None, time: clock);
         // 100 clock reads to the deadline, less the 10 s reserve: about 100 uploads are listed before it stops.
         var deadline = new InvocationContext(clock.Start.AddMinutes(100));
         var sweepEvent = $$$"""{"sweep": {"bucket": "{{{h.Bucket}}}", "olderThan": "P1D"}}""";
 
-        var first = await services.Handler.RunAsync(RequestParser.ParseText(sweepEvent), AbortOptions.Direct, deadline, null, CancellationToken.None);
+        var first = await services.Requests.RunAsync(RequestParser.ParseText(sweepEvent), AbortOptions.Direct, deadline, null, CancellationToken.None);
         var message = (await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 1 })).Messages.Single();
-        var second = await services.Handler.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var second = await services.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
 
         var cut = first.Sweeps.Single();
         cut.StopReason.Should().Be(SweepRunner.StopDeadline);

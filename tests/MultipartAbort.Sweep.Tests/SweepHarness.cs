@@ -1,3 +1,4 @@
+using MultipartAbort.Adapters;
 using Amazon.S3;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
@@ -49,11 +50,11 @@ public sealed class SweepHarness : IAsyncDisposable
     {
         var variables = Moto.FunctionEnvironment(env);
         variables[EnvironmentVariables.CosEndpoint] = Proxy.Endpoint.ToString();
-        return FunctionServices.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
+        return ServiceComposition.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
     }
 
     public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env) =>
-        await Services(null, env).Handler.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
+        await Services(null, env).Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
 
     public SweepRequest Request(string olderThan = "P1D", string? prefix = null) => new(Bucket, IsoDuration.Parse(olderThan)) { Prefix = prefix };
 

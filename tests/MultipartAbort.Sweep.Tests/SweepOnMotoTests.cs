@@ -1,4 +1,4 @@
-using MultipartAbort.Core.Adapters;
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -127,7 +127,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         var store = new InFlightCounter(new S3ObjectStore(AwsClients.CreateS3(settings)));
         var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null);
 
-        var (summary, _, _) = await services.Handler.Sweeps.RunAsync(h.Request(), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, _, _) = await services.Sweeps.RunAsync(h.Request(), InvocationContext.Unbounded, null, CancellationToken.None);
 
         summary.Aborted.Should().Be(60);
         store.MaxInFlight.Should().BeLessThanOrEqualTo(4).And.BeGreaterThan(1, "the uploads do run concurrently");

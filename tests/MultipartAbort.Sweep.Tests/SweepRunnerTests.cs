@@ -21,7 +21,7 @@ public sealed class SweepRunnerTests
         var retry = new RecordingQueue();
         var context = new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(1));
 
-        var (summary, counts, notable) = await Services(store, retry).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), context, null, CancellationToken.None);
+        var (summary, counts, notable) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), context, null, CancellationToken.None);
 
         summary.StopReason.Should().Be(SweepRunner.StopDeadline);
         summary.Continued.Should().BeFalse();
@@ -40,7 +40,7 @@ public sealed class SweepRunnerTests
         var calls = 0;
         store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "AccessDenied: no", false, "AccessDenied") : null;
 
-        var (summary, counts, notable) = await Services(store).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, counts, notable) = await Services(store).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
 
         summary.StopReason.Should().Be(SweepRunner.StopListingFailed);
         summary.Aborted.Should().Be(2, "the uploads of the first page were taken and finish");
@@ -59,7 +59,7 @@ public sealed class SweepRunnerTests
         store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "SlowDown", true, "SlowDown") : null;
         var retry = new RecordingQueue();
 
-        var (summary, _, _) = await Services(store, retry).Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, _, _) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
 
         summary.Continued.Should().BeTrue();
         retry.Sent.Should().ContainSingle().Which.Body.Should().Contain("\"keyMarker\":\"b\"").And.Contain("\"uploadIdMarker\":\"u\"").And.Contain("\"attempt\":1");
@@ -75,7 +75,7 @@ public sealed class SweepRunnerTests
         var progress = new SynchronousProgress(p => { if (p.Done == 10) stop.Cancel(); });
 
         var (summary, counts, _) = await Services(store, settings: new Settings { SweepConcurrency = 1 })
-            .Handler.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, progress, CancellationToken.None, stop.Token);
+            .Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, progress, CancellationToken.None, stop.Token);
 
         summary.StopReason.Should().Be(SweepRunner.StopInterrupted);
         counts[AbortOutcome.Failed].Should().Be(0, "nothing in flight was cancelled");

@@ -8,7 +8,7 @@ public sealed class RecordingQueue(string address = "memory://queue") : IMessage
 {
     public ConcurrentQueue<(string Body, TimeSpan Delay)> Sent { get; } = new();
 
-    public StoreException? FailWith { get; set; }
+    public QueueException? FailWith { get; set; }
 
     public string Address => address;
 

@@ -17,7 +17,7 @@ public static class EventDecoder
         }
         catch (JsonException ex)
         {
-            return Invalid("event", $"the event is not valid JSON: {ex.Message}");
+            return Invalid($"the event is not valid JSON: {ex.Message}");
         }
         using (doc)
             return Decode(doc.RootElement);
@@ -28,7 +28,7 @@ public static class EventDecoder
     public static DecodedEvent Decode(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid("event", $"the event must be a JSON object; got {RequestParser.Describe(root)}");
+            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
 
         try
         {
@@ -46,14 +46,14 @@ public static class EventDecoder
 
             // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
             if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
-                return new PayloadEvent(RequestParser.Parse(value), "openwhisk");
+                return new PayloadEvent(RequestParser.Parse(value));
         }
         catch (JsonException ex)
         {
-            return Invalid("event", $"the event looks like an AWS or CloudEvents envelope but a field has the wrong type: {ex.Message}");
+            return Invalid($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type: {ex.Message}");
         }
 
-        return new PayloadEvent(RequestParser.Parse(root), "direct");
+        return new PayloadEvent(RequestParser.Parse(root));
     }
 
     private static bool IsSqs(JsonElement records) =>
@@ -72,8 +72,8 @@ public static class EventDecoder
         var empty = detail.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
             || (detail.ValueKind == JsonValueKind.Object && !detail.EnumerateObject().Any());
         if (empty)
-            return new PayloadEvent(new ScheduledSweepPayload(e.Source), "eventbridge-schedule");
-        return new PayloadEvent(RequestParser.Parse(detail), "eventbridge");
+            return new PayloadEvent(new ScheduledSweepPayload(e.Source));
+        return new PayloadEvent(RequestParser.Parse(detail));
     }
 
     private static DecodedEvent DecodeCloudEvent(CloudEventEnvelope e)
@@ -82,21 +82,21 @@ public static class EventDecoder
         {
             try
             {
-                return new PayloadEvent(RequestParser.ParseText(Encoding.UTF8.GetString(Convert.FromBase64String(b64))), "cloudevent");
+                return new PayloadEvent(RequestParser.ParseText(Encoding.UTF8.GetString(Convert.FromBase64String(b64))));
             }
             catch (FormatException)
             {
-                return Invalid("cloudevent", "data_base64 is not valid base64");
+                return Invalid("data_base64 is not valid base64");
             }
         }
         var data = e.Data;
         if (data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null || (data.ValueKind == JsonValueKind.Object && !data.EnumerateObject().Any()))
-            return new PayloadEvent(new ScheduledSweepPayload(e.Source), "cloudevent-schedule");
+            return new PayloadEvent(new ScheduledSweepPayload(e.Source));
         // Code Engine's cron subscription may carry the request as a JSON string in data.
         if (data.ValueKind == JsonValueKind.String)
-            return new PayloadEvent(RequestParser.ParseText(data.GetString()), "cloudevent");
-        return new PayloadEvent(RequestParser.Parse(data), "cloudevent");
+            return new PayloadEvent(RequestParser.ParseText(data.GetString()));
+        return new PayloadEvent(RequestParser.Parse(data));
     }
 
-    private static PayloadEvent Invalid(string via, string message) => new(new InvalidPayload(AbortResult.Rejected(null, null, null, 0, message)), via);
+    private static PayloadEvent Invalid(string message) => new(new InvalidPayload(AbortResult.Rejected(null, null, null, 0, message)));
 }

@@ -1,5 +1,5 @@
-using MultipartAbort.Core.Adapters;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
@@ -7,48 +7,63 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Core.Hosting;
 
 /// <summary>
-/// The composition root the hosts share: settings read once, the SDK clients built once, the logger, the
-/// metrics writer and the handler. Throws <see cref="ConfigurationException"/> when the environment is wrong.
+/// What the hosts share, built once per process on the two ports: settings, the logger and the handlers (each host
+/// reports metrics its own way: EMF lines on Lambda, Prometheus on the HTTP host). The adapters project builds the ports from the environment (<c>ServiceComposition</c>).
 /// </summary>
 public sealed class FunctionServices
 {
     public required Settings Settings { get; init; }
     public required StructuredLogger Log { get; init; }
-    public required EmfMetrics Metrics { get; init; }
-    public required InvocationHandler Handler { get; init; }
     public required IObjectStore Store { get; init; }
     public required QueuePair Queues { get; init; }
 
-    /// <summary>Builds everything from the environment; logs and metrics go to <paramref name="logOutput"/>.</summary>
-    public static FunctionServices Create(IEnvironment env, TextWriter logOutput, TextWriter? metricsOutput = null, LogLevel? logLevel = null, TimeProvider? time = null)
-    {
-        var settings = Settings.Load(env);
-        var store = new S3ObjectStore(AwsClients.CreateS3(settings));
-        var queues = AwsClients.CreateQueues(settings);
-        return Create(settings, store, queues, logOutput, metricsOutput, logLevel, time);
-    }
+    /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
+    public required AbortWorkflow Workflow { get; init; }
 
-    /// <summary>Builds the services on given ports (tests and benchmarks hand in their own).</summary>
+    /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
+    public required SweepRunner Sweeps { get; init; }
+
+    /// <summary>What one request asks for: uploads, a sweep, the configured sweeps.</summary>
+    public required RequestRunner Requests { get; init; }
+
+    /// <summary>An SQS batch, settled record by record.</summary>
+    public required SqsBatchHandler SqsBatches { get; init; }
+
+    /// <summary>A signed HTTP request.</summary>
+    public required WebhookHandler Webhooks { get; init; }
+
+    /// <summary>A raw event of any shape.</summary>
+    public required EventRouter Events { get; init; }
+
+    /// <summary>Builds the services on given ports (the composition root hands in the SDK adapters; tests their doubles).</summary>
     public static FunctionServices Create(
         Settings settings,
         IObjectStore store,
         QueuePair queues,
         TextWriter logOutput,
-        TextWriter? metricsOutput = null,
         LogLevel? logLevel = null,
         TimeProvider? time = null
     )
     {
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
+        var workflow = new AbortWorkflow(store, queues, settings, log, time);
+        var sweeps = new SweepRunner(store, workflow, queues, log, time);
+        var requests = new RequestRunner(workflow, sweeps, settings, log);
+        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
+        var webhooks = new WebhookHandler(requests, settings, log, time);
         return new FunctionServices
         {
             Settings = settings,
             Log = log,
-            Metrics = new EmfMetrics(metricsOutput ?? logOutput, settings.MetricsNamespace, settings.ServiceName, time),
-            Handler = new InvocationHandler(store, queues, settings, log, time),
             Store = store,
             Queues = queues,
+            Workflow = workflow,
+            Sweeps = sweeps,
+            Requests = requests,
+            SqsBatches = sqsBatches,
+            Webhooks = webhooks,
+            Events = new EventRouter(requests, sqsBatches, webhooks),
         };
     }
 }

@@ -26,6 +26,10 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         : metricsNamespace;
 
     /// <summary>The metric values an invocation's counts produce; only those that are not zero, as Powertools adds only what was recorded.</summary>
+    /// <summary>The writer the settings ask for (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME).</summary>
+    public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
+        new(output, settings.MetricsNamespace, settings.ServiceName, time);
+
     public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts)
     {
         var all = new KeyValuePair<string, long>[]

@@ -11,23 +11,3 @@ public enum LogLevel
     Critical,
     None,
 }
-
-public static class LogLevels
-{
-    /// <summary>
-    /// Reads POWERTOOLS_LOG_LEVEL (or AWS_LAMBDA_LOG_LEVEL) as Powertools does: .NET names or the Lambda
-    /// names (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), any case. Unknown or unset: Information.
-    /// </summary>
-    public static LogLevel Parse(string? text) =>
-        text?.Trim().ToUpperInvariant() switch
-        {
-            "TRACE" => LogLevel.Trace,
-            "DEBUG" => LogLevel.Debug,
-            "INFO" or "INFORMATION" => LogLevel.Information,
-            "WARN" or "WARNING" => LogLevel.Warning,
-            "ERROR" => LogLevel.Error,
-            "FATAL" or "CRITICAL" => LogLevel.Critical,
-            "NONE" => LogLevel.None,
-            _ => LogLevel.Information,
-        };
-}

@@ -146,6 +146,15 @@ public static class WireJson
     }
 
     /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
+    /// <summary>The body of an HTTP error answer: <c>{"error": "..."}</c>.</summary>
+    public static string Error(string message) =>
+        Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", message);
+            json.WriteEndObject();
+        });
+
     public static string Poison(string reason, string? body, string? messageId)
     {
         return Text(json =>

@@ -94,7 +94,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         }
         catch (StoreException ex)
         {
-            if (ex.IsBucketMissing())
+            if (ex.IsBucketMissing)
                 return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "the bucket does not exist, so neither does the upload");
             if (!ex.IsTransient)
                 return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", ct).ConfigureAwait(false);
@@ -136,7 +136,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         {
             await queues.Retry.SendAsync(WireJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
         }
-        catch (StoreException ex)
+        catch (QueueException ex)
         {
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {ex.Message}");
         }
@@ -157,7 +157,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         {
             await queues.DeadLetter.SendAsync(WireJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
         }
-        catch (StoreException ex)
+        catch (QueueException ex)
         {
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {ex.Message}");
         }

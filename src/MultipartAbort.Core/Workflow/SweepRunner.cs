@@ -181,7 +181,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                     log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues after '{next.KeyMarker}' / '{next.UploadIdMarker}'");
                     return true;
                 }
-                catch (StoreException ex)
+                catch (QueueException ex)
                 {
                     problem = ex.Message;
                 }

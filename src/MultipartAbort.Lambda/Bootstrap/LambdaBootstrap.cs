@@ -1,3 +1,4 @@
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
@@ -33,7 +34,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         FunctionServices services;
         try
         {
-            services = FunctionServices.Create(env, stdout, time: time);
+            services = ServiceComposition.Create(env, stdout, time: time);
         }
         catch (Exception ex)
         {
@@ -57,7 +58,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         }
 
         var bootstrap = new LambdaBootstrap(client, services.Log, function, time);
-        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services).InvokeAsync, ct).ConfigureAwait(false);
+        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services, EmfMetrics.For(services.Settings, stdout, time)).InvokeAsync, ct).ConfigureAwait(false);
     }
 
     /// <summary>The loop, on any handler (tests hand in one that throws).</summary>

@@ -1,3 +1,4 @@
+using MultipartAbort.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;

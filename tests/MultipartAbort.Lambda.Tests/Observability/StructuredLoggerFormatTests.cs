@@ -120,7 +120,7 @@ public sealed class StructuredLoggerFormatTests
 
         services.Log.Service.Should().Be("billing-cleanup");
         services.Log.MinimumLevel.Should().Be(LogLevel.Warning);
-        services.Metrics.Namespace.Should().Be("Storage/Cleanup");
+        EmfMetrics.For(services.Settings, TextWriter.Null).Namespace.Should().Be("Storage/Cleanup");
     }
 
     [Fact]
@@ -130,6 +130,6 @@ public sealed class StructuredLoggerFormatTests
 
         services.Log.MinimumLevel.Should().Be(LogLevel.Information);
         services.Log.Service.Should().Be("multipart-abort");
-        services.Metrics.Namespace.Should().Be("MultipartAbort");
+        EmfMetrics.For(services.Settings, TextWriter.Null).Namespace.Should().Be("MultipartAbort");
     }
 }

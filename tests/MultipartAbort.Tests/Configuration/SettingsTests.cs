@@ -1,3 +1,4 @@
+using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Tests.Configuration;

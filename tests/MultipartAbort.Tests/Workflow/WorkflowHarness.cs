@@ -1,4 +1,5 @@
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -19,17 +20,11 @@ internal sealed class WorkflowHarness
     public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero };
     public bool WithQueues { get; init; } = true;
 
-    public InvocationHandler Handler() =>
-        new(
-            Store,
-            WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None,
-            Settings,
-            new StructuredLogger(Logs, "multipart-abort", LogLevel.Debug, new FixedTime(Now)),
-            new FixedTime(Now)
-        );
+    public FunctionServices Services(IObjectStore? store = null) =>
+        FunctionServices.Create(Settings, store ?? Store, WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None, Logs, LogLevel.Debug, new FixedTime(Now));
 
     public Task<AbortResult> RunAsync(AbortRequest request, AbortOptions? options = null) =>
-        Handler().Workflow.RunAsync(request, options ?? AbortOptions.Direct, CancellationToken.None);
+        Services().Workflow.RunAsync(request, options ?? AbortOptions.Direct, CancellationToken.None);
 }
 
 internal sealed class FixedTime(DateTimeOffset now) : TimeProvider

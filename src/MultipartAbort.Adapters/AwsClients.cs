@@ -5,7 +5,7 @@ using Amazon.SQS;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Adapters;
+namespace MultipartAbort.Adapters;
 
 /// <summary>Builds the SDK clients and the ports on them from <see cref="Settings"/>; done once per process.</summary>
 public static class AwsClients

@@ -3,7 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Adapters;
+namespace MultipartAbort.Adapters;
 
 /// <summary>A queue port on AWSSDK.SQS; <c>DelaySeconds</c> carries the re-queue delay (at most 15 minutes).</summary>
 public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQueue
@@ -24,11 +24,11 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
         }
         catch (AmazonServiceException ex)
         {
-            throw new StoreException("SendMessage", $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode >= 500 || ex.StatusCode == 0, ex.ErrorCode, ex);
+            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode >= 500 || ex.StatusCode == 0, ex.ErrorCode, ex);
         }
         catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new StoreException("SendMessage", ex.Message, true, null, ex);
+            throw new QueueException(queueUrl, ex.Message, true, null, ex);
         }
     }
 }

@@ -8,13 +8,13 @@ using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Tests.Workflow;
 
-public class InvocationHandlerTests
+public class EventRouterTests
 {
     private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", name));
 
     private static async Task<JsonElement> Handle(WorkflowHarness h, string json)
     {
-        var response = await h.Handler().HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+        var response = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
         return JsonDocument.Parse(response.Body).RootElement;
     }
 
@@ -78,8 +78,7 @@ public class InvocationHandlerTests
         public async Task<JsonElement> HandleAsync(string json)
         {
             var store = new FlakyStore(h.Store, flaky);
-            var handler = new InvocationHandler(store, new QueuePair(h.Retry, h.DeadLetter), h.Settings, Core.Observability.StructuredLogger.Null, new FixedTime(WorkflowHarness.Now));
-            var response = await handler.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+            var response = await h.Services(store).Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
             return JsonDocument.Parse(response.Body).RootElement;
         }
     }

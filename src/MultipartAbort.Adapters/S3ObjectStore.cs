@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Adapters;
+namespace MultipartAbort.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="s3">The SDK client.</param>

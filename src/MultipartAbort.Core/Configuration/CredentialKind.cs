@@ -1,0 +1,8 @@
+namespace MultipartAbort.Core.Configuration;
+
+public enum CredentialKind
+{
+    DefaultChain,
+    Hmac,
+    IbmApiKey,
+}

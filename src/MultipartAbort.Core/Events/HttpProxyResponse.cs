@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>The proxy response Function URLs and API Gateway expect.</summary>
+public sealed class HttpProxyResponse
+{
+    [JsonPropertyName("statusCode")]
+    public int StatusCode { get; set; }
+
+    [JsonPropertyName("headers")]
+    public Dictionary<string, string> Headers { get; set; } = new() { ["Content-Type"] = "application/json" };
+
+    [JsonPropertyName("body")]
+    public string Body { get; set; } = "";
+
+    [JsonPropertyName("isBase64Encoded")]
+    public bool IsBase64Encoded { get; set; }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+public sealed class HttpRequestContext
+{
+    [JsonPropertyName("requestId")]
+    public string? RequestId { get; set; }
+
+    [JsonPropertyName("http")]
+    public HttpRequestDescription? Http { get; set; }
+
+    [JsonPropertyName("httpMethod")]
+    public string? HttpMethod { get; set; }
+}

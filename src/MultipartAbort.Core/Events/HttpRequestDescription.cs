@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+public sealed class HttpRequestDescription
+{
+    [JsonPropertyName("method")]
+    public string? Method { get; set; }
+
+    [JsonPropertyName("path")]
+    public string? Path { get; set; }
+
+    [JsonPropertyName("sourceIp")]
+    public string? SourceIp { get; set; }
+}

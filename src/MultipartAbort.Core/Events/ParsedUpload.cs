@@ -1,0 +1,11 @@
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>An entry of a batch: the request, or the rejection that replaces it.</summary>
+public sealed record ParsedUpload(AbortRequest? Request, AbortResult? Rejection)
+{
+    public static ParsedUpload Valid(AbortRequest request) => new(request, null);
+
+    public static ParsedUpload Invalid(AbortResult rejection) => new(null, rejection);
+}

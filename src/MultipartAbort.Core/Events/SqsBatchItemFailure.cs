@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+public sealed class SqsBatchItemFailure
+{
+    [JsonPropertyName("itemIdentifier")]
+    public required string ItemIdentifier { get; set; }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Core.Events;
+
+// The envelopes AWS and IBM deliver, as documented; only the fields this function reads or echoes.
+/// <summary>An SQS event source batch.</summary>
+public sealed class SqsEvent
+{
+    [JsonPropertyName("Records")]
+    public List<SqsMessage> Records { get; set; } = [];
+}

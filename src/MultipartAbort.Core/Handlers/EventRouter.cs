@@ -1,0 +1,41 @@
+using System.Text.Json;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Handlers;
+
+/// <summary>
+/// The entry for a raw event of any shape (Lambda, <c>mpa invoke</c>): sorts it by shape, hands it to the one handler
+/// that serves that shape, and encodes the answer the shape expects.
+/// </summary>
+public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
+{
+    public async Task<HandlerResponse> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken ct)
+    {
+        switch (EventDecoder.Decode(eventJson.Span))
+        {
+            case SqsBatchEvent sqs:
+            {
+                var answer = await sqsBatches.HandleAsync(sqs.Event, context, ct).ConfigureAwait(false);
+                return new HandlerResponse(JsonSerializer.SerializeToUtf8Bytes(answer.Response, EventJsonContext.Default.SqsBatchResponse), answer.Counts, null);
+            }
+            case HttpEvent http:
+            {
+                var answer = await webhooks.HandleProxyAsync(http.Request, context, ct).ConfigureAwait(false);
+                return new HandlerResponse(
+                    JsonSerializer.SerializeToUtf8Bytes(answer.ToProxyResponse(), EventJsonContext.Default.HttpProxyResponse),
+                    answer.Result?.Summary ?? new(),
+                    answer.Result
+                );
+            }
+            case PayloadEvent payload:
+            {
+                var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+                return new HandlerResponse(WireJson.Result(result), result.Summary, result);
+            }
+            case var other:
+                throw new InvalidOperationException($"unhandled event shape {other.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Security;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Handlers;
+
+/// <summary>
+/// A webhook (Lambda Function URL, API Gateway, the IBM HTTP host): POST only, <c>X-Signature</c> checked before the
+/// body is read (fail closed without a secret), then the body is one of the request shapes.
+/// </summary>
+public sealed class WebhookHandler(RequestRunner requests, Settings settings, StructuredLogger log, TimeProvider time)
+{
+    public async Task<WebhookAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
+    {
+        if (!string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase))
+            return new WebhookAnswer(405, WireJson.Error($"method {method} is not allowed; POST a JSON request"), null);
+        var problem = WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), time.GetUtcNow(), settings.WebhookTolerance);
+        if (problem is not null)
+        {
+            log.Log(LogLevel.Warning, $"webhook refused: {problem}");
+            return new WebhookAnswer(401, WireJson.Error(problem), null);
+        }
+        var payload = RequestParser.ParseText(Encoding.UTF8.GetString(rawBody));
+        var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+        var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
+        return new WebhookAnswer(status, WireJson.ResultText(result), result);
+    }
+
+    /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
+    public Task<WebhookAnswer> HandleProxyAsync(HttpProxyEvent request, InvocationContext context, CancellationToken ct)
+    {
+        byte[] body;
+        try
+        {
+            body = request.IsBase64Encoded ? Convert.FromBase64String(request.Body ?? "") : Encoding.UTF8.GetBytes(request.Body ?? "");
+        }
+        catch (FormatException)
+        {
+            return Task.FromResult(new WebhookAnswer(400, WireJson.Error("the body is marked base64 but is not valid base64"), null));
+        }
+        return HandleAsync(request.Method, request.Header(WebhookSignature.HeaderName), body, context, ct);
+    }
+}

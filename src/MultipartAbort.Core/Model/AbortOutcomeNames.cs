@@ -1,0 +1,32 @@
+namespace MultipartAbort.Core.Model;
+
+public static class AbortOutcomeNames
+{
+    public const string Aborted = "aborted";
+    public const string AlreadyGone = "already-gone";
+    public const string Requeued = "requeued";
+    public const string DeadLettered = "dead-lettered";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+    public const string WouldAbort = "would-abort";
+
+    /// <summary>Every outcome, in the order summaries list them.</summary>
+    public static IReadOnlyList<AbortOutcome> All { get; } = Enum.GetValues<AbortOutcome>();
+
+    public static string ToWireName(this AbortOutcome outcome) =>
+        outcome switch
+        {
+            AbortOutcome.Aborted => Aborted,
+            AbortOutcome.AlreadyGone => AlreadyGone,
+            AbortOutcome.Requeued => Requeued,
+            AbortOutcome.DeadLettered => DeadLettered,
+            AbortOutcome.Rejected => Rejected,
+            AbortOutcome.Failed => Failed,
+            AbortOutcome.WouldAbort => WouldAbort,
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+        };
+
+    /// <summary>True for the outcomes after which nothing is owed: the caller may forget the request.</summary>
+    public static bool IsSuccess(this AbortOutcome outcome) =>
+        outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Requeued;
+}

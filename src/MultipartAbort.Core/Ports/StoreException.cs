@@ -1,0 +1,17 @@
+namespace MultipartAbort.Core.Ports;
+
+/// <summary>A store call failed for a reason other than a missing upload.</summary>
+public sealed class StoreException(string operation, string message, bool isTransient, string? errorCode = null, Exception? inner = null)
+    : Exception($"{operation} failed: {message}", inner)
+{
+    public string Operation { get; } = operation;
+
+    /// <summary>The S3 error code when the server gave one (AccessDenied, NoSuchBucket, SlowDown...).</summary>
+    public string? ErrorCode { get; } = errorCode;
+
+    /// <summary>False for errors a retry cannot fix (access denied, no such bucket, invalid request).</summary>
+    public bool IsTransient { get; } = isTransient;
+
+    /// <summary>The bucket does not exist: a typo, a wrong endpoint or region, never a clean upload.</summary>
+    public bool IsBucketMissing => ErrorCode == "NoSuchBucket";
+}

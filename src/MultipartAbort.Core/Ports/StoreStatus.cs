@@ -1,0 +1,7 @@
+namespace MultipartAbort.Core.Ports;
+
+public enum StoreStatus
+{
+    Ok,
+    NoSuchUpload,
+}
