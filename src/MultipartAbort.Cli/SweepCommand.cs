@@ -15,6 +15,12 @@ namespace MultipartAbort.Cli;
 /// </summary>
 internal static class SweepCommand
 {
+    private static SweepShard? Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null;
+    }
+
     public static Command Create(GlobalOptions global)
     {
         var bucket = Options.Bucket();
@@ -29,19 +35,32 @@ internal static class SweepCommand
         var measure = new Option<bool>("--measure-bytes") { Description = "List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload)." };
         var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
         var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
+        var shard = new Option<SweepShard?>("--shard")
+        {
+            Description = "Act only on shard i of N (0-based, e.g. 2/8): the uploads whose hash of key and upload id falls in it. Default: JOB_INDEX/JOB_ARRAY_SIZE when both are set (an IBM Code Engine array job), else the whole range.",
+            CustomParser = r => SweepShard.Parse(r.Tokens.Count > 0 ? r.Tokens[0].Value : "", out var error) ?? Invalid(r, $"--shard {error}"),
+        };
+        var shards = new Option<int?>("--shards")
+        {
+            Description = $"Run the sweep as N shards, N workers in this process (1 to {SweepShard.MaxCount}).",
+            Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > SweepShard.MaxCount) r.AddError($"--shards must be between 1 and {SweepShard.MaxCount}"); } },
+        };
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, json,
+            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, json,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(uploadIdMarker) is not null && r.GetValue(keyMarker) is null)
                 r.AddError("--upload-id-marker needs --key-marker");
+            if (r.GetValue(shard) is not null && r.GetValue(shards) is not null)
+                r.AddError("--shard (one shard) and --shards (all of them here) do not go together");
         });
 
         command.SetAction(async (parse, ct) =>
         {
+            string? jobError = null;
             var sweep = new SweepRequest(parse.GetValue(bucket)!, parse.GetValue(olderThan)!.Value)
             {
                 Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
@@ -49,7 +68,13 @@ internal static class SweepCommand
                 MeasureBytes = parse.GetValue(measure),
                 KeyMarker = parse.GetValue(keyMarker),
                 UploadIdMarker = parse.GetValue(uploadIdMarker),
+                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null ? JobArrayShard.FromEnvironment(out jobError) : null),
             };
+            if (jobError is not null)
+            {
+                await Console.Error.WriteLineAsync($"mpa: {jobError}");
+                return ExitCodes.Configuration;
+            }
             var flags = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } n)
                 flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
@@ -61,7 +86,9 @@ internal static class SweepCommand
                 return exit;
             display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
             using var stop = new OperatorStop(ct, display.Notify);
-            var work = services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
+            var work = parse.GetValue(shards) is { } shardCount
+                ? ShardedSweep.RunAsync(services.Sweeps, sweep, shardCount, display, stop.Abandon, stop.Stop)
+                : services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
             await display.RunAsync(work);
             logs?.Release();
             SweepSummary summary;

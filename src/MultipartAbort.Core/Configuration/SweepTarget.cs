@@ -1,8 +1,13 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>One entry of SWEEP_TARGETS: <c>bucket[/prefix]:olderThan</c>.</summary>
+/// <summary>
+/// One entry of SWEEP_TARGETS: <c>bucket[/prefix]:olderThan[:shards]</c>; with a shard count the scheduled sweep fans
+/// out into that many shard requests on the retry queue instead of sweeping in one invocation.
+/// </summary>
 public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderThan)
 {
+    public int? Shards { get; init; }
+
     public static IReadOnlyList<SweepTarget> ParseList(string? text, List<string> problems)
     {
         var targets = new List<SweepTarget>();
@@ -10,14 +15,27 @@ public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderTh
             return targets;
         foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var colon = raw.LastIndexOf(':');
-            if (colon <= 0 || colon == raw.Length - 1)
+            var entry = raw;
+            int? shards = null;
+            var last = entry.LastIndexOf(':');
+            if (last > 0 && entry[(last + 1)..] is { Length: > 0 } tail && tail.All(char.IsAsciiDigit))
             {
-                problems.Add($"{EnvironmentVariables.SweepTargets}: entry '{raw}' is not bucket[/prefix]:olderThan (for example my-bucket/tmp/:P1D)");
+                if (!int.TryParse(tail, System.Globalization.CultureInfo.InvariantCulture, out var n) || n is < 1 or > Model.SweepShard.MaxCount)
+                {
+                    problems.Add($"{EnvironmentVariables.SweepTargets}: entry '{raw}': the shard count must be from 1 to {Model.SweepShard.MaxCount}");
+                    continue;
+                }
+                shards = n;
+                entry = entry[..last];
+            }
+            var colon = entry.LastIndexOf(':');
+            if (colon <= 0 || colon == entry.Length - 1)
+            {
+                problems.Add($"{EnvironmentVariables.SweepTargets}: entry '{raw}' is not bucket[/prefix]:olderThan[:shards] (for example my-bucket/tmp/:P1D or my-bucket:P7D:16)");
                 continue;
             }
-            var location = raw[..colon];
-            if (!IsoDuration.TryParse(raw[(colon + 1)..], out var olderThan, out var error))
+            var location = entry[..colon];
+            if (!IsoDuration.TryParse(entry[(colon + 1)..], out var olderThan, out var error))
             {
                 problems.Add($"{EnvironmentVariables.SweepTargets}: entry '{raw}': olderThan {error}");
                 continue;
@@ -30,7 +48,7 @@ public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderTh
                 problems.Add($"{EnvironmentVariables.SweepTargets}: entry '{raw}' has no valid bucket name");
                 continue;
             }
-            targets.Add(new SweepTarget(bucket, string.IsNullOrEmpty(prefix) ? null : prefix, olderThan));
+            targets.Add(new SweepTarget(bucket, string.IsNullOrEmpty(prefix) ? null : prefix, olderThan) { Shards = shards });
         }
         return targets;
     }

@@ -117,6 +117,15 @@ public static class RequestParser
         var keyMarker = OptionalString(e, "keyMarker", path, errors);
         var uploadIdMarker = OptionalString(e, "uploadIdMarker", path, errors);
         var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
+        var shardText = OptionalString(e, "shard", path, errors);
+        var fanOut = OptionalInt(e, "shards", path, errors);
+        SweepShard? shard = null;
+        if (shardText is not null && (shard = SweepShard.Parse(shardText, out var shardError)) is null)
+            errors.Add($"{path}shard {shardError}");
+        if (fanOut is < 1 or > SweepShard.MaxCount)
+            errors.Add($"{path}shards must be from 1 to {SweepShard.MaxCount}; got {fanOut}");
+        if (fanOut is not null && shard is not null)
+            errors.Add($"{path}shards (fan out into N shard requests) and shard (one of them) do not go together");
         var olderThan = TimeSpan.Zero;
         if (olderThanText is not null && !IsoDuration.TryParse(olderThanText, out olderThan, out var durationError))
             errors.Add($"{path}olderThan {durationError}");
@@ -136,6 +145,8 @@ public static class RequestParser
                 KeyMarker = keyMarker,
                 UploadIdMarker = uploadIdMarker,
                 Attempt = attempt,
+                Shard = shard,
+                FanOut = fanOut,
             }
         );
     }

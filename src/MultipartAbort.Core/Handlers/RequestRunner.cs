@@ -34,7 +34,7 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Se
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
-                var targets = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix }).ToArray();
+                var targets = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards }).ToArray();
                 return await RunSweepsAsync(targets, context, progress, ct).ConfigureAwait(false);
             }
 

@@ -16,6 +16,12 @@ public sealed record SweepRequest(string Bucket, TimeSpan OlderThan)
     /// <summary>List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload).</summary>
     public bool MeasureBytes { get; init; }
 
+    /// <summary>Act only on the uploads of this shard (the listing still covers the whole range).</summary>
+    public SweepShard? Shard { get; init; }
+
+    /// <summary>Do not sweep: send this many shard requests (0/N ... N-1/N) to the retry queue, one worker each.</summary>
+    public int? FanOut { get; init; }
+
     public override string ToString() =>
-        $"s3://{Bucket}/{Prefix} older than {Configuration.IsoDuration.Format(OlderThan)}{(DryRun ? " (dry run)" : "")}";
+        $"s3://{Bucket}/{Prefix} older than {Configuration.IsoDuration.Format(OlderThan)}{(Shard is { } shard ? $" shard {shard}" : "")}{(DryRun ? " (dry run)" : "")}";
 }

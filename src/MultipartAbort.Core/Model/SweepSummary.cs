@@ -27,6 +27,12 @@ public sealed record SweepSummary
     public string? NextUploadIdMarker { get; init; }
     public double ElapsedSeconds { get; init; }
 
+    /// <summary>The shard (<c>i/N</c>) this sweep acted on; null for the whole range.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>For a fan-out request: how many shard requests were sent to the retry queue (it swept nothing itself).</summary>
+    public int? ShardsQueued { get; init; }
+
     /// <summary>True when the sweep listed to the end: every matching upload was taken.</summary>
     public bool Complete => StopReason is null;
 }

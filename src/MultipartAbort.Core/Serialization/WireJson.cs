@@ -98,6 +98,10 @@ public static class WireJson
         if (s.NextUploadIdMarker is not null)
             json.WriteString("nextUploadIdMarker", s.NextUploadIdMarker);
         json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
+        if (s.Shard is not null)
+            json.WriteString("shard", s.Shard);
+        if (s.ShardsQueued is { } queued)
+            json.WriteNumber("shardsQueued", queued);
         json.WriteEndObject();
     }
 
@@ -139,13 +143,16 @@ public static class WireJson
                 json.WriteString("keyMarker", sweep.KeyMarker);
             if (sweep.UploadIdMarker is not null)
                 json.WriteString("uploadIdMarker", sweep.UploadIdMarker);
+            if (sweep.Shard is { } shard)
+                json.WriteString("shard", shard.ToString());
+            if (sweep.FanOut is { } shards)
+                json.WriteNumber("shards", shards);
             json.WriteNumber("attempt", sweep.Attempt);
             json.WriteEndObject();
             json.WriteEndObject();
         });
     }
 
-    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
     /// <summary>The body of an HTTP error answer: <c>{"error": "..."}</c>.</summary>
     public static string Error(string message) =>
         Text(json =>
@@ -155,6 +162,7 @@ public static class WireJson
             json.WriteEndObject();
         });
 
+    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
     public static string Poison(string reason, string? body, string? messageId)
     {
         return Text(json =>

@@ -1,0 +1,90 @@
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// <c>mpa sweep --shards N</c>: the N shards of one sweep as N workers in this process (each lists the whole range and
+/// acts on its own uploads), with one merged progress stream and one merged summary, for an operator with no cloud
+/// around them. The shard arithmetic is the one the function's fan-out uses, so the two can be mixed.
+/// </summary>
+internal static class ShardedSweep
+{
+    public static async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
+        SweepRunner sweeps,
+        SweepRequest sweep,
+        int shards,
+        IProgress<SweepProgress>? progress,
+        CancellationToken abandon,
+        CancellationToken stop
+    )
+    {
+        var merged = new MergedProgress(shards, progress);
+        var runs = Enumerable
+            .Range(0, shards)
+            .Select(i => sweeps.RunAsync(sweep with { Shard = new SweepShard(i, shards) }, InvocationContext.Unbounded, merged.For(i), abandon, stop))
+            .ToArray();
+        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+        var counts = new OutcomeCounts();
+        var notable = new List<AbortResult>();
+        foreach (var (_, c, n) in outcomes)
+        {
+            counts.Add(c);
+            notable.AddRange(n.Take(SweepRunner.MaxReportedResults - notable.Count));
+        }
+        var summaries = outcomes.Select(o => o.Summary).ToArray();
+        // Every shard lists the same range: the listing counts once; what each shard took and did adds up.
+        var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
+        var summary = first with
+        {
+            Pages = summaries.Max(s => s.Pages),
+            Listed = summaries.Max(s => s.Listed),
+            Matched = summaries.Sum(s => s.Matched),
+            Aborted = summaries.Sum(s => s.Aborted),
+            AlreadyGone = summaries.Sum(s => s.AlreadyGone),
+            WouldAbort = summaries.Sum(s => s.WouldAbort),
+            Requeued = summaries.Sum(s => s.Requeued),
+            DeadLettered = summaries.Sum(s => s.DeadLettered),
+            Failed = summaries.Sum(s => s.Failed),
+            BytesReclaimed = summaries.Sum(s => s.BytesReclaimed),
+            ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
+            Shard = $"all {shards}",
+            // Shards stop at different places: a resume needs each shard's own markers, which the log lines give.
+            NextKeyMarker = summaries.Where(s => s.NextKeyMarker is not null).Select(s => s.NextKeyMarker).Min(StringComparer.Ordinal),
+            NextUploadIdMarker = null,
+        };
+        return (summary, counts, notable);
+    }
+
+    /// <summary>Keeps each shard's latest snapshot and reports their sum.</summary>
+    private sealed class MergedProgress(int shards, IProgress<SweepProgress>? target)
+    {
+        private readonly SweepProgress?[] _latest = new SweepProgress?[shards];
+
+        public IProgress<SweepProgress>? For(int shard) => target is null ? null : new Shard(this, shard);
+
+        private void Report(int shard, SweepProgress value)
+        {
+            SweepProgress sum;
+            lock (_latest)
+            {
+                _latest[shard] = value;
+                var all = _latest.OfType<SweepProgress>().ToArray();
+                var counts = new OutcomeCounts();
+                foreach (var p in all)
+                    counts.Add(p.Counts);
+                sum = new SweepProgress(all.Max(p => p.Pages), all.Max(p => p.Listed), all.Sum(p => p.Matched), all.Sum(p => p.Done), counts)
+                {
+                    Elapsed = all.Max(p => p.Elapsed),
+                    Final = all.Length == _latest.Length && all.All(p => p.Final),
+                };
+            }
+            target!.Report(sum);
+        }
+
+        private sealed class Shard(MergedProgress owner, int index) : IProgress<SweepProgress>
+        {
+            public void Report(SweepProgress value) => owner.Report(index, value);
+        }
+    }
+}
