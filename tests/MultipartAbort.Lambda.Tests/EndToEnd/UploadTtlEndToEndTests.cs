@@ -65,14 +65,16 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
     [Fact]
     public async Task CloudTrailEvent_WithATtlOfSeconds_ArmsATimerInSqs_ThatAbortsAndVerifiesTheUploadWhenDue()
     {
+        // Published first (that can take minutes), so the upload starts just before its event, as in life.
+        var bootstrap = await PublishedBootstrap.PathAsync();
+        using var sqs = moto.CreateSqsClient();
+        var queue = (await sqs.CreateQueueAsync($"mpa-ttl-{Guid.NewGuid():N}")).QueueUrl;
+        await using var api = await FakeRuntimeApi.StartAsync();
+        await using var function = BootstrapProcess.Start(bootstrap, Environment(api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
         var bucket = await _seeder.BucketAsync();
         const string key = "ttl/abandoned.bin";
         var upload = await _seeder.UploadAsync(bucket, key, parts: 2);
         var eventTime = DateTimeOffset.UtcNow;
-        using var sqs = moto.CreateSqsClient();
-        var queue = (await sqs.CreateQueueAsync($"mpa-ttl-{Guid.NewGuid():N}")).QueueUrl;
-        await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
         var clock = Stopwatch.StartNew();
 
         var armed = await api.Enqueue("req-arm", CloudTrailEvent(bucket, key, eventTime)).WaitAsync(Guard);
