@@ -19,6 +19,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(AbortCommand.Create(global));
         root.Subcommands.Add(ListCommand.Create(global));
         root.Subcommands.Add(SweepCommand.Create(global));
+        root.Subcommands.Add(ArmCommand.Create(global));
         foreach (var help in root.Options.OfType<HelpOption>())
             if (help.Action is HelpAction inner)
                 help.Action = new ExamplesHelpAction(inner);
@@ -79,6 +80,11 @@ internal static class MpaCommandLine
                 [
                     "mpa list --bucket logs",
                     "mpa list --bucket logs --prefix tmp/ --older-than P1D --json | jq '.uploads[].key'",
+                ],
+                "arm" =>
+                [
+                    "mpa arm --bucket logs --key tmp/big.bin --upload-id 2~abc --ttl PT2H       # abort and verify two hours from now",
+                    "mpa arm --bucket logs --key tmp/big.bin --not-before 2026-01-01T12:00:00Z  # every upload of the key started by now",
                 ],
                 "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
                 "invoke" =>

@@ -7,6 +7,12 @@ public sealed record Settings
 {
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(15);
 
+    /// <summary>UPLOAD_TTL's floor: one second (the granularity of an SQS delay); anything shorter is a typo, not a TTL.</summary>
+    public static readonly TimeSpan MinUploadTtl = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far ahead a timer may be due (UPLOAD_TTL's ceiling too): 30 days, 2,880 pass-ons at the 15-minute cap.</summary>
+    public static readonly TimeSpan MaxTimerHorizon = TimeSpan.FromDays(30);
+
     public Uri? CosEndpoint { get; init; }
     public string CosRegion { get; init; } = "us-east-1";
     public bool ForcePathStyle { get; init; }
@@ -21,6 +27,9 @@ public sealed record Settings
     public TimeSpan WebhookTolerance { get; init; } = TimeSpan.FromMinutes(5);
     public AccessPolicy Access { get; init; } = AccessPolicy.AllowAll;
     public TimeSpan? MinUploadAge { get; init; }
+
+    /// <summary>UPLOAD_TTL: an upload-started event arms a timer that aborts the upload this long after it began; null: off.</summary>
+    public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
     public int SweepConcurrency { get; init; } = 16;
@@ -134,6 +143,10 @@ public sealed record Settings
         if (baseDelay > MaxRetryDelay)
             problems.Add($"{EnvironmentVariables.RetryBaseDelay} must be at most PT15M (SQS's longest delay); got '{Get(EnvironmentVariables.RetryBaseDelay)}'");
 
+        var uploadTtl = ReadDuration(EnvironmentVariables.UploadTtl);
+        if (uploadTtl is { } ttl && (ttl < MinUploadTtl || ttl > MaxTimerHorizon))
+            problems.Add($"{EnvironmentVariables.UploadTtl} must be from PT1S to P30D; got '{Get(EnvironmentVariables.UploadTtl)}'");
+
         var settings = new Settings
         {
             CosEndpoint = endpoint,
@@ -150,6 +163,7 @@ public sealed record Settings
             WebhookTolerance = ReadDuration(EnvironmentVariables.WebhookTolerance) ?? TimeSpan.FromMinutes(5),
             Access = new AccessPolicy(ReadList(EnvironmentVariables.AllowedBuckets), ReadList(EnvironmentVariables.AllowedPrefixes)),
             MinUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge),
+            UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
             SweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems),
             SweepConcurrency = ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),

@@ -37,6 +37,10 @@ public static class RequestParser
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"expected a JSON object; got {Describe(root)}");
+        // Upload-started and upload-finished events (CloudTrail record, Activity Tracker event) arm or touch no timer;
+        // they are recognised here so that every carrier (EventBridge detail, CloudEvent data, SQS body) takes them.
+        if (UploadEventParser.TryParse(root) is { } uploadEvent)
+            return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
             return ParseBatch(uploads);
         if (root.TryGetProperty("sweep", out var sweep))
@@ -73,7 +77,12 @@ public static class RequestParser
         var errors = new List<string>();
         var bucket = RequiredString(e, "bucket", path, errors);
         var key = RequiredString(e, "key", path, errors);
-        var uploadId = RequiredString(e, "uploadId", path, errors);
+        var initiatedAt = OptionalTime(e, "initiatedAt", path, errors);
+        var notBefore = OptionalTime(e, "notBefore", path, errors);
+        // A timer armed without an upload id names the key and the time the upload began instead.
+        var uploadId = initiatedAt is null || (e.TryGetProperty("uploadId", out var given) && given.ValueKind != JsonValueKind.Null) ? RequiredString(e, "uploadId", path, errors) : "";
+        if (initiatedAt is not null && !string.IsNullOrEmpty(uploadId))
+            errors.Add($"{path}initiatedAt names the uploads of a key by time and cannot be combined with uploadId; give one of them");
         var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
         var reason = OptionalString(e, "reason", path, errors);
         var owner = OptionalString(e, "expectedBucketOwner", path, errors);
@@ -99,8 +108,20 @@ public static class RequestParser
                 Reason = reason,
                 ExpectedBucketOwner = owner,
                 RequestPayer = payer,
+                NotBefore = notBefore,
+                InitiatedAt = initiatedAt,
             }
         );
+    }
+
+    private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            return null;
+        if (v.ValueKind == JsonValueKind.String && Rfc3339.TryParse(v.GetString(), out var time))
+            return time;
+        errors.Add($"{path}{name} must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {Describe(v)}");
+        return null;
     }
 
     private static RequestPayload ParseSweep(JsonElement e)

@@ -10,7 +10,7 @@ namespace MultipartAbort.Core.Handlers;
 /// Runs what one request asks for, whatever carried it (direct invoke, EventBridge detail, CloudEvent data, OpenWhisk
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Settings settings, StructuredLogger log)
+public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -22,6 +22,13 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Se
 
             case UploadsPayload uploads:
                 return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, ct).ConfigureAwait(false));
+
+            case UploadStartedPayload started:
+                return InvocationResult.From(await timers.ArmAsync(started.Start, options, ct).ConfigureAwait(false));
+
+            case UploadFinishedPayload finished:
+                log.Log(LogLevel.Information, finished.Description);
+                return InvocationResult.From([]);
 
             case SweepPayload sweep:
                 return await RunSweepsAsync([sweep.Sweep], context, progress, ct).ConfigureAwait(false);
@@ -45,7 +52,8 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Se
 
     private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, CancellationToken ct)
     {
-        var results = new AbortResult[items.Count];
+        // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
+        var results = new IReadOnlyList<AbortResult>[items.Count];
         await Parallel
             .ForAsync(
                 0,
@@ -56,14 +64,16 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Se
                     if (items[i].Rejection is { } rejection)
                     {
                         log.Outcome(rejection);
-                        results[i] = rejection;
+                        results[i] = [rejection];
                     }
+                    else if (items[i].Request is { } request && (request.NotBefore is not null || request.NamesKeyOnly))
+                        results[i] = await timers.RunAsync(request, options, token).ConfigureAwait(false);
                     else
-                        results[i] = await workflow.RunAsync(items[i].Request!, options, token).ConfigureAwait(false);
+                        results[i] = [await workflow.RunAsync(items[i].Request!, options, token).ConfigureAwait(false)];
                 }
             )
             .ConfigureAwait(false);
-        return results;
+        return results.SelectMany(r => r).ToArray();
     }
 
     private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)

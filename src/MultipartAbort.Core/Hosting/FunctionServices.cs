@@ -20,6 +20,9 @@ public sealed class FunctionServices
     /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
     public required AbortWorkflow Workflow { get; init; }
 
+    /// <summary>Upload TTL timers: arming from upload-started events, passing on early timers, running due ones.</summary>
+    public required UploadTimer Timers { get; init; }
+
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
 
@@ -49,7 +52,8 @@ public sealed class FunctionServices
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
         var sweeps = new SweepRunner(store, workflow, queues, log, time);
-        var requests = new RequestRunner(workflow, sweeps, settings, log);
+        var timers = new UploadTimer(store, workflow, queues, settings, log, time);
+        var requests = new RequestRunner(workflow, sweeps, timers, settings, log);
         var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
         var webhooks = new WebhookHandler(requests, settings, log, time);
         return new FunctionServices
@@ -59,6 +63,7 @@ public sealed class FunctionServices
             Store = store,
             Queues = queues,
             Workflow = workflow,
+            Timers = timers,
             Sweeps = sweeps,
             Requests = requests,
             SqsBatches = sqsBatches,

@@ -1,6 +1,10 @@
 namespace MultipartAbort.Core.Model;
 
-/// <summary>One multipart upload to abort, as named by an event, with its retry state.</summary>
+/// <summary>
+/// One multipart upload to abort, as named by an event, with its retry state. A timer (upload TTL) adds
+/// <see cref="NotBefore"/>; a timer armed without an upload id names the key and <see cref="InitiatedAt"/> instead,
+/// with <see cref="UploadId"/> empty.
+/// </summary>
 public sealed record AbortRequest(string Bucket, string Key, string UploadId)
 {
     /// <summary>How many times this request was re-queued already (0 for the first try).</summary>
@@ -15,5 +19,20 @@ public sealed record AbortRequest(string Bucket, string Key, string UploadId)
     /// <summary>Passed through to the store as x-amz-request-payer (COS ignores it).</summary>
     public string? RequestPayer { get; init; }
 
-    public override string ToString() => $"s3://{Bucket}/{Key} (upload {UploadId}, attempt {Attempt})";
+    /// <summary>A timer: before this time the request is only passed on through the retry queue, with no store call.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>
+    /// For a timer without an upload id: when the upload of <see cref="Key"/> began (the arming event's time). When due,
+    /// the uploads of exactly this key initiated no later than this (plus a small skew) are aborted.
+    /// </summary>
+    public DateTimeOffset? InitiatedAt { get; init; }
+
+    /// <summary>True when the request names a key and a time rather than one upload (a timer armed without an upload id).</summary>
+    public bool NamesKeyOnly => UploadId.Length == 0;
+
+    public override string ToString() =>
+        NamesKeyOnly
+            ? $"s3://{Bucket}/{Key} (uploads initiated by {InitiatedAt:O}, attempt {Attempt})"
+            : $"s3://{Bucket}/{Key} (upload {UploadId}, attempt {Attempt})";
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Serialization;
@@ -113,7 +114,13 @@ public static class WireJson
             json.WriteStartObject();
             json.WriteString("bucket", request.Bucket);
             json.WriteString("key", request.Key);
-            json.WriteString("uploadId", request.UploadId);
+            // A timer armed without an upload id names the key by time instead (initiatedAt).
+            if (!request.NamesKeyOnly)
+                json.WriteString("uploadId", request.UploadId);
+            if (request.InitiatedAt is { } initiatedAt)
+                json.WriteString("initiatedAt", Rfc3339.Format(initiatedAt));
+            if (request.NotBefore is { } notBefore)
+                json.WriteString("notBefore", Rfc3339.Format(notBefore));
             json.WriteNumber("attempt", request.Attempt);
             if (request.Reason is not null)
                 json.WriteString("reason", request.Reason);

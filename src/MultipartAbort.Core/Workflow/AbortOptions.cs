@@ -21,6 +21,12 @@ public sealed record AbortOptions
     /// <summary>When the upload's Initiated time is already known (a sweep's listing), MIN_UPLOAD_AGE needs no look-up.</summary>
     public DateTimeOffset? KnownInitiated { get; init; }
 
+    /// <summary>
+    /// When the probe (ListParts before the abort) finds no upload, end already-gone without an abort call. A timer
+    /// sets it: most timers fire on uploads that were completed long ago, so one ListParts settles them.
+    /// </summary>
+    public bool SettleOnProbe { get; init; }
+
     /// <summary>Report would-abort and change nothing, on top of DRY_RUN.</summary>
     public bool DryRun { get; init; }
 }

@@ -55,6 +55,9 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun)
                 before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
 
+            if (options.SettleOnProbe && before is { Exists: false })
+                return Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (completed or aborted already); ListParts confirms it is gone");
+
             if (options.DryRun || settings.DryRun)
             {
                 return before!.Value.Exists

@@ -20,8 +20,11 @@ internal sealed class WorkflowHarness
     public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero };
     public bool WithQueues { get; init; } = true;
 
+    /// <summary>The clock the services read; a fixed <see cref="Now"/> unless a test moves time itself.</summary>
+    public TimeProvider Clock { get; init; } = new FixedTime(Now);
+
     public FunctionServices Services(IObjectStore? store = null) =>
-        FunctionServices.Create(Settings, store ?? Store, WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None, Logs, LogLevel.Debug, new FixedTime(Now));
+        FunctionServices.Create(Settings, store ?? Store, WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None, Logs, LogLevel.Debug, Clock);
 
     public Task<AbortResult> RunAsync(AbortRequest request, AbortOptions? options = null) =>
         Services().Workflow.RunAsync(request, options ?? AbortOptions.Direct, CancellationToken.None);

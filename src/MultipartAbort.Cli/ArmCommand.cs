@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// <c>mpa arm --bucket --key [--upload-id] (--ttl | --not-before)</c>: arms an upload TTL timer by hand, the request an
+/// upload-started event would have produced, sent to RETRY_QUEUE_URL. Without --upload-id the timer names the key and
+/// now, and aborts only the key's uploads initiated by then (plus the skew).
+/// </summary>
+internal static class ArmCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var bucket = Options.Bucket();
+        var key = new Option<string>("--key", "-k") { Description = "The object key of the upload.", Required = true };
+        var uploadId = new Option<string?>("--upload-id", "-u") { Description = "The upload id; without it, every upload of the key initiated by now is timed." };
+        var ttl = new Option<TimeSpan?>("--ttl") { Description = "Abort this long from now (ISO-8601 duration: PT2H, P1D).", CustomParser = ParseTtl };
+        var notBefore = new Option<DateTimeOffset?>("--not-before") { Description = "Abort at this RFC 3339 time (2026-01-01T12:00:00Z).", CustomParser = ParseTime };
+        var json = Options.Json();
+        var command = new Command("arm", "Arm an upload TTL timer by hand: the upload is aborted and verified once the time comes (needs RETRY_QUEUE_URL).")
+        {
+            bucket,
+            key,
+            uploadId,
+            ttl,
+            notBefore,
+            json,
+        };
+        command.Validators.Add(r =>
+        {
+            var hasTtl = r.GetResult(ttl) is not null;
+            var hasTime = r.GetResult(notBefore) is not null;
+            if (hasTtl == hasTime)
+                r.AddError("give exactly one of --ttl or --not-before");
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
+            if (services.Settings.RetryQueueUrl is null)
+            {
+                await Console.Error.WriteLineAsync($"mpa: arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");
+                return ExitCodes.Configuration;
+            }
+            var now = TimeProvider.System.GetUtcNow();
+            var id = parse.GetValue(uploadId);
+            var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, id ?? "")
+            {
+                NotBefore = parse.GetValue(notBefore) ?? now + parse.GetValue(ttl)!.Value,
+                InitiatedAt = string.IsNullOrEmpty(id) ? now : null,
+                Reason = "mpa arm",
+            };
+            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, ct, "armed by mpa arm");
+            var result = InvocationResult.From(results);
+            if (parse.GetValue(json))
+                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+            else
+                foreach (var r in results)
+                    await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {(r.UploadId.Length > 0 ? r.UploadId : "any initiated by now")}): {r.Message}");
+            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+        });
+        return command;
+    }
+
+    private static TimeSpan? ParseTtl(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (IsoDuration.TryParse(text, out var value, out var error) && value > TimeSpan.Zero)
+            return value;
+        result.AddError($"--ttl {error ?? $"must be longer than zero; got '{text}'"}");
+        return null;
+    }
+
+    private static DateTimeOffset? ParseTime(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Rfc3339.TryParse(text, out var value))
+            return value;
+        result.AddError($"--not-before must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got '{text}'");
+        return null;
+    }
+}

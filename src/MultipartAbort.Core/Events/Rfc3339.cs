@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>
+/// Times on the wire (<c>notBefore</c>, <c>initiatedAt</c>): RFC 3339 with an explicit offset, written in UTC. Event
+/// times of other services (CloudTrail, Activity Tracker) are read with <see cref="TryParseEventTime"/>, which also
+/// takes the <c>+0000</c> offsets Activity Tracker writes.
+/// </summary>
+public static partial class Rfc3339
+{
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    [GeneratedRegex(@"([+-]\d{2})(\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex OffsetWithoutColon();
+
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null
+            && Pattern().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    /// <summary>An event time as CloudTrail (<c>2019-02-01T03:18:19Z</c>) or Activity Tracker (<c>2020-03-11T09:28:35.15+0000</c>) write it.</summary>
+    public static bool TryParseEventTime(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+            return false;
+        var normalized = OffsetWithoutColon().Replace(text.Trim(), "$1:$2");
+        return TryParse(normalized, out value);
+    }
+
+    /// <summary>UTC with milliseconds: <c>2026-11-25T12:00:00.000Z</c>.</summary>
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

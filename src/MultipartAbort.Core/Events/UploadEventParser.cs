@@ -1,0 +1,105 @@
+using System.Text.Json;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>
+/// Recognises the audit events that tell of a multipart upload's life: a CloudTrail S3 data event record (the
+/// <c>detail</c> of an EventBridge "AWS API Call via CloudTrail" event) and an IBM Activity Tracker event (the data of
+/// a CloudEvent from a Code Engine Kafka subscription on Event Streams). Anything else is left to the request shapes.
+/// </summary>
+public static class UploadEventParser
+{
+    public const string CloudTrailStart = "CreateMultipartUpload";
+    public const string ActivityTrackerStart = "cloud-object-storage.object-multipart.start";
+    private const string ActivityTrackerPrefix = "cloud-object-storage.";
+
+    /// <summary>The payload an upload event asks for, or null when <paramref name="root"/> is not such an event.</summary>
+    public static RequestPayload? TryParse(JsonElement root)
+    {
+        if (String(root, "eventSource") == "s3.amazonaws.com" && String(root, "eventName") is { } eventName)
+            return FromCloudTrail(root, eventName);
+        if (String(root, "action") is { } action && action.StartsWith(ActivityTrackerPrefix, StringComparison.Ordinal)
+            && root.TryGetProperty("target", out var target) && target.ValueKind == JsonValueKind.Object)
+            return FromActivityTracker(root, action, target);
+        return null;
+    }
+
+    private static RequestPayload FromCloudTrail(JsonElement record, string eventName)
+    {
+        var source = $"CloudTrail {eventName}";
+        var parameters = Object(record, "requestParameters");
+        var bucket = parameters is { } p ? String(p, "bucketName") : null;
+        var key = parameters is { } q ? String(q, "key") ?? String(q, "Key") : null;
+        if (eventName is "CompleteMultipartUpload" or "AbortMultipartUpload")
+            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key}: no action (timers are not disarmed; a due timer of a finished upload ends already-gone)");
+        if (eventName != CloudTrailStart)
+            return Invalid(bucket, key, $"{source} is not an upload start; only {CloudTrailStart} arms a timer (check the EventBridge rule's eventName filter)");
+        if (String(record, "errorCode") is { } error)
+            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key} failed with {error}: no upload began, no timer");
+
+        var errors = new List<string>();
+        if (bucket is null)
+            errors.Add("detail.requestParameters.bucketName is missing");
+        if (key is null)
+            errors.Add("detail.requestParameters.key is missing");
+        if (!Rfc3339.TryParseEventTime(String(record, "eventTime"), out var initiated))
+            errors.Add($"detail.eventTime is missing or not an ISO-8601 time ('{String(record, "eventTime")}')");
+        if (errors.Count > 0)
+            return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
+
+        // CloudTrail's S3 data events are not documented to carry the response body; when a record does carry the
+        // upload id (either casing, or the XML result's shape), the timer names that one upload.
+        var response = Object(record, "responseElements");
+        var uploadId = response is { } r
+            ? String(r, "uploadId") ?? String(r, "UploadId") ?? (Object(r, "InitiateMultipartUploadResult") is { } x ? String(x, "UploadId") : null)
+            : null;
+        return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
+    }
+
+    private static RequestPayload FromActivityTracker(JsonElement e, string action, JsonElement target)
+    {
+        var source = $"Activity Tracker {action}";
+        // COS events name the object in target.name and the bucket at the end of target.id, a CRN ending in ":bucket:<name>".
+        var key = String(target, "name");
+        var bucket = BucketFromCrn(String(target, "id")) ?? (Object(e, "requestData") is { } rd ? String(rd, "bucketName") : null);
+        if (action is "cloud-object-storage.object-multipart.complete" or "cloud-object-storage.object-multipart.delete")
+            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key}: no action (timers are not disarmed; a due timer of a finished upload ends already-gone)");
+        if (action != ActivityTrackerStart)
+            return Invalid(bucket, key, $"{source} is not an upload start; only {ActivityTrackerStart} arms a timer (check the Activity Tracker route's filter)");
+        if (String(e, "outcome") is { } outcome && !outcome.Equals("success", StringComparison.OrdinalIgnoreCase))
+            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key} ended in {outcome}: no upload began, no timer");
+
+        var errors = new List<string>();
+        if (bucket is null)
+            errors.Add("target.id is not a COS CRN ending in :bucket:<name> and requestData.bucketName is missing");
+        if (key is null)
+            errors.Add("target.name (the object key) is missing");
+        if (!Rfc3339.TryParseEventTime(String(e, "eventTime"), out var initiated))
+            errors.Add($"eventTime is missing or not an ISO-8601 time ('{String(e, "eventTime")}')");
+        var uploadId = Object(e, "responseData") is { } response ? String(response, "uploadId") : null;
+        if (errors.Count > 0)
+            return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
+        return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
+    }
+
+    private static string? BucketFromCrn(string? crn)
+    {
+        const string marker = ":bucket:";
+        var at = crn?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
+        if (at < 0)
+            return null;
+        var rest = crn![(at + marker.Length)..];
+        var end = rest.IndexOf(':');
+        var name = end < 0 ? rest : rest[..end];
+        return name.Length > 0 ? name : null;
+    }
+
+    private static string? String(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+
+    private static JsonElement? Object(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
+    private static InvalidPayload Invalid(string? bucket, string? key, string message) => new(AbortResult.Rejected(bucket, key, null, 0, message));
+}

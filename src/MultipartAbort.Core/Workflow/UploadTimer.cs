@@ -1,0 +1,150 @@
+using System.Globalization;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>
+/// The upload TTL without a scheduler service: a timer is an abort request with <c>notBefore</c>. Before it is due it
+/// is passed on through the retry queue with the rest of the delay (at most SQS's 15 minutes) and no store call; when
+/// due it runs the normal abort, verify, re-abort, re-queue workflow. A timer armed without an upload id names the key
+/// and the time the upload began, and aborts only the uploads of exactly that key initiated no later than that time
+/// plus <see cref="InitiatedSkew"/>: a newer upload of the same key has its own timer and is never touched early.
+/// </summary>
+public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+{
+    /// <summary>
+    /// Slack between the audit event's time and the store's Initiated time of the same upload (clocks of two services,
+    /// and CloudTrail's whole-second eventTime against S3's millisecond Initiated).
+    /// </summary>
+    public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
+    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, CancellationToken ct)
+    {
+        if (settings.UploadTtl is not { } ttl)
+        {
+            var rejection = AbortResult.Rejected(
+                start.Bucket,
+                start.Key,
+                start.UploadId,
+                0,
+                $"an upload-started event ({start.Source}) arrived but {EnvironmentVariables.UploadTtl} is not set, so no timer is armed; "
+                    + $"set {EnvironmentVariables.UploadTtl} or stop routing these events here"
+            );
+            log.Outcome(rejection);
+            return [rejection];
+        }
+        var request = new AbortRequest(start.Bucket, start.Key, start.UploadId ?? "")
+        {
+            NotBefore = start.Initiated + ttl,
+            InitiatedAt = start.UploadId is null ? start.Initiated : null,
+            Reason = $"upload TTL {IsoDuration.Format(ttl)} armed by {start.Source}",
+        };
+        return await RunAsync(request, options, ct, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a timer: passes it on when early; when due, aborts the upload it names (or the key's older uploads).</summary>
+    public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct, string? armedBy = null)
+    {
+        if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
+            return [Logged(Result(request, AbortOutcome.Rejected, notAllowed))];
+        if (request.NamesKeyOnly && request.InitiatedAt is null)
+            return [Logged(Result(request, AbortOutcome.Rejected, "the timer names neither an upload id nor initiatedAt, so it names no upload"))];
+
+        var now = time.GetUtcNow();
+        if (request.NotBefore is { } due && due > now)
+        {
+            if (due - now > Settings.MaxTimerHorizon)
+                return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {Rfc3339.Format(due)} is more than 30 days ahead; a timer that far out is refused"))];
+            return [Logged(await PassOnAsync(request, due, now, armedBy, ct).ConfigureAwait(false))];
+        }
+
+        // Due: the normal workflow, with one ListParts first so a timer on a finished upload ends there.
+        var dueRequest = request with { NotBefore = null };
+        var dueOptions = options with { ProbeBeforeAbort = true, SettleOnProbe = true };
+        if (!dueRequest.NamesKeyOnly)
+            return [await workflow.RunAsync(dueRequest, dueOptions, ct).ConfigureAwait(false)];
+        return await RunByKeyAsync(dueRequest, dueOptions, ct).ConfigureAwait(false);
+    }
+
+    private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, CancellationToken ct)
+    {
+        var what = armedBy is null ? "timer" : $"timer {armedBy}";
+        if (queues.Retry is null)
+            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}, but RETRY_QUEUE_URL is not set, so it cannot wait in the retry queue");
+        var rest = due - now;
+        var delay = rest < Settings.MaxRetryDelay ? rest : Settings.MaxRetryDelay;
+        try
+        {
+            await queues.Retry.SendAsync(WireJson.AbortRequest(request), delay, ct).ConfigureAwait(false);
+        }
+        catch (QueueException ex)
+        {
+            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {ex.Message}");
+        }
+        var seconds = Math.Ceiling(delay.TotalSeconds).ToString("0", CultureInfo.InvariantCulture);
+        return Result(request, AbortOutcome.Requeued, $"{what}: due at {Rfc3339.Format(due)}; passed on through the retry queue with a delay of {seconds} s, no store call");
+    }
+
+    /// <summary>A due timer without an upload id: the uploads of exactly this key initiated by InitiatedAt + skew.</summary>
+    private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
+    {
+        var cutoff = request.InitiatedAt!.Value + InitiatedSkew;
+        var matched = new List<ListedUpload>();
+        var newer = 0;
+        var undated = 0;
+        try
+        {
+            var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
+            await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
+            {
+                if (listed.Key != request.Key)
+                {
+                    if (KeyOrder.Compare(listed.Key, request.Key) > 0)
+                        break;
+                    continue;
+                }
+                if (listed.Initiated is not { } initiated)
+                    undated++;
+                else if (initiated <= cutoff)
+                    matched.Add(listed);
+                else
+                    newer++;
+            }
+        }
+        catch (StoreException ex)
+        {
+            var outcome = ex.IsBucketMissing ? AbortOutcome.AlreadyGone : AbortOutcome.Failed;
+            var why = ex.IsBucketMissing ? "the bucket does not exist, so neither do its uploads" : $"timer due: listing the key's uploads failed: {ex.Message}";
+            return [Logged(Result(request, outcome, why))];
+        }
+
+        var leftAlone = (newer > 0 ? $"; {newer} newer upload(s) of the key left alone" : "")
+            + (undated > 0 ? $"; {undated} upload(s) without an Initiated time left alone" : "");
+        if (matched.Count == 0)
+            return [Logged(Result(request, AbortOutcome.AlreadyGone, $"timer due: no upload of the key initiated by {Rfc3339.Format(cutoff)} remains (ListMultipartUploads){leftAlone}"))];
+        if (leftAlone.Length > 0)
+            log.Log(LogLevel.Information, $"timer for {request}: aborting {matched.Count} upload(s){leftAlone}");
+        var results = new List<AbortResult>(matched.Count);
+        foreach (var upload in matched)
+            results.Add(
+                await workflow
+                    .RunAsync(request with { UploadId = upload.UploadId, InitiatedAt = null }, options with { KnownInitiated = upload.Initiated }, ct)
+                    .ConfigureAwait(false)
+            );
+        return results;
+    }
+
+    private AbortResult Logged(AbortResult result)
+    {
+        log.Outcome(result);
+        return result;
+    }
+
+    private static AbortResult Result(AbortRequest r, AbortOutcome outcome, string message) => new(r.Bucket, r.Key, r.UploadId, outcome, r.Attempt, 0, 0, message);
+}
