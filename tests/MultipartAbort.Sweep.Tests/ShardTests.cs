@@ -24,7 +24,7 @@ public sealed class ShardTests(MotoServer moto)
     [Fact]
     public async Task FourShards_Over5000Uploads_OneCutOffByItsDeadline_AbortEachUploadOnce()
     {
-        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 250);
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 1000);
         h.Proxy.IgnoresUploadIdMarker = true;
         var ids = await h.SeedAsync(Keys(2000, 1000));
         using var sqs = moto.CreateSqsClient();
@@ -63,7 +63,7 @@ public sealed class ShardTests(MotoServer moto)
     [Fact]
     public async Task SixteenShards_Over5000Uploads_AbortEachUploadOnce()
     {
-        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 400);
+        await using var h = await SweepHarness.CreateAsync(moto, pageSize: 1000);
         h.Proxy.OmitsNextUploadIdMarker = true;
         var ids = await h.SeedAsync(Keys(3500, 500));
         var services = h.Services(null, (EnvironmentVariables.SweepConcurrency, "4"));
