@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using MultipartAbort.Http.Endpoints;
+
+namespace MultipartAbort.Http;
+
+/// <summary>The host's own JSON shapes, source-generated (no reflection under Native AOT).</summary>
+[JsonSerializable(typeof(OpenWhiskActivation))]
+[JsonSerializable(typeof(HealthStatus))]
+internal sealed partial class HttpJsonContext : JsonSerializerContext;
