@@ -70,7 +70,16 @@ public static class OpenWhiskEndpoints
                 return Error(StatusCodes.Status503ServiceUnavailable, "the activation's deadline has already passed");
             // On the host's clock (TimeProvider), so tests can move time instead of waiting.
             using var budget = budgetLeft is { } left ? new CancellationTokenSource(left, time) : new CancellationTokenSource();
-            var result = await services.Requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
+            InvocationResult result;
+            try
+            {
+                result = await services.Requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                services.Log.Log(LogLevel.Error, $"activation {activation.ActivationId}: the deadline arrived before the work finished");
+                return Error(StatusCodes.Status504GatewayTimeout, "the activation's deadline arrived before the work finished; what was not settled is as it was, and the request can be sent again");
+            }
             metrics.Add(result.Summary);
             if (result.Summary[AbortOutcome.Failed] > 0)
                 return RequestBody.Json(StatusCodes.Status502BadGateway, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result));
