@@ -25,6 +25,7 @@ public static class EnvironmentVariables
     public const string SweepConcurrency = "SWEEP_CONCURRENCY";
     public const string UploadTtl = "UPLOAD_TTL";
     public const string Port = "PORT";
+    public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
 
     public const string PowertoolsServiceName = "POWERTOOLS_SERVICE_NAME";
     public const string PowertoolsLogLevel = "POWERTOOLS_LOG_LEVEL";

@@ -34,6 +34,12 @@ public sealed record Settings
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
     public int SweepConcurrency { get; init; } = 16;
     public int Port { get; init; } = 8080;
+
+    /// <summary>
+    /// Accept unsigned CloudEvents and OpenWhisk activations: only where the platform keeps the host private (a Code Engine
+    /// app with project visibility, fed by its own subscriptions; an OpenWhisk action container, reached only by the invoker).
+    /// </summary>
+    public bool CloudEventsTrusted { get; init; }
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
     public string MetricsNamespace { get; init; } = "MultipartAbort";
@@ -168,6 +174,7 @@ public sealed record Settings
             SweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems),
             SweepConcurrency = ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
+            CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),
             ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",
             LogLevel = Get(EnvironmentVariables.PowertoolsLogLevel) ?? Get(EnvironmentVariables.LambdaLogLevel),
             MetricsNamespace = Get(EnvironmentVariables.PowertoolsMetricsNamespace) ?? "MultipartAbort",

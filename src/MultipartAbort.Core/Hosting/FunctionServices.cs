@@ -38,6 +38,15 @@ public sealed class FunctionServices
     /// <summary>A raw event of any shape.</summary>
     public required EventRouter Events { get; init; }
 
+    /// <summary>A CloudEvent delivered over HTTP (the IBM Code Engine host).</summary>
+    public required CloudEventHandler CloudEvents { get; init; }
+
+    /// <summary>
+    /// The retry ledger's drain, when the retry queue is one nobody delivers by itself (<c>cos://</c>); null for SQS
+    /// (Lambda polls it) and when no retry queue is set. A scheduled tick calls it after the sweeps.
+    /// </summary>
+    public IRetryDrain? RetryDrain { get; init; }
+
     /// <summary>Builds the services on given ports (the composition root hands in the SDK adapters; tests their doubles).</summary>
     public static FunctionServices Create(
         Settings settings,
@@ -45,7 +54,8 @@ public sealed class FunctionServices
         QueuePair queues,
         TextWriter logOutput,
         LogLevel? logLevel = null,
-        TimeProvider? time = null
+        TimeProvider? time = null,
+        IRetryDrain? retryDrain = null
     )
     {
         time ??= TimeProvider.System;
@@ -69,6 +79,8 @@ public sealed class FunctionServices
             SqsBatches = sqsBatches,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),
+            CloudEvents = new CloudEventHandler(requests, settings, log, time, retryDrain),
+            RetryDrain = retryDrain,
         };
     }
 }

@@ -25,14 +25,16 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         ? throw new ArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be empty", nameof(metricsNamespace))
         : metricsNamespace;
 
-    /// <summary>The metric values an invocation's counts produce; only those that are not zero, as Powertools adds only what was recorded.</summary>
     /// <summary>The writer the settings ask for (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME).</summary>
     public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
         new(output, settings.MetricsNamespace, settings.ServiceName, time);
 
-    public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts)
-    {
-        var all = new KeyValuePair<string, long>[]
+    /// <summary>The metric values an invocation's counts produce; only those that are not zero, as Powertools adds only what was recorded.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts) => All(counts).Where(m => m.Value != 0).ToArray();
+
+    /// <summary>Every metric with its value, zeros included (the HTTP host's Prometheus counters are these, cumulated).</summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> All(OutcomeCounts counts) =>
+        new KeyValuePair<string, long>[]
         {
             new(UploadsAborted, counts[AbortOutcome.Aborted]),
             new(UploadsAlreadyGone, counts[AbortOutcome.AlreadyGone]),
@@ -42,8 +44,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             new(Rejected, counts[AbortOutcome.Rejected]),
             new(Failed, counts[AbortOutcome.Failed]),
         };
-        return all.Where(m => m.Value != 0).ToArray();
-    }
 
     /// <summary>Writes the invocation's metrics as one EMF line; nothing when there is nothing to report.</summary>
     public void Flush(OutcomeCounts counts)

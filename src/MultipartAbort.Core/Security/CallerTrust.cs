@@ -1,0 +1,20 @@
+using MultipartAbort.Core.Configuration;
+
+namespace MultipartAbort.Core.Security;
+
+/// <summary>
+/// Who may call without a signature: nobody, unless the operator says the host is private (CLOUDEVENTS_TRUSTED: a Code
+/// Engine app with project visibility fed by its own subscriptions, or an OpenWhisk action container). Otherwise the
+/// request needs <c>X-Signature</c>, checked exactly as a webhook's.
+/// </summary>
+public static class CallerTrust
+{
+    /// <summary>Null when the request may run; else why not (safe to show: never contains the secret).</summary>
+    public static string? Refusal(Settings settings, string? signatureHeader, ReadOnlySpan<byte> rawBody, DateTimeOffset now)
+    {
+        if (settings.CloudEventsTrusted)
+            return null;
+        var problem = WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), now, settings.WebhookTolerance);
+        return problem is null ? null : $"{problem} (unsigned requests are accepted only when the app is private and {EnvironmentVariables.CloudEventsTrusted}=true)";
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using MultipartAbort.Core.Events;
+
+namespace MultipartAbort.Http.Endpoints;
+
+/// <summary>
+/// Reads a CloudEvent from an HTTP request with the CNCF SDK (CloudNative.CloudEvents): binary mode (<c>ce-*</c> headers,
+/// the body is the data, as Code Engine's cron subscription sends it) or structured mode (<c>application/cloudevents+json</c>).
+/// </summary>
+public static class CloudEventReader
+{
+    private const string HeaderPrefix = "ce-";
+    private const string StructuredMediaType = "application/cloudevents+json";
+    private const string BatchMediaType = "application/cloudevents-batch+json";
+    private static readonly JsonEventFormatter Formatter = new();
+
+    /// <summary>True when the request carries a CloudEvent in either mode (else it is a plain webhook).</summary>
+    public static bool IsCloudEvent(HttpRequest request) =>
+        request.Headers.ContainsKey(HeaderPrefix + "specversion") || MediaType(request) is StructuredMediaType or BatchMediaType;
+
+    /// <summary>The event, or why it is not a valid CloudEvent (naming the attribute).</summary>
+    public static (CloudEventDelivery? Delivery, string? Problem) Read(HttpRequest request, byte[] body)
+    {
+        try
+        {
+            var cloudEvent = MediaType(request) switch
+            {
+                BatchMediaType => null,
+                StructuredMediaType => Formatter.DecodeStructuredModeMessage(body, new ContentType(request.ContentType!), null),
+                _ => ReadBinary(request, body),
+            };
+            if (cloudEvent is null)
+                return (null, "CloudEvents batch mode is not supported; send one event per request");
+            cloudEvent.Validate();
+            return (new CloudEventDelivery(cloudEvent.Id!, cloudEvent.Source!.ToString(), cloudEvent.Type!, DataOf(cloudEvent)), null);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException or FormatException)
+        {
+            return (null, $"not a valid CloudEvent: {ex.Message}");
+        }
+    }
+
+    private static CloudEvent ReadBinary(HttpRequest request, byte[] body)
+    {
+        var versionId = request.Headers[HeaderPrefix + "specversion"].ToString();
+        var version = CloudEventsSpecVersion.FromVersionId(versionId) ?? throw new ArgumentException($"ce-specversion '{versionId}' is not a CloudEvents version this host reads (1.0)");
+        var cloudEvent = new CloudEvent(version);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderPrefix + "specversion", StringComparison.OrdinalIgnoreCase))
+                continue;
+            // The HTTP binding percent-encodes attribute values in headers.
+            cloudEvent.SetAttributeFromString(name[HeaderPrefix.Length..].ToLowerInvariant(), Uri.UnescapeDataString(values.ToString()));
+        }
+        if (!string.IsNullOrEmpty(request.ContentType))
+            cloudEvent.DataContentType = request.ContentType;
+        // The data stays raw bytes: the core reads the request with its own parser, whose errors name the field.
+        cloudEvent.Data = body;
+        return cloudEvent;
+    }
+
+    private static ReadOnlyMemory<byte> DataOf(CloudEvent cloudEvent) =>
+        cloudEvent.Data switch
+        {
+            null => ReadOnlyMemory<byte>.Empty,
+            byte[] bytes => bytes,
+            JsonElement json => Encoding.UTF8.GetBytes(json.GetRawText()),
+            string text => Encoding.UTF8.GetBytes(text),
+            var other => throw new InvalidOperationException($"CloudEvent data of type {other.GetType().Name} is not supported"),
+        };
+
+    private static string? MediaType(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (string.IsNullOrEmpty(contentType))
+            return null;
+        var semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
+    }
+}

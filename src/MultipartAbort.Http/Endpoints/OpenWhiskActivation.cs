@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MultipartAbort.Http.Endpoints;
+
+/// <summary>
+/// The body OpenWhisk posts to an action's <c>/run</c>: the parameters in <c>value</c>, and the activation's id, action
+/// name and deadline (milliseconds since the epoch; OpenWhisk sends it as a string).
+/// </summary>
+public sealed class OpenWhiskActivation
+{
+    [JsonPropertyName("value")]
+    public JsonElement Value { get; set; }
+
+    [JsonPropertyName("activation_id")]
+    public string? ActivationId { get; set; }
+
+    [JsonPropertyName("action_name")]
+    public string? ActionName { get; set; }
+
+    [JsonPropertyName("deadline")]
+    public JsonElement Deadline { get; set; }
+
+    /// <summary>The deadline, or why it cannot be read; null (with no problem) when none was given.</summary>
+    public (DateTimeOffset? Deadline, string? Problem) ReadDeadline()
+    {
+        long ms;
+        switch (Deadline.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return (null, null);
+            case JsonValueKind.Number when Deadline.TryGetInt64(out ms):
+                break;
+            case JsonValueKind.String when long.TryParse(Deadline.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out ms):
+                break;
+            default:
+                return (null, $"deadline must be milliseconds since the epoch (a number or a string of digits); got {Deadline.GetRawText()}");
+        }
+        if (ms is < 0 or > 253402300799999)
+            return (null, $"deadline {ms} is out of range");
+        return (DateTimeOffset.FromUnixTimeMilliseconds(ms), null);
+    }
+}

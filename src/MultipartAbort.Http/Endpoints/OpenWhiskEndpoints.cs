@@ -1,0 +1,106 @@
+using System.Text.Json;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using LogLevel = MultipartAbort.Core.Observability.LogLevel;
+using MultipartAbort.Core.Security;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Http.Endpoints;
+
+/// <summary>
+/// The Apache OpenWhisk action protocol, so the same image runs as a Docker action: <c>POST /init</c> (nothing to load:
+/// 200), <c>POST /run</c> with the parameters in <c>value</c> → the SPEC result, or <c>{"error": "..."}</c> with a
+/// non-200 status. The activation's deadline bounds the work as Lambda's does.
+/// </summary>
+public static class OpenWhiskEndpoints
+{
+    /// <summary>Work still running this close to the deadline is cancelled, so the answer is posted in time.</summary>
+    public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
+
+    public static void MapOpenWhiskEndpoints(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics, TimeProvider time)
+    {
+        app.MapPost("/init", () => Results.Text("{\"ok\":true}", "application/json"));
+
+        app.MapPost("/run", async (HttpContext http) =>
+        {
+            var (body, refusal) = await RequestBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+            if (refusal is not null)
+                return refusal;
+            if (CallerTrust.Refusal(services.Settings, http.Request.Headers[WebhookSignature.HeaderName].FirstOrDefault(), body, time.GetUtcNow()) is { } problem)
+            {
+                services.Log.Log(LogLevel.Warning, $"OpenWhisk activation refused: {problem}");
+                return Error(StatusCodes.Status401Unauthorized, problem);
+            }
+
+            OpenWhiskActivation? activation;
+            try
+            {
+                activation = JsonSerializer.Deserialize(body, HttpJsonContext.Default.OpenWhiskActivation);
+            }
+            catch (JsonException ex)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"the /run body is not an OpenWhisk activation: {ex.Message}");
+            }
+            if (activation is null || activation.Value.ValueKind != JsonValueKind.Object)
+                return Error(StatusCodes.Status400BadRequest, "the /run body must be an object whose value is the action's parameters (a JSON object)");
+            var (deadline, deadlineProblem) = activation.ReadDeadline();
+            if (deadlineProblem is not null)
+                return Error(StatusCodes.Status400BadRequest, deadlineProblem);
+            services.Log.Context = services.Log.Context with
+            {
+                FunctionName = activation.ActionName ?? services.Log.Context.FunctionName,
+                FunctionRequestId = activation.ActivationId ?? services.Log.Context.FunctionRequestId,
+            };
+
+            if (EventDecoder.Decode(activation.Value) is not PayloadEvent { Payload: var payload })
+                return Error(StatusCodes.Status400BadRequest, "an action's parameters are a request (abort request, batch, sweep, EventBridge or CloudEvent envelope), not an SQS batch or an HTTP proxy event");
+            if (payload is InvalidPayload invalid)
+            {
+                services.Log.Outcome(invalid.Rejection);
+                metrics.Add(InvocationResult.From([invalid.Rejection]).Summary);
+                return Error(StatusCodes.Status400BadRequest, invalid.Rejection.Message);
+            }
+
+            var context = new InvocationContext(deadline);
+            var budgetLeft = context.Remaining(time) - ResponseReserve;
+            if (budgetLeft <= TimeSpan.Zero)
+                return Error(StatusCodes.Status503ServiceUnavailable, "the activation's deadline has already passed");
+            // On the host's clock (TimeProvider), so tests can move time instead of waiting.
+            using var budget = budgetLeft is { } left ? new CancellationTokenSource(left, time) : new CancellationTokenSource();
+            InvocationResult result;
+            try
+            {
+                result = await services.Requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                services.Log.Log(LogLevel.Error, $"activation {activation.ActivationId}: the deadline arrived before the work finished");
+                return Error(StatusCodes.Status504GatewayTimeout, "the activation's deadline arrived before the work finished; what was not settled is as it was, and the request can be sent again");
+            }
+            metrics.Add(result.Summary);
+            if (result.Summary[AbortOutcome.Failed] > 0)
+                return RequestBody.Json(StatusCodes.Status502BadGateway, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result));
+            return RequestBody.Json(StatusCodes.Status200OK, WireJson.ResultText(result));
+        });
+    }
+
+    private static IResult Error(int status, string message) => RequestBody.Json(status, WireJson.Error(message));
+
+    /// <summary><c>{"error": "...", "result": {...}}</c>: OpenWhisk reads <c>error</c>; the result says what did happen.</summary>
+    private static string WithError(string message, InvocationResult result)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("error", message);
+            json.WritePropertyName("result");
+            json.WriteRawValue(WireJson.Result(result), skipInputValidation: true);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

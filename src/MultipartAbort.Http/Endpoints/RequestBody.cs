@@ -1,0 +1,32 @@
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Http.Endpoints;
+
+/// <summary>
+/// Reads a request's raw body (signatures are computed over the exact bytes). Kestrel enforces the size limit
+/// (<see cref="HttpHost.MaxRequestBodyBytes"/>); reading past it ends in a 413 naming the limit.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>The body, or the answer to send instead (413 when it is too large, 400 when the client broke off).</summary>
+    public static async Task<(byte[]? Body, IResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            using var buffer = new MemoryStream(request.ContentLength is > 0 and <= HttpHost.MaxRequestBodyBytes ? (int)request.ContentLength : 4096);
+            await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+            return (buffer.ToArray(), null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Json(StatusCodes.Status413PayloadTooLarge, WireJson.Error($"the body is larger than {HttpHost.MaxRequestBodyBytes} bytes ({HttpHost.MaxRequestBodyBytes / 1024} KiB), the most this host accepts; split a batch into smaller ones")));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, Json(ex.StatusCode, WireJson.Error($"the body could not be read: {ex.Message}")));
+        }
+    }
+
+    /// <summary>A JSON answer with a status (the core has already written the body).</summary>
+    public static IResult Json(int status, string body) => Results.Text(body, "application/json", System.Text.Encoding.UTF8, status);
+}

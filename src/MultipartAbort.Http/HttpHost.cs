@@ -1,0 +1,86 @@
+using MultipartAbort.Adapters;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Observability;
+using LogLevel = MultipartAbort.Core.Observability.LogLevel;
+using MultipartAbort.Http.Endpoints;
+
+namespace MultipartAbort.Http;
+
+/// <summary>
+/// Start-up (a configuration error is logged and the process exits non-zero) and the web application: Kestrel on PORT
+/// with the body limit, Powertools JSON logs only, the endpoints. Tests build the same application on their own services.
+/// </summary>
+public static class HttpHost
+{
+    public const int ExitConfigInvalid = 1;
+    public const int ExitListenFailed = 2;
+
+    /// <summary>The largest body accepted (Kestrel answers 413 above it). A batch of 1,000 uploads with long keys fits.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    /// <summary>How long SIGTERM waits for in-flight requests: Code Engine's longest request timeout.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<int> RunAsync(string[] args, IEnvironment env, TextWriter stdout, TimeProvider time)
+    {
+        FunctionServices services;
+        try
+        {
+            services = ServiceComposition.Create(env, stdout, time: time);
+        }
+#pragma warning disable CA1031 // Any start-up failure is logged as one JSON line and ends the process with a non-zero code.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // The settings could not be read, so this logger uses only what it safely can; the message names the variables
+            // that are wrong, never a secret's value.
+            var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
+            {
+                Context = new LogContext { ColdStart = true, FunctionName = HostIdentity.Read(env).FunctionName },
+            };
+            initLog.Log(LogLevel.Critical, $"start-up failed: {ex.Message}", ex is ConfigurationException ? null : ex);
+            return ExitConfigInvalid;
+        }
+
+        await using var app = Build(args, services, HostIdentity.Read(env), time);
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            services.Log.Log(LogLevel.Critical, $"could not listen on port {services.Settings.Port}: {ex.Message}");
+            return ExitListenFailed;
+        }
+        return 0;
+    }
+
+    /// <summary>The application on given services; <paramref name="configure"/> lets tests swap the server (TestServer).</summary>
+    public static WebApplication Build(string[] args, FunctionServices services, HostIdentity identity, TimeProvider time, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        // stdout carries Powertools JSON lines only: the framework's own messages go through the same logger.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new FrameworkLogBridge(services.Log));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(services.Settings.Port);
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var metrics = new OutcomeMetrics(services.Settings);
+        var lifetime = app.Lifetime;
+        lifetime.ApplicationStopping.Register(() => services.Log.Log(LogLevel.Information, "stopping: no new requests are taken; requests in flight finish first"));
+        app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
+        app.MapRootEndpoint(services, metrics);
+        app.MapOpenWhiskEndpoints(services, metrics, time);
+        app.MapOperationsEndpoints(metrics, lifetime);
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using Prometheus;
+
+namespace MultipartAbort.Http;
+
+/// <summary>
+/// The Prometheus counters of /metrics: the EMF metrics of the Lambda host (same names, snake_case, cumulated since
+/// start, labelled with the service), plus the HTTP requests by route and status. Its own registry, so that two hosts
+/// in one process (tests) never share counters.
+/// </summary>
+public sealed class OutcomeMetrics
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+    private readonly Dictionary<string, Counter.Child> _outcomes = new(StringComparer.Ordinal);
+    private readonly Counter _requests;
+    private readonly string _service;
+
+    public OutcomeMetrics(Settings settings)
+    {
+        _service = settings.ServiceName;
+        var prefix = SnakeCase(settings.MetricsNamespace);
+        var factory = Metrics.WithCustomRegistry(_registry);
+        // The names come from the EMF writer, so the two hosts cannot drift apart.
+        foreach (var (name, _) in EmfMetrics.All(new OutcomeCounts()))
+        {
+            var counter = factory.CreateCounter($"{prefix}_{SnakeCase(name)}_total", $"{name}: the same count as the EMF metric of that name", new CounterConfiguration { LabelNames = ["service"] });
+            _outcomes[name] = counter.WithLabels(_service);
+        }
+        _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
+    }
+
+    /// <summary>Adds what one request did.</summary>
+    public void Add(OutcomeCounts? counts)
+    {
+        if (counts is null)
+            return;
+        foreach (var (name, value) in EmfMetrics.All(counts))
+            if (value > 0)
+                _outcomes[name].Inc(value);
+    }
+
+    /// <summary>Counts an answered request; <paramref name="route"/> is the matched route (null: none, e.g. a 404).</summary>
+    public void CountRequest(string? route, int status) =>
+        _requests.WithLabels(_service, route ?? "unmatched", status.ToString(CultureInfo.InvariantCulture)).Inc();
+
+    /// <summary>The text exposition format.</summary>
+    public Task WriteAsync(Stream output, CancellationToken ct) => _registry.CollectAndExportAsTextAsync(output, ct);
+
+    /// <summary>UploadsAlreadyGone → uploads_already_gone; MultipartAbort → multipart_abort.</summary>
+    internal static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                sb.Append('_');
+            sb.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
+        }
+        return sb.ToString();
+    }
+}

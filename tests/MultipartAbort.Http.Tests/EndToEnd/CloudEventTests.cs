@@ -1,0 +1,116 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Http.Tests.Infrastructure;
+using MultipartAbort.Testing;
+using static MultipartAbort.Http.Tests.Infrastructure.HostRequests;
+
+namespace MultipartAbort.Http.Tests.EndToEnd;
+
+/// <summary>
+/// CloudEvents on POST / in binary mode (Code Engine's cron ping) and structured mode: unsigned ones run only when the
+/// operator trusts the callers (CLOUDEVENTS_TRUSTED=true); otherwise they need X-Signature like any request.
+/// </summary>
+[Collection("moto")]
+public sealed class CloudEventTests(MotoServer moto) : HostTestBase(moto)
+{
+    [Fact]
+    public async Task BinaryPing_WithEmptyData_WhenTrusted_RunsTheSweepTargetsBeforeAnswering200()
+    {
+        var (bucket, key, uploadId) = await UploadAsync("tmp/stale.bin");
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true, extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:PT0S")));
+
+        var (status, result) = await host.SendAsync(BinaryCloudEvent(""));
+
+        status.Should().Be(200);
+        var sweep = result.GetProperty("summary").GetProperty("sweep");
+        sweep.GetProperty("bucket").GetString().Should().Be(bucket);
+        sweep.GetProperty("aborted").GetInt32().Should().Be(1);
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().BeNull("the sweep was done before the answer");
+    }
+
+    [Fact]
+    public async Task BinaryPing_WhenNotTrustedAndUnsigned_Answers401AndSweepsNothing()
+    {
+        var (bucket, key, uploadId) = await UploadAsync("tmp/stale.bin");
+        await using var host = await HostProcess.StartAsync(Environment(extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:PT0S")));
+
+        var (status, result) = await host.SendAsync(BinaryCloudEvent("{}"));
+
+        status.Should().Be(401);
+        result.GetProperty("error").GetString().Should().Contain("CLOUDEVENTS_TRUSTED=true");
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task BinaryEvent_WhenNotTrustedButSigned_RunsTheRequestInItsData()
+    {
+        var (bucket, key, uploadId) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment());
+        var data = AbortRequest(bucket, key, uploadId);
+
+        var (status, result) = await host.SendAsync(BinaryCloudEvent(data, type: "com.example.uploads.expired").Signed(data));
+
+        status.Should().Be(200);
+        result.Outcome().Should().Be("aborted");
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task BinaryEvent_WithoutAnId_Answers400NamingTheAttribute()
+    {
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true));
+
+        var (status, result) = await host.SendAsync(BinaryCloudEvent("", id: null));
+
+        status.Should().Be(400);
+        result.GetProperty("error").GetString().Should().Contain("not a valid CloudEvent").And.Contain("id");
+    }
+
+    [Fact]
+    public async Task StructuredEvent_WhenTrusted_RunsTheRequestInItsData()
+    {
+        var (bucket, key, uploadId) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true));
+
+        var (status, result) = await host.SendAsync(Post("/", StructuredCloudEvent(AbortRequest(bucket, key, uploadId)), "application/cloudevents+json; charset=utf-8"));
+
+        status.Should().Be(200);
+        result.Outcome().Should().Be("aborted");
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task StructuredEvent_WhenNotTrustedAndUnsigned_Answers401AndTouchesNothing()
+    {
+        var (bucket, key, uploadId) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment());
+
+        var (status, _) = await host.SendAsync(Post("/", StructuredCloudEvent(AbortRequest(bucket, key, uploadId)), "application/cloudevents+json"));
+
+        status.Should().Be(401);
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task StructuredEvent_WhenNotTrustedButSigned_RunsTheRequestInItsData()
+    {
+        var (bucket, key, uploadId) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment());
+        var body = StructuredCloudEvent(AbortRequest(bucket, key, uploadId));
+
+        var (status, result) = await host.SendAsync(Post("/", body, "application/cloudevents+json").Signed(body));
+
+        status.Should().Be(200);
+        result.Outcome().Should().Be("aborted");
+    }
+
+    [Fact]
+    public async Task StructuredEvent_WithDataThatIsNoRequest_Answers400NamingTheProblem()
+    {
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true));
+
+        var (status, result) = await host.SendAsync(Post("/", StructuredCloudEvent("""{"bucket_name":"some-bucket"}"""), "application/cloudevents+json"));
+
+        status.Should().Be(400);
+        result.GetProperty("results")[0].GetProperty("message").GetString().Should().Contain("names no upload");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Http.Tests.InProcess;
+
+/// <summary>What needs a fake clock or a seam the published binary does not have: the OpenWhisk deadline, the ledger drain.</summary>
+public sealed class InProcessTests
+{
+    /// <summary>A store whose aborts wait until the request's token is cancelled (an abort the deadline must cut short).</summary>
+    private sealed class StallingStore : ScriptedObjectStore
+    {
+        public TaskCompletionSource Stalled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken)
+        {
+            Stalled.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    private sealed class CountingDrain(StoreException? failWith = null) : IRetryDrain
+    {
+        public int Calls;
+
+        public Task<InvocationResult> DrainAsync(InvocationContext context, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Calls);
+            return failWith is null ? Task.FromResult(InvocationResult.From([])) : Task.FromException<InvocationResult>(failWith);
+        }
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Run_WhenTheDeadlineArrivesWhileAnAbortIsInFlight_AnswersAnErrorInsteadOfWaiting()
+    {
+        var store = new StallingStore();
+        store.Add("my-bucket", "k", "u", parts: 1);
+        await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, store);
+        var deadline = host.Time.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds();
+
+        var run = host.Client.PostAsync("/run", Json($$"""{"value":{"bucket":"my-bucket","key":"k","uploadId":"u"},"activation_id":"a1","deadline":{{deadline}}}"""));
+        await store.Stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        using var response = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        response.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
+        body.RootElement.GetProperty("error").GetString().Should().Contain("deadline arrived");
+    }
+
+    [Fact]
+    public async Task Tick_WithARetryDrain_DrainsItBeforeAnswering()
+    {
+        var drain = new CountingDrain();
+        await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, new ScriptedObjectStore(), drain);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("") };
+        request.Headers.Add("ce-specversion", "1.0");
+        request.Headers.Add("ce-id", "tick-1");
+        request.Headers.Add("ce-source", "/pingsources/tick");
+        request.Headers.Add("ce-type", "dev.knative.sources.ping");
+
+        using var response = await host.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        drain.Calls.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Tick_WhenTheDrainFails_Answers503SoTheSubscriptionSendsItAgain()
+    {
+        var drain = new CountingDrain(new StoreException("ListObjectsV2", "SlowDown: reduce your request rate", isTransient: true));
+        await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, new ScriptedObjectStore(), drain);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{\"specversion\":\"1.0\",\"id\":\"t\",\"source\":\"/s\",\"type\":\"dev.knative.sources.ping\"}", Encoding.UTF8, "application/cloudevents+json") };
+
+        using var response = await host.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("SlowDown");
+    }
+}
