@@ -66,6 +66,31 @@ public sealed class TemplateTests
         code.Should().Be(0, output);
     }
 
+    [Fact]
+    public async Task Makefile_TargetsTheTemplatesArchitecture()
+    {
+        var template = await File.ReadAllTextAsync(TemplatePath);
+        var declared = template.Contains("  Architecture:\n    Type: String\n    Default: arm64", StringComparison.Ordinal) ? "linux-arm64" : "linux-x64";
+
+        // -n prints the commands without running them; LAMBDA_CROSS=1 lets it get past the host check to the publish line.
+        var (code, output) = await Run("make", "-n", "--no-print-directory", "build-MultipartAbortFunction", "LAMBDA_CROSS=1");
+
+        code.Should().Be(0, output);
+        output.Should().Contain($"-r {declared} ", "the Makefile builds for the Architecture default in template.yaml");
+    }
+
+    [Fact]
+    public async Task Makefile_ForAnArchitectureThisMachineCannotLink_FailsBeforeBuilding()
+    {
+        var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x86_64";
+        var other = host == "arm64" ? "x86_64" : "arm64";
+
+        var (code, output) = await Run("make", "--no-print-directory", "build-MultipartAbortFunction", $"LAMBDA_ARCH={other}", "ARTIFACTS_DIR=/nonexistent/out");
+
+        code.Should().NotBe(0);
+        output.Should().Contain($"the function is {other}").And.Contain($"this machine is {host}").And.NotContain("dotnet publish");
+    }
+
     [Theory]
     [InlineData("Action: sqs:SendMessage\n                Resource: [!GetAtt RetryQueue.Arn", "Action: sqs:*\n                Resource: [!GetAtt RetryQueue.Arn", "RequeueAndDeadLetter: wildcard action 'sqs:*'")]
     [InlineData("Action: s3:ListBucketMultipartUploads", "Action: s3:List*", "ListUploadsOfBuckets: wildcard action 's3:List*'")]
