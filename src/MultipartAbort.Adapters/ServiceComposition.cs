@@ -13,7 +13,8 @@ public static class ServiceComposition
     /// <summary>Builds everything from the environment; logs go to <paramref name="logOutput"/>.</summary>
     public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null)
     {
-        var settings = Settings.Load(env);
+        // Secrets named by *_PARAMETER variables come from SSM Parameter Store first (no call when none is named).
+        var settings = Settings.Load(ParameterStoreSecrets.Resolve(env));
         var store = new S3ObjectStore(AwsClients.CreateS3(settings));
         var queues = AwsClients.CreateQueues(settings);
         return FunctionServices.Create(settings, store, queues, logOutput, logLevel, time);

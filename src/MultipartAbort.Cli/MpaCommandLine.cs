@@ -20,6 +20,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(ListCommand.Create(global));
         root.Subcommands.Add(SweepCommand.Create(global));
         root.Subcommands.Add(ArmCommand.Create(global));
+        root.Subcommands.Add(DeadLetters.DlqCommand.Create(global));
         foreach (var help in root.Options.OfType<HelpOption>())
             if (help.Action is HelpAction inner)
                 help.Action = new ExamplesHelpAction(inner);
@@ -58,7 +59,7 @@ internal static class MpaCommandLine
                     output.WriteLine($"  {line}");
                 output.WriteLine();
             }
-            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered, 2 usage, 3 configuration, 4 store error (list), 130 interrupted.");
+            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back), 2 usage, 3 configuration, 4 store or queue error (list, dlq), 130 interrupted.");
             output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
             return ExitCodes.Success;
         }
@@ -85,6 +86,14 @@ internal static class MpaCommandLine
                 [
                     "mpa arm --bucket logs --key tmp/big.bin --upload-id 2~abc --ttl PT2H       # abort and verify two hours from now",
                     "mpa arm --bucket logs --key tmp/big.bin --not-before 2026-01-01T12:00:00Z  # every upload of the key started by now",
+                ],
+                "dlq" =>
+                [
+                    "mpa dlq                                  # what the dead-letter queue holds, and why (nothing changes)",
+                    "mpa dlq --json | jq '.messages[] | {shape, reason}'",
+                    "mpa dlq --redrive --dry-run              # what would be fed back",
+                    "mpa dlq --redrive                        # send each to the retry queue, then delete it",
+                    "mpa dlq --redrive --to run               # run each here now; deleted only when settled",
                 ],
                 "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
                 "invoke" =>

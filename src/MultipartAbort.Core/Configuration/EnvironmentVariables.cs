@@ -27,6 +27,20 @@ public static class EnvironmentVariables
     public const string Port = "PORT";
     public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
 
+    /// <summary>
+    /// On AWS the secrets are not in the environment: each of these names an SSM Parameter Store SecureString whose
+    /// value becomes the variable without the suffix, read once at start-up (Adapters' ParameterStoreSecrets).
+    /// </summary>
+    public const string ParameterSuffix = "_PARAMETER";
+
+    public const string CosAccessKeyIdParameter = CosAccessKeyId + ParameterSuffix;
+    public const string CosSecretAccessKeyParameter = CosSecretAccessKey + ParameterSuffix;
+    public const string CosApiKeyParameter = CosApiKey + ParameterSuffix;
+    public const string WebhookSecretParameter = WebhookSecret + ParameterSuffix;
+
+    /// <summary>SSM endpoint override (a local emulator); unset means the region's SSM endpoint.</summary>
+    public const string SsmEndpoint = "SSM_ENDPOINT";
+
     public const string PowertoolsServiceName = "POWERTOOLS_SERVICE_NAME";
     public const string PowertoolsLogLevel = "POWERTOOLS_LOG_LEVEL";
     public const string PowertoolsMetricsNamespace = "POWERTOOLS_METRICS_NAMESPACE";

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Checks template.yaml against the deployment rules of SPEC.md ("Deployment shapes") and issue 9:
+
+- no Allow statement with a wildcard action, and no wildcard resource beyond the few SPEC.md allows
+  (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix);
+- no hard-coded partition: every ARN is built with ${AWS::Partition};
+- no secret in a function's environment: only *_PARAMETER names (values are read from SSM at start-up);
+- a Function URL only under the condition that a webhook secret parameter is configured;
+- ssm and kms grants limited to reading the function's own parameters (kms only via SSM);
+- failed asynchronous invocations and undeliverable events end in the dead-letter queue; the SQS event source
+  has a MaximumConcurrency.
+
+Usage: check-template.py [template.yaml]. Prints one line per violation and exits 1 if there is any.
+CloudFormation's tags (!Ref, !Sub ...) need cfn-lint's YAML loader, which turns them into Fn:: mappings.
+"""
+import re
+import sys
+
+from cfnlint.decode import cfn_yaml
+
+SECRET_VARIABLES = {"COS_ACCESS_KEY_ID", "COS_SECRET_ACCESS_KEY", "COS_API_KEY", "WEBHOOK_SECRET"}
+# Wildcards SPEC.md allows in an Allow statement's Resource (after ${...} references are kept as written).
+ALLOWED_WILDCARD_RESOURCES = [
+    re.compile(r"^arn:\$\{AWS::Partition\}:s3:::\$\{Bucket\}/\*$"),  # the objects (uploads) of one allowed bucket
+    re.compile(r"^\$\{FunctionLogGroup\.Arn\}:\*$"),  # the function's own log streams
+    re.compile(r"^\$\{[A-Za-z]+\.Arn\}/AWSLogs/\$\{AWS::AccountId\}/\*$"),  # CloudTrail's own prefix in its log bucket
+]
+HARD_CODED_PARTITION = re.compile(r"arn:aws(-[a-z-]+)?:")
+POLICY_TYPES = {
+    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
+    "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy",
+}
+
+
+def strings(node, path):
+    """Every string in the template with where it is; a Fn::Sub is seen as its template text."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, f"{path}[{i}]")
+
+
+def branches(node):
+    """The alternatives of a value: both sides of each Fn::If, lists flattened, AWS::NoValue dropped."""
+    if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
+        for value in node["Fn::If"][1:]:
+            yield from branches(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from branches(value)
+    elif isinstance(node, dict) and node.get("Ref") == "AWS::NoValue":
+        return
+    else:
+        yield node
+
+
+def text(node):
+    """A resource as written: a string, a Fn::Sub template, or a readable form of another function."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict) and "Fn::Sub" in node:
+        sub = node["Fn::Sub"]
+        return sub if isinstance(sub, str) else sub[0]
+    if isinstance(node, dict) and "Fn::GetAtt" in node:
+        att = node["Fn::GetAtt"]
+        return "${" + (att if isinstance(att, str) else ".".join(att)) + "}"
+    if isinstance(node, dict) and "Ref" in node:
+        return "${" + node["Ref"] + "}"
+    return repr(node)
+
+
+def policy_documents(name, resource):
+    props = resource.get("Properties") or {}
+    kind = resource.get("Type")
+    if kind == "AWS::IAM::Role":
+        for policy in branches(props.get("Policies") or []):
+            yield f"{name}.Policies[{policy.get('PolicyName')}]", policy.get("PolicyDocument") or {}
+    elif kind in POLICY_TYPES:
+        yield name, props.get("PolicyDocument") or {}
+    elif kind == "AWS::Serverless::Function":
+        for i, policy in enumerate(branches(props.get("Policies") or [])):
+            if isinstance(policy, dict) and "Statement" in policy:
+                yield f"{name}.Policies[{i}]", policy
+
+
+def check(template):
+    problems = []
+    resources = template.get("Resources") or {}
+    conditions = template.get("Conditions") or {}
+
+    for path, value in strings(template, "template"):
+        if HARD_CODED_PARTITION.search(value):
+            problems.append(f"{path}: hard-coded partition in '{value}'; use ${{AWS::Partition}}")
+
+    for name, resource in resources.items():
+        for where, document in policy_documents(name, resource):
+            for statement in branches(document.get("Statement") or []):
+                sid = statement.get("Sid", "?")
+                label = f"{where}.{sid}"
+                if statement.get("Effect") != "Allow":
+                    continue  # a Deny may be as wide as it likes
+                actions = [text(a) for a in branches(statement.get("Action"))]
+                for action in actions:
+                    if "*" in action:
+                        problems.append(f"{label}: wildcard action '{action}'")
+                for resource_arn in (text(r) for r in branches(statement.get("Resource"))):
+                    if "*" in resource_arn and not any(p.match(resource_arn) for p in ALLOWED_WILDCARD_RESOURCES):
+                        problems.append(f"{label}: wildcard resource '{resource_arn}' beyond what SPEC.md allows")
+                if "NotAction" in statement or "NotResource" in statement:
+                    problems.append(f"{label}: NotAction/NotResource in an Allow statement")
+                if statement.get("Principal") == "*" or statement.get("Principal") == {"AWS": "*"}:
+                    problems.append(f"{label}: Allow to any principal")
+                for action in actions:
+                    if action.startswith("ssm:") and action not in ("ssm:GetParameters", "ssm:GetParameter"):
+                        problems.append(f"{label}: '{action}': the function only reads its own parameters")
+                    if action.startswith("kms:"):
+                        if action != "kms:Decrypt":
+                            problems.append(f"{label}: '{action}': the function only decrypts")
+                        via = ((statement.get("Condition") or {}).get("StringEquals") or {}).get("kms:ViaService")
+                        if via is None:
+                            problems.append(f"{label}: kms:Decrypt without a kms:ViaService condition")
+
+        props = resource.get("Properties") or {}
+        kind = resource.get("Type")
+        if kind in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+            variables = ((props.get("Environment") or {}).get("Variables")) or {}
+            for variable, value in variables.items():
+                if variable in SECRET_VARIABLES:
+                    problems.append(f"{name}: secret {variable} in the environment; name an SSM parameter in {variable}_PARAMETER")
+                for _, s in strings(value, variable):
+                    if "{{resolve:" in s:
+                        problems.append(f"{name}: {variable} resolves a secret into the environment ({s})")
+            if "FunctionUrlConfig" in props:
+                problems.append(f"{name}: FunctionUrlConfig cannot be conditional; declare an AWS::Lambda::Url with the webhook-secret condition")
+            if kind == "AWS::Serverless::Function":
+                on_failure = (((props.get("EventInvokeConfig") or {}).get("DestinationConfig") or {}).get("OnFailure")) or {}
+                if not on_failure.get("Destination"):
+                    problems.append(f"{name}: no on-failure destination for asynchronous invocations")
+                for event_name, event in (props.get("Events") or {}).items():
+                    if event.get("Type") == "SQS" and not ((event.get("Properties") or {}).get("ScalingConfig") or {}).get("MaximumConcurrency"):
+                        problems.append(f"{name}.Events.{event_name}: SQS event source without ScalingConfig.MaximumConcurrency")
+                    if event.get("Type") in ("EventBridgeRule", "Schedule", "CloudWatchEvent", "ScheduleV2"):
+                        problems.append(f"{name}.Events.{event_name}: declare the rule as AWS::Events::Rule with a DeadLetterConfig")
+        if kind in ("AWS::Lambda::Url",) or (kind == "AWS::Lambda::Permission" and "FunctionUrlAuthType" in props):
+            condition = resource.get("Condition")
+            if condition is None or "WebhookSecretParameter" not in repr(conditions.get(condition)):
+                problems.append(f"{name}: a Function URL (or its permission) without the webhook-secret condition")
+        if kind == "AWS::Events::Rule":
+            for target in branches(props.get("Targets") or []):
+                if not (target.get("DeadLetterConfig") or {}).get("Arn"):
+                    problems.append(f"{name}: target {target.get('Id')} has no DeadLetterConfig")
+    return problems
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else "template.yaml"
+    problems = check(cfn_yaml.load(path))
+    for p in problems:
+        print(p)
+    if problems:
+        sys.exit(1)
+    print(f"check-template: {path} OK")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Adapters;
+
+/// <summary>The receiving side of an SQS queue; failures become <see cref="QueueException"/> like the sending side's.</summary>
+public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
+{
+    private const string ReceiveCountAttribute = "ApproximateReceiveCount";
+    private const string SentAtAttribute = "SentTimestamp";
+
+    public string Address => queueUrl;
+
+    public async Task<IReadOnlyList<InboxMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        var request = new ReceiveMessageRequest
+        {
+            QueueUrl = queueUrl,
+            MaxNumberOfMessages = Math.Clamp(max, 1, 10),
+            VisibilityTimeout = (int)Math.Clamp(Math.Ceiling(visibility.TotalSeconds), 0, 43_200),
+            // A short wait: long enough to reach messages on other SQS hosts, short enough to end a listing quickly.
+            WaitTimeSeconds = 1,
+            MessageSystemAttributeNames = [ReceiveCountAttribute, SentAtAttribute],
+            MessageAttributeNames = ["All"],
+        };
+        var response = await Call(() => sqs.ReceiveMessageAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return (response.Messages ?? []).Select(ToInbox).ToList();
+    }
+
+    public Task DeleteAsync(InboxMessage message, CancellationToken cancellationToken) =>
+        Call(() => sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle }, cancellationToken), cancellationToken);
+
+    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) =>
+        Call(
+            () => sqs.ChangeMessageVisibilityAsync(
+                new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = 0 },
+                cancellationToken
+            ),
+            cancellationToken
+        );
+
+    private static InboxMessage ToInbox(Message m)
+    {
+        var system = m.Attributes ?? [];
+        var receives = system.TryGetValue(ReceiveCountAttribute, out var count) && int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
+        DateTimeOffset? sentAt = system.TryGetValue(SentAtAttribute, out var sent) && long.TryParse(sent, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+        var attributes = (m.MessageAttributes ?? [])
+            .Where(a => a.Value.StringValue is not null)
+            .ToDictionary(a => a.Key, a => a.Value.StringValue, StringComparer.Ordinal);
+        return new InboxMessage(m.MessageId, m.Body ?? "", m.ReceiptHandle, receives, sentAt, attributes);
+    }
+
+    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode >= 500 || ex.StatusCode == 0, ex.ErrorCode, ex);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new QueueException(queueUrl, ex.Message, true, null, ex);
+        }
+    }
+}

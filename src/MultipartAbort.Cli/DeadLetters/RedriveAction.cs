@@ -1,0 +1,11 @@
+namespace MultipartAbort.Cli.DeadLetters;
+
+/// <summary>What happened to one dead-letter message: its text for the report, whether it left the queue, whether that counts as a failure.</summary>
+internal sealed record RedriveAction(string Text, bool Deleted, bool Failed)
+{
+    public static RedriveAction Listed { get; } = new("", false, false);
+
+    public static RedriveAction Done(string text) => new(text, true, false);
+
+    public static RedriveAction Kept(string text, bool failed) => new(text, false, failed);
+}
