@@ -19,6 +19,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(AbortCommand.Create(global));
         root.Subcommands.Add(ListCommand.Create(global));
         root.Subcommands.Add(SweepCommand.Create(global));
+        root.Subcommands.Add(DrainCommand.Create(global));
         foreach (var help in root.Options.OfType<HelpOption>())
             if (help.Action is HelpAction inner)
                 help.Action = new ExamplesHelpAction(inner);
@@ -58,7 +59,7 @@ internal static class MpaCommandLine
                 output.WriteLine();
             }
             output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered, 2 usage, 3 configuration, 4 store error (list), 130 interrupted.");
-            output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
+            output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY (or COS_API_KEY), RETRY_QUEUE_URL, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
             return ExitCodes.Success;
         }
     }
@@ -80,6 +81,7 @@ internal static class MpaCommandLine
                     "mpa list --bucket logs",
                     "mpa list --bucket logs --prefix tmp/ --older-than P1D --json | jq '.uploads[].key'",
                 ],
+                "drain" => ["RETRY_QUEUE_URL=cos://ops/retry/ mpa drain", "RETRY_QUEUE_URL=cos://ops/retry/ DEAD_LETTER_QUEUE_URL=cos://ops/dead/ mpa drain --json"],
                 "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
                 "invoke" =>
                 [

@@ -35,6 +35,12 @@ public sealed class FunctionServices
     /// <summary>A raw event of any shape.</summary>
     public required EventRouter Events { get; init; }
 
+    /// <summary>
+    /// The drain of the cos:// retry ledger when RETRY_QUEUE_URL is one; null with SQS (which delivers by itself) or
+    /// no retry queue. Hosts call <c>RetryLedger?.DrainAsync(context, ct)</c> on a schedule (cron ping, <c>mpa drain</c>).
+    /// </summary>
+    public RetryLedgerDrain? RetryLedger { get; init; }
+
     /// <summary>Builds the services on given ports (the composition root hands in the SDK adapters; tests their doubles).</summary>
     public static FunctionServices Create(
         Settings settings,
@@ -64,6 +70,7 @@ public sealed class FunctionServices
             SqsBatches = sqsBatches,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),
+            RetryLedger = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null,
         };
     }
 }
