@@ -2,6 +2,8 @@ using Amazon.S3;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
 using MultipartAbort.Adapters.Iam;
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Serialization;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
@@ -151,6 +153,27 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
         (await act.Should().ThrowAsync<StoreException>()).Which.ErrorCode.Should().Be("AccessDenied");
         _iam.Issued.Should().Be(1);
         _cos.Refusals.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ApiKey_LedgerWriteRefusedForAnAgedToken_IsSentAgainWithItsBody()
+    {
+        var bucket = await Seeder.BucketAsync();
+        var settings = Settings.Load(new DictionaryEnvironment(Environment()));
+        using var tokens = new IamTokenProvider(new HttpClient(), settings.IamEndpoint, settings.Credentials.SecretValue!, _time);
+        await tokens.StartAsync(CancellationToken.None);
+        var ledger = new CosLedger(AwsClients.CreateS3(settings, tokens), new CosLocation(bucket, "retry/"), _time);
+        var body = WireJson.AbortRequest(new AbortRequest(bucket, "k", "u") { Attempt = 1 });
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _iam.RevokeAll();
+        await ledger.SendAsync(body, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        _cos.Refusals.Should().Equal("token expired or unknown");
+        var listed = await _direct.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket });
+        var entry = listed.S3Objects.Should().ContainSingle().Subject;
+        using var get = await _direct.GetObjectAsync(bucket, entry.Key);
+        (await new StreamReader(get.ResponseStream).ReadToEndAsync()).Should().Be(body);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
@@ -21,6 +22,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         Settled,
         Kept,
         Gone,
+        Deferred,
     }
 
     /// <summary>Where the ledger is (<c>cos://bucket/prefix/</c>).</summary>
@@ -30,8 +32,9 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
     public async Task<RetryLedgerDrainResult> DrainAsync(InvocationContext context, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        int due = 0, settled = 0, kept = 0, gone = 0, stopped = 0;
+        int due = 0, settled = 0, kept = 0, gone = 0, deferred = 0, stopped = 0;
         var counts = new OutcomeCounts();
+        var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         await Parallel
             .ForEachAsync(
                 ledger.ListDueAsync(now, cancellationToken),
@@ -45,13 +48,16 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
                         return;
                     }
                     Interlocked.Increment(ref due);
-                    switch (await SettleAsync(entry, context, counts, token).ConfigureAwait(false))
+                    switch (await SettleAsync(entry, context, counts, ran, token).ConfigureAwait(false))
                     {
                         case Settlement.Settled:
                             Interlocked.Increment(ref settled);
                             break;
                         case Settlement.Kept:
                             Interlocked.Increment(ref kept);
+                            break;
+                        case Settlement.Deferred:
+                            Interlocked.Increment(ref deferred);
                             break;
                         default:
                             Interlocked.Increment(ref gone);
@@ -60,12 +66,12 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
                 }
             )
             .ConfigureAwait(false);
-        var result = new RetryLedgerDrainResult(due, settled, kept, gone, stopped == 1, counts);
+        var result = new RetryLedgerDrainResult(due, settled, kept, gone, stopped == 1, counts) { Deferred = deferred };
         log.Log(kept > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
         return result;
     }
 
-    private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationContext context, OutcomeCounts counts, CancellationToken ct)
+    private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationContext context, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran, CancellationToken ct)
     {
         string? body;
         try
@@ -79,6 +85,10 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         }
         if (body is null)
             return Settlement.Gone;
+        // A late drain finds an entry's next attempt due at once (its delay counts from the entry's due time); it waits
+        // for the next drain instead of running here, so one drain never burns through an upload's attempts.
+        if (RunsOf(body) is { } upload && !ran.TryAdd(upload, 0))
+            return Settlement.Deferred;
 
         SqsBatchAnswer answer;
         using (ledger.Follow(entry))
@@ -104,4 +114,13 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
             return Settlement.Kept;
         }
     }
+
+    /// <summary>What an entry works on (an upload, or a sweep's bucket and prefix); null for a body that names neither.</summary>
+    private static string? RunsOf(string body) =>
+        RequestParser.ParseText(body) switch
+        {
+            UploadsPayload { Items: [{ Request: { } r }] } => $"upload\n{r.Bucket}\n{r.Key}\n{r.UploadId}",
+            SweepPayload { Sweep: var sweep } => $"sweep\n{sweep.Bucket}\n{sweep.Prefix}",
+            _ => null,
+        };
 }

@@ -11,9 +11,12 @@ namespace MultipartAbort.Core.Handlers;
 /// <param name="Counts">The outcomes of the requests the entries carried.</param>
 public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int Gone, bool StoppedEarly, OutcomeCounts Counts)
 {
+    /// <summary>Entries left for the next drain because this drain already ran their upload (or sweep) once.</summary>
+    public int Deferred { get; init; }
+
     /// <summary>The drain as a SPEC result (a summary, no per-upload results), for hosts that answer with one.</summary>
     public InvocationResult ToInvocationResult() => new([], Counts);
 
     public override string ToString() =>
-        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for the next drain, {Gone} already taken by another drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
+        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for the next drain, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
 }

@@ -41,17 +41,22 @@ public class RetryLedgerDrainTests
             return Task.CompletedTask;
         }
 
+        /// <summary>Live, like a paged listing: an entry written during the drain, after the last one yielded, is seen.</summary>
         public async IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await Task.Yield();
-            string[] names;
-            lock (_entries)
-                names = _entries.Keys.ToArray();
-            foreach (var name in names)
+            string? last = null;
+            while (true)
             {
+                await Task.Yield();
+                string? name;
+                lock (_entries)
+                    name = _entries.Keys.FirstOrDefault(k => last is null || string.CompareOrdinal(k, last) > 0);
+                if (name is null)
+                    yield break;
                 var due = new DateTimeOffset(long.Parse(name[..20], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
                 if (due > now)
                     yield break;
+                last = name;
                 yield return new LedgerEntry(name, due);
             }
         }
@@ -70,6 +75,29 @@ public class RetryLedgerDrainTests
         }
 
         public IDisposable Follow(LedgerEntry entry) => new CancellationTokenSource();
+    }
+
+    [Fact]
+    public async Task Drain_WhenAnEntrysNextAttemptIsDueAtOnce_RunsTheUploadOnlyOnce()
+    {
+        var services = FunctionServices.Create(
+            new Settings { ImmediateReaborts = 0, ReabortBackoff = TimeSpan.Zero, RetryBaseDelay = TimeSpan.Zero, SweepConcurrency = 1 },
+            _store,
+            new QueuePair(_ledger, _deadLetters),
+            TextWriter.Null,
+            null,
+            _time
+        );
+        _store.Add("bucket", "k", "u", parts: 1, lateLandings: 100);
+        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+
+        var result = await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+
+        result.Counts[AbortOutcome.Requeued].Should().Be(1);
+        result.Deferred.Should().Be(1, "its next attempt was due at once and is left for the next drain");
+        _store.AbortCalls.Should().Be(1);
+        _deadLetters.Sent.Should().BeEmpty();
+        _ledger.Bodies.Should().ContainSingle().Which.Should().Contain("\"attempt\":1");
     }
 
     private Task Enqueue(string body) => _ledger.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
