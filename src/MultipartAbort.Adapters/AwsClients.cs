@@ -2,6 +2,8 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
+using MultipartAbort.Adapters.Iam;
+using MultipartAbort.Adapters.Ledger;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Ports;
 
@@ -10,7 +12,8 @@ namespace MultipartAbort.Adapters;
 /// <summary>Builds the SDK clients and the ports on them from <see cref="Settings"/>; done once per process.</summary>
 public static class AwsClients
 {
-    public static IAmazonS3 CreateS3(Settings settings)
+    /// <summary>The S3 client; with an IBM API key, <paramref name="iamTokens"/> authorises its requests with bearer tokens instead of SigV4.</summary>
+    public static IAmazonS3 CreateS3(Settings settings, IamTokenProvider? iamTokens = null)
     {
         var config = new AmazonS3Config
         {
@@ -31,9 +34,17 @@ public static class AwsClients
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.CosRegion);
         }
 
-        return settings.Credentials.Kind == CredentialKind.Hmac
-            ? new AmazonS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config)
-            : new AmazonS3Client(config);
+        switch (settings.Credentials.Kind)
+        {
+            case CredentialKind.Hmac:
+                return new AmazonS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
+            case CredentialKind.IbmApiKey:
+                // Anonymous credentials: the SDK signs nothing, and the HTTP pipeline adds Authorization: Bearer.
+                config.HttpClientFactory = new BearerHttpClientFactory(iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"));
+                return new AmazonS3Client(new AnonymousAWSCredentials(), config);
+            default:
+                return new AmazonS3Client(config);
+        }
     }
 
     public static IAmazonSQS CreateSqs(Settings settings, string queueUrl)
@@ -51,17 +62,15 @@ public static class AwsClients
         return new AmazonSQSClient(config);
     }
 
-    /// <summary>The retry and dead-letter queues configured; one SQS client serves both.</summary>
-    public static QueuePair CreateQueues(Settings settings)
+    /// <summary>The retry and dead-letter queues configured: cos:// ledgers on the store's client (<paramref name="s3"/>), SQS queues on one SQS client.</summary>
+    public static QueuePair CreateQueues(Settings settings, IAmazonS3? s3 = null, TimeProvider? time = null)
     {
-        var first = settings.RetryQueueUrl ?? settings.DeadLetterQueueUrl;
-        if (first is null)
-            return QueuePair.None;
-        var sqs = CreateSqs(settings, first);
-        return new QueuePair(
-            settings.RetryQueueUrl is { } retry ? new SqsMessageQueue(sqs, retry) : null,
-            settings.DeadLetterQueueUrl is { } dlq ? new SqsMessageQueue(sqs, dlq) : null
-        );
+        IAmazonSQS? sqs = null;
+        IMessageQueue? Queue(string? url, CosLocation? ledger) =>
+            ledger is not null ? new CosLedger(s3 ??= CreateS3(settings), ledger, time ?? TimeProvider.System)
+            : url is null ? null
+            : new SqsMessageQueue(sqs ??= CreateSqs(settings, url), url);
+        return new QueuePair(Queue(settings.RetryQueueUrl, settings.RetryLedger), Queue(settings.DeadLetterQueueUrl, settings.DeadLetterLedger));
     }
 
     /// <summary>us-east-2 from https://sqs.us-east-2.amazonaws.com/123456789012/name.</summary>

@@ -1,3 +1,4 @@
+using MultipartAbort.Adapters.Iam;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
@@ -6,17 +7,41 @@ namespace MultipartAbort.Adapters;
 
 /// <summary>
 /// The composition root every host calls once at start-up: settings read and validated, the SDK clients built, the
-/// services assembled on them. Throws <see cref="ConfigurationException"/> naming every variable that is wrong.
+/// services assembled on them. Throws <see cref="ConfigurationException"/> naming every variable that is wrong, and
+/// when IAM refuses COS_API_KEY (with IAM's message, never the key).
 /// </summary>
 public static class ServiceComposition
 {
     /// <summary>Builds everything from the environment; logs go to <paramref name="logOutput"/>.</summary>
-    public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null)
+    /// <param name="iamHttp">The HTTP client for IAM; null for a default one (tests hand in their own).</param>
+    public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
     {
+        time ??= TimeProvider.System;
         // Secrets named by *_PARAMETER variables come from SSM Parameter Store first (no call when none is named).
         var settings = Settings.Load(ParameterStoreSecrets.Resolve(env));
-        var store = new S3ObjectStore(AwsClients.CreateS3(settings));
-        var queues = AwsClients.CreateQueues(settings);
+        var iamTokens = settings.Credentials.Kind == CredentialKind.IbmApiKey ? StartIam(settings, logOutput, logLevel, time, iamHttp) : null;
+        var s3 = AwsClients.CreateS3(settings, iamTokens);
+        var store = new S3ObjectStore(s3);
+        var queues = AwsClients.CreateQueues(settings, s3, time);
         return FunctionServices.Create(settings, store, queues, logOutput, logLevel, time);
+    }
+
+    /// <summary>The first token exchange happens here, so a refused key stops start-up instead of every request.</summary>
+    private static IamTokenProvider StartIam(Settings settings, TextWriter logOutput, LogLevel? logLevel, TimeProvider time, HttpClient? iamHttp)
+    {
+        var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
+        iamHttp ??= new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
+        var tokens = new IamTokenProvider(iamHttp, settings.IamEndpoint, settings.Credentials.SecretValue!, time, log);
+        try
+        {
+            // Start-up is synchronous in every host and runs without a synchronization context: blocking here is safe.
+            tokens.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (IamException ex)
+        {
+            tokens.Dispose();
+            throw new ConfigurationException([$"{EnvironmentVariables.CosApiKey}: {ex.Message}"]);
+        }
+        return tokens;
     }
 }

@@ -21,6 +21,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(SweepCommand.Create(global));
         root.Subcommands.Add(ArmCommand.Create(global));
         root.Subcommands.Add(DeadLetters.DlqCommand.Create(global));
+        root.Subcommands.Add(DrainCommand.Create(global));
         foreach (var help in root.Options.OfType<HelpOption>())
             if (help.Action is HelpAction inner)
                 help.Action = new ExamplesHelpAction(inner);
@@ -59,8 +60,8 @@ internal static class MpaCommandLine
                     output.WriteLine($"  {line}");
                 output.WriteLine();
             }
-            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back), 2 usage, 3 configuration, 4 store or queue error (list, dlq), 130 interrupted.");
-            output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
+            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back; drain: some entry was kept), 2 usage, 3 configuration, 4 store or queue error (list, dlq, drain), 130 interrupted.");
+            output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY (or COS_API_KEY), RETRY_QUEUE_URL, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see the README).");
             return ExitCodes.Success;
         }
     }
@@ -95,6 +96,7 @@ internal static class MpaCommandLine
                     "mpa dlq --redrive                        # send each to the retry queue, then delete it",
                     "mpa dlq --redrive --to run               # run each here now; deleted only when settled",
                 ],
+                "drain" => ["RETRY_QUEUE_URL=cos://ops/retry/ mpa drain", "RETRY_QUEUE_URL=cos://ops/retry/ DEAD_LETTER_QUEUE_URL=cos://ops/dead/ mpa drain --json"],
                 "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
                 "invoke" =>
                 [

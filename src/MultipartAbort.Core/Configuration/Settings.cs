@@ -17,8 +17,20 @@ public sealed record Settings
     public string CosRegion { get; init; } = "us-east-1";
     public bool ForcePathStyle { get; init; }
     public StoreCredentials Credentials { get; init; } = StoreCredentials.DefaultChain;
+    /// <summary>IAM's token endpoint base URL, used with <see cref="CredentialKind.IbmApiKey"/> credentials.</summary>
+    public Uri IamEndpoint { get; init; } = DefaultIamEndpoint;
+
+    public static readonly Uri DefaultIamEndpoint = new("https://iam.cloud.ibm.com");
+
+    /// <summary>An SQS queue URL, or <c>cos://bucket/prefix/</c> for the retry ledger (see <see cref="RetryLedger"/>).</summary>
     public string? RetryQueueUrl { get; init; }
     public string? DeadLetterQueueUrl { get; init; }
+
+    /// <summary>Where the retry ledger lives when <see cref="RetryQueueUrl"/> is a cos:// URL; null for SQS or none.</summary>
+    public CosLocation? RetryLedger { get; init; }
+
+    /// <summary>Where dead-lettered requests go when <see cref="DeadLetterQueueUrl"/> is a cos:// URL.</summary>
+    public CosLocation? DeadLetterLedger { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public int MaxAttempts { get; init; } = 8;
     public int ImmediateReaborts { get; init; } = 2;
@@ -64,14 +76,14 @@ public sealed record Settings
         var problems = new List<string>();
         string? Get(string name) => env.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        Uri? ReadUri(string name, bool allowCos = false)
+        Uri? ReadUri(string name, string expected = "an absolute http(s) URL")
         {
             var text = Get(name);
             if (text is null)
                 return null;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme is "http" or "https" || (allowCos && uri.Scheme == "cos")))
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
                 return uri;
-            problems.Add($"{name} must be an absolute http(s) URL; got '{text}'");
+            problems.Add($"{name} must be {expected}; got '{text}'");
             return null;
         }
 
@@ -129,21 +141,32 @@ public sealed record Settings
         else if (accessKey is not null)
             credentials = StoreCredentials.Hmac(accessKey, new Secret(secretKey!));
         else if (apiKey is not null)
-            problems.Add(
-                $"{EnvironmentVariables.CosApiKey}: IAM bearer-token auth is not supported by this build yet; "
-                    + $"create HMAC credentials for the service ID and set {EnvironmentVariables.CosAccessKeyId} and {EnvironmentVariables.CosSecretAccessKey}"
-            );
-
-        var retryQueue = Get(EnvironmentVariables.RetryQueueUrl);
-        if (retryQueue is not null)
         {
-            if (retryQueue.StartsWith("cos://", StringComparison.OrdinalIgnoreCase))
-                problems.Add($"{EnvironmentVariables.RetryQueueUrl}: the cos:// retry ledger is not supported by this build yet; use an SQS queue URL");
-            else
-                ReadUri(EnvironmentVariables.RetryQueueUrl);
+            credentials = StoreCredentials.IbmApiKey(new Secret(apiKey));
+            // IAM bearer tokens are IBM COS's; AWS S3 would refuse every request.
+            if (endpoint is null)
+                problems.Add($"{EnvironmentVariables.CosApiKey} needs {EnvironmentVariables.CosEndpoint} (an IBM COS endpoint): IAM bearer tokens do not work with AWS S3");
         }
-        if (Get(EnvironmentVariables.DeadLetterQueueUrl) is not null)
-            ReadUri(EnvironmentVariables.DeadLetterQueueUrl);
+        var iamEndpoint = ReadUri(EnvironmentVariables.IbmIamEndpoint) ?? DefaultIamEndpoint;
+
+        CosLocation? ReadQueue(string name)
+        {
+            var text = Get(name);
+            if (text is null)
+                return null;
+            if (!CosLocation.IsCosUrl(text))
+            {
+                ReadUri(name, "an SQS queue URL or cos://bucket/prefix/");
+                return null;
+            }
+            if (CosLocation.TryParse(text, out var location, out var error))
+                return location;
+            problems.Add($"{name} {error}; got '{text}'");
+            return null;
+        }
+        var retryQueue = Get(EnvironmentVariables.RetryQueueUrl);
+        var retryLedger = ReadQueue(EnvironmentVariables.RetryQueueUrl);
+        var deadLetterLedger = ReadQueue(EnvironmentVariables.DeadLetterQueueUrl);
 
         var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay) ?? TimeSpan.FromSeconds(30);
         if (baseDelay > MaxRetryDelay)
@@ -159,8 +182,11 @@ public sealed record Settings
             CosRegion = Get(EnvironmentVariables.CosRegion) ?? "us-east-1",
             ForcePathStyle = ReadBool(EnvironmentVariables.CosForcePathStyle, endpoint is not null),
             Credentials = credentials,
+            IamEndpoint = iamEndpoint,
             RetryQueueUrl = retryQueue,
             DeadLetterQueueUrl = Get(EnvironmentVariables.DeadLetterQueueUrl),
+            RetryLedger = retryLedger,
+            DeadLetterLedger = deadLetterLedger,
             SqsEndpoint = ReadUri(EnvironmentVariables.SqsEndpoint),
             MaxAttempts = ReadInt(EnvironmentVariables.MaxAttempts, 8, 1, 1000),
             ImmediateReaborts = ReadInt(EnvironmentVariables.ImmediateReaborts, 2, 0, 20),

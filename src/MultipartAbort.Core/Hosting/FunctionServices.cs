@@ -42,10 +42,10 @@ public sealed class FunctionServices
     public required CloudEventHandler CloudEvents { get; init; }
 
     /// <summary>
-    /// The retry ledger's drain, when the retry queue is one nobody delivers by itself (<c>cos://</c>); null for SQS
-    /// (Lambda polls it) and when no retry queue is set. A scheduled tick calls it after the sweeps.
+    /// The drain of the cos:// retry ledger when RETRY_QUEUE_URL is one; null with SQS (which delivers by itself) or
+    /// no retry queue. Hosts call <c>RetryLedger?.DrainAsync(context, ct)</c> on a schedule (cron ping, <c>mpa drain</c>).
     /// </summary>
-    public IRetryDrain? RetryDrain { get; init; }
+    public RetryLedgerDrain? RetryLedger { get; init; }
 
     /// <summary>Builds the services on given ports (the composition root hands in the SDK adapters; tests their doubles).</summary>
     public static FunctionServices Create(
@@ -55,6 +55,7 @@ public sealed class FunctionServices
         TextWriter logOutput,
         LogLevel? logLevel = null,
         TimeProvider? time = null,
+        // A drain for the scheduled tick other than the ledger's own (tests hand in a double).
         IRetryDrain? retryDrain = null
     )
     {
@@ -66,6 +67,7 @@ public sealed class FunctionServices
         var requests = new RequestRunner(workflow, sweeps, timers, settings, log);
         var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
         var webhooks = new WebhookHandler(requests, settings, log, time);
+        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null;
         return new FunctionServices
         {
             Settings = settings,
@@ -79,8 +81,8 @@ public sealed class FunctionServices
             SqsBatches = sqsBatches,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),
-            CloudEvents = new CloudEventHandler(requests, settings, log, time, retryDrain),
-            RetryDrain = retryDrain,
+            RetryLedger = ledgerDrain,
+            CloudEvents = new CloudEventHandler(requests, settings, log, time, retryDrain ?? ledgerDrain),
         };
     }
 }

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Observability;
+
+namespace MultipartAbort.Adapters.Iam;
+
+/// <summary>
+/// Turns an IBM IAM API key into bearer tokens for COS: one exchange at start-up, the token cached, a background
+/// refresh at 80% of its lifetime (as IBM's SDKs do), and one forced refresh when COS refuses a token that is old
+/// enough to have been revoked or expired. Neither the key nor a token is ever logged or put in a message.
+/// </summary>
+public sealed class IamTokenProvider : IDisposable
+{
+    public const string GrantType = "urn:ibm:params:oauth:grant-type:apikey";
+
+    /// <summary>The share of a token's lifetime after which it is replaced in the background.</summary>
+    public const double RefreshAt = 0.8;
+
+    /// <summary>
+    /// COS answers an expired token and a missing permission alike (403 AccessDenied). A token IAM issued this
+    /// recently is not expired, so a 403 on it is a real AccessDenied: no refresh, and no IAM call per refused request.
+    /// </summary>
+    public static readonly TimeSpan RejectionRefreshFloor = TimeSpan.FromSeconds(30);
+
+    /// <summary>How soon a failed background refresh is tried again (while the current token still lives).</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly Uri _tokenUri;
+    private readonly Secret _apiKey;
+    private readonly TimeProvider _time;
+    private readonly StructuredLogger? _log;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ITimer _timer;
+    private IamToken? _current;
+    private Task _backgroundRefresh = Task.CompletedTask;
+    private int _exchanges;
+
+    /// <param name="http">The client for IAM (not the store's).</param>
+    /// <param name="iamEndpoint">IAM's base URL: https://iam.cloud.ibm.com, https://private.iam.cloud.ibm.com, or a test server.</param>
+    public IamTokenProvider(HttpClient http, Uri iamEndpoint, Secret apiKey, TimeProvider time, StructuredLogger? log = null)
+    {
+        _http = http;
+        _tokenUri = new Uri(iamEndpoint.ToString().TrimEnd('/') + "/identity/token");
+        _apiKey = apiKey;
+        _time = time;
+        _log = log;
+        _timer = time.CreateTimer(_ => Volatile.Write(ref _backgroundRefresh, RefreshInBackgroundAsync()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>How many times the key was exchanged for a token (successfully or not).</summary>
+    public int Exchanges => Volatile.Read(ref _exchanges);
+
+    /// <summary>The background refresh last started by the timer (tests await it instead of sleeping).</summary>
+    internal Task BackgroundRefresh => Volatile.Read(ref _backgroundRefresh);
+
+    /// <summary>The first exchange; throws <see cref="IamException"/> with IAM's message when the key is refused.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => RefreshAsync(null, cancellationToken);
+
+    /// <summary>The current token; a new one only when there is none or it has expired (the timer normally replaces it first).</summary>
+    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var token = Volatile.Read(ref _current);
+        if (token is not null && _time.GetUtcNow() < token.ExpiresAt)
+            return token.Value;
+        return (await RefreshAsync(token, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    /// <summary>After the store refused <paramref name="rejected"/>: the token to retry with, or null when a retry cannot help.</summary>
+    public async ValueTask<string?> TokenAfterRejectionAsync(string rejected, CancellationToken cancellationToken)
+    {
+        var token = Volatile.Read(ref _current);
+        if (token is not null && token.Value != rejected)
+            return token.Value; // another request has refreshed it already
+        if (token is not null && _time.GetUtcNow() - token.ObtainedAt < RejectionRefreshFloor)
+            return null;
+        _log?.Log(LogLevel.Information, "the store refused the IAM token; exchanging the API key for a new one and retrying once");
+        return (await RefreshAsync(token, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    private async Task<IamToken> RefreshAsync(IamToken? stale, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // One exchange at a time: whoever waited behind one uses its token.
+            if (_current is { } now && !ReferenceEquals(now, stale) && _time.GetUtcNow() < now.ExpiresAt)
+                return now;
+            var fresh = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _current, fresh);
+            _timer.Change(Max(fresh.RefreshAt - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan);
+            return fresh;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RefreshInBackgroundAsync()
+    {
+        var stale = Volatile.Read(ref _current);
+        try
+        {
+            await RefreshAsync(stale, CancellationToken.None).ConfigureAwait(false);
+            _log?.Log(LogLevel.Debug, "IAM token refreshed in the background");
+        }
+        catch (IamException ex)
+        {
+            // The current token still serves until it expires; try again soon.
+            _log?.Log(LogLevel.Warning, $"IAM token refresh failed; trying again in {RetryAfterFailure.TotalSeconds:0} s: {ex.Message}");
+            _timer.Change(RetryAfterFailure, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task<IamToken> ExchangeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _exchanges);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _tokenUri)
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", GrantType), new("apikey", _apiKey.Reveal())]),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var asked = _time.GetUtcNow();
+        string text;
+        System.Net.HttpStatusCode status;
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            status = response.StatusCode;
+            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new IamException(Redact($"IAM at {_tokenUri} could not be reached: {ex.Message}"), ex);
+        }
+
+        IamTokenResponse? answer = null;
+        try
+        {
+            answer = JsonSerializer.Deserialize(text, IamJsonContext.Default.IamTokenResponse);
+        }
+        catch (JsonException) { }
+
+        if ((int)status is < 200 or > 299 || answer?.AccessToken is not { Length: > 0 } value)
+        {
+            var why = answer?.ErrorMessage is { Length: > 0 } message
+                ? $"{message}{(answer.ErrorCode is { Length: > 0 } code ? $" ({code})" : "")}"
+                : $"HTTP {(int)status} without an IAM error message";
+            throw new IamException(Redact($"IAM at {_tokenUri} did not exchange the API key for a token: {why}"));
+        }
+
+        var lifetime = answer.ExpiresIn is > 0
+            ? TimeSpan.FromSeconds(answer.ExpiresIn.Value)
+            : answer.Expiration is { } expiration
+                ? DateTimeOffset.FromUnixTimeSeconds(expiration) - asked
+                : TimeSpan.Zero;
+        if (lifetime <= TimeSpan.Zero)
+            throw new IamException($"IAM at {_tokenUri} answered a token without a lifetime (expires_in {Text(answer.ExpiresIn)}, expiration {Text(answer.Expiration)})");
+        // Times count from when the exchange began, so a slow answer errs towards refreshing early.
+        return new IamToken(value, asked, asked + lifetime * RefreshAt, asked + lifetime);
+    }
+
+    /// <summary>IAM does not echo the key, but a message must never carry it, whatever a server does.</summary>
+    private string Redact(string message) => _apiKey.Reveal() is { Length: > 0 } key ? message.Replace(key, "***", StringComparison.Ordinal) : message;
+
+    private static string Text(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "missing";
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MultipartAbort.Core.Events;
+
+namespace MultipartAbort.Adapters.Ledger;
+
+/// <summary>
+/// Names of ledger entries: <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>, the due time first so a listing
+/// (in key order) returns entries in due order, then a hash of the request's identity so writing the same request
+/// for the same time twice writes one object.
+/// </summary>
+internal static class LedgerEntryName
+{
+    private const string TimeFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";
+    private const string Suffix = ".json";
+    private static readonly int TimeLength = TimeFormat.Replace("'", "", StringComparison.Ordinal).Length;
+
+    public static string Format(string prefix, DateTimeOffset due, string body) =>
+        $"{prefix}{due.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{IdentityHash(body)}{Suffix}";
+
+    /// <summary>The due time of an entry's name; false for anything else under the prefix (left alone).</summary>
+    public static bool TryParseDue(string prefix, string name, out DateTimeOffset due)
+    {
+        due = default;
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal) || name.Length < prefix.Length + TimeLength + 1)
+            return false;
+        var time = name.AsSpan(prefix.Length, TimeLength);
+        if (name[prefix.Length + TimeLength] != '-')
+            return false;
+        if (!DateTime.TryParseExact(time, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+            return false;
+        due = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+        return true;
+    }
+
+    /// <summary>
+    /// An abort request is the upload and its attempt (its reason text may differ between two runs of one entry);
+    /// anything else (a sweep continuation, a poison record) is its whole body, which is deterministic.
+    /// </summary>
+    internal static string IdentityHash(string body)
+    {
+        var identity = RequestParser.ParseText(body) is UploadsPayload { Items: [{ Request: { } r }] }
+            ? $"upload\n{r.Bucket}\n{r.Key}\n{r.UploadId}\n{r.Attempt.ToString(CultureInfo.InvariantCulture)}"
+            : body;
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+    }
+}

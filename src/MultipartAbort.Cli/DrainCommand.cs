@@ -1,0 +1,53 @@
+using System.CommandLine;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Cli;
+
+/// <summary><c>mpa drain</c>: runs the entries of the cos:// retry ledger that are due now, as one cron tick would.</summary>
+internal static class DrainCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var json = Options.Json();
+        var command = new Command(
+            "drain",
+            "Run the due entries of the retry ledger (RETRY_QUEUE_URL=cos://bucket/prefix/) once; entries not yet due are left alone."
+        )
+        {
+            json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
+            if (services.RetryLedger is not { } ledger)
+            {
+                await Console.Error.WriteLineAsync($"mpa: {EnvironmentVariables.RetryQueueUrl} is not a cos://bucket/prefix/ retry ledger, so there is nothing to drain (SQS delivers by itself)");
+                return ExitCodes.Configuration;
+            }
+            try
+            {
+                var result = await ledger.DrainAsync(InvocationContext.Unbounded, ct);
+                if (parse.GetValue(json))
+                    await Console.Out.WriteLineAsync(WireJson.ResultText(result.ToInvocationResult()));
+                else
+                {
+                    await Console.Out.WriteLineAsync($"{result} ({ledger.Address})");
+                    foreach (var outcome in AbortOutcomeNames.All.Where(o => result.Counts[o] > 0))
+                        await Console.Out.WriteLineAsync($"  {outcome.ToWireName()}: {result.Counts[outcome]}");
+                }
+                return result.Kept == 0 && result.Counts.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+            }
+            catch (QueueException ex)
+            {
+                await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
+                return ExitCodes.StoreError;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,22 @@
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Handlers;
+
+/// <summary>What one drain of the retry ledger did.</summary>
+/// <param name="Due">Due entries the drain took.</param>
+/// <param name="Settled">Entries processed and deleted: their outcome is final, or their next attempt is written.</param>
+/// <param name="Kept">Entries left for the next drain (a transient failure, or their delete failed).</param>
+/// <param name="Gone">Entries another drain settled between the listing and the read.</param>
+/// <param name="StoppedEarly">The invocation's deadline came near, so the drain stopped taking entries.</param>
+/// <param name="Counts">The outcomes of the requests the entries carried.</param>
+public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int Gone, bool StoppedEarly, OutcomeCounts Counts)
+{
+    /// <summary>Entries left for the next drain because this drain already ran their upload (or sweep) once.</summary>
+    public int Deferred { get; init; }
+
+    /// <summary>The drain as a SPEC result (a summary, no per-upload results), for hosts that answer with one.</summary>
+    public InvocationResult ToInvocationResult() => new([], Counts);
+
+    public override string ToString() =>
+        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for the next drain, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Amazon.S3.Model;
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.IntegrationTests;
+
+/// <summary><c>mpa drain</c> as a process against moto: the cos:// retry ledger drained once, as a cron job would.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class MpaDrainTests(MotoServer moto)
+{
+    private async Task<(int Code, string Stdout, string Stderr)> Mpa(IReadOnlyDictionary<string, string?> env, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        foreach (var (name, value) in env)
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Drain_RunsTheDueEntry_LeavesTheLaterOne_AndExitsZero()
+    {
+        using var s3 = moto.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        var ledger = await seeder.BucketAsync();
+        var due = await seeder.UploadAsync(bucket, "due", parts: 2);
+        var later = await seeder.UploadAsync(bucket, "later", parts: 1);
+        var dueBody = WireJson.AbortRequest(new AbortRequest(bucket, "due", due) { Attempt = 1 });
+        var laterBody = WireJson.AbortRequest(new AbortRequest(bucket, "later", later) { Attempt = 1 });
+        var laterName = LedgerEntryName.Format("retry/", DateTimeOffset.UtcNow.AddHours(1), laterBody);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = ledger, Key = LedgerEntryName.Format("retry/", DateTimeOffset.UtcNow.AddMinutes(-1), dueBody), ContentBody = dueBody });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = ledger, Key = laterName, ContentBody = laterBody });
+
+        var (code, stdout, stderr) = await Mpa(moto.FunctionEnvironment(("RETRY_QUEUE_URL", $"cos://{ledger}/retry/")), "drain");
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("1 due, 1 settled").And.Contain("aborted: 1");
+        (await seeder.UploadIdsAsync(bucket)).Should().Equal(later);
+        (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = ledger })).S3Objects.Select(o => o.Key).Should().Equal(laterName);
+    }
+
+    [Fact]
+    public async Task Drain_WithoutACosLedger_SaysSoAndExitsThree()
+    {
+        var (code, stdout, stderr) = await Mpa(moto.FunctionEnvironment(), "drain");
+
+        code.Should().Be(3);
+        stderr.Should().Contain("RETRY_QUEUE_URL is not a cos://bucket/prefix/ retry ledger");
+        stdout.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,53 @@
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Tests.Adapters;
+
+public class LedgerEntryNameTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 3, 4, 12, 0, 0, TimeSpan.Zero);
+
+    private static string Body(string key, int attempt, string? reason = null) => WireJson.AbortRequest(new AbortRequest("bucket", key, "u") { Attempt = attempt, Reason = reason });
+
+    [Fact]
+    public void Format_PutsTheDueTimeFirst_SoKeyOrderIsDueOrder()
+    {
+        var names = new[] { Noon.AddSeconds(30), Noon.AddMilliseconds(1), Noon.AddDays(1), Noon, Noon.AddHours(-13) }
+            .Select(due => (due, name: LedgerEntryName.Format("retry/", due, Body("k", 0))))
+            .ToArray();
+
+        names.OrderBy(n => n.name, StringComparer.Ordinal).Select(n => n.due).Should().BeInAscendingOrder();
+        LedgerEntryName.Format("retry/", Noon, Body("k", 0)).Should().MatchRegex("^retry/20260304T120000\\.000Z-[0-9a-f]{16}\\.json$");
+    }
+
+    [Fact]
+    public void TryParseDue_ReadsBackTheDueTime_AndRejectsForeignObjects()
+    {
+        var name = LedgerEntryName.Format("retry/", Noon.AddMilliseconds(250), Body("k", 0));
+
+        LedgerEntryName.TryParseDue("retry/", name, out var due).Should().BeTrue();
+        due.Should().Be(Noon.AddMilliseconds(250));
+        LedgerEntryName.TryParseDue("retry/", "retry/README.txt", out _).Should().BeFalse();
+        LedgerEntryName.TryParseDue("retry/", "retry/sub/20260304T120000.000Z-0123456789abcdef.json", out _).Should().BeFalse();
+        LedgerEntryName.TryParseDue("other/", name, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void IdentityHash_OfAnAbortRequest_IsItsUploadAndAttempt_NotItsReason()
+    {
+        LedgerEntryName.IdentityHash(Body("k", 1, "3 parts remain")).Should().Be(LedgerEntryName.IdentityHash(Body("k", 1, "1 parts remain")));
+        LedgerEntryName.IdentityHash(Body("k", 1)).Should().NotBe(LedgerEntryName.IdentityHash(Body("k", 2)));
+        LedgerEntryName.IdentityHash(Body("k", 1)).Should().NotBe(LedgerEntryName.IdentityHash(Body("j", 1)));
+    }
+
+    [Fact]
+    public void IdentityHash_OfAnythingElse_IsItsWholeBody()
+    {
+        var sweep = WireJson.Sweep(new SweepRequest("b", TimeSpan.FromDays(1)) { KeyMarker = "k1" });
+        var next = WireJson.Sweep(new SweepRequest("b", TimeSpan.FromDays(1)) { KeyMarker = "k2" });
+
+        LedgerEntryName.IdentityHash(sweep).Should().Be(LedgerEntryName.IdentityHash(sweep));
+        LedgerEntryName.IdentityHash(sweep).Should().NotBe(LedgerEntryName.IdentityHash(next));
+    }
+}

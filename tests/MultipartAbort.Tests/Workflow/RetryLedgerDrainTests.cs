@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Time.Testing;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+
+namespace MultipartAbort.Tests.Workflow;
+
+/// <summary>The drain's rules on an in-memory ledger (the cos:// ledger itself is tested on moto in MultipartAbort.Ibm.Tests).</summary>
+public class RetryLedgerDrainTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedObjectStore _store = new();
+    private readonly MemoryLedger _ledger;
+    private readonly RecordingQueue _deadLetters = new("memory://dead");
+    private readonly FunctionServices _services;
+
+    public RetryLedgerDrainTests()
+    {
+        _ledger = new MemoryLedger(_time);
+        var settings = new Settings { ImmediateReaborts = 0, ReabortBackoff = TimeSpan.Zero, SweepConcurrency = 1 };
+        _services = FunctionServices.Create(settings, _store, new QueuePair(_ledger, _deadLetters), TextWriter.Null, null, _time);
+    }
+
+    private sealed class MemoryLedger(TimeProvider time) : IRetryLedger
+    {
+        private readonly SortedDictionary<string, string> _entries = new(StringComparer.Ordinal);
+        private int _sequence;
+
+        public IReadOnlyCollection<string> Bodies => _entries.Values;
+        public string Address => "memory://retry";
+
+        public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+        {
+            lock (_entries)
+                _entries[$"{(time.GetUtcNow() + delay).UtcTicks:D20}-{_sequence++:D6}"] = body;
+            return Task.CompletedTask;
+        }
+
+        /// <summary>Live, like a paged listing: an entry written during the drain, after the last one yielded, is seen.</summary>
+        public async IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            string? last = null;
+            while (true)
+            {
+                await Task.Yield();
+                string? name;
+                lock (_entries)
+                    name = _entries.Keys.FirstOrDefault(k => last is null || string.CompareOrdinal(k, last) > 0);
+                if (name is null)
+                    yield break;
+                var due = new DateTimeOffset(long.Parse(name[..20], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+                if (due > now)
+                    yield break;
+                last = name;
+                yield return new LedgerEntry(name, due);
+            }
+        }
+
+        public Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
+        {
+            lock (_entries)
+                return Task.FromResult(_entries.GetValueOrDefault(entry.Name));
+        }
+
+        public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken)
+        {
+            lock (_entries)
+                _entries.Remove(entry.Name);
+            return Task.CompletedTask;
+        }
+
+        public IDisposable Follow(LedgerEntry entry) => new CancellationTokenSource();
+    }
+
+    [Fact]
+    public async Task Drain_WhenAnEntrysNextAttemptIsDueAtOnce_RunsTheUploadOnlyOnce()
+    {
+        var services = FunctionServices.Create(
+            new Settings { ImmediateReaborts = 0, ReabortBackoff = TimeSpan.Zero, RetryBaseDelay = TimeSpan.Zero, SweepConcurrency = 1 },
+            _store,
+            new QueuePair(_ledger, _deadLetters),
+            TextWriter.Null,
+            null,
+            _time
+        );
+        _store.Add("bucket", "k", "u", parts: 1, lateLandings: 100);
+        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+
+        var result = await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+
+        result.Counts[AbortOutcome.Requeued].Should().Be(1);
+        result.Deferred.Should().Be(1, "its next attempt was due at once and is left for the next drain");
+        _store.AbortCalls.Should().Be(1);
+        _deadLetters.Sent.Should().BeEmpty();
+        _ledger.Bodies.Should().ContainSingle().Which.Should().Contain("\"attempt\":1");
+    }
+
+    private Task Enqueue(string body) => _ledger.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
+
+    [Fact]
+    public void Services_WithAnSqsOrNoRetryQueue_HaveNoLedgerToDrain()
+    {
+        var services = FunctionServices.Create(new Settings(), _store, new QueuePair(new RecordingQueue(), null), TextWriter.Null);
+
+        services.RetryLedger.Should().BeNull();
+        _services.RetryLedger.Should().NotBeNull();
+        _services.RetryLedger!.Address.Should().Be("memory://retry");
+    }
+
+    [Fact]
+    public async Task Drain_WhenTheDeadlineIsNear_TakesNothingAndKeepsEveryEntry()
+    {
+        _store.Add("bucket", "k", "u");
+        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+        var context = new InvocationContext(_time.GetUtcNow() + TimeSpan.FromSeconds(2)); // under the 10 s reserve
+
+        var result = await _services.RetryLedger!.DrainAsync(context, CancellationToken.None);
+
+        result.StoppedEarly.Should().BeTrue();
+        result.Due.Should().Be(0);
+        _store.AbortCalls.Should().Be(0);
+        _ledger.Bodies.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Drain_WhenTheStoreFailsTransiently_KeepsTheEntryForTheNextDrain()
+    {
+        _store.Add("bucket", "k", "u");
+        _store.FailWith = op => new StoreException(op, "SlowDown: slow down", isTransient: true, "SlowDown");
+        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+
+        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+
+        result.Kept.Should().Be(1);
+        result.Counts[AbortOutcome.Failed].Should().Be(1);
+        _ledger.Bodies.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Drain_PoisonEntry_GoesToTheDeadLetterQueueWithItsReason_AndLeavesTheLedger()
+    {
+        await Enqueue("{\"bucket\": \"bucket\"}");
+
+        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+
+        result.Settled.Should().Be(1);
+        _ledger.Bodies.Should().BeEmpty();
+        _deadLetters.Sent.Should().ContainSingle().Which.Body.Should().Contain("key is missing");
+    }
+}
