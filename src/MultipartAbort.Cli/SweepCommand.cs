@@ -29,10 +29,14 @@ internal static class SweepCommand
         var measure = new Option<bool>("--measure-bytes") { Description = "List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload)." };
         var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
         var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
+        var allowYoung = new Option<bool>("--allow-young")
+        {
+            Description = "Allow --older-than below SWEEP_MIN_AGE (default PT1H): uploads that young may still be in use.",
+        };
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, json,
+            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, allowYoung, json,
         };
         command.Validators.Add(r =>
         {
@@ -59,6 +63,15 @@ internal static class SweepCommand
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
             if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
                 return exit;
+            // The operator's own floor holds here too; going below it is a deliberate, explicit choice.
+            if (sweep.OlderThan < services.Settings.SweepMinAge && !parse.GetValue(allowYoung))
+            {
+                await Console.Error.WriteLineAsync(
+                    $"mpa: --older-than {IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(services.Settings.SweepMinAge)}); "
+                        + "add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE"
+                );
+                return ExitCodes.Usage;
+            }
             display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
             using var stop = new OperatorStop(ct, display.Notify);
             var work = services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
@@ -72,6 +85,13 @@ internal static class SweepCommand
                 (summary, counts, notable) = await work;
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
+            {
+                summary = null!;
+                counts = null!;
+                notable = [];
+            }
+            // The sweep answers even when abandoned (in-flight uploads end failed); the operator still hears it plainly.
+            if (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
                 return ExitCodes.Interrupted;

@@ -65,7 +65,8 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         first.Outcome.Should().Be(AbortOutcome.Aborted);
         second.Outcome.Should().Be(AbortOutcome.AlreadyGone);
         unknown.Outcome.Should().Be(AbortOutcome.AlreadyGone);
-        noBucket.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+        noBucket.Outcome.Should().NotBe(AbortOutcome.AlreadyGone, "a missing bucket is an error, never a clean upload");
+        noBucket.Message.Should().Contain("NoSuchBucket");
     }
 
     [Theory]

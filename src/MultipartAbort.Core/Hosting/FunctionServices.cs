@@ -49,8 +49,8 @@ public sealed class FunctionServices
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
         var sweeps = new SweepRunner(store, workflow, queues, log, time);
-        var requests = new RequestRunner(workflow, sweeps, settings, log);
-        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
+        var requests = new RequestRunner(workflow, sweeps, settings, log, time);
+        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time);
         var webhooks = new WebhookHandler(requests, settings, log, time);
         return new FunctionServices
         {
