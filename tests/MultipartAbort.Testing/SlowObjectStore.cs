@@ -12,6 +12,11 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
 {
     public TimeSpan Latency => latency;
 
+    /// <summary>The first call for this key hangs (two minutes, the SDK's 30 s x 4 tries) unless its token fires first.</summary>
+    public string? StuckKey { get; set; }
+
+    private int _stuck;
+
     public ConcurrentDictionary<(string Bucket, string Key, string UploadId), int> AbortsByUpload { get; } = new();
 
     public ConcurrentDictionary<(string Bucket, string Key, string UploadId), int> CallsByUpload { get; } = new();
@@ -32,15 +37,25 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
     public override async Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        clock.Advance(latency);
-        cancellationToken.ThrowIfCancellationRequested();
+        Spend(latency, cancellationToken);
         return await base.ListUploadsAsync(listing, cancellationToken).ConfigureAwait(false);
     }
 
     private void Take(UploadRef upload, CancellationToken ct)
     {
         CallsByUpload.AddOrUpdate((upload.Bucket, upload.Key, upload.UploadId), 1, (_, n) => n + 1);
-        clock.Advance(latency);
-        ct.ThrowIfCancellationRequested();
+        var stuck = upload.Key == StuckKey && Interlocked.Exchange(ref _stuck, 1) == 0;
+        Spend(stuck ? TimeSpan.FromMinutes(2) : latency, ct);
+    }
+
+    /// <summary>Lets the clock run for the call in steps of at most a second, ending early (cancelled) when the token fires.</summary>
+    private void Spend(TimeSpan duration, CancellationToken ct)
+    {
+        var step = TimeSpan.FromSeconds(1);
+        for (var spent = TimeSpan.Zero; spent < duration; spent += step)
+        {
+            clock.Advance(duration - spent < step ? duration - spent : step);
+            ct.ThrowIfCancellationRequested();
+        }
     }
 }
