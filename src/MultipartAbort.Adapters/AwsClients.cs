@@ -21,8 +21,11 @@ public static class AwsClients
             // COS and older S3-compatible servers reject the new default CRC checksums: only when an API requires one.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // Transient errors are retried with exponential backoff and full jitter (standard mode), then re-queued by the
+            // workflow. The invocation's work cut-off cancels a call still retrying, so 30 s x 4 never outlives it.
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 3,
+            RetryMode = RequestRetryMode.Standard,
         };
         if (settings.CosEndpoint is { } endpoint)
         {
@@ -49,7 +52,7 @@ public static class AwsClients
 
     public static IAmazonSQS CreateSqs(Settings settings, string queueUrl)
     {
-        var config = new AmazonSQSConfig { Timeout = TimeSpan.FromSeconds(20), MaxErrorRetry = 3 };
+        var config = new AmazonSQSConfig { Timeout = TimeSpan.FromSeconds(20), MaxErrorRetry = 3, RetryMode = RequestRetryMode.Standard };
         if (settings.SqsEndpoint is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString();

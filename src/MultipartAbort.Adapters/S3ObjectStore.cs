@@ -101,30 +101,28 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>Turns an SDK or network failure into a <see cref="StoreException"/>; null lets cancellation by the caller through.</summary>
+    /// <summary>
+    /// Turns any failure of a store call into a <see cref="StoreException"/> classified by what it is; null only lets
+    /// the caller's own cancellation through. Nothing else escapes, so one odd error cannot fail a batch or a sweep.
+    /// </summary>
     internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
             return null;
         return ex switch
         {
-            AmazonServiceException s => new StoreException(
+            AmazonServiceException s when s.StatusCode != 0 || !string.IsNullOrEmpty(s.ErrorCode) => new StoreException(
                 operation,
                 $"{(string.IsNullOrEmpty(s.ErrorCode) ? "HTTP " + (int)s.StatusCode : s.ErrorCode)}: {s.Message}",
-                IsTransient(s),
+                FailureKind.IsTransientServiceError((int)s.StatusCode, s.ErrorCode),
                 s.ErrorCode,
                 ex
             ),
             OperationCanceledException => new StoreException(operation, "the request timed out", true, null, ex),
-            AmazonClientException or HttpRequestException or IOException => new StoreException(operation, ex.Message, true, null, ex),
-            _ => null,
+            _ when FailureKind.IsNetworkFailure(ex) => new StoreException(operation, $"network error: {ex.Message}", true, null, ex),
+            // Client-side validation (a bad argument, missing credentials, an unsupported setting): a retry cannot fix it.
+            AmazonClientException => new StoreException(operation, $"rejected by the SDK before sending: {ex.Message}", false, null, ex),
+            _ => new StoreException(operation, $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex),
         };
     }
-
-    private static bool IsTransient(AmazonServiceException ex) =>
-        (int)ex.StatusCode >= 500
-        || ex.StatusCode == HttpStatusCode.TooManyRequests
-        || ex.StatusCode == HttpStatusCode.RequestTimeout
-        || ex.ErrorCode is "SlowDown" or "RequestTimeout" or "Throttling" or "ThrottlingException" or "InternalError" or "ServiceUnavailable" or "RequestTimeTooSkewed"
-        || ex.StatusCode == 0;
 }

@@ -22,13 +22,21 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
         {
             await sqs.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonServiceException ex)
+        catch (AmazonServiceException ex) when (ex.StatusCode != 0 || !string.IsNullOrEmpty(ex.ErrorCode))
         {
-            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode >= 500 || ex.StatusCode == 0, ex.ErrorCode, ex);
+            // SQS throttling (400 ThrottlingException / RequestThrottled) is transient, not a refusal.
+            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", FailureKind.IsTransientServiceError((int)ex.StatusCode, ex.ErrorCode), ex.ErrorCode, ex);
         }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new QueueException(queueUrl, ex.Message, true, null, ex);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Whatever else the SDK throws becomes a QueueException classified by what it is; nothing escapes the port.
+            var transient = ex is OperationCanceledException || FailureKind.IsNetworkFailure(ex);
+            var what = transient ? ex.Message : $"{(ex is AmazonClientException ? "rejected by the SDK before sending" : "unexpected " + ex.GetType().Name)}: {ex.Message}";
+            throw new QueueException(queueUrl, what, transient, null, ex);
         }
     }
 }

@@ -37,7 +37,8 @@ internal static class InvokeCommand
                 return exit;
             var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
             await Console.Out.WriteLineAsync(response.BodyText);
-            return response.Result is { } result ? (result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed) : ExitCodes.Success;
+            // An SQS event with records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, is a failure too.
+            return response.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
     }

@@ -45,10 +45,14 @@ internal static class SweepCommand
             Description = $"Run the sweep as N shards, N workers in this process (1 to {SweepShard.MaxCount}).",
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > SweepShard.MaxCount) r.AddError($"--shards must be between 1 and {SweepShard.MaxCount}"); } },
         };
+        var allowYoung = new Option<bool>("--allow-young")
+        {
+            Description = "Allow --older-than below SWEEP_MIN_AGE (default PT1H): uploads that young may still be in use.",
+        };
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, json,
+            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
         command.Validators.Add(r =>
         {
@@ -84,6 +88,15 @@ internal static class SweepCommand
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
             if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
                 return exit;
+            // The operator's own floor holds here too; going below it is a deliberate, explicit choice.
+            if (sweep.OlderThan < services.Settings.SweepMinAge && !parse.GetValue(allowYoung))
+            {
+                await Console.Error.WriteLineAsync(
+                    $"mpa: --older-than {IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(services.Settings.SweepMinAge)}); "
+                        + "add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE"
+                );
+                return ExitCodes.Usage;
+            }
             display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
             using var stop = new OperatorStop(ct, display.Notify);
             var work = parse.GetValue(shards) is { } shardCount
@@ -99,6 +112,13 @@ internal static class SweepCommand
                 (summary, counts, notable) = await work;
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
+            {
+                summary = null!;
+                counts = null!;
+                notable = [];
+            }
+            // The sweep answers even when abandoned (in-flight uploads end failed); the operator still hears it plainly.
+            if (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
                 return ExitCodes.Interrupted;

@@ -65,7 +65,8 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         first.Outcome.Should().Be(AbortOutcome.Aborted);
         second.Outcome.Should().Be(AbortOutcome.AlreadyGone);
         unknown.Outcome.Should().Be(AbortOutcome.AlreadyGone);
-        noBucket.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+        noBucket.Outcome.Should().NotBe(AbortOutcome.AlreadyGone, "a missing bucket is an error, never a clean upload");
+        noBucket.Message.Should().Contain("NoSuchBucket");
     }
 
     [Theory]
@@ -208,5 +209,27 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         public Task<PartsPage?> ListPartsAsync(UploadRef upload, int? marker, CancellationToken ct) => inner.ListPartsAsync(upload, marker, ct);
 
         public Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => inner.ListUploadsAsync(listing, ct);
+    }
+
+    public static TheoryData<string> OddButValidKeys => new() { "../a", "a//b", "x%2Fy", "+", "a/./b", "./c", new string('k', 1024), "dir/" + new string('\u00e9', 510) };
+
+    [Theory]
+    [MemberData(nameof(OddButValidKeys))]
+    public async Task Abort_OddButValidKey_IsActedOnExactlyAsNamed(string key)
+    {
+        var bucket = await Seeder.BucketAsync();
+        var uploadId = await Seeder.UploadAsync(bucket, key, parts: 1);
+        var neighbours = new[] { "a", "a/b", "x/y", "b", "c" };
+        var others = new Dictionary<string, string>();
+        foreach (var other in neighbours.Where(n => n != key))
+            others[other] = await Seeder.UploadAsync(bucket, other, parts: 1);
+
+        var result = (await Invoke(Services(), Request(bucket, key, uploadId))).Results.Single();
+
+        result.Outcome.Should().Be(AbortOutcome.Aborted, result.Message);
+        result.Key.Should().Be(key);
+        (await Seeder.PartCountAsync(bucket, key, uploadId)).Should().BeNull();
+        foreach (var (other, id) in others)
+            (await Seeder.PartCountAsync(bucket, other, id)).Should().Be(1, $"'{key}' must not be normalised onto '{other}'");
     }
 }

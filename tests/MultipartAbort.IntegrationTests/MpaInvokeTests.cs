@@ -67,4 +67,72 @@ public sealed class MpaInvokeTests(MotoServer moto)
         start.Stderr.Should().Contain("COS_ENDPOINT must be an absolute http(s) URL; got 'ftp://nope'");
         start.Stdout.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Invoke_SqsEventWithAPoisonRecord_ExitsNonZero()
+    {
+        var sqs = """{"Records":[{"messageId":"m1","receiptHandle":"rh","body":"not json","attributes":{},"eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:q","awsRegion":"us-east-1"}]}""";
+
+        var (code, stdout, _) = await Mpa(sqs, "invoke", "-");
+
+        JsonDocument.Parse(stdout).RootElement.GetProperty("batchItemFailures")[0].GetProperty("itemIdentifier").GetString().Should().Be("m1");
+        code.Should().Be(1, "a record listed for redelivery is a failure");
+    }
+
+    [Theory]
+    [InlineData("POST", 401)]
+    [InlineData("GET", 405)]
+    public async Task Invoke_HttpEventAnsweredWithAnError_ExitsNonZero(string method, int status)
+    {
+        var http = $$$"""{"version":"2.0","rawPath":"/","headers":{},"requestContext":{"http":{"method":"{{{method}}}","path":"/"}},"body":"{}","isBase64Encoded":false}""";
+
+        var (code, stdout, _) = await Mpa(http, "invoke", "-");
+
+        JsonDocument.Parse(stdout).RootElement.GetProperty("statusCode").GetInt32().Should().Be(status);
+        code.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("key", "bytes of UTF-8")]
+    [InlineData("bucket", "3 to 63 characters")]
+    public async Task Invoke_TenMegabyteString_IsRejectedNamingTheProblem(string field, string expected)
+    {
+        var huge = new string('x', 10_000_000);
+        var json = field == "key" ? $$"""{"bucket":"bkt","key":"{{huge}}","uploadId":"u"}""" : $$"""{"bucket":"{{huge}}","key":"k","uploadId":"u"}""";
+
+        var (code, stdout, _) = await Mpa(json, "invoke", "-");
+
+        code.Should().Be(1);
+        var result = JsonDocument.Parse(stdout).RootElement.GetProperty("results")[0];
+        result.GetProperty("outcome").GetString().Should().Be("rejected");
+        result.GetProperty("message").GetString().Should().Contain(expected);
+        stdout.Length.Should().BeLessThan(100_000, "a rejected name is cut in the answer");
+    }
+
+    [Theory]
+    [InlineData("{\"bucket\":\"bkt\",\"key\":\"a\\u0000b\",\"uploadId\":\"u\"}", "U+0000")]
+    [InlineData("{\"bucket\":\"bkt\",\"key\":\"k\",\"uploadId\":\"u\",\"attempt\":-5}", "attempt must be a whole number")]
+    [InlineData("[1,2,3]", "must be a JSON object")]
+    public async Task Invoke_HostileEvent_IsRejectedNamingTheProblem(string json, string expected)
+    {
+        var (code, stdout, _) = await Mpa(json, "invoke", "-");
+
+        code.Should().Be(1);
+        stdout.Should().Contain("\"rejected\"").And.Contain(expected);
+    }
+
+    [Fact]
+    public async Task Sweep_OlderThanBelowSweepMinAge_IsRefusedUnlessAllowYoung()
+    {
+        using var s3 = moto.CreateS3Client();
+        var bucket = await new StoreSeeder(s3).BucketAsync();
+
+        var (refused, _, stderr) = await Mpa("", "sweep", "--bucket", bucket, "--older-than", "PT5M", "--json");
+        var (allowed, stdout, _) = await Mpa("", "sweep", "--bucket", bucket, "--older-than", "PT5M", "--allow-young", "--json");
+
+        refused.Should().Be(2);
+        stderr.Should().Contain("SWEEP_MIN_AGE").And.Contain("--allow-young");
+        allowed.Should().Be(0);
+        stdout.Should().Contain("\"sweep\"");
+    }
 }

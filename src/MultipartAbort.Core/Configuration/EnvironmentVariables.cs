@@ -23,6 +23,7 @@ public static class EnvironmentVariables
     public const string MinUploadAge = "MIN_UPLOAD_AGE";
     public const string DryRun = "DRY_RUN";
     public const string SweepTargets = "SWEEP_TARGETS";
+    public const string SweepMinAge = "SWEEP_MIN_AGE";
     public const string SweepConcurrency = "SWEEP_CONCURRENCY";
     public const string UploadTtl = "UPLOAD_TTL";
     public const string Port = "PORT";

@@ -59,8 +59,16 @@ public sealed record Settings
     /// <summary>Backoff between the immediate re-aborts of one invocation (doubles each time).</summary>
     public TimeSpan ReabortBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How much of an invocation's remaining time a sweep keeps back to finish in-flight work and re-queue itself.</summary>
-    public TimeSpan SweepTimeReserve { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How much of an invocation's remaining time is kept back: no new upload, record or page is started within it;
+    /// store calls still in flight are cancelled at half of it; the rest re-queues what was not done and answers.
+    /// </summary>
+    public TimeSpan DeadlineReserve { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The floor for a sweep's olderThan arriving as an event (SWEEP_MIN_AGE).</summary>
+    public TimeSpan SweepMinAge { get; init; } = DefaultSweepMinAge;
+
+    public static readonly TimeSpan DefaultSweepMinAge = TimeSpan.FromHours(1);
 
     /// <summary>The re-queue delay for a request that has already been tried <paramref name="attempt"/> times.</summary>
     public TimeSpan RetryDelayFor(int attempt)
@@ -126,8 +134,19 @@ public sealed record Settings
             return null;
         }
 
-        IReadOnlyList<string>? ReadList(string name) =>
-            Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } list ? list : null;
+        // An allowlist that is set but names nothing is a mistake (an empty deploy parameter, a stray comma), and on COS
+        // it is the only guard: it fails the configuration instead of meaning "allow all". Only unset means all.
+        IReadOnlyList<string>? ReadList(string name)
+        {
+            var raw = env.Get(name);
+            if (raw is null)
+                return null;
+            var list = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (list.Length > 0)
+                return list;
+            problems.Add($"{name} is set but names nothing ('{raw}'); list at least one entry, or unset it to allow all");
+            return null;
+        }
 
         var endpoint = ReadUri(EnvironmentVariables.CosEndpoint);
         var accessKey = Get(EnvironmentVariables.CosAccessKeyId);
@@ -176,6 +195,14 @@ public sealed record Settings
         if (uploadTtl is { } ttl && (ttl < MinUploadTtl || ttl > MaxTimerHorizon))
             problems.Add($"{EnvironmentVariables.UploadTtl} must be from PT1S to P30D; got '{Get(EnvironmentVariables.UploadTtl)}'");
 
+        var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
+        var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
+        // A scheduled sweep's continuation comes back as an event, where the floor applies: refuse the target up front.
+        foreach (var target in sweepTargets.Where(t => t.OlderThan < sweepMinAge))
+            problems.Add(
+                $"{EnvironmentVariables.SweepTargets}: {target.Bucket} olderThan {IsoDuration.Format(target.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(sweepMinAge)}); lower {EnvironmentVariables.SweepMinAge} to allow it"
+            );
+
         var settings = new Settings
         {
             CosEndpoint = endpoint,
@@ -197,7 +224,8 @@ public sealed record Settings
             MinUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge),
             UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
-            SweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems),
+            SweepTargets = sweepTargets,
+            SweepMinAge = sweepMinAge,
             SweepConcurrency = ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),

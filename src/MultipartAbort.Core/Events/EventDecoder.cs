@@ -10,6 +10,11 @@ public static class EventDecoder
 {
     public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)
     {
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+            return Invalid("the event is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+        // The JSON reader checks UTF-8 only when a string is read: refuse it whole, before any field is looked at.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+            return Invalid("the event is not valid JSON: it holds bytes that are not valid UTF-8");
         JsonDocument doc;
         try
         {
@@ -24,6 +29,46 @@ public static class EventDecoder
     }
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// A body carried by SQS or a webhook: a request, or an EventBridge envelope or CloudEvent around one (the
+    /// EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
+    /// </summary>
+    public static RequestPayload DecodeBody(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? RequestParser.ParseText(text) : DecodeBody(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The same for raw bytes (a webhook body), so invalid UTF-8 is refused instead of silently replaced.</summary>
+    public static RequestPayload DecodeBody(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty || utf8.Trim(" \t\r\n"u8).IsEmpty)
+            return RequestParser.ParseText(null);
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            return Refused("the body is not valid JSON: it holds bytes that are not valid UTF-8");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(utf8.ToArray(), RequestParser.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Refused($"the body is not valid JSON: {ex.Message}");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("Records", out _))
+                    return Refused("the body is itself an event with Records (SQS, S3 or SNS); nested events are not supported: send the request, an EventBridge event or a CloudEvent");
+                if (IsHttp(root))
+                    return Refused("the body is itself an HTTP proxy event; nested events are not supported: send the request itself");
+                var envelope = (root.TryGetProperty("detail-type", out _) && root.TryGetProperty("detail", out _)) || root.TryGetProperty("specversion", out _);
+                if (envelope && Decode(root) is PayloadEvent unwrapped)
+                    return unwrapped.Payload;
+            }
+            return RequestParser.Parse(root);
+        }
+    }
 
     public static DecodedEvent Decode(JsonElement root)
     {
@@ -51,6 +96,10 @@ public static class EventDecoder
         catch (JsonException ex)
         {
             return Invalid($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Invalid($"the event looks like an AWS or CloudEvents envelope but a field is not valid text: {ex.Message}");
         }
 
         return new PayloadEvent(RequestParser.Parse(root));
@@ -98,5 +147,7 @@ public static class EventDecoder
         return new PayloadEvent(RequestParser.Parse(data));
     }
 
-    private static PayloadEvent Invalid(string message) => new(new InvalidPayload(AbortResult.Rejected(null, null, null, 0, message)));
+    private static PayloadEvent Invalid(string message) => new(Refused(message));
+
+    private static InvalidPayload Refused(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
 }

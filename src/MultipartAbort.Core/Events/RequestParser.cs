@@ -12,7 +12,8 @@ namespace MultipartAbort.Core.Events;
 public static class RequestParser
 {
     public const int MaxBatchSize = 1000;
-    private const int MaxKeyBytes = 1024;
+    private const int MaxKeyBytes = StoreNames.MaxKeyBytes;
+    private const int MaxRawEntryChars = 4096;
 
     /// <summary>Parses a body (SQS message, webhook, CloudEvent data) given as text.</summary>
     public static RequestPayload ParseText(string? text)
@@ -42,9 +43,9 @@ public static class RequestParser
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
-            return ParseBatch(uploads);
+            return Unknown(root, "", UploadsFields) is { } extra ? Invalid(extra) : ParseBatch(uploads);
         if (root.TryGetProperty("sweep", out var sweep))
-            return ParseSweep(sweep);
+            return Unknown(root, "", SweepFields) is { } extra ? Invalid(extra) : ParseSweep(sweep);
         if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
         {
             var parsed = ParseUpload(root, "");
@@ -72,9 +73,22 @@ public static class RequestParser
     /// <summary>Reads one abort request; <paramref name="path"/> prefixes field names in messages (uploads[3].).</summary>
     public static ParsedUpload ParseUpload(JsonElement e, string path)
     {
+        var parsed = ParseUploadCore(e, path);
+        if (parsed.Rejection is null)
+            return parsed;
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
+        if (raw.Length > MaxRawEntryChars || !System.Text.Unicode.Utf8.IsValid(raw))
+            return parsed; // too large to keep, or not valid text: the rejection says why
+        return parsed with { Raw = Encoding.UTF8.GetString(raw) };
+    }
+
+    private static ParsedUpload ParseUploadCore(JsonElement e, string path)
+    {
         if (e.ValueKind != JsonValueKind.Object)
-            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{path.TrimEnd('.')} must be an object with bucket, key and uploadId; got {Describe(e)}"));
+            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{(path.Length == 0 ? "the request" : path.TrimEnd('.'))} must be an object with bucket, key and uploadId; got {Describe(e)}"));
         var errors = new List<string>();
+        if (Unknown(e, path, UploadFields) is { } extra)
+            errors.Add(extra);
         var bucket = RequiredString(e, "bucket", path, errors);
         var key = RequiredString(e, "key", path, errors);
         var initiatedAt = OptionalTime(e, "initiatedAt", path, errors);
@@ -90,8 +104,8 @@ public static class RequestParser
 
         if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
             errors.Add($"{path}bucket {bucketError}");
-        if (key is not null && Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
-            errors.Add($"{path}key is longer than {MaxKeyBytes} bytes");
+        if (key is not null && StoreNames.CheckKey(key) is { } keyError)
+            errors.Add($"{path}key {keyError}");
         if (uploadId is not null && (uploadId.Length > MaxKeyBytes || uploadId.Any(char.IsControl)))
             errors.Add($"{path}uploadId contains control characters or is longer than {MaxKeyBytes} characters");
         if (owner is not null && (owner.Length != 12 || !owner.All(char.IsAsciiDigit)))
@@ -130,6 +144,8 @@ public static class RequestParser
             return Invalid($"sweep must be an object with bucket and olderThan; got {Describe(e)}");
         const string path = "sweep.";
         var errors = new List<string>();
+        if (Unknown(e, path, SweepRequestFields) is { } extra)
+            errors.Add(extra);
         var bucket = RequiredString(e, "bucket", path, errors);
         var prefix = OptionalString(e, "prefix", path, errors);
         var olderThanText = RequiredString(e, "olderThan", path, errors);
@@ -172,14 +188,23 @@ public static class RequestParser
         );
     }
 
-    /// <summary>Null when the name could be a bucket; else what is wrong with it.</summary>
-    public static string? ValidateBucket(string bucket)
+    /// <summary>Null when the name could be a bucket; else what is wrong with it (see <see cref="StoreNames"/>).</summary>
+    public static string? ValidateBucket(string bucket) => StoreNames.CheckBucket(bucket);
+
+    // A field this build does not know is refused, not ignored: a misspelt or unsupported option (a timer's notBefore,
+    // say) silently dropped would make the function do something other than what was asked.
+    private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt"];
+    private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
+    private static readonly string[] UploadsFields = ["uploads"];
+    private static readonly string[] SweepFields = ["sweep"];
+
+    private static string? Unknown(JsonElement e, string path, string[] known)
     {
-        if (bucket.Length is < 3 or > 255)
-            return $"must be 3 to 255 characters; got {bucket.Length} ('{Truncate(bucket)}')";
-        if (bucket.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c)))
-            return $"must not contain '/', spaces or control characters; got '{Truncate(bucket)}'";
-        return null;
+        var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).Take(4).ToArray();
+        if (unknown.Length == 0)
+            return null;
+        var where = path.Length == 0 ? "the request" : path.TrimEnd('.');
+        return $"{where} has unknown field{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{Truncate(n)}'"))}; known: {string.Join(", ", known)}";
     }
 
     private static string? RequiredString(JsonElement e, string name, string path, List<string> errors)
@@ -194,7 +219,8 @@ public static class RequestParser
             errors.Add($"{path}{name} must be a string; got {Describe(v)}");
             return null;
         }
-        var s = v.GetString()!;
+        if (ReadString(v, name, path, errors) is not { } s)
+            return null;
         if (s.Length == 0)
         {
             errors.Add($"{path}{name} is empty");
@@ -208,9 +234,23 @@ public static class RequestParser
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
         if (v.ValueKind == JsonValueKind.String)
-            return v.GetString();
+            return ReadString(v, name, path, errors);
         errors.Add($"{path}{name} must be a string; got {Describe(v)}");
         return null;
+    }
+
+    /// <summary>A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.</summary>
+    private static string? ReadString(JsonElement v, string name, string path, List<string> errors)
+    {
+        try
+        {
+            return v.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add($"{path}{name} is not valid Unicode (it escapes a lone UTF-16 surrogate)");
+            return null;
+        }
     }
 
     private static int? OptionalInt(JsonElement e, string name, string path, List<string> errors)
@@ -236,7 +276,7 @@ public static class RequestParser
     internal static string Describe(JsonElement v) =>
         v.ValueKind switch
         {
-            JsonValueKind.String => $"the string \"{Truncate(v.GetString() ?? "")}\"",
+            JsonValueKind.String => $"the string \"{Truncate(SafeString(v))}\"",
             JsonValueKind.Number => $"the number {Truncate(v.GetRawText())}",
             JsonValueKind.True or JsonValueKind.False => $"{v.GetRawText()}",
             JsonValueKind.Null => "null",
@@ -244,6 +284,18 @@ public static class RequestParser
             JsonValueKind.Object => "an object",
             _ => "nothing",
         };
+
+    private static string SafeString(JsonElement v)
+    {
+        try
+        {
+            return v.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return "(invalid Unicode)";
+        }
+    }
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..61] + "...";
 

@@ -18,7 +18,12 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             case SqsBatchEvent sqs:
             {
                 var answer = await sqsBatches.HandleAsync(sqs.Event, context, ct).ConfigureAwait(false);
-                return new HandlerResponse(JsonSerializer.SerializeToUtf8Bytes(answer.Response, EventJsonContext.Default.SqsBatchResponse), answer.Counts, null);
+                return new HandlerResponse(
+                    JsonSerializer.SerializeToUtf8Bytes(answer.Response, EventJsonContext.Default.SqsBatchResponse),
+                    answer.Counts,
+                    null,
+                    answer.Response.BatchItemFailures.Count == 0 && answer.Counts.AllSucceeded
+                );
             }
             case HttpEvent http:
             {
@@ -26,13 +31,14 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
                 return new HandlerResponse(
                     JsonSerializer.SerializeToUtf8Bytes(answer.ToProxyResponse(), EventJsonContext.Default.HttpProxyResponse),
                     answer.Result?.Summary ?? new(),
-                    answer.Result
+                    answer.Result,
+                    answer.Status == 200 && (answer.Result?.AllSucceeded ?? true)
                 );
             }
             case PayloadEvent payload:
             {
                 var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-                return new HandlerResponse(WireJson.Result(result), result.Summary, result);
+                return new HandlerResponse(WireJson.Result(result), result.Summary, result, result.AllSucceeded);
             }
             case var other:
                 throw new InvalidOperationException($"unhandled event shape {other.GetType().Name}");

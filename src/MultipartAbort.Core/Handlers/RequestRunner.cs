@@ -9,10 +9,17 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>
 /// Runs what one request asks for, whatever carried it (direct invoke, EventBridge detail, CloudEvent data, OpenWhisk
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
+/// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log)
+public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
+    {
+        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
+        return await RunAsync(payload, options, budget, progress).ConfigureAwait(false);
+    }
+
+    public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationBudget budget, IProgress<SweepProgress>? progress)
     {
         switch (payload)
         {
@@ -21,17 +28,32 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
                 return InvocationResult.From([invalid.Rejection]);
 
             case UploadsPayload uploads:
-                return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, ct).ConfigureAwait(false));
+                return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, budget).ConfigureAwait(false));
 
             case UploadStartedPayload started:
-                return InvocationResult.From(await timers.ArmAsync(started.Start, options, ct).ConfigureAwait(false));
+                return InvocationResult.From(await timers.ArmAsync(started.Start, options, budget.Work).ConfigureAwait(false));
 
             case UploadFinishedPayload finished:
                 log.Log(LogLevel.Information, finished.Description);
                 return InvocationResult.From([]);
 
             case SweepPayload sweep:
-                return await RunSweepsAsync([sweep.Sweep], context, progress, ct).ConfigureAwait(false);
+            {
+                // Anyone who can send an event could otherwise sweep live uploads with olderThan PT0S.
+                if (sweep.Sweep.OlderThan < settings.SweepMinAge)
+                {
+                    var rejection = AbortResult.Rejected(
+                        sweep.Sweep.Bucket,
+                        sweep.Sweep.Prefix,
+                        null,
+                        sweep.Sweep.Attempt,
+                        $"sweep.olderThan {IsoDuration.Format(sweep.Sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)}); nothing was listed"
+                    );
+                    log.Outcome(rejection);
+                    return InvocationResult.From([rejection]);
+                }
+                return await RunSweepsAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
+            }
 
             case ScheduledSweepPayload scheduled:
             {
@@ -42,7 +64,7 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
                     return InvocationResult.From([rejection]);
                 }
                 var targets = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards }).ToArray();
-                return await RunSweepsAsync(targets, context, progress, ct).ConfigureAwait(false);
+                return await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
             }
 
             default:
@@ -50,46 +72,68 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
         }
     }
 
-    private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, CancellationToken ct)
+    private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, InvocationBudget budget)
     {
         // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
-        await Parallel
-            .ForAsync(
-                0,
-                results.Length,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
-                async (i, token) =>
-                {
-                    if (items[i].Rejection is { } rejection)
-                    {
-                        log.Outcome(rejection);
-                        results[i] = [rejection];
-                    }
-                    else if (items[i].Request is { } request && (request.NotBefore is not null || request.NamesKeyOnly))
-                        results[i] = await timers.RunAsync(request, options, token).ConfigureAwait(false);
-                    else
-                        results[i] = [await workflow.RunAsync(items[i].Request!, options, token).ConfigureAwait(false)];
-                }
-            )
+        var started = await WorkerPool
+            .RunIndexedAsync(items.Count, settings.SweepConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
+        if (started < items.Count)
+        {
+            log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {items.Count} uploads; passing the rest on through the retry queue");
+            await WorkerPool
+                .RunIndexedAsync(items.Count - started, settings.SweepConcurrency, () => false, async j => results[started + j] = [await DeferOneAsync(items[started + j], budget).ConfigureAwait(false)])
+                .ConfigureAwait(false);
+        }
         return results.SelectMany(r => r).ToArray();
     }
 
-    private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
+    private async Task<IReadOnlyList<AbortResult>> RunOneAsync(ParsedUpload item, AbortOptions options, InvocationBudget budget)
     {
+        if (item.Rejection is { } rejection)
+        {
+            log.Outcome(rejection);
+            return [rejection];
+        }
+        var request = item.Request!;
+        if (request.NotBefore is not null || request.NamesKeyOnly)
+            return await timers.RunAsync(request, options, budget.Work).ConfigureAwait(false);
+        return [await workflow.RunAsync(request, options, budget).ConfigureAwait(false)];
+    }
+
+    private async Task<AbortResult> DeferOneAsync(ParsedUpload item, InvocationBudget budget)
+    {
+        if (item.Rejection is { } rejection)
+        {
+            log.Outcome(rejection);
+            return rejection;
+        }
+        return await workflow.DeferAsync(item.Request!, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Several sweeps (SWEEP_TARGETS) run at once, sharing the concurrency, so each one gets a fair part of the
+    /// invocation and each one that does not finish re-queues its own continuation.
+    /// </summary>
+    private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationBudget budget, IProgress<SweepProgress>? progress)
+    {
+        var share = Math.Max(1, settings.SweepConcurrency / requests.Count);
+        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress, concurrency: share)).ToArray();
+        await Task.WhenAll(runs).ConfigureAwait(false);
+
         var counts = new OutcomeCounts();
         var results = new List<AbortResult>();
         var summaries = new List<SweepSummary>();
-        foreach (var sweep in requests)
+        for (var i = 0; i < requests.Count; i++)
         {
-            var (summary, sweepCounts, notable) = await sweeps.RunAsync(sweep, context, progress, ct).ConfigureAwait(false);
+            var (summary, sweepCounts, notable) = await runs[i].ConfigureAwait(false);
             counts.Add(sweepCounts);
             results.AddRange(notable);
             summaries.Add(summary);
             log.Log(
                 LogLevel.Information,
-                $"sweep of {sweep}: listed {summary.Listed}, matched {summary.Matched}, aborted {summary.Aborted}, already gone {summary.AlreadyGone}, requeued {summary.Requeued}, failed {summary.Failed}"
+                $"sweep of {requests[i]}: listed {summary.Listed}, matched {summary.Matched}, aborted {summary.Aborted}, already gone {summary.AlreadyGone}, requeued {summary.Requeued}, failed {summary.Failed}"
             );
         }
         return new InvocationResult(results, counts) { Sweeps = summaries };

@@ -45,7 +45,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
                 async (entry, token) =>
                 {
                     // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.
-                    if (context.Remaining(time) is { } left && left < settings.SweepTimeReserve)
+                    if (context.Remaining(time) is { } left && left < settings.DeadlineReserve)
                     {
                         Interlocked.Exchange(ref stopped, 1);
                         return;

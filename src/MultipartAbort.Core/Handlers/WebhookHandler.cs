@@ -25,7 +25,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, St
             log.Log(LogLevel.Warning, $"webhook refused: {problem}");
             return new WebhookAnswer(401, WireJson.Error(problem), null);
         }
-        var payload = RequestParser.ParseText(Encoding.UTF8.GetString(rawBody));
+        var payload = EventDecoder.DecodeBody(rawBody);
         var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
         var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
         return new WebhookAnswer(status, WireJson.ResultText(result), result);

@@ -64,8 +64,8 @@ public sealed class FunctionServices
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
         var sweeps = new SweepRunner(store, workflow, queues, log, time);
         var timers = new UploadTimer(store, workflow, queues, settings, log, time);
-        var requests = new RequestRunner(workflow, sweeps, timers, settings, log);
-        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
+        var requests = new RequestRunner(workflow, sweeps, timers, settings, log, time);
+        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time);
         var webhooks = new WebhookHandler(requests, settings, log, time);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null;
         return new FunctionServices

@@ -16,5 +16,8 @@ public sealed record AbortResult(
     public long? BytesReclaimed { get; init; }
 
     public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message) =>
-        new(bucket ?? "", key ?? "", uploadId ?? "", AbortOutcome.Rejected, attempt, 0, 0, message);
+        new(Clip(bucket), Clip(key), Clip(uploadId), AbortOutcome.Rejected, attempt, 0, 0, message);
+
+    /// <summary>A rejected name longer than any valid one (a 10 MB "key") is cut, so the answer stays small.</summary>
+    private static string Clip(string? name) => name is null ? "" : name.Length <= 1100 ? name : string.Concat(name.AsSpan(0, 1100), "...");
 }

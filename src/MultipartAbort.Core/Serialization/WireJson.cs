@@ -14,24 +14,82 @@ public static class WireJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Result(InvocationResult result, bool indented = false)
+    /// <summary>
+    /// The most bytes of <c>results</c> an answer carries. Lambda refuses a response over 6 MB, and an HTTP answer
+    /// embeds this JSON once more as an escaped string (up to twice as long), so 2.5 MB keeps every shape under it.
+    /// </summary>
+    public const int MaxResultsBytes = 2_500_000;
+
+    /// <summary>
+    /// The answer: <c>results</c> in request order, <c>summary</c> with complete counts. When the results would pass
+    /// <paramref name="maxResultsBytes"/>, those that need attention (not aborted, already-gone or would-abort) are kept
+    /// first, then clean ones while they fit, and <c>"truncated": {"omittedResults": n}</c> says how many were left out.
+    /// </summary>
+    public static byte[] Result(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes)
     {
+        var keep = SelectWithinBudget(result.Results, maxResultsBytes, out var omitted);
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer, Options with { Indented = indented }))
         {
             json.WriteStartObject();
             json.WriteStartArray("results");
-            foreach (var r in result.Results)
-                WriteResult(json, r);
+            for (var i = 0; i < result.Results.Count; i++)
+                if (keep is null || keep[i])
+                    WriteResult(json, result.Results[i]);
             json.WriteEndArray();
             json.WritePropertyName("summary");
             WriteSummary(json, result);
+            if (omitted > 0)
+            {
+                json.WriteStartObject("truncated");
+                json.WriteNumber("omittedResults", omitted);
+                json.WriteString("reason", $"the results passed {maxResultsBytes} bytes; the summary counts every upload, and results needing attention were kept first");
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static string ResultText(InvocationResult result, bool indented = false) => System.Text.Encoding.UTF8.GetString(Result(result, indented));
+    /// <summary>Null when every result fits; else which to keep (attention first, then clean), and how many are left out.</summary>
+    private static bool[]? SelectWithinBudget(IReadOnlyList<AbortResult> results, int budget, out int omitted)
+    {
+        omitted = 0;
+        var sizes = new int[results.Count];
+        var scratch = new ArrayBufferWriter<byte>(512);
+        long total = 0;
+        using (var json = new Utf8JsonWriter(scratch, Options))
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                var before = json.BytesCommitted;
+                WriteResult(json, results[i]);
+                json.Flush();
+                sizes[i] = (int)(json.BytesCommitted - before) + 1;
+                total += sizes[i];
+                scratch.Clear();
+                json.Reset(scratch);
+            }
+        }
+        if (total <= budget)
+            return null;
+        var keep = new bool[results.Count];
+        long used = 0;
+        foreach (var clean in new[] { false, true })
+            for (var i = 0; i < results.Count; i++)
+                if (IsClean(results[i].Outcome) == clean && used + sizes[i] <= budget)
+                {
+                    keep[i] = true;
+                    used += sizes[i];
+                }
+        omitted = keep.Count(k => !k);
+        return keep;
+    }
+
+    private static bool IsClean(AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort;
+
+    public static string ResultText(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes) =>
+        System.Text.Encoding.UTF8.GetString(Result(result, indented, maxResultsBytes));
 
     public static void WriteResult(Utf8JsonWriter json, AbortResult r)
     {

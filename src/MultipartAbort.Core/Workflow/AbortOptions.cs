@@ -4,7 +4,7 @@ namespace MultipartAbort.Core.Workflow;
 public sealed record AbortOptions
 {
     public static AbortOptions Direct { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = true };
-    public static AbortOptions SqsRecord { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = false };
+    public static AbortOptions SqsRecord { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = true };
 
     /// <summary>
     /// List the parts before the abort: tells an upload that was never there (already-gone, even from servers
@@ -13,8 +13,9 @@ public sealed record AbortOptions
     public bool ProbeBeforeAbort { get; init; }
 
     /// <summary>
-    /// Re-queue (attempt + 1) after a transient store error instead of answering failed. Off for SQS records:
-    /// SQS redelivers the records listed in batchItemFailures itself.
+    /// Re-queue (attempt + 1) after a transient store error, or when the deadline cut the upload off, instead of
+    /// answering failed. On for SQS records too: each upload of a body settles on its own, so SQS redelivering the
+    /// whole record (listed in batchItemFailures) is left for when the re-queue itself is impossible.
     /// </summary>
     public bool RequeueTransientFailures { get; init; }
 

@@ -18,15 +18,49 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
 
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
     {
-        var result = await RunCoreAsync(request, options, ct).ConfigureAwait(false);
+        using var budget = InvocationBudget.Unbounded(ct);
+        return await RunAsync(request, options, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
+    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
+    {
+        AbortResult result;
+        try
+        {
+            result = await RunCoreAsync(request, options, budget).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug or a cancellation nobody asked for, not a store failure (those are StoreException): still one
+            // outcome, so the batch, the SQS answer or the sweep around it goes on.
+            log.Log(LogLevel.Error, $"unexpected error while handling {request}: {ex.GetType().Name}: {ex.Message}", ex);
+            result = Result(request, AbortOutcome.Failed, 0, 0, $"unexpected error ({ex.GetType().Name}); see the log");
+        }
         log.Outcome(result);
         return result;
     }
 
-    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
+    /// <summary>
+    /// An upload that was not started before the soft deadline: passed on through the retry queue at once, with
+    /// attempt + 1 (so a function that can never reach it ends in the dead-letter queue, not in a loop).
+    /// </summary>
+    public async Task<AbortResult> DeferAsync(AbortRequest request, InvocationBudget budget)
     {
+        var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+        log.Outcome(result);
+        return result;
+    }
+
+    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
+    {
+        if (StoreNames.CheckBucket(request.Bucket) is { } badBucket)
+            return Result(request, AbortOutcome.Rejected, 0, 0, $"bucket {badBucket}");
+        if (StoreNames.CheckKey(request.Key) is { } badKey)
+            return Result(request, AbortOutcome.Rejected, 0, 0, $"key {badKey}");
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
+        var ct = budget.Work;
 
         var upload = new UploadRef(request.Bucket, request.Key, request.UploadId)
         {
@@ -40,6 +74,15 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             if (settings.MinUploadAge is { } minAge)
             {
                 var initiated = options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
+                if (initiated is null)
+                {
+                    // Not listed: either gone (verify) or a listing that misses it; its age is unknown, so never abort it.
+                    step = "ListParts";
+                    var census = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
+                    return census.Exists
+                        ? Result(request, AbortOutcome.Rejected, 0, census.Parts, $"MIN_UPLOAD_AGE is set but ListMultipartUploads does not show this upload (or not when it began), so its age is unknown; left alone")
+                        : Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (not listed; ListParts confirms it is gone)");
+                }
                 if (initiated is { } at && time.GetUtcNow() - at < minAge)
                     return Result(
                         request,
@@ -93,21 +136,23 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             }
 
             var why = $"{after.Parts} parts remain after {abortCalls} abort calls";
-            return await RequeueOrDeadLetterAsync(request, abortCalls, after.Parts, why, ct).ConfigureAwait(false);
+            return await RequeueOrDeadLetterAsync(request, abortCalls, after.Parts, why, settings.RetryDelayFor(request.Attempt), budget.Settle).ConfigureAwait(false);
         }
         catch (StoreException ex)
         {
-            if (ex.IsBucketMissing)
-                return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "the bucket does not exist, so neither does the upload");
+            // NoSuchBucket is permanent (a typo, a wrong endpoint or region): dead-lettered naming it, never already-gone.
             if (!ex.IsTransient)
-                return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", ct).ConfigureAwait(false);
+                return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", budget.Settle).ConfigureAwait(false);
             if (options.RequeueTransientFailures && queues.Retry is not null)
-                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, ct).ConfigureAwait(false);
+                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, settings.RetryDelayFor(request.Attempt), budget.Settle).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"{ex.Message} (transient; retries exhausted)");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled during {step} (the invocation ran out of time)");
+            var why = $"the invocation's time ran out during {step}";
+            if (options.RequeueTransientFailures && queues.Retry is not null && !budget.Settle.IsCancellationRequested)
+                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, why, TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+            return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled: {why}");
         }
     }
 
@@ -125,7 +170,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         return null;
     }
 
-    private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, CancellationToken ct)
+    private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, CancellationToken ct)
     {
         var nextAttempt = request.Attempt + 1;
         if (nextAttempt >= settings.MaxAttempts)
@@ -133,7 +178,6 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
 
-        var delay = settings.RetryDelayFor(request.Attempt);
         var next = request with { Attempt = nextAttempt, Reason = why };
         try
         {
@@ -142,6 +186,10 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         catch (QueueException ex)
         {
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue cancelled: the invocation ran out of time");
         }
         return Result(
             request,
@@ -163,6 +211,10 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         catch (QueueException ex)
         {
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter cancelled: the invocation ran out of time");
         }
         return Result(request, AbortOutcome.DeadLettered, abortCalls, partsRemaining, $"{why}; dead-lettered");
     }

@@ -34,7 +34,26 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         CancellationToken stop = default
     )
     {
+        using var budget = new InvocationBudget(context, time, workflow.Settings.DeadlineReserve, ct);
+        return await RunAsync(sweep, budget, progress, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one sweep within an invocation's budget (shared with other sweeps of the same invocation). Never throws
+    /// because the deadline came: it stops listing at the soft deadline, in-flight aborts end (re-queued when cut
+    /// off), and the summary and continuation are always produced.
+    /// </summary>
+    /// <param name="concurrency">Aborts in flight at once; null for SWEEP_CONCURRENCY.</param>
+    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
+        SweepRequest sweep,
+        InvocationBudget budget,
+        IProgress<SweepProgress>? progress,
+        CancellationToken stop = default,
+        int? concurrency = null
+    )
+    {
         var settings = workflow.Settings;
+        var ct = budget.Work;
         var counts = new OutcomeCounts();
         var notable = new List<AbortResult>();
         var stopwatch = Stopwatch.StartNew();
@@ -56,8 +75,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         if (sweep.FanOut is { } shards)
             return await FanOutAsync(sweep, shards, ct).ConfigureAwait(false);
 
-        // Runs under Parallel.ForEachAsync's lock, one step at a time: plain fields are safe here. A listing
-        // failure ends the stream instead of faulting the loop, which would cancel the aborts in flight.
+        // Runs under the worker pool's gate, one step at a time: plain fields are safe here. A listing failure or
+        // the deadline ends the stream instead of faulting the pool, which would lose the aborts in flight.
         async IAsyncEnumerable<ListedUpload> Matching()
         {
             var listing = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
@@ -69,7 +88,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                     stopReason = StopInterrupted;
                     yield break;
                 }
-                if (context.Remaining(time) is { } left && left < settings.SweepTimeReserve)
+                if (budget.StopTaking)
                 {
                     stopReason = StopDeadline;
                     yield break;
@@ -82,6 +101,17 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 catch (StoreException ex)
                 {
                     listingError = ex;
+                    stopReason = StopListingFailed;
+                    yield break;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    stopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
+                    yield break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    listingError = new StoreException("ListMultipartUploads", $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex);
                     stopReason = StopListingFailed;
                     yield break;
                 }
@@ -109,22 +139,25 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = dryRun };
         var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-        await Parallel
-            .ForEachAsync(
-                Matching(),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
-                async (upload, token) =>
-                {
-                    var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                    var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, token).ConfigureAwait(false);
-                    counts.Add(result);
-                    if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                        Keep(result);
-                    var n = Interlocked.Increment(ref done);
-                    progress?.Report(Snapshot(n, final: false));
-                }
-            )
-            .ConfigureAwait(false);
+        await using (var matching = Matching().GetAsyncEnumerator(CancellationToken.None))
+        {
+            await WorkerPool
+                .RunAsync(
+                    concurrency ?? settings.SweepConcurrency,
+                    async () => await matching.MoveNextAsync().ConfigureAwait(false) ? (true, matching.Current) : (false, default!),
+                    async upload =>
+                    {
+                        var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+                        var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
+                        counts.Add(result);
+                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                            Keep(result);
+                        var n = Interlocked.Increment(ref done);
+                        progress?.Report(Snapshot(n, final: false));
+                    }
+                )
+                .ConfigureAwait(false);
+        }
 
         var continued = false;
         switch (stopReason)
@@ -132,16 +165,16 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             case StopListingFailed:
                 log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {listingError!.Message}", listingError);
                 if (listingError.IsTransient && (Interlocked.Read(ref listed) > 0 || sweep.Attempt + 1 < settings.MaxAttempts))
-                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}", ct).ConfigureAwait(false);
+                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}", budget.Settle).ConfigureAwait(false);
                 else
                     Fail($"sweep listing failed: {listingError.Message}; {ResumeHint()}");
                 break;
             case StopDeadline when Interlocked.Read(ref listed) == 0:
                 // Re-queuing a sweep that could not list even one upload would go round for ever.
-                Fail($"the invocation had less than {IsoDuration.Format(settings.SweepTimeReserve)} left when the sweep began, so it took nothing; give the function a longer timeout");
+                Fail($"the invocation had less than {IsoDuration.Format(settings.DeadlineReserve)} left when the sweep began, so it took nothing; give the function a longer timeout");
                 break;
             case StopDeadline:
-                continued = await ContinueAsync(sweep, lastListed, TimeSpan.Zero, "the invocation's time ran low", ct).ConfigureAwait(false);
+                continued = await ContinueAsync(sweep, lastListed, TimeSpan.Zero, "the invocation's time ran low", budget.Settle).ConfigureAwait(false);
                 break;
             case StopInterrupted:
                 log.Log(LogLevel.Warning, $"sweep of {sweep} interrupted; {ResumeHint()}");
@@ -188,6 +221,10 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 catch (QueueException ex)
                 {
                     problem = ex.Message;
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    problem = "the invocation ran out of time";
                 }
             }
             Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");

@@ -46,7 +46,7 @@ public class EventDecoderTests
     [InlineData("""{"bucket":"bkt","key":"","uploadId":"u"}""", "key is empty")]
     [InlineData("""{"bucket":"bkt","key":"k","uploadId":"u","attempt":-1}""", "attempt must be a whole number of 0 or more; got the number -1")]
     [InlineData("""{"bucket":"bkt","key":"k","uploadId":"u","attempt":"2"}""", "attempt must be a whole number")]
-    [InlineData("""{"bucket":"a/b","key":"k","uploadId":"u"}""", "bucket must not contain '/'")]
+    [InlineData("""{"bucket":"a/b","key":"k","uploadId":"u"}""", "bucket may hold only letters, digits, '.', '-' and '_'; got '/'")]
     [InlineData("""{"bucket":"bkt","key":"k","uploadId":"u","requestPayer":"me"}""", "requestPayer must be \"requester\"")]
     [InlineData("""{"bucket":"bkt","key":"k","uploadId":"u","expectedBucketOwner":"abc"}""", "expectedBucketOwner must be a 12-digit account id")]
     [InlineData("""{"sweep":{"bucket":"bkt","olderThan":"1 day"}}""", "sweep.olderThan '1 day' is not an ISO-8601 duration")]
@@ -57,7 +57,7 @@ public class EventDecoderTests
     [InlineData("""{"hello":"world"}""", "names no upload")]
     [InlineData("""[1,2]""", "must be a JSON object; got an array")]
     [InlineData("""{"bucket":"bkt",""", "not valid JSON")]
-    [InlineData("", "not valid JSON")]
+    [InlineData("", "the event is empty")]
     public void Decode_WhenMalformed_RejectsNamingTheProblem(string json, string expected)
     {
         var rejection = Rejections(EventDecoder.Decode(json)).Should().ContainSingle().Which;

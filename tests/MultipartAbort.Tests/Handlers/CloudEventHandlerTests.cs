@@ -40,17 +40,17 @@ public sealed class CloudEventHandlerTests
     [Fact]
     public async Task Tick_WithSweepTargetsAndADrain_SweepsThenDrainsAndCountsBoth()
     {
-        _store.Add("b1", "k1", "u1", parts: 1);
-        var drain = new RecordingDrain(() => InvocationResult.From([AbortResult.Rejected("b2", "k2", "u2", 3, "ledger entry refused")]));
-        var services = Services(Trusted(new SweepTarget("b1", null, TimeSpan.Zero)), drain);
+        _store.Add("bkt-1", "k1", "u1", parts: 1);
+        var drain = new RecordingDrain(() => InvocationResult.From([AbortResult.Rejected("bkt-2", "k2", "u2", 3, "ledger entry refused")]));
+        var services = Services(Trusted(new SweepTarget("bkt-1", null, TimeSpan.Zero)), drain);
 
         var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], InvocationContext.Unbounded, CancellationToken.None);
 
         answer.Status.Should().Be(200);
         drain.Calls.Should().Be(1);
-        answer.Result!.Summary[AbortOutcome.Aborted].Should().Be(1);
+        answer.Result!.Summary[AbortOutcome.Aborted].Should().Be(1, MultipartAbort.Core.Serialization.WireJson.ResultText(answer.Result));
         answer.Result.Summary[AbortOutcome.Rejected].Should().Be(1);
-        answer.Result.Sweeps.Should().ContainSingle().Which.Bucket.Should().Be("b1");
+        answer.Result.Sweeps.Should().ContainSingle().Which.Bucket.Should().Be("bkt-1");
     }
 
     [Fact]

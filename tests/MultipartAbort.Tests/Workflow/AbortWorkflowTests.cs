@@ -192,16 +192,27 @@ public class AbortWorkflowTests
     }
 
     [Fact]
-    public async Task Run_WhenTransientErrorInSqsRecord_IsFailedForRedelivery()
+    public async Task Run_WhenTransientErrorInSqsRecord_RequeuesTheUploadItself()
     {
         var h = new WorkflowHarness();
         h.Store.FailWith = op => new StoreException(op, "HTTP 503", true);
 
         var result = await h.RunAsync(Request, AbortOptions.SqsRecord);
 
+        result.Outcome.Should().Be(AbortOutcome.Requeued);
+        h.Retry.Sent.Should().ContainSingle().Which.Body.Should().Contain("\"attempt\":1");
+    }
+
+    [Fact]
+    public async Task Run_WhenTransientErrorInSqsRecordAndNoRetryQueue_IsFailedForRedelivery()
+    {
+        var h = new WorkflowHarness { WithQueues = false };
+        h.Store.FailWith = op => new StoreException(op, "HTTP 503", true);
+
+        var result = await h.RunAsync(Request, AbortOptions.SqsRecord);
+
         result.Outcome.Should().Be(AbortOutcome.Failed);
         result.Message.Should().Be("ListParts failed: HTTP 503 (transient; retries exhausted)");
-        h.Retry.Sent.Should().BeEmpty();
     }
 
     [Fact]
@@ -217,14 +228,16 @@ public class AbortWorkflowTests
     }
 
     [Fact]
-    public async Task Run_WhenBucketIsGone_IsAlreadyGone()
+    public async Task Run_WhenBucketIsGone_IsDeadLetteredNamingNoSuchBucket()
     {
         var h = new WorkflowHarness();
         h.Store.FailWith = op => new StoreException(op, "NoSuchBucket: The specified bucket does not exist", false, "NoSuchBucket");
 
         var result = await h.RunAsync(Request);
 
-        result.Outcome.Should().Be(AbortOutcome.AlreadyGone);
+        result.Outcome.Should().Be(AbortOutcome.DeadLettered);
+        result.Message.Should().Contain("NoSuchBucket");
+        h.DeadLetter.Sent.Should().ContainSingle().Which.Body.Should().Contain("NoSuchBucket");
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class EventRouterTests
     }
 
     [Fact]
-    public async Task Handle_SqsBatch_ListsOnlyTransientFailuresAndDeadLettersPoison()
+    public async Task Handle_SqsBatch_RequeuesTransientFailuresAndDeadLettersPoison()
     {
         var h = new WorkflowHarness();
         h.Store.Add("bkt", "ok", "u1", parts: 1);
@@ -64,7 +64,8 @@ public class EventRouterTests
         var response = await new FlakyBucketHarness(h, "flaky").HandleAsync(json);
 
         var failures = response.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()).ToArray();
-        failures.Should().Equal("transient");
+        failures.Should().BeEmpty("the transient upload re-queued itself through the retry queue");
+        h.Retry.Sent.Should().ContainSingle().Which.Body.Should().Contain("\"bucket\":\"flaky\"");
         var dead = h.DeadLetter.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement).ToArray();
         dead.Should().HaveCount(2);
         dead.Should().Contain(d => d.GetProperty("messageId").GetString() == "poison" && d.GetProperty("reason").GetString()!.Contains("not valid JSON") && d.GetProperty("body").GetString() == "not json at all");

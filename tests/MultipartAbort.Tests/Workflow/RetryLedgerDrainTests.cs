@@ -128,7 +128,7 @@ public class RetryLedgerDrainTests
     }
 
     [Fact]
-    public async Task Drain_WhenTheStoreFailsTransiently_KeepsTheEntryForTheNextDrain()
+    public async Task Drain_WhenTheStoreFailsTransiently_RewritesTheEntryAsItsNextAttempt()
     {
         _store.Add("bucket", "k", "u");
         _store.FailWith = op => new StoreException(op, "SlowDown: slow down", isTransient: true, "SlowDown");
@@ -136,9 +136,10 @@ public class RetryLedgerDrainTests
 
         var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
 
-        result.Kept.Should().Be(1);
-        result.Counts[AbortOutcome.Failed].Should().Be(1);
-        _ledger.Bodies.Should().ContainSingle();
+        // Settled per upload (as an SQS record is): the transient failure is re-queued as attempt 1, not redelivered.
+        result.Kept.Should().Be(0);
+        result.Counts[AbortOutcome.Requeued].Should().Be(1);
+        _ledger.Bodies.Should().ContainSingle().Which.Should().Contain("\"attempt\":1");
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Workflow;
+using MultipartAbort.Testing;
+using MultipartAbort.Tests.Workflow;
+
+namespace MultipartAbort.Tests.Hardening;
+
+/// <summary>
+/// The services on a slow store whose calls take time of a manual clock, with a host deadline token that fires, as the
+/// Lambda host's does, half a second before the deadline. Concurrency is kept small so the time the clock runs past the
+/// work cut-off (at most concurrency x latency) stays well inside the reserve: the bound is arithmetic, not timing.
+/// </summary>
+internal sealed class DeadlineHarness
+{
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+
+    public ManualClock Clock { get; } = new(WorkflowHarness.Now);
+    public SlowObjectStore Store { get; }
+    public RecordingQueue Retry { get; } = new("memory://retry");
+    public RecordingQueue DeadLetter { get; } = new("memory://dlq");
+    public StringWriter Logs { get; } = new();
+    public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero, SweepConcurrency = 4, DeadlineReserve = TimeSpan.FromSeconds(10) };
+
+    public DeadlineHarness() => Store = new SlowObjectStore(Clock, TimeSpan.FromMilliseconds(500));
+
+    public FunctionServices Services() => FunctionServices.Create(Settings, Store, new QueuePair(Retry, DeadLetter), Logs, LogLevel.Warning, Clock);
+
+    /// <summary>Handles one event with <see cref="Budget"/> left; returns the answer and the clock when it was given.</summary>
+    public async Task<(HandlerResponse Response, DateTimeOffset AnsweredAt, DateTimeOffset Deadline)> InvokeAsync(string json)
+    {
+        var deadline = Clock.GetUtcNow() + Budget;
+        using var host = new CancellationTokenSource(Budget - TimeSpan.FromMilliseconds(500), Clock);
+        var response = await Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), new InvocationContext(deadline), host.Token);
+        return (response, Clock.GetUtcNow(), deadline);
+    }
+
+    public static JsonElement Json(HandlerResponse response) => JsonDocument.Parse(response.Body).RootElement;
+
+    public static string Upload(string bucket, string key, string uploadId) =>
+        JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId });
+
+    public static string SqsEvent(IEnumerable<(string? Id, string Body)> records)
+    {
+        var items = records.Select(r =>
+            $$"""{"messageId":{{(r.Id is null ? "null" : JsonSerializer.Serialize(r.Id))}},"receiptHandle":"rh","body":{{JsonSerializer.Serialize(r.Body)}},"attributes":{},"eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:q","awsRegion":"us-east-1"}"""
+        );
+        return $$"""{"Records":[{{string.Join(",", items)}}]}""";
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Tests.Workflow;
+
+namespace MultipartAbort.Tests.Hardening;
+
+/// <summary>Issue 9 defects 1 and 4: an answer is always posted before the deadline, and nothing is lost or done twice.</summary>
+public class DeadlineTests
+{
+    [Fact]
+    public async Task Batch_When1000UploadsOutlastTheDeadline_AnswersInTimeAndRequeuesWhatWasNotDone()
+    {
+        var h = new DeadlineHarness();
+        h.Store.StuckKey = "k7";
+        for (var i = 0; i < 1000; i++)
+            h.Store.Add("bkt", $"k{i}", $"u{i}");
+        var batch = $$"""{"uploads":[{{string.Join(",", Enumerable.Range(0, 1000).Select(i => DeadlineHarness.Upload("bkt", $"k{i}", $"u{i}")))}}]}""";
+
+        var (response, answeredAt, deadline) = await h.InvokeAsync(batch);
+
+        answeredAt.Should().BeBefore(deadline);
+        var results = DeadlineHarness.Json(response).GetProperty("results").EnumerateArray().ToArray();
+        results.Select(r => r.GetProperty("key").GetString()).Should().Equal(Enumerable.Range(0, 1000).Select(i => $"k{i}"), "every upload has exactly one result, in order");
+        var outcomes = results.Select(r => r.GetProperty("outcome").GetString()).ToArray();
+        outcomes.Should().OnlyContain(o => o == "aborted" || o == "requeued");
+        outcomes.Should().Contain("aborted").And.Contain("requeued", "the deadline really cut the batch");
+        var requeued = h.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("key").GetString()).ToArray();
+        requeued.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(results.Where(r => r.GetProperty("outcome").GetString() == "requeued").Select(r => r.GetProperty("key").GetString()));
+        h.Store.AbortsByUpload.Values.Should().OnlyContain(n => n == 1, "no upload was aborted twice");
+        foreach (var r in results.Where(r => r.GetProperty("outcome").GetString() == "aborted"))
+            h.Store.Get("bkt", r.GetProperty("key").GetString()!, r.GetProperty("uploadId").GetString()!)!.Aborted.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task SqsBatch_When1000RecordsOutlastTheDeadline_ListsOnlyUntouchedRecordsAndSettlesTheRest()
+    {
+        var h = new DeadlineHarness();
+        h.Store.StuckKey = "k7";
+        for (var i = 0; i < 1000; i++)
+            h.Store.Add("bkt", $"k{i}", $"u{i}");
+        var json = DeadlineHarness.SqsEvent(Enumerable.Range(0, 1000).Select(i => ((string?)$"m{i}", DeadlineHarness.Upload("bkt", $"k{i}", $"u{i}"))));
+
+        var (response, answeredAt, deadline) = await h.InvokeAsync(json);
+
+        answeredAt.Should().BeBefore(deadline);
+        var listed = DeadlineHarness.Json(response).GetProperty("batchItemFailures").EnumerateArray().Select(f => int.Parse(f.GetProperty("itemIdentifier").GetString()![1..])).ToHashSet();
+        listed.Should().NotBeEmpty("the deadline really cut the batch");
+        var requeued = h.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("key").GetString()).ToArray();
+        requeued.Should().OnlyHaveUniqueItems();
+        for (var i = 0; i < 1000; i++)
+        {
+            var calls = h.Store.CallsByUpload.GetValueOrDefault(("bkt", $"k{i}", $"u{i}"));
+            if (listed.Contains(i))
+            {
+                calls.Should().Be(0, $"listed record m{i} is delivered again, so it must be untouched");
+                requeued.Should().NotContain($"k{i}", "a listed record is not also re-queued");
+            }
+            else
+            {
+                (h.Store.Get("bkt", $"k{i}", $"u{i}")!.Aborted || requeued.Contains($"k{i}")).Should().BeTrue($"record m{i} was settled: aborted or re-queued");
+            }
+        }
+        h.Store.AbortsByUpload.Values.Should().OnlyContain(n => n == 1);
+        h.DeadLetter.Sent.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Sweep_When1000UploadsOutlastSeveralDeadlines_ContinuesUntilEveryUploadIsAbortedOnce()
+    {
+        var h = new DeadlineHarness();
+        h.Store.UploadsPageSize = 100;
+        h.Store.StuckKey = "k0010"; // its first call hangs like an SDK call retrying for two minutes
+        for (var i = 0; i < 1000; i++)
+            h.Store.Add("bkt", $"k{i:D4}", $"u{i}", initiated: WorkflowHarness.Now.AddDays(-2));
+
+        var (first, answeredAt, deadline) = await h.InvokeAsync("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}""");
+
+        answeredAt.Should().BeBefore(deadline);
+        var sweep = DeadlineHarness.Json(first).GetProperty("summary").GetProperty("sweep");
+        sweep.GetProperty("continued").GetBoolean().Should().BeTrue();
+        sweep.GetProperty("stopReason").GetString().Should().Be("deadline");
+        sweep.GetProperty("nextKeyMarker").GetString().Should().NotBeNullOrEmpty();
+
+        // Feed the retry queue back, one invocation per message, each with the same short budget, as SQS would.
+        var invocations = 1;
+        while (h.Retry.Sent.TryDequeue(out var message))
+        {
+            invocations++;
+            invocations.Should().BeLessThan(2000, "the sweep must make progress");
+            var (_, at, due) = await h.InvokeAsync(message.Body);
+            at.Should().BeBefore(due);
+        }
+
+        for (var i = 0; i < 1000; i++)
+            h.Store.Get("bkt", $"k{i:D4}", $"u{i}")!.Aborted.Should().BeTrue($"k{i:D4} was swept");
+        h.Store.AbortsByUpload.Values.Should().OnlyContain(n => n <= 2, "an upload cut off mid-verify is re-queued once; none is swept twice");
+        h.Store.AbortsByUpload.Count(kv => kv.Value == 2).Should().BeLessThanOrEqualTo(invocations * h.Settings.SweepConcurrency);
+        h.DeadLetter.Sent.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ScheduledSweeps_WhenTheFirstTargetCouldUseAllTheTime_EveryTargetGetsWorkAndItsOwnContinuation()
+    {
+        var h = new DeadlineHarness
+        {
+            Settings = new Settings
+            {
+                ReabortBackoff = TimeSpan.Zero,
+                SweepConcurrency = 4,
+                DeadlineReserve = TimeSpan.FromSeconds(10),
+                SweepTargets = [new SweepTarget("first", null, TimeSpan.FromDays(1)), new SweepTarget("second", null, TimeSpan.FromDays(1))],
+            },
+        };
+        h.Store.UploadsPageSize = 50;
+        foreach (var bucket in new[] { "first", "second" })
+            for (var i = 0; i < 500; i++)
+                h.Store.Add(bucket, $"k{i:D4}", $"u{i}", initiated: WorkflowHarness.Now.AddDays(-2));
+
+        var (response, answeredAt, deadline) = await h.InvokeAsync("""{"version":"0","id":"e","detail-type":"Scheduled Event","source":"aws.events","detail":{}}""");
+
+        answeredAt.Should().BeBefore(deadline);
+        var sweeps = DeadlineHarness.Json(response).GetProperty("summary").GetProperty("sweeps").EnumerateArray().ToArray();
+        sweeps.Should().HaveCount(2);
+        sweeps.Should().OnlyContain(s => s.GetProperty("listed").GetInt64() > 0 && s.GetProperty("aborted").GetInt64() > 0 && s.GetProperty("continued").GetBoolean());
+        var continuations = h.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement).Where(m => m.TryGetProperty("sweep", out _)).ToArray();
+        continuations.Select(c => c.GetProperty("sweep").GetProperty("bucket").GetString()).Should().BeEquivalentTo(["first", "second"]);
+    }
+}
