@@ -107,7 +107,8 @@ public sealed class RuntimeApiClientTests
         using var client = new RuntimeApiClient(api.Address);
 
         var next = client.GetNextInvocationAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Not a sleep: the API says when the request is held for want of an event; until one is queued, next cannot end.
+        await api.NextIsWaiting.WaitAsync(TimeSpan.FromSeconds(10));
         next.IsCompleted.Should().BeFalse("next blocks until Lambda has an event");
         _ = api.Enqueue("req-late", "{}");
 

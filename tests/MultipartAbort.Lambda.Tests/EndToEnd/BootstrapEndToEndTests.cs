@@ -4,6 +4,7 @@ using Amazon.SQS.Model;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Lambda.Tests.Infrastructure;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 
 namespace MultipartAbort.Lambda.Tests.EndToEnd;
 
@@ -126,8 +127,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         var bucket = await _seeder.BucketAsync();
         var good = await _seeder.UploadAsync(bucket, "q/good.bin");
         var down = MotoServer.UniqueBucket("down");
-        await using var proxy = await FaultInjectingProxy.StartAsync(moto.Endpoint);
-        proxy.FailingBucket = down;
+        var faults = new FaultInjection().FailBucket(down);
+        await using var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, faults);
         using var sqs = moto.CreateSqsClient();
         var dlq = (await sqs.CreateQueueAsync($"mpa-dlq-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
@@ -146,7 +147,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
 
         answer.Kind.Should().Be(RecordedAnswer.Response);
         answer.Json.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()).Should().Equal("m-transient");
-        proxy.Injected.Should().BeGreaterThan(0, "the transient record reached the failing store");
+        faults.Injected.Should().BeGreaterThan(0, "the transient record reached the failing store");
         (await _seeder.PartCountAsync(bucket, "q/good.bin", good)).Should().BeNull("the good record's upload is aborted");
         var dead = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
         dead.Messages.Should().ContainSingle();
@@ -289,6 +290,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         after.Kind.Should().Be(RecordedAnswer.Response);
         after.Json.GetProperty("results")[0].GetProperty("outcome").GetString().Should().Be("aborted");
         function.HasExited.Should().BeFalse();
+        // The line is read from the process's stdout by another thread: wait for it rather than race the reader.
+        await function.WaitForLineAsync(l => PowertoolsFormat.RequestIdOf(l) == "req-late", Guard);
         var error = function.JsonLines.Single(l => PowertoolsFormat.RequestIdOf(l) == "req-late");
         PowertoolsFormat.ShouldBeLogLine(error, Expected("req-late", coldStart: true));
         error.GetProperty("level").GetString().Should().Be("Error");

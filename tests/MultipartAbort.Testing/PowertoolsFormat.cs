@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AwesomeAssertions;
 using MultipartAbort.Core.Model;
 
-namespace MultipartAbort.Lambda.Tests.Infrastructure;
+namespace MultipartAbort.Testing;
 
 /// <summary>
 /// Field-by-field checks of the two published line formats: a Powertools Logging line (snake_case keys, .NET

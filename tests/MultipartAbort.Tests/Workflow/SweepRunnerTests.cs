@@ -5,7 +5,7 @@ using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
-namespace MultipartAbort.Sweep.Tests;
+namespace MultipartAbort.Tests.Workflow;
 
 /// <summary>Sweep paths that need a store failing on cue or a deadline already past (doubles; no moto).</summary>
 public sealed class SweepRunnerTests
