@@ -24,6 +24,9 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
 
     private readonly StoreSeeder _seeder = new(moto.CreateS3Client());
 
+    /// <summary>Taken before the function starts: no line it writes can be older.</summary>
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
     private Dictionary<string, string?> Environment(FakeRuntimeApi api, params (string Name, string? Value)[] extra)
     {
         var env = moto.FunctionEnvironment(extra);
@@ -42,8 +45,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         return env;
     }
 
-    private static PowertoolsFormat.Invocation Expected(string requestId, bool coldStart) =>
-        new(Service, coldStart, FunctionName, MemorySize, FunctionArn, requestId, FakeRuntimeApi.RootFor(requestId));
+    private PowertoolsFormat.Invocation Expected(string requestId, bool coldStart) =>
+        new(Service, coldStart, FunctionName, MemorySize, FunctionArn, requestId, FakeRuntimeApi.RootFor(requestId), _started);
 
     private static string AbortJson(string bucket, string key, string uploadId) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId });
@@ -115,10 +118,10 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         outcome.GetProperty("outcome").GetString().Should().Be("aborted");
         var emf = lines.Where(PowertoolsFormat.IsEmf).ToArray();
         emf.Should().HaveCount(4, "metrics are flushed once per invocation");
-        PowertoolsFormat.ShouldBeEmfLine(emf[0], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[1], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[2], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[3], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 2 });
+        PowertoolsFormat.ShouldBeEmfLine(emf[0], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[1], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[2], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[3], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 2 }, _started);
     }
 
     [Fact]
@@ -157,7 +160,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         poison.GetProperty("reason").GetString().Should().Contain("not valid JSON");
 
         var emf = await function.WaitForLineAsync(PowertoolsFormat.IsEmf, Guard);
-        PowertoolsFormat.ShouldBeEmfLine(emf, Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1, ["Failed"] = 1 });
+        PowertoolsFormat.ShouldBeEmfLine(emf, Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1, ["Failed"] = 1 }, _started);
         var failed = function.JsonLines.Single(l => l.TryGetProperty("outcome", out var o) && o.GetString() == "failed");
         PowertoolsFormat.ShouldBeLogLine(failed, Expected("req-sqs", coldStart: true));
         failed.GetProperty("level").GetString().Should().Be("Error");

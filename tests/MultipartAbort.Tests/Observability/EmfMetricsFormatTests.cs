@@ -70,6 +70,7 @@ public sealed class EmfMetricsFormatTests
                 ["Rejected"] = 1,
                 ["Failed"] = 1,
             },
+            Now,
             Now
         );
     }
