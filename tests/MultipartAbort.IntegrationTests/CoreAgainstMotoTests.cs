@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Amazon.SQS.Model;
@@ -8,6 +9,7 @@ using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 
 namespace MultipartAbort.IntegrationTests;
 
@@ -102,27 +104,44 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         result.BytesReclaimed.Should().Be(250 * 8);
     }
 
+    /// <summary>
+    /// The store behind a proxy on which parts land after every abort (moto cannot do that; the proxy plays the
+    /// landed parts), and the real SDK adapter pointed at it.
+    /// </summary>
+    private async Task<(LoopbackS3Proxy Proxy, IObjectStore Store, Settings Settings)> StoreWithLatePartsAsync(int partsPerLanding, params (string, string?)[] env)
+    {
+        var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, new LatePartsAfterAbort(landings: 100, partsPerLanding));
+        var variables = moto.FunctionEnvironment(env);
+        variables[EnvironmentVariables.CosEndpoint] = proxy.Endpoint.ToString();
+        var settings = Settings.Load(new DictionaryEnvironment(variables));
+        return (proxy, new S3ObjectStore(AwsClients.CreateS3(settings)), settings);
+    }
+
     [Fact]
     public async Task Abort_WhenPartsRemain_RequeuesToSqsWithDelayAndNextAttempt()
     {
         var bucket = await Seeder.BucketAsync();
         var uploadId = await Seeder.UploadAsync(bucket, "stuck", parts: 2);
         var queueUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
-        var settings = Settings.Load(new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"))));
-        // The server keeps the parts (as when part uploads land after each abort): the abort is swallowed.
-        var store = new AbortIgnoringStore(new S3ObjectStore(_s3));
+        var (proxy, store, settings) = await StoreWithLatePartsAsync(2, ("RETRY_QUEUE_URL", queueUrl), ("RETRY_BASE_DELAY", "PT2S"), ("IMMEDIATE_REABORTS", "1"));
+        await using var _ = proxy;
         var handler = FunctionServices.Create(settings with { ReabortBackoff = TimeSpan.Zero }, store, AwsClients.CreateQueues(settings), TextWriter.Null);
 
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 1 }, AbortOptions.Direct, CancellationToken.None);
 
         result.Outcome.Should().Be(AbortOutcome.Requeued);
         result.AbortCalls.Should().Be(2);
-        result.PartsRemaining.Should().Be(2, "ListParts on the real server still lists both parts");
+        proxy.AbortsByUploadId[uploadId].Should().Be(2);
+        result.PartsRemaining.Should().Be(2, "two parts landed after each abort and ListParts lists them");
         result.Message.Should().Be("2 parts remain after 2 abort calls; re-queued as attempt 2 in 4 s");
-        var early = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10 });
-        (early.Messages ?? []).Should().BeEmpty("the message is delayed by 4 s (PT2S doubled once)");
-        var late = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 10 });
-        var body = JsonDocument.Parse(late.Messages.Should().ContainSingle().Which.Body).RootElement;
+        var sent = await _sqs.ReceiveMessageAsync(
+            new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 20, MessageSystemAttributeNames = ["SentTimestamp", "ApproximateFirstReceiveTimestamp"] }
+        );
+        var message = sent.Messages.Should().ContainSingle().Which;
+        // SQS's own clock says how long the message was held: no earlier receive can see it, whatever the scheduling here.
+        var held = long.Parse(message.Attributes["ApproximateFirstReceiveTimestamp"], CultureInfo.InvariantCulture) - long.Parse(message.Attributes["SentTimestamp"], CultureInfo.InvariantCulture);
+        held.Should().BeGreaterThanOrEqualTo(4000, "the message is delayed by 4 s (PT2S doubled once)");
+        var body = JsonDocument.Parse(message.Body).RootElement;
         body.GetProperty("bucket").GetString().Should().Be(bucket);
         body.GetProperty("uploadId").GetString().Should().Be(uploadId);
         body.GetProperty("attempt").GetInt32().Should().Be(2);
@@ -136,10 +155,11 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var uploadId = await Seeder.UploadAsync(bucket, "stuck", parts: 1);
         var retryUrl = (await _sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
         var dlqUrl = (await _sqs.CreateQueueAsync($"dlq-{Guid.NewGuid():N}")).QueueUrl;
-        var settings = Settings.Load(
-            new DictionaryEnvironment(moto.FunctionEnvironment(("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")))
+        var (proxy, store, settings) = await StoreWithLatePartsAsync(
+            1, ("RETRY_QUEUE_URL", retryUrl), ("DEAD_LETTER_QUEUE_URL", dlqUrl), ("MAX_ATTEMPTS", "3"), ("IMMEDIATE_REABORTS", "0")
         );
-        var handler = FunctionServices.Create(settings, new AbortIgnoringStore(new S3ObjectStore(_s3)), AwsClients.CreateQueues(settings), TextWriter.Null);
+        await using var _ = proxy;
+        var handler = FunctionServices.Create(settings, store, AwsClients.CreateQueues(settings), TextWriter.Null);
 
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 2 }, AbortOptions.Direct, CancellationToken.None);
 
@@ -199,16 +219,6 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         tooYoung.Outcome.Should().Be(AbortOutcome.Rejected);
         tooYoung.Message.Should().Contain("2010-11-10");
         oldEnough.Outcome.Should().Be(AbortOutcome.Aborted);
-    }
-
-    /// <summary>A server on which abort succeeds but the parts stay (parts landing after every abort).</summary>
-    private sealed class AbortIgnoringStore(IObjectStore inner) : IObjectStore
-    {
-        public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken ct) => Task.FromResult(StoreStatus.Ok);
-
-        public Task<PartsPage?> ListPartsAsync(UploadRef upload, int? marker, CancellationToken ct) => inner.ListPartsAsync(upload, marker, ct);
-
-        public Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => inner.ListUploadsAsync(listing, ct);
     }
 
     public static TheoryData<string> OddButValidKeys => new() { "../a", "a//b", "x%2Fy", "+", "a/./b", "./c", new string('k', 1024), "dir/" + new string('\u00e9', 510) };

@@ -29,8 +29,18 @@ public static class MpaProcess
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        // A guard against a hang, not a timing check: generous, because a 2-core box running several test
+        // projects at once can take minutes over the largest sweep here.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mpa {string.Join(' ', args)} did not exit within 15 minutes; stderr:\n{await stderr}");
+        }
         return new Run(process.ExitCode, await stdout, await stderr);
     }
 }

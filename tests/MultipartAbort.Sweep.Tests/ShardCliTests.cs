@@ -45,7 +45,7 @@ public sealed class ShardCliTests(MotoServer moto)
 
         run.ExitCode.Should().Be(ExitCodes.Configuration);
         run.Stderr.Should().Contain("JOB_INDEX=5 and JOB_ARRAY_SIZE=3 do not name a shard");
-        h.Proxy.ListQueries.Should().BeEmpty("nothing is listed before the shard is known");
+        h.Pager.ListQueries.Should().BeEmpty("nothing is listed before the shard is known");
     }
 
     [Fact]

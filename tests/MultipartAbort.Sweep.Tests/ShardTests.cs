@@ -25,7 +25,7 @@ public sealed class ShardTests(MotoServer moto)
     public async Task FourShards_Over5000Uploads_OneCutOffByItsDeadline_AbortEachUploadOnce()
     {
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 1000);
-        h.Proxy.IgnoresUploadIdMarker = true;
+        h.Pager.IgnoresUploadIdMarker = true;
         var ids = await h.SeedAsync(Keys(2000, 1000));
         using var sqs = moto.CreateSqsClient();
         var queueUrl = (await sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
@@ -64,7 +64,7 @@ public sealed class ShardTests(MotoServer moto)
     public async Task SixteenShards_Over5000Uploads_AbortEachUploadOnce()
     {
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 1000);
-        h.Proxy.OmitsNextUploadIdMarker = true;
+        h.Pager.OmitsNextUploadIdMarker = true;
         var ids = await h.SeedAsync(Keys(3500, 500));
         var services = h.Services(null, (EnvironmentVariables.SweepConcurrency, "4"));
 

@@ -5,23 +5,28 @@ using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 
 namespace MultipartAbort.Sweep.Tests;
 
-/// <summary>A bucket on moto seen through a <see cref="PagingProxy"/>, and the function's services pointed at the proxy.</summary>
+/// <summary>A bucket on moto seen through a <see cref="LoopbackS3Proxy"/> that pages listings (<see cref="ListingPager"/>), and the function's services pointed at the proxy.</summary>
 public sealed class SweepHarness : IAsyncDisposable
 {
-    private SweepHarness(MotoServer moto, PagingProxy proxy, AmazonS3Client s3, string bucket)
+    private SweepHarness(MotoServer moto, LoopbackS3Proxy proxy, AmazonS3Client s3, string bucket)
     {
         Moto = moto;
         Proxy = proxy;
+        Pager = proxy.Behaviour<ListingPager>();
         S3 = s3;
         Seeder = new StoreSeeder(s3);
         Bucket = bucket;
     }
 
     public MotoServer Moto { get; }
-    public PagingProxy Proxy { get; }
+    public LoopbackS3Proxy Proxy { get; }
+
+    /// <summary>The proxy's paging of ListMultipartUploads, with the listing bugs a test switches on.</summary>
+    public ListingPager Pager { get; }
 
     /// <summary>Talks to moto directly (seeding and checking bypass the proxy).</summary>
     public AmazonS3Client S3 { get; }
@@ -32,7 +37,7 @@ public sealed class SweepHarness : IAsyncDisposable
     {
         var s3 = moto.CreateS3Client();
         var bucket = await new StoreSeeder(s3).BucketAsync(MotoServer.UniqueBucket("sw"));
-        return new SweepHarness(moto, new PagingProxy(moto.Endpoint) { PageSize = pageSize }, s3, bucket);
+        return new SweepHarness(moto, await LoopbackS3Proxy.StartAsync(moto.Endpoint, new ListingPager { PageSize = pageSize }), s3, bucket);
     }
 
     /// <summary>Starts one upload per key (with <paramref name="parts"/> parts each), 8 at a time; returns the upload ids in key order.</summary>

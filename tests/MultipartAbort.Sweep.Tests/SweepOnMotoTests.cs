@@ -81,7 +81,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 4);
         var now = DateTimeOffset.UtcNow;
         // moto says every upload began in 2010; the proxy gives the "fresh/" ones a recent time instead.
-        h.Proxy.InitiatedFor = key => key.StartsWith("fresh/", StringComparison.Ordinal) ? now.AddMinutes(-10)
+        h.Pager.InitiatedFor = key => key.StartsWith("fresh/", StringComparison.Ordinal) ? now.AddMinutes(-10)
             : key.StartsWith("day/", StringComparison.Ordinal) ? now.AddHours(-30) : null;
         var old = await h.SeedAsync(SweepHarness.Keys("old/", 5));
         var day = await h.SeedAsync(SweepHarness.Keys("day/", 3));
@@ -118,27 +118,36 @@ public sealed class SweepOnMotoTests(MotoServer moto)
     public async Task Sweep_WithConcurrency4_NeverHasMoreThan4UploadCallsInFlight()
     {
         await using var h = await SweepHarness.CreateAsync(moto, pageSize: 10);
-        h.Proxy.Delay = TimeSpan.FromMilliseconds(5);
         await h.SeedAsync(SweepHarness.Keys("c/", 60));
         var env = moto.FunctionEnvironment((EnvironmentVariables.SweepConcurrency, "4"));
         env[EnvironmentVariables.CosEndpoint] = h.Proxy.Endpoint.ToString();
         var settings = Settings.Load(new DictionaryEnvironment(env));
-        // Counted around the real SDK adapter: the proxy cannot tell when the client considers a call over.
-        var store = new InFlightCounter(new S3ObjectStore(AwsClients.CreateS3(settings)));
+        // Counted around the real SDK adapter: the proxy cannot tell when the client considers a call over. The
+        // first calls are held until 4 are in flight at once, so the sweep shows its full concurrency whatever the
+        // scheduling; a sweep that ran fewer at once would never open the gate, and the test fails on its guard.
+        var store = new InFlightCounter(new S3ObjectStore(AwsClients.CreateS3(settings)), holdUntil: 4);
         var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null);
 
         var (summary, _, _) = await services.Sweeps.RunAsync(h.Request(), InvocationContext.Unbounded, null, CancellationToken.None);
 
         summary.Aborted.Should().Be(60);
-        store.MaxInFlight.Should().BeLessThanOrEqualTo(4).And.BeGreaterThan(1, "the uploads do run concurrently");
+        store.GateOpened.Should().BeTrue("4 upload calls were in flight at once");
+        store.MaxInFlight.Should().Be(4, "SWEEP_CONCURRENCY=4 bounds the calls in flight");
     }
 
-    /// <summary>Counts the abort and ListParts calls in flight at once (listing is not an upload's call).</summary>
-    private sealed class InFlightCounter(IObjectStore inner) : IObjectStore
+    /// <summary>
+    /// Counts the abort and ListParts calls in flight at once (listing is not an upload's call). Until
+    /// <c>holdUntil</c> calls are in flight together, each call waits before it goes to the store.
+    /// </summary>
+    private sealed class InFlightCounter(IObjectStore inner, int holdUntil) : IObjectStore
     {
+        /// <summary>A guard against a hang when the gate never opens, not a timing check.</summary>
+        private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _now, _max;
 
         public int MaxInFlight => Volatile.Read(ref _max);
+        public bool GateOpened => _gate.Task.IsCompleted;
 
         public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken ct) => Counted(() => inner.AbortAsync(upload, ct));
 
@@ -153,6 +162,16 @@ public sealed class SweepOnMotoTests(MotoServer moto)
             while (now > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, seen) != seen) { }
             try
             {
+                if (now >= holdUntil)
+                    _gate.TrySetResult();
+                try
+                {
+                    await _gate.Task.WaitAsync(Guard);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"never {holdUntil} upload calls in flight at once (at most {MaxInFlight})");
+                }
                 return await call();
             }
             finally

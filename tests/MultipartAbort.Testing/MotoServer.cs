@@ -85,7 +85,7 @@ public sealed class MotoServer : IAsyncDisposable, IDisposable
     private void WaitUntilReady()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120); // Python starts slowly on a loaded box; a guard, not a check
         while (DateTime.UtcNow < deadline)
         {
             if (_process is { HasExited: true })
@@ -100,7 +100,7 @@ public sealed class MotoServer : IAsyncDisposable, IDisposable
             catch (TaskCanceledException) { }
             Thread.Sleep(200);
         }
-        throw new TimeoutException($"moto_server did not answer on {Endpoint} within 30 s");
+        throw new TimeoutException($"moto_server did not answer on {Endpoint} within 120 s");
     }
 
     private static int FreePort()

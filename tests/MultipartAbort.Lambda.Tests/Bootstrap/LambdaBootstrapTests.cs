@@ -14,7 +14,7 @@ namespace MultipartAbort.Lambda.Tests.Bootstrap;
 /// <summary>The runtime loop in process, on a loopback Runtime API, with handlers the tests write.</summary>
 public sealed class LambdaBootstrapTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(2); // a hang guard, generous for a loaded 2-core box
     private static readonly FunctionIdentity Function = new("multipart-abort", 256, "$LATEST");
 
     private sealed class Harness : IAsyncDisposable

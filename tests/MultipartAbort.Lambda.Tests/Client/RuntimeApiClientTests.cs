@@ -47,7 +47,7 @@ public sealed class RuntimeApiClientTests
 
         await client.SendResponseAsync(request.RequestId, Encoding.UTF8.GetBytes("""{"results":[]}"""), CancellationToken.None);
 
-        var recorded = await answer.WaitAsync(TimeSpan.FromSeconds(10));
+        var recorded = await answer.WaitAsync(TimeSpan.FromMinutes(1));
         recorded.Kind.Should().Be(RecordedAnswer.Response);
         recorded.Body.Should().Be("""{"results":[]}""");
         recorded.ContentType.Should().Be("application/json");
@@ -64,7 +64,7 @@ public sealed class RuntimeApiClientTests
 
         await client.SendErrorAsync(request.RequestId, error, CancellationToken.None);
 
-        var recorded = await answer.WaitAsync(TimeSpan.FromSeconds(10));
+        var recorded = await answer.WaitAsync(TimeSpan.FromMinutes(1));
         recorded.Kind.Should().Be(RecordedAnswer.Error);
         recorded.ContentType.Should().Be("application/vnd.aws.lambda.error+json");
         recorded.ErrorType.Should().Be("Function.Unhandled");
@@ -82,7 +82,7 @@ public sealed class RuntimeApiClientTests
 
         await client.SendInitErrorAsync(new LambdaError(LambdaError.ConfigInvalid, "ConfigurationException", "MAX_ATTEMPTS must be a whole number", []), CancellationToken.None);
 
-        var recorded = await api.InitError.WaitAsync(TimeSpan.FromSeconds(10));
+        var recorded = await api.InitError.WaitAsync(TimeSpan.FromMinutes(1));
         recorded.ErrorType.Should().Be("Runtime.ConfigInvalid");
         recorded.ContentType.Should().Be("application/vnd.aws.lambda.error+json");
         recorded.Body.Should().Be("""{"errorMessage":"MAX_ATTEMPTS must be a whole number","errorType":"ConfigurationException","stackTrace":[]}""");
@@ -107,11 +107,12 @@ public sealed class RuntimeApiClientTests
         using var client = new RuntimeApiClient(api.Address);
 
         var next = client.GetNextInvocationAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Not a sleep: the API says when the request is held for want of an event; until one is queued, next cannot end.
+        await api.NextIsWaiting.WaitAsync(TimeSpan.FromMinutes(1));
         next.IsCompleted.Should().BeFalse("next blocks until Lambda has an event");
         _ = api.Enqueue("req-late", "{}");
 
-        (await next.WaitAsync(TimeSpan.FromSeconds(10))).RequestId.Should().Be("req-late");
+        (await next.WaitAsync(TimeSpan.FromMinutes(1))).RequestId.Should().Be("req-late");
         client.HttpTimeout.Should().Be(Timeout.InfiniteTimeSpan, "Lambda freezes the process in the middle of next");
     }
 

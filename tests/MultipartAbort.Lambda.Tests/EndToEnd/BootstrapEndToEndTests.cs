@@ -4,6 +4,7 @@ using Amazon.SQS.Model;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Lambda.Tests.Infrastructure;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 
 namespace MultipartAbort.Lambda.Tests.EndToEnd;
 
@@ -19,9 +20,12 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
     private const string FunctionName = "multipart-abort";
     private const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:multipart-abort";
     private const int MemorySize = 256;
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3); // a hang guard, generous for a loaded 2-core box
 
     private readonly StoreSeeder _seeder = new(moto.CreateS3Client());
+
+    /// <summary>Taken before the function starts: no line it writes can be older.</summary>
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     private Dictionary<string, string?> Environment(FakeRuntimeApi api, params (string Name, string? Value)[] extra)
     {
@@ -41,8 +45,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         return env;
     }
 
-    private static PowertoolsFormat.Invocation Expected(string requestId, bool coldStart) =>
-        new(Service, coldStart, FunctionName, MemorySize, FunctionArn, requestId, FakeRuntimeApi.RootFor(requestId));
+    private PowertoolsFormat.Invocation Expected(string requestId, bool coldStart) =>
+        new(Service, coldStart, FunctionName, MemorySize, FunctionArn, requestId, FakeRuntimeApi.RootFor(requestId), _started);
 
     private static string AbortJson(string bucket, string key, string uploadId) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId });
@@ -114,10 +118,10 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         outcome.GetProperty("outcome").GetString().Should().Be("aborted");
         var emf = lines.Where(PowertoolsFormat.IsEmf).ToArray();
         emf.Should().HaveCount(4, "metrics are flushed once per invocation");
-        PowertoolsFormat.ShouldBeEmfLine(emf[0], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[1], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[2], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1 });
-        PowertoolsFormat.ShouldBeEmfLine(emf[3], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 2 });
+        PowertoolsFormat.ShouldBeEmfLine(emf[0], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[1], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[2], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1 }, _started);
+        PowertoolsFormat.ShouldBeEmfLine(emf[3], Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 2 }, _started);
     }
 
     [Fact]
@@ -126,8 +130,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         var bucket = await _seeder.BucketAsync();
         var good = await _seeder.UploadAsync(bucket, "q/good.bin");
         var down = MotoServer.UniqueBucket("down");
-        await using var proxy = await FaultInjectingProxy.StartAsync(moto.Endpoint);
-        proxy.FailingBucket = down;
+        var faults = new FaultInjection().FailBucket(down);
+        await using var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, faults);
         using var sqs = moto.CreateSqsClient();
         var dlq = (await sqs.CreateQueueAsync($"mpa-dlq-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
@@ -146,7 +150,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
 
         answer.Kind.Should().Be(RecordedAnswer.Response);
         answer.Json.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()).Should().Equal("m-transient");
-        proxy.Injected.Should().BeGreaterThan(0, "the transient record reached the failing store");
+        faults.Injected.Should().BeGreaterThan(0, "the transient record reached the failing store");
         (await _seeder.PartCountAsync(bucket, "q/good.bin", good)).Should().BeNull("the good record's upload is aborted");
         var dead = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlq, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
         dead.Messages.Should().ContainSingle();
@@ -156,7 +160,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         poison.GetProperty("reason").GetString().Should().Contain("not valid JSON");
 
         var emf = await function.WaitForLineAsync(PowertoolsFormat.IsEmf, Guard);
-        PowertoolsFormat.ShouldBeEmfLine(emf, Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1, ["Failed"] = 1 });
+        PowertoolsFormat.ShouldBeEmfLine(emf, Namespace, Service, new Dictionary<string, long> { ["UploadsAborted"] = 1, ["Rejected"] = 1, ["Failed"] = 1 }, _started);
         var failed = function.JsonLines.Single(l => l.TryGetProperty("outcome", out var o) && o.GetString() == "failed");
         PowertoolsFormat.ShouldBeLogLine(failed, Expected("req-sqs", coldStart: true));
         failed.GetProperty("level").GetString().Should().Be("Error");
@@ -289,6 +293,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         after.Kind.Should().Be(RecordedAnswer.Response);
         after.Json.GetProperty("results")[0].GetProperty("outcome").GetString().Should().Be("aborted");
         function.HasExited.Should().BeFalse();
+        // The line is read from the process's stdout by another thread: wait for it rather than race the reader.
+        await function.WaitForLineAsync(l => PowertoolsFormat.RequestIdOf(l) == "req-late", Guard);
         var error = function.JsonLines.Single(l => PowertoolsFormat.RequestIdOf(l) == "req-late");
         PowertoolsFormat.ShouldBeLogLine(error, Expected("req-late", coldStart: true));
         error.GetProperty("level").GetString().Should().Be("Error");

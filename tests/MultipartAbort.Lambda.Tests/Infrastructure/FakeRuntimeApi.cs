@@ -23,6 +23,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly Channel<PendingInvocation> _queue = Channel.CreateUnbounded<PendingInvocation>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RecordedAnswer>> _answers = new();
     private readonly TaskCompletionSource<RecordedAnswer> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _nextWaiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextCalls;
 
     private FakeRuntimeApi(WebApplication app) => _app = app;
@@ -40,6 +41,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public HttpStatusCode? RejectResponsesWith { get; set; }
 
     public Task<RecordedAnswer> InitError => _initError.Task;
+
+    /// <summary>Completes once a <c>next</c> request has found no event queued and is held until one is.</summary>
+    public Task NextIsWaiting => _nextWaiting.Task;
 
     public static async Task<FakeRuntimeApi> StartAsync()
     {
@@ -94,7 +98,11 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         PendingInvocation next;
         try
         {
-            next = await _queue.Reader.ReadAsync(ctx.RequestAborted);
+            if (!_queue.Reader.TryRead(out next!))
+            {
+                _nextWaiting.TrySetResult();
+                next = await _queue.Reader.ReadAsync(ctx.RequestAborted);
+            }
         }
         catch (OperationCanceledException)
         {

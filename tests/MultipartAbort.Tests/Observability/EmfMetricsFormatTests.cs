@@ -1,9 +1,9 @@
 using System.Text.Json;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Lambda.Tests.Infrastructure;
+using MultipartAbort.Testing;
 
-namespace MultipartAbort.Lambda.Tests.Observability;
+namespace MultipartAbort.Tests.Observability;
 
 /// <summary>The exact JSON of an EMF line, against the CloudWatch Embedded Metric Format as Powertools writes it.</summary>
 public sealed class EmfMetricsFormatTests
@@ -70,6 +70,7 @@ public sealed class EmfMetricsFormatTests
                 ["Rejected"] = 1,
                 ["Failed"] = 1,
             },
+            Now,
             Now
         );
     }

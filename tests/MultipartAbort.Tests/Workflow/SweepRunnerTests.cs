@@ -5,13 +5,15 @@ using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
-namespace MultipartAbort.Sweep.Tests;
+namespace MultipartAbort.Tests.Workflow;
 
 /// <summary>Sweep paths that need a store failing on cue or a deadline already past (doubles; no moto).</summary>
 public sealed class SweepRunnerTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
     private static FunctionServices Services(ScriptedObjectStore store, RecordingQueue? retry = null, Settings? settings = null) =>
-        FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null);
+        FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null, time: new FixedTimeProvider(Now));
 
     [Fact]
     public async Task Sweep_WhenTheDeadlineIsAlreadyTooClose_FailsWithoutReQueuingItselfForever()
@@ -19,7 +21,7 @@ public sealed class SweepRunnerTests
         var store = new ScriptedObjectStore();
         store.Add("bkt", "k", "u");
         var retry = new RecordingQueue();
-        var context = new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(1));
+        var context = new InvocationContext(Now.AddSeconds(1));
 
         var (summary, counts, notable) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), context, null, CancellationToken.None);
 

@@ -2,7 +2,7 @@ using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
-namespace MultipartAbort.Sweep.Tests;
+namespace MultipartAbort.Tests.Workflow;
 
 /// <summary>The lister against in-memory servers whose bugs a proxy cannot play well (or that need no HTTP to show).</summary>
 public sealed class UploadListerTests

@@ -2,9 +2,8 @@ using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;
-using MultipartAbort.Lambda.Tests.Infrastructure;
 
-namespace MultipartAbort.Lambda.Tests.Context;
+namespace MultipartAbort.Tests.LambdaHost;
 
 public sealed class LambdaContextTests
 {

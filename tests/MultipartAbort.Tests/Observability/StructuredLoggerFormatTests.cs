@@ -3,10 +3,9 @@ using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Lambda.Tests.Infrastructure;
 using MultipartAbort.Testing;
 
-namespace MultipartAbort.Lambda.Tests.Observability;
+namespace MultipartAbort.Tests.Observability;
 
 /// <summary>The exact JSON of a log line, against the Powertools Logging schema (STYLE.md has the reference line).</summary>
 public sealed class StructuredLoggerFormatTests

@@ -1,4 +1,4 @@
-namespace MultipartAbort.Lambda.Tests.Infrastructure;
+namespace MultipartAbort.Testing;
 
 /// <summary>A clock that says what the test tells it.</summary>
 public sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AwesomeAssertions;
 using MultipartAbort.Core.Model;
 
-namespace MultipartAbort.Lambda.Tests.Infrastructure;
+namespace MultipartAbort.Testing;
 
 /// <summary>
 /// Field-by-field checks of the two published line formats: a Powertools Logging line (snake_case keys, .NET
@@ -15,8 +16,8 @@ public static partial class PowertoolsFormat
 
     public static readonly string[] OutcomeNames = AbortOutcomeNames.All.Select(o => o.ToWireName()).ToArray();
 
-    /// <summary>The invocation keys a line must carry.</summary>
-    public sealed record Invocation(string Service, bool ColdStart, string FunctionName, int MemorySize, string FunctionArn, string RequestId, string XRayTraceId);
+    /// <summary>The invocation keys a line must carry, and the earliest time it can have been written.</summary>
+    public sealed record Invocation(string Service, bool ColdStart, string FunctionName, int MemorySize, string FunctionArn, string RequestId, string XRayTraceId, DateTimeOffset NotBefore);
 
     public static bool IsEmf(JsonElement line) => line.ValueKind == JsonValueKind.Object && line.TryGetProperty("_aws", out _);
 
@@ -32,7 +33,8 @@ public static partial class PowertoolsFormat
         line.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
         var timestamp = line.GetProperty("timestamp").GetString()!;
         timestamp.Should().MatchRegex(RoundTripUtc().ToString());
-        DateTimeOffset.ParseExact(timestamp, "o", CultureInfo.InvariantCulture).Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        // Written between the test's start and now: a window, not a tolerance that a slow machine could overrun.
+        DateTimeOffset.ParseExact(timestamp, "o", CultureInfo.InvariantCulture).Should().BeOnOrAfter(expected.NotBefore).And.BeOnOrBefore(DateTimeOffset.UtcNow);
         line.GetProperty("service").GetString().Should().Be(expected.Service);
         line.GetProperty("cold_start").ValueKind.Should().Be(expected.ColdStart ? JsonValueKind.True : JsonValueKind.False);
         line.GetProperty("function_name").GetString().Should().Be(expected.FunctionName);
@@ -56,12 +58,23 @@ public static partial class PowertoolsFormat
         }
     }
 
-    /// <summary>An EMF line: one directive in the namespace, the service dimension, Count metrics and their values.</summary>
-    public static void ShouldBeEmfLine(JsonElement line, string metricsNamespace, string service, IReadOnlyDictionary<string, long> metrics, DateTimeOffset? now = null)
+    /// <summary>
+    /// An EMF line: one directive in the namespace, the service dimension, Count metrics and their values, and a
+    /// timestamp from <paramref name="notBefore"/> to <paramref name="notAfter"/> (now when not given).
+    /// </summary>
+    public static void ShouldBeEmfLine(
+        JsonElement line,
+        string metricsNamespace,
+        string service,
+        IReadOnlyDictionary<string, long> metrics,
+        DateTimeOffset notBefore,
+        DateTimeOffset? notAfter = null
+    )
     {
         var aws = line.GetProperty("_aws");
         aws.GetProperty("Timestamp").ValueKind.Should().Be(JsonValueKind.Number);
-        DateTimeOffset.FromUnixTimeMilliseconds(aws.GetProperty("Timestamp").GetInt64()).Should().BeCloseTo(now ?? DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(notBefore.ToUnixTimeMilliseconds()); // EMF keeps whole milliseconds
+        DateTimeOffset.FromUnixTimeMilliseconds(aws.GetProperty("Timestamp").GetInt64()).Should().BeOnOrAfter(from).And.BeOnOrBefore(notAfter ?? DateTimeOffset.UtcNow);
         var directives = aws.GetProperty("CloudWatchMetrics");
         directives.GetArrayLength().Should().Be(1);
         var directive = directives[0];

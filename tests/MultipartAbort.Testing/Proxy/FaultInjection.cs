@@ -1,0 +1,59 @@
+namespace MultipartAbort.Testing.Proxy;
+
+/// <summary>
+/// Fails the requests its rules pick (503, SlowDown, 500 or a reset connection) before they reach the store: the
+/// store a function sees when a region has a bad moment. The first rule that takes a request decides.
+/// </summary>
+public sealed class FaultInjection : ProxyBehaviour
+{
+    private readonly List<FaultRule> _rules = [];
+    private int _injected;
+
+    /// <summary>How many requests got an injected fault.</summary>
+    public int Injected => Volatile.Read(ref _injected);
+
+    public IReadOnlyList<FaultRule> Rules
+    {
+        get
+        {
+            lock (_rules)
+                return _rules.ToArray();
+        }
+    }
+
+    public FaultInjection Add(FaultRule rule)
+    {
+        lock (_rules)
+            _rules.Add(rule);
+        return this;
+    }
+
+    /// <summary>Every request to <paramref name="bucket"/> fails.</summary>
+    public FaultInjection FailBucket(string bucket, InjectedFault fault = InjectedFault.ServiceUnavailable) => Add(new FaultRule(fault, e => e.Bucket == bucket));
+
+    public override async Task HandleAsync(S3Exchange exchange, Func<Task> next)
+    {
+        var rule = Rules.FirstOrDefault(r => r.Takes(exchange));
+        if (rule is null)
+        {
+            await next();
+            return;
+        }
+        Interlocked.Increment(ref _injected);
+        switch (rule.Fault)
+        {
+            case InjectedFault.ConnectionReset:
+                exchange.ResetConnection();
+                break;
+            case InjectedFault.SlowDown:
+                await exchange.AnswerErrorAsync(503, "SlowDown", "Please reduce your request rate. (injected by the test proxy)");
+                break;
+            case InjectedFault.InternalError:
+                await exchange.AnswerErrorAsync(500, "InternalError", "We encountered an internal error. (injected by the test proxy)");
+                break;
+            default:
+                await exchange.AnswerErrorAsync(503, "ServiceUnavailable", "injected by the test proxy");
+                break;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Xml.Linq;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Testing.Proxy;
+
+/// <summary>
+/// Serves ListMultipartUploads in pages as S3 does. moto answers it in one unsorted page and ignores max-uploads
+/// and the markers; this behaviour cuts moto's answer into sorted pages (honouring prefix, key-marker,
+/// upload-id-marker, max-uploads), so the real SDK parses real pages. It can also play the listing bugs of other
+/// S3-compatible servers, and serve a listing that aborts made during it cannot change.
+/// </summary>
+public sealed class ListingPager : ProxyBehaviour
+{
+    private static readonly XNamespace S3 = S3Exchange.S3;
+    private readonly ConcurrentDictionary<string, string> _frozen = new();
+    private int _pages;
+
+    /// <summary>Uploads per page at most (S3's is 1,000); max-uploads can only lower it.</summary>
+    public int PageSize { get; set; } = 1000;
+
+    /// <summary>Overrides the Initiated time of listed uploads (moto reports 2010-11-10 for all).</summary>
+    public Func<string, DateTimeOffset?> InitiatedFor { get; set; } = _ => null;
+
+    /// <summary>
+    /// Pages are cut from the listing the bucket (and prefix) had at its first ListMultipartUploads through this
+    /// proxy: uploads aborted since still show, as on a server whose listing lags behind its aborts. A sweep then
+    /// sees the same pages however its aborts and its listing interleave.
+    /// </summary>
+    public bool FreezesListing { get; set; }
+
+    // Listing bugs of S3-compatible servers.
+    /// <summary>The marker upload (or all of the marker key) is included again at the start of the next page.</summary>
+    public bool RepeatsMarker { get; set; }
+
+    /// <summary>upload-id-marker is ignored: resuming lists keys after key-marker only.</summary>
+    public bool IgnoresUploadIdMarker { get; set; }
+
+    /// <summary>NextUploadIdMarker is left out of truncated pages.</summary>
+    public bool OmitsNextUploadIdMarker { get; set; }
+
+    /// <summary>The pages with these indexes (0-based, in the order served) say IsTruncated=false although more follow.</summary>
+    public HashSet<int> NotTruncatedOnPages { get; } = [];
+
+    /// <summary>Every page says IsTruncated=true, the last one too (and the empty ones after it).</summary>
+    public bool AlwaysTruncated { get; set; }
+
+    /// <summary>The query strings of the listing requests, in the order received.</summary>
+    public ConcurrentQueue<string> ListQueries { get; } = new();
+
+    public int ListPagesServed => Volatile.Read(ref _pages);
+
+    public override Task HandleAsync(S3Exchange exchange, Func<Task> next) => exchange.IsListUploads ? ListUploadsAsync(exchange) : next();
+
+    private async Task ListUploadsAsync(S3Exchange exchange)
+    {
+        var q = exchange.Query;
+        ListQueries.Enqueue(exchange.Context.Request.QueryString.Value ?? "");
+        var prefix = q["prefix"].FirstOrDefault();
+        var keyMarker = q["key-marker"].FirstOrDefault() is { Length: > 0 } km ? km : null;
+        var idMarker = q["upload-id-marker"].FirstOrDefault() is { Length: > 0 } im ? im : null;
+        var max = int.TryParse(q["max-uploads"].FirstOrDefault(), CultureInfo.InvariantCulture, out var m) ? Math.Min(m, PageSize) : PageSize;
+
+        var upstream = $"/{exchange.Bucket}?uploads" + (prefix is null ? "" : "&prefix=" + Uri.EscapeDataString(prefix));
+        string text;
+        if (!FreezesListing || !_frozen.TryGetValue(upstream, out text!))
+        {
+            using var response = await exchange.GetUpstreamAsync(upstream);
+            text = await response.Content.ReadAsStringAsync(exchange.Aborted);
+            if (!response.IsSuccessStatusCode)
+            {
+                await exchange.AnswerTextAsync((int)response.StatusCode, text);
+                return;
+            }
+            if (FreezesListing)
+                text = _frozen.GetOrAdd(upstream, text);
+        }
+        var root = XDocument.Parse(text).Root!;
+        // S3's order: by key (UTF-8 bytes), then by initiation, which is moto's creation order (a stable sort keeps it).
+        var all = root.Elements(S3 + "Upload")
+            .Select((e, i) => (Key: e.Element(S3 + "Key")!.Value, Id: e.Element(S3 + "UploadId")!.Value, Element: e, Index: i))
+            .OrderBy(u => u.Key, Comparer<string>.Create(KeyOrder.Compare))
+            .ThenBy(u => u.Index)
+            .ToList();
+
+        var after = all;
+        if (keyMarker is not null)
+        {
+            var useId = idMarker is not null && !IgnoresUploadIdMarker;
+            var at = useId ? all.FindIndex(u => u.Key == keyMarker && u.Id == idMarker) : -1;
+            // Keys after key-marker; of key-marker itself, the uploads after upload-id-marker: by position when
+            // that upload exists, else (as S3 documents it) those whose id sorts after it.
+            after = all.Where((u, i) =>
+                    KeyOrder.Compare(u.Key, keyMarker) > 0
+                    || (useId && u.Key == keyMarker && (at >= 0 ? i > at : string.CompareOrdinal(u.Id, idMarker) > 0))
+                    || (RepeatsMarker && u.Key == keyMarker && (!useId || i == at)))
+                .ToList();
+        }
+        var page = after.Take(max).ToList();
+        var truncated = page.Count < after.Count;
+        var served = Interlocked.Increment(ref _pages) - 1;
+        var sayTruncated = AlwaysTruncated || (truncated && !NotTruncatedOnPages.Contains(served));
+
+        var result = new XElement(S3 + "ListMultipartUploadsResult",
+            new XElement(S3 + "Bucket", root.Element(S3 + "Bucket")?.Value),
+            new XElement(S3 + "KeyMarker", keyMarker ?? ""),
+            new XElement(S3 + "UploadIdMarker", idMarker ?? ""),
+            new XElement(S3 + "MaxUploads", max),
+            new XElement(S3 + "IsTruncated", sayTruncated ? "true" : "false"));
+        if (prefix is not null)
+            result.Add(new XElement(S3 + "Prefix", prefix));
+        if (sayTruncated && page.Count > 0)
+        {
+            result.Add(new XElement(S3 + "NextKeyMarker", page[^1].Key));
+            if (!OmitsNextUploadIdMarker)
+                result.Add(new XElement(S3 + "NextUploadIdMarker", page[^1].Id));
+        }
+        foreach (var u in page)
+        {
+            var e = new XElement(u.Element);
+            if (InitiatedFor(u.Key) is { } initiated)
+                e.Element(S3 + "Initiated")!.Value = initiated.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            result.Add(e);
+        }
+        await exchange.AnswerXmlAsync(result);
+    }
+}
