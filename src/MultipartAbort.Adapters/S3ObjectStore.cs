@@ -115,7 +115,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
                 s.ErrorCode,
                 ex
             ),
-            OperationCanceledException => new StoreException(operation, "the request timed out", true, null, ex),
+            OperationCanceledException => new StoreException(operation, "the request timed out", true, "RequestTimeout", ex),
             AmazonClientException or HttpRequestException or IOException => new StoreException(operation, ex.Message, true, null, ex),
             _ => null,
         };

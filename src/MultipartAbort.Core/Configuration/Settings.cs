@@ -23,7 +23,8 @@ public sealed record Settings
     public TimeSpan? MinUploadAge { get; init; }
     public bool DryRun { get; init; }
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
-    public int SweepConcurrency { get; init; } = 16;
+    /// <summary>Uploads in flight at once in a sweep or a batch; null (the default) lets <c>AdaptiveLimit</c> find it.</summary>
+    public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
@@ -152,7 +153,7 @@ public sealed record Settings
             MinUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge),
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
             SweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems),
-            SweepConcurrency = ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
+            SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",
             LogLevel = Get(EnvironmentVariables.PowertoolsLogLevel) ?? Get(EnvironmentVariables.LambdaLogLevel),

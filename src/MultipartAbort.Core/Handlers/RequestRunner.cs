@@ -10,7 +10,7 @@ namespace MultipartAbort.Core.Handlers;
 /// Runs what one request asks for, whatever carried it (direct invoke, EventBridge detail, CloudEvent data, OpenWhisk
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Settings settings, StructuredLogger log)
+public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Settings settings, StructuredLogger log, ConcurrencyLimiter concurrency)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -50,16 +50,24 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Se
             .ForAsync(
                 0,
                 results.Length,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency.MaxConcurrency, CancellationToken = ct },
                 async (i, token) =>
                 {
                     if (items[i].Rejection is { } rejection)
                     {
                         log.Outcome(rejection);
                         results[i] = rejection;
+                        return;
                     }
-                    else
+                    await concurrency.AcquireAsync(token).ConfigureAwait(false);
+                    try
+                    {
                         results[i] = await workflow.RunAsync(items[i].Request!, options, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        concurrency.Release();
+                    }
                 }
             )
             .ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -12,7 +11,7 @@ namespace MultipartAbort.Core.Handlers;
 /// An SQS batch: records run concurrently; poison records (malformed, not allowed) go to the dead-letter queue with
 /// their reason; only records that failed transiently are listed for redelivery.
 /// </summary>
-public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, Settings settings, StructuredLogger log)
+public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, StructuredLogger log, ConcurrencyLimiter concurrency)
 {
     public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, InvocationContext context, CancellationToken ct)
     {
@@ -22,7 +21,8 @@ public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, Se
             .ForAsync(
                 0,
                 sqs.Records.Count,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
+                // Records take no lease themselves: the uploads (or sweeps) inside each record do.
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency.MaxConcurrency, CancellationToken = ct },
                 async (i, token) =>
                 {
                     var record = sqs.Records[i];

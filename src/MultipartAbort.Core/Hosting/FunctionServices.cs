@@ -15,6 +15,9 @@ public sealed class FunctionServices
     public required Settings Settings { get; init; }
     public required StructuredLogger Log { get; init; }
     public required IObjectStore Store { get; init; }
+
+    /// <summary>Uploads in flight at once, for every sweep and batch of the process (pinned or adaptive).</summary>
+    public required ConcurrencyLimiter Concurrency { get; init; }
     public required QueuePair Queues { get; init; }
 
     /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
@@ -42,21 +45,25 @@ public sealed class FunctionServices
         QueuePair queues,
         TextWriter logOutput,
         LogLevel? logLevel = null,
-        TimeProvider? time = null
+        TimeProvider? time = null,
+        ConcurrencyLimiter? concurrency = null
     )
     {
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
+        concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
+        store = new LimitedObjectStore(store, concurrency, time);
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
-        var sweeps = new SweepRunner(store, workflow, queues, log, time);
-        var requests = new RequestRunner(workflow, sweeps, settings, log);
-        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log);
+        var sweeps = new SweepRunner(store, workflow, queues, log, time, concurrency);
+        var requests = new RequestRunner(workflow, sweeps, settings, log, concurrency);
+        var sqsBatches = new SqsBatchHandler(requests, queues, log, concurrency);
         var webhooks = new WebhookHandler(requests, settings, log, time);
         return new FunctionServices
         {
             Settings = settings,
             Log = log,
             Store = store,
+            Concurrency = concurrency,
             Queues = queues,
             Workflow = workflow,
             Sweeps = sweeps,

@@ -9,11 +9,11 @@ namespace MultipartAbort.Core.Workflow;
 
 /// <summary>
 /// A sweep (SPEC.md "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
-/// than the cut-off through the abort workflow with bounded concurrency, and when the invocation's time runs
+/// than the cut-off through the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's time runs
 /// low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
 /// </summary>
-public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time)
+public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
@@ -54,8 +54,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return (Summary(), counts, [rejected]);
         }
 
-        // Runs under Parallel.ForEachAsync's lock, one step at a time: plain fields are safe here. A listing
-        // failure ends the stream instead of faulting the loop, which would cancel the aborts in flight.
+        // Runs on the dispatch loop alone, one step at a time: plain fields are safe here. A listing failure ends
+        // the stream instead of faulting the loop, which would cancel the aborts in flight.
         async IAsyncEnumerable<ListedUpload> Matching()
         {
             var listing = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
@@ -105,22 +105,45 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = dryRun };
         var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-        await Parallel
-            .ForEachAsync(
-                Matching(),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = ct },
-                async (upload, token) =>
+        // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are
+        // only looked at when there is room for one more, so nothing waits half-started when the sweep stops.
+        long pending = 1;
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? fault = null;
+        await using (var uploads = Matching().GetAsyncEnumerator(ct))
+        {
+            try
+            {
+                while (true)
                 {
-                    var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                    var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, token).ConfigureAwait(false);
-                    counts.Add(result);
-                    if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                        Keep(result);
-                    var n = Interlocked.Increment(ref done);
-                    progress?.Report(Snapshot(n, final: false));
+                    await concurrency.AcquireAsync(ct).ConfigureAwait(false);
+                    bool more;
+                    try
+                    {
+                        more = await uploads.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        concurrency.Release();
+                        throw;
+                    }
+                    if (!more)
+                    {
+                        concurrency.Release();
+                        break;
+                    }
+                    Interlocked.Increment(ref pending);
+                    _ = RunOneAsync(uploads.Current);
                 }
-            )
-            .ConfigureAwait(false);
+            }
+            finally
+            {
+                Finished();
+                await allDone.Task.ConfigureAwait(false);
+            }
+        }
+        if (fault is not null)
+            throw fault;
 
         var continued = false;
         switch (stopReason)
@@ -147,7 +170,41 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         return (Summary(continued), counts, notable);
 
         SweepProgress Snapshot(long finished, bool final) =>
-            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts) { Elapsed = stopwatch.Elapsed, Final = final };
+            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts)
+            {
+                Elapsed = stopwatch.Elapsed,
+                Final = final,
+                Concurrency = final ? concurrency.Settled : concurrency.Limit,
+            };
+
+        async Task RunOneAsync(ListedUpload upload)
+        {
+            try
+            {
+                var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+                var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, ct).ConfigureAwait(false);
+                counts.Add(result);
+                if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                    Keep(result);
+                var n = Interlocked.Increment(ref done);
+                progress?.Report(Snapshot(n, final: false));
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref fault, ex, null);
+            }
+            finally
+            {
+                concurrency.Release();
+                Finished();
+            }
+        }
+
+        void Finished()
+        {
+            if (Interlocked.Decrement(ref pending) == 0)
+                allDone.TrySetResult();
+        }
 
         void Keep(AbortResult result)
         {
@@ -212,6 +269,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 NextKeyMarker = stopReason is null ? null : lastListed?.Key ?? sweep.KeyMarker,
                 NextUploadIdMarker = stopReason is null ? null : lastListed?.UploadId ?? sweep.UploadIdMarker,
                 ElapsedSeconds = stopwatch.Elapsed.TotalSeconds,
+                Concurrency = concurrency.Settled,
+                AdaptiveConcurrency = concurrency.IsAdaptive,
             };
     }
 
