@@ -33,6 +33,9 @@ public sealed record Settings
     /// <summary>Backoff between the immediate re-aborts of one invocation (doubles each time).</summary>
     public TimeSpan ReabortBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The pause before a request refused for load (SlowDown) is sent again (doubles each time).</summary>
+    public TimeSpan ThrottleBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How much of an invocation's remaining time a sweep keeps back to finish in-flight work and re-queue itself.</summary>
     public TimeSpan SweepTimeReserve { get; init; } = TimeSpan.FromSeconds(10);
 

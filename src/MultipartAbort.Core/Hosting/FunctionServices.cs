@@ -52,7 +52,7 @@ public sealed class FunctionServices
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
-        store = new LimitedObjectStore(store, concurrency, time);
+        store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
         var sweeps = new SweepRunner(store, workflow, queues, log, time, concurrency);
         var requests = new RequestRunner(workflow, sweeps, settings, log, concurrency);

@@ -12,8 +12,9 @@ namespace MultipartAbort.Core.Workflow;
 /// <item>Latency holding is the proxy for "throughput grows" (Little's law: more in flight at the same latency is
 /// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the best window mean
 /// seen means the store is queueing: the limit shrinks by <c>LatencyBackoff</c>.</item>
-/// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once, at most once
-/// per window: the requests already in flight when it was cut may be dropped too, and must not cut it again.</item>
+/// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
+/// already in flight when it was cut may be dropped too and must not cut it again: drops are ignored for as many
+/// requests as were allowed before the cut, unless the limit has grown past the cut since.</item>
 /// </list>
 /// Not thread-safe: <see cref="ConcurrencyLimiter"/> calls it under its lock.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class AdaptiveLimit
 
     private int _limit;
     private bool _slowStart = true;
-    private int _windowSamples, _windowMaxInFlight, _ignoreDropsFor;
+    private int _windowSamples, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
     private double _windowLatencySum;
     private double _bestLatency = double.MaxValue;
 
@@ -84,7 +85,8 @@ public sealed class AdaptiveLimit
     /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out.</summary>
     public void OnDrop()
     {
-        if (_ignoreDropsFor > 0)
+        // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.
+        if (_ignoreDropsFor > 0 && Limit <= _limitAfterCut)
         {
             _ignoreDropsFor--;
             return;
@@ -93,7 +95,7 @@ public sealed class AdaptiveLimit
         Drops++;
         _ignoreDropsFor = Limit;
         EndCycle();
-        _limit = Math.Max(Floor, (int)(Limit * DropBackoff));
+        _limit = _limitAfterCut = Math.Max(Floor, (int)(Limit * DropBackoff));
         StartWindow();
     }
 
