@@ -1,7 +1,10 @@
-// latency-proxy --listen 127.0.0.1:PORT --upstream 127.0.0.1:PORT --delay-ms 20
+// latency-proxy --listen 127.0.0.1:PORT --upstream 127.0.0.1:PORT --delay-ms 20 [--max-in-flight K]
 // Forwards TCP connections; every chunk a client sends is delivered upstream delay-ms after it arrived (in
 // order), answers come back at once. HTTP/1.1 clients send one request at a time per connection, so each
 // request gains delay-ms, as against a store one in-region round trip away. No HTTP parsing: little CPU.
+// --max-in-flight K: a store's request-rate limit. moto answers every request with Connection: close, so a
+// connection is one request: a connection that arrives while K are being served gets 503 SlowDown (after its
+// request is read, so the client sees the answer, not a reset). Each refusal prints "refused N" (running total).
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
@@ -10,6 +13,12 @@ using System.Threading.Channels;
 var listen = IPEndPoint.Parse(Arg("--listen", "127.0.0.1:0"));
 var upstream = IPEndPoint.Parse(Arg("--upstream", "127.0.0.1:5000"));
 var delay = TimeSpan.FromMilliseconds(double.Parse(Arg("--delay-ms", "20"), System.Globalization.CultureInfo.InvariantCulture));
+var maxInFlight = int.Parse(Arg("--max-in-flight", "0"), System.Globalization.CultureInfo.InvariantCulture);
+var inFlight = 0;
+var refused = 0;
+const string SlowDownBody = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+var slowDown = System.Text.Encoding.ASCII.GetBytes(
+    $"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: {SlowDownBody.Length}\r\n\r\n{SlowDownBody}");
 
 var listener = new TcpListener(listen);
 listener.Start(1024);
@@ -26,8 +35,14 @@ async Task ServeAsync(TcpClient client)
     using var _ = client;
     using var server = new TcpClient { NoDelay = true };
     client.NoDelay = true;
+    var admitted = Interlocked.Increment(ref inFlight);
     try
     {
+        if (maxInFlight > 0 && admitted > maxInFlight)
+        {
+            await RefuseAsync(client);
+            return;
+        }
         await server.ConnectAsync(upstream);
         var up = DelayedCopyAsync(client.GetStream(), server.GetStream());
         var down = client.GetStream() is var c ? server.GetStream().CopyToAsync(c) : Task.CompletedTask;
@@ -35,6 +50,21 @@ async Task ServeAsync(TcpClient client)
     }
     catch (IOException) { }
     catch (SocketException) { }
+    finally
+    {
+        Interlocked.Decrement(ref inFlight);
+    }
+}
+
+async Task RefuseAsync(TcpClient client)
+{
+    var stream = client.GetStream();
+    var buffer = new byte[16 * 1024];
+    await stream.ReadAsync(buffer);
+    await Task.Delay(delay);
+    await stream.WriteAsync(slowDown);
+    client.Client.Shutdown(SocketShutdown.Send);
+    Console.WriteLine($"refused {Interlocked.Increment(ref refused)}");
 }
 
 async Task DelayedCopyAsync(Stream from, Stream to)
