@@ -10,8 +10,9 @@ namespace MultipartAbort.Core.Workflow;
 /// grows by one per clean window. A window only grows the limit when the limit was used (at least
 /// <c>UtilizationToGrow</c> of it in flight): an idle limit proves nothing.</item>
 /// <item>Latency holding is the proxy for "throughput grows" (Little's law: more in flight at the same latency is
-/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the best window mean
-/// seen means the store is queueing: the limit shrinks by <c>LatencyBackoff</c>.</item>
+/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the baseline (the best
+/// window mean seen, drifting slowly up toward recent ones) means the store is queueing: the limit shrinks by
+/// <c>LatencyBackoff</c>.</item>
 /// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
 /// already in flight when it was cut may be dropped too and must not cut it again: drops are ignored for as many
 /// requests as were allowed before the cut, unless the limit has grown past the cut since.</item>
@@ -66,8 +67,11 @@ public sealed class AdaptiveLimit
             return;
 
         var mean = _windowLatencySum / _windowSamples;
-        _bestLatency = Math.Min(_bestLatency, mean);
-        if (mean > LatencyTolerance * _bestLatency)
+        var best = Math.Min(_bestLatency, mean);
+        // The baseline drifts up toward what the store answers now (1/16 a window), so one lucky window early on
+        // (or a store that has become slower for good) does not hold the limit down for ever.
+        _bestLatency = best + (mean - best) / 16;
+        if (mean > LatencyTolerance * best)
         {
             _slowStart = false;
             EndCycle();

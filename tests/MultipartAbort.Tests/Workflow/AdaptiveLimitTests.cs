@@ -81,6 +81,18 @@ public sealed class AdaptiveLimitTests
     }
 
     [Fact]
+    public void Limit_AfterOneLuckyFastWindow_IsNotHeldDownForEver()
+    {
+        var limit = new AdaptiveLimit(initial: 8);
+        CleanWindow(limit, TimeSpan.FromMilliseconds(5));
+
+        for (var i = 0; i < 100; i++)
+            CleanWindow(limit, TimeSpan.FromMilliseconds(15));
+
+        limit.Limit.Should().BeGreaterThan(16, "the baseline drifted up to what the store answers now, and the limit grew again");
+    }
+
+    [Fact]
     public void Limit_StaysWithinTheFloorAndTheCeiling()
     {
         var limit = new AdaptiveLimit { Ceiling = 64 };
