@@ -108,6 +108,75 @@ public sealed class ConcurrencyLimiter
             _adaptive.OnDrop();
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> for each item with one lease each, taking the next item from
+    /// <paramref name="items"/> only once a lease is free, and returns when every body has finished; the first
+    /// exception of a body (or of the items) is rethrown then.
+    /// </summary>
+    public async Task ForEachAsync<T>(IAsyncEnumerable<T> items, Func<T, Task> body, CancellationToken ct)
+    {
+        long pending = 1;
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? fault = null;
+        await using (var e = items.GetAsyncEnumerator(ct))
+        {
+            try
+            {
+                while (true)
+                {
+                    await AcquireAsync(ct).ConfigureAwait(false);
+                    bool more;
+                    try
+                    {
+                        more = await e.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        Release();
+                        throw;
+                    }
+                    if (!more)
+                    {
+                        Release();
+                        break;
+                    }
+                    Interlocked.Increment(ref pending);
+                    _ = RunAsync(e.Current);
+                }
+            }
+            finally
+            {
+                Finished();
+                await allDone.Task.ConfigureAwait(false);
+            }
+        }
+        if (fault is not null)
+            throw fault;
+
+        async Task RunAsync(T item)
+        {
+            try
+            {
+                await body(item).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref fault, ex, null);
+            }
+            finally
+            {
+                Release();
+                Finished();
+            }
+        }
+
+        void Finished()
+        {
+            if (Interlocked.Decrement(ref pending) == 0)
+                allDone.TrySetResult();
+        }
+    }
+
     private int LimitLocked() => _adaptive?.Limit ?? _fixed;
 
     private void GrantLocked()

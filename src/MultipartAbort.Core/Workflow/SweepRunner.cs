@@ -107,43 +107,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
         // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are
         // only looked at when there is room for one more, so nothing waits half-started when the sweep stops.
-        long pending = 1;
-        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Exception? fault = null;
-        await using (var uploads = Matching().GetAsyncEnumerator(ct))
-        {
-            try
-            {
-                while (true)
-                {
-                    await concurrency.AcquireAsync(ct).ConfigureAwait(false);
-                    bool more;
-                    try
-                    {
-                        more = await uploads.MoveNextAsync().ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        concurrency.Release();
-                        throw;
-                    }
-                    if (!more)
-                    {
-                        concurrency.Release();
-                        break;
-                    }
-                    Interlocked.Increment(ref pending);
-                    _ = RunOneAsync(uploads.Current);
-                }
-            }
-            finally
-            {
-                Finished();
-                await allDone.Task.ConfigureAwait(false);
-            }
-        }
-        if (fault is not null)
-            throw fault;
+        await concurrency.ForEachAsync(Matching(), RunOneAsync, ct).ConfigureAwait(false);
 
         var continued = false;
         switch (stopReason)
@@ -179,31 +143,13 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         async Task RunOneAsync(ListedUpload upload)
         {
-            try
-            {
-                var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, ct).ConfigureAwait(false);
-                counts.Add(result);
-                if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                    Keep(result);
-                var n = Interlocked.Increment(ref done);
-                progress?.Report(Snapshot(n, final: false));
-            }
-            catch (Exception ex)
-            {
-                Interlocked.CompareExchange(ref fault, ex, null);
-            }
-            finally
-            {
-                concurrency.Release();
-                Finished();
-            }
-        }
-
-        void Finished()
-        {
-            if (Interlocked.Decrement(ref pending) == 0)
-                allDone.TrySetResult();
+            var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+            var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, ct).ConfigureAwait(false);
+            counts.Add(result);
+            if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                Keep(result);
+            var n = Interlocked.Increment(ref done);
+            progress?.Report(Snapshot(n, final: false));
         }
 
         void Keep(AbortResult result)
