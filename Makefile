@@ -1,9 +1,19 @@
 # Build targets: SAM's makefile build method calls build-<LogicalId>; the rest are for people and CI.
-.PHONY: demo test build-MultipartAbortFunction http ibm-image ibm-checks
+.PHONY: demo test mpa mpa-tool build-MultipartAbortFunction http ibm-image ibm-checks
 
 # The main job, locally: starts moto on a free loopback port, makes incomplete uploads, aborts them with mpa.
 demo:
 	bash infra/local/demo.sh
+
+# mpa, the command line, as one Native AOT executable for this machine: artifacts/mpa/mpa (override MPA_RID).
+MPA_RID ?= $(if $(filter aarch64 arm64,$(shell uname -m)),linux-arm64,linux-x64)
+mpa:
+	dotnet publish src/MultipartAbort.Cli -c Release -r $(MPA_RID) -o artifacts/mpa -nologo -nodeReuse:false
+
+# mpa as a .NET tool (framework-dependent) in a local feed:
+#   dotnet tool install --tool-path ~/.mpa --add-source artifacts/feed MultipartAbort.Cli
+mpa-tool:
+	dotnet pack src/MultipartAbort.Cli -c Release -o artifacts/feed -nologo -nodeReuse:false
 
 # The tests (the fixtures start their own moto_server unless MOTO_ENDPOINT is set).
 test:

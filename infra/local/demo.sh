@@ -19,8 +19,8 @@ moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "$COS_ENDPOINT/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
 
-say "Building mpa"
-dotnet build src/MultipartAbort.Cli -c Release -o artifacts/mpa -v quiet -nologo -clp:ErrorsOnly
+say "Building mpa (Native AOT: one executable, artifacts/mpa/mpa; make mpa does the same)"
+dotnet publish src/MultipartAbort.Cli -c Release -r "$(if [ "$(uname -m)" = aarch64 ]; then echo linux-arm64; else echo linux-x64; fi)" -o artifacts/mpa -v quiet -nologo -clp:ErrorsOnly
 mpa=artifacts/mpa/mpa
 
 say "Creating bucket demo-bucket with 6 incomplete multipart uploads (3 parts each)"

@@ -118,7 +118,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
                 s.ErrorCode,
                 ex
             ),
-            OperationCanceledException => new StoreException(operation, "the request timed out", true, null, ex),
+            OperationCanceledException => new StoreException(operation, "the request timed out", true, "RequestTimeout", ex),
             _ when FailureKind.IsNetworkFailure(ex) => new StoreException(operation, $"network error: {ex.Message}", true, null, ex),
             // Client-side validation (a bad argument, missing credentials, an unsupported setting): a retry cannot fix it.
             AmazonClientException => new StoreException(operation, $"rejected by the SDK before sending: {ex.Message}", false, null, ex),

@@ -29,7 +29,7 @@ internal static class SweepCommand
         var dryRun = Options.DryRun();
         var concurrency = new Option<int?>("--concurrency", "-c")
         {
-            Description = "Uploads in flight at once (overrides SWEEP_CONCURRENCY, default 16; 1 to 1024).",
+            Description = "Uploads in flight at once, pinned (overrides SWEEP_CONCURRENCY; 1 to 1024). Unset: adaptive (AIMD), up to 256, backing off on SlowDown.",
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 1024) r.AddError("--concurrency must be between 1 and 1024"); } },
         };
         var measure = new Option<bool>("--measure-bytes") { Description = "List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload)." };
@@ -97,7 +97,7 @@ internal static class SweepCommand
                 );
                 return ExitCodes.Usage;
             }
-            display.Title = $"{sweep} · {services.Settings.SweepConcurrency} in flight";
+            display.Title = $"{sweep} · {(services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight")}";
             using var stop = new OperatorStop(ct, display.Notify);
             var work = parse.GetValue(shards) is { } shardCount
                 ? ShardedSweep.RunAsync(services.Sweeps, sweep, shardCount, display, stop.Abandon, stop.Stop)

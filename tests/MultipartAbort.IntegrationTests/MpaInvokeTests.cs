@@ -4,20 +4,19 @@ using MultipartAbort.Testing;
 
 namespace MultipartAbort.IntegrationTests;
 
-/// <summary>The real mpa program, run as a process against moto: stdout is the result JSON, the exit code the verdict.</summary>
+/// <summary>The real mpa program (the Native AOT binary, <see cref="PublishedMpa"/>), run as a process against moto: stdout is the result JSON, the exit code the verdict.</summary>
 [Collection(MotoCollection.Name)]
 public sealed class MpaInvokeTests(MotoServer moto)
 {
     private async Task<(int Code, string Stdout, string Stderr)> Mpa(string stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(await PublishedMpa.PathAsync())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
         foreach (var a in args)
             start.ArgumentList.Add(a);
         foreach (var (name, value) in moto.FunctionEnvironment())

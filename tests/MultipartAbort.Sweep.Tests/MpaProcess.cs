@@ -1,22 +1,22 @@
 using System.Diagnostics;
+using MultipartAbort.Testing;
 
 namespace MultipartAbort.Sweep.Tests;
 
-/// <summary>Runs the real mpa (the CLI project's build, beside the tests) as a child process, as an operator or a script would.</summary>
+/// <summary>Runs the real mpa (the Native AOT binary, <see cref="PublishedMpa"/>) as a child process, as an operator or a script would.</summary>
 public static class MpaProcess
 {
     public sealed record Run(int ExitCode, string Stdout, string Stderr);
 
     public static async Task<Run> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(await PublishedMpa.PathAsync())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
         foreach (var a in args)
             start.ArgumentList.Add(a);
         foreach (var name in new[] { "COS_ENDPOINT", "RETRY_QUEUE_URL", "DEAD_LETTER_QUEUE_URL", "ALLOWED_BUCKETS", "ALLOWED_PREFIXES", "MIN_UPLOAD_AGE", "DRY_RUN", "SWEEP_CONCURRENCY", "POWERTOOLS_LOG_LEVEL" })

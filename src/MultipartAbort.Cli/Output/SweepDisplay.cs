@@ -47,7 +47,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 + $"aborted {Format.Count(p.Counts[AbortOutcome.Aborted])}, already gone {Format.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
                 + $"would abort {Format.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {Format.Count(p.Counts[AbortOutcome.Requeued])}, "
                 + $"failed {Format.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
-                + $"elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
+                + $"concurrency {Format.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
     private sealed class PlainLines : SweepDisplay
@@ -99,6 +99,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 json.WriteNumber("matched", p.Matched);
                 json.WriteNumber("done", p.Done);
                 json.WriteNumber("inFlight", p.InFlight);
+                json.WriteNumber("concurrency", p.Concurrency);
                 foreach (var outcome in AbortOutcomeNames.All)
                     json.WriteNumber(outcome.ToWireName(), p.Counts[outcome]);
                 json.WriteNumber("bytesReclaimed", p.Counts.BytesReclaimed);
@@ -147,6 +148,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 grid.AddRow("[green]aborted[/]", Format.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", Format.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", Format.Count(p.Counts[AbortOutcome.WouldAbort]));
                 grid.AddRow("[yellow]requeued[/]", Format.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", Format.Count(failed), "  bytes", Format.Bytes(p.Counts.BytesReclaimed));
                 grid.AddRow("done", Format.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
+                grid.AddRow("concurrency", Format.Count(p.Concurrency), "", "", "", "");
             }
             IRenderable body = _notice is { } n ? new Rows(grid, new Markup($"[yellow]{Markup.Escape(n)}[/]")) : grid;
             return new Panel(body).Header($" {Markup.Escape(Title)} ").Border(BoxBorder.Rounded);

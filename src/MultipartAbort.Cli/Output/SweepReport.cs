@@ -29,6 +29,7 @@ internal static class SweepReport
         Row("failed", Format.Count(s.Failed));
         Row("bytes reclaimed", measuredBytes || s.BytesReclaimed > 0 ? $"{Format.Bytes(s.BytesReclaimed)} ({Format.Count(s.BytesReclaimed)} B)" : "not measured (--measure-bytes)");
         Row("elapsed", Format.Seconds(s.ElapsedSeconds));
+        Row("concurrency", s.AdaptiveConcurrency ? $"{Format.Count(s.Concurrency)} (adaptive, settled)" : $"{Format.Count(s.Concurrency)} (pinned)");
         Row("uploads per second", Format.Rate(rate));
         if (s.StopReason is not null)
         {

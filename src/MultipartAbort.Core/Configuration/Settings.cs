@@ -44,7 +44,8 @@ public sealed record Settings
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
-    public int SweepConcurrency { get; init; } = 16;
+    /// <summary>Uploads in flight at once in a sweep or a batch; null (the default) lets <c>AdaptiveLimit</c> find it.</summary>
+    public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
 
     /// <summary>
@@ -69,6 +70,9 @@ public sealed record Settings
     public TimeSpan SweepMinAge { get; init; } = DefaultSweepMinAge;
 
     public static readonly TimeSpan DefaultSweepMinAge = TimeSpan.FromHours(1);
+
+    /// <summary>The pause before a request refused for load (SlowDown) is sent again (doubles each time).</summary>
+    public TimeSpan ThrottleBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The re-queue delay for a request that has already been tried <paramref name="attempt"/> times.</summary>
     public TimeSpan RetryDelayFor(int attempt)
@@ -226,7 +230,7 @@ public sealed record Settings
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
             SweepTargets = sweepTargets,
             SweepMinAge = sweepMinAge,
-            SweepConcurrency = ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
+            SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),
             ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",

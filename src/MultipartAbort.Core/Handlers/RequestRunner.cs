@@ -11,7 +11,7 @@ namespace MultipartAbort.Core.Handlers;
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -77,13 +77,13 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
         // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
         var started = await WorkerPool
-            .RunIndexedAsync(items.Count, settings.SweepConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
+            .RunIndexedAsync(items.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < items.Count)
         {
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {items.Count} uploads; passing the rest on through the retry queue");
             await WorkerPool
-                .RunIndexedAsync(items.Count - started, settings.SweepConcurrency, () => false, async j => results[started + j] = [await DeferOneAsync(items[started + j], budget).ConfigureAwait(false)])
+                .RunIndexedAsync(items.Count - started, concurrency.MaxConcurrency, () => false, async j => results[started + j] = [await DeferOneAsync(items[started + j], budget).ConfigureAwait(false)])
                 .ConfigureAwait(false);
         }
         return results.SelectMany(r => r).ToArray();
@@ -97,9 +97,18 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
             return [rejection];
         }
         var request = item.Request!;
-        if (request.NotBefore is not null || request.NamesKeyOnly)
-            return await timers.RunAsync(request, options, budget.Work).ConfigureAwait(false);
-        return [await workflow.RunAsync(request, options, budget).ConfigureAwait(false)];
+        // One lease per upload: the adaptive limit (or SWEEP_CONCURRENCY) bounds the store calls in flight.
+        await concurrency.AcquireAsync(budget.Work).ConfigureAwait(false);
+        try
+        {
+            if (request.NotBefore is not null || request.NamesKeyOnly)
+                return await timers.RunAsync(request, options, budget.Work).ConfigureAwait(false);
+            return [await workflow.RunAsync(request, options, budget).ConfigureAwait(false)];
+        }
+        finally
+        {
+            concurrency.Release();
+        }
     }
 
     private async Task<AbortResult> DeferOneAsync(ParsedUpload item, InvocationBudget budget)
@@ -113,13 +122,14 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
     }
 
     /// <summary>
-    /// Several sweeps (SWEEP_TARGETS) run at once, sharing the concurrency, so each one gets a fair part of the
-    /// invocation and each one that does not finish re-queues its own continuation.
+    /// Several sweeps (SWEEP_TARGETS) run at once, taking their leases from the one limiter, so each one gets a fair part
+    /// of the invocation and each one that does not finish re-queues its own continuation.
     /// </summary>
     private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationBudget budget, IProgress<SweepProgress>? progress)
     {
-        var share = Math.Max(1, settings.SweepConcurrency / requests.Count);
-        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress, concurrency: share)).ToArray();
+        ConcurrencyLimiter? Share() =>
+            requests.Count == 1 ? null : ConcurrencyLimiter.Fixed(Math.Max(1, (concurrency.IsAdaptive ? Math.Max(concurrency.Limit, 16) : concurrency.Limit) / requests.Count));
+        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress, share: Share())).ToArray();
         await Task.WhenAll(runs).ConfigureAwait(false);
 
         var counts = new OutcomeCounts();

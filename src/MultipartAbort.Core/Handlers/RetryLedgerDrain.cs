@@ -41,7 +41,9 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         await Parallel
             .ForEachAsync(
                 ledger.ListDueAsync(now, cancellationToken),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency, CancellationToken = cancellationToken },
+                // Entries take no lease themselves (the uploads inside them do, from the adaptive limit): this only bounds how many
+                // are open at once when SWEEP_CONCURRENCY does not pin it.
+                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency ?? 16, CancellationToken = cancellationToken },
                 async (entry, token) =>
                 {
                     // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.

@@ -19,7 +19,7 @@ namespace MultipartAbort.Core.Handlers;
 /// always sends one; should it not, such a record is still processed, and if it needs delivering again its body is
 /// sent to the retry queue as is, or else to the dead-letter queue with the reason.
 /// </remarks>
-public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, InvocationContext context, CancellationToken ct)
     {
@@ -27,8 +27,9 @@ public sealed class SqsBatchHandler(RequestRunner requests, QueuePair queues, Se
         var records = sqs.Records;
         var settled = new bool[records.Count];
         var counts = new OutcomeCounts();
+        // Records take no lease themselves: the uploads (or sweeps) inside each record do.
         var started = await WorkerPool
-            .RunIndexedAsync(records.Count, settings.SweepConcurrency, () => budget.StopTaking, async i => settled[i] = await RunRecordAsync(records[i], counts, budget).ConfigureAwait(false))
+            .RunIndexedAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await RunRecordAsync(records[i], counts, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < records.Count)
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {records.Count} SQS records; the rest are listed for redelivery, untouched");

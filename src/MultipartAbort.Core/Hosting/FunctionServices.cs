@@ -15,6 +15,9 @@ public sealed class FunctionServices
     public required Settings Settings { get; init; }
     public required StructuredLogger Log { get; init; }
     public required IObjectStore Store { get; init; }
+
+    /// <summary>Uploads in flight at once, for every sweep and batch of the process (pinned or adaptive).</summary>
+    public required ConcurrencyLimiter Concurrency { get; init; }
     public required QueuePair Queues { get; init; }
 
     /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
@@ -56,16 +59,19 @@ public sealed class FunctionServices
         LogLevel? logLevel = null,
         TimeProvider? time = null,
         // A drain for the scheduled tick other than the ledger's own (tests hand in a double).
-        IRetryDrain? retryDrain = null
+        IRetryDrain? retryDrain = null,
+        ConcurrencyLimiter? concurrency = null
     )
     {
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
+        concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
+        store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
-        var sweeps = new SweepRunner(store, workflow, queues, log, time);
+        var sweeps = new SweepRunner(store, workflow, queues, log, time, concurrency);
         var timers = new UploadTimer(store, workflow, queues, settings, log, time);
-        var requests = new RequestRunner(workflow, sweeps, timers, settings, log, time);
-        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time);
+        var requests = new RequestRunner(workflow, sweeps, timers, settings, log, time, concurrency);
+        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time, concurrency);
         var webhooks = new WebhookHandler(requests, settings, log, time);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null;
         return new FunctionServices
@@ -73,6 +79,7 @@ public sealed class FunctionServices
             Settings = settings,
             Log = log,
             Store = store,
+            Concurrency = concurrency,
             Queues = queues,
             Workflow = workflow,
             Timers = timers,

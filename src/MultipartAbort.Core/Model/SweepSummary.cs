@@ -27,6 +27,12 @@ public sealed record SweepSummary
     public string? NextUploadIdMarker { get; init; }
     public double ElapsedSeconds { get; init; }
 
+    /// <summary>Uploads in flight at once: the pinned number, or where the adaptive limit settled.</summary>
+    public int Concurrency { get; init; }
+
+    /// <summary>True when <see cref="Concurrency"/> was found by the adaptive limit, not pinned.</summary>
+    public bool AdaptiveConcurrency { get; init; }
+
     /// <summary>The shard (<c>i/N</c>) this sweep acted on; null for the whole range.</summary>
     public string? Shard { get; init; }
 

@@ -14,4 +14,13 @@ public sealed class StoreException(string operation, string message, bool isTran
 
     /// <summary>The bucket does not exist: a typo, a wrong endpoint or region, never a clean upload.</summary>
     public bool IsBucketMissing => ErrorCode == "NoSuchBucket";
+
+    /// <summary>
+    /// The store refused the request for load (503 SlowDown, throttling) or it timed out: the signal to send less at
+    /// once. Retrying it later is safe.
+    /// </summary>
+    public bool IsThrottling =>
+        IsTransient
+        && ErrorCode is "SlowDown" or "Throttling" or "ThrottlingException" or "ThrottledException" or "RequestLimitExceeded" or "TooManyRequests"
+            or "TooManyRequestsException" or "RequestThrottled" or "ServiceUnavailable" or "RequestTimeout";
 }

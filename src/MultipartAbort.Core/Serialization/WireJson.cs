@@ -157,6 +157,8 @@ public static class WireJson
         if (s.NextUploadIdMarker is not null)
             json.WriteString("nextUploadIdMarker", s.NextUploadIdMarker);
         json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
+        json.WriteNumber("concurrency", s.Concurrency);
+        json.WriteBoolean("adaptiveConcurrency", s.AdaptiveConcurrency);
         if (s.Shard is not null)
             json.WriteString("shard", s.Shard);
         if (s.ShardsQueued is { } queued)

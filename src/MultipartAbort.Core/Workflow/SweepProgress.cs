@@ -13,6 +13,9 @@ public sealed record SweepProgress(long Pages, long Listed, long Matched, long D
     /// <summary>Uploads taken and not finished yet.</summary>
     public long InFlight => Math.Max(0, Matched - Done);
 
+    /// <summary>Uploads allowed in flight now (the adaptive limit, or the pinned number); where it settled in the last report.</summary>
+    public int Concurrency { get; init; }
+
     /// <summary>True for the last report of a sweep.</summary>
     public bool Final { get; init; }
 

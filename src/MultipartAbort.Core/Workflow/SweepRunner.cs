@@ -9,11 +9,11 @@ namespace MultipartAbort.Core.Workflow;
 
 /// <summary>
 /// A sweep (SPEC.md "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
-/// than the cut-off through the abort workflow with bounded concurrency, and when the invocation's time runs
+/// than the cut-off through the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's time runs
 /// low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
 /// </summary>
-public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time)
+public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time, ConcurrencyLimiter limiter)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
@@ -43,15 +43,16 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     /// because the deadline came: it stops listing at the soft deadline, in-flight aborts end (re-queued when cut
     /// off), and the summary and continuation are always produced.
     /// </summary>
-    /// <param name="concurrency">Aborts in flight at once; null for SWEEP_CONCURRENCY.</param>
     public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
         SweepRequest sweep,
         InvocationBudget budget,
         IProgress<SweepProgress>? progress,
         CancellationToken stop = default,
-        int? concurrency = null
+        ConcurrencyLimiter? share = null
     )
     {
+        // Several sweeps of one invocation each get their own share, or the first would hold every lease.
+        var concurrency = share ?? limiter;
         var settings = workflow.Settings;
         var ct = budget.Work;
         var counts = new OutcomeCounts();
@@ -139,25 +140,25 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = dryRun };
         var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-        await using (var matching = Matching().GetAsyncEnumerator(CancellationToken.None))
-        {
-            await WorkerPool
-                .RunAsync(
-                    concurrency ?? settings.SweepConcurrency,
-                    async () => await matching.MoveNextAsync().ConfigureAwait(false) ? (true, matching.Current) : (false, default!),
-                    async upload =>
-                    {
-                        var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                        var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
-                        counts.Add(result);
-                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                            Keep(result);
-                        var n = Interlocked.Increment(ref done);
-                        progress?.Report(Snapshot(n, final: false));
-                    }
-                )
-                .ConfigureAwait(false);
-        }
+        // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are only
+        // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
+        // result in flight is lost.
+        await concurrency
+            .ForEachAsync(
+                Matching(),
+                async upload =>
+                {
+                    var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+                    var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
+                    counts.Add(result);
+                    if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                        Keep(result);
+                    var n = Interlocked.Increment(ref done);
+                    progress?.Report(Snapshot(n, final: false));
+                },
+                CancellationToken.None
+            )
+            .ConfigureAwait(false);
 
         var continued = false;
         switch (stopReason)
@@ -184,7 +185,12 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         return (Summary(continued), counts, notable);
 
         SweepProgress Snapshot(long finished, bool final) =>
-            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts) { Elapsed = stopwatch.Elapsed, Final = final };
+            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts)
+            {
+                Elapsed = stopwatch.Elapsed,
+                Final = final,
+                Concurrency = final ? concurrency.Settled : concurrency.Limit,
+            };
 
         void Keep(AbortResult result)
         {
@@ -254,6 +260,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 NextUploadIdMarker = stopReason is null ? null : lastListed?.UploadId ?? sweep.UploadIdMarker,
                 ElapsedSeconds = stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
+                Concurrency = concurrency.Settled,
+                AdaptiveConcurrency = concurrency.IsAdaptive,
             };
     }
 

@@ -22,7 +22,7 @@ public class SettingsTests
         s.WebhookSecret.Should().BeNull();
         s.WebhookTolerance.Should().Be(TimeSpan.FromMinutes(5));
         s.DryRun.Should().BeFalse();
-        s.SweepConcurrency.Should().Be(16);
+        s.SweepConcurrency.Should().BeNull("unset means adaptive");
         s.Port.Should().Be(8080);
         s.Credentials.Kind.Should().Be(CredentialKind.DefaultChain);
     }

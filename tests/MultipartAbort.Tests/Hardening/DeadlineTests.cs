@@ -95,7 +95,7 @@ public class DeadlineTests
         for (var i = 0; i < 1000; i++)
             h.Store.Get("bkt", $"k{i:D4}", $"u{i}")!.Aborted.Should().BeTrue($"k{i:D4} was swept");
         h.Store.AbortsByUpload.Values.Should().OnlyContain(n => n <= 2, "an upload cut off mid-verify is re-queued once; none is swept twice");
-        h.Store.AbortsByUpload.Count(kv => kv.Value == 2).Should().BeLessThanOrEqualTo(invocations * h.Settings.SweepConcurrency);
+        h.Store.AbortsByUpload.Count(kv => kv.Value == 2).Should().BeLessThanOrEqualTo(invocations * h.Settings.SweepConcurrency!.Value);
         h.DeadLetter.Sent.Should().BeEmpty();
     }
 

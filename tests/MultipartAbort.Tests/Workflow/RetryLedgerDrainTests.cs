@@ -131,7 +131,7 @@ public class RetryLedgerDrainTests
     public async Task Drain_WhenTheStoreFailsTransiently_RewritesTheEntryAsItsNextAttempt()
     {
         _store.Add("bucket", "k", "u");
-        _store.FailWith = op => new StoreException(op, "SlowDown: slow down", isTransient: true, "SlowDown");
+        _store.FailWith = op => new StoreException(op, "InternalError: we encountered an internal error", isTransient: true, "InternalError");
         await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
         var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);

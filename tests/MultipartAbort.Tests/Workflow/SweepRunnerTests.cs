@@ -58,7 +58,7 @@ public sealed class SweepRunnerTests
         foreach (var k in new[] { "a", "b", "c" })
             store.Add("bkt", k, "u");
         var calls = 0;
-        store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "SlowDown", true, "SlowDown") : null;
+        store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "InternalError", true, "InternalError") : null;
         var retry = new RecordingQueue();
 
         var (summary, _, _) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);

@@ -1,0 +1,118 @@
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>
+/// The concurrency limit of a run, found by AIMD (additive increase, multiplicative decrease, as TCP Reno and
+/// Netflix concurrency-limits' <c>AIMDLimit</c>), with TCP-style slow start and a latency guard:
+/// <list type="bullet">
+/// <item>Samples are judged in count-based windows of <c>max(limit, MinWindow)</c> requests (about one round of
+/// the requests in flight), so the algorithm needs no clock and the same samples always give the same limit.</item>
+/// <item>Slow start doubles the limit after each clean window, until the first sign of trouble; after that it
+/// grows by one per clean window. A window only grows the limit when the limit was used (at least
+/// <c>UtilizationToGrow</c> of it in flight): an idle limit proves nothing.</item>
+/// <item>Latency holding is the proxy for "throughput grows" (Little's law: more in flight at the same latency is
+/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the baseline (the best
+/// window mean seen, drifting slowly up toward recent ones) means the store is queueing: the limit shrinks by
+/// <c>LatencyBackoff</c>.</item>
+/// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
+/// already in flight when it was cut may be dropped too and must not cut it again: drops are ignored for as many
+/// requests as were allowed before the cut, unless the limit has grown past the cut since.</item>
+/// </list>
+/// Not thread-safe: <see cref="ConcurrencyLimiter"/> calls it under its lock.
+/// </summary>
+public sealed class AdaptiveLimit
+{
+    public const int DefaultCeiling = 256;
+
+    public int Floor { get; init; } = 1;
+    public int Ceiling { get; init; } = DefaultCeiling;
+    public int MinWindow { get; init; } = 4;
+    public double LatencyTolerance { get; init; } = 2.0;
+    public double LatencyBackoff { get; init; } = 0.9;
+    public double DropBackoff { get; init; } = 0.5;
+
+    /// <summary>The share of the limit that must have been in flight during a window for it to grow (Netflix's AIMDLimit: half).</summary>
+    public double UtilizationToGrow { get; init; } = 0.5;
+
+    private int _limit;
+    private bool _slowStart = true;
+    private int _windowSamples, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
+    private double _windowLatencySum;
+    private double _bestLatency = double.MaxValue;
+
+    public AdaptiveLimit(int initial = 1) => _limit = initial;
+
+    /// <summary>Requests allowed in flight now.</summary>
+    public int Limit => Math.Clamp(_limit, Floor, Ceiling);
+
+    /// <summary>
+    /// Where the run settled: the highest limit that ran a clean window (no drop, latency held) in this AIMD cycle or
+    /// the one before (a cycle ends at each cut), so the sawtooth's low half after a cut does not hide its top.
+    /// </summary>
+    public int Settled => Math.Max(_cleanThisCycle, _cleanLastCycle) is > 0 and var best ? best : Limit;
+
+    private int _cleanThisCycle, _cleanLastCycle;
+
+    /// <summary>Windows that cut the limit for a drop; for tests and the summary.</summary>
+    public int Drops { get; private set; }
+
+    /// <summary>A request that succeeded after <paramref name="latency"/>, with <paramref name="inFlight"/> requests in flight when it started.</summary>
+    public void OnSuccess(TimeSpan latency, int inFlight)
+    {
+        _windowSamples++;
+        _windowLatencySum += latency.TotalMilliseconds;
+        _windowMaxInFlight = Math.Max(_windowMaxInFlight, inFlight);
+        if (_ignoreDropsFor > 0)
+            _ignoreDropsFor--;
+        if (_windowSamples < Math.Max(Limit, MinWindow))
+            return;
+
+        var mean = _windowLatencySum / _windowSamples;
+        var best = Math.Min(_bestLatency, mean);
+        // The baseline drifts up toward what the store answers now (1/16 a window), so one lucky window early on
+        // (or a store that has become slower for good) does not hold the limit down for ever.
+        _bestLatency = best + (mean - best) / 16;
+        if (mean > LatencyTolerance * best)
+        {
+            _slowStart = false;
+            EndCycle();
+            _limit = Math.Max(Floor, Math.Min(Limit - 1, (int)(Limit * LatencyBackoff)));
+        }
+        else
+        {
+            _cleanThisCycle = Math.Max(_cleanThisCycle, Limit);
+            if (_windowMaxInFlight >= Limit * UtilizationToGrow)
+                _limit = Math.Min(Ceiling, _slowStart ? Limit * 2 : Limit + 1);
+        }
+        StartWindow();
+    }
+
+    /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out.</summary>
+    public void OnDrop()
+    {
+        // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.
+        if (_ignoreDropsFor > 0 && Limit <= _limitAfterCut)
+        {
+            _ignoreDropsFor--;
+            return;
+        }
+        _slowStart = false;
+        Drops++;
+        _ignoreDropsFor = Limit;
+        EndCycle();
+        _limit = _limitAfterCut = Math.Max(Floor, (int)(Limit * DropBackoff));
+        StartWindow();
+    }
+
+    private void EndCycle()
+    {
+        _cleanLastCycle = _cleanThisCycle;
+        _cleanThisCycle = 0;
+    }
+
+    private void StartWindow()
+    {
+        _windowSamples = 0;
+        _windowMaxInFlight = 0;
+        _windowLatencySum = 0;
+    }
+}

@@ -1,0 +1,51 @@
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>
+/// The store as the workflow sees it: every request's latency, and every refusal for load, go to the
+/// <see cref="ConcurrencyLimiter"/>; a request refused for load (SlowDown, throttling, a timeout) is sent again
+/// after a growing pause, up to <see cref="ThrottleRetries"/> times, since the limiter has just cut the load
+/// and the store asked to be asked later, not to be given up on.
+/// </summary>
+public sealed class LimitedObjectStore(IObjectStore inner, ConcurrencyLimiter limiter, TimeProvider time) : IObjectStore
+{
+    public const int ThrottleRetries = 6;
+
+    /// <summary>The first pause after a refusal; doubled for each further one.</summary>
+    public TimeSpan ThrottlePause { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public IObjectStore Inner => inner;
+
+    public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken) =>
+        SendAsync(static (s, a, ct) => s.AbortAsync(a.upload, ct), (upload, 0), cancellationToken);
+
+    public Task<PartsPage?> ListPartsAsync(UploadRef upload, int? partNumberMarker, CancellationToken cancellationToken) =>
+        SendAsync(static (s, a, ct) => s.ListPartsAsync(a.upload, a.partNumberMarker, ct), (upload, partNumberMarker), cancellationToken);
+
+    public Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken) =>
+        SendAsync(static (s, l, ct) => s.ListUploadsAsync(l, ct), listing, cancellationToken);
+
+    private async Task<T> SendAsync<T, TArgs>(Func<IObjectStore, TArgs, CancellationToken, Task<T>> call, TArgs args, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var started = time.GetTimestamp();
+            try
+            {
+                var result = await call(inner, args, ct).ConfigureAwait(false);
+                limiter.OnSuccess(time.GetElapsedTime(started));
+                return result;
+            }
+            catch (StoreException ex) when (ex.IsThrottling)
+            {
+                limiter.OnDrop();
+                if (attempt >= ThrottleRetries)
+                    throw;
+            }
+            var pause = ThrottlePause * Math.Pow(2, attempt);
+            if (pause > TimeSpan.Zero)
+                await Task.Delay(pause, time, ct).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Tests.Workflow;
+
+/// <summary>The AIMD algorithm on scripted sample sequences: no clock, no threads, the same samples give the same limit.</summary>
+public sealed class AdaptiveLimitTests
+{
+    private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>One full window at the current limit, every request answered after <paramref name="latency"/> with the limit in use.</summary>
+    private static void CleanWindow(AdaptiveLimit limit, TimeSpan latency)
+    {
+        var size = Math.Max(limit.Limit, limit.MinWindow);
+        for (var i = 0; i < size; i++)
+            limit.OnSuccess(latency, limit.Limit);
+    }
+
+    [Fact]
+    public void Limit_WhenWindowsAreCleanAndTheLimitIsUsed_DoublesInSlowStart()
+    {
+        var limit = new AdaptiveLimit();
+        var seen = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            CleanWindow(limit, Fast);
+            seen.Add(limit.Limit);
+        }
+
+        seen.Should().Equal(2, 4, 8, 16, 32);
+        limit.Settled.Should().Be(16, "the highest window that ended clean ran at 16");
+    }
+
+    [Fact]
+    public void Limit_WhenTheLimitIsNotUsed_DoesNotGrow()
+    {
+        var limit = new AdaptiveLimit(initial: 16);
+
+        for (var i = 0; i < 16; i++)
+            limit.OnSuccess(Fast, inFlight: 3);
+
+        limit.Limit.Should().Be(16, "3 in flight out of 16 says nothing about whether 32 would be better");
+    }
+
+    [Fact]
+    public void Limit_OnADrop_HalvesAtOnceAndIgnoresTheDropsOfRequestsAlreadyInFlight()
+    {
+        var limit = new AdaptiveLimit(initial: 40);
+
+        limit.OnDrop();
+        limit.OnDrop();
+        limit.OnDrop();
+
+        limit.Limit.Should().Be(20);
+        limit.Drops.Should().Be(1);
+    }
+
+    [Fact]
+    public void Limit_AfterADrop_GrowsByOneAWindow()
+    {
+        var limit = new AdaptiveLimit(initial: 40);
+        limit.OnDrop();
+
+        CleanWindow(limit, Fast);
+        CleanWindow(limit, Fast);
+
+        limit.Limit.Should().Be(22);
+    }
+
+    [Fact]
+    public void Limit_WhenLatencyRisesAboveTheTolerance_ShrinksAndLeavesSlowStart()
+    {
+        var limit = new AdaptiveLimit(initial: 8);
+        CleanWindow(limit, Fast);
+        limit.Limit.Should().Be(16);
+
+        CleanWindow(limit, Fast * 3);
+        limit.Limit.Should().Be(14, "16 x 0.9, rounded down");
+
+        CleanWindow(limit, Fast);
+        limit.Limit.Should().Be(15, "out of slow start: one more per clean window");
+    }
+
+    [Fact]
+    public void Limit_AfterOneLuckyFastWindow_IsNotHeldDownForEver()
+    {
+        var limit = new AdaptiveLimit(initial: 8);
+        CleanWindow(limit, TimeSpan.FromMilliseconds(5));
+
+        for (var i = 0; i < 100; i++)
+            CleanWindow(limit, TimeSpan.FromMilliseconds(15));
+
+        limit.Limit.Should().BeGreaterThan(16, "the baseline drifted up to what the store answers now, and the limit grew again");
+    }
+
+    [Fact]
+    public void Limit_StaysWithinTheFloorAndTheCeiling()
+    {
+        var limit = new AdaptiveLimit { Ceiling = 64 };
+        for (var i = 0; i < 20; i++)
+            CleanWindow(limit, Fast);
+        limit.Limit.Should().Be(64);
+
+        for (var i = 0; i < 500; i++)
+            limit.OnDrop();
+        limit.Limit.Should().Be(1);
+    }
+
+    [Fact]
+    public void Limit_BehindAStoreThatRefusesMoreThanK_SettlesAtOrBelowKAndRecoversWhenKRises()
+    {
+        // A round sends as many requests as the limit allows; those beyond K come back SlowDown.
+        var limit = new AdaptiveLimit();
+        var k = 12;
+        var refused = 0;
+        var sent = 0;
+        void Round()
+        {
+            var inFlight = limit.Limit;
+            for (var i = 0; i < inFlight; i++)
+            {
+                sent++;
+                if (i >= k)
+                {
+                    refused++;
+                    limit.OnDrop();
+                }
+                else
+                    limit.OnSuccess(Fast, inFlight);
+            }
+        }
+
+        for (var r = 0; r < 200; r++)
+            Round();
+        limit.Settled.Should().Be(k);
+        limit.Limit.Should().BeLessThanOrEqualTo(k + 1);
+        ((double)refused / sent).Should().BeLessThan(0.02, "a sawtooth that touches K+1 once a cycle refuses few");
+
+        k = 40;
+        for (var r = 0; r < 400; r++)
+            Round();
+        limit.Settled.Should().Be(k, "the limit grew again once the store allowed more");
+    }
+}

@@ -1,0 +1,63 @@
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Tests.Workflow;
+
+public sealed class ConcurrencyLimiterTests
+{
+    [Fact]
+    public async Task Acquire_BeyondAFixedLimit_WaitsForARelease()
+    {
+        var limiter = ConcurrencyLimiter.Fixed(2);
+        await limiter.AcquireAsync(CancellationToken.None);
+        await limiter.AcquireAsync(CancellationToken.None);
+
+        var third = limiter.AcquireAsync(CancellationToken.None);
+        third.IsCompleted.Should().BeFalse();
+
+        limiter.Release();
+        await third;
+        limiter.InFlight.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Acquire_WhenTheAdaptiveLimitGrows_LetsWaitersIn()
+    {
+        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit());
+        await limiter.AcquireAsync(CancellationToken.None);
+        var second = limiter.AcquireAsync(CancellationToken.None);
+        second.IsCompleted.Should().BeFalse("the adaptive limit starts at 1");
+
+        for (var i = 0; i < 4; i++)
+            limiter.OnSuccess(TimeSpan.FromMilliseconds(10));
+
+        await second;
+        limiter.Limit.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Acquire_WhenCancelled_ThrowsAndTakesNoLease()
+    {
+        var limiter = ConcurrencyLimiter.Fixed(1);
+        await limiter.AcquireAsync(CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+
+        var waiting = limiter.AcquireAsync(cts.Token);
+        cts.Cancel();
+
+        await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
+        limiter.Release();
+        limiter.InFlight.Should().Be(0);
+        await limiter.AcquireAsync(CancellationToken.None);
+        limiter.InFlight.Should().Be(1);
+    }
+
+    [Fact]
+    public void For_NoPinnedNumber_IsAdaptiveUpToTheCeiling()
+    {
+        var adaptive = ConcurrencyLimiter.For(null);
+        var pinned = ConcurrencyLimiter.For(32);
+
+        (adaptive.IsAdaptive, adaptive.MaxConcurrency).Should().Be((true, AdaptiveLimit.DefaultCeiling));
+        (pinned.IsAdaptive, pinned.Limit, pinned.Settled).Should().Be((false, 32, 32));
+    }
+}
