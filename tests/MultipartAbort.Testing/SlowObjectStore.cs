@@ -23,6 +23,9 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
 
     public override async Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken)
     {
+        // Every call goes back to the thread pool's queue, as real I/O does, so that concurrent sweeps take turns
+        // instead of one running to the deadline synchronously before the other starts.
+        await Task.Yield();
         Take(upload, cancellationToken);
         AbortsByUpload.AddOrUpdate((upload.Bucket, upload.Key, upload.UploadId), 1, (_, n) => n + 1);
         return await base.AbortAsync(upload, cancellationToken).ConfigureAwait(false);
@@ -30,6 +33,7 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
 
     public override async Task<PartsPage?> ListPartsAsync(UploadRef upload, int? partNumberMarker, CancellationToken cancellationToken)
     {
+        await Task.Yield();
         Take(upload, cancellationToken);
         return await base.ListPartsAsync(upload, partNumberMarker, cancellationToken).ConfigureAwait(false);
     }

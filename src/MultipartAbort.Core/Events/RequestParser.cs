@@ -37,15 +37,15 @@ public static class RequestParser
     public static RequestPayload Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"expected a JSON object; got {Describe(root)}");
+            return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}");
         // Upload-started and upload-finished events (CloudTrail record, Activity Tracker event) arm or touch no timer;
         // they are recognised here so that every carrier (EventBridge detail, CloudEvent data, SQS body) takes them.
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
-            return Unknown(root, "", UploadsFields) is { } extra ? Invalid(extra) : ParseBatch(uploads);
+            return JsonFields.Unknown(root, "", UploadsFields) is { } extra ? Invalid(extra) : ParseBatch(uploads);
         if (root.TryGetProperty("sweep", out var sweep))
-            return Unknown(root, "", SweepFields) is { } extra ? Invalid(extra) : ParseSweep(sweep);
+            return JsonFields.Unknown(root, "", SweepFields) is { } extra ? Invalid(extra) : ParseSweep(sweep);
         if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
         {
             var parsed = ParseUpload(root, "");
@@ -57,7 +57,7 @@ public static class RequestParser
     private static RequestPayload ParseBatch(JsonElement uploads)
     {
         if (uploads.ValueKind != JsonValueKind.Array)
-            return Invalid($"uploads must be an array of abort requests; got {Describe(uploads)}");
+            return Invalid($"uploads must be an array of abort requests; got {JsonFields.Describe(uploads)}");
         var count = uploads.GetArrayLength();
         if (count == 0)
             return Invalid("uploads is empty; name at least one upload");
@@ -85,22 +85,22 @@ public static class RequestParser
     private static ParsedUpload ParseUploadCore(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object)
-            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{(path.Length == 0 ? "the request" : path.TrimEnd('.'))} must be an object with bucket, key and uploadId; got {Describe(e)}"));
+            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{(path.Length == 0 ? "the request" : path.TrimEnd('.'))} must be an object with bucket, key and uploadId; got {JsonFields.Describe(e)}"));
         var errors = new List<string>();
-        if (Unknown(e, path, UploadFields) is { } extra)
+        if (JsonFields.Unknown(e, path, UploadFields) is { } extra)
             errors.Add(extra);
-        var bucket = RequiredString(e, "bucket", path, errors);
-        var key = RequiredString(e, "key", path, errors);
+        var bucket = JsonFields.RequiredString(e, "bucket", path, errors);
+        var key = JsonFields.RequiredString(e, "key", path, errors);
         var initiatedAt = OptionalTime(e, "initiatedAt", path, errors);
         var notBefore = OptionalTime(e, "notBefore", path, errors);
         // A timer armed without an upload id names the key and the time the upload began instead.
-        var uploadId = initiatedAt is null || (e.TryGetProperty("uploadId", out var given) && given.ValueKind != JsonValueKind.Null) ? RequiredString(e, "uploadId", path, errors) : "";
+        var uploadId = initiatedAt is null || (e.TryGetProperty("uploadId", out var given) && given.ValueKind != JsonValueKind.Null) ? JsonFields.RequiredString(e, "uploadId", path, errors) : "";
         if (initiatedAt is not null && !string.IsNullOrEmpty(uploadId))
             errors.Add($"{path}initiatedAt names the uploads of a key by time and cannot be combined with uploadId; give one of them");
-        var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
-        var reason = OptionalString(e, "reason", path, errors);
-        var owner = OptionalString(e, "expectedBucketOwner", path, errors);
-        var payer = OptionalString(e, "requestPayer", path, errors);
+        var attempt = JsonFields.OptionalInt(e, "attempt", path, errors) ?? 0;
+        var reason = JsonFields.OptionalString(e, "reason", path, errors);
+        var owner = JsonFields.OptionalString(e, "expectedBucketOwner", path, errors);
+        var payer = JsonFields.OptionalString(e, "requestPayer", path, errors);
 
         if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
             errors.Add($"{path}bucket {bucketError}");
@@ -109,9 +109,9 @@ public static class RequestParser
         if (uploadId is not null && (uploadId.Length > MaxKeyBytes || uploadId.Any(char.IsControl)))
             errors.Add($"{path}uploadId contains control characters or is longer than {MaxKeyBytes} characters");
         if (owner is not null && (owner.Length != 12 || !owner.All(char.IsAsciiDigit)))
-            errors.Add($"{path}expectedBucketOwner must be a 12-digit account id; got '{Truncate(owner)}'");
+            errors.Add($"{path}expectedBucketOwner must be a 12-digit account id; got '{JsonFields.Truncate(owner)}'");
         if (payer is not null && payer != "requester")
-            errors.Add($"{path}requestPayer must be \"requester\" when given; got '{Truncate(payer)}'");
+            errors.Add($"{path}requestPayer must be \"requester\" when given; got '{JsonFields.Truncate(payer)}'");
 
         if (errors.Count > 0)
             return ParsedUpload.Invalid(AbortResult.Rejected(bucket, key, uploadId, attempt, string.Join("; ", errors)));
@@ -134,28 +134,28 @@ public static class RequestParser
             return null;
         if (v.ValueKind == JsonValueKind.String && Rfc3339.TryParse(v.GetString(), out var time))
             return time;
-        errors.Add($"{path}{name} must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {Describe(v)}");
+        errors.Add($"{path}{name} must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {JsonFields.Describe(v)}");
         return null;
     }
 
     private static RequestPayload ParseSweep(JsonElement e)
     {
         if (e.ValueKind != JsonValueKind.Object)
-            return Invalid($"sweep must be an object with bucket and olderThan; got {Describe(e)}");
+            return Invalid($"sweep must be an object with bucket and olderThan; got {JsonFields.Describe(e)}");
         const string path = "sweep.";
         var errors = new List<string>();
-        if (Unknown(e, path, SweepRequestFields) is { } extra)
+        if (JsonFields.Unknown(e, path, SweepRequestFields) is { } extra)
             errors.Add(extra);
-        var bucket = RequiredString(e, "bucket", path, errors);
-        var prefix = OptionalString(e, "prefix", path, errors);
-        var olderThanText = RequiredString(e, "olderThan", path, errors);
-        var dryRun = OptionalBool(e, "dryRun", path, errors) ?? false;
-        var measure = OptionalBool(e, "measureBytes", path, errors) ?? false;
-        var keyMarker = OptionalString(e, "keyMarker", path, errors);
-        var uploadIdMarker = OptionalString(e, "uploadIdMarker", path, errors);
-        var attempt = OptionalInt(e, "attempt", path, errors) ?? 0;
-        var shardText = OptionalString(e, "shard", path, errors);
-        var fanOut = OptionalInt(e, "shards", path, errors);
+        var bucket = JsonFields.RequiredString(e, "bucket", path, errors);
+        var prefix = JsonFields.OptionalString(e, "prefix", path, errors);
+        var olderThanText = JsonFields.RequiredString(e, "olderThan", path, errors);
+        var dryRun = JsonFields.OptionalBool(e, "dryRun", path, errors) ?? false;
+        var measure = JsonFields.OptionalBool(e, "measureBytes", path, errors) ?? false;
+        var keyMarker = JsonFields.OptionalString(e, "keyMarker", path, errors);
+        var uploadIdMarker = JsonFields.OptionalString(e, "uploadIdMarker", path, errors);
+        var attempt = JsonFields.OptionalInt(e, "attempt", path, errors) ?? 0;
+        var shardText = JsonFields.OptionalString(e, "shard", path, errors);
+        var fanOut = JsonFields.OptionalInt(e, "shards", path, errors);
         SweepShard? shard = null;
         if (shardText is not null && (shard = SweepShard.Parse(shardText, out var shardError)) is null)
             errors.Add($"{path}shard {shardError}");
@@ -189,6 +189,8 @@ public static class RequestParser
     }
 
     /// <summary>Null when the name could be a bucket; else what is wrong with it (see <see cref="StoreNames"/>).</summary>
+    internal static string Describe(JsonElement v) => JsonFields.Describe(v);
+
     public static string? ValidateBucket(string bucket) => StoreNames.CheckBucket(bucket);
 
     // A field this build does not know is refused, not ignored: a misspelt or unsupported option (a timer's notBefore,
@@ -197,107 +199,6 @@ public static class RequestParser
     private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
     private static readonly string[] UploadsFields = ["uploads"];
     private static readonly string[] SweepFields = ["sweep"];
-
-    private static string? Unknown(JsonElement e, string path, string[] known)
-    {
-        var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).Take(4).ToArray();
-        if (unknown.Length == 0)
-            return null;
-        var where = path.Length == 0 ? "the request" : path.TrimEnd('.');
-        return $"{where} has unknown field{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{Truncate(n)}'"))}; known: {string.Join(", ", known)}";
-    }
-
-    private static string? RequiredString(JsonElement e, string name, string path, List<string> errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add($"{path}{name} is missing");
-            return null;
-        }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            errors.Add($"{path}{name} must be a string; got {Describe(v)}");
-            return null;
-        }
-        if (ReadString(v, name, path, errors) is not { } s)
-            return null;
-        if (s.Length == 0)
-        {
-            errors.Add($"{path}{name} is empty");
-            return null;
-        }
-        return s;
-    }
-
-    private static string? OptionalString(JsonElement e, string name, string path, List<string> errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind == JsonValueKind.String)
-            return ReadString(v, name, path, errors);
-        errors.Add($"{path}{name} must be a string; got {Describe(v)}");
-        return null;
-    }
-
-    /// <summary>A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.</summary>
-    private static string? ReadString(JsonElement v, string name, string path, List<string> errors)
-    {
-        try
-        {
-            return v.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            errors.Add($"{path}{name} is not valid Unicode (it escapes a lone UTF-16 surrogate)");
-            return null;
-        }
-    }
-
-    private static int? OptionalInt(JsonElement e, string name, string path, List<string> errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0)
-            return i;
-        errors.Add($"{path}{name} must be a whole number of 0 or more; got {Describe(v)}");
-        return null;
-    }
-
-    private static bool? OptionalBool(JsonElement e, string name, string path, List<string> errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            return v.GetBoolean();
-        errors.Add($"{path}{name} must be true or false; got {Describe(v)}");
-        return null;
-    }
-
-    internal static string Describe(JsonElement v) =>
-        v.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{Truncate(SafeString(v))}\"",
-            JsonValueKind.Number => $"the number {Truncate(v.GetRawText())}",
-            JsonValueKind.True or JsonValueKind.False => $"{v.GetRawText()}",
-            JsonValueKind.Null => "null",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.Object => "an object",
-            _ => "nothing",
-        };
-
-    private static string SafeString(JsonElement v)
-    {
-        try
-        {
-            return v.GetString() ?? "";
-        }
-        catch (InvalidOperationException)
-        {
-            return "(invalid Unicode)";
-        }
-    }
-
-    private static string Truncate(string s) => s.Length <= 64 ? s : s[..61] + "...";
 
     private static InvalidPayload Invalid(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
 }

@@ -74,7 +74,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return (Summary(), counts, [rejected]);
         }
         if (sweep.FanOut is { } shards)
-            return await FanOutAsync(sweep, shards, ct).ConfigureAwait(false);
+            return await new SweepFanOut(queues, log).SendAsync(sweep, shards, ct).ConfigureAwait(false);
 
         // Runs under the worker pool's gate, one step at a time: plain fields are safe here. A listing failure or
         // the deadline ends the stream instead of faulting the pool, which would lose the aborts in flight.
@@ -263,41 +263,6 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 Concurrency = concurrency.Settled,
                 AdaptiveConcurrency = concurrency.IsAdaptive,
             };
-    }
-
-    /// <summary>
-    /// Sends shard requests 0/N ... N-1/N to the retry queue, where each becomes one worker (the SQS event source's
-    /// maximum concurrency bounds how many run at once). A shard sent twice is harmless: its second run finds its
-    /// uploads gone.
-    /// </summary>
-    private async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> FanOutAsync(SweepRequest sweep, int shards, CancellationToken ct)
-    {
-        var counts = new OutcomeCounts();
-        var sent = 0;
-        string? problem = queues.Retry is null ? $"{EnvironmentVariables.RetryQueueUrl} is not set" : null;
-        for (; problem is null && sent < shards; sent++)
-        {
-            var shard = sweep with { FanOut = null, Shard = new SweepShard(sent, shards), Attempt = 0, KeyMarker = null, UploadIdMarker = null };
-            try
-            {
-                await queues.Retry!.SendAsync(WireJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
-            }
-            catch (QueueException ex)
-            {
-                problem = ex.Message;
-                break;
-            }
-        }
-        var summary = new SweepSummary { Bucket = sweep.Bucket, Prefix = sweep.Prefix, OlderThan = IsoDuration.Format(sweep.OlderThan), DryRun = sweep.DryRun, ShardsQueued = sent };
-        if (problem is null)
-        {
-            log.Log(LogLevel.Information, $"sweep of {sweep} fanned out into {shards} shard requests on {queues.Retry!.Address}");
-            return (summary, counts, []);
-        }
-        var failed = new AbortResult(sweep.Bucket, sweep.Prefix ?? "", "", AbortOutcome.Failed, sweep.Attempt, 0, 0, $"could not fan out into {shards} shards ({problem}); {sent} were sent, sending them all again is harmless");
-        counts.Add(failed);
-        log.Outcome(failed);
-        return (summary, counts, [failed]);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

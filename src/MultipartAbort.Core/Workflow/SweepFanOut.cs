@@ -1,0 +1,46 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>A sweep request with <c>"shards": N</c>: it sweeps nothing itself, it hands the work to N workers.</summary>
+public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
+{
+    /// <summary>
+    /// Sends shard requests 0/N ... N-1/N to the retry queue, where each becomes one worker (the SQS event source's
+    /// maximum concurrency bounds how many run at once). A shard sent twice is harmless: its second run finds its
+    /// uploads gone.
+    /// </summary>
+    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
+    {
+        var counts = new OutcomeCounts();
+        var sent = 0;
+        string? problem = queues.Retry is null ? $"{EnvironmentVariables.RetryQueueUrl} is not set" : null;
+        for (; problem is null && sent < shards; sent++)
+        {
+            var shard = sweep with { FanOut = null, Shard = new SweepShard(sent, shards), Attempt = 0, KeyMarker = null, UploadIdMarker = null };
+            try
+            {
+                await queues.Retry!.SendAsync(WireJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
+            }
+            catch (QueueException ex)
+            {
+                problem = ex.Message;
+                break;
+            }
+        }
+        var summary = new SweepSummary { Bucket = sweep.Bucket, Prefix = sweep.Prefix, OlderThan = IsoDuration.Format(sweep.OlderThan), DryRun = sweep.DryRun, ShardsQueued = sent };
+        if (problem is null)
+        {
+            log.Log(LogLevel.Information, $"sweep of {sweep} fanned out into {shards} shard requests on {queues.Retry!.Address}");
+            return (summary, counts, []);
+        }
+        var failed = new AbortResult(sweep.Bucket, sweep.Prefix ?? "", "", AbortOutcome.Failed, sweep.Attempt, 0, 0, $"could not fan out into {shards} shards ({problem}); {sent} were sent, sending them all again is harmless");
+        counts.Add(failed);
+        log.Outcome(failed);
+        return (summary, counts, [failed]);
+    }
+}
