@@ -16,7 +16,7 @@ public sealed class CloudEventTests(MotoServer moto) : HostTestBase(moto)
     public async Task BinaryPing_WithEmptyData_WhenTrusted_RunsTheSweepTargetsBeforeAnswering200()
     {
         var (bucket, key, uploadId) = await UploadAsync("tmp/stale.bin");
-        await using var host = await HostProcess.StartAsync(Environment(trusted: true, extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:PT0S")));
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true, extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:P1D")));
 
         var (status, result) = await host.SendAsync(BinaryCloudEvent(""));
 
@@ -31,7 +31,7 @@ public sealed class CloudEventTests(MotoServer moto) : HostTestBase(moto)
     public async Task BinaryPing_WhenNotTrustedAndUnsigned_Answers401AndSweepsNothing()
     {
         var (bucket, key, uploadId) = await UploadAsync("tmp/stale.bin");
-        await using var host = await HostProcess.StartAsync(Environment(extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:PT0S")));
+        await using var host = await HostProcess.StartAsync(Environment(extra: (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:P1D")));
 
         var (status, result) = await host.SendAsync(BinaryCloudEvent("{}"));
 

@@ -39,7 +39,7 @@ public sealed class InProcessTests
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
-    public async Task Run_WhenTheDeadlineArrivesWhileAnAbortIsInFlight_AnswersAnErrorInsteadOfWaiting()
+    public async Task Run_WhenTheDeadlineArrivesWhileAnAbortIsInFlight_AnswersTheResultInsteadOfWaiting()
     {
         var store = new StallingStore();
         store.Add("my-bucket", "k", "u", parts: 1);
@@ -52,8 +52,9 @@ public sealed class InProcessTests
         using var response = await run.WaitAsync(TimeSpan.FromSeconds(30));
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
-        response.StatusCode.Should().Be(HttpStatusCode.GatewayTimeout);
-        body.RootElement.GetProperty("error").GetString().Should().Contain("deadline arrived");
+        // The store call is cut off near the deadline and the answer still comes, with the upload accounted for.
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway, body.RootElement.ToString());
+        body.RootElement.ToString().Should().Contain("failed");
     }
 
     [Fact]
