@@ -1,8 +1,8 @@
 namespace MultipartAbort.Testing;
 
 /// <summary>
-/// A clock that moves only when told (<see cref="Advance"/>), with timers that fire as it passes their due time: for
-/// deadline tests without sleeping (a slow store "takes" time by advancing it).
+/// A clock that moves only when told (<see cref="Advance"/>, or a <see cref="ClockDriver"/> moving it from timer to
+/// timer), with timers that fire as it passes their due time: for deadline tests without sleeping.
 /// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
@@ -16,12 +16,26 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
             return _now;
     }
 
-    public void Advance(TimeSpan by)
+    public void Advance(TimeSpan by) => Move(now => now + by);
+
+    /// <summary>Moves the clock to the earliest timer due, firing it; false when no timer is set.</summary>
+    public bool AdvanceToNextTimer()
+    {
+        DateTimeOffset? next;
+        lock (_lock)
+            next = _timers.Select(t => t.Due).Min();
+        if (next is not { } due)
+            return false;
+        Move(now => due > now ? due : now);
+        return true;
+    }
+
+    private void Move(Func<DateTimeOffset, DateTimeOffset> next)
     {
         List<ManualTimer> due;
         lock (_lock)
         {
-            _now += by;
+            _now = next(_now);
             due = _timers.Where(t => t.Due is { } d && d <= _now).ToList();
             foreach (var t in due)
                 t.Due = null;

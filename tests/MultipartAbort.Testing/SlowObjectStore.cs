@@ -4,9 +4,10 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Testing;
 
 /// <summary>
-/// A <see cref="ScriptedObjectStore"/> whose every call takes <see cref="Latency"/> of a <see cref="ManualClock"/>, and
-/// is cut off (cancelled) when the caller's token fired meanwhile, as an SDK call in flight at the deadline is. Counts
-/// the aborts of each upload, so a test can tell that none was worked on twice.
+/// A <see cref="ScriptedObjectStore"/> whose every call takes <see cref="Latency"/> of a <see cref="ManualClock"/> (it
+/// waits on a timer of the clock, which a <see cref="ClockDriver"/> moves while <see cref="Waiting"/>), and is cut off
+/// (cancelled) when the caller's token fires meanwhile, as an SDK call in flight at the deadline is. Counts the aborts
+/// of each upload, so a test can tell that none was worked on twice.
 /// </summary>
 public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : ScriptedObjectStore
 {
@@ -16,6 +17,10 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
     public string? StuckKey { get; set; }
 
     private int _stuck;
+    private int _waiting;
+
+    /// <summary>True while some call waits for the clock.</summary>
+    public bool Waiting => Volatile.Read(ref _waiting) > 0;
 
     public ConcurrentDictionary<(string Bucket, string Key, string UploadId), int> AbortsByUpload { get; } = new();
 
@@ -23,43 +28,40 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
 
     public override async Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken)
     {
-        // Every call goes back to the thread pool's queue, as real I/O does, so that concurrent sweeps take turns
-        // instead of one running to the deadline synchronously before the other starts.
-        await Task.Yield();
-        Take(upload, cancellationToken);
+        await TakeAsync(upload, cancellationToken).ConfigureAwait(false);
         AbortsByUpload.AddOrUpdate((upload.Bucket, upload.Key, upload.UploadId), 1, (_, n) => n + 1);
         return await base.AbortAsync(upload, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<PartsPage?> ListPartsAsync(UploadRef upload, int? partNumberMarker, CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        Take(upload, cancellationToken);
+        await TakeAsync(upload, cancellationToken).ConfigureAwait(false);
         return await base.ListPartsAsync(upload, partNumberMarker, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        Spend(latency, cancellationToken);
+        await SpendAsync(latency, cancellationToken).ConfigureAwait(false);
         return await base.ListUploadsAsync(listing, cancellationToken).ConfigureAwait(false);
     }
 
-    private void Take(UploadRef upload, CancellationToken ct)
+    private Task TakeAsync(UploadRef upload, CancellationToken ct)
     {
         CallsByUpload.AddOrUpdate((upload.Bucket, upload.Key, upload.UploadId), 1, (_, n) => n + 1);
         var stuck = upload.Key == StuckKey && Interlocked.Exchange(ref _stuck, 1) == 0;
-        Spend(stuck ? TimeSpan.FromMinutes(2) : latency, ct);
+        return SpendAsync(stuck ? TimeSpan.FromMinutes(2) : latency, ct);
     }
 
-    /// <summary>Lets the clock run for the call in steps of at most a second, ending early (cancelled) when the token fires.</summary>
-    private void Spend(TimeSpan duration, CancellationToken ct)
+    /// <summary>
+    /// Waits for the clock to pass the call's end, or for the token. The call stops counting as waiting the instant its
+    /// timer fires or its token is cancelled (not when its continuation gets a thread), so a driver never moves the
+    /// clock on its account once it is over. The continuation always goes back to the thread pool, as real I/O's does.
+    /// </summary>
+    private async Task SpendAsync(TimeSpan duration, CancellationToken ct)
     {
-        var step = TimeSpan.FromSeconds(1);
-        for (var spent = TimeSpan.Zero; spent < duration; spent += step)
-        {
-            clock.Advance(duration - spent < step ? duration - spent : step);
-            ct.ThrowIfCancellationRequested();
-        }
+        Interlocked.Increment(ref _waiting);
+        var delay = Task.Delay(duration, clock, ct);
+        _ = delay.ContinueWith(static (_, store) => Interlocked.Decrement(ref ((SlowObjectStore)store!)._waiting), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await delay.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
     }
 }

@@ -171,8 +171,13 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                     Fail($"sweep listing failed: {listingError.Message}; {ResumeHint()}");
                 break;
             case StopDeadline when Interlocked.Read(ref listed) == 0:
-                // Re-queuing a sweep that could not list even one upload would go round for ever.
-                Fail($"the invocation had less than {IsoDuration.Format(settings.DeadlineReserve)} left when the sweep began, so it took nothing; give the function a longer timeout");
+                // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed
+                // on like a failed listing, with a growing delay, so a continuation is not lost to one slow call; a
+                // function that can never list in time fails after MAX_ATTEMPTS instead of going round for ever.
+                if (sweep.Attempt + 1 < settings.MaxAttempts)
+                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed", budget.Settle).ConfigureAwait(false);
+                else
+                    Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(settings.DeadlineReserve)} plus one listing call");
                 break;
             case StopDeadline:
                 continued = await ContinueAsync(sweep, lastListed, TimeSpan.Zero, "the invocation's time ran low", budget.Settle).ConfigureAwait(false);

@@ -12,9 +12,10 @@ using MultipartAbort.Tests.Workflow;
 namespace MultipartAbort.Tests.Hardening;
 
 /// <summary>
-/// The services on a slow store whose calls take time of a manual clock, with a host deadline token that fires, as the
-/// Lambda host's does, half a second before the deadline. Concurrency is kept small so the time the clock runs past the
-/// work cut-off (at most concurrency x latency) stays well inside the reserve: the bound is arithmetic, not timing.
+/// The services on a slow store whose calls take time of a manual clock (moved by a <see cref="ClockDriver"/> while the
+/// event is handled), with a host deadline token that fires, as the Lambda host's does, half a second before the
+/// deadline. Calls in flight at the work cut-off are cancelled there, so the bound on the answer is arithmetic, not
+/// timing.
 /// </summary>
 internal sealed class DeadlineHarness
 {
@@ -36,7 +37,9 @@ internal sealed class DeadlineHarness
     {
         var deadline = Clock.GetUtcNow() + Budget;
         using var host = new CancellationTokenSource(Budget - TimeSpan.FromMilliseconds(500), Clock);
-        var response = await Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), new InvocationContext(deadline), host.Token);
+        using var driver = new ClockDriver(Clock, () => Store.Waiting);
+        var services = Services();
+        var response = await driver.Run(() => services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), new InvocationContext(deadline), host.Token));
         return (response, Clock.GetUtcNow(), deadline);
     }
 

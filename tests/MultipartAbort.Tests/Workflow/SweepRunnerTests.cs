@@ -16,20 +16,41 @@ public sealed class SweepRunnerTests
         FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null, time: new FixedTimeProvider(Now));
 
     [Fact]
-    public async Task Sweep_WhenTheDeadlineIsAlreadyTooClose_FailsWithoutReQueuingItselfForever()
+    public async Task Sweep_WhenTheDeadlineIsTooCloseToListAnything_PassesItselfOnWithAGrowingDelay()
     {
         var store = new ScriptedObjectStore();
         store.Add("bkt", "k", "u");
         var retry = new RecordingQueue();
         var context = new InvocationContext(Now.AddSeconds(1));
+        var settings = new Settings();
 
-        var (summary, counts, notable) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), context, null, CancellationToken.None);
+        var (summary, counts, _) = await Services(store, retry, settings).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context, null, CancellationToken.None);
+
+        summary.StopReason.Should().Be(SweepRunner.StopDeadline);
+        summary.Continued.Should().BeTrue("a continuation cut off before its first listing must not be lost");
+        var (body, delay) = retry.Sent.Should().ContainSingle().Subject;
+        delay.Should().Be(settings.RetryDelayFor(2)).And.BePositive();
+        body.Should().Contain("\"attempt\":3").And.Contain("\"bucket\":\"bkt\"");
+        counts[AbortOutcome.Failed].Should().Be(0);
+        store.AbortCalls.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Sweep_WhenTheDeadlineIsTooCloseOnTheLastAttempt_FailsWithoutReQueuingItselfForever()
+    {
+        var store = new ScriptedObjectStore();
+        store.Add("bkt", "k", "u");
+        var retry = new RecordingQueue();
+        var context = new InvocationContext(Now.AddSeconds(1));
+        var settings = new Settings { MaxAttempts = 3 };
+
+        var (summary, counts, notable) = await Services(store, retry, settings).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context, null, CancellationToken.None);
 
         summary.StopReason.Should().Be(SweepRunner.StopDeadline);
         summary.Continued.Should().BeFalse();
         retry.Sent.Should().BeEmpty();
         counts[AbortOutcome.Failed].Should().Be(1);
-        notable.Single().Message.Should().Contain("took nothing");
+        notable.Single().Message.Should().Contain("before one upload was listed, 3 times").And.Contain("longer timeout");
         store.AbortCalls.Should().Be(0);
     }
 

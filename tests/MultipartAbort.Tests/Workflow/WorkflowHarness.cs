@@ -8,7 +8,7 @@ using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;
 
-/// <summary>The workflow on a store double and recording queues, with a fixed clock and no backoff waits.</summary>
+/// <summary>The workflow on a store double and recording queues, with a fixed clock and no backoff waits (re-abort or throttling).</summary>
 internal sealed class WorkflowHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -17,7 +17,7 @@ internal sealed class WorkflowHarness
     public RecordingQueue Retry { get; } = new("memory://retry");
     public RecordingQueue DeadLetter { get; } = new("memory://dlq");
     public StringWriter Logs { get; } = new();
-    public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero };
+    public Settings Settings { get; init; } = new() { ReabortBackoff = TimeSpan.Zero, ThrottleBackoff = TimeSpan.Zero };
     public bool WithQueues { get; init; } = true;
 
     /// <summary>The clock the services read; a fixed <see cref="Now"/> unless a test moves time itself.</summary>
