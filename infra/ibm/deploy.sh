@@ -33,6 +33,7 @@ JOB_SCHEDULE=${JOB_SCHEDULE:-}                 # e.g. "0 3 * * *": the mpa sweep
 JOB_SWEEP_BUCKET=${JOB_SWEEP_BUCKET:-}         # the job's `mpa sweep --bucket`; empty: no job
 JOB_SWEEP_PREFIX=${JOB_SWEEP_PREFIX:-}
 JOB_OLDER_THAN=${JOB_OLDER_THAN:-P1D}
+JOB_SHARDS=${JOB_SHARDS:-1}                    # >1: an array job of that many instances; each sweeps shard JOB_INDEX/JOB_ARRAY_SIZE
 SECRETS_ENV_FILE=${SECRETS_ENV_FILE:-}         # an env file with WEBHOOK_SECRET, COS_API_KEY or the HMAC keys
 REGISTRY_SERVER=${REGISTRY_SERVER:-${IMAGE%%/*}}
 REGISTRY_SECRET=${REGISTRY_SECRET:-}           # an existing registry access secret; or REGISTRY_PASSWORD to create one
@@ -45,6 +46,11 @@ secret_keys=(WEBHOOK_SECRET COS_API_KEY COS_ACCESS_KEY_ID COS_SECRET_ACCESS_KEY)
 config_keys=(COS_ENDPOINT COS_REGION COS_FORCE_PATH_STYLE IBM_IAM_ENDPOINT RETRY_QUEUE_URL DEAD_LETTER_QUEUE_URL MAX_ATTEMPTS
   IMMEDIATE_REABORTS RETRY_BASE_DELAY WEBHOOK_TOLERANCE ALLOWED_BUCKETS ALLOWED_PREFIXES MIN_UPLOAD_AGE DRY_RUN SWEEP_TARGETS
   SWEEP_MIN_AGE UPLOAD_TTL SWEEP_CONCURRENCY POWERTOOLS_SERVICE_NAME POWERTOOLS_LOG_LEVEL POWERTOOLS_METRICS_NAMESPACE)
+
+case "$JOB_SHARDS" in
+  ''|*[!0-9]*|0) echo "deploy.sh: JOB_SHARDS must be a whole number from 1 to 1000; got '$JOB_SHARDS'" >&2; exit 2 ;;
+esac
+if [ "$JOB_SHARDS" -gt 1000 ]; then echo "deploy.sh: JOB_SHARDS must be a whole number from 1 to 1000; got '$JOB_SHARDS'" >&2; exit 2; fi
 
 case "$VISIBILITY" in
   project) CLOUDEVENTS_TRUSTED=true ;;
@@ -152,6 +158,9 @@ fi
 if [ -n "$JOB_SWEEP_BUCKET" ]; then
   job_args=(--argument sweep --argument --bucket --argument "$JOB_SWEEP_BUCKET" --argument --older-than --argument "$JOB_OLDER_THAN")
   [ -n "$JOB_SWEEP_PREFIX" ] && job_args+=(--argument --prefix --argument "$JOB_SWEEP_PREFIX")
+  # An array job: Code Engine sets JOB_INDEX and JOB_ARRAY_SIZE in each instance, and `mpa sweep` (no --shard flag)
+  # takes its shard from them, so every upload is handled by exactly one instance.
+  [ "$JOB_SHARDS" -gt 1 ] && job_args+=(--array-indices "0-$((JOB_SHARDS - 1))")
   verb=create; exists job get --name "$APP_NAME-sweep" && verb=update
   change ibmcloud ce job "$verb" --name "$APP_NAME-sweep" --image "$IMAGE" "${registry_flags[@]}" --command /app/mpa "${job_args[@]}" \
     --env-from-secret "$secret_name" --env-from-configmap "$config_name"

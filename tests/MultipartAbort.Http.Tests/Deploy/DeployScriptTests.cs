@@ -105,9 +105,33 @@ public sealed class DeployScriptTests : IDisposable
                 + "--argument sweep --argument --bucket --argument my-uploads --argument --older-than --argument P1D --argument --prefix --argument tmp/ "
                 + "--env-from-secret multipart-abort-secrets --env-from-configmap multipart-abort-config"
         );
+        run.Lines.Should().NotContain(l => l.Contains("--array-indices", StringComparison.Ordinal), "one shard is a plain job");
         run.Lines.Should().Contain("ibmcloud ce subscription cron create --name multipart-abort-sweep-schedule --destination-type job --destination multipart-abort-sweep --schedule '0 3 * * *'");
         run.Lines.Where(l => l.StartsWith("ibmcloud ce application", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain("--registry-secret multipart-abort-registry");
         run.Stdout.Should().NotContain("registry-key-secret");
+    }
+
+    [Fact]
+    public async Task Print_WithJobShards_MakesTheSweepJobAnArrayJobOfThatManyInstances()
+    {
+        var run = await _ibmcloud.RunAsync(Settings(("JOB_SWEEP_BUCKET", "my-uploads"), ("JOB_SHARDS", "16")), [], "--print");
+
+        run.ExitCode.Should().Be(0, run.Stderr);
+        run.Lines.Should().ContainSingle(l => l.StartsWith("ibmcloud ce job create", StringComparison.Ordinal))
+            .Which.Should().Contain("--array-indices 0-15").And.NotContain("--shard", "each instance takes its shard from JOB_INDEX/JOB_ARRAY_SIZE");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("four")]
+    [InlineData("1001")]
+    public async Task Run_WhenJobShardsIsNotACount_FailsNamingItAndRunsNothing(string shards)
+    {
+        var run = await _ibmcloud.RunAsync(Settings(("JOB_SWEEP_BUCKET", "my-uploads"), ("JOB_SHARDS", shards)), []);
+
+        run.ExitCode.Should().Be(2);
+        run.Stderr.Should().Contain($"JOB_SHARDS must be a whole number from 1 to 1000; got '{shards}'");
+        _ibmcloud.Calls.Should().BeEmpty();
     }
 
     [Fact]
