@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Checks template.yaml against the deployment rules of SPEC.md ("Deployment shapes") and issue 9:
+"""Checks template.yaml against the deployment rules of the README ("Deployment shapes") and issue 9:
 
-- no Allow statement with a wildcard action, and no wildcard resource beyond the few SPEC.md allows
+- no Allow statement with a wildcard action, and no wildcard resource beyond the few the README allows
   (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix);
 - no hard-coded partition: every ARN is built with ${AWS::Partition};
 - no secret in a function's environment: only *_PARAMETER names (values are read from SSM at start-up);
@@ -19,7 +19,7 @@ import sys
 from cfnlint.decode import cfn_yaml
 
 SECRET_VARIABLES = {"COS_ACCESS_KEY_ID", "COS_SECRET_ACCESS_KEY", "COS_API_KEY", "WEBHOOK_SECRET"}
-# Wildcards SPEC.md allows in an Allow statement's Resource (after ${...} references are kept as written).
+# Wildcards the README allows in an Allow statement's Resource (after ${...} references are kept as written).
 ALLOWED_WILDCARD_RESOURCES = [
     re.compile(r"^arn:\$\{AWS::Partition\}:s3:::\$\{Bucket\}/\*$"),  # the objects (uploads) of one allowed bucket
     re.compile(r"^\$\{FunctionLogGroup\.Arn\}:\*$"),  # the function's own log streams
@@ -109,7 +109,7 @@ def check(template):
                         problems.append(f"{label}: wildcard action '{action}'")
                 for resource_arn in (text(r) for r in branches(statement.get("Resource"))):
                     if "*" in resource_arn and not any(p.match(resource_arn) for p in ALLOWED_WILDCARD_RESOURCES):
-                        problems.append(f"{label}: wildcard resource '{resource_arn}' beyond what SPEC.md allows")
+                        problems.append(f"{label}: wildcard resource '{resource_arn}' beyond what the README allows")
                 if "NotAction" in statement or "NotResource" in statement:
                     problems.append(f"{label}: NotAction/NotResource in an Allow statement")
                 if statement.get("Principal") == "*" or statement.get("Principal") == {"AWS": "*"}:

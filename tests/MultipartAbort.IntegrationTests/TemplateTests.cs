@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace MultipartAbort.IntegrationTests;
 
 /// <summary>
-/// template.yaml against the deployment rules (SPEC.md "Deployment shapes", issue 9 items 9-11), checked by
+/// template.yaml against the deployment rules (the README, "Deployment shapes", issue 9 items 9-11), checked by
 /// infra/aws/check-template.py (python3 with cfn-lint's YAML loader, which understands !Ref and !Sub), and linted.
 /// Each rule is also shown to fail on a template that breaks it, so the check cannot pass vacuously.
 /// </summary>
@@ -94,7 +94,7 @@ public sealed class TemplateTests
     [Theory]
     [InlineData("Action: sqs:SendMessage\n                Resource: [!GetAtt RetryQueue.Arn", "Action: sqs:*\n                Resource: [!GetAtt RetryQueue.Arn", "RequeueAndDeadLetter: wildcard action 'sqs:*'")]
     [InlineData("Action: s3:ListBucketMultipartUploads", "Action: s3:List*", "ListUploadsOfBuckets: wildcard action 's3:List*'")]
-    [InlineData("Resource: !GetAtt RetryQueue.Arn\n", "Resource: \"*\"\n", "PollTheRetryQueue: wildcard resource '*' beyond what SPEC.md allows")]
+    [InlineData("Resource: !GetAtt RetryQueue.Arn\n", "Resource: \"*\"\n", "PollTheRetryQueue: wildcard resource '*' beyond what the README allows")]
     [InlineData("Resource: !Sub ${FunctionLogGroup.Arn}:*", "Resource: !Sub arn:${AWS::Partition}:logs:*:*:*", "WriteOwnLogs: wildcard resource")]
     [InlineData("Action: kms:Decrypt\n                  Resource: !Ref SecretsKmsKeyArn", "Action: kms:Decrypt\n                  Resource: \"*\"", "DecryptOwnSecretParameters: wildcard resource '*'")]
     [InlineData("kms:ViaService: !Sub", "kms:CallerAccount: !Sub", "kms:Decrypt without a kms:ViaService condition")]

@@ -5,7 +5,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>Sorts an incoming event by its shape (SPEC.md "Inputs"): one handler recognises all of them.</summary>
+/// <summary>Sorts an incoming event by its shape (the README, "Inputs"): one handler recognises all of them.</summary>
 public static class EventDecoder
 {
     public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)

@@ -9,7 +9,7 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger (SPEC.md "Deployment shapes", IBM Cloud): takes the entries due now, runs each one's
+/// Drains the cos:// retry ledger (the README, "Deployment shapes", IBM Cloud): takes the entries due now, runs each one's
 /// body through the same path as an SQS record, and deletes an entry only once its outcome is final or its next
 /// attempt is written. Delivery is at least once: an entry processed by two drains at once, or again after a crash
 /// before its delete, is run twice, which is harmless (the second run of a finished upload ends already-gone) and

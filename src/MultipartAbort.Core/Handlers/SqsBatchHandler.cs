@@ -9,7 +9,7 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// An SQS batch (SPEC.md "SQS batch"): records run concurrently and each upload in a body is settled on its own, so a
+/// An SQS batch (the README, "SQS batch"): records run concurrently and each upload in a body is settled on its own, so a
 /// redelivery never repeats finished work. A transient failure re-queues that upload (attempt + 1) through the retry
 /// queue; rejected uploads go to the dead-letter queue with their reason; only a record whose uploads could not be
 /// settled that way is listed in batchItemFailures. Records not started by the soft deadline are listed, untouched.

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>
-/// Writes the JSON this function sends: results (SPEC.md "Result"), and the requests it re-queues or
+/// Writes the JSON this function sends: results (the README, "Result"), and the requests it re-queues or
 /// dead-letters, in the same shape it reads, so a message from either queue can be fed back as is.
 /// </summary>
 public static class WireJson

@@ -8,7 +8,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Workflow;
 
 /// <summary>
-/// The heart of the function (SPEC.md "What it does"): abort, verify with ListParts, re-abort while parts
+/// The heart of the function (the README, "What it does"): abort, verify with ListParts, re-abort while parts
 /// remain, then re-queue with a growing delay or dead-letter. Every path ends in exactly one outcome; store
 /// and queue failures become outcomes here and nowhere else.
 /// </summary>

@@ -8,7 +8,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Workflow;
 
 /// <summary>
-/// A sweep (SPEC.md "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
+/// A sweep (the README, "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
 /// than the cut-off through the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's time runs
 /// low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
@@ -60,7 +60,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         var stopwatch = Stopwatch.StartNew();
         long pages = 0, listed = 0, matched = 0, done = 0, undated = 0;
 
-        var cutoff = time.GetUtcNow() - Max(sweep.OlderThan, settings.MinUploadAge ?? TimeSpan.Zero);
+        var cutoff = time.GetUtcNow() - TimeSpan.FromTicks(Math.Max(sweep.OlderThan.Ticks, (settings.MinUploadAge ?? TimeSpan.Zero).Ticks));
         var dryRun = sweep.DryRun || settings.DryRun;
         (string Key, string UploadId)? lastListed = null;
         string? stopReason = null;
@@ -166,7 +166,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             case StopListingFailed:
                 log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {listingError!.Message}", listingError);
                 if (listingError.IsTransient && (Interlocked.Read(ref listed) > 0 || sweep.Attempt + 1 < settings.MaxAttempts))
-                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}", budget.Settle).ConfigureAwait(false);
+                    continued = await ContinueAsync(settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}").ConfigureAwait(false);
                 else
                     Fail($"sweep listing failed: {listingError.Message}; {ResumeHint()}");
                 break;
@@ -175,12 +175,12 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 // on like a failed listing, with a growing delay, so a continuation is not lost to one slow call; a
                 // function that can never list in time fails after MAX_ATTEMPTS instead of going round for ever.
                 if (sweep.Attempt + 1 < settings.MaxAttempts)
-                    continued = await ContinueAsync(sweep, lastListed, settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed", budget.Settle).ConfigureAwait(false);
+                    continued = await ContinueAsync(settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed").ConfigureAwait(false);
                 else
                     Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(settings.DeadlineReserve)} plus one listing call");
                 break;
             case StopDeadline:
-                continued = await ContinueAsync(sweep, lastListed, TimeSpan.Zero, "the invocation's time ran low", budget.Settle).ConfigureAwait(false);
+                continued = await ContinueAsync(TimeSpan.Zero, "the invocation's time ran low").ConfigureAwait(false);
                 break;
             case StopInterrupted:
                 log.Log(LogLevel.Warning, $"sweep of {sweep} interrupted; {ResumeHint()}");
@@ -215,29 +215,10 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         string ResumeHint() =>
             lastListed is { } l ? $"resume from keyMarker '{l.Key}', uploadIdMarker '{l.UploadId}'" : "nothing was listed; run it again";
 
-        async Task<bool> ContinueAsync(SweepRequest current, (string Key, string UploadId)? last, TimeSpan delay, string why, CancellationToken token)
+        async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            var next = current with { KeyMarker = last?.Key ?? current.KeyMarker, UploadIdMarker = last?.UploadId ?? current.UploadIdMarker, Attempt = current.Attempt + 1 };
-            string problem;
-            if (queues.Retry is null)
-                problem = $"{EnvironmentVariables.RetryQueueUrl} is not set";
-            else
-            {
-                try
-                {
-                    await queues.Retry.SendAsync(WireJson.Sweep(next), delay, token).ConfigureAwait(false);
-                    log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues after '{next.KeyMarker}' / '{next.UploadIdMarker}'");
-                    return true;
-                }
-                catch (QueueException ex)
-                {
-                    problem = ex.Message;
-                }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
-                {
-                    problem = "the invocation ran out of time";
-                }
-            }
+            if (await new SweepContinuation(queues, log).SendAsync(sweep, lastListed, delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
+                return true;
             Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
             return false;
         }
@@ -269,6 +250,4 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 AdaptiveConcurrency = concurrency.IsAdaptive,
             };
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -3,7 +3,7 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Tests.Events;
 
-/// <summary>Every input shape of SPEC.md, decoded from samples as AWS and IBM document them (Samples/).</summary>
+/// <summary>Every input shape of the README, decoded from samples as AWS and IBM document them (Samples/).</summary>
 public class EventDecoderTests
 {
     private static DecodedEvent Sample(string name) => EventDecoder.Decode(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", name)));

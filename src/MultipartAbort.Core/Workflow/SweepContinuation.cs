@@ -1,0 +1,36 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>A sweep that stopped early, passed on through the retry queue to resume after the last upload it listed.</summary>
+public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
+{
+    /// <summary>
+    /// Sends <paramref name="current"/> again with the listing markers moved to <paramref name="last"/> (if it listed
+    /// anything) and attempt + 1. Returns null when it was sent, else why it could not be.
+    /// </summary>
+    public async Task<string?> SendAsync(SweepRequest current, (string Key, string UploadId)? last, TimeSpan delay, string why, CancellationToken token)
+    {
+        if (queues.Retry is null)
+            return $"{EnvironmentVariables.RetryQueueUrl} is not set";
+        var next = current with { KeyMarker = last?.Key ?? current.KeyMarker, UploadIdMarker = last?.UploadId ?? current.UploadIdMarker, Attempt = current.Attempt + 1 };
+        try
+        {
+            await queues.Retry.SendAsync(WireJson.Sweep(next), delay, token).ConfigureAwait(false);
+            log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues after '{next.KeyMarker}' / '{next.UploadIdMarker}'");
+            return null;
+        }
+        catch (QueueException ex)
+        {
+            return ex.Message;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return "the invocation ran out of time";
+        }
+    }
+}
