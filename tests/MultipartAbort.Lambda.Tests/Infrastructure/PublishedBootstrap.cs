@@ -1,47 +1,22 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+using MultipartAbort.Testing;
 
 namespace MultipartAbort.Lambda.Tests.Infrastructure;
 
 /// <summary>
-/// The real Native AOT <c>bootstrap</c>, published once per test run (MPA_BOOTSTRAP names a binary published
-/// beforehand, e.g. by infra/aws/ci-checks.sh, and skips the publish). The output folder is kept between runs,
-/// so an unchanged tree re-publishes quickly.
+/// The real Native AOT <c>bootstrap</c>, in the folder the Makefile's build-MultipartAbortFunction target publishes to
+/// (artifacts/lambda/RID); MPA_BOOTSTRAP (e.g. set by infra/aws/ci-checks.sh) skips the publish.
 /// </summary>
 public static class PublishedBootstrap
 {
     public const string OverrideVariable = "MPA_BOOTSTRAP";
-    private static readonly Lazy<Task<string>> Published = new(PublishAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly PublishedBinary Binary = new(
+        OverrideVariable,
+        System.IO.Path.Combine("src", "MultipartAbort.Lambda", "MultipartAbort.Lambda.csproj"),
+        System.IO.Path.Combine("artifacts", "lambda", PublishedBinary.RuntimeIdentifier),
+        "bootstrap"
+    );
 
-    public static Task<string> PathAsync() => Published.Value;
+    public static Task<string> PathAsync() => Binary.PathAsync();
 
-    public static string RuntimeIdentifier => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-
-    private static async Task<string> PublishAsync()
-    {
-        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } given)
-            return File.Exists(given) ? given : throw new FileNotFoundException($"{OverrideVariable} names {given}, which does not exist");
-
-        // The folder the Makefile's build-MultipartAbortFunction target publishes to: after `make`, this publish is a no-op.
-        var output = System.IO.Path.Combine(RepositoryRoot.Path, "artifacts", "lambda", RuntimeIdentifier);
-        var project = System.IO.Path.Combine(RepositoryRoot.Path, "src", "MultipartAbort.Lambda", "MultipartAbort.Lambda.csproj");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", output, "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The test host's MSBuild variables must not leak into the nested build.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k == "VSTEST_HOST_DEBUG").ToList())
-            start.Environment.Remove(name);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet publish of the bootstrap failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        var binary = System.IO.Path.Combine(output, "bootstrap");
-        return File.Exists(binary) ? binary : throw new FileNotFoundException($"dotnet publish succeeded but {binary} is missing");
-    }
+    public static string RuntimeIdentifier => PublishedBinary.RuntimeIdentifier;
 }
