@@ -60,7 +60,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         var stopwatch = Stopwatch.StartNew();
         long pages = 0, listed = 0, matched = 0, done = 0, undated = 0;
 
-        var cutoff = time.GetUtcNow() - TimeSpan.FromTicks(Math.Max(sweep.OlderThan.Ticks, (settings.MinUploadAge ?? TimeSpan.Zero).Ticks));
+        var minAge = settings.MinUploadAge ?? TimeSpan.Zero;
+        var cutoff = time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
         var dryRun = sweep.DryRun || settings.DryRun;
         (string Key, string UploadId)? lastListed = null;
         string? stopReason = null;
