@@ -35,6 +35,9 @@ internal static class ShardedSweep
         var summaries = outcomes.Select(o => o.Summary).ToArray();
         // Every shard lists the same range: the listing counts once; what each shard took and did adds up.
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
+        // Shards stop at different places: resuming all of them from the one that stopped earliest (in S3's key order)
+        // loses nothing; each shard's own markers are in its log lines.
+        var earliest = summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.NextKeyMarker, Comparer<string?>.Create((a, b) => KeyOrder.Compare(a!, b!)));
         var summary = first with
         {
             Pages = summaries.Max(s => s.Pages),
@@ -49,9 +52,8 @@ internal static class ShardedSweep
             BytesReclaimed = summaries.Sum(s => s.BytesReclaimed),
             ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
             Shard = $"all {shards}",
-            // Shards stop at different places: a resume needs each shard's own markers, which the log lines give.
-            NextKeyMarker = summaries.Where(s => s.NextKeyMarker is not null).Select(s => s.NextKeyMarker).Min(StringComparer.Ordinal),
-            NextUploadIdMarker = null,
+            NextKeyMarker = earliest?.NextKeyMarker,
+            NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
         return (summary, counts, notable);
     }

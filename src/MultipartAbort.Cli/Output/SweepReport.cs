@@ -35,7 +35,7 @@ internal static class SweepReport
         {
             Row("stopped", s.StopReason + (s.Continued ? " (continuation re-queued)" : ""));
             if (s.NextKeyMarker is not null)
-                Row("resume with", $"--key-marker '{s.NextKeyMarker}' --upload-id-marker '{s.NextUploadIdMarker}'");
+                Row("resume with", $"--key-marker '{s.NextKeyMarker}'" + (s.NextUploadIdMarker is null ? "" : $" --upload-id-marker '{s.NextUploadIdMarker}'"));
         }
         console.WriteLine(heading);
         console.Write(table);

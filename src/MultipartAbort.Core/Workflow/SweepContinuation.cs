@@ -6,22 +6,22 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Workflow;
 
-/// <summary>A sweep that stopped early, passed on through the retry queue to resume after the last upload it listed.</summary>
+/// <summary>A sweep that stopped early, passed on through the retry queue to resume where its listing can start again.</summary>
 public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
 {
     /// <summary>
-    /// Sends <paramref name="current"/> again with the listing markers moved to <paramref name="last"/> (if it listed
-    /// anything) and attempt + 1. Returns null when it was sent, else why it could not be.
+    /// Sends <paramref name="current"/> again with the listing markers moved to <paramref name="resume"/> and
+    /// attempt + 1. Returns null when it was sent, else why it could not be.
     /// </summary>
-    public async Task<string?> SendAsync(SweepRequest current, (string Key, string UploadId)? last, TimeSpan delay, string why, CancellationToken token)
+    public async Task<string?> SendAsync(SweepRequest current, (string? KeyMarker, string? UploadIdMarker) resume, TimeSpan delay, string why, CancellationToken token)
     {
         if (queues.Retry is null)
             return $"{EnvironmentVariables.RetryQueueUrl} is not set";
-        var next = current with { KeyMarker = last?.Key ?? current.KeyMarker, UploadIdMarker = last?.UploadId ?? current.UploadIdMarker, Attempt = current.Attempt + 1 };
+        var next = current with { KeyMarker = resume.KeyMarker, UploadIdMarker = resume.UploadIdMarker, Attempt = current.Attempt + 1 };
         try
         {
             await queues.Retry.SendAsync(WireJson.Sweep(next), delay, token).ConfigureAwait(false);
-            log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues after '{next.KeyMarker}' / '{next.UploadIdMarker}'");
+            log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues {Where(next)}");
             return null;
         }
         catch (QueueException ex)
@@ -33,4 +33,12 @@ public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
             return "the invocation ran out of time";
         }
     }
+
+    private static string Where(SweepRequest next) =>
+        (next.KeyMarker, next.UploadIdMarker) switch
+        {
+            (null, _) => "from the start",
+            (var key, null) => $"after key '{key}'",
+            var (key, id) => $"after key '{key}', upload {id}",
+        };
 }

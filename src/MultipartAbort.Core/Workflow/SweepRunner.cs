@@ -64,6 +64,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         var cutoff = time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
         var dryRun = sweep.DryRun || settings.DryRun;
         (string Key, string UploadId)? lastListed = null;
+        var start = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
+        var checkpoint = new ListingCheckpoint(start);
         string? stopReason = null;
         StoreException? listingError = null;
 
@@ -81,8 +83,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         // the deadline ends the stream instead of faulting the pool, which would lose the aborts in flight.
         async IAsyncEnumerable<ListedUpload> Matching()
         {
-            var listing = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
-            await using var uploads = UploadLister.ListAsync(store, listing, ct, _ => Interlocked.Increment(ref pages)).GetAsyncEnumerator(ct);
+            await using var uploads = UploadLister.ListAsync(store, start, ct, _ => Interlocked.Increment(ref pages), checkpoint).GetAsyncEnumerator(ct);
             while (true)
             {
                 if (stop.IsCancellationRequested)
@@ -213,19 +214,37 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             log.Outcome(failed);
         }
 
-        string ResumeHint() =>
-            lastListed is { } l ? $"resume from keyMarker '{l.Key}', uploadIdMarker '{l.UploadId}'" : "nothing was listed; run it again";
+        string ResumeHint()
+        {
+            if (lastListed is null)
+                return "nothing was listed; run it again";
+            var (key, id) = Resume();
+            return id is null ? $"resume from keyMarker '{key}'" : $"resume from keyMarker '{key}', uploadIdMarker '{id}'";
+        }
+
+        // Where the listing can start again without losing an upload (ListingCheckpoint). Should that be where this
+        // sweep began although it listed something (all of it in the first page's first key), it resumes after the
+        // last upload listed instead, so a continuation always gets further than the one before it.
+        (string? KeyMarker, string? UploadIdMarker) Resume()
+        {
+            if (lastListed is not { } last)
+                return (sweep.KeyMarker, sweep.UploadIdMarker);
+            var resume = checkpoint.ResumeFrom();
+            return resume == (sweep.KeyMarker, sweep.UploadIdMarker) ? last : resume;
+        }
 
         async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            if (await new SweepContinuation(queues, log).SendAsync(sweep, lastListed, delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
+            if (await new SweepContinuation(queues, log).SendAsync(sweep, Resume(), delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
                 return true;
             Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
             return false;
         }
 
-        SweepSummary Summary(bool continued = false) =>
-            new()
+        SweepSummary Summary(bool continued = false)
+        {
+            var (nextKey, nextId) = stopReason is null ? default : Resume();
+            return new()
             {
                 Bucket = sweep.Bucket,
                 Prefix = sweep.Prefix,
@@ -243,12 +262,13 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 BytesReclaimed = counts.BytesReclaimed,
                 Continued = continued,
                 StopReason = stopReason,
-                NextKeyMarker = stopReason is null ? null : lastListed?.Key ?? sweep.KeyMarker,
-                NextUploadIdMarker = stopReason is null ? null : lastListed?.UploadId ?? sweep.UploadIdMarker,
+                NextKeyMarker = nextKey,
+                NextUploadIdMarker = nextId,
                 ElapsedSeconds = stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
                 Concurrency = concurrency.Settled,
                 AdaptiveConcurrency = concurrency.IsAdaptive,
             };
+        }
     }
 }

@@ -28,7 +28,8 @@ public static class UploadLister
         IObjectStore store,
         UploadListing start,
         [EnumeratorCancellation] CancellationToken ct,
-        Action<UploadsPage>? onPage = null
+        Action<UploadsPage>? onPage = null,
+        ListingCheckpoint? checkpoint = null
     )
     {
         var pageSize = start.MaxUploads ?? DefaultPageSize;
@@ -49,8 +50,13 @@ public static class UploadLister
             foreach (var upload in page.Uploads)
                 if (frontier.IsNew(upload) && pageIds.Add((upload.Key, upload.UploadId)))
                     fresh.Add(upload);
-            foreach (var upload in fresh)
-                yield return upload;
+            if (fresh.Count > 0)
+                checkpoint?.Page(listing, page.Uploads, fresh);
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                checkpoint?.Yielded(i + 1);
+                yield return fresh[i];
+            }
 
             // A last page is taken on its word only when it is empty: IsTruncated can be wrong, and one more
             // request per listing settles it. (A page larger than asked comes from a server that ignores

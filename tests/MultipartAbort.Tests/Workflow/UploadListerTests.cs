@@ -60,6 +60,55 @@ public sealed class UploadListerTests
             Task.FromResult(new UploadsPage(Order, false, null, null));
     }
 
+    /// <summary>Lists until <paramref name="stopAfter"/> uploads were yielded, then reads the checkpoint.</summary>
+    private static async Task<(string? KeyMarker, string? UploadIdMarker)> StopAfter(IObjectStore store, int stopAfter)
+    {
+        var start = new UploadListing("bkt");
+        var checkpoint = new ListingCheckpoint(start);
+        var n = 0;
+        await foreach (var _ in UploadLister.ListAsync(store, start, CancellationToken.None, checkpoint: checkpoint))
+            if (++n == stopAfter)
+                break;
+        return checkpoint.ResumeFrom();
+    }
+
+    [Fact]
+    public async Task Checkpoint_StoppedInsideAKeyOfSeveralUploads_ResumesAfterTheKeyBeforeIt_SoNoneOfThatKeyIsLost()
+    {
+        var store = new IdMarkerBlindStore();
+        foreach (var (key, id) in new[] { ("a", "1"), ("b", "1"), ("b", "2"), ("b", "3"), ("c", "1") })
+            store.Add("bkt", key, id);
+
+        var resume = await StopAfter(store, 3);
+        var rest = await ListAll(store, new UploadListing("bkt") { KeyMarker = resume.KeyMarker, UploadIdMarker = resume.UploadIdMarker });
+
+        resume.Should().Be(("a", (string?)null), "b/3 is not yielded yet, and upload-id-marker b/2 would lose it here");
+        rest.Select(u => $"{u.Key}/{u.UploadId}").Should().Contain("b/3").And.Contain("c/1").And.NotContain("a/1");
+        (await StopAfter(store, 4)).Should().Be(("b", (string?)null), "every upload of b is yielded");
+    }
+
+    [Fact]
+    public async Task Checkpoint_OnAnUnsortedPage_NeverSkipsAKeyNotYetYielded()
+    {
+        var store = new UnsortedStore();
+        store.Order.AddRange(new[] { "c", "a", "b" }.Select(k => new ListedUpload(k, "u", DateTimeOffset.UnixEpoch)));
+
+        (await StopAfter(store, 1)).Should().Be(((string?)null, (string?)null), "a and b, below c, are still to come");
+        (await StopAfter(store, 2)).Should().Be(("a", (string?)null));
+    }
+
+    [Fact]
+    public async Task Checkpoint_OnALaterPage_KeepsToWhatThatPageProves()
+    {
+        var store = new ScriptedObjectStore { UploadsPageSize = 2 };
+        foreach (var key in new[] { "a", "b", "c", "d", "e" })
+            store.Add("bkt", key, "u");
+
+        // Page 2 is asked for from the key before the last (key-marker "a" alone), so it is [b, c]: c is its first new upload.
+        (await StopAfter(store, 3)).Should().Be(("b", (string?)null));
+        (await StopAfter(store, 5)).Should().Be(("d", (string?)null), "more uploads of e could follow on another page");
+    }
+
     [Fact]
     public async Task List_WhenTheServerIgnoresMarkers_FailsAfterAFewPagesInsteadOfLooping()
     {
