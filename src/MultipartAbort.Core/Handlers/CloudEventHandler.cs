@@ -14,13 +14,13 @@ namespace MultipartAbort.Core.Handlers;
 /// says the host is private (CLOUDEVENTS_TRUSTED). A scheduled tick runs the SWEEP_TARGETS sweeps and then drains the
 /// retry ledger. The answer is 2xx only once the work is done: Knative retries a failed delivery a few times.
 /// </summary>
-public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, TimeProvider time, IRetryDrain? retryDrain)
+public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time, IRetryDrain? retryDrain)
 {
     public async Task<WebhookAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
         if (CallerTrust.Refusal(settings, signatureHeader, rawBody, time.GetUtcNow()) is { } problem)
         {
-            log.Log(LogLevel.Warning, $"CloudEvent {delivery.Type} from {delivery.Source} refused: {problem}");
+            refusals.Refused($"CloudEvent {delivery.Type} from {delivery.Source} refused: {problem}");
             return new WebhookAnswer(401, WireJson.Error(problem), null);
         }
         var payload = delivery.ToPayload();

@@ -13,7 +13,7 @@ namespace MultipartAbort.Core.Handlers;
 /// A webhook (Lambda Function URL, API Gateway, the IBM HTTP host): POST only, <c>X-Signature</c> checked before the
 /// body is read (fail closed without a secret), then the body is one of the request shapes.
 /// </summary>
-public sealed class WebhookHandler(RequestRunner requests, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
 {
     public async Task<WebhookAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
@@ -22,7 +22,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, St
         var problem = WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), time.GetUtcNow(), settings.WebhookTolerance);
         if (problem is not null)
         {
-            log.Log(LogLevel.Warning, $"webhook refused: {problem}");
+            refusals.Refused($"webhook refused: {problem}");
             return new WebhookAnswer(401, WireJson.Error(problem), null);
         }
         var payload = EventDecoder.DecodeBody(rawBody);

@@ -41,6 +41,9 @@ public sealed class FunctionServices
     /// <summary>A raw event of any shape.</summary>
     public required EventRouter Events { get; init; }
 
+    /// <summary>Refused callers, logged sampled (one Warning a minute, the rest at Debug) for every door of the process.</summary>
+    public required RefusalLog Refusals { get; init; }
+
     /// <summary>A CloudEvent delivered over HTTP (the IBM Code Engine host).</summary>
     public required CloudEventHandler CloudEvents { get; init; }
 
@@ -72,7 +75,8 @@ public sealed class FunctionServices
         var timers = new UploadTimer(store, workflow, queues, settings, log, time);
         var requests = new RequestRunner(workflow, sweeps, timers, settings, log, time, concurrency);
         var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time, concurrency);
-        var webhooks = new WebhookHandler(requests, settings, log, time);
+        var refusals = new RefusalLog(log, time);
+        var webhooks = new WebhookHandler(requests, settings, refusals, time);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null;
         return new FunctionServices
         {
@@ -89,7 +93,8 @@ public sealed class FunctionServices
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),
             RetryLedger = ledgerDrain,
-            CloudEvents = new CloudEventHandler(requests, settings, log, time, retryDrain ?? ledgerDrain),
+            Refusals = refusals,
+            CloudEvents = new CloudEventHandler(requests, settings, log, refusals, time, retryDrain ?? ledgerDrain),
         };
     }
 }

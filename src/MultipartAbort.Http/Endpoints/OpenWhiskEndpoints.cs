@@ -31,7 +31,7 @@ public static class OpenWhiskEndpoints
                 return refusal;
             if (CallerTrust.Refusal(services.Settings, http.Request.Headers[WebhookSignature.HeaderName].FirstOrDefault(), body, time.GetUtcNow()) is { } problem)
             {
-                services.Log.Log(LogLevel.Warning, $"OpenWhisk activation refused: {problem}");
+                services.Refusals.Refused($"OpenWhisk activation refused: {problem}");
                 return Error(StatusCodes.Status401Unauthorized, problem);
             }
 
