@@ -11,7 +11,7 @@ namespace MultipartAbort.Core.Handlers;
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
+public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -82,9 +82,20 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
         if (started < items.Count)
         {
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {items.Count} uploads; passing the rest on through the retry queue");
-            await WorkerPool
-                .RunIndexedAsync(items.Count - started, concurrency.MaxConcurrency, () => false, async j => results[started + j] = [await DeferOneAsync(items[started + j], budget).ConfigureAwait(false)])
-                .ConfigureAwait(false);
+            var passOn = new List<int>();
+            for (var i = started; i < items.Count; i++)
+            {
+                if (items[i].Rejection is { } rejection)
+                {
+                    log.Outcome(rejection);
+                    results[i] = [rejection];
+                }
+                else
+                    passOn.Add(i);
+            }
+            var passed = await deferrals.PassOnAsync([.. passOn.Select(i => items[i].Request!)], budget).ConfigureAwait(false);
+            for (var j = 0; j < passOn.Count; j++)
+                results[passOn[j]] = [passed[j]];
         }
         return results.SelectMany(r => r).ToArray();
     }
@@ -109,16 +120,6 @@ public sealed class RequestRunner(AbortWorkflow workflow, SweepRunner sweeps, Up
         {
             concurrency.Release();
         }
-    }
-
-    private async Task<AbortResult> DeferOneAsync(ParsedUpload item, InvocationBudget budget)
-    {
-        if (item.Rejection is { } rejection)
-        {
-            log.Outcome(rejection);
-            return rejection;
-        }
-        return await workflow.DeferAsync(item.Request!, budget).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -73,7 +73,7 @@ public sealed class FunctionServices
         var workflow = new AbortWorkflow(store, queues, settings, log, time);
         var sweeps = new SweepRunner(store, workflow, queues, log, time, concurrency);
         var timers = new UploadTimer(store, workflow, queues, settings, log, time);
-        var requests = new RequestRunner(workflow, sweeps, timers, settings, log, time, concurrency);
+        var requests = new RequestRunner(workflow, new DeferredUploads(workflow, queues, settings, log), sweeps, timers, settings, log, time, concurrency);
         var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time, concurrency);
         var refusals = new RefusalLog(log, time);
         var webhooks = new WebhookHandler(requests, settings, refusals, time);

@@ -55,4 +55,11 @@ internal sealed class DeadlineHarness
         );
         return $$"""{"Records":[{{string.Join(",", items)}}]}""";
     }
+
+    /// <summary>The keys a re-queued message names: one upload, or a batch body of them.</summary>
+    public static IEnumerable<string?> Keys(string body)
+    {
+        var root = JsonDocument.Parse(body).RootElement;
+        return root.TryGetProperty("uploads", out var items) ? items.EnumerateArray().Select(i => i.GetProperty("key").GetString()).ToArray() : [root.GetProperty("key").GetString()];
+    }
 }

@@ -1,0 +1,92 @@
+using System.Text;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Core.Workflow;
+
+/// <summary>
+/// The uploads of a batch not started before the soft deadline, passed on through the retry queue at once with
+/// attempt + 1, packed into batch bodies (<c>{"uploads":[...]}</c>) of at most <see cref="MaxPerMessage"/> uploads and
+/// <see cref="MaxMessageBytes"/> bytes: a 1,000-upload batch cut off early costs a handful of sends in the seconds
+/// left, not 1,000 (which, one SendMessage each, did not fit in them). When redelivered, each upload of a body settles
+/// on its own, as always. An upload on its last attempt is dead-lettered on its own instead, so one that can never be
+/// reached ends in the dead-letter queue rather than going round.
+/// </summary>
+public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log)
+{
+    /// <summary>Uploads in one re-queued body; a tenth of a batch, so a redelivered body is quick to settle.</summary>
+    public const int MaxPerMessage = 100;
+
+    /// <summary>Below SQS's 256 KiB message limit, whatever the keys (1,024 bytes at most) and their escaping.</summary>
+    public const int MaxMessageBytes = 192 * 1024;
+
+    private const string Why = "not started before the invocation's deadline";
+
+    public async Task<AbortResult[]> PassOnAsync(IReadOnlyList<AbortRequest> requests, InvocationBudget budget)
+    {
+        var results = new AbortResult[requests.Count];
+        var packs = new List<Pack>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            if (queues.Retry is null || request.Attempt + 1 >= settings.MaxAttempts)
+            {
+                results[i] = await workflow.DeferAsync(request, budget).ConfigureAwait(false);
+                continue;
+            }
+            var item = WireJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
+            var bytes = Encoding.UTF8.GetByteCount(item) + 1;
+            if (packs.Count == 0 || packs[^1].Items.Count == MaxPerMessage || packs[^1].Bytes + bytes > MaxMessageBytes)
+                packs.Add(new Pack());
+            packs[^1].Add(i, item, bytes);
+        }
+
+        await Parallel.ForEachAsync(packs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pack, _) => await SendAsync(pack).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
+
+        async Task SendAsync(Pack pack)
+        {
+            string? failure = null;
+            try
+            {
+                await queues.Retry!.SendAsync(pack.Body.Append("]}").ToString(), TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+            }
+            catch (QueueException ex)
+            {
+                failure = $"{Why}; re-queue failed: {ex.Message}";
+            }
+            catch (OperationCanceledException) when (budget.Settle.IsCancellationRequested)
+            {
+                failure = $"{Why}; re-queue cancelled: the invocation ran out of time";
+            }
+            foreach (var i in pack.Items)
+            {
+                var r = requests[i];
+                results[i] = failure is null
+                    ? new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Requeued, r.Attempt, 0, 0, $"{Why}; re-queued as attempt {r.Attempt + 1} in 0 s, in one message with {pack.Items.Count - 1} other upload(s) of this batch")
+                    : new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Failed, r.Attempt, 0, 0, failure);
+                log.Outcome(results[i]);
+            }
+        }
+    }
+
+    /// <summary>One re-queued body under construction: the uploads it carries (by index) and its JSON so far.</summary>
+    private sealed class Pack
+    {
+        public List<int> Items { get; } = [];
+        public StringBuilder Body { get; } = new("{\"uploads\":[");
+        public int Bytes { get; private set; } = 16;
+
+        public void Add(int index, string item, int bytes)
+        {
+            if (Items.Count > 0)
+                Body.Append(',');
+            Body.Append(item);
+            Items.Add(index);
+            Bytes += bytes;
+        }
+    }
+}
