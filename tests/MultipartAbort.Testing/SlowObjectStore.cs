@@ -16,7 +16,10 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
     /// <summary>The first call for this key hangs (two minutes, the SDK's 30 s x 4 tries) unless its token fires first.</summary>
     public string? StuckKey { get; set; }
 
-    private int _stuck;
+    /// <summary>The same for several keys: the first call for each of them hangs.</summary>
+    public IReadOnlySet<string> StuckKeys { get; set; } = new HashSet<string>();
+
+    private readonly ConcurrentDictionary<string, byte> _stuck = new();
     private int _waiting;
 
     /// <summary>True while some call waits for the clock.</summary>
@@ -48,7 +51,7 @@ public sealed class SlowObjectStore(ManualClock clock, TimeSpan latency) : Scrip
     private Task TakeAsync(UploadRef upload, CancellationToken ct)
     {
         CallsByUpload.AddOrUpdate((upload.Bucket, upload.Key, upload.UploadId), 1, (_, n) => n + 1);
-        var stuck = upload.Key == StuckKey && Interlocked.Exchange(ref _stuck, 1) == 0;
+        var stuck = (upload.Key == StuckKey || StuckKeys.Contains(upload.Key)) && _stuck.TryAdd(upload.Key, 0);
         return SpendAsync(stuck ? TimeSpan.FromMinutes(2) : latency, ct);
     }
 

@@ -108,8 +108,22 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
             return [rejection];
         }
         var request = item.Request!;
-        // One lease per upload: the adaptive limit (or SWEEP_CONCURRENCY) bounds the store calls in flight.
-        await concurrency.AcquireAsync(budget.Work).ConfigureAwait(false);
+        // One lease per upload: the adaptive limit (or SWEEP_CONCURRENCY) bounds the store calls in flight. An upload
+        // taken before the soft deadline that has no lease by then (or by the work cut-off) was not started: it is
+        // passed on like the uploads never taken, and the rest of its batch or SQS record is still settled.
+        try
+        {
+            await concurrency.AcquireAsync(budget.Work).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.Work.IsCancellationRequested)
+        {
+            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+        }
+        if (budget.StopTaking)
+        {
+            concurrency.Release();
+            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+        }
         try
         {
             if (request.NotBefore is not null || request.NamesKeyOnly)

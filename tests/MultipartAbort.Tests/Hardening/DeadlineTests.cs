@@ -68,6 +68,40 @@ public class DeadlineTests
     }
 
     [Fact]
+    public async Task SqsBatch_OfTenBatchBodies_WhenTheDeadlineComesWhileUploadsWaitForALease_ListsOnlyUntouchedRecords()
+    {
+        // Ten records of 100 uploads each; four start side by side, four workers each, sharing 4 leases. The first four
+        // uploads of each record hang (an SDK call retrying), so whichever take the leases hold them to the work
+        // cut-off, and the other workers' uploads are still waiting for a lease then. They were not started: they are
+        // passed on, and their record is settled, not listed (which would repeat the uploads already passed on).
+        var h = new DeadlineHarness();
+        for (var i = 0; i < 1000; i++)
+            h.Store.Add("bkt", $"k{i}", $"u{i}");
+        h.Store.StuckKeys = Enumerable.Range(0, 1000).Where(i => i % 100 < 4).Select(i => $"k{i}").ToHashSet();
+        var bodies = Enumerable.Range(0, 10).Select(r => ((string?)$"m{r}", $$"""{"uploads":[{{string.Join(",", Enumerable.Range(r * 100, 100).Select(i => DeadlineHarness.Upload("bkt", $"k{i}", $"u{i}")))}}]}"""));
+
+        var (response, answeredAt, deadline) = await h.InvokeAsync(DeadlineHarness.SqsEvent(bodies));
+
+        answeredAt.Should().BeBefore(deadline);
+        h.Logs.ToString().Should().NotContain("unexpected");
+        var listed = DeadlineHarness.Json(response).GetProperty("batchItemFailures").EnumerateArray().Select(f => int.Parse(f.GetProperty("itemIdentifier").GetString()![1..])).ToHashSet();
+        var requeued = h.Retry.Sent.SelectMany(m => DeadlineHarness.Keys(m.Body)).ToArray();
+        requeued.Should().OnlyHaveUniqueItems();
+        for (var i = 0; i < 1000; i++)
+        {
+            if (listed.Contains(i / 100))
+            {
+                h.Store.CallsByUpload.GetValueOrDefault(("bkt", $"k{i}", $"u{i}")).Should().Be(0, $"listed record m{i / 100} is delivered again, so it must be untouched");
+                requeued.Should().NotContain($"k{i}", "a listed record is not also re-queued");
+            }
+            else
+                (h.Store.Get("bkt", $"k{i}", $"u{i}")!.Aborted || requeued.Contains($"k{i}")).Should().BeTrue($"record m{i / 100} was settled: k{i} aborted or re-queued");
+        }
+        requeued.Should().NotBeEmpty("the deadline really cut the records");
+        h.Store.AbortsByUpload.Values.Should().OnlyContain(n => n == 1);
+    }
+
+    [Fact]
     public async Task Sweep_When1000UploadsOutlastSeveralDeadlines_ContinuesUntilEveryUploadIsAbortedOnce()
     {
         var h = new DeadlineHarness();
