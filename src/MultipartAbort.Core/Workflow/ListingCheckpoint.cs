@@ -16,6 +16,7 @@ namespace MultipartAbort.Core.Workflow;
 /// </remarks>
 public sealed class ListingCheckpoint(UploadListing start)
 {
+    private readonly UploadListing _start = start;
     private UploadListing _request = start;
     private IReadOnlyList<ListedUpload> _page = [];
     private List<ListedUpload> _fresh = [];
@@ -56,6 +57,20 @@ public sealed class ListingCheckpoint(UploadListing start)
         if (done is null || (_request.KeyMarker is { } asked && KeyOrder.Compare(done, asked) < 0))
             return Request();
         return (done, null);
+    }
+
+    /// <summary>
+    /// Where a sweep that listed up to <paramref name="last"/> resumes: <see cref="ResumeFrom"/>, unless that is where
+    /// the listing began although something was listed (all of it in the first page's first key); then after the last
+    /// upload listed, so each continuation gets further than the one before it.
+    /// </summary>
+    public (string? KeyMarker, string? UploadIdMarker) ResumeAfter((string Key, string UploadId)? last)
+    {
+        var begun = (_start.KeyMarker, _start.UploadIdMarker);
+        if (last is not { } l)
+            return begun;
+        var resume = ResumeFrom();
+        return resume == begun ? l : resume;
     }
 
     /// <summary>

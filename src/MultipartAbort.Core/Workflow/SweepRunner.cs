@@ -222,16 +222,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return id is null ? $"resume from keyMarker '{key}'" : $"resume from keyMarker '{key}', uploadIdMarker '{id}'";
         }
 
-        // Where the listing can start again without losing an upload (ListingCheckpoint). Should that be where this
-        // sweep began although it listed something (all of it in the first page's first key), it resumes after the
-        // last upload listed instead, so a continuation always gets further than the one before it.
-        (string? KeyMarker, string? UploadIdMarker) Resume()
-        {
-            if (lastListed is not { } last)
-                return (sweep.KeyMarker, sweep.UploadIdMarker);
-            var resume = checkpoint.ResumeFrom();
-            return resume == (sweep.KeyMarker, sweep.UploadIdMarker) ? last : resume;
-        }
+        (string? KeyMarker, string? UploadIdMarker) Resume() => checkpoint.ResumeAfter(lastListed);
 
         async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {

@@ -110,6 +110,24 @@ public sealed class UploadListerTests
     }
 
     [Fact]
+    public async Task Checkpoint_WhenNothingListedProvesAKeyDone_ResumesAfterTheLastUpload_SoAContinuationGetsFurther()
+    {
+        var store = new ScriptedObjectStore();
+        foreach (var id in new[] { "1", "2", "3" })
+            store.Add("bkt", "b", id);
+        var start = new UploadListing("bkt") { KeyMarker = "a" };
+        var checkpoint = new ListingCheckpoint(start);
+        ListedUpload? last = null;
+        await foreach (var u in UploadLister.ListAsync(store, start, CancellationToken.None, checkpoint: checkpoint))
+            if ((last = u).UploadId == "2")
+                break;
+
+        checkpoint.ResumeFrom().Should().Be(("a", (string?)null), "no key is done yet");
+        checkpoint.ResumeAfter((last!.Key, last.UploadId)).Should().Be(("b", "2"));
+        checkpoint.ResumeAfter(null).Should().Be(("a", (string?)null), "nothing listed: where it began");
+    }
+
+    [Fact]
     public async Task List_WhenTheServerIgnoresMarkers_FailsAfterAFewPagesInsteadOfLooping()
     {
         var store = new MarkerBlindStore { UploadsPageSize = 3 };
