@@ -47,7 +47,8 @@ def sweep_time(uploads, shards, memory_mb, cpu_ms, rtt_ms, concurrency, prefixes
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--uploads", type=int, default=1_000_000)
-    p.add_argument("--cpu-ms", type=float, default=4.0, help="CPU per verified upload in the worker (bench/sweep: 4.0 JIT on loopback moto)")
+    p.add_argument("--cpu-ms", type=float, default=2.3,
+                   help="CPU per verified upload in the worker: the Native AOT mpa, 2.26 ms at +20 ms per request (bench/shards/RESULTS.md, N=1)")
     p.add_argument("--rtt-ms", type=float, default=20.0, help="store round trip")
     p.add_argument("--concurrency", type=int, default=64, help="requests in flight per worker")
     p.add_argument("--prefixes", type=int, default=1, help="partitioned prefixes the uploads spread over")
