@@ -29,15 +29,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
 
     private Dictionary<string, string?> Environment(FakeRuntimeApi api, params (string Name, string? Value)[] extra)
     {
-        var env = moto.FunctionEnvironment(extra);
-        env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = FunctionName;
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = MemorySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_ACCESS_KEY_ID"] = "testing";
-        env["AWS_SECRET_ACCESS_KEY"] = "testing";
-        env["HOME"] = Path.GetTempPath();
+        // FunctionName and MemorySize are what LambdaEnvironment sets.
+        var env = LambdaEnvironment.For(moto, api, extra);
         env["POWERTOOLS_SERVICE_NAME"] = Service;
         env["POWERTOOLS_METRICS_NAMESPACE"] = Namespace;
         foreach (var (name, value) in extra)

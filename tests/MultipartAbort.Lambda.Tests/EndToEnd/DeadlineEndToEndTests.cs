@@ -31,15 +31,7 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
         var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, new FixedLatency(TimeSpan.FromMilliseconds(100)));
         var retry = (await _sqs.CreateQueueAsync($"mpa-deadline-{Guid.NewGuid():N}")).QueueUrl;
         var api = await FakeRuntimeApi.StartAsync();
-        var env = moto.FunctionEnvironment(("COS_ENDPOINT", proxy.Endpoint.ToString()), ("RETRY_QUEUE_URL", retry), ("SWEEP_CONCURRENCY", "8"), ("RETRY_BASE_DELAY", "PT0S"));
-        env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = "multipart-abort";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_ACCESS_KEY_ID"] = "testing";
-        env["AWS_SECRET_ACCESS_KEY"] = "testing";
-        env["HOME"] = Path.GetTempPath();
+        var env = LambdaEnvironment.For(moto, api, ("COS_ENDPOINT", proxy.Endpoint.ToString()), ("RETRY_QUEUE_URL", retry), ("SWEEP_CONCURRENCY", "8"), ("RETRY_BASE_DELAY", "PT0S"));
         return (api, BootstrapProcess.Start(bootstrap, env), proxy, retry);
     }
 
@@ -122,23 +114,7 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
         await using var functionScope = function;
         await using var proxyScope = proxy;
         var recordIds = idByKey.Chunk(100).Select((chunk, i) => (MessageId: $"m-{i}", Ids: chunk.Select(p => p.Value).ToList(), Body: new JsonObject { ["uploads"] = new JsonArray([.. chunk.Select(p => (JsonNode)Upload(bucket, p.Key, p.Value))]) }.ToJsonString())).ToList();
-        var records = new JsonArray(
-            [
-                .. recordIds.Select(r => (JsonNode)
-                    new JsonObject
-                    {
-                        ["messageId"] = r.MessageId,
-                        ["receiptHandle"] = "handle-" + r.MessageId,
-                        ["body"] = r.Body,
-                        ["eventSource"] = "aws:sqs",
-                        ["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:multipart-abort-retry",
-                        ["awsRegion"] = "us-east-1",
-                    }
-                ),
-            ]
-        );
-
-        var answer = await api.Enqueue(Late("req-sqs", new JsonObject { ["Records"] = records }.ToJsonString())).WaitAsync(Guard);
+        var answer = await api.Enqueue(Late("req-sqs", LambdaEnvironment.SqsEvent(recordIds.Select(r => (r.MessageId, "handle-" + r.MessageId, r.Body))))).WaitAsync(Guard);
         var requeued = (await DrainAsync(retry)).SelectMany(UploadIds).ToList();
         var left = (await _seeder.UploadIdsAsync(bucket)).ToHashSet();
         // The EMF line closes the invocation: once it is read, every outcome line before it has been read too.

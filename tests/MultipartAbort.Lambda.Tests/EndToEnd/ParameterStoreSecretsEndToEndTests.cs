@@ -35,14 +35,7 @@ public sealed class ParameterStoreSecretsEndToEndTests(MotoServer moto) : IDispo
         var env = moto.FunctionEnvironment();
         env.Remove("COS_ACCESS_KEY_ID");
         env.Remove("COS_SECRET_ACCESS_KEY");
-        env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = "multipart-abort";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_ACCESS_KEY_ID"] = "testing";
-        env["AWS_SECRET_ACCESS_KEY"] = "testing";
-        env["HOME"] = Path.GetTempPath();
+        LambdaEnvironment.Apply(env, api);
         env["SSM_ENDPOINT"] = moto.Endpoint.ToString();
         foreach (var (name, value) in parameters)
             env[name] = value;

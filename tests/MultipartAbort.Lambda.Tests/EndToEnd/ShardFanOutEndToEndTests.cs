@@ -17,40 +17,6 @@ public sealed class ShardFanOutEndToEndTests(MotoServer moto)
     private const int Uploads = 40;
     private readonly StoreSeeder _seeder = new(moto.CreateS3Client());
 
-    private Dictionary<string, string?> Environment(FakeRuntimeApi api, string queue)
-    {
-        var env = moto.FunctionEnvironment(("RETRY_QUEUE_URL", queue));
-        env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = "multipart-abort";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_ACCESS_KEY_ID"] = "testing";
-        env["AWS_SECRET_ACCESS_KEY"] = "testing";
-        env["HOME"] = Path.GetTempPath();
-        return env;
-    }
-
-    private static string SqsEvent(IEnumerable<Message> messages) =>
-        new JsonObject
-        {
-            ["Records"] = new JsonArray(
-                [
-                    .. messages.Select(m => (JsonNode)
-                        new JsonObject
-                        {
-                            ["messageId"] = m.MessageId,
-                            ["receiptHandle"] = m.ReceiptHandle,
-                            ["body"] = m.Body,
-                            ["eventSource"] = "aws:sqs",
-                            ["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:multipart-abort-retry",
-                            ["awsRegion"] = "us-east-1",
-                        }
-                    ),
-                ]
-            ),
-        }.ToJsonString();
-
     [Fact]
     public async Task FanOutEvent_LandsFourShardMessages_ThatTogetherAbortEveryUploadOnce()
     {
@@ -58,7 +24,7 @@ public sealed class ShardFanOutEndToEndTests(MotoServer moto)
         using var sqs = moto.CreateSqsClient();
         var queue = (await sqs.CreateQueueAsync($"mpa-shards-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(bootstrap, Environment(api, queue));
+        await using var function = BootstrapProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("RETRY_QUEUE_URL", queue)));
         var bucket = await _seeder.BucketAsync();
         var ids = new List<string>();
         for (var i = 0; i < Uploads; i++)
@@ -75,7 +41,7 @@ public sealed class ShardFanOutEndToEndTests(MotoServer moto)
         var uploadsAfterFanOut = await _seeder.UploadIdsAsync(bucket);
         var answers = new List<RecordedAnswer>();
         foreach (var (batch, n) in shardMessages.Chunk(2).Select((b, n) => (b, n)))
-            answers.Add(await api.Enqueue($"req-shards-{n}", SqsEvent(batch)).WaitAsync(Guard));
+            answers.Add(await api.Enqueue($"req-shards-{n}", LambdaEnvironment.SqsEvent(batch)).WaitAsync(Guard));
 
         fanOut.Kind.Should().Be(RecordedAnswer.Response);
         fanOut.Json.GetProperty("summary").GetProperty("sweep").GetProperty("shardsQueued").GetInt32().Should().Be(4);

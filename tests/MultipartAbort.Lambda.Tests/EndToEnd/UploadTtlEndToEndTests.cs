@@ -21,20 +21,6 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
     private const int MaxHops = 10;
     private readonly StoreSeeder _seeder = new(moto.CreateS3Client());
 
-    private Dictionary<string, string?> Environment(FakeRuntimeApi api, params (string Name, string? Value)[] extra)
-    {
-        var env = moto.FunctionEnvironment(extra);
-        env["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        env["AWS_LAMBDA_FUNCTION_NAME"] = "multipart-abort";
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256";
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
-        env["AWS_REGION"] = "us-east-1";
-        env["AWS_ACCESS_KEY_ID"] = "testing";
-        env["AWS_SECRET_ACCESS_KEY"] = "testing";
-        env["HOME"] = Path.GetTempPath();
-        return env;
-    }
-
     /// <summary>The CloudTrail sample, naming this test's bucket and key, at <paramref name="eventTime"/> (whole seconds, as CloudTrail writes it).</summary>
     private static string CloudTrailEvent(string bucket, string key, DateTimeOffset eventTime)
     {
@@ -46,22 +32,6 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
         return root.ToJsonString();
     }
 
-    private static string SqsEvent(Message message) =>
-        new JsonObject
-        {
-            ["Records"] = new JsonArray(
-                new JsonObject
-                {
-                    ["messageId"] = message.MessageId,
-                    ["receiptHandle"] = message.ReceiptHandle,
-                    ["body"] = message.Body,
-                    ["eventSource"] = "aws:sqs",
-                    ["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:multipart-abort-retry",
-                    ["awsRegion"] = "us-east-1",
-                }
-            ),
-        }.ToJsonString();
-
     [Fact]
     public async Task CloudTrailEvent_WithATtlOfSeconds_ArmsATimerInSqs_ThatAbortsAndVerifiesTheUploadWhenDue()
     {
@@ -70,7 +40,7 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
         using var sqs = moto.CreateSqsClient();
         var queue = (await sqs.CreateQueueAsync($"mpa-ttl-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(bootstrap, Environment(api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
+        await using var function = BootstrapProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
         var bucket = await _seeder.BucketAsync();
         const string key = "ttl/abandoned.bin";
         var upload = await _seeder.UploadAsync(bucket, key, parts: 2);
@@ -86,7 +56,7 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
             var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queue, MaxNumberOfMessages = 1, WaitTimeSeconds = 5 }, guard.Token);
             if (received.Messages is not { Count: > 0 } messages)
                 continue;
-            var answer = await api.Enqueue($"req-sqs-{hop}", SqsEvent(messages[0])).WaitAsync(Guard);
+            var answer = await api.Enqueue($"req-sqs-{hop}", LambdaEnvironment.SqsEvent([messages[0]])).WaitAsync(Guard);
             deliveries.Add(answer);
             if (answer.Json.GetProperty("batchItemFailures").GetArrayLength() == 0)
                 await sqs.DeleteMessageAsync(queue, messages[0].ReceiptHandle, guard.Token);
