@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,18 +42,25 @@ def deletes_per_upload(log):
 
 
 def run_shards(n, env, bucket):
-    """Starts N shard processes at once; returns wall seconds, summed CPU seconds, peak RSS and the summed summaries."""
+    """Starts N shard processes at once; returns wall seconds, summed CPU seconds, peak RSS and the summed summaries.
+
+    Peak RSS is GNU time's %M for each shard (the largest of them): wait4's ru_maxrss of a process spawned from this
+    script would include this script's own RSS, which Linux carries across exec.
+    """
     exe = str(sweep.OUT / "mpa" / "mpa")
+    rss_files = [tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") for _ in range(n)]
     start = time.perf_counter()
-    procs = [subprocess.Popen([exe, "sweep", "--bucket", bucket, "--older-than", "PT1H", "--json"] + (["--shard", f"{i}/{n}"] if n > 1 else []),
+    procs = [subprocess.Popen([sweep.GNU_TIME, "-f", "%M", "-o", rss_files[i].name,
+                               exe, "sweep", "--bucket", bucket, "--older-than", "PT1H", "--json"] + (["--shard", f"{i}/{n}"] if n > 1 else []),
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for i in range(n)]
     cpu, rss, summaries, codes = 0.0, 0.0, [], []
-    for p in procs:
+    for p, rss_file in zip(procs, rss_files):
         out = p.stdout.read()
         _, status, usage = os.wait4(p.pid, 0)
         codes.append(os.waitstatus_to_exitcode(status))
         cpu += usage.ru_utime + usage.ru_stime
-        rss = max(rss, usage.ru_maxrss / 1024)
+        rss = max(rss, int(Path(rss_file.name).read_text().split()[-1]) / 1024)
+        rss_file.close()
         summary = json.loads(out)["summary"]
         summaries.append(summary.get("sweep") or summary["sweeps"][0])
     wall = time.perf_counter() - start

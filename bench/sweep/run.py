@@ -9,7 +9,8 @@ Sections (--sections, all by default):
   throttle  throttle: mpa default vs --concurrency at or below K; failures and the share of requests answered SlowDown
   startup   `mpa --version` and a sweep of an empty bucket, start to finish (median of several runs)
 Every run gets the same freshly seeded stale uploads (moto is reset first). Measured per run: wall time, uploads/s,
-requests moto received (its request log), user+sys CPU and peak RSS of the tool's process (wait4), uploads left over.
+requests moto received (its request log), user+sys CPU (wait4) and peak RSS of the tool's process (GNU time's %M),
+uploads left over.
 
 usage: python3 bench/sweep/run.py [--quick] [--sections compare,fixed,throttle,startup] [--out bench/sweep/results]
 """
@@ -22,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -105,24 +107,34 @@ class MotoLog:
         return counts
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def timed(cmd, env):
-    """Runs cmd; returns wall seconds, user+sys CPU seconds and peak RSS (MiB) of that process (and its children)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    stdout_chunks, stderr_chunks = [], []
-    t1 = threading.Thread(target=lambda: stdout_chunks.append(proc.stdout.read()))
-    t2 = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
-    t1.start(); t2.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    t1.join(); t2.join()
+    """Runs cmd; returns wall seconds, user+sys CPU seconds and peak RSS (MiB) of that process (and its children).
+
+    Peak RSS comes from GNU time, not from our own wait4: Linux carries a process's RSS high-water mark across
+    exec, so a tool spawned straight from this script reports at least this script's RSS (~60-70 MiB with boto3
+    loaded). time(1) is a small process that forks the tool, so its %M is the tool's own.
+    """
+    with tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") as rss_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen([GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        stdout_chunks, stderr_chunks = [], []
+        t1 = threading.Thread(target=lambda: stdout_chunks.append(proc.stdout.read()))
+        t2 = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
+        t1.start(); t2.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        t1.join(); t2.join()
+        rss_kib = int(Path(rss_file.name).read_text().split()[-1])
     code = os.waitstatus_to_exitcode(status)
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "user": usage.ru_utime,
         "sys": usage.ru_stime,
-        "rss_mib": usage.ru_maxrss / 1024,
+        "rss_mib": rss_kib / 1024,
         "exit": code,
         "stdout": stdout_chunks[0].decode(errors="replace"),
         "stderr": stderr_chunks[0].decode(errors="replace"),
@@ -187,6 +199,8 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--sections", default="compare,fixed,throttle,startup")
     args = ap.parse_args()
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit(f"{GNU_TIME} (GNU time) is needed for the peak RSS of each tool: apt-get install -y time")
     n_main, n_small, n_big = (200, 50, 800) if args.quick else (2000, 500, 8000)
     fixed = [int(c) for c in args.fixed.split(",")] if not args.quick else [8, 32, 128]
     throttle_fixed = sorted({max(1, args.k // 4), max(1, args.k // 2), args.k})
