@@ -11,6 +11,7 @@ using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Ibm.Tests.Infrastructure;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 
 namespace MultipartAbort.Ibm.Tests;
 
@@ -25,18 +26,20 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
     private readonly AmazonS3Client _direct = moto.CreateS3Client();
     private readonly StringWriter _log = new();
     private IamTokenServer _iam = null!;
-    private BearerCosGateway _cos = null!;
+    private BearerCosAuth _cos = null!;
+    private LoopbackS3Proxy _proxy = null!;
     private StoreSeeder Seeder => new(_direct);
 
     public async Task InitializeAsync()
     {
         _iam = await IamTokenServer.StartAsync(_time);
-        _cos = await BearerCosGateway.StartAsync(moto.Endpoint, _iam);
+        _cos = new BearerCosAuth(_iam);
+        _proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, _cos);
     }
 
     public async Task DisposeAsync()
     {
-        await _cos.DisposeAsync();
+        await _proxy.DisposeAsync();
         await _iam.DisposeAsync();
         _direct.Dispose();
     }
@@ -44,7 +47,7 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
     private Dictionary<string, string?> Environment(string apiKey = IamTokenServer.ValidKey) =>
         new()
         {
-            [EnvironmentVariables.CosEndpoint] = _cos.Endpoint.ToString(),
+            [EnvironmentVariables.CosEndpoint] = _proxy.Endpoint.ToString(),
             [EnvironmentVariables.CosApiKey] = apiKey,
             [EnvironmentVariables.IbmIamEndpoint] = _iam.Endpoint.ToString(),
             [EnvironmentVariables.ImmediateReaborts] = "0",
@@ -64,7 +67,7 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Gateway_SigV4SignedRequest_IsRefused()
     {
-        using var signed = new AmazonS3Client("testing", "testing", new AmazonS3Config { ServiceURL = _cos.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        using var signed = new AmazonS3Client("testing", "testing", new AmazonS3Config { ServiceURL = _proxy.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
         var act = () => signed.ListBucketsAsync();
 

@@ -7,14 +7,16 @@ using MultipartAbort.Adapters;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 using Xunit.Abstractions;
 
 namespace MultipartAbort.IntegrationTests;
 
 /// <summary>
-/// Issue 9's fault suite: the real SDK and the core against moto through a <see cref="ChaosProxy"/> (20% 503/500 at
-/// random with a fixed seed, every ninth connection reset), with moto's SQS as retry and dead-letter queues fed back as
-/// Lambda would. Every upload must end aborted and verified, or be accounted for in the dead-letter queue: zero lost.
+/// Issue 9's fault suite: the real SDK and the core against moto through a <see cref="LoopbackS3Proxy"/> playing
+/// <see cref="RandomFaults"/> (20% 503/500 at random with a fixed seed, every ninth connection reset), with moto's SQS
+/// as retry and dead-letter queues fed back as Lambda would. Every upload must end aborted and verified, or be
+/// accounted for in the dead-letter queue: zero lost.
 /// </summary>
 [Collection(MotoCollection.Name)]
 public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDisposable
@@ -44,7 +46,7 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
         return (bucket, keys);
     }
 
-    private FunctionServices Services(ChaosProxy proxy, string retry, string dlq) =>
+    private FunctionServices Services(LoopbackS3Proxy proxy, string retry, string dlq) =>
         ServiceComposition.Create(
             new DictionaryEnvironment(
                 moto.FunctionEnvironment(
@@ -130,7 +132,8 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
         var (bucket, keys) = await SeedAsync();
         var retry = await QueueAsync("retry");
         var dlq = await QueueAsync("dlq");
-        await using var proxy = await ChaosProxy.StartAsync(moto.Endpoint, seed: 9);
+        var faults = new RandomFaults(seed: 9);
+        await using var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, faults);
         var services = Services(proxy, retry, dlq);
         var tally = new Tally();
 
@@ -145,9 +148,9 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
         }
 
         var (gone, dead) = await AccountAsync(bucket, keys, dlq);
-        output.WriteLine($"sweep of {Uploads}: proxy {proxy}; {tally}; gone {gone}, dead-lettered {dead}");
+        output.WriteLine($"sweep of {Uploads}: proxy {faults}; {tally}; gone {gone}, dead-lettered {dead}");
         (gone + dead).Should().BeGreaterThanOrEqualTo(Uploads);
-        (proxy.SlowDowns + proxy.InternalErrors).Should().BeGreaterThan(0, "the proxy really injected faults");
+        (faults.SlowDowns + faults.InternalErrors).Should().BeGreaterThan(0, "the proxy really injected faults");
     }
 
     [Fact]
@@ -163,7 +166,8 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
                 source,
                 chunk.Select((k, i) => new SendMessageBatchRequestEntry($"e{i}", JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = k, ["uploadId"] = ids[k] }))).ToList()
             );
-        await using var proxy = await ChaosProxy.StartAsync(moto.Endpoint, seed: 9);
+        var faults = new RandomFaults(seed: 9);
+        await using var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, faults);
         // The retry queue is the source queue itself, as in template.yaml: a re-queued upload comes back through it.
         var services = Services(proxy, source, dlq);
         var tally = new Tally();
@@ -171,8 +175,8 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
         await DrainAsync(services, source, tally);
 
         var (gone, dead) = await AccountAsync(bucket, keys, dlq);
-        output.WriteLine($"SQS stream of {Uploads}: proxy {proxy}; {tally}; gone {gone}, dead-lettered {dead}");
+        output.WriteLine($"SQS stream of {Uploads}: proxy {faults}; {tally}; gone {gone}, dead-lettered {dead}");
         (gone + dead).Should().BeGreaterThanOrEqualTo(Uploads);
-        (proxy.SlowDowns + proxy.InternalErrors).Should().BeGreaterThan(0);
+        (faults.SlowDowns + faults.InternalErrors).Should().BeGreaterThan(0);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MultipartAbort.Http.Tests.Infrastructure;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 using static MultipartAbort.Http.Tests.Infrastructure.HostRequests;
 
 namespace MultipartAbort.Http.Tests.EndToEnd;
@@ -85,18 +86,18 @@ public sealed class OperationsTests(MotoServer moto) : HostTestBase(moto)
     public async Task Sigterm_WhileARequestIsInFlight_FinishesItThenExitsZero()
     {
         var (bucket, key, uploadId) = await UploadAsync();
-        await using var gateway = await StoreGateway.StartAsync(Moto.Endpoint);
-        gateway.HeldBucket = bucket;
+        var held = new HeldRequests(bucket);
+        await using var store = await LoopbackS3Proxy.StartAsync(Moto.Endpoint, held);
         var env = Environment();
-        env["COS_ENDPOINT"] = gateway.Endpoint.ToString();
+        env["COS_ENDPOINT"] = store.Endpoint.ToString();
         await using var host = await HostProcess.StartAsync(env);
         var body = AbortRequest(bucket, key, uploadId);
         var inFlight = host.SendAsync(Post("/", body).Signed(body));
-        await gateway.FirstHeld.WaitAsync(TimeSpan.FromSeconds(60));
+        await held.FirstHeld.WaitAsync(TimeSpan.FromSeconds(60));
 
         host.Terminate();
         await host.WaitForLineAsync(l => l.GetProperty("message").GetString()!.StartsWith("stopping", StringComparison.Ordinal));
-        gateway.Release();
+        held.Release();
         var (status, result) = await inFlight.WaitAsync(TimeSpan.FromSeconds(60));
         var exitCode = await host.WaitForExitAsync();
 

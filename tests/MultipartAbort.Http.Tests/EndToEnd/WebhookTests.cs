@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MultipartAbort.Http.Tests.Infrastructure;
 using MultipartAbort.Testing;
+using MultipartAbort.Testing.Proxy;
 using static MultipartAbort.Http.Tests.Infrastructure.HostRequests;
 
 namespace MultipartAbort.Http.Tests.EndToEnd;
@@ -136,10 +137,9 @@ public sealed class WebhookTests(MotoServer moto) : HostTestBase(moto)
     public async Task Post_WhenTheStoreFailsTransientlyAndNothingCanRequeue_Answers5xxWithTheFailedOutcome()
     {
         var (bucket, key, uploadId) = await UploadAsync();
-        await using var gateway = await StoreGateway.StartAsync(Moto.Endpoint);
-        gateway.FailingBucket = bucket;
+        await using var store = await LoopbackS3Proxy.StartAsync(Moto.Endpoint, new FaultInjection().FailBucket(bucket));
         var env = Environment();
-        env["COS_ENDPOINT"] = gateway.Endpoint.ToString();
+        env["COS_ENDPOINT"] = store.Endpoint.ToString();
         await using var host = await HostProcess.StartAsync(env);
         var body = AbortRequest(bucket, key, uploadId);
 

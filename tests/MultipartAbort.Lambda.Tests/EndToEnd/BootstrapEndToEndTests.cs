@@ -55,7 +55,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         await _seeder.UploadAsync(swept, "tmp/old-1.bin");
         await _seeder.UploadAsync(swept, "tmp/old-2.bin");
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api));
+        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api));
 
         var direct = await api.Enqueue("req-direct", AbortJson(bucket, "logs/a.bin", first)).WaitAsync(Guard);
         var expired = await api
@@ -128,7 +128,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         using var sqs = moto.CreateSqsClient();
         var dlq = (await sqs.CreateQueueAsync($"mpa-dlq-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(
+        await using var function = ChildProcess.Start(
             await PublishedBootstrap.PathAsync(),
             Environment(api, ("COS_ENDPOINT", proxy.Endpoint.ToString()), ("DEAD_LETTER_QUEUE_URL", dlq))
         );
@@ -181,7 +181,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         var signed = await _seeder.UploadAsync(bucket, "hook/signed.bin");
         var forged = await _seeder.UploadAsync(bucket, "hook/forged.bin");
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET", secret)));
+        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET", secret)));
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         var goodBody = AbortJson(bucket, "hook/signed.bin", signed);
@@ -231,7 +231,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
     {
         const string secret = "do-not-print-this-secret";
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(
+        await using var function = ChildProcess.Start(
             await PublishedBootstrap.PathAsync(),
             Environment(api, ("MAX_ATTEMPTS", "zero"), ("COS_SECRET_ACCESS_KEY", secret))
         );
@@ -261,7 +261,7 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         var bucket = await _seeder.BucketAsync();
         var upload = await _seeder.UploadAsync(bucket, "late/a.bin");
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api));
+        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api));
 
         // Arrives after its deadline: nothing may start, yet an answer is posted (the upload passed on, or failed here
         // for want of a retry queue) instead of an error that would make Lambda retry the whole event.

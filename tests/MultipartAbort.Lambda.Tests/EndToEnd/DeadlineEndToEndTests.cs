@@ -25,14 +25,14 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
 
     public void Dispose() => _sqs.Dispose();
 
-    private async Task<(FakeRuntimeApi Api, BootstrapProcess Function, LoopbackS3Proxy Proxy, string Retry)> StartAsync()
+    private async Task<(FakeRuntimeApi Api, ChildProcess Function, LoopbackS3Proxy Proxy, string Retry)> StartAsync()
     {
         var bootstrap = await PublishedBootstrap.PathAsync();
         var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, new FixedLatency(TimeSpan.FromMilliseconds(100)));
         var retry = (await _sqs.CreateQueueAsync($"mpa-deadline-{Guid.NewGuid():N}")).QueueUrl;
         var api = await FakeRuntimeApi.StartAsync();
         var env = LambdaEnvironment.For(moto, api, ("COS_ENDPOINT", proxy.Endpoint.ToString()), ("RETRY_QUEUE_URL", retry), ("SWEEP_CONCURRENCY", "8"), ("RETRY_BASE_DELAY", "PT0S"));
-        return (api, BootstrapProcess.Start(bootstrap, env), proxy, retry);
+        return (api, ChildProcess.Start(bootstrap, env), proxy, retry);
     }
 
     private async Task<(string Bucket, Dictionary<string, string> IdByKey)> SeedAsync(int uploads)

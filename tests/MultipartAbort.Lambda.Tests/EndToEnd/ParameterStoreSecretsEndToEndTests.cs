@@ -52,7 +52,7 @@ public sealed class ParameterStoreSecretsEndToEndTests(MotoServer moto) : IDispo
         var keyId = await Put("key-id", "testing");
         var secretKey = await Put("secret-key", "testing");
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(
+        await using var function = ChildProcess.Start(
             await PublishedBootstrap.PathAsync(),
             Environment(api, ("WEBHOOK_SECRET_PARAMETER", webhook), ("COS_ACCESS_KEY_ID_PARAMETER", keyId), ("COS_SECRET_ACCESS_KEY_PARAMETER", secretKey))
         );
@@ -73,7 +73,7 @@ public sealed class ParameterStoreSecretsEndToEndTests(MotoServer moto) : IDispo
     {
         var missing = _prefix + "not-there";
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET_PARAMETER", missing)));
+        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET_PARAMETER", missing)));
 
         var init = await api.InitError.WaitAsync(Guard);
 

@@ -24,7 +24,7 @@ public sealed class ShardFanOutEndToEndTests(MotoServer moto)
         using var sqs = moto.CreateSqsClient();
         var queue = (await sqs.CreateQueueAsync($"mpa-shards-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("RETRY_QUEUE_URL", queue)));
+        await using var function = ChildProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("RETRY_QUEUE_URL", queue)));
         var bucket = await _seeder.BucketAsync();
         var ids = new List<string>();
         for (var i = 0; i < Uploads; i++)
@@ -54,6 +54,6 @@ public sealed class ShardFanOutEndToEndTests(MotoServer moto)
         AbortedIds(function).Should().BeEquivalentTo(ids, "each upload is aborted by exactly one shard");
     }
 
-    private static List<string?> AbortedIds(BootstrapProcess function) =>
+    private static List<string?> AbortedIds(ChildProcess function) =>
         function.JsonLines.Where(l => l.TryGetProperty("outcome", out var o) && o.GetString() == "aborted").Select(l => l.GetProperty("uploadId").GetString()).ToList();
 }

@@ -40,7 +40,7 @@ public sealed class UploadTtlEndToEndTests(MotoServer moto, ITestOutputHelper ou
         using var sqs = moto.CreateSqsClient();
         var queue = (await sqs.CreateQueueAsync($"mpa-ttl-{Guid.NewGuid():N}")).QueueUrl;
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = BootstrapProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
+        await using var function = ChildProcess.Start(bootstrap, LambdaEnvironment.For(moto, api, ("UPLOAD_TTL", "PT3S"), ("RETRY_QUEUE_URL", queue)));
         var bucket = await _seeder.BucketAsync();
         const string key = "ttl/abandoned.bin";
         var upload = await _seeder.UploadAsync(bucket, key, parts: 2);
