@@ -14,8 +14,8 @@ namespace MultipartAbort.Sweep.Tests;
 /// upload is aborted exactly once across them, none is missed, a shard cut off by its deadline continues as the
 /// same shard, and a shard run again is harmless.
 /// </summary>
-[Collection("moto")]
-public sealed class ShardTests(MotoServer moto)
+[Collection("moto-shards")]
+public sealed class ShardTests(PrivateMotoServer moto)
 {
     /// <summary>Keys in overlapping ranges: distinct ones, and ones that three uploads share.</summary>
     private static IReadOnlyList<string> Keys(int distinct, int shared) =>

@@ -9,20 +9,25 @@ namespace MultipartAbort.Testing;
 
 /// <summary>
 /// A real moto server (S3 and SQS) on a free loopback port, started once per test collection. When
-/// MOTO_ENDPOINT is set (.ci/run starts one), that server is used instead of starting another.
+/// MOTO_ENDPOINT is set (.ci/run starts one), that server is used instead of starting another, unless the collection
+/// asks for a <see cref="PrivateMotoServer"/>.
 /// </summary>
-public sealed class MotoServer : IAsyncDisposable, IDisposable
+public class MotoServer : IAsyncDisposable, IDisposable
 {
     private readonly Process? _process;
 
     public MotoServer()
+        : this(shared: true) { }
+
+    /// <param name="shared">Use MOTO_ENDPOINT's server when it is set; false always starts a server of its own.</param>
+    protected MotoServer(bool shared)
     {
         // moto does not check signatures, but the SDK wants some credentials to sign with.
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") ?? "testing");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") ?? "testing");
         Environment.SetEnvironmentVariable("AWS_REGION", Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1");
 
-        if (Environment.GetEnvironmentVariable("MOTO_ENDPOINT") is { Length: > 0 } existing)
+        if (shared && Environment.GetEnvironmentVariable("MOTO_ENDPOINT") is { Length: > 0 } existing)
         {
             Endpoint = new Uri(existing);
         }
@@ -112,6 +117,7 @@ public sealed class MotoServer : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
