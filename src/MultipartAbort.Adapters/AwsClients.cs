@@ -23,6 +23,7 @@ public static class AwsClients
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             // Transient errors are retried with exponential backoff and full jitter (standard mode), then re-queued by the
             // workflow. The invocation's work cut-off cancels a call still retrying, so 30 s x 4 never outlives it.
+            // Load refusals are not retried here but by the workflow's limiter (ThrottleAwareS3Client).
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 3,
             RetryMode = RequestRetryMode.Standard,
@@ -40,13 +41,13 @@ public static class AwsClients
         switch (settings.Credentials.Kind)
         {
             case CredentialKind.Hmac:
-                return new AmazonS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
+                return new ThrottleAwareS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
             case CredentialKind.IbmApiKey:
                 // Anonymous credentials: the SDK signs nothing, and the HTTP pipeline adds Authorization: Bearer.
                 config.HttpClientFactory = new BearerHttpClientFactory(iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"));
-                return new AmazonS3Client(new AnonymousAWSCredentials(), config);
+                return new ThrottleAwareS3Client(new AnonymousAWSCredentials(), config);
             default:
-                return new AmazonS3Client(config);
+                return new ThrottleAwareS3Client(config);
         }
     }
 

@@ -19,8 +19,10 @@ public sealed class StoreException(string operation, string message, bool isTran
     /// The store refused the request for load (503 SlowDown, throttling) or it timed out: the signal to send less at
     /// once. Retrying it later is safe.
     /// </summary>
-    public bool IsThrottling =>
-        IsTransient
-        && ErrorCode is "SlowDown" or "Throttling" or "ThrottlingException" or "ThrottledException" or "RequestLimitExceeded" or "TooManyRequests"
+    public bool IsThrottling => IsTransient && IsThrottlingCode(ErrorCode);
+
+    /// <summary>An error code by which a store says "too much at once" (or that the request timed out).</summary>
+    public static bool IsThrottlingCode(string? errorCode) =>
+        errorCode is "SlowDown" or "Throttling" or "ThrottlingException" or "ThrottledException" or "RequestLimitExceeded" or "TooManyRequests"
             or "TooManyRequestsException" or "RequestThrottled" or "ServiceUnavailable" or "RequestTimeout";
 }
