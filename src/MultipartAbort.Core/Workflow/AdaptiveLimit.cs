@@ -10,9 +10,12 @@ namespace MultipartAbort.Core.Workflow;
 /// grows by one per clean window. A window only grows the limit when the limit was used (at least
 /// <c>UtilizationToGrow</c> of it in flight): an idle limit proves nothing.</item>
 /// <item>Latency holding is the proxy for "throughput grows" (Little's law: more in flight at the same latency is
-/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the baseline (the best
-/// window mean seen, drifting slowly up toward recent ones) means the store is queueing: the limit shrinks by
-/// <c>LatencyBackoff</c>.</item>
+/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the baseline means the
+/// store is queueing: the limit shrinks by <c>LatencyBackoff</c>. The baseline is the best window mean seen, at the
+/// limit it was seen at; it drifts up toward later windows only when they ran at that limit or below (so a store that
+/// has become slower for good, or one lucky window, does not hold the limit down for ever), never toward windows
+/// that ran busier: their latency is the queueing being judged, and following it would let the limit creep up
+/// without bound on a saturated store.</item>
 /// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
 /// already in flight when it was cut may be dropped too and must not cut it again: drops are ignored for as many
 /// requests as were allowed before the cut, unless the limit has grown past the cut since.</item>
@@ -38,6 +41,7 @@ public sealed class AdaptiveLimit
     private int _windowSamples, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
     private double _windowLatencySum;
     private double _bestLatency = double.MaxValue;
+    private int _bestLimit;
 
     public AdaptiveLimit(int initial = 1) => _limit = initial;
 
@@ -67,11 +71,12 @@ public sealed class AdaptiveLimit
             return;
 
         var mean = _windowLatencySum / _windowSamples;
-        var best = Math.Min(_bestLatency, mean);
-        // The baseline drifts up toward what the store answers now (1/16 a window), so one lucky window early on
-        // (or a store that has become slower for good) does not hold the limit down for ever.
-        _bestLatency = best + (mean - best) / 16;
-        if (mean > LatencyTolerance * best)
+        if (mean <= _bestLatency)
+            (_bestLatency, _bestLimit) = (mean, Limit);
+        else if (Limit <= _bestLimit)
+            // No busier than the baseline's window, yet slower: the store itself answers slower now (1/16 a window).
+            _bestLatency += (mean - _bestLatency) / 16;
+        if (mean > LatencyTolerance * _bestLatency)
         {
             _slowStart = false;
             EndCycle();

@@ -93,6 +93,25 @@ public sealed class AdaptiveLimitTests
     }
 
     [Fact]
+    public void Limit_OnASaturatedStore_SettlesNearTheKneeInsteadOfCreepingUp()
+    {
+        // A store 25 ms away that serves 180 requests/s: up to 4.5 in flight each takes 25 ms; beyond that they queue
+        // (Little's law: latency = in flight / throughput). The latency guard allows twice the baseline: about 9.
+        static TimeSpan Latency(int inFlight) => TimeSpan.FromMilliseconds(Math.Max(25, inFlight / 0.18));
+        var limit = new AdaptiveLimit();
+        var seen = new List<int>();
+
+        for (var w = 0; w < 2000; w++)
+        {
+            CleanWindow(limit, Latency(limit.Limit));
+            seen.Add(limit.Limit);
+        }
+
+        seen.Skip(100).Should().AllSatisfy(l => l.Should().BeInRange(5, 12, "past the knee more in flight only queues"));
+        limit.Settled.Should().BeInRange(8, 10);
+    }
+
+    [Fact]
     public void Limit_StaysWithinTheFloorAndTheCeiling()
     {
         var limit = new AdaptiveLimit { Ceiling = 64 };
