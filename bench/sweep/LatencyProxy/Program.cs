@@ -60,7 +60,9 @@ async Task RefuseAsync(TcpClient client)
 {
     var stream = client.GetStream();
     var buffer = new byte[16 * 1024];
-    await stream.ReadAsync(buffer);
+    // The request's first bytes are enough: the answer is the same whatever was asked, and moto never sees it.
+    if (await stream.ReadAsync(buffer) == 0)
+        return;
     await Task.Delay(delay);
     await stream.WriteAsync(slowDown);
     client.Client.Shutdown(SocketShutdown.Send);
