@@ -33,7 +33,7 @@ public sealed class CliTests(MotoServer moto)
         result.RootElement.GetProperty("summary").GetProperty("aborted").GetInt64().Should().Be(2500);
         foreach (var line in run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             JsonDocument.Parse(line).RootElement.ValueKind.Should().Be(JsonValueKind.Object, "with --json, stderr carries JSON lines (progress, logs)");
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids);
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
     }
@@ -50,7 +50,7 @@ public sealed class CliTests(MotoServer moto)
         run.Stderr.Should().StartWith("mpa: sweeping s3://" + h.Bucket);
         run.Stdout.Should().Contain("(dry run)").And.MatchRegex(@"would abort\s*\S\s+5\b").And.MatchRegex(@"uploads listed\s*\S\s+5\b").And.Contain("elapsed");
         run.Stdout.Should().NotContain("\u001b[", "no colour codes when stdout is not a terminal");
-        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(ids);
+        (await h.RemainingIdsAsync()).ShouldBeSameIdsAs(ids);
     }
 
     [Fact]

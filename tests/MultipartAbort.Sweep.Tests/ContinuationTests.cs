@@ -56,7 +56,7 @@ public sealed class ContinuationTests(MotoServer moto)
         rest.Complete.Should().BeTrue();
         rest.Listed.Should().Be(250 - cut.Listed, "the continuation lists exactly what the first invocation did not");
         (cut.Aborted + rest.Aborted).Should().Be(250);
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids);
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
     }

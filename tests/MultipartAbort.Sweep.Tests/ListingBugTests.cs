@@ -34,7 +34,7 @@ public sealed class ListingBugTests(MotoServer moto)
         summary.Complete.Should().BeTrue();
         summary.Aborted.Should().Be(keys.Count);
         counts.AllSucceeded.Should().BeTrue();
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids, "no upload may be skipped");
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids, "no upload may be skipped");
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1, "no upload may be aborted twice"));
         h.Pager.ListPagesServed.Should().BeLessThanOrEqualTo(maxPages ?? keys.Count + 4, "the listing must not go round in circles");
         (await h.RemainingIdsAsync()).Should().BeEmpty();

@@ -32,8 +32,8 @@ public sealed class ShardCliTests(MotoServer moto)
         var sweep = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("summary").GetProperty("sweep");
         sweep.GetProperty("shard").GetString().Should().Be("2/3");
         sweep.GetProperty("aborted").GetInt64().Should().Be(mine.Length);
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(mine, "the job's index selects exactly its shard's uploads");
-        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(ids.Except(mine));
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(mine, "the job's index selects exactly its shard's uploads");
+        (await h.RemainingIdsAsync()).ShouldBeSameIdsAs(ids.Except(mine));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ShardCliTests(MotoServer moto)
         var sweep = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("summary").GetProperty("sweep");
         sweep.GetProperty("aborted").GetInt64().Should().Be(100);
         sweep.GetProperty("shard").GetString().Should().Be("all 4");
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids);
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
     }
 

@@ -51,7 +51,7 @@ public sealed class ShardTests(PrivateMotoServer moto)
         rest.Sweeps.Single().Shard.Should().Be("2/4");
         rest.Sweeps.Single().Complete.Should().BeTrue();
         (runs.Sum(r => r.Summary.Aborted) + rest.Sweeps.Single().Aborted).Should().Be(5000);
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids, "no upload may be missed");
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids, "no upload may be missed");
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1, "no upload may be aborted twice across shards"));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
 
@@ -74,7 +74,7 @@ public sealed class ShardTests(PrivateMotoServer moto)
 
         runs.Should().AllSatisfy(r => r.Summary.Complete.Should().BeTrue());
         runs.Sum(r => r.Summary.Aborted).Should().Be(5000);
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids, "no upload may be missed");
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids, "no upload may be missed");
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1, "no upload may be aborted twice across shards"));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
     }

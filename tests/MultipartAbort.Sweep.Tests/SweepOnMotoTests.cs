@@ -56,7 +56,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         summary.Aborted.Should().Be(1001);
         summary.Pages.Should().BeGreaterThanOrEqualTo(11, "1,001 uploads at 100 a page");
         counts.AllSucceeded.Should().BeTrue();
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(ids);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(ids);
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
     }
@@ -71,8 +71,8 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         var (summary, _, _) = await h.SweepAsync(h.Request(prefix: "tmp/"));
 
         summary.Aborted.Should().Be(12);
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(inside);
-        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(outside);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(inside);
+        (await h.RemainingIdsAsync()).ShouldBeSameIdsAs(outside);
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         first.Listed.Should().Be(12);
         first.Matched.Should().Be(5, "MIN_UPLOAD_AGE (P2D) overrules a shorter olderThan");
         second.Matched.Should().Be(3, "now only the 30-hour-old uploads are older than PT1H and not yet gone");
-        h.Proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(old.Concat(day));
-        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(fresh);
+        h.Proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(old.Concat(day));
+        (await h.RemainingIdsAsync()).ShouldBeSameIdsAs(fresh);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         summary.WouldAbort.Should().Be(7);
         counts[AbortOutcome.Aborted].Should().Be(0);
         h.Proxy.AbortsByUploadId.Should().BeEmpty("a dry run sends no AbortMultipartUpload");
-        (await h.RemainingIdsAsync()).Should().BeEquivalentTo(ids);
+        (await h.RemainingIdsAsync()).ShouldBeSameIdsAs(ids);
         for (var i = 0; i < ids.Length; i++)
             (await h.Seeder.PartCountAsync(h.Bucket, $"d/{i:D5}", ids[i])).Should().Be(2);
     }

@@ -98,7 +98,7 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
         var requeued = byOutcome.GetValueOrDefault("requeued") ?? [];
         output.WriteLine($"aborted {aborted.Count}, re-queued {requeued.Count} of 1000 within a {Budget.TotalSeconds:0} s budget");
         requeued.Should().NotBeEmpty("1,000 uploads at 100 ms and 8 in flight do not fit in 2 s");
-        requeuedMessages.SelectMany(UploadIds).Should().BeEquivalentTo(requeued, "each re-queued upload is on the retry queue exactly once");
+        requeuedMessages.SelectMany(UploadIds).ShouldBeSameIdsAs(requeued, "each re-queued upload is on the retry queue exactly once");
         left.Should().BeSubsetOf(requeued, "an upload still in the store is one that was passed on");
         left.Should().NotIntersectWith(aborted);
         proxy.AbortsByUploadId.Keys.Should().Contain(aborted);
@@ -131,7 +131,7 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
         touched.Should().BeEmpty("a record listed for redelivery was not touched: Lambda delivers it again");
         left.Should().Contain(untouched);
         requeued.Should().NotIntersectWith(untouched, "a listed record's uploads come back with it, not also one by one");
-        aborted.Concat(requeued).Should().BeEquivalentTo(settled, "every upload of a settled record is aborted or re-queued, exactly once");
+        aborted.Concat(requeued).ShouldBeSameIdsAs(settled, "every upload of a settled record is aborted or re-queued, exactly once");
         left.Should().BeSubsetOf(untouched.Concat(requeued), "nothing is lost");
         proxy.AbortsByUploadId.Keys.Should().NotIntersectWith(untouched);
         proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1, "no upload is aborted twice"));
@@ -169,7 +169,7 @@ public sealed class DeadlineEndToEndTests(MotoServer moto, ITestOutputHelper out
         output.WriteLine($"first invocation aborted {cut.GetProperty("aborted").GetInt64()}; {individually.Count} uploads passed on one by one (cut off in flight)");
         (Sum("aborted") + Sum("already-gone")).Should().Be(1000);
         (await _seeder.UploadIdsAsync(bucket)).Should().BeEmpty();
-        proxy.AbortsByUploadId.Keys.Should().BeEquivalentTo(idByKey.Values);
+        proxy.AbortsByUploadId.Keys.ShouldBeSameIdsAs(idByKey.Values);
         proxy.AbortsByUploadId.Where(p => !individually.Contains(p.Key)).Should().AllSatisfy(p => p.Value.Should().Be(1, "the continuation starts where the first stopped"));
     }
 }
