@@ -14,7 +14,8 @@ namespace MultipartAbort.Testing.Proxy;
 public sealed class ListingPager : ProxyBehaviour
 {
     private static readonly XNamespace S3 = S3Exchange.S3;
-    private readonly ConcurrentDictionary<string, string> _frozen = new();
+    private readonly ConcurrentDictionary<string, Task<Listing>> _kept = new();
+    private readonly ConcurrentDictionary<(string Bucket, string UploadId), byte> _abortedHere = new();
     private int _pages;
 
     /// <summary>Uploads per page at most (S3's is 1,000); max-uploads can only lower it.</summary>
@@ -29,6 +30,14 @@ public sealed class ListingPager : ProxyBehaviour
     /// sees the same pages however its aborts and its listing interleave.
     /// </summary>
     public bool FreezesListing { get; set; }
+
+    /// <summary>
+    /// Pages are cut from the listing the bucket (and prefix) had at its first ListMultipartUploads through this
+    /// proxy, less the uploads aborted through it since: the same pages as a live listing when nothing else writes
+    /// the bucket while it is swept, for one listing by the store instead of one a page (moto takes seconds to list
+    /// thousands of uploads, and lists them all for every page). Seed before the first listing.
+    /// </summary>
+    public bool TracksAborts { get; set; }
 
     // Listing bugs of S3-compatible servers.
     /// <summary>The marker upload (or all of the marker key) is included again at the start of the next page.</summary>
@@ -51,7 +60,18 @@ public sealed class ListingPager : ProxyBehaviour
 
     public int ListPagesServed => Volatile.Read(ref _pages);
 
-    public override Task HandleAsync(S3Exchange exchange, Func<Task> next) => exchange.IsListUploads ? ListUploadsAsync(exchange) : next();
+    public override Task HandleAsync(S3Exchange exchange, Func<Task> next) =>
+        exchange.IsListUploads ? ListUploadsAsync(exchange)
+        : exchange.IsAbort && TracksAborts ? AbortAsync(exchange, next)
+        : next();
+
+    private async Task AbortAsync(S3Exchange exchange, Func<Task> next)
+    {
+        await next();
+        // 204: aborted now; 404: gone before. Either way the store no longer lists it.
+        if (exchange.Context.Response.StatusCode is 204 or 404)
+            _abortedHere.TryAdd((exchange.Bucket, exchange.UploadId!), 0);
+    }
 
     private async Task ListUploadsAsync(S3Exchange exchange)
     {
@@ -63,26 +83,29 @@ public sealed class ListingPager : ProxyBehaviour
         var max = int.TryParse(q["max-uploads"].FirstOrDefault(), CultureInfo.InvariantCulture, out var m) ? Math.Min(m, PageSize) : PageSize;
 
         var upstream = $"/{exchange.Bucket}?uploads" + (prefix is null ? "" : "&prefix=" + Uri.EscapeDataString(prefix));
-        string text;
-        if (!FreezesListing || !_frozen.TryGetValue(upstream, out text!))
+        Listing listing;
+        if (FreezesListing || TracksAborts)
         {
-            using var response = await exchange.GetUpstreamAsync(upstream);
-            text = await response.Content.ReadAsStringAsync(exchange.Aborted);
-            if (!response.IsSuccessStatusCode)
+            // The first listing is kept; one that failed (an error answer, or its client went away) is not.
+            var kept = _kept.GetOrAdd(upstream, path => FetchAsync(exchange, path));
+            try
             {
-                await exchange.AnswerTextAsync((int)response.StatusCode, text);
-                return;
+                listing = await kept;
             }
-            if (FreezesListing)
-                text = _frozen.GetOrAdd(upstream, text);
+            finally
+            {
+                if (!kept.IsCompletedSuccessfully || kept.Result.Error is not null)
+                    _kept.TryRemove(KeyValuePair.Create(upstream, kept));
+            }
         }
-        var root = XDocument.Parse(text).Root!;
-        // S3's order: by key (UTF-8 bytes), then by initiation, which is moto's creation order (a stable sort keeps it).
-        var all = root.Elements(S3 + "Upload")
-            .Select((e, i) => (Key: e.Element(S3 + "Key")!.Value, Id: e.Element(S3 + "UploadId")!.Value, Element: e, Index: i))
-            .OrderBy(u => u.Key, Comparer<string>.Create(KeyOrder.Compare))
-            .ThenBy(u => u.Index)
-            .ToList();
+        else
+            listing = await FetchAsync(exchange, upstream);
+        if (listing.Error is { } error)
+        {
+            await exchange.AnswerTextAsync(error.Status, error.Text);
+            return;
+        }
+        var all = FreezesListing ? listing.Uploads : listing.Uploads.Where(u => !_abortedHere.ContainsKey((exchange.Bucket, u.Id))).ToList();
 
         var after = all;
         if (keyMarker is not null)
@@ -103,7 +126,7 @@ public sealed class ListingPager : ProxyBehaviour
         var sayTruncated = AlwaysTruncated || (truncated && !NotTruncatedOnPages.Contains(served));
 
         var result = new XElement(S3 + "ListMultipartUploadsResult",
-            new XElement(S3 + "Bucket", root.Element(S3 + "Bucket")?.Value),
+            new XElement(S3 + "Bucket", listing.Bucket),
             new XElement(S3 + "KeyMarker", keyMarker ?? ""),
             new XElement(S3 + "UploadIdMarker", idMarker ?? ""),
             new XElement(S3 + "MaxUploads", max),
@@ -125,4 +148,25 @@ public sealed class ListingPager : ProxyBehaviour
         }
         await exchange.AnswerXmlAsync(result);
     }
+
+    /// <summary>The store's whole listing of a bucket (and prefix), in S3's order; or the store's error answer.</summary>
+    private static async Task<Listing> FetchAsync(S3Exchange exchange, string pathAndQuery)
+    {
+        using var response = await exchange.GetUpstreamAsync(pathAndQuery);
+        var text = await response.Content.ReadAsStringAsync(exchange.Aborted);
+        if (!response.IsSuccessStatusCode)
+            return new Listing(null, [], ((int)response.StatusCode, text));
+        var root = XDocument.Parse(text).Root!;
+        // S3's order: by key (UTF-8 bytes), then by initiation, which is moto's creation order (a stable sort keeps it).
+        var uploads = root.Elements(S3 + "Upload")
+            .Select((e, i) => new ListedUpload(e.Element(S3 + "Key")!.Value, e.Element(S3 + "UploadId")!.Value, e, i))
+            .OrderBy(u => u.Key, Comparer<string>.Create(KeyOrder.Compare))
+            .ThenBy(u => u.Index)
+            .ToList();
+        return new Listing(root.Element(S3 + "Bucket")?.Value, uploads, null);
+    }
+
+    private sealed record ListedUpload(string Key, string Id, XElement Element, int Index);
+
+    private sealed record Listing(string? Bucket, List<ListedUpload> Uploads, (int Status, string Text)? Error);
 }
