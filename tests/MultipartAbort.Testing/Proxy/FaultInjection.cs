@@ -40,20 +40,6 @@ public sealed class FaultInjection : ProxyBehaviour
             return;
         }
         Interlocked.Increment(ref _injected);
-        switch (rule.Fault)
-        {
-            case InjectedFault.ConnectionReset:
-                exchange.ResetConnection();
-                break;
-            case InjectedFault.SlowDown:
-                await exchange.AnswerErrorAsync(503, "SlowDown", "Please reduce your request rate. (injected by the test proxy)");
-                break;
-            case InjectedFault.InternalError:
-                await exchange.AnswerErrorAsync(500, "InternalError", "We encountered an internal error. (injected by the test proxy)");
-                break;
-            default:
-                await exchange.AnswerErrorAsync(503, "ServiceUnavailable", "injected by the test proxy");
-                break;
-        }
+        await exchange.AnswerFaultAsync(rule.Fault);
     }
 }

@@ -30,17 +30,17 @@ public sealed class RandomFaults(int seed, double faultRate = 0.2) : ProxyBehavi
         if (reset)
         {
             Interlocked.Increment(ref _resets);
-            exchange.ResetConnection();
+            await exchange.AnswerFaultAsync(InjectedFault.ConnectionReset);
         }
         else if (roll < faultRate / 2)
         {
             Interlocked.Increment(ref _slowDowns);
-            await exchange.AnswerErrorAsync(503, "SlowDown", "Please reduce your request rate. (injected by the test proxy)");
+            await exchange.AnswerFaultAsync(InjectedFault.SlowDown);
         }
         else if (roll < faultRate)
         {
             Interlocked.Increment(ref _internalErrors);
-            await exchange.AnswerErrorAsync(500, "InternalError", "We encountered an internal error. (injected by the test proxy)");
+            await exchange.AnswerFaultAsync(InjectedFault.InternalError);
         }
         else
         {

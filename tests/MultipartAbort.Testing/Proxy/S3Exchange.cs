@@ -111,6 +111,23 @@ public sealed class S3Exchange
         );
     }
 
+    /// <summary>Answers as a store having a bad moment does (or drops the connection), before the store sees the request.</summary>
+    public Task AnswerFaultAsync(InjectedFault fault)
+    {
+        switch (fault)
+        {
+            case InjectedFault.ConnectionReset:
+                ResetConnection();
+                return Task.CompletedTask;
+            case InjectedFault.SlowDown:
+                return AnswerErrorAsync(503, "SlowDown", "Please reduce your request rate. (injected by the test proxy)");
+            case InjectedFault.InternalError:
+                return AnswerErrorAsync(500, "InternalError", "We encountered an internal error. (injected by the test proxy)");
+            default:
+                return AnswerErrorAsync(503, "ServiceUnavailable", "injected by the test proxy");
+        }
+    }
+
     public void AnswerNoContent() => Context.Response.StatusCode = 204;
 
     /// <summary>Drops the connection without an answer: the client sees a reset.</summary>
