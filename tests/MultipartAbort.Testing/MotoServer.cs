@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.S3;
 using Amazon.SQS;
 using MultipartAbort.Core.Configuration;
@@ -33,7 +31,7 @@ public class MotoServer : IAsyncDisposable, IDisposable
         }
         else
         {
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             Endpoint = new Uri($"http://127.0.0.1:{port}");
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("MOTO_SERVER") ?? "moto_server", $"-H 127.0.0.1 -p {port}")
             {
@@ -106,13 +104,6 @@ public class MotoServer : IAsyncDisposable, IDisposable
             Thread.Sleep(200);
         }
         throw new TimeoutException($"moto_server did not answer on {Endpoint} within 120 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using MultipartAbort.Testing;
 
@@ -32,7 +31,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Starts the host; with <paramref name="waitUntilReady"/>, returns once /healthz answers 200.</summary>
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, bool waitUntilReady = true)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var withPort = new Dictionary<string, string?>(environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var host = new HostProcess(ChildProcess.Start(await PublishedHost.PathAsync(), withPort), port);
         if (waitUntilReady)
@@ -67,13 +66,6 @@ public sealed class HostProcess : IAsyncDisposable
     public void Terminate() => _process.Terminate();
 
     public Task<int> WaitForExitAsync(TimeSpan? timeout = null) => _process.WaitForExitAsync(timeout);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
