@@ -65,12 +65,17 @@ public sealed class ListingPager : ProxyBehaviour
         : exchange.IsAbort && TracksAborts ? AbortAsync(exchange, next)
         : next();
 
-    private async Task AbortAsync(S3Exchange exchange, Func<Task> next)
+    private Task AbortAsync(S3Exchange exchange, Func<Task> next)
     {
-        await next();
-        // 204: aborted now; 404: gone before. Either way the store no longer lists it.
-        if (exchange.Context.Response.StatusCode is 204 or 404)
-            _abortedHere.TryAdd((exchange.Bucket, exchange.UploadId!), 0);
+        // Noted before the answer leaves, so a listing the client sends after it never shows the upload. 204: aborted
+        // now; 404: gone before. Either way the store no longer lists it.
+        exchange.Context.Response.OnStarting(() =>
+        {
+            if (exchange.Context.Response.StatusCode is 204 or 404)
+                _abortedHere.TryAdd((exchange.Bucket, exchange.UploadId!), 0);
+            return Task.CompletedTask;
+        });
+        return next();
     }
 
     private async Task ListUploadsAsync(S3Exchange exchange)
