@@ -156,17 +156,17 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         }
     }
 
-    /// <summary>Looks the upload up in ListMultipartUploads to learn when it was initiated; null when it is not listed.</summary>
+    /// <summary>
+    /// Looks the upload up in ListMultipartUploads to learn when it was initiated; null when it is not listed. The
+    /// whole prefix is read: a store with its own order (Ceph RGW) lists longer keys such as <c>k name</c> before
+    /// <c>k</c>, so stopping at the first key past this one in S3's order would miss the upload.
+    /// </summary>
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
         var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
         await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
-        {
             if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
                 return listed.Initiated;
-            if (KeyOrder.Compare(listed.Key, upload.Key) > 0)
-                break;
-        }
         return null;
     }
 

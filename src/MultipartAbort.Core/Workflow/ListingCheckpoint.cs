@@ -21,6 +21,7 @@ public sealed class ListingCheckpoint(UploadListing start)
     private IReadOnlyList<ListedUpload> _page = [];
     private List<ListedUpload> _fresh = [];
     private int _yielded;
+    private bool _serverOrder;
 
     /// <summary>A page with uploads not yielded before, fetched by <paramref name="request"/>.</summary>
     internal void Page(UploadListing request, IReadOnlyList<ListedUpload> page, List<ListedUpload> fresh)
@@ -34,11 +35,19 @@ public sealed class ListingCheckpoint(UploadListing start)
     /// <summary>The first <paramref name="count"/> of the page's new uploads have been yielded.</summary>
     internal void Yielded(int count) => _yielded = count;
 
+    /// <summary>
+    /// The server lists in an order of its own (Ceph RGW) and honours exact markers in it: from now on the listing
+    /// resumes right after the last upload yielded, in the server's order, and S3's key order says nothing.
+    /// </summary>
+    internal void FollowServerOrder() => _serverOrder = true;
+
     /// <summary>The markers to list from next. Only the last page's uploads are looked at, once.</summary>
     public (string? KeyMarker, string? UploadIdMarker) ResumeFrom()
     {
         if (_page.Count == 0)
             return Request();
+        if (_serverOrder)
+            return _yielded == 0 ? Request() : (_fresh[_yielded - 1].Key, _fresh[_yielded - 1].UploadId);
 
         // Every upload with a key below `below` has been yielded: the new ones not yet yielded are at or above it,
         // and so may be the uploads of the page's greatest key that the next page would bring.

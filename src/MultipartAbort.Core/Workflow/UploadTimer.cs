@@ -101,14 +101,11 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         try
         {
             var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
+            // The whole prefix is read: a store with its own order (Ceph RGW) lists `k name` before `k`.
             await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
             {
                 if (listed.Key != request.Key)
-                {
-                    if (KeyOrder.Compare(listed.Key, request.Key) > 0)
-                        break;
                     continue;
-                }
                 if (listed.Initiated is not { } initiated)
                     undated++;
                 else if (initiated <= cutoff)

@@ -60,6 +60,82 @@ public sealed class UploadListerTests
             Task.FromResult(new UploadsPage(Order, false, null, null));
     }
 
+    /// <summary>
+    /// Lists as Ceph RGW 16.2 does (measured on a real one, infra/local/rgw.sh): sorted by its internal object name
+    /// <c>key.uploadId.meta</c> in byte order, so "file name" and "file-x" come before "file"; a key-marker alone is
+    /// that name's prefix, so it lists the marker key's uploads again; key and upload-id markers resume exactly after
+    /// that upload; pages are cut at the page size with IsTruncated.
+    /// </summary>
+    private sealed class RgwOrderStore : ScriptedObjectStore
+    {
+        private static string Meta(string key, string id) => $"{key}.{id}.meta";
+
+        public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
+        {
+            var marker = listing.KeyMarker is null ? null : listing.UploadIdMarker is null ? listing.KeyMarker : Meta(listing.KeyMarker, listing.UploadIdMarker);
+            var after = Listable(listing.Bucket, listing.Prefix)
+                .Where(u => marker is null || KeyOrder.Compare(Meta(u.Key, u.UploadId), marker) > 0)
+                .OrderBy(u => Meta(u.Key, u.UploadId), Comparer<string>.Create(KeyOrder.Compare))
+                .ToList();
+            var page = after.Take(Math.Min(UploadsPageSize, listing.MaxUploads ?? int.MaxValue)).ToList();
+            return Task.FromResult(new UploadsPage(page, page.Count < after.Count, null, null));
+        }
+    }
+
+    /// <summary>Keys RGW orders unlike S3, with several uploads each (S3: file, file name, file-x, file.txt, file/inner, fileé).</summary>
+    private static RgwOrderStore RgwOrdered(int pageSize)
+    {
+        var store = new RgwOrderStore { UploadsPageSize = pageSize };
+        foreach (var (key, count) in new[] { ("file name", 7), ("file-x", 2), ("file", 3), ("file.txt", 1), ("file/inner", 2), ("fileé", 2) })
+            for (var i = 0; i < count; i++)
+                store.Add("bkt", key, $"2~{key.Length}{i:D2}");
+        return store;
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(10)]
+    [InlineData(7)]
+    [InlineData(5)]
+    [InlineData(4)]
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(1)]
+    public async Task List_OnAServerWithItsOwnKeyOrder_YieldsEveryUploadOnce(int pageSize)
+    {
+        var store = RgwOrdered(pageSize);
+
+        var all = await ListAll(store, new UploadListing("bkt"));
+
+        all.Select(u => (u.Key, u.UploadId)).Should().OnlyHaveUniqueItems().And.HaveCount(17, "judged by S3's order, the 3 uploads of 'file' after 'file-x' look listed already");
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(4)]
+    [InlineData(3)]
+    [InlineData(1)]
+    public async Task Checkpoint_OnAServerWithItsOwnKeyOrder_ResumesWithoutLosingAnUpload(int pageSize)
+    {
+        for (var stop = 1; stop < 17; stop++)
+        {
+            var store = RgwOrdered(pageSize);
+            var first = new List<ListedUpload>();
+            var start = new UploadListing("bkt");
+            var checkpoint = new ListingCheckpoint(start);
+            await foreach (var u in UploadLister.ListAsync(store, start, CancellationToken.None, checkpoint: checkpoint))
+            {
+                first.Add(u);
+                if (first.Count == stop)
+                    break;
+            }
+            var (key, id) = checkpoint.ResumeAfter((first[^1].Key, first[^1].UploadId));
+            var rest = await ListAll(store, new UploadListing("bkt") { KeyMarker = key, UploadIdMarker = id });
+
+            first.Concat(rest).Select(u => (u.Key, u.UploadId)).Distinct().Should().HaveCount(17, $"stopped after {stop}, resumed from ({key}, {id})");
+        }
+    }
+
     /// <summary>Lists until <paramref name="stopAfter"/> uploads were yielded, then reads the checkpoint.</summary>
     private static async Task<(string? KeyMarker, string? UploadIdMarker)> StopAfter(IObjectStore store, int stopAfter)
     {
