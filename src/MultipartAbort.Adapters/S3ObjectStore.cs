@@ -63,7 +63,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
                 bytes += p.Size ?? 0;
             return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker);
         }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode == NoSuchUpload || (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is null or ""))
+        // "No such upload" is said three ways: NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW: it looks the upload
+        // up by its key.uploadId.meta object, so an aborted or unknown upload is a missing key), or a bare 404. A
+        // missing bucket is NoSuchBucket, never one of these.
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is null or ""))
         {
             return null;
         }
@@ -102,6 +105,34 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>
+    /// The store's answer in words an operator can act on: its error code and HTTP status, its message when it sent
+    /// one (Ceph RGW sends an empty one), the request id to quote to the store's support, and for a refusal no retry
+    /// can fix, what to fix.
+    /// </summary>
+    internal static string Describe(AmazonServiceException s)
+    {
+        var status = (int)s.StatusCode;
+        var text = string.IsNullOrEmpty(s.ErrorCode) ? $"HTTP {status}" : $"{s.ErrorCode} (HTTP {status})";
+        if (!string.IsNullOrWhiteSpace(s.Message))
+            text += $": {s.Message.TrimEnd('.')}";
+        if (!string.IsNullOrEmpty(s.RequestId))
+            text += $"; request id {s.RequestId}";
+        return FixFor(s.ErrorCode) is { } fix ? $"{text}; {fix}" : text;
+    }
+
+    /// <summary>What to fix when the store refuses for good; null for answers a retry or a person reading the code handles.</summary>
+    private static string? FixFor(string? errorCode) =>
+        errorCode switch
+        {
+            "SignatureDoesNotMatch" => "the store refused the request's signature: check the secret key (COS_SECRET_ACCESS_KEY), the signing region (COS_REGION) and the endpoint",
+            "InvalidAccessKeyId" => "the store does not know this access key: check COS_ACCESS_KEY_ID and that it belongs to this endpoint",
+            "AccessDenied" => "the credentials lack a permission this call needs (s3:ListBucketMultipartUploads, s3:ListMultipartUploadParts, s3:AbortMultipartUpload): fix the policy, or the bucket name",
+            "NoSuchBucket" => "no such bucket at this endpoint: check the bucket name, the endpoint (COS_ENDPOINT) and the region",
+            "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired" => "the session token is invalid or expired: check the credentials the function runs with",
+            _ => null,
+        };
+
+    /// <summary>
     /// Turns any failure of a store call into a <see cref="StoreException"/> classified by what it is; null only lets
     /// the caller's own cancellation through. Nothing else escapes, so one odd error cannot fail a batch or a sweep.
     /// </summary>
@@ -113,7 +144,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             AmazonServiceException s when s.StatusCode != 0 || !string.IsNullOrEmpty(s.ErrorCode) => new StoreException(
                 operation,
-                $"{(string.IsNullOrEmpty(s.ErrorCode) ? "HTTP " + (int)s.StatusCode : s.ErrorCode)}: {s.Message}",
+                Describe(s),
                 FailureKind.IsTransientServiceError((int)s.StatusCode, s.ErrorCode),
                 s.ErrorCode,
                 ex

@@ -170,7 +170,9 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 if (listingError.IsTransient && (Interlocked.Read(ref listed) > 0 || sweep.Attempt + 1 < settings.MaxAttempts))
                     continued = await ContinueAsync(settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}").ConfigureAwait(false);
                 else
-                    Fail($"sweep listing failed: {listingError.Message}; {ResumeHint()}");
+                    // A refusal before anything was listed (credentials, permissions, a missing bucket) says what to
+                    // fix; "run it again" would only meet it again.
+                    Fail(listingError.IsTransient || lastListed is not null ? $"sweep listing failed: {listingError.Message}; {ResumeHint()}" : $"sweep listing failed: {listingError.Message}");
                 break;
             case StopDeadline when Interlocked.Read(ref listed) == 0:
                 // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed

@@ -75,6 +75,21 @@ public sealed class SweepRunnerTests
     }
 
     [Fact]
+    public async Task Sweep_RefusedBeforeAnythingIsListed_SaysWhatTheStoreSaidAndNotToRunItAgain()
+    {
+        var store = new ScriptedObjectStore();
+        store.Add("bkt", "a", "u");
+        const string refusal = "SignatureDoesNotMatch (HTTP 403); the store refused the request's signature: check the secret key";
+        store.FailWith = op => op == "ListMultipartUploads" ? new StoreException(op, refusal, false, "SignatureDoesNotMatch") : null;
+
+        var (summary, counts, notable) = await Services(store).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+
+        summary.StopReason.Should().Be(SweepRunner.StopListingFailed);
+        counts[AbortOutcome.Failed].Should().Be(1);
+        notable.Single().Message.Should().Be($"sweep listing failed: ListMultipartUploads failed: {refusal}");
+    }
+
+    [Fact]
     public async Task Sweep_WhenTheListingFailsTransiently_ReQueuesAContinuationThatLosesNoUploadOfTheLastKey()
     {
         var store = new IdMarkerBlindStore { UploadsPageSize = 2 };
