@@ -69,8 +69,6 @@ mon data = $dir/mon
 osd data = $dir/osd
 osd objectstore = memstore
 memstore device bytes = ${RGW_MEMSTORE_BYTES:-4294967296}
-osd max object name len = 1024
-osd max object namespace len = 256
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw data = $dir/rgw

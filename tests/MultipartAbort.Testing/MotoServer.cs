@@ -65,6 +65,9 @@ public class MotoServer : IAsyncDisposable, IDisposable
         return env;
     }
 
+    /// <summary>This server as one of the stores the conformance suite runs on, with what it does unlike S3.</summary>
+    public S3Store AsStore() => new("moto", Endpoint, "testing", "testing", ChecksSignatures: false, RealInitiatedTimes: false, KeepsUploadAbortedUnderAnotherKey: false);
+
     public AmazonS3Client CreateS3Client() =>
         new(
             "testing",

@@ -53,7 +53,7 @@ public sealed class StoreSeeder(IAmazonS3 s3)
                 marker = page.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "NoSuchUpload" or "NoSuchKey") // Ceph RGW says NoSuchKey
         {
             return null;
         }

@@ -58,6 +58,8 @@ public sealed class S3Exchange
         var target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? Context.Request.Path + Context.Request.QueryString;
         using var request = new HttpRequestMessage(new HttpMethod(Method), new Uri(_store, target));
         request.Content = new ByteArrayContent(await BodyAsync());
+        // The Host the client signed: a store that checks signatures (Ceph RGW) refuses a request whose Host changed.
+        request.Headers.Host = Context.Request.Host.Value;
         foreach (var (name, values) in Context.Request.Headers)
         {
             if (HopByHop.Contains(name))

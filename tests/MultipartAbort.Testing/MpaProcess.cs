@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MultipartAbort.Testing;
 
-namespace MultipartAbort.Sweep.Tests;
+namespace MultipartAbort.Testing;
 
 /// <summary>Runs the real mpa (the Native AOT binary, <see cref="PublishedMpa"/>) as a child process, as an operator or a script would.</summary>
 public static class MpaProcess
