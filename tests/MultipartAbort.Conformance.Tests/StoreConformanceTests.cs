@@ -193,6 +193,77 @@ public sealed class StoreConformanceTests(Stores stores)
         }
     }
 
+    /// <summary>A part body that sends its first chunk, then waits for the test before sending the rest.</summary>
+    private sealed class HeldBody(int size) : Stream
+    {
+        private int _sent;
+
+        public TaskCompletionSource Streaming { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_sent > 0)
+                await Release.Task.WaitAsync(cancellationToken);
+            var n = Math.Min(Math.Min(buffer.Length, 16 * 1024), size - _sent);
+            buffer.Span[..n].Fill((byte)'x');
+            _sent += n;
+            Streaming.TrySetResult();
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => size;
+        public override long Position { get => _sent; set => throw new NotSupportedException(); }
+
+        public override void Flush() { }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Theory, OnMoto, OnRgw]
+    public async Task Abort_WhileAPartIsStillStreaming_EndsAsTheStoreShowsAfterwards_WithNothingLeft(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        var uploadId = await seeder.UploadAsync(bucket, "race.bin", parts: 1);
+        // A presigned UploadPart (UNSIGNED-PAYLOAD), so the body can be held half-sent on the wire.
+        var url = await s3.GetPreSignedURLAsync(
+            new GetPreSignedUrlRequest { BucketName = bucket, Key = "race.bin", UploadId = uploadId, PartNumber = 2, Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(10), Protocol = Protocol.HTTP }
+        );
+        const int size = 1024 * 1024;
+        var body = new HeldBody(size);
+        using var http = new HttpClient();
+        var content = new StreamContent(body);
+        content.Headers.ContentLength = size;
+        var partUpload = http.PutAsync(url, content);
+        await body.Streaming.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a guard, not a timing check
+
+        var result = (await InvokeAsync(Services(store), Request(bucket, "race.bin", uploadId))).Single();
+        body.Release.SetResult();
+        using var partAnswer = await partUpload;
+
+        // The abort and its verification came while part 2 was on the wire; its body ended after them. The store
+        // refuses the late part (RGW: 404 NoSuchUpload; moto: 500), and what the function said is what the store
+        // shows afterwards: no upload, no part.
+        var parts = await seeder.PartCountAsync(bucket, "race.bin", uploadId);
+        var listed = await seeder.UploadIdsAsync(bucket);
+        result.Outcome.Should().Be(AbortOutcome.Aborted, result.Message);
+        partAnswer.IsSuccessStatusCode.Should().BeFalse("the part's body ended after the abort");
+        parts.Should().BeNull("the upload is gone, late part and all");
+        listed.Should().BeEmpty();
+    }
+
     [Theory, OnMoto, OnRgw]
     public async Task MinUploadAge_OnRealInitiatedTimes_LeavesTheYoungUploadAndTakesTheOld(string name)
     {
