@@ -8,7 +8,7 @@ namespace MultipartAbort.Conformance.Tests;
 /// </summary>
 public sealed class Stores : IDisposable
 {
-    private readonly Lazy<RgwServer> _rgw = new(() => new RgwServer(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly RgwOnDemand _rgw = new();
 
     public MotoServer Moto { get; } = new();
 
@@ -17,14 +17,13 @@ public sealed class Stores : IDisposable
         name switch
         {
             "moto" => Moto.AsStore(),
-            "rgw" => _rgw.Value.Store,
+            "rgw" => _rgw.Store,
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "a store is moto or rgw"),
         };
 
     public void Dispose()
     {
-        if (_rgw.IsValueCreated)
-            _rgw.Value.Dispose();
+        _rgw.Dispose();
         Moto.Dispose();
     }
 }
