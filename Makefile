@@ -1,7 +1,8 @@
 # Build targets: SAM's makefile build method calls build-<LogicalId>; the rest are for people and CI.
 .PHONY: demo test mpa mpa-tool build-MultipartAbortFunction http ibm-image ibm-checks
 
-# The main job, locally: starts moto on a free loopback port, makes incomplete uploads, aborts them with mpa.
+# The main job, locally: starts moto (or, with STORE=rgw, a Ceph RGW) on a free loopback port, makes incomplete
+# uploads, aborts them with mpa.
 demo:
 	bash infra/local/demo.sh
 
