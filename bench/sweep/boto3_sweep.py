@@ -29,7 +29,8 @@ def abort_and_verify(u):
         parts = s3.list_parts(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"]).get("Parts", [])
         return "aborted" if not parts else "parts-remain"
     except ClientError as e:
-        if e.response["Error"]["Code"] == "NoSuchUpload":
+        # Ceph RGW answers ListParts of an upload that is gone with NoSuchKey (its upload meta object is missing).
+        if e.response["Error"]["Code"] in ("NoSuchUpload", "NoSuchKey"):
             return "aborted"
         raise
 
