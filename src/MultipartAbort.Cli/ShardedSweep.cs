@@ -35,9 +35,7 @@ internal static class ShardedSweep
         var summaries = outcomes.Select(o => o.Summary).ToArray();
         // Every shard lists the same range: the listing counts once; what each shard took and did adds up.
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
-        // Shards stop at different places: resuming all of them from the one that stopped earliest (in S3's key order)
-        // loses nothing; each shard's own markers are in its log lines.
-        var earliest = summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.NextKeyMarker, Comparer<string?>.Create((a, b) => KeyOrder.Compare(a!, b!)));
+        var earliest = EarliestStop(summaries);
         var summary = first with
         {
             Pages = summaries.Max(s => s.Pages),
@@ -57,6 +55,13 @@ internal static class ShardedSweep
         };
         return (summary, counts, notable);
     }
+
+    /// <summary>
+    /// Shards stop at different places: resuming all of them from the one that stopped earliest loses nothing (each
+    /// shard's own markers are in its log lines). Every shard lists the same uploads in the same order, so the one that
+    /// listed the fewest stopped earliest, in whatever order the store lists (S3's key order, or Ceph RGW's own).
+    /// </summary>
+    internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
 
     /// <summary>Keeps each shard's latest snapshot and reports their sum.</summary>
     private sealed class MergedProgress(int shards, IProgress<SweepProgress>? target)
