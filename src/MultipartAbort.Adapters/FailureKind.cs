@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Amazon.Runtime;
 using System.Xml;
 
 namespace MultipartAbort.Adapters;
@@ -21,13 +22,50 @@ internal static class FailureKind
     public static bool IsTransientServiceError(int status, string? errorCode) =>
         status >= 500 || status is 408 or 429 || (errorCode is not null && TransientCodes.Contains(errorCode));
 
+    /// <summary>
+    /// The one classification of a failed SDK call, for the store, both queues and the ledger: whether a retry may fix
+    /// it, what happened in words, and the service's error code. The caller's own cancellation is not a failure and
+    /// is let through before this is asked.
+    /// </summary>
+    public static (bool IsTransient, string Message, string? ErrorCode) Classify(Exception ex)
+    {
+        if (ex is AmazonServiceException { ErrorCode.Length: > 0 } coded)
+            return (IsTransientServiceError((int)coded.StatusCode, coded.ErrorCode), Describe(coded), coded.ErrorCode);
+        // Before a bare status: an answer that could not be read (an XmlException inside) is garbled, so transient.
+        if (IsNetworkFailure(ex))
+            return (true, $"network error: {ex.Message}", null);
+        return ex switch
+        {
+            AmazonServiceException { StatusCode: not 0 } s => (IsTransientServiceError((int)s.StatusCode, null), Describe(s), null),
+            OperationCanceledException => (true, "the request timed out", "RequestTimeout"),
+            // Client-side validation (a bad argument, missing credentials, an unsupported setting): a retry cannot fix it.
+            AmazonClientException => (false, $"rejected by the SDK before sending: {ex.Message}", null),
+            _ => (false, $"unexpected {ex.GetType().Name}: {ex.Message}", null),
+        };
+    }
+
+    /// <summary>
+    /// A service's answer in words: its error code and HTTP status, its message when it sent one (Ceph RGW sends an
+    /// empty one), and the request id to quote to the service's support.
+    /// </summary>
+    private static string Describe(AmazonServiceException s)
+    {
+        var status = (int)s.StatusCode;
+        var text = string.IsNullOrEmpty(s.ErrorCode) ? $"HTTP {status}" : $"{s.ErrorCode} (HTTP {status})";
+        if (!string.IsNullOrWhiteSpace(s.Message))
+            text += $": {s.Message.TrimEnd('.')}";
+        if (!string.IsNullOrEmpty(s.RequestId))
+            text += $"; request id {s.RequestId}";
+        return text;
+    }
+
     /// <summary>The request did not get an answer: a reset, a refused or dropped connection, a cut or garbled response.</summary>
     public static bool IsNetworkFailure(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
             // An AmazonServiceException without a status and an error code never got an HTTP answer.
             if (e is HttpRequestException or IOException or SocketException or TimeoutException or XmlException or System.Net.WebException
-                || (e is Amazon.Runtime.AmazonServiceException { StatusCode: 0 } s && string.IsNullOrEmpty(s.ErrorCode)))
+                || (e is AmazonServiceException { StatusCode: 0 } s && string.IsNullOrEmpty(s.ErrorCode)))
                 return true;
         return false;
     }

@@ -104,22 +104,6 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>
-    /// The store's answer in words an operator can act on: its error code and HTTP status, its message when it sent
-    /// one (Ceph RGW sends an empty one), the request id to quote to the store's support, and for a refusal no retry
-    /// can fix, what to fix.
-    /// </summary>
-    internal static string Describe(AmazonServiceException s)
-    {
-        var status = (int)s.StatusCode;
-        var text = string.IsNullOrEmpty(s.ErrorCode) ? $"HTTP {status}" : $"{s.ErrorCode} (HTTP {status})";
-        if (!string.IsNullOrWhiteSpace(s.Message))
-            text += $": {s.Message.TrimEnd('.')}";
-        if (!string.IsNullOrEmpty(s.RequestId))
-            text += $"; request id {s.RequestId}";
-        return FixFor(s.ErrorCode) is { } fix ? $"{text}; {fix}" : text;
-    }
-
     /// <summary>What to fix when the store refuses for good; null for answers a retry or a person reading the code handles.</summary>
     private static string? FixFor(string? errorCode) =>
         errorCode switch
@@ -140,20 +124,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
             return null;
-        return ex switch
-        {
-            AmazonServiceException s when s.StatusCode != 0 || !string.IsNullOrEmpty(s.ErrorCode) => new StoreException(
-                operation,
-                Describe(s),
-                FailureKind.IsTransientServiceError((int)s.StatusCode, s.ErrorCode),
-                s.ErrorCode,
-                ex
-            ),
-            OperationCanceledException => new StoreException(operation, "the request timed out", true, "RequestTimeout", ex),
-            _ when FailureKind.IsNetworkFailure(ex) => new StoreException(operation, $"network error: {ex.Message}", true, null, ex),
-            // Client-side validation (a bad argument, missing credentials, an unsupported setting): a retry cannot fix it.
-            AmazonClientException => new StoreException(operation, $"rejected by the SDK before sending: {ex.Message}", false, null, ex),
-            _ => new StoreException(operation, $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex),
-        };
+        var (transient, message, code) = FailureKind.Classify(ex);
+        return new StoreException(operation, FixFor(code) is { } fix ? $"{message}; {fix}" : message, transient, code, ex);
     }
 }

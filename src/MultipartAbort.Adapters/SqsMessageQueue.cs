@@ -22,21 +22,11 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
         {
             await sqs.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonServiceException ex) when (ex.StatusCode != 0 || !string.IsNullOrEmpty(ex.ErrorCode))
+        catch (Exception ex) when (QueueFailure.Translate(queueUrl, ex, cancellationToken) is { } translated)
         {
-            // SQS throttling (400 ThrottlingException / RequestThrottled) is transient, not a refusal.
-            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", FailureKind.IsTransientServiceError((int)ex.StatusCode, ex.ErrorCode), ex.ErrorCode, ex);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // Whatever else the SDK throws becomes a QueueException classified by what it is; nothing escapes the port.
-            var transient = ex is OperationCanceledException || FailureKind.IsNetworkFailure(ex);
-            var what = transient ? ex.Message : $"{(ex is AmazonClientException ? "rejected by the SDK before sending" : "unexpected " + ex.GetType().Name)}: {ex.Message}";
-            throw new QueueException(queueUrl, what, transient, null, ex);
+            // Whatever the SDK throws (SQS throttling, a 400 ThrottlingException, is transient) becomes a
+            // QueueException classified by FailureKind; nothing escapes the port but the caller's own cancellation.
+            throw translated;
         }
     }
 }

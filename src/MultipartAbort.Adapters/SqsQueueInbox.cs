@@ -61,13 +61,9 @@ public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
         {
             return await call().ConfigureAwait(false);
         }
-        catch (AmazonServiceException ex)
+        catch (Exception ex) when (QueueFailure.Translate(queueUrl, ex, cancellationToken) is { } translated)
         {
-            throw new QueueException(queueUrl, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode >= 500 || ex.StatusCode == 0, ex.ErrorCode, ex);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new QueueException(queueUrl, ex.Message, true, null, ex);
+            throw translated;
         }
     }
 }

@@ -93,21 +93,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         }
     }
 
-    private QueueException? Translate(Exception ex, CancellationToken cancellationToken) =>
-        ex switch
-        {
-            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            AmazonServiceException s => new QueueException(
-                Address,
-                $"{(string.IsNullOrEmpty(s.ErrorCode) ? "HTTP " + (int)s.StatusCode : s.ErrorCode)}: {s.Message}",
-                (int)s.StatusCode >= 500 || s.StatusCode == 0 || s.StatusCode == HttpStatusCode.TooManyRequests || s.ErrorCode == "SlowDown",
-                s.ErrorCode,
-                ex
-            ),
-            OperationCanceledException => new QueueException(Address, "the request timed out", true, null, ex),
-            AmazonClientException or HttpRequestException or IOException => new QueueException(Address, ex.Message, true, null, ex),
-            _ => null,
-        };
+    private QueueException? Translate(Exception ex, CancellationToken cancellationToken) => QueueFailure.Translate(Address, ex, cancellationToken);
 
     private sealed class Scope(LedgerEntry? previous) : IDisposable
     {
