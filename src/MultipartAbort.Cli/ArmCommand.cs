@@ -56,7 +56,8 @@ internal static class ArmCommand
                 InitiatedAt = string.IsNullOrEmpty(id) ? now : null,
                 Reason = "mpa arm",
             };
-            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, ct, "armed by mpa arm");
+            using var budget = InvocationBudget.Unbounded(ct);
+            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, budget, "armed by mpa arm");
             var result = InvocationResult.From(results);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(WireJson.ResultText(result));

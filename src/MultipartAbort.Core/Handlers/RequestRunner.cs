@@ -31,7 +31,7 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
                 return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, budget).ConfigureAwait(false));
 
             case UploadStartedPayload started:
-                return InvocationResult.From(await timers.ArmAsync(started.Start, options, budget.Work).ConfigureAwait(false));
+                return InvocationResult.From(await timers.ArmAsync(started.Start, options, budget).ConfigureAwait(false));
 
             case UploadFinishedPayload finished:
                 log.Log(LogLevel.Information, finished.Description);
@@ -127,7 +127,7 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
         try
         {
             if (request.NotBefore is not null || request.NamesKeyOnly)
-                return await timers.RunAsync(request, options, budget.Work).ConfigureAwait(false);
+                return await timers.RunAsync(request, options, budget).ConfigureAwait(false);
             return [await workflow.RunAsync(request, options, budget).ConfigureAwait(false)];
         }
         finally

@@ -24,7 +24,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
     /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
-    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, CancellationToken ct)
+    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, InvocationBudget budget)
     {
         if (settings.UploadTtl is not { } ttl)
         {
@@ -45,11 +45,14 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             InitiatedAt = start.UploadId is null ? start.Initiated : null,
             Reason = $"upload TTL {IsoDuration.Format(ttl)} armed by {start.Source}",
         };
-        return await RunAsync(request, options, ct, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
+        return await RunAsync(request, options, budget, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
     }
 
-    /// <summary>Runs a timer: passes it on when early; when due, aborts the upload it names (or the key's older uploads).</summary>
-    public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct, string? armedBy = null)
+    /// <summary>
+    /// Runs a timer within the invocation's budget: passes it on when early; when due, aborts the upload it names (or
+    /// the key's older uploads). A cut-off becomes an outcome (re-queued where it can be), never an exception.
+    /// </summary>
+    public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, InvocationBudget budget, string? armedBy = null)
     {
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return [Logged(Result(request, AbortOutcome.Rejected, notAllowed))];
@@ -61,15 +64,15 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             if (due - now > Settings.MaxTimerHorizon)
                 return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {Rfc3339.Format(due)} is more than 30 days ahead; a timer that far out is refused"))];
-            return [Logged(await PassOnAsync(request, due, now, armedBy, ct).ConfigureAwait(false))];
+            return [Logged(await PassOnAsync(request, due, now, armedBy, budget.Settle).ConfigureAwait(false))];
         }
 
         // Due: the normal workflow, with one ListParts first so a timer on a finished upload ends there.
         var dueRequest = request with { NotBefore = null };
         var dueOptions = options with { ProbeBeforeAbort = true, SettleOnProbe = true };
         if (!dueRequest.NamesKeyOnly)
-            return [await workflow.RunAsync(dueRequest, dueOptions, ct).ConfigureAwait(false)];
-        return await RunByKeyAsync(dueRequest, dueOptions, ct).ConfigureAwait(false);
+            return [await workflow.RunAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)];
+        return await RunByKeyAsync(dueRequest, dueOptions, budget).ConfigureAwait(false);
     }
 
     private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, CancellationToken ct)
@@ -87,12 +90,16 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {ex.Message}");
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on was cut off: the invocation ran out of time");
+        }
         var seconds = Math.Ceiling(delay.TotalSeconds).ToString("0", CultureInfo.InvariantCulture);
         return Result(request, AbortOutcome.Requeued, $"{what}: due at {Rfc3339.Format(due)}; passed on through the retry queue with a delay of {seconds} s, no store call");
     }
 
     /// <summary>A due timer without an upload id: the uploads of exactly this key initiated by InitiatedAt + skew.</summary>
-    private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
+    private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
     {
         var cutoff = request.InitiatedAt!.Value + InitiatedSkew;
         var matched = new List<ListedUpload>();
@@ -102,7 +109,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
             // The whole prefix is read: a store with its own order (Ceph RGW) lists `k name` before `k`.
-            await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
+            await foreach (var listed in UploadLister.ListAsync(store, listing, budget.Work).ConfigureAwait(false))
             {
                 if (listed.Key != request.Key)
                     continue;
@@ -120,6 +127,11 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             var why = ex.IsBucketMissing ? "the bucket does not exist, so neither do its uploads" : $"timer due: listing the key's uploads failed: {ex.Message}";
             return [Logged(Result(request, outcome, why))];
         }
+        catch (OperationCanceledException) when (budget.Work.IsCancellationRequested)
+        {
+            // Cut off while listing the key: the due timer itself is passed on (attempt + 1), no upload was touched.
+            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+        }
 
         var leftAlone = (newer > 0 ? $"; {newer} newer upload(s) of the key left alone" : "")
             + (undated > 0 ? $"; {undated} upload(s) without an Initiated time left alone" : "");
@@ -131,7 +143,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         foreach (var upload in matched)
             results.Add(
                 await workflow
-                    .RunAsync(request with { UploadId = upload.UploadId, InitiatedAt = null }, options with { KnownInitiated = upload.Initiated }, ct)
+                    .RunAsync(request with { UploadId = upload.UploadId, InitiatedAt = null }, options with { KnownInitiated = upload.Initiated }, budget)
                     .ConfigureAwait(false)
             );
         return results;

@@ -35,6 +35,24 @@ public class DeadlineTests
     }
 
     [Fact]
+    public async Task DueTimer_CutOffAtTheWorkCutOff_IsRequeued_NotLost()
+    {
+        // Issue 22 defect 1: the timer ran the workflow on an unbounded budget made from the work token, so the
+        // cut-off also cancelled its re-queue, and on a direct or asynchronous invoke the timer was lost (failed).
+        var h = new DeadlineHarness();
+        h.Store.StuckKey = "k0";
+        h.Store.Add("bkt", "k0", "u0");
+        var due = (WorkflowHarness.Now - TimeSpan.FromMinutes(1)).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (response, answeredAt, deadline) = await h.InvokeAsync($$"""{"bucket":"bkt","key":"k0","uploadId":"u0","notBefore":"{{due}}"}""");
+
+        answeredAt.Should().BeBefore(deadline);
+        var result = DeadlineHarness.Json(response).GetProperty("results")[0];
+        result.GetProperty("outcome").GetString().Should().Be("requeued", result.GetProperty("message").GetString());
+        DeadlineHarness.Keys(h.Retry.Sent.Single().Body).Should().Equal("k0");
+    }
+
+    [Fact]
     public async Task SqsBatch_When1000RecordsOutlastTheDeadline_ListsOnlyUntouchedRecordsAndSettlesTheRest()
     {
         var h = new DeadlineHarness();
