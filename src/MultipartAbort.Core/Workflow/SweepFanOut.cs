@@ -14,6 +14,8 @@ public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
     /// maximum concurrency bounds how many run at once). A shard sent twice is harmless: its second run finds its
     /// uploads gone.
     /// </summary>
+    /// <param name="ct">The budget's settling token: the sends pass work on, like a continuation, so they may use the time
+    /// after the work cut-off; a cut-off ends in a failed outcome naming it, never an exception.</param>
     public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
     {
         var counts = new OutcomeCounts();
@@ -29,6 +31,11 @@ public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
             catch (QueueException ex)
             {
                 problem = ex.Message;
+                break;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                problem = "the invocation ran out of time";
                 break;
             }
         }

@@ -77,7 +77,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return (Summary(), counts, [rejected]);
         }
         if (sweep.FanOut is { } shards)
-            return await new SweepFanOut(queues, log).SendAsync(sweep, shards, ct).ConfigureAwait(false);
+            return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
 
         // Runs under the worker pool's gate, one step at a time: plain fields are safe here. A listing failure or
         // the deadline ends the stream instead of faulting the pool, which would lose the aborts in flight.
