@@ -81,11 +81,11 @@ public static partial class PowertoolsFormat
         directive.GetProperty("Namespace").GetString().Should().Be(metricsNamespace);
         var dimensionSets = directive.GetProperty("Dimensions");
         dimensionSets.GetArrayLength().Should().Be(1);
-        dimensionSets[0].EnumerateArray().Select(d => d.GetString()).Should().Equal("service");
+        dimensionSets[0].EnumerateArray().Select(d => d.GetString()).Should().Equal("Service");
         var definitions = directive.GetProperty("Metrics").EnumerateArray().ToArray();
         definitions.Select(d => d.GetProperty("Name").GetString()).Should().BeEquivalentTo(metrics.Keys);
         definitions.Should().AllSatisfy(d => d.GetProperty("Unit").GetString().Should().Be("Count"));
-        line.GetProperty("service").GetString().Should().Be(service);
+        line.GetProperty("Service").GetString().Should().Be(service);
         foreach (var (name, value) in metrics)
         {
             line.GetProperty(name).ValueKind.Should().Be(JsonValueKind.Number, $"EMF needs a root member for metric {name}");

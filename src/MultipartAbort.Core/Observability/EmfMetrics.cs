@@ -6,10 +6,16 @@ namespace MultipartAbort.Core.Observability;
 
 /// <summary>
 /// CloudWatch Embedded Metric Format: one line per invocation carrying the counts of that invocation,
-/// in the shape Powertools Metrics writes (namespace, the <c>service</c> dimension, Count units).
+/// in the shape Powertools Metrics for .NET writes (namespace, the <c>Service</c> dimension, Count units).
 /// </summary>
 public sealed class EmfMetrics(TextWriter output, string metricsNamespace, string service, TimeProvider? time = null)
 {
+    /// <summary>
+    /// The dimension's name as Powertools for .NET writes it (<c>new DimensionSet("Service", ...)</c> in its Metrics
+    /// source; Python's Powertools writes <c>service</c>), so dashboards and alarms built for .NET functions fit.
+    /// </summary>
+    public const string ServiceDimension = "Service";
+
     public const string UploadsAborted = "UploadsAborted";
     public const string UploadsAlreadyGone = "UploadsAlreadyGone";
     public const string PartsRemaining = "PartsRemaining";
@@ -62,7 +68,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             json.WriteString("Namespace", Namespace);
             json.WriteStartArray("Dimensions");
             json.WriteStartArray();
-            json.WriteStringValue("service");
+            json.WriteStringValue(ServiceDimension);
             json.WriteEndArray();
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
@@ -77,7 +83,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();
-            json.WriteString("service", service);
+            json.WriteString(ServiceDimension, service);
             foreach (var m in metrics)
                 json.WriteNumber(m.Key, m.Value);
             json.WriteEndObject();
