@@ -71,9 +71,26 @@ public sealed class ConcurrencyLimiter
             }
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Enqueue(waiter);
-            if (ct.CanBeCanceled)
-                ct.Register(() => waiter.TrySetCanceled(ct));
-            return waiter.Task;
+            return ct.CanBeCanceled ? WaitAsync(waiter, ct) : waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a lease until <paramref name="ct"/> fires. WaitAsync drops its hold on the token once the wait ends;
+    /// a registration per wait would keep every granted waiter alive as long as the token (a whole sweep's).
+    /// </summary>
+    private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken ct)
+    {
+        try
+        {
+            await waiter.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Granted at the moment of cancelling: the lease is ours, so it goes back; else the grant skips this waiter.
+            if (!waiter.TrySetCanceled(ct))
+                Release();
+            throw;
         }
     }
 

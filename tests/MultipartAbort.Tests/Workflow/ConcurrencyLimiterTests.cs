@@ -34,6 +34,35 @@ public sealed class ConcurrencyLimiterTests
         limiter.Limit.Should().Be(2);
     }
 
+    /// <summary>One wait that is granted; the weak reference is to what the caller awaited.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference GrantOneWait(ConcurrencyLimiter limiter, CancellationToken ct)
+    {
+        var wait = limiter.AcquireAsync(ct);
+        limiter.Release();
+        wait.GetAwaiter().GetResult();
+        return new WeakReference(wait);
+    }
+
+    [Fact]
+    public async Task Acquire_AGrantedWait_LeavesNothingHeldByTheToken()
+    {
+        // Issue 22: each wait registered on the token and never unregistered, so a sweep's token kept every granted
+        // waiter alive until the sweep ended (one per upload that waited for a lease).
+        using var sweep = new CancellationTokenSource();
+        var limiter = ConcurrencyLimiter.Fixed(1);
+        await limiter.AcquireAsync(sweep.Token);
+
+        var granted = GrantOneWait(limiter, sweep.Token);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        granted.IsAlive.Should().BeFalse("nothing but the token could still hold the finished wait");
+        limiter.InFlight.Should().Be(1);
+        GC.KeepAlive(sweep);
+    }
+
     [Fact]
     public async Task Acquire_WhenCancelled_ThrowsAndTakesNoLease()
     {
