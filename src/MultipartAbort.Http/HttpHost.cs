@@ -78,7 +78,7 @@ public static class HttpHost
         var lifetime = app.Lifetime;
         lifetime.ApplicationStopping.Register(() => services.Log.Log(LogLevel.Information, "stopping: no new requests are taken; requests in flight finish first"));
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
-        app.MapRootEndpoint(services, metrics);
+        app.MapRootEndpoint(services, metrics, time);
         app.MapOpenWhiskEndpoints(services, metrics, time);
         app.MapOperationsEndpoints(metrics, lifetime);
         return app;

@@ -27,6 +27,7 @@ public static class EnvironmentVariables
     public const string SweepConcurrency = "SWEEP_CONCURRENCY";
     public const string UploadTtl = "UPLOAD_TTL";
     public const string Port = "PORT";
+    public const string HttpRequestTimeout = "HTTP_REQUEST_TIMEOUT";
     public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
 
     /// <summary>

@@ -49,6 +49,15 @@ public sealed record Settings
     public int Port { get; init; } = 8080;
 
     /// <summary>
+    /// How long the HTTP host gives one request (HTTP_REQUEST_TIMEOUT): its invocation deadline, so a tick's sweeps and
+    /// drain stop in time to write their continuations and answer before the platform cuts the request. Just under Code
+    /// Engine's default request timeout (300 s) unless set; set it a little under the application's own.
+    /// </summary>
+    public TimeSpan HttpRequestTimeout { get; init; } = DefaultHttpRequestTimeout;
+
+    public static readonly TimeSpan DefaultHttpRequestTimeout = TimeSpan.FromSeconds(290);
+
+    /// <summary>
     /// Accept unsigned CloudEvents and OpenWhisk activations: only where the platform keeps the host private (a Code Engine
     /// app with project visibility, fed by its own subscriptions; an OpenWhisk action container, reached only by the invoker).
     /// </summary>
@@ -199,6 +208,10 @@ public sealed record Settings
         if (uploadTtl is { } ttl && (ttl < MinUploadTtl || ttl > MaxTimerHorizon))
             problems.Add($"{EnvironmentVariables.UploadTtl} must be from PT1S to P30D; got '{Get(EnvironmentVariables.UploadTtl)}'");
 
+        var httpTimeout = ReadDuration(EnvironmentVariables.HttpRequestTimeout) ?? DefaultHttpRequestTimeout;
+        if (httpTimeout < TimeSpan.FromSeconds(15) || httpTimeout > TimeSpan.FromHours(1))
+            problems.Add($"{EnvironmentVariables.HttpRequestTimeout} must be from PT15S (more than the 10 s kept to answer) to PT1H; got '{Get(EnvironmentVariables.HttpRequestTimeout)}'");
+
         var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
         var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
         // A scheduled sweep's continuation comes back as an event, where the floor applies: refuse the target up front.
@@ -232,6 +245,7 @@ public sealed record Settings
             SweepMinAge = sweepMinAge,
             SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
+            HttpRequestTimeout = httpTimeout,
             CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),
             ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",
             LogLevel = Get(EnvironmentVariables.PowertoolsLogLevel) ?? Get(EnvironmentVariables.LambdaLogLevel),

@@ -12,13 +12,18 @@ namespace MultipartAbort.Http.Endpoints;
 /// </summary>
 public static class RootEndpoint
 {
-    public static void MapRootEndpoint(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics)
+    public static void MapRootEndpoint(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics, TimeProvider time)
     {
         app.MapPost("/", async (HttpContext http) =>
         {
             // The work is not tied to the client's connection: an abort that has started is finished and verified even if
-            // the caller gives up (it is idempotent, and half-done work would only be re-queued later).
-            var ct = CancellationToken.None;
+            // the caller gives up (it is idempotent, and half-done work would only be re-queued later). It is tied to
+            // the request's deadline (HTTP_REQUEST_TIMEOUT), as a Lambda invocation is to its own: sweeps and the ledger
+            // drain stop in time to write their continuations and answer before the platform cuts the request.
+            var timeout = services.Settings.HttpRequestTimeout;
+            var context = new InvocationContext(time.GetUtcNow() + timeout);
+            using var deadline = new CancellationTokenSource(timeout, time);
+            var ct = deadline.Token;
             var (body, refusal) = await RequestBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
             if (refusal is not null)
                 return refusal;
@@ -30,11 +35,11 @@ public static class RootEndpoint
                 var (delivery, problem) = CloudEventReader.Read(http.Request, body!);
                 if (delivery is null)
                     return RequestBody.Json(StatusCodes.Status400BadRequest, WireJson.Error(problem!));
-                answer = await services.CloudEvents.HandleAsync(delivery, signature, body!, InvocationContext.Unbounded, ct).ConfigureAwait(false);
+                answer = await services.CloudEvents.HandleAsync(delivery, signature, body!, context, ct).ConfigureAwait(false);
             }
             else
             {
-                answer = await services.Webhooks.HandleAsync(http.Request.Method, signature, body!, InvocationContext.Unbounded, ct).ConfigureAwait(false);
+                answer = await services.Webhooks.HandleAsync(http.Request.Method, signature, body!, context, ct).ConfigureAwait(false);
             }
             metrics.Add(answer.Result?.Summary);
             return RequestBody.Json(answer.Status, answer.Body);

@@ -28,6 +28,48 @@ public sealed class CloudEventTests(MotoServer moto) : HostTestBase(moto)
     }
 
     [Fact]
+    public async Task BinaryPing_WhoseSweepOutlastsTheRequestTimeout_StopsInTimeAndQueuesItsContinuation()
+    {
+        // Issue 22 defect 3: the host ran a tick with no deadline, so a long sweep ran past Code Engine's request
+        // timeout, wrote no continuation, and the retried tick began again from the first key.
+        var bucket = await Seeder.BucketAsync();
+        for (var i = 0; i < 300; i++)
+            await Seeder.UploadAsync(bucket, $"tmp/{i:D4}", parts: 0);
+        await using var slowStore = await MultipartAbort.Testing.Proxy.LoopbackS3Proxy.StartAsync(Moto.Endpoint, new MultipartAbort.Testing.Proxy.FixedLatency(TimeSpan.FromMilliseconds(100)));
+        using var sqs = Moto.CreateSqsClient();
+        var queue = (await sqs.CreateQueueAsync($"retry-{Guid.NewGuid():N}")).QueueUrl;
+        var env = Environment(
+            trusted: true,
+            extra:
+            [
+                (EnvironmentVariables.SweepTargets, $"{bucket}/tmp/:P1D"),
+                (EnvironmentVariables.SweepConcurrency, "1"),
+                (EnvironmentVariables.RetryQueueUrl, queue),
+                (EnvironmentVariables.HttpRequestTimeout, "PT15S"),
+            ]
+        );
+        env[EnvironmentVariables.CosEndpoint] = slowStore.Endpoint.ToString();
+        // The continuation goes to moto's SQS, which wants some credentials to be signed with.
+        env["AWS_ACCESS_KEY_ID"] = "testing";
+        env["AWS_SECRET_ACCESS_KEY"] = "testing";
+        env["AWS_REGION"] = "us-east-1";
+        await using var host = await HostProcess.StartAsync(env);
+
+        // 300 uploads at one at a time, two requests of 100 ms each, would take a minute; the request has 15 s.
+        var (status, result) = await host.SendAsync(BinaryCloudEvent(""));
+
+        status.Should().Be(200, result.ToString());
+        var sweep = result.GetProperty("summary").GetProperty("sweep");
+        sweep.GetProperty("stopReason").GetString().Should().Be("deadline");
+        sweep.GetProperty("continued").GetBoolean().Should().BeTrue();
+        var aborted = sweep.GetProperty("aborted").GetInt32();
+        aborted.Should().BeInRange(1, 299);
+        var continuation = (await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queue, WaitTimeSeconds = 1 })).Messages.Single();
+        continuation.Body.Should().Contain("\"keyMarker\"").And.Contain(bucket);
+        (await Seeder.UploadIdsAsync(bucket)).Should().HaveCount(300 - aborted, "what the tick did not reach waits for its continuation");
+    }
+
+    [Fact]
     public async Task BinaryPing_WhenNotTrustedAndUnsigned_Answers401AndSweepsNothing()
     {
         var (bucket, key, uploadId) = await UploadAsync("tmp/stale.bin");

@@ -24,6 +24,7 @@ public class SettingsTests
         s.DryRun.Should().BeFalse();
         s.SweepConcurrency.Should().BeNull("unset means adaptive");
         s.Port.Should().Be(8080);
+        s.HttpRequestTimeout.Should().Be(TimeSpan.FromSeconds(290), "just under Code Engine's default request timeout");
         s.Credentials.Kind.Should().Be(CredentialKind.DefaultChain);
     }
 
@@ -32,6 +33,16 @@ public class SettingsTests
     {
         Load(("COS_ENDPOINT", "https://s3.eu-de.cloud-object-storage.appdomain.cloud")).ForcePathStyle.Should().BeTrue();
         Load(("COS_ENDPOINT", "https://s3.example.com"), ("COS_FORCE_PATH_STYLE", "false")).ForcePathStyle.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("PT10S")]
+    [InlineData("PT2H")]
+    public void Load_WhenHttpRequestTimeoutLeavesNoTimeOrIsBeyondAnHour_NamesIt(string value)
+    {
+        var act = () => Load(("HTTP_REQUEST_TIMEOUT", value));
+
+        act.Should().Throw<ConfigurationException>().WithMessage($"*HTTP_REQUEST_TIMEOUT must be from PT15S*got '{value}'*");
     }
 
     [Fact]
