@@ -142,9 +142,7 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
     /// </summary>
     private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationBudget budget, IProgress<SweepProgress>? progress)
     {
-        ConcurrencyLimiter? Share() =>
-            requests.Count == 1 ? null : ConcurrencyLimiter.Fixed(Math.Max(1, (concurrency.IsAdaptive ? Math.Max(concurrency.Limit, 16) : concurrency.Limit) / requests.Count));
-        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress, share: Share())).ToArray();
+        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress)).ToArray();
         await Task.WhenAll(runs).ConfigureAwait(false);
 
         var counts = new OutcomeCounts();

@@ -47,12 +47,12 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         SweepRequest sweep,
         InvocationBudget budget,
         IProgress<SweepProgress>? progress,
-        CancellationToken stop = default,
-        ConcurrencyLimiter? share = null
+        CancellationToken stop = default
     )
     {
-        // Several sweeps of one invocation each get their own share, or the first would hold every lease.
-        var concurrency = share ?? limiter;
+        // The process's one limiter: several sweeps of one invocation (SWEEP_TARGETS, shards) take their leases from it
+        // in turn (its waiters are served first come, first served), and a store's SlowDown lowers what all of them send.
+        var concurrency = limiter;
         var settings = workflow.Settings;
         var ct = budget.Work;
         var counts = new OutcomeCounts();
