@@ -9,7 +9,7 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger (the README, "Deployment shapes", IBM Cloud): takes the entries due now, runs each one's
+/// Drains the cos:// retry ledger (the README, "The retry ledger (cos://)"): takes the entries due now, runs each one's
 /// body through the same path as an SQS record, and deletes an entry only once its outcome is final or its next
 /// attempt is written. Delivery is at least once: an entry processed by two drains at once, or again after a crash
 /// before its delete, is run twice, which is harmless (the second run of a finished upload ends already-gone) and
@@ -38,39 +38,48 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         int due = 0, settled = 0, kept = 0, gone = 0, deferred = 0, stopped = 0;
         var counts = new OutcomeCounts();
         var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-        await Parallel
-            .ForEachAsync(
-                ledger.ListDueAsync(now, cancellationToken),
-                // Entries take no lease themselves (the uploads inside them do, from the adaptive limit): this only bounds how many
-                // are open at once when SWEEP_CONCURRENCY does not pin it.
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency ?? 16, CancellationToken = cancellationToken },
-                async (entry, token) =>
-                {
-                    // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.
-                    if (context.Remaining(time) is { } left && left < settings.DeadlineReserve)
+        try
+        {
+            await Parallel
+                .ForEachAsync(
+                    ledger.ListDueAsync(now, cancellationToken),
+                    // Entries take no lease themselves (the uploads inside them do, from the adaptive limit): this only bounds how many
+                    // are open at once when SWEEP_CONCURRENCY does not pin it. Not cancelled by the caller's token: a cancelled
+                    // drain stops taking entries (below) and still answers with what it did.
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency ?? 16 },
+                    async (entry, _) =>
                     {
-                        Interlocked.Exchange(ref stopped, 1);
-                        return;
+                        // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.
+                        if (cancellationToken.IsCancellationRequested || (context.Remaining(time) is { } left && left < settings.DeadlineReserve))
+                        {
+                            Interlocked.Exchange(ref stopped, 1);
+                            return;
+                        }
+                        Interlocked.Increment(ref due);
+                        switch (await SettleAsync(entry, context, counts, ran, cancellationToken).ConfigureAwait(false))
+                        {
+                            case Settlement.Settled:
+                                Interlocked.Increment(ref settled);
+                                break;
+                            case Settlement.Kept:
+                                Interlocked.Increment(ref kept);
+                                break;
+                            case Settlement.Deferred:
+                                Interlocked.Increment(ref deferred);
+                                break;
+                            default:
+                                Interlocked.Increment(ref gone);
+                                break;
+                        }
                     }
-                    Interlocked.Increment(ref due);
-                    switch (await SettleAsync(entry, context, counts, ran, token).ConfigureAwait(false))
-                    {
-                        case Settlement.Settled:
-                            Interlocked.Increment(ref settled);
-                            break;
-                        case Settlement.Kept:
-                            Interlocked.Increment(ref kept);
-                            break;
-                        case Settlement.Deferred:
-                            Interlocked.Increment(ref deferred);
-                            break;
-                        default:
-                            Interlocked.Increment(ref gone);
-                            break;
-                    }
-                }
-            )
-            .ConfigureAwait(false);
+                )
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cut off while listing or reading an entry: what was settled is counted, the rest waits for the next drain.
+            Interlocked.Exchange(ref stopped, 1);
+        }
         var result = new RetryLedgerDrainResult(due, settled, kept, gone, stopped == 1, counts) { Deferred = deferred };
         log.Log(kept > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
         return result;

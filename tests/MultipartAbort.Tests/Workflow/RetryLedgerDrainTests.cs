@@ -128,6 +128,32 @@ public class RetryLedgerDrainTests
     }
 
     [Fact]
+    public async Task Drain_CancelledPartWay_AnswersWithWhatItDid_AndLeavesTheRestForTheNextDrain()
+    {
+        // Issue 22 defect 5: the drain cancelled Parallel.ForEachAsync with the caller's token, so a cancelled drain
+        // threw and its counts (an upload already aborted among them) were lost; the HTTP tick answered 500.
+        using var caller = new CancellationTokenSource();
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            _store.Add("bucket", key, "u");
+            await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", key, "u")));
+        }
+        _store.FailWith = op =>
+        {
+            if (op == "ListParts")
+                caller.Cancel(); // after the first entry's abort: the host is told to stop
+            return null;
+        };
+
+        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, caller.Token);
+
+        result.StoppedEarly.Should().BeTrue();
+        result.Counts[AbortOutcome.Aborted].Should().Be(1, "the first entry was done before the stop, and is counted");
+        result.Settled.Should().Be(1);
+        _ledger.Bodies.Should().HaveCount(2, "the entries not taken wait for the next drain");
+    }
+
+    [Fact]
     public async Task Drain_WhenTheStoreFailsTransiently_RewritesTheEntryAsItsNextAttempt()
     {
         _store.Add("bucket", "k", "u");
