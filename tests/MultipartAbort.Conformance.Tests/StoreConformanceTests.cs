@@ -343,16 +343,6 @@ public sealed class StoreConformanceTests(Stores stores)
         (await new StoreSeeder(s3).UploadIdsAsync(bucket)).Should().BeEmpty();
     }
 
-    /// <summary>A clock that moves one second each time it is read, so a deadline arrives part-way through a sweep.</summary>
-    private sealed class TickingClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks;
-
-        public DateTimeOffset Start => start;
-
-        public override DateTimeOffset GetUtcNow() => start.AddSeconds(Interlocked.Increment(ref _ticks) - 1);
-    }
-
     [Theory, OnMoto, OnRgw]
     public async Task Sweep_CutOffByTheDeadlineThenContinued_InAnOrderUnlikeS3s_AbortsEachOnceAndSkipsNone(string name)
     {
@@ -362,7 +352,7 @@ public sealed class StoreConformanceTests(Stores stores)
         var ids = await SeedManyAsync(s3, bucket, OrderedUnlikeS3, 1_250);
         await using var proxy = await LoopbackS3Proxy.StartAsync(store.Endpoint);
         var queue = await QueueAsync("retry");
-        var clock = new TickingClock(DateTimeOffset.UtcNow.AddMinutes(1));
+        var clock = new TickingClock(DateTimeOffset.UtcNow.AddMinutes(1), TimeSpan.FromSeconds(1));
         var env = new[] { (EnvironmentVariables.RetryQueueUrl, (string?)queue), (EnvironmentVariables.SweepMinAge, "PT0S"), (EnvironmentVariables.SweepConcurrency, "4") };
         var services = Services(store, proxy.Endpoint, clock, env);
         // 700 clock reads to the deadline, less the 10 s reserve: the sweep stops part-way through the first page.

@@ -12,16 +12,6 @@ namespace MultipartAbort.Sweep.Tests;
 [Collection("moto")]
 public sealed class ContinuationTests(MotoServer moto)
 {
-    /// <summary>A clock that moves one minute each time it is read, so a deadline arrives part-way through a sweep.</summary>
-    private sealed class TickingClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks;
-
-        public DateTimeOffset Start => start;
-
-        public override DateTimeOffset GetUtcNow() => start.AddMinutes(Interlocked.Increment(ref _ticks) - 1);
-    }
-
     [Fact]
     public async Task Sweep_CutOffByTheDeadline_ContinuesAfterTheLastKeyListedAndAbortsEachOnce()
     {

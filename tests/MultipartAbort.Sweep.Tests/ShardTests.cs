@@ -99,14 +99,4 @@ public sealed class ShardTests(PrivateMotoServer moto)
         response.BodyText.Should().Contain("\"shardsQueued\":4");
         bodies.Select(b => ((SweepPayload)RequestParser.ParseText(b)).Sweep.Shard.ToString()).Should().BeEquivalentTo("0/4", "1/4", "2/4", "3/4");
     }
-
-    /// <summary>A clock that moves one minute each time it is read, so a deadline arrives part-way through a sweep.</summary>
-    private sealed class TickingClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks;
-
-        public DateTimeOffset Start => start;
-
-        public override DateTimeOffset GetUtcNow() => start.AddMinutes(Interlocked.Increment(ref _ticks) - 1);
-    }
 }

@@ -68,19 +68,7 @@ public class MotoServer : IAsyncDisposable, IDisposable
     /// <summary>This server as one of the stores the conformance suite runs on, with what it does unlike S3.</summary>
     public S3Store AsStore() => new("moto", Endpoint, "testing", "testing", ChecksSignatures: false, RealInitiatedTimes: false, KeepsUploadAbortedUnderAnotherKey: false);
 
-    public AmazonS3Client CreateS3Client() =>
-        new(
-            "testing",
-            "testing",
-            new AmazonS3Config
-            {
-                ServiceURL = Endpoint.ToString(),
-                ForcePathStyle = true,
-                AuthenticationRegion = "us-east-1",
-                RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
-                ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
-            }
-        );
+    public AmazonS3Client CreateS3Client() => AsStore().CreateS3Client();
 
     public AmazonSQSClient CreateSqsClient() =>
         new("testing", "testing", new AmazonSQSConfig { ServiceURL = Endpoint.ToString(), AuthenticationRegion = "us-east-1" });

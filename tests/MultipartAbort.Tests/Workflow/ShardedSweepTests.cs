@@ -104,16 +104,6 @@ public sealed class ShardedSweepTests
         notable.Single().Message.Should().Contain("RETRY_QUEUE_URL is not set");
     }
 
-    /// <summary>A clock that moves one minute each time it is read, so a deadline arrives part-way through a sweep.</summary>
-    private sealed class TickingClock(DateTimeOffset start) : TimeProvider
-    {
-        private long _ticks;
-
-        public DateTimeOffset Start => start;
-
-        public override DateTimeOffset GetUtcNow() => start.AddMinutes(Interlocked.Increment(ref _ticks) - 1);
-    }
-
     private sealed class CountingStore(ScriptedObjectStore inner) : IObjectStore
     {
         public ScriptedObjectStore Inner => inner;
