@@ -83,7 +83,11 @@ def s3(endpoint, pool=16):
 def seed(moto, bucket, n):
     """Resets moto and makes n stale uploads (one 1 KiB part each), 16 at a time, straight to moto."""
     urllib.request.urlopen(urllib.request.Request(moto + "/moto-api/reset", method="POST"))
-    client = s3(moto)
+    fill(s3(moto), bucket, n)
+
+
+def fill(client, bucket, n):
+    """Creates the bucket with n stale uploads of one 1 KiB part each, 16 at a time: the same seed on every store."""
     client.create_bucket(Bucket=bucket)
 
     def one(i):
@@ -420,17 +424,6 @@ def rgw_client(rgw, pool=16):
                                       request_checksum_calculation="when_required", response_checksum_validation="when_required"))
 
 
-def rgw_seed(client, bucket, n):
-    """A fresh bucket with n uploads (one 1 KiB part each, as on moto), 16 at a time. RGW dates them now."""
-    client.create_bucket(Bucket=bucket)
-
-    def one(i):
-        key = f"stale/{i:06d}.bin"
-        upload = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-        client.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=1, Body=b"x" * 1024)
-
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(one, range(n)))
 
 
 def rgw_remaining(client, bucket):
@@ -521,7 +514,7 @@ def run_rgw(args, out_dir):
             seq[0] += 1
             bucket = f"sweep-{stamp}-{seq[0]:02d}"  # a fresh bucket per run: deleting 8,000 uploads' worth is slower than making a new one
             seed_start = time.perf_counter()
-            rgw_seed(client, bucket, n)
+            fill(client, bucket, n)
             seed_s = time.perf_counter() - seed_start
             time.sleep(1.5)  # every upload older than PT0S / max-age 0s by a clear margin
             requests_before, cpu_before = rgw.requests(), rgw.cpu()
