@@ -38,17 +38,22 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
     }
 
     /// <summary>One "process": settings from the environment, the ledgers on moto, the uploads scripted.</summary>
-    private FunctionServices Services()
+    /// <param name="crashing">The process "dies" when it comes to deleting an entry.</param>
+    /// <param name="deadLetterUrl">DEAD_LETTER_QUEUE_URL (null: unset).</param>
+    private FunctionServices Services(bool crashing = false, string? deadLetterUrl = "dead/")
     {
         var env = moto.FunctionEnvironment(
             (EnvironmentVariables.RetryQueueUrl, $"cos://{_ledgerBucket}/retry/"),
-            (EnvironmentVariables.DeadLetterQueueUrl, $"cos://{_ledgerBucket}/dead/"),
+            (EnvironmentVariables.DeadLetterQueueUrl, deadLetterUrl is null ? null : $"cos://{_ledgerBucket}/{deadLetterUrl}"),
             (EnvironmentVariables.MaxAttempts, "3"),
             (EnvironmentVariables.ImmediateReaborts, "0"),
             (EnvironmentVariables.SweepConcurrency, "1")
         );
         var settings = Settings.Load(new DictionaryEnvironment(env)) with { ReabortBackoff = TimeSpan.Zero };
-        return FunctionServices.Create(settings, _store, AwsClients.CreateQueues(settings, _s3, _time), TextWriter.Null, null, _time);
+        var queues = AwsClients.CreateQueues(settings, _s3, _time);
+        if (crashing)
+            queues = queues with { Retry = new CrashingLedger((IRetryLedger)queues.Retry!) };
+        return FunctionServices.Create(settings, _store, queues, TextWriter.Null, null, _time);
     }
 
     /// <summary>Parts land again after every abort: each run ends re-queued (or dead-lettered).</summary>
@@ -157,12 +162,11 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task CrashBeforeDelete_OfARequeuedEntry_LosesNothingAndDoesNotMultiplyIt()
     {
-        var services = Services();
+        var services = Services(crashing: true);
         Stuck("stuck");
         await Enqueue(services, "stuck", 0, TimeSpan.Zero);
-        var crashing = new RetryLedgerDrain(new CrashingLedger((IRetryLedger)services.Queues.Retry!), services.SqsBatches, services.Settings, services.Log, _time);
 
-        var crash = () => crashing.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var crash = () => services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
         await crash.Should().ThrowAsync<CrashingLedger.SimulatedCrashException>();
         var afterCrash = await EntriesAsync("retry");
         var result = await DrainAsync(Services());
@@ -177,12 +181,11 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task CrashBeforeDelete_OfAFinishedEntry_IsRunAgainAndEndsAlreadyGone()
     {
-        var services = Services();
+        var services = Services(crashing: true);
         Finishable("done");
         await Enqueue(services, "done", 0, TimeSpan.Zero);
-        var crashing = new RetryLedgerDrain(new CrashingLedger((IRetryLedger)services.Queues.Retry!), services.SqsBatches, services.Settings, services.Log, _time);
 
-        var crash = () => crashing.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var crash = () => services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
         await crash.Should().ThrowAsync<CrashingLedger.SimulatedCrashException>();
         var result = await DrainAsync(Services());
 
@@ -212,5 +215,23 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
         var dead = (await EntriesAsync("dead")).Should().ContainSingle().Subject;
         dead.Body.GetProperty("attempt").GetInt32().Should().Be(2);
         dead.Body.GetProperty("reason").GetString().Should().Contain("on attempt 3 of 3");
+    }
+
+    [Fact]
+    public async Task WithoutADeadLetterQueue_WhatCanNeverSucceed_GoesToTheDeadLetterPrefixBesideTheLedger()
+    {
+        // Issue 22 defect 5: without DEAD_LETTER_QUEUE_URL a poison entry stayed in the ledger and every drain ran it again.
+        var services = Services(deadLetterUrl: null);
+        await services.Queues.Retry!.SendAsync("{\"bucket\":\"data\"}", TimeSpan.Zero, CancellationToken.None);
+
+        var first = await DrainAsync(services);
+        var second = await DrainAsync(services);
+
+        services.Settings.DeadLetterQueueUrl.Should().Be($"cos://{_ledgerBucket}/retry-dead-letters/");
+        first.Settled.Should().Be(1);
+        second.Due.Should().Be(0);
+        (await EntriesAsync("retry")).Should().BeEmpty();
+        var dead = (await EntriesAsync("retry-dead-letters")).Should().ContainSingle().Subject;
+        dead.Body.GetProperty("reason").GetString().Should().Contain("key is missing");
     }
 }

@@ -12,21 +12,31 @@ namespace MultipartAbort.Adapters.Ledger;
 /// request (its body, as an SQS message would carry it), named by <see cref="LedgerEntryName"/>. Needs s3:PutObject,
 /// s3:GetObject, s3:ListBucket and s3:DeleteObject on the prefix (Writer, or Object Writer plus Reader, on COS).
 /// </summary>
-public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider time) : IRetryLedger
+/// <param name="origin">What delays count from; null for now (see <see cref="CountingFrom"/>).</param>
+public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider time, DateTimeOffset? origin = null) : IRetryLedger
 {
-    // Shared by the retry and the dead-letter ledger: whatever one entry's run writes is named after that entry.
-    private static readonly AsyncLocal<LedgerEntry?> Following = new();
-
     public string Address => location.ToString();
 
-    public async Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>The same store and client at another location (<c>mpa dlq --queue cos://…</c>).</summary>
+    public CosLedger At(CosLocation other) => new(s3, other, time);
+
+    public IMessageQueue CountingFrom(DateTimeOffset from) => new CosLedger(s3, location, time, from);
+
+    public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken) =>
+        WriteAsync(LedgerEntryName.Format(location.Prefix, (origin ?? time.GetUtcNow()) + delay, body), body, cancellationToken);
+
+    public async Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        // Inside a drain, time counts from the entry's due time, not from now, so a repeat names the same object.
-        var from = Following.Value?.Due ?? time.GetUtcNow();
+        await WriteAsync(LedgerEntryName.Format(location.Prefix, due, body, entry.Runs + 1), body, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(string name, string body, CancellationToken cancellationToken)
+    {
         var request = new PutObjectRequest
         {
             BucketName = location.Bucket,
-            Key = LedgerEntryName.Format(location.Prefix, from + delay, body),
+            Key = name,
             ContentBody = body,
             ContentType = "application/json",
         };
@@ -41,11 +51,11 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
             var page = await CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
             {
-                if (!LedgerEntryName.TryParseDue(location.Prefix, o.Key, out var due))
+                if (!LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
                     continue;
                 if (due > now)
                     yield break; // key order is due order: the rest is later still
-                yield return new LedgerEntry(o.Key, due);
+                yield return new LedgerEntry(o.Key, due, runs);
             }
             if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken) || page.NextContinuationToken == request.ContinuationToken)
                 yield break;
@@ -74,13 +84,6 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
     public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken) =>
         CallAsync(() => s3.DeleteObjectAsync(location.Bucket, entry.Name, cancellationToken), cancellationToken);
 
-    public IDisposable Follow(LedgerEntry entry)
-    {
-        var previous = Following.Value;
-        Following.Value = entry;
-        return new Scope(previous);
-    }
-
     private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
@@ -94,9 +97,4 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
     }
 
     private QueueException? Translate(Exception ex, CancellationToken cancellationToken) => QueueFailure.Translate(Address, ex, cancellationToken);
-
-    private sealed class Scope(LedgerEntry? previous) : IDisposable
-    {
-        public void Dispose() => Following.Value = previous;
-    }
 }

@@ -8,7 +8,8 @@ namespace MultipartAbort.Adapters.Ledger;
 /// <summary>
 /// Names of ledger entries: <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>, the due time first so a listing
 /// (in key order) returns entries in due order, then a hash of the request's identity so writing the same request
-/// for the same time twice writes one object.
+/// for the same time twice writes one object. An entry a drain could not settle is written again later with how often
+/// it has run: <c>…-0123456789abcdef.r2.json</c>.
 /// </summary>
 internal static class LedgerEntryName
 {
@@ -16,19 +17,23 @@ internal static class LedgerEntryName
     private const string Suffix = ".json";
     private static readonly int TimeLength = TimeFormat.Replace("'", "", StringComparison.Ordinal).Length;
 
-    public static string Format(string prefix, DateTimeOffset due, string body) =>
-        $"{prefix}{due.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{IdentityHash(body)}{Suffix}";
+    public static string Format(string prefix, DateTimeOffset due, string body, int runs = 0) =>
+        $"{prefix}{due.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{IdentityHash(body)}{(runs > 0 ? $".r{runs.ToString(CultureInfo.InvariantCulture)}" : "")}{Suffix}";
 
-    /// <summary>The due time of an entry's name; false for anything else under the prefix (left alone).</summary>
-    public static bool TryParseDue(string prefix, string name, out DateTimeOffset due)
+    /// <summary>The due time and runs of an entry's name; false for anything else under the prefix (left alone).</summary>
+    public static bool TryParse(string prefix, string name, out DateTimeOffset due, out int runs)
     {
         due = default;
+        runs = 0;
         if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal) || name.Length < prefix.Length + TimeLength + 1)
             return false;
         var time = name.AsSpan(prefix.Length, TimeLength);
         if (name[prefix.Length + TimeLength] != '-')
             return false;
         if (!DateTime.TryParseExact(time, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+            return false;
+        var rest = name.AsSpan(prefix.Length + TimeLength + 1, name.Length - prefix.Length - TimeLength - 1 - Suffix.Length);
+        if (rest.IndexOf(".r") is var r and >= 0 && !int.TryParse(rest[(r + 2)..], NumberStyles.None, CultureInfo.InvariantCulture, out runs))
             return false;
         due = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
         return true;

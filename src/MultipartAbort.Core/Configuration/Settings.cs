@@ -29,7 +29,7 @@ public sealed record Settings
     /// <summary>Where the retry ledger lives when <see cref="RetryQueueUrl"/> is a cos:// URL; null for SQS or none.</summary>
     public CosLocation? RetryLedger { get; init; }
 
-    /// <summary>Where dead-lettered requests go when <see cref="DeadLetterQueueUrl"/> is a cos:// URL.</summary>
+    /// <summary>Where dead-lettered requests go when <see cref="DeadLetterQueueUrl"/> is a cos:// URL, or unset beside a retry ledger (<see cref="CosLocation.DeadLetters"/>).</summary>
     public CosLocation? DeadLetterLedger { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public int MaxAttempts { get; init; } = 8;
@@ -198,7 +198,9 @@ public sealed record Settings
         }
         var retryQueue = Get(EnvironmentVariables.RetryQueueUrl);
         var retryLedger = ReadQueue(EnvironmentVariables.RetryQueueUrl);
-        var deadLetterLedger = ReadQueue(EnvironmentVariables.DeadLetterQueueUrl);
+        // A retry ledger never loses what it cannot run: without DEAD_LETTER_QUEUE_URL it dead-letters beside itself.
+        var deadLetterUrl = Get(EnvironmentVariables.DeadLetterQueueUrl);
+        var deadLetterLedger = deadLetterUrl is null ? retryLedger?.DeadLetters : ReadQueue(EnvironmentVariables.DeadLetterQueueUrl);
 
         var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay) ?? TimeSpan.FromSeconds(30);
         if (baseDelay > MaxRetryDelay)
@@ -228,7 +230,7 @@ public sealed record Settings
             Credentials = credentials,
             IamEndpoint = iamEndpoint,
             RetryQueueUrl = retryQueue,
-            DeadLetterQueueUrl = Get(EnvironmentVariables.DeadLetterQueueUrl),
+            DeadLetterQueueUrl = deadLetterUrl ?? deadLetterLedger?.ToString(),
             RetryLedger = retryLedger,
             DeadLetterLedger = deadLetterLedger,
             SqsEndpoint = ReadUri(EnvironmentVariables.SqsEndpoint),

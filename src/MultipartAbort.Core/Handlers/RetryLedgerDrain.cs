@@ -9,13 +9,17 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger (the README, "The retry ledger (cos://)"): takes the entries due now, runs each one's
-/// body through the same path as an SQS record, and deletes an entry only once its outcome is final or its next
-/// attempt is written. Delivery is at least once: an entry processed by two drains at once, or again after a crash
-/// before its delete, is run twice, which is harmless (the second run of a finished upload ends already-gone) and
-/// never multiplies entries (what it re-queues is named after the entry, see <see cref="IRetryLedger.Follow"/>).
+/// Drains the cos:// retry ledger (docs: "The retry ledger"): takes the entries due now and runs each one's body
+/// through <see cref="MessageRunner"/>, as SQS would deliver it, and deletes an entry only once its outcome is final or
+/// its next attempt is written. An entry that cannot be settled is written again later with one more run counted, and
+/// after MAX_ATTEMPTS runs is dead-lettered with the reason: never run forever, never dropped. Delivery is at least
+/// once: an entry processed by two drains at once, or again after a crash before its delete, is run twice, which is
+/// harmless (the second run of a finished upload ends already-gone) and never multiplies entries (what its run
+/// re-queues counts its delay from the entry's due time, <see cref="IRetryLedger.CountingFrom"/>).
 /// </summary>
-public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batches, Settings settings, StructuredLogger log, TimeProvider time) : IRetryDrain
+/// <param name="runners">The message runner on a given pair of queues: each entry's run sends through queues that count from its due time.</param>
+public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, Func<QueuePair, MessageRunner> runners, Settings settings, StructuredLogger log, TimeProvider time)
+    : IRetryDrain
 {
     private enum Settlement
     {
@@ -23,6 +27,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         Kept,
         Gone,
         Deferred,
+        DeadLettered,
     }
 
     /// <summary>Where the ledger is (<c>cos://bucket/prefix/</c>).</summary>
@@ -34,8 +39,10 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
 
     public async Task<RetryLedgerDrainResult> DrainAsync(InvocationContext context, CancellationToken cancellationToken)
     {
+        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, cancellationToken);
         var now = time.GetUtcNow();
-        int due = 0, settled = 0, kept = 0, gone = 0, deferred = 0, stopped = 0;
+        var tally = new int[Enum.GetValues<Settlement>().Length];
+        int due = 0, stopped = 0;
         var counts = new OutcomeCounts();
         var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         try
@@ -50,27 +57,13 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
                     async (entry, _) =>
                     {
                         // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.
-                        if (cancellationToken.IsCancellationRequested || (context.Remaining(time) is { } left && left < settings.DeadlineReserve))
+                        if (budget.StopTaking)
                         {
                             Interlocked.Exchange(ref stopped, 1);
                             return;
                         }
                         Interlocked.Increment(ref due);
-                        switch (await SettleAsync(entry, context, counts, ran, cancellationToken).ConfigureAwait(false))
-                        {
-                            case Settlement.Settled:
-                                Interlocked.Increment(ref settled);
-                                break;
-                            case Settlement.Kept:
-                                Interlocked.Increment(ref kept);
-                                break;
-                            case Settlement.Deferred:
-                                Interlocked.Increment(ref deferred);
-                                break;
-                            default:
-                                Interlocked.Increment(ref gone);
-                                break;
-                        }
+                        Interlocked.Increment(ref tally[(int)await SettleAsync(entry, budget, counts, ran).ConfigureAwait(false)]);
                     }
                 )
                 .ConfigureAwait(false);
@@ -80,13 +73,18 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
             // Cut off while listing or reading an entry: what was settled is counted, the rest waits for the next drain.
             Interlocked.Exchange(ref stopped, 1);
         }
-        var result = new RetryLedgerDrainResult(due, settled, kept, gone, stopped == 1, counts) { Deferred = deferred };
-        log.Log(kept > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
+        var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], stopped == 1, counts)
+        {
+            Deferred = tally[(int)Settlement.Deferred],
+            DeadLettered = tally[(int)Settlement.DeadLettered],
+        };
+        log.Log(result.Kept + result.DeadLettered > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
         return result;
     }
 
-    private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationContext context, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran, CancellationToken ct)
+    private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationBudget budget, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran)
     {
+        var ct = budget.Settle;
         string? body;
         try
         {
@@ -99,27 +97,28 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         }
         if (body is null)
             return Settlement.Gone;
+        var payload = EventDecoder.DecodeBody(body);
         // A late drain finds an entry's next attempt due at once (its delay counts from the entry's due time); it waits
         // for the next drain instead of running here, so one drain never burns through an upload's attempts.
-        if (RunsOf(body) is { } upload && !ran.TryAdd(upload, 0))
+        if (RunsOf(payload) is { } work && !ran.TryAdd(work, 0))
             return Settlement.Deferred;
 
-        SqsBatchAnswer answer;
-        using (ledger.Follow(entry))
+        var runner = runners(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
+        var outcome = Settlement.Settled;
+        if (!await runner.RunAsync(entry.Name, body, payload, counts, budget).ConfigureAwait(false))
         {
-            var record = new SqsMessage { MessageId = entry.Name, Body = body, EventSource = "cos:ledger" };
-            answer = await batches.HandleAsync(new SqsEvent { Records = [record] }, context, ct).ConfigureAwait(false);
-        }
-        counts.Add(answer.Counts);
-        if (answer.Response.BatchItemFailures.Count > 0)
-        {
-            log.Log(LogLevel.Warning, $"retry ledger entry {entry.Name} failed transiently; left for the next drain");
-            return Settlement.Kept;
+            var runs = entry.Runs + 1;
+            if (runs < settings.MaxAttempts)
+                return await PostponeAsync(entry, body, runs, ct).ConfigureAwait(false);
+            var reason = $"the retry ledger ran it {runs} times ({EnvironmentVariables.MaxAttempts}) and could not settle it";
+            if (!await runner.DeadLetterAsync(entry.Name, reason, body, ct).ConfigureAwait(false))
+                return Settlement.Kept;
+            outcome = Settlement.DeadLettered;
         }
         try
         {
             await ledger.DeleteAsync(entry, ct).ConfigureAwait(false);
-            return Settlement.Settled;
+            return outcome;
         }
         catch (QueueException ex)
         {
@@ -129,9 +128,25 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, SqsBatchHandler batche
         }
     }
 
+    /// <summary>An entry not settled waits the retry delay of its run count (from its due time, so two drains write one entry).</summary>
+    private async Task<Settlement> PostponeAsync(LedgerEntry entry, string body, int runs, CancellationToken ct)
+    {
+        var next = entry.Due + settings.RetryDelayFor(runs);
+        try
+        {
+            await ledger.PostponeAsync(entry, body, next, ct).ConfigureAwait(false);
+            log.Log(LogLevel.Warning, $"retry ledger entry {entry.Name} was not settled (run {runs} of {settings.MaxAttempts}); written again, due {next:O}");
+        }
+        catch (QueueException ex)
+        {
+            log.Log(LogLevel.Warning, $"retry ledger entry {entry.Name} was not settled and could not be written again; left for the next drain: {ex.Message}");
+        }
+        return Settlement.Kept;
+    }
+
     /// <summary>What an entry works on (an upload, or a sweep's bucket and prefix); null for a body that names neither.</summary>
-    private static string? RunsOf(string body) =>
-        RequestParser.ParseText(body) switch
+    private static string? RunsOf(RequestPayload payload) =>
+        payload switch
         {
             UploadsPayload { Items: [{ Request: { } r }] } => $"upload\n{r.Bucket}\n{r.Key}\n{r.UploadId}",
             SweepPayload { Sweep: var sweep } => $"sweep\n{sweep.Bucket}\n{sweep.Prefix}",

@@ -5,7 +5,7 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>What one drain of the retry ledger did.</summary>
 /// <param name="Due">Due entries the drain took.</param>
 /// <param name="Settled">Entries processed and deleted: their outcome is final, or their next attempt is written.</param>
-/// <param name="Kept">Entries left for the next drain (a transient failure, or their delete failed).</param>
+/// <param name="Kept">Entries left for a later drain (not settled and written again with their run counted, or their read or delete failed).</param>
 /// <param name="Gone">Entries another drain settled between the listing and the read.</param>
 /// <param name="StoppedEarly">The invocation's deadline came near, so the drain stopped taking entries.</param>
 /// <param name="Counts">The outcomes of the requests the entries carried.</param>
@@ -14,9 +14,12 @@ public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int 
     /// <summary>Entries left for the next drain because this drain already ran their upload (or sweep) once.</summary>
     public int Deferred { get; init; }
 
+    /// <summary>Entries run MAX_ATTEMPTS times without being settled, now in the dead-letter queue with that reason.</summary>
+    public int DeadLettered { get; init; }
+
     /// <summary>The drain as a SPEC result (a summary, no per-upload results), for hosts that answer with one.</summary>
     public InvocationResult ToInvocationResult() => new([], Counts);
 
     public override string ToString() =>
-        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for the next drain, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
+        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for a later drain, {DeadLettered} dead-lettered, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
 }

@@ -70,14 +70,20 @@ public sealed class FunctionServices
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
-        var workflow = new AbortWorkflow(store, queues, settings, log, time);
-        var sweeps = new SweepRunner(store, workflow, queues, log, time, concurrency);
-        var timers = new UploadTimer(store, workflow, queues, settings, log, time);
-        var requests = new RequestRunner(workflow, new DeferredUploads(workflow, queues, settings, log), sweeps, timers, settings, log, time, concurrency);
-        var sqsBatches = new SqsBatchHandler(requests, queues, settings, log, time, concurrency);
+        // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
+        (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q)
+        {
+            var workflow = new AbortWorkflow(store, q, settings, log, time);
+            var sweeps = new SweepRunner(store, workflow, q, log, time, concurrency);
+            var timers = new UploadTimer(store, workflow, q, settings, log, time);
+            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, settings, log, time, concurrency);
+            return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
+        }
+        var (workflow, sweeps, timers, requests, messages) = On(queues);
+        var sqsBatches = new SqsBatchHandler(messages, settings, log, time, concurrency);
         var refusals = new RefusalLog(log, time);
         var webhooks = new WebhookHandler(requests, settings, refusals, time);
-        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, sqsBatches, settings, log, time) : null;
+        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, q => On(q).Messages, settings, log, time) : null;
         return new FunctionServices
         {
             Settings = settings,

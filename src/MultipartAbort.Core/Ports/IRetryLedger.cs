@@ -15,10 +15,13 @@ public interface IRetryLedger : IMessageQueue
     /// <summary>Removes a settled entry; removing one that is already gone is not an error.</summary>
     Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>Writes an entry a drain could not settle again, due at <paramref name="due"/> with one more run counted, then removes it.</summary>
+    Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken);
+
     /// <summary>
-    /// While the returned scope is open on this async flow, whatever is re-queued or dead-lettered is named after
-    /// <paramref name="entry"/> (its due time plus the delay, and the request's identity), so processing one entry
-    /// twice (two drains at once, or a crash before its delete) writes the same entries again instead of new ones.
+    /// This ledger, with delays counted from <paramref name="origin"/> instead of now: a drain sends what one entry's run
+    /// re-queues through it (origin = the entry's due time), so running one entry twice (two drains at once, or a crash
+    /// before its delete) writes the same entries again instead of new ones.
     /// </summary>
-    IDisposable Follow(LedgerEntry entry);
+    IMessageQueue CountingFrom(DateTimeOffset origin);
 }

@@ -15,7 +15,9 @@ public sealed class CrashingLedger(IRetryLedger inner) : IRetryLedger
 
     public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken) => throw new SimulatedCrashException();
 
-    public IDisposable Follow(LedgerEntry entry) => inner.Follow(entry);
+    public Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken) => inner.PostponeAsync(entry, body, due, cancellationToken);
+
+    public IMessageQueue CountingFrom(DateTimeOffset origin) => inner.CountingFrom(origin);
 
     public sealed class SimulatedCrashException() : Exception("the process died before deleting the entry");
 }

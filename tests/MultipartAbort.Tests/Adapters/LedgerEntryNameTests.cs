@@ -22,15 +22,20 @@ public class LedgerEntryNameTests
     }
 
     [Fact]
-    public void TryParseDue_ReadsBackTheDueTime_AndRejectsForeignObjects()
+    public void TryParse_ReadsBackTheDueTimeAndRuns_AndRejectsForeignObjects()
     {
         var name = LedgerEntryName.Format("retry/", Noon.AddMilliseconds(250), Body("k", 0));
+        var postponed = LedgerEntryName.Format("retry/", Noon, Body("k", 0), runs: 3);
 
-        LedgerEntryName.TryParseDue("retry/", name, out var due).Should().BeTrue();
-        due.Should().Be(Noon.AddMilliseconds(250));
-        LedgerEntryName.TryParseDue("retry/", "retry/README.txt", out _).Should().BeFalse();
-        LedgerEntryName.TryParseDue("retry/", "retry/sub/20260304T120000.000Z-0123456789abcdef.json", out _).Should().BeFalse();
-        LedgerEntryName.TryParseDue("other/", name, out _).Should().BeFalse();
+        LedgerEntryName.TryParse("retry/", name, out var due, out var runs).Should().BeTrue();
+        (due, runs).Should().Be((Noon.AddMilliseconds(250), 0));
+        postponed.Should().MatchRegex("^retry/20260304T120000\\.000Z-[0-9a-f]{16}\\.r3\\.json$");
+        LedgerEntryName.TryParse("retry/", postponed, out due, out runs).Should().BeTrue();
+        (due, runs).Should().Be((Noon, 3));
+        LedgerEntryName.TryParse("retry/", "retry/README.txt", out _, out _).Should().BeFalse();
+        LedgerEntryName.TryParse("retry/", "retry/sub/20260304T120000.000Z-0123456789abcdef.json", out _, out _).Should().BeFalse();
+        LedgerEntryName.TryParse("retry/", "retry/20260304T120000.000Z-0123456789abcdef.rx.json", out _, out _).Should().BeFalse();
+        LedgerEntryName.TryParse("other/", name, out _, out _).Should().BeFalse();
     }
 
     [Fact]

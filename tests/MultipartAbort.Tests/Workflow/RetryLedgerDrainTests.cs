@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -26,20 +27,31 @@ public class RetryLedgerDrainTests
         _services = FunctionServices.Create(settings, _store, new QueuePair(_ledger, _deadLetters), TextWriter.Null, null, _time);
     }
 
-    private sealed class MemoryLedger(TimeProvider time) : IRetryLedger
+    private sealed class MemoryLedger(TimeProvider time, DateTimeOffset? origin = null, SortedDictionary<string, string>? entries = null) : IRetryLedger
     {
-        private readonly SortedDictionary<string, string> _entries = new(StringComparer.Ordinal);
-        private int _sequence;
+        private readonly SortedDictionary<string, string> _entries = entries ?? new(StringComparer.Ordinal);
+        private static int s_sequence; // shared by a ledger and its CountingFrom views, so no write replaces another
 
         public IReadOnlyCollection<string> Bodies => _entries.Values;
+        public IReadOnlyCollection<string> Names => _entries.Keys;
         public string Address => "memory://retry";
 
-        public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+        public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken) => Write(body, (origin ?? time.GetUtcNow()) + delay, 0);
+
+        private Task Write(string body, DateTimeOffset due, int runs)
         {
             lock (_entries)
-                _entries[$"{(time.GetUtcNow() + delay).UtcTicks:D20}-{_sequence++:D6}"] = body;
+                _entries[$"{due.UtcTicks:D20}-{Interlocked.Increment(ref s_sequence):D6}-r{runs}"] = body;
             return Task.CompletedTask;
         }
+
+        public async Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken)
+        {
+            await Write(body, due, entry.Runs + 1);
+            await DeleteAsync(entry, cancellationToken);
+        }
+
+        public IMessageQueue CountingFrom(DateTimeOffset from) => new MemoryLedger(time, from, _entries);
 
         /// <summary>Live, like a paged listing: an entry written during the drain, after the last one yielded, is seen.</summary>
         public async IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -57,7 +69,7 @@ public class RetryLedgerDrainTests
                 if (due > now)
                     yield break;
                 last = name;
-                yield return new LedgerEntry(name, due);
+                yield return new LedgerEntry(name, due, int.Parse(name[(name.LastIndexOf("-r", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
@@ -73,8 +85,6 @@ public class RetryLedgerDrainTests
                 _entries.Remove(entry.Name);
             return Task.CompletedTask;
         }
-
-        public IDisposable Follow(LedgerEntry entry) => new CancellationTokenSource();
     }
 
     [Fact]
@@ -178,5 +188,39 @@ public class RetryLedgerDrainTests
         result.Settled.Should().Be(1);
         _ledger.Bodies.Should().BeEmpty();
         _deadLetters.Sent.Should().ContainSingle().Which.Body.Should().Contain("key is missing");
+    }
+
+    private sealed class BuggyStore : ScriptedObjectStore
+    {
+        public override Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken) => throw new InvalidOperationException("a bug in the store adapter");
+    }
+
+    [Fact]
+    public async Task Drain_EntryThatNeverSettles_IsWrittenAgainWithItsRunsCounted_AndDeadLetteredAfterMaxAttempts()
+    {
+        // Issue 22 defect 5: an entry whose run could not be settled was left as it was, so every drain ran it again,
+        // forever (SQS has maxReceiveCount; the ledger had no cap).
+        var store = new BuggyStore();
+        store.Add("bucket", "k", "u");
+        var services = FunctionServices.Create(new Settings { MaxAttempts = 3, SweepConcurrency = 1 }, store, new QueuePair(_ledger, _deadLetters), TextWriter.Null, null, _time);
+        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+
+        var drains = new List<RetryLedgerDrainResult>();
+        for (var i = 0; i < 5; i++)
+        {
+            drains.Add(await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None));
+            if (i < 2)
+                _ledger.Names.Should().ContainSingle().Which.Should().EndWith($"-r{i + 1}", "written again with its run counted");
+            _time.Advance(TimeSpan.FromHours(1));
+        }
+
+        // A late drain finds the rewritten entry due at once and defers it (one run of an upload per drain).
+        drains.Select(d => $"{d.Kept} kept, {d.DeadLettered} dead-lettered").Should().Equal("1 kept, 0 dead-lettered", "1 kept, 0 dead-lettered", "0 kept, 1 dead-lettered", "0 kept, 0 dead-lettered", "0 kept, 0 dead-lettered");
+        drains.Skip(3).Should().OnlyContain(d => d.Due == 0, "nothing is left to run");
+        _ledger.Bodies.Should().BeEmpty();
+        var dead = _deadLetters.Sent.Should().ContainSingle().Subject.Body;
+        using var poison = System.Text.Json.JsonDocument.Parse(dead);
+        poison.RootElement.GetProperty("reason").GetString().Should().Contain("ran it 3 times");
+        poison.RootElement.GetProperty("body").GetString().Should().Contain("\"uploadId\":\"u\"", "the request is kept to be fed back");
     }
 }

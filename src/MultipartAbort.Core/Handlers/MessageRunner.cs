@@ -1,0 +1,86 @@
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Handlers;
+
+/// <summary>
+/// Runs one queued message, whichever queue delivered it (an SQS record's body, a <c>cos://</c> retry-ledger entry):
+/// each upload in it is settled on its own (done, re-queued, or dead-lettered with its reason), so a delivery that is
+/// repeated never repeats finished work. Answers whether the message is done with; when it is not, its queue must
+/// deliver it again.
+/// </summary>
+public sealed class MessageRunner(RequestRunner requests, QueuePair queues, StructuredLogger log)
+{
+    /// <summary>The queues this runner re-queues and dead-letters to.</summary>
+    public QueuePair Queues => queues;
+
+    /// <summary>Runs <paramref name="payload"/> (decoded from <paramref name="body"/>); true when the message is done with.</summary>
+    public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, InvocationBudget budget)
+    {
+        try
+        {
+            var result = await requests.RunAsync(payload, AbortOptions.SqsRecord, budget, null).ConfigureAwait(false);
+            counts.Add(result.Summary);
+            if (result.Summary[AbortOutcome.Failed] > 0)
+                return false;
+            return await DeadLetterRejectedAsync(id, body, payload, result, budget.Settle).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug: the message is delivered again rather than lost, and the rest of the batch still gets its answer.
+            log.Log(LogLevel.Error, $"message {id}: unexpected {ex.GetType().Name}: {ex.Message}", ex);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends what can never succeed to the dead-letter queue with its reason: the whole body when nothing in it is
+    /// usable, else each rejected upload of a batch on its own (the others are done). False when that failed.
+    /// </summary>
+    private async Task<bool> DeadLetterRejectedAsync(string? id, string? body, RequestPayload payload, InvocationResult result, CancellationToken ct)
+    {
+        var rejected = result.Results.Where(r => r.Outcome == AbortOutcome.Rejected).ToArray();
+        if (rejected.Length == 0)
+            return true;
+        if (payload is not UploadsPayload uploads || rejected.Length == result.Results.Count || uploads.Items.Count != result.Results.Count)
+            return await DeadLetterAsync(id, string.Join("; ", rejected.Select(r => r.Message)), body, ct).ConfigureAwait(false);
+
+        var all = true;
+        for (var i = 0; i < uploads.Items.Count; i++)
+        {
+            if (result.Results[i].Outcome != AbortOutcome.Rejected)
+                continue;
+            var item = uploads.Items[i];
+            var itemBody = item.Raw ?? (item.Request is { } request ? WireJson.AbortRequest(request) : "(entry too large to keep)");
+            var message = result.Results[i].Message;
+            var reason = message.StartsWith($"uploads[{i}]", StringComparison.Ordinal) ? message : $"uploads[{i}]: {message}";
+            all &= await DeadLetterAsync(id, reason, itemBody, ct).ConfigureAwait(false);
+        }
+        return all;
+    }
+
+    /// <summary>Sends <paramref name="body"/> to the dead-letter queue wrapped with its reason; false when there is none or the send failed.</summary>
+    public async Task<bool> DeadLetterAsync(string? id, string reason, string? body, CancellationToken ct)
+    {
+        if (queues.DeadLetter is null)
+        {
+            log.Log(LogLevel.Error, $"message {id} can never succeed ({reason}) and DEAD_LETTER_QUEUE_URL is not set; leaving it to its queue's redrive policy");
+            return false;
+        }
+        try
+        {
+            await queues.DeadLetter.SendAsync(WireJson.Poison(reason, body, id), TimeSpan.Zero, ct).ConfigureAwait(false);
+            log.Log(LogLevel.Warning, $"message {id} dead-lettered: {reason}");
+            return true;
+        }
+        catch (Exception ex) when (ex is QueueException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            log.Log(LogLevel.Error, $"message {id} could not be dead-lettered: {ex.Message}", ex);
+            return false;
+        }
+    }
+}
