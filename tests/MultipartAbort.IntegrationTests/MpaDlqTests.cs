@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Configuration;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.IntegrationTests;
@@ -105,6 +107,29 @@ public sealed class MpaDlqTests(MotoServer moto) : IDisposable
         sent.Should().Contain("""{"bucket":"logs","key":"k","uploadId":42}""", "a poison record is fed back as the body it wrapped");
         sent.Should().Contain(s => s.Contains("\"detail-type\":\"Scheduled Event\"", StringComparison.Ordinal), "an async failure is fed back as its request payload");
         (await BodiesAsync(dlq)).Should().Equal(PoisonWithoutBody);
+    }
+
+    [Fact]
+    public async Task Dlq_OnACosLedgerBesideTheRetryLedger_ListsAndRedrivesIt()
+    {
+        // Issue 22 defect 7: mpa dlq handed a cos:// URL to an SQS client, so IBM's dead-letter ledger could not be read.
+        using var s3 = moto.CreateS3Client();
+        var bucket = await new StoreSeeder(s3).BucketAsync();
+        var deadLetters = new CosLedger(s3, new CosLocation(bucket, "retry-dead-letters/"), TimeProvider.System);
+        foreach (var body in new[] { DeadLetteredRequest, PoisonWithBody })
+            await deadLetters.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
+        var env = new Dictionary<string, string?> { ["RETRY_QUEUE_URL"] = $"cos://{bucket}/retry/" };
+
+        var (listCode, listing, listErr) = await Dlq(env);
+        var (code, report, stderr) = await Dlq(env, "--redrive");
+
+        listCode.Should().Be(0, listErr);
+        listing.GetProperty("queue").GetString().Should().Be($"cos://{bucket}/retry-dead-letters/");
+        listing.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("shape").GetString()).Should().BeEquivalentTo("request", "poison");
+        code.Should().Be(0, stderr);
+        report.GetProperty("deleted").GetInt32().Should().Be(2);
+        var left = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket });
+        left.S3Objects.Select(o => o.Key.Split('/')[0]).Should().Equal(["retry", "retry"], "both were fed back to the retry ledger and deleted from the dead letters");
     }
 
     [Fact]

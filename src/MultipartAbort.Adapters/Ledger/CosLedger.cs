@@ -63,6 +63,24 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         }
     }
 
+    /// <summary>Up to <paramref name="max"/> entries after <paramref name="after"/> (every one, due or not), with when each was written.</summary>
+    internal async Task<IReadOnlyList<(LedgerEntry Entry, DateTimeOffset? Written)>> ListAsync(string? after, int max, CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, StartAfter = after, MaxKeys = max };
+        var entries = new List<(LedgerEntry, DateTimeOffset?)>();
+        while (entries.Count == 0)
+        {
+            var page = await CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            foreach (var o in page.S3Objects ?? [])
+                if (LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
+                    entries.Add((new LedgerEntry(o.Key, due, runs), o.LastModified is { } written ? new DateTimeOffset(written.ToUniversalTime()) : null));
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+                break;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        return entries;
+    }
+
     public async Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         try

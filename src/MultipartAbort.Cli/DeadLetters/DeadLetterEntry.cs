@@ -41,7 +41,7 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
         if (Text(root, "reason") is { } poisonReason && root.TryGetProperty("body", out var body))
         {
             var inner = body.ValueKind == JsonValueKind.String ? body.GetString() : null;
-            var source = Text(root, "messageId") is { } id ? $"SQS record {id}" : "an SQS record";
+            var source = Text(root, "messageId") is { } id ? $"message {id}" : "a queued message";
             return new DeadLetterEntry(message, DeadLetterShape.Poison, poisonReason, source, string.IsNullOrEmpty(inner) ? null : inner);
         }
         if (root.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object && root.TryGetProperty("requestPayload", out var payload))

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MultipartAbort.Adapters;
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -8,8 +10,9 @@ using MultipartAbort.Core.Workflow;
 namespace MultipartAbort.Cli.DeadLetters;
 
 /// <summary>
-/// <c>mpa dlq</c>: lists what the dead-letter queue holds, explains each message (shape and reason) and, with
-/// <c>--redrive</c>, feeds it back: to the retry queue, or run now, then deletes it. A listing leaves the queue as it was.
+/// <c>mpa dlq</c>: lists what the dead-letter queue (SQS, or a <c>cos://</c> ledger) holds, explains each message (shape
+/// and reason) and, with <c>--redrive</c>, feeds it back: to the retry queue, or run now, then deletes it. A listing
+/// leaves the queue as it was.
 /// </summary>
 internal static class DlqCommand
 {
@@ -54,7 +57,11 @@ internal static class DlqCommand
                 await Console.Error.WriteLineAsync("mpa: --redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
                 return ExitCodes.Configuration;
             }
-            var inbox = new SqsQueueInbox(AwsClients.CreateSqs(services.Settings, url), url);
+            if (!TryOpen(url, services, out var inbox, out var problem))
+            {
+                await Console.Error.WriteLineAsync($"mpa: {problem}");
+                return ExitCodes.Configuration;
+            }
             var report = DlqReport.For(parse.GetValue(json), mode, parse.GetValue(dryRun));
             try
             {
@@ -78,6 +85,35 @@ internal static class DlqCommand
             }
         });
         return command;
+    }
+
+    /// <summary>An SQS queue, or a <c>cos://</c> ledger read on the store client the configured ledgers use.</summary>
+    private static bool TryOpen(string url, FunctionServices services, out IQueueInbox inbox, out string problem)
+    {
+        inbox = null!;
+        problem = "";
+        if (!CosLocation.IsCosUrl(url))
+        {
+            inbox = new SqsQueueInbox(AwsClients.CreateSqs(services.Settings, url), url);
+            return true;
+        }
+        if (!CosLocation.TryParse(url, out var location, out var error))
+        {
+            problem = $"--queue {error}; got '{url}'";
+            return false;
+        }
+        if ((services.Queues.DeadLetter as CosLedger ?? services.Queues.Retry as CosLedger) is { } ledger)
+        {
+            inbox = new CosLedgerInbox(ledger.At(location));
+            return true;
+        }
+        if (services.Settings.Credentials.Kind == CredentialKind.IbmApiKey)
+        {
+            problem = $"reading {url} with COS_API_KEY needs a cos:// {EnvironmentVariables.RetryQueueUrl} or {EnvironmentVariables.DeadLetterQueueUrl} (their store client is used)";
+            return false;
+        }
+        inbox = new CosLedgerInbox(new CosLedger(AwsClients.CreateS3(services.Settings), location, TimeProvider.System));
+        return true;
     }
 
     /// <summary>Every message up to <paramref name="max"/>, each once: all are held (hidden) until settled, so a receive never returns one twice.</summary>

@@ -27,7 +27,7 @@ public sealed class DeadLetterEntryTests
 
         entry.Shape.Should().Be(DeadLetterShape.Poison);
         entry.Reason.Should().Be("body is not JSON");
-        entry.Target.Should().Be("SQS record m-1");
+        entry.Target.Should().Be("message m-1");
         entry.RedriveBody.Should().Be("{oops");
     }
 

@@ -1,0 +1,32 @@
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Adapters.Ledger;
+
+/// <summary>
+/// A <c>cos://</c> ledger read the way <c>mpa dlq</c> reads a queue: every entry in key order, due or not, each once
+/// (receives move on past the last entry returned). Nothing is hidden while it is read, so a release has nothing to
+/// undo; a delete removes the entry.
+/// </summary>
+public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
+{
+    private string? _after;
+
+    public string Address => ledger.Address;
+
+    public async Task<IReadOnlyList<InboxMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        var messages = new List<InboxMessage>();
+        foreach (var (entry, sentAt) in await ledger.ListAsync(_after, Math.Clamp(max, 1, 10), cancellationToken).ConfigureAwait(false))
+        {
+            _after = entry.Name;
+            // Gone between the listing and the read: another reader settled it.
+            if (await ledger.ReadAsync(entry, cancellationToken).ConfigureAwait(false) is { } body)
+                messages.Add(new InboxMessage(entry.Name, body, entry.Name, entry.Runs + 1, sentAt, new Dictionary<string, string>()));
+        }
+        return messages;
+    }
+
+    public Task DeleteAsync(InboxMessage message, CancellationToken cancellationToken) => ledger.DeleteAsync(new LedgerEntry(message.ReceiptHandle, default), cancellationToken);
+
+    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
+}
