@@ -66,14 +66,24 @@ public static class AwsClients
         return new AmazonSQSClient(config);
     }
 
-    /// <summary>The retry and dead-letter queues configured: cos:// ledgers on the store's client (<paramref name="s3"/>), SQS queues on one SQS client.</summary>
+    /// <summary>
+    /// The retry and dead-letter queues configured: cos:// ledgers on the store's client (<paramref name="s3"/>), SQS
+    /// queues on one SQS client per region (a dead-letter queue may live in another region than the retry queue).
+    /// </summary>
     public static QueuePair CreateQueues(Settings settings, IAmazonS3? s3 = null, TimeProvider? time = null)
     {
-        IAmazonSQS? sqs = null;
-        IMessageQueue? Queue(string? url, CosLocation? ledger) =>
-            ledger is not null ? new CosLedger(s3 ??= CreateS3(settings), ledger, time ?? TimeProvider.System)
-            : url is null ? null
-            : new SqsMessageQueue(sqs ??= CreateSqs(settings, url), url);
+        var sqs = new Dictionary<string, IAmazonSQS>(StringComparer.Ordinal);
+        IMessageQueue? Queue(string? url, CosLocation? ledger)
+        {
+            if (ledger is not null)
+                return new CosLedger(s3 ??= CreateS3(settings), ledger, time ?? TimeProvider.System);
+            if (url is null)
+                return null;
+            var region = RegionOf(url) ?? "";
+            if (!sqs.TryGetValue(region, out var client))
+                sqs[region] = client = CreateSqs(settings, url);
+            return new SqsMessageQueue(client, url);
+        }
         return new QueuePair(Queue(settings.RetryQueueUrl, settings.RetryLedger), Queue(settings.DeadLetterQueueUrl, settings.DeadLetterLedger));
     }
 

@@ -10,6 +10,9 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
 {
     public string Address => queueUrl;
 
+    /// <summary>The client it sends with (tests read its region).</summary>
+    internal IAmazonSQS Client => sqs;
+
     public async Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         var request = new SendMessageRequest
