@@ -5,104 +5,152 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>Sorts an incoming event by its shape (the README, "Inputs"): one handler recognises all of them.</summary>
+/// <summary>
+/// Sorts an incoming event by its shape (docs: "Events and results"), and takes the request out of whatever carries it:
+/// one <see cref="Unwrap"/> for the top level, SQS bodies, webhook bodies, CloudEvent data and ledger entries.
+/// </summary>
 public static class EventDecoder
 {
     public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)
     {
-        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
-            return Invalid("the event is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
-        // The JSON reader checks UTF-8 only when a string is read: refuse it whole, before any field is looked at.
-        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
-            return Invalid("the event is not valid JSON: it holds bytes that are not valid UTF-8");
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(utf8Json.ToArray(), RequestParser.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            return Invalid($"the event is not valid JSON: {ex.Message}");
-        }
+        if (Parse(utf8Json, "event", out var refusal) is not { } doc)
+            return new PayloadEvent(refusal);
         using (doc)
-            return Decode(doc.RootElement);
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
+            try
+            {
+                if (root.TryGetProperty("Records", out var records) && IsSqs(records))
+                    return new SqsBatchEvent(root.Deserialize(EventJsonContext.Default.SqsEvent)!);
+                if (IsHttp(root))
+                    return new HttpEvent(root.Deserialize(EventJsonContext.Default.HttpProxyEvent)!);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}");
+            }
+            // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
+            if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
+                return new PayloadEvent(RequestParser.Parse(value));
+            return new PayloadEvent(Unwrap(root));
+        }
     }
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
 
     /// <summary>
-    /// A body carried by SQS or a webhook: a request, or an EventBridge envelope or CloudEvent around one (the
-    /// EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
+    /// A body carried by SQS, a webhook or the retry ledger: a request, or an EventBridge envelope or CloudEvent around
+    /// one (the EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
     /// </summary>
-    public static RequestPayload DecodeBody(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? RequestParser.ParseText(text) : DecodeBody(Encoding.UTF8.GetBytes(text));
+    public static RequestPayload DecodeBody(string? text) => DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
 
     /// <summary>The same for raw bytes (a webhook body), so invalid UTF-8 is refused instead of silently replaced.</summary>
     public static RequestPayload DecodeBody(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.IsEmpty || utf8.Trim(" \t\r\n"u8).IsEmpty)
-            return RequestParser.ParseText(null);
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-            return Refused("the body is not valid JSON: it holds bytes that are not valid UTF-8");
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(utf8.ToArray(), RequestParser.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            return Refused($"the body is not valid JSON: {ex.Message}");
-        }
+        if (Parse(utf8, "body", out var refusal) is not { } doc)
+            return refusal;
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                if (root.TryGetProperty("Records", out _))
-                    return Refused("the body is itself an event with Records (SQS, S3 or SNS); nested events are not supported: send the request, an EventBridge event or a CloudEvent");
-                if (IsHttp(root))
-                    return Refused("the body is itself an HTTP proxy event; nested events are not supported: send the request itself");
-                var envelope = (root.TryGetProperty("detail-type", out _) && root.TryGetProperty("detail", out _)) || root.TryGetProperty("specversion", out _);
-                if (envelope && Decode(root) is PayloadEvent unwrapped)
-                    return unwrapped.Payload;
-            }
-            return RequestParser.Parse(root);
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Records", out _))
+                return Refused("the body is itself an event with Records (SQS, S3 or SNS); nested events are not supported: send the request, an EventBridge event or a CloudEvent");
+            if (root.ValueKind == JsonValueKind.Object && IsHttp(root))
+                return Refused("the body is itself an HTTP proxy event; nested events are not supported: send the request itself");
+            return Unwrap(root);
         }
     }
 
-    public static DecodedEvent Decode(JsonElement root)
+    /// <summary>
+    /// The data of a CloudEvent delivered over HTTP (binary mode: the body; structured mode: <c>data</c>), as bytes:
+    /// empty bytes are a tick like empty data.
+    /// </summary>
+    public static RequestPayload DecodeCloudEventData(ReadOnlySpan<byte> utf8, string? source)
+    {
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+            return new ScheduledSweepPayload(source);
+        if (Parse(utf8, "data", out var refusal) is not { } doc)
+            return refusal;
+        using (doc)
+            return Data(doc.RootElement, source);
+    }
+
+    /// <summary>The request <paramref name="root"/> carries once its envelopes (EventBridge, CloudEvent) are taken off.</summary>
+    public static RequestPayload Unwrap(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
-
+            return RequestParser.Parse(root);
         try
         {
-            if (root.TryGetProperty("Records", out var records) && IsSqs(records))
-                return new SqsBatchEvent(root.Deserialize(EventJsonContext.Default.SqsEvent)!);
-
-            if (IsHttp(root))
-                return new HttpEvent(root.Deserialize(EventJsonContext.Default.HttpProxyEvent)!);
-
             if (root.TryGetProperty("detail-type", out _) && root.TryGetProperty("detail", out _))
-                return DecodeEventBridge(root.Deserialize(EventJsonContext.Default.EventBridgeEvent)!);
-
+            {
+                var e = root.Deserialize(EventJsonContext.Default.EventBridgeEvent)!;
+                return Data(e.Detail, e.Source);
+            }
             if (root.TryGetProperty("specversion", out _))
-                return DecodeCloudEvent(root.Deserialize(EventJsonContext.Default.CloudEventEnvelope)!);
-
-            // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
-            if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
-                return new PayloadEvent(RequestParser.Parse(value));
+            {
+                var e = root.Deserialize(EventJsonContext.Default.CloudEventEnvelope)!;
+                if (e.DataBase64 is not { } b64)
+                    return Data(e.Data, e.Source);
+                try
+                {
+                    return DecodeCloudEventData(Convert.FromBase64String(b64), e.Source);
+                }
+                catch (FormatException)
+                {
+                    return Refused("data_base64 is not valid base64");
+                }
+            }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return Invalid($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type: {ex.Message}");
+            return Refused($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type or is not valid text: {ex.Message}");
         }
-        catch (InvalidOperationException ex)
-        {
-            return Invalid($"the event looks like an AWS or CloudEvents envelope but a field is not valid text: {ex.Message}");
-        }
+        return RequestParser.Parse(root);
+    }
 
-        return new PayloadEvent(RequestParser.Parse(root));
+    /// <summary>
+    /// An envelope's data (EventBridge detail, CloudEvent data). The tick rule, once: no data, null, an empty object or an
+    /// empty string is a scheduled tick (run SWEEP_TARGETS); a JSON string holding a request is read as that request (a
+    /// cron subscription's <c>--data</c> may arrive quoted).
+    /// </summary>
+    private static RequestPayload Data(JsonElement data, string? source)
+    {
+        switch (data.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+            case JsonValueKind.Object when !data.EnumerateObject().Any():
+                return new ScheduledSweepPayload(source);
+            case JsonValueKind.String:
+                var inner = data.GetString();
+                return string.IsNullOrWhiteSpace(inner) || inner.Trim() is "{}" or "null" ? new ScheduledSweepPayload(source) : RequestParser.ParseText(inner);
+            default:
+                return RequestParser.Parse(data);
+        }
+    }
+
+    /// <summary>The document, or null with <paramref name="refusal"/> naming why: empty, not UTF-8, or not JSON.</summary>
+    private static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
+    {
+        refusal = null!;
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+            refusal = Refused($"the {what} is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+        // The JSON reader checks UTF-8 only when a string is read: refuse it whole, before any field is looked at.
+        else if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            refusal = Refused($"the {what} is not valid JSON: it holds bytes that are not valid UTF-8");
+        else
+        {
+            try
+            {
+                return JsonDocument.Parse(utf8.ToArray(), RequestParser.DocumentOptions);
+            }
+            catch (JsonException ex)
+            {
+                refusal = Refused($"the {what} is not valid JSON: {ex.Message}");
+            }
+        }
+        return null;
     }
 
     private static bool IsSqs(JsonElement records) =>
@@ -114,38 +162,6 @@ public static class EventDecoder
         root.TryGetProperty("requestContext", out var ctx)
         && ctx.ValueKind == JsonValueKind.Object
         && (root.TryGetProperty("httpMethod", out _) || (ctx.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object));
-
-    private static DecodedEvent DecodeEventBridge(EventBridgeEvent e)
-    {
-        var detail = e.Detail;
-        var empty = detail.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
-            || (detail.ValueKind == JsonValueKind.Object && !detail.EnumerateObject().Any());
-        if (empty)
-            return new PayloadEvent(new ScheduledSweepPayload(e.Source));
-        return new PayloadEvent(RequestParser.Parse(detail));
-    }
-
-    private static DecodedEvent DecodeCloudEvent(CloudEventEnvelope e)
-    {
-        if (e.DataBase64 is { } b64)
-        {
-            try
-            {
-                return new PayloadEvent(RequestParser.ParseText(Encoding.UTF8.GetString(Convert.FromBase64String(b64))));
-            }
-            catch (FormatException)
-            {
-                return Invalid("data_base64 is not valid base64");
-            }
-        }
-        var data = e.Data;
-        if (data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null || (data.ValueKind == JsonValueKind.Object && !data.EnumerateObject().Any()))
-            return new PayloadEvent(new ScheduledSweepPayload(e.Source));
-        // Code Engine's cron subscription may carry the request as a JSON string in data.
-        if (data.ValueKind == JsonValueKind.String)
-            return new PayloadEvent(RequestParser.ParseText(data.GetString()));
-        return new PayloadEvent(RequestParser.Parse(data));
-    }
 
     private static PayloadEvent Invalid(string message) => new(Refused(message));
 
