@@ -109,6 +109,21 @@ public class EventDecoderTests
         http.Body.Should().NotBeNullOrEmpty();
     }
 
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"{}\"")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    public void Tick_IsTheSameRule_ForAStructuredCloudEvent_AndOneDeliveredOverHttp(string data)
+    {
+        // Issue 22: the tick rule was written three times; a quoted empty data was a tick over HTTP and an error on Lambda.
+        var structured = ((PayloadEvent)EventDecoder.Decode($$"""{"specversion":"1.0","id":"1","source":"cron","type":"t","data":{{data}}}""")).Payload;
+        var overHttp = new CloudEventDelivery("1", "cron", "t", System.Text.Encoding.UTF8.GetBytes(data)).ToPayload();
+
+        structured.Should().BeOfType<ScheduledSweepPayload>().Which.Source.Should().Be("cron");
+        overHttp.Should().BeOfType<ScheduledSweepPayload>().Which.Source.Should().Be("cron");
+    }
+
     [Fact]
     public void Decode_CloudEventWithEmptyData_IsAScheduledSweep()
     {
