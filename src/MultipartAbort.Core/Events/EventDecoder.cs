@@ -16,8 +16,12 @@ public static class EventDecoder
         if (Parse(utf8Json, "event", out var refusal) is not { } doc)
             return new PayloadEvent(refusal);
         using (doc)
+            return Decode(doc.RootElement);
+    }
+
+    public static DecodedEvent Decode(JsonElement root)
+    {
         {
-            var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
             try

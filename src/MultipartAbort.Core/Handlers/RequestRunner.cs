@@ -76,8 +76,8 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
     {
         // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
-        var started = await WorkerPool
-            .RunIndexedAsync(items.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
+        var started = await ConcurrencyLimiter
+            .ForEachIndexAsync(items.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < items.Count)
         {

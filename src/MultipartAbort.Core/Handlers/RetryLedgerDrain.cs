@@ -42,44 +42,53 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, cancellationToken);
         var now = time.GetUtcNow();
         var tally = new int[Enum.GetValues<Settlement>().Length];
-        int due = 0, stopped = 0;
+        var due = 0;
+        var stopped = false;
         var counts = new OutcomeCounts();
         var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         try
         {
-            await Parallel
+            // Entries take no lease of the process's limiter themselves (the uploads inside them do): a fixed limiter only
+            // bounds how many are open at once. Not cancelled by the caller's token: a cancelled drain stops taking entries
+            // (and entries not taken stay in the ledger for the next drain) and still answers with what it did.
+            await ConcurrencyLimiter
+                .Fixed(settings.SweepConcurrency ?? 16)
                 .ForEachAsync(
-                    ledger.ListDueAsync(now, cancellationToken),
-                    // Entries take no lease themselves (the uploads inside them do, from the adaptive limit): this only bounds how many
-                    // are open at once when SWEEP_CONCURRENCY does not pin it. Not cancelled by the caller's token: a cancelled
-                    // drain stops taking entries (below) and still answers with what it did.
-                    new ParallelOptions { MaxDegreeOfParallelism = settings.SweepConcurrency ?? 16 },
-                    async (entry, _) =>
+                    Taken(),
+                    async entry =>
                     {
-                        // Entries not taken stay in the ledger for the next drain: nothing is lost by stopping.
-                        if (budget.StopTaking)
-                        {
-                            Interlocked.Exchange(ref stopped, 1);
-                            return;
-                        }
                         Interlocked.Increment(ref due);
                         Interlocked.Increment(ref tally[(int)await SettleAsync(entry, budget, counts, ran).ConfigureAwait(false)]);
-                    }
+                    },
+                    CancellationToken.None
                 )
                 .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Cut off while listing or reading an entry: what was settled is counted, the rest waits for the next drain.
-            Interlocked.Exchange(ref stopped, 1);
+            stopped = true;
         }
-        var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], stopped == 1, counts)
+        var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], stopped, counts)
         {
             Deferred = tally[(int)Settlement.Deferred],
             DeadLettered = tally[(int)Settlement.DeadLettered],
         };
         log.Log(result.Kept + result.DeadLettered > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
         return result;
+
+        async IAsyncEnumerable<LedgerEntry> Taken()
+        {
+            await foreach (var entry in ledger.ListDueAsync(now, cancellationToken).ConfigureAwait(false))
+            {
+                if (budget.StopTaking)
+                {
+                    stopped = true;
+                    yield break;
+                }
+                yield return entry;
+            }
+        }
     }
 
     private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationBudget budget, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran)

@@ -27,8 +27,8 @@ public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, S
         var settled = new bool[records.Count];
         var counts = new OutcomeCounts();
         // Records take no lease themselves: the uploads (or sweeps) inside each record do.
-        var started = await WorkerPool
-            .RunIndexedAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, EventDecoder.DecodeBody(records[i].Body), counts, budget).ConfigureAwait(false))
+        var started = await ConcurrencyLimiter
+            .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, EventDecoder.DecodeBody(records[i].Body), counts, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < records.Count)
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {records.Count} SQS records; the rest are listed for redelivery, untouched");

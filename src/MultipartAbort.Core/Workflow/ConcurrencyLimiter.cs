@@ -126,7 +126,21 @@ public sealed class ConcurrencyLimiter
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/> for each item with one lease each, taking the next item from
+    /// Runs items 0..count-1 with at most <paramref name="limit"/> at once until <paramref name="stopTaking"/> says stop
+    /// (the budget's soft deadline), and returns how many were started (a prefix): records of a batch, uploads of a
+    /// request, packs of a pass-on. Never ends in an exception because a deadline fired: the items stop being taken, and
+    /// each one turns its own cancellation into an outcome, so every result already produced reaches the answer.
+    /// </summary>
+    public static async Task<int> ForEachIndexAsync(int count, int limit, Func<bool> stopTaking, Func<int, Task> body)
+    {
+        var started = 0;
+        var indexes = Enumerable.Range(0, count).TakeWhile(_ => !stopTaking()).Select(i => started = i + 1).ToAsyncEnumerable();
+        await Fixed(limit).ForEachAsync(indexes, i => body(i - 1), CancellationToken.None).ConfigureAwait(false);
+        return started;
+    }
+
+    /// <summary>
+    /// The one fan-out: runs <paramref name="body"/> for each item with one lease each, taking the next item from
     /// <paramref name="items"/> only once a lease is free, and returns when every body has finished; the first
     /// exception of a body (or of the items) is rethrown then.
     /// </summary>

@@ -44,7 +44,8 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
             packs[^1].Add(i, item, bytes);
         }
 
-        await Parallel.ForEachAsync(packs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pack, _) => await SendAsync(pack).ConfigureAwait(false)).ConfigureAwait(false);
+        // The sends run under the settling time (the budget's own token): nothing stops them being taken.
+        await ConcurrencyLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
         return results;
 
         async Task SendAsync(Pack pack)
