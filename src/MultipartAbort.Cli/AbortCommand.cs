@@ -1,8 +1,9 @@
 using System.CommandLine;
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Deadline;
 
 namespace MultipartAbort.Cli;
 

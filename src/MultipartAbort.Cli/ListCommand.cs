@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MultipartAbort.Cli.Output;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using Spectre.Console;
 
 namespace MultipartAbort.Cli;

@@ -1,5 +1,6 @@
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Cli;
 

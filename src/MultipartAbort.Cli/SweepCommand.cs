@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using MultipartAbort.Cli.Output;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using Spectre.Console;
 
 namespace MultipartAbort.Cli;

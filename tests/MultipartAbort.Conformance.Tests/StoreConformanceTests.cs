@@ -4,12 +4,14 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 using MultipartAbort.Testing.Proxy;
 

@@ -3,14 +3,15 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Ibm.Tests.Infrastructure;
 using MultipartAbort.Testing;
 

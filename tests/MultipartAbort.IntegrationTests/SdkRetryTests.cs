@@ -1,9 +1,10 @@
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 using MultipartAbort.Testing.Proxy;
 

@@ -4,9 +4,9 @@ using System.Text.Json;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.IntegrationTests;

@@ -1,8 +1,10 @@
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Sweep.Tests;

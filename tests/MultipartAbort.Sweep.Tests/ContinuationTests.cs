@@ -1,9 +1,11 @@
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Sweep.Tests;

@@ -1,10 +1,11 @@
 using Amazon.SQS.Model;
 using MultipartAbort.Adapters;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Sweep.Tests;

@@ -1,9 +1,9 @@
-using MultipartAbort.Adapters;
 using Amazon.S3;
+using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 using MultipartAbort.Testing.Proxy;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using MultipartAbort.Adapters;
 using MultipartAbort.Adapters.Ledger;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Cli.DeadLetters;
 

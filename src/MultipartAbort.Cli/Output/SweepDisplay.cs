@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

@@ -43,7 +43,7 @@ internal static class SweepReport
         if (notable.Count == 0)
             return;
         var details = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
-            .Title(notable.Count >= Core.Workflow.SweepRunner.MaxReportedResults ? $"first {notable.Count} uploads that did not end clean" : "uploads that did not end clean")
+            .Title(notable.Count >= Core.Sweep.SweepRunner.MaxReportedResults ? $"first {notable.Count} uploads that did not end clean" : "uploads that did not end clean")
             .AddColumn("Outcome").AddColumn("Key").AddColumn("Upload id").AddColumn("Message");
         foreach (var r in notable)
             details.AddRow(new Text(r.Outcome.ToWireName()), new Text(r.Key), new Text(r.UploadId), new Text(r.Message));

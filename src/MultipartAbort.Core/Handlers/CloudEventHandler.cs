@@ -1,11 +1,12 @@
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Core.Handlers;
 

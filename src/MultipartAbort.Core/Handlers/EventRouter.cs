@@ -1,7 +1,8 @@
 using System.Text.Json;
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Core.Handlers;
 

@@ -1,8 +1,11 @@
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Handlers;
 

@@ -1,8 +1,10 @@
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Hosting;
 

@@ -1,5 +1,5 @@
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Core.Ports;
 

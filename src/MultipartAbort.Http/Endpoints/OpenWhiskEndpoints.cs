@@ -1,12 +1,13 @@
 using System.Text.Json;
+using LogLevel = MultipartAbort.Core.Observability.LogLevel;
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
-using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Http.Endpoints;
 

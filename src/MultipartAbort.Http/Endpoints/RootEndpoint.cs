@@ -1,8 +1,8 @@
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Http.Endpoints;
 

@@ -1,5 +1,5 @@
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Lambda.Client;
 
 namespace MultipartAbort.Lambda.Context;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Xml.Linq;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Testing.Proxy;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 using MultipartAbort.Tests.Workflow;
 

@@ -5,9 +5,9 @@ using Amazon.Runtime;
 using Amazon.S3;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Tests.Workflow;
 
 namespace MultipartAbort.Tests.Hardening;

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 using MultipartAbort.Tests.Workflow;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Tests.Workflow;
 
 namespace MultipartAbort.Tests.Hardening;

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 using MultipartAbort.Tests.Workflow;
 

@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
-using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 
 namespace MultipartAbort.Tests.Observability;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Tests.Workflow;
 using static MultipartAbort.Tests.Timers.UploadTtlSamples;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Tests.Workflow;
 

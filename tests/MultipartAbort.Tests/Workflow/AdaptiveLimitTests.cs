@@ -1,4 +1,5 @@
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Concurrency;
+
 
 namespace MultipartAbort.Tests.Workflow;
 

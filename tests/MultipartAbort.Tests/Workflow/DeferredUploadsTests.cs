@@ -1,10 +1,11 @@
 using System.Text;
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

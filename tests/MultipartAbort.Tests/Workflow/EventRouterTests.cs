@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
-using MultipartAbort.Core.Workflow;
 
 namespace MultipartAbort.Tests.Workflow;
 

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

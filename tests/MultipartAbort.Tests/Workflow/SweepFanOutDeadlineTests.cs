@@ -1,9 +1,10 @@
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

@@ -1,9 +1,9 @@
 using System.Text;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

@@ -1,5 +1,5 @@
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

@@ -1,9 +1,9 @@
+using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Workflow;
 using MultipartAbort.Testing;
 
 namespace MultipartAbort.Tests.Workflow;

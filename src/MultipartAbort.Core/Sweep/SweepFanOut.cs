@@ -4,7 +4,7 @@ using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep request with <c>"shards": N</c>: it sweeps nothing itself, it hands the work to N workers.</summary>
 public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)

@@ -1,4 +1,5 @@
-namespace MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Deadline;
 
 /// <summary>
 /// How one invocation spends its time (the README, "An answer is always posted before the invocation's deadline"). Three

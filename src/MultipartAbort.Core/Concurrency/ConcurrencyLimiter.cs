@@ -1,4 +1,5 @@
-namespace MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
 /// How many uploads a process works on at once (the README, "Scale"): a fixed number when SWEEP_CONCURRENCY (or

@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Abort;
 
 /// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain.</summary>
 public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)

@@ -1,4 +1,5 @@
-namespace MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Deadline;
 
 /// <summary>What the host knows about the invocation that the core needs: when it must have answered.</summary>
 public sealed record InvocationContext(DateTimeOffset? Deadline)

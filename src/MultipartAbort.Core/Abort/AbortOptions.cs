@@ -1,4 +1,5 @@
-namespace MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Abort;
 
 /// <summary>How one abort runs; what differs between a direct request, an SQS record and a sweep.</summary>
 public sealed record AbortOptions

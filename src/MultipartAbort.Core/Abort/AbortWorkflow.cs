@@ -1,11 +1,13 @@
 using System.Globalization;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Sweep;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Abort;
 
 /// <summary>
 /// The heart of the function (the README, "What it does"): abort, verify with ListParts, re-abort while parts

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>S3's key order: by UTF-8 bytes, which is code-point order (UTF-16 ordinal order differs above U+D7FF).</summary>
 public static class KeyOrder

@@ -1,4 +1,5 @@
-namespace MultipartAbort.Core.Workflow;
+
+namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
 /// The concurrency limit of a run, found by AIMD (additive increase, multiplicative decrease, as TCP Reno and

@@ -1,12 +1,14 @@
 using System.Globalization;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Sweep;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Abort;
 
 /// <summary>
 /// The upload TTL without a scheduler service: a timer is an abort request with <c>notBefore</c>. Before it is due it

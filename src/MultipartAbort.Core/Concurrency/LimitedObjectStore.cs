@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
 /// The store as the workflow sees it: every request's latency, and every refusal for load, go to the

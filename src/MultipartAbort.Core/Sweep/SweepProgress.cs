@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Model;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
 /// A snapshot of a running sweep, for progress displays: pages and uploads listed, uploads matched (old

@@ -1,11 +1,13 @@
 using System.Text;
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Abort;
 
 /// <summary>
 /// The uploads of a batch not started before the soft deadline, passed on through the retry queue at once with

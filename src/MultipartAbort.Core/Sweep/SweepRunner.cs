@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
 /// A sweep (the README, "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older

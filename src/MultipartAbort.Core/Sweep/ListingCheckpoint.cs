@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
 /// Where a listing stopped part-way can start again without losing an upload, on a server with the listing bugs

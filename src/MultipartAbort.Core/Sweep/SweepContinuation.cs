@@ -4,7 +4,7 @@ using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep that stopped early, passed on through the retry queue to resume where its listing can start again.</summary>
 public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using MultipartAbort.Core.Ports;
 
-namespace MultipartAbort.Core.Workflow;
+namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
 /// Streams ListMultipartUploads over all pages, one page in memory at a time, and defends against servers with
