@@ -11,7 +11,7 @@ namespace MultipartAbort.Cli;
 /// </summary>
 internal static class ShardedSweep
 {
-    public static async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
+    public static async Task<SweepOutcome> RunAsync(
         SweepRunner sweeps,
         SweepRequest sweep,
         int shards,
@@ -54,7 +54,7 @@ internal static class ShardedSweep
             NextKeyMarker = earliest?.NextKeyMarker,
             NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
-        return (summary, counts, notable);
+        return new(summary, counts, notable);
     }
 
     /// <summary>

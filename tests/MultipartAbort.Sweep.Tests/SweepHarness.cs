@@ -4,6 +4,7 @@ using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
 using MultipartAbort.Testing.Proxy;
 
@@ -58,7 +59,7 @@ public sealed class SweepHarness : IAsyncDisposable
         return ServiceComposition.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
     }
 
-    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env) =>
+    public async Task<SweepOutcome> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env) =>
         await Services(null, env).Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
 
     public SweepRequest Request(string olderThan = "P1D", string? prefix = null) => new(Bucket, IsoDuration.Parse(olderThan)) { Prefix = prefix };

@@ -16,7 +16,7 @@ public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
     /// </summary>
     /// <param name="ct">The budget's settling token: the sends pass work on, like a continuation, so they may use the time
     /// after the work cut-off; a cut-off ends in a failed outcome naming it, never an exception.</param>
-    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
+    public async Task<SweepOutcome> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
     {
         var counts = new OutcomeCounts();
         var sent = 0;
@@ -43,11 +43,11 @@ public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
         if (problem is null)
         {
             log.Log(LogLevel.Information, $"sweep of {sweep} fanned out into {shards} shard requests on {queues.Retry!.Address}");
-            return (summary, counts, []);
+            return new(summary, counts, []);
         }
         var failed = new AbortResult(sweep.Bucket, sweep.Prefix ?? "", "", AbortOutcome.Failed, sweep.Attempt, 0, 0, $"could not fan out into {shards} shards ({problem}); {sent} were sent, sending them all again is harmless");
         counts.Add(failed);
         log.Outcome(failed);
-        return (summary, counts, [failed]);
+        return new(summary, counts, [failed]);
     }
 }

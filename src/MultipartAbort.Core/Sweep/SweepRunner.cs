@@ -29,7 +29,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     /// Runs one sweep. <paramref name="stop"/> asks it to stop taking new uploads (an operator's Ctrl+C): what
     /// is in flight finishes and the summary says where to resume; <paramref name="ct"/> cancels even that.
     /// </summary>
-    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
+    public async Task<SweepOutcome> RunAsync(
         SweepRequest sweep,
         InvocationContext context,
         IProgress<SweepProgress>? progress,
@@ -46,7 +46,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     /// because the deadline came: it stops listing at the soft deadline, in-flight aborts end (re-queued when cut
     /// off), and the summary and continuation are always produced.
     /// </summary>
-    public async Task<(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAsync(
+    public async Task<SweepOutcome> RunAsync(
         SweepRequest sweep,
         InvocationBudget budget,
         IProgress<SweepProgress>? progress,
@@ -77,7 +77,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             var rejected = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, notAllowed);
             counts.Add(rejected);
             log.Outcome(rejected);
-            return (Summary(), counts, [rejected]);
+            return new(Summary(), counts, [rejected]);
         }
         if (sweep.FanOut is { } shards)
             return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
@@ -194,7 +194,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 break;
         }
         progress?.Report(Snapshot(Interlocked.Read(ref done), final: true));
-        return (Summary(continued), counts, notable);
+        return new(Summary(continued), counts, notable);
 
         SweepProgress Snapshot(long finished, bool final) =>
             new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts)
