@@ -6,14 +6,13 @@ using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// A sweep (the README, "Sweep" and "Scale"): streams the upload listing page by page, sends each upload older
-/// than the cut-off through the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's time runs
-/// low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
+/// A sweep (docs: "Sweeps"): streams the upload listing page by page, sends each upload older than the cut-off through
+/// the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's
+/// time runs low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
 /// </summary>
 public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time, ConcurrencyLimiter limiter)
@@ -25,17 +24,19 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     public const string StopInterrupted = "interrupted";
     public const string StopListingFailed = "listing-failed";
 
+    // What a sweep's Run reads (a nested class cannot see the primary constructor's parameters).
+    private IObjectStore Store => store;
+    private AbortWorkflow Workflow => workflow;
+    private QueuePair Queues => queues;
+    private StructuredLogger Log => log;
+    private TimeProvider Time => time;
+    private ConcurrencyLimiter Limiter => limiter;
+
     /// <summary>
     /// Runs one sweep. <paramref name="stop"/> asks it to stop taking new uploads (an operator's Ctrl+C): what
     /// is in flight finishes and the summary says where to resume; <paramref name="ct"/> cancels even that.
     /// </summary>
-    public async Task<SweepOutcome> RunAsync(
-        SweepRequest sweep,
-        InvocationContext context,
-        IProgress<SweepProgress>? progress,
-        CancellationToken ct,
-        CancellationToken stop = default
-    )
+    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct, CancellationToken stop = default)
     {
         using var budget = new InvocationBudget(context, time, workflow.Settings.DeadlineReserve, ct);
         return await RunAsync(sweep, budget, progress, stop).ConfigureAwait(false);
@@ -46,57 +47,90 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     /// because the deadline came: it stops listing at the soft deadline, in-flight aborts end (re-queued when cut
     /// off), and the summary and continuation are always produced.
     /// </summary>
-    public async Task<SweepOutcome> RunAsync(
-        SweepRequest sweep,
-        InvocationBudget budget,
-        IProgress<SweepProgress>? progress,
-        CancellationToken stop = default
-    )
+    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
     {
-        // The process's one limiter: several sweeps of one invocation (SWEEP_TARGETS, shards) take their leases from it
-        // in turn (its waiters are served first come, first served), and a store's SlowDown lowers what all of them send.
-        var concurrency = limiter;
-        var settings = workflow.Settings;
-        var ct = budget.Work;
-        var counts = new OutcomeCounts();
-        var notable = new List<AbortResult>();
-        var stopwatch = Stopwatch.StartNew();
-        long pages = 0, listed = 0, matched = 0, done = 0, undated = 0;
-
-        var minAge = settings.MinUploadAge ?? TimeSpan.Zero;
-        var cutoff = time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
-        var dryRun = sweep.DryRun || settings.DryRun;
-        (string Key, string UploadId)? lastListed = null;
-        var start = new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
-        var checkpoint = new ListingCheckpoint(start);
-        string? stopReason = null;
-        StoreException? listingError = null;
-
-        if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
-        {
-            var rejected = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, notAllowed);
-            counts.Add(rejected);
-            log.Outcome(rejected);
-            return new(Summary(), counts, [rejected]);
-        }
+        var run = new Run(this, sweep, budget, progress, stop);
+        if (workflow.Settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
+            return run.Refuse(notAllowed);
         if (sweep.FanOut is { } shards)
             return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
+        return await run.ExecuteAsync().ConfigureAwait(false);
+    }
 
-        // Runs under the worker pool's gate, one step at a time: plain fields are safe here. A listing failure or
-        // the deadline ends the stream instead of faulting the pool, which would lose the aborts in flight.
-        async IAsyncEnumerable<ListedUpload> Matching()
+    /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
+    private sealed class Run(SweepRunner runner, SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop)
+    {
+        private readonly Settings _settings = runner.Workflow.Settings;
+        private readonly OutcomeCounts _counts = new();
+        private readonly List<AbortResult> _notable = [];
+        private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+        private readonly UploadListing _start = new(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
+        private ListingCheckpoint? _checkpoint;
+        private long _pages, _listed, _matched, _done, _undated;
+        private (string Key, string UploadId)? _lastListed;
+        private string? _stopReason;
+        private StoreException? _listingError;
+
+        private bool DryRun => sweep.DryRun || _settings.DryRun;
+
+        public SweepOutcome Refuse(string notAllowed)
         {
-            await using var uploads = UploadLister.ListAsync(store, start, ct, _ => Interlocked.Increment(ref pages), checkpoint).GetAsyncEnumerator(ct);
+            var rejected = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, notAllowed);
+            _counts.Add(rejected);
+            runner.Log.Outcome(rejected);
+            return new(Summary(continued: false), _counts, [rejected]);
+        }
+
+        public async Task<SweepOutcome> ExecuteAsync()
+        {
+            _checkpoint = new ListingCheckpoint(_start);
+            var minAge = _settings.MinUploadAge ?? TimeSpan.Zero;
+            var cutoff = runner.Time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
+            var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = DryRun };
+            var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
+            // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are only
+            // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
+            // result in flight is lost.
+            await runner
+                .Limiter.ForEachAsync(
+                    Matching(cutoff),
+                    async upload =>
+                    {
+                        var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
+                        var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
+                        _counts.Add(result);
+                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                            Keep(result);
+                        progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
+                    },
+                    CancellationToken.None
+                )
+                .ConfigureAwait(false);
+
+            var continued = await SettleStopAsync().ConfigureAwait(false);
+            progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
+            return new(Summary(continued), _counts, _notable);
+        }
+
+        /// <summary>
+        /// The uploads to abort, in listing order. Runs under the limiter's loop, one step at a time: plain fields are
+        /// safe here. A listing failure or the deadline ends the stream instead of faulting the loop, which would lose
+        /// the aborts in flight.
+        /// </summary>
+        private async IAsyncEnumerable<ListedUpload> Matching(DateTimeOffset cutoff)
+        {
+            var ct = budget.Work;
+            await using var uploads = UploadLister.ListAsync(runner.Store, _start, ct, _ => Interlocked.Increment(ref _pages), _checkpoint).GetAsyncEnumerator(ct);
             while (true)
             {
                 if (stop.IsCancellationRequested)
                 {
-                    stopReason = StopInterrupted;
+                    _stopReason = StopInterrupted;
                     yield break;
                 }
                 if (budget.StopTaking)
                 {
-                    stopReason = StopDeadline;
+                    _stopReason = StopDeadline;
                     yield break;
                 }
                 bool more;
@@ -106,164 +140,142 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 }
                 catch (StoreException ex)
                 {
-                    listingError = ex;
-                    stopReason = StopListingFailed;
+                    (_listingError, _stopReason) = (ex, StopListingFailed);
                     yield break;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    stopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
+                    _stopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
                     yield break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    listingError = new StoreException("ListMultipartUploads", $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex);
-                    stopReason = StopListingFailed;
+                    _listingError = new StoreException("ListMultipartUploads", $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex);
+                    _stopReason = StopListingFailed;
                     yield break;
                 }
                 if (!more)
                     yield break;
 
                 var upload = uploads.Current;
-                Interlocked.Increment(ref listed);
-                lastListed = (upload.Key, upload.UploadId);
+                Interlocked.Increment(ref _listed);
+                _lastListed = (upload.Key, upload.UploadId);
                 // Safe on a live bucket: an upload whose age is unknown is never taken for a stale one.
                 if (upload.Initiated is not { } at)
                 {
-                    if (Interlocked.Increment(ref undated) == 1)
-                        log.Log(LogLevel.Warning, $"sweep of {sweep}: the server gives no Initiated time for some uploads (first: {upload.Key}); they are left alone");
+                    if (Interlocked.Increment(ref _undated) == 1)
+                        runner.Log.Log(LogLevel.Warning, $"sweep of {sweep}: the server gives no Initiated time for some uploads (first: {upload.Key}); they are left alone");
                     continue;
                 }
-                if (at > cutoff || settings.Access.Check(sweep.Bucket, upload.Key) is not null)
+                if (at > cutoff || _settings.Access.Check(sweep.Bucket, upload.Key) is not null)
                     continue;
                 if (sweep.Shard is { } shard && !shard.Contains(upload.Key, upload.UploadId))
                     continue;
-                Interlocked.Increment(ref matched);
+                Interlocked.Increment(ref _matched);
                 yield return upload;
             }
         }
 
-        var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = dryRun };
-        var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-        // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are only
-        // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
-        // result in flight is lost.
-        await concurrency
-            .ForEachAsync(
-                Matching(),
-                async upload =>
-                {
-                    var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                    var result = await workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
-                    counts.Add(result);
-                    if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
-                        Keep(result);
-                    var n = Interlocked.Increment(ref done);
-                    progress?.Report(Snapshot(n, final: false));
-                },
-                CancellationToken.None
-            )
-            .ConfigureAwait(false);
-
-        var continued = false;
-        switch (stopReason)
+        /// <summary>What a stop before the end of the listing owes: a continuation, or a failure that says where to resume. True when continued.</summary>
+        private async Task<bool> SettleStopAsync()
         {
-            case StopListingFailed:
-                log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {listingError!.Message}", listingError);
-                if (listingError.IsTransient && (Interlocked.Read(ref listed) > 0 || sweep.Attempt + 1 < settings.MaxAttempts))
-                    continued = await ContinueAsync(settings.RetryDelayFor(sweep.Attempt), $"listing failed: {listingError.Message}").ConfigureAwait(false);
-                else
-                    // A refusal before anything was listed (credentials, permissions, a missing bucket) says what to
-                    // fix; "run it again" would only meet it again.
-                    Fail(listingError.IsTransient || lastListed is not null ? $"sweep listing failed: {listingError.Message}; {ResumeHint()}" : $"sweep listing failed: {listingError.Message}");
-                break;
-            case StopDeadline when Interlocked.Read(ref listed) == 0:
-                // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed
-                // on like a failed listing, with a growing delay, so a continuation is not lost to one slow call; a
-                // function that can never list in time fails after MAX_ATTEMPTS instead of going round for ever.
-                if (sweep.Attempt + 1 < settings.MaxAttempts)
-                    continued = await ContinueAsync(settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed").ConfigureAwait(false);
-                else
-                    Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(settings.DeadlineReserve)} plus one listing call");
-                break;
-            case StopDeadline:
-                continued = await ContinueAsync(TimeSpan.Zero, "the invocation's time ran low").ConfigureAwait(false);
-                break;
-            case StopInterrupted:
-                log.Log(LogLevel.Warning, $"sweep of {sweep} interrupted; {ResumeHint()}");
-                break;
-        }
-        progress?.Report(Snapshot(Interlocked.Read(ref done), final: true));
-        return new(Summary(continued), counts, notable);
-
-        SweepProgress Snapshot(long finished, bool final) =>
-            new(Interlocked.Read(ref pages), Interlocked.Read(ref listed), Interlocked.Read(ref matched), finished, counts)
+            var listed = Interlocked.Read(ref _listed);
+            switch (_stopReason)
             {
-                Elapsed = stopwatch.Elapsed,
+                case StopListingFailed:
+                    runner.Log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {_listingError!.Message}", _listingError);
+                    if (_listingError.IsTransient && (listed > 0 || sweep.Attempt + 1 < _settings.MaxAttempts))
+                        return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), $"listing failed: {_listingError.Message}").ConfigureAwait(false);
+                    // A refusal before anything was listed (credentials, permissions, a missing bucket) says what to fix;
+                    // "run it again" would only meet it again.
+                    Fail(_listingError.IsTransient || _lastListed is not null ? $"sweep listing failed: {_listingError.Message}; {ResumeHint()}" : $"sweep listing failed: {_listingError.Message}");
+                    return false;
+                case StopDeadline when listed == 0:
+                    // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed on
+                    // like a failed listing, with a growing delay, so a continuation is not lost to one slow call; a
+                    // function that can never list in time fails after MAX_ATTEMPTS instead of going round for ever.
+                    if (sweep.Attempt + 1 < _settings.MaxAttempts)
+                        return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed").ConfigureAwait(false);
+                    Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(_settings.DeadlineReserve)} plus one listing call");
+                    return false;
+                case StopDeadline:
+                    return await ContinueAsync(TimeSpan.Zero, "the invocation's time ran low").ConfigureAwait(false);
+                case StopInterrupted:
+                    runner.Log.Log(LogLevel.Warning, $"sweep of {sweep} interrupted; {ResumeHint()}");
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        private SweepProgress Snapshot(long finished, bool final) =>
+            new(Interlocked.Read(ref _pages), Interlocked.Read(ref _listed), Interlocked.Read(ref _matched), finished, _counts)
+            {
+                Elapsed = _stopwatch.Elapsed,
                 Final = final,
-                Concurrency = final ? concurrency.Settled : concurrency.Limit,
+                Concurrency = final ? runner.Limiter.Settled : runner.Limiter.Limit,
             };
 
-        void Keep(AbortResult result)
+        private void Keep(AbortResult result)
         {
-            lock (notable)
-                if (notable.Count < MaxReportedResults)
-                    notable.Add(result);
+            lock (_notable)
+                if (_notable.Count < MaxReportedResults)
+                    _notable.Add(result);
         }
 
-        void Fail(string message)
+        private void Fail(string message)
         {
             var failed = new AbortResult(sweep.Bucket, sweep.Prefix ?? "", "", AbortOutcome.Failed, sweep.Attempt, 0, 0, message);
-            counts.Add(failed);
+            _counts.Add(failed);
             Keep(failed);
-            log.Outcome(failed);
+            runner.Log.Outcome(failed);
         }
 
-        string ResumeHint()
+        private string ResumeHint()
         {
-            if (lastListed is null)
+            if (_lastListed is null)
                 return "nothing was listed; run it again";
             var (key, id) = Resume();
             return id is null ? $"resume from keyMarker '{key}'" : $"resume from keyMarker '{key}', uploadIdMarker '{id}'";
         }
 
-        (string? KeyMarker, string? UploadIdMarker) Resume() => checkpoint.ResumeAfter(lastListed);
+        private (string? KeyMarker, string? UploadIdMarker) Resume() => _checkpoint!.ResumeAfter(_lastListed);
 
-        async Task<bool> ContinueAsync(TimeSpan delay, string why)
+        private async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            if (await new SweepContinuation(queues, log).SendAsync(sweep, Resume(), delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
+            if (await new SweepContinuation(runner.Queues, runner.Log).SendAsync(sweep, Resume(), delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
                 return true;
             Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
             return false;
         }
 
-        SweepSummary Summary(bool continued = false)
+        private SweepSummary Summary(bool continued)
         {
-            var (nextKey, nextId) = stopReason is null ? default : Resume();
+            var (nextKey, nextId) = _stopReason is null ? default : Resume();
             return new()
             {
                 Bucket = sweep.Bucket,
                 Prefix = sweep.Prefix,
                 OlderThan = IsoDuration.Format(sweep.OlderThan),
-                DryRun = dryRun,
-                Pages = pages,
-                Listed = listed,
-                Matched = matched,
-                Aborted = counts[AbortOutcome.Aborted],
-                AlreadyGone = counts[AbortOutcome.AlreadyGone],
-                WouldAbort = counts[AbortOutcome.WouldAbort],
-                Requeued = counts[AbortOutcome.Requeued],
-                DeadLettered = counts[AbortOutcome.DeadLettered],
-                Failed = counts[AbortOutcome.Failed],
-                BytesReclaimed = counts.BytesReclaimed,
+                DryRun = DryRun,
+                Pages = _pages,
+                Listed = _listed,
+                Matched = _matched,
+                Aborted = _counts[AbortOutcome.Aborted],
+                AlreadyGone = _counts[AbortOutcome.AlreadyGone],
+                WouldAbort = _counts[AbortOutcome.WouldAbort],
+                Requeued = _counts[AbortOutcome.Requeued],
+                DeadLettered = _counts[AbortOutcome.DeadLettered],
+                Failed = _counts[AbortOutcome.Failed],
+                BytesReclaimed = _counts.BytesReclaimed,
                 Continued = continued,
-                StopReason = stopReason,
+                StopReason = _stopReason,
                 NextKeyMarker = nextKey,
                 NextUploadIdMarker = nextId,
-                ElapsedSeconds = stopwatch.Elapsed.TotalSeconds,
+                ElapsedSeconds = _stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
-                Concurrency = concurrency.Settled,
-                AdaptiveConcurrency = concurrency.IsAdaptive,
+                Concurrency = runner.Limiter.Settled,
+                AdaptiveConcurrency = runner.Limiter.IsAdaptive,
             };
         }
     }
