@@ -26,7 +26,7 @@ internal static class AbortCommand
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
             var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, InvocationContext.Unbounded, null, ct);
             if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else
                 foreach (var r in result.Results)
                     await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {r.UploadId}): {r.Message}");

@@ -61,7 +61,7 @@ internal static class ArmCommand
             var results = await services.Timers.RunAsync(request, AbortOptions.Direct, budget, "armed by mpa arm");
             var result = InvocationResult.From(results);
             if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else
                 foreach (var r in results)
                     await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {(r.UploadId.Length > 0 ? r.UploadId : "any initiated by now")}): {r.Message}");

@@ -33,7 +33,7 @@ internal static class DrainCommand
             {
                 var result = await ledger.DrainAsync(InvocationContext.Unbounded, ct);
                 if (parse.GetValue(json))
-                    await Console.Out.WriteLineAsync(WireJson.ResultText(result.ToInvocationResult()));
+                    await Console.Out.WriteLineAsync(ResultJson.ResultText(result.ToInvocationResult()));
                 else
                 {
                     await Console.Out.WriteLineAsync($"{result} ({ledger.Address})");

@@ -127,7 +127,7 @@ internal static class SweepCommand
 
             var result = new InvocationResult(notable, counts) { Sweeps = [summary] };
             if (asJson)
-                await Console.Out.WriteLineAsync(WireJson.ResultText(result));
+                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else
                 SweepReport.Write(AnsiConsole.Console, summary, notable, sweep.MeasureBytes);
             if (summary.StopReason == SweepRunner.StopInterrupted)

@@ -167,7 +167,7 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
         using var tokens = new IamTokenProvider(new HttpClient(), settings.IamEndpoint, settings.Credentials.SecretValue!, _time);
         await tokens.StartAsync(CancellationToken.None);
         var ledger = new CosLedger(AwsClients.CreateS3(settings, tokens), new CosLocation(bucket, "retry/"), _time);
-        var body = WireJson.AbortRequest(new AbortRequest(bucket, "k", "u") { Attempt = 1 });
+        var body = MessageJson.AbortRequest(new AbortRequest(bucket, "k", "u") { Attempt = 1 });
 
         _time.Advance(TimeSpan.FromMinutes(5));
         _iam.RevokeAll();

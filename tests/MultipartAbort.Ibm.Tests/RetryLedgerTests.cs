@@ -63,7 +63,7 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
     private void Finishable(string key) => _store.Add(Data, key, "u-" + key, parts: 1);
 
     private static Task Enqueue(FunctionServices services, string key, int attempt, TimeSpan delay) =>
-        services.Queues.Retry!.SendAsync(WireJson.AbortRequest(new AbortRequest(Data, key, "u-" + key) { Attempt = attempt }), delay, CancellationToken.None);
+        services.Queues.Retry!.SendAsync(MessageJson.AbortRequest(new AbortRequest(Data, key, "u-" + key) { Attempt = attempt }), delay, CancellationToken.None);
 
     private async Task<IReadOnlyList<(string Name, JsonElement Body)>> EntriesAsync(string folder)
     {

@@ -35,8 +35,8 @@ public sealed class MpaDrainTests(MotoServer moto)
         var ledger = await seeder.BucketAsync();
         var due = await seeder.UploadAsync(bucket, "due", parts: 2);
         var later = await seeder.UploadAsync(bucket, "later", parts: 1);
-        var dueBody = WireJson.AbortRequest(new AbortRequest(bucket, "due", due) { Attempt = 1 });
-        var laterBody = WireJson.AbortRequest(new AbortRequest(bucket, "later", later) { Attempt = 1 });
+        var dueBody = MessageJson.AbortRequest(new AbortRequest(bucket, "due", due) { Attempt = 1 });
+        var laterBody = MessageJson.AbortRequest(new AbortRequest(bucket, "later", later) { Attempt = 1 });
         var laterName = LedgerEntryName.Format("retry/", DateTimeOffset.UtcNow.AddHours(1), laterBody);
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = ledger, Key = LedgerEntryName.Format("retry/", DateTimeOffset.UtcNow.AddMinutes(-1), dueBody), ContentBody = dueBody });
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = ledger, Key = laterName, ContentBody = laterBody });

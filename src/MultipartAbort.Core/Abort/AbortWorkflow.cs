@@ -183,7 +183,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         var next = request with { Attempt = nextAttempt, Reason = why };
         try
         {
-            await queues.Retry.SendAsync(WireJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
+            await queues.Retry.SendAsync(MessageJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
         }
         catch (QueueException ex)
         {
@@ -208,7 +208,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot dead-letter: DEAD_LETTER_QUEUE_URL is not set");
         try
         {
-            await queues.DeadLetter.SendAsync(WireJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
+            await queues.DeadLetter.SendAsync(MessageJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
         }
         catch (QueueException ex)
         {

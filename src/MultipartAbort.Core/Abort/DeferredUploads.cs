@@ -39,7 +39,7 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
                 results[i] = await workflow.DeferAsync(request, budget).ConfigureAwait(false);
                 continue;
             }
-            var item = WireJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
+            var item = MessageJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
             var bytes = Encoding.UTF8.GetByteCount(item) + 1;
             if (packs.Count == 0 || packs[^1].Items.Count == MaxPerMessage || packs[^1].Bytes + bytes > MaxMessageBytes)
                 packs.Add(new Pack());

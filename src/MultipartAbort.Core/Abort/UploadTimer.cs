@@ -86,7 +86,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         var delay = rest < Settings.MaxRetryDelay ? rest : Settings.MaxRetryDelay;
         try
         {
-            await queues.Retry.SendAsync(WireJson.AbortRequest(request), delay, ct).ConfigureAwait(false);
+            await queues.Retry.SendAsync(MessageJson.AbortRequest(request), delay, ct).ConfigureAwait(false);
         }
         catch (QueueException ex)
         {

@@ -22,7 +22,7 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         if (CallerTrust.Refusal(settings, signatureHeader, rawBody, time.GetUtcNow()) is { } problem)
         {
             refusals.Refused($"CloudEvent {delivery.Type} from {delivery.Source} refused: {problem}");
-            return new WebhookAnswer(401, WireJson.Error(problem), null);
+            return new WebhookAnswer(401, ResultJson.Error(problem), null);
         }
         var payload = delivery.ToPayload();
         log.Log(LogLevel.Information, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}): {Describe(payload)}");
@@ -37,10 +37,10 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         {
             // The ledger itself could not be read or written: answer 5xx so that the subscription delivers the tick again.
             log.Log(LogLevel.Error, $"CloudEvent {delivery.Type} from {delivery.Source} failed: {ex.Message}");
-            return new WebhookAnswer(503, WireJson.Error($"the retry ledger failed: {ex.Message}"), null);
+            return new WebhookAnswer(503, ResultJson.Error($"the retry ledger failed: {ex.Message}"), null);
         }
         var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
-        return new WebhookAnswer(status, WireJson.ResultText(result), result);
+        return new WebhookAnswer(status, ResultJson.ResultText(result), result);
     }
 
     /// <summary>The configured sweeps, then the due ledger entries; a tick with neither configured is a rejection naming both.</summary>

@@ -39,7 +39,7 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             case PayloadEvent payload:
             {
                 var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-                return new HandlerResponse(WireJson.Result(result), result.Summary, result, result.AllSucceeded);
+                return new HandlerResponse(ResultJson.Result(result), result.Summary, result, result.AllSucceeded);
             }
             case var other:
                 throw new InvalidOperationException($"unhandled event shape {other.GetType().Name}");

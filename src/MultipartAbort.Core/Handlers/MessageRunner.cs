@@ -56,7 +56,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
             if (result.Results[i].Outcome != AbortOutcome.Rejected)
                 continue;
             var item = uploads.Items[i];
-            var itemBody = item.Raw ?? (item.Request is { } request ? WireJson.AbortRequest(request) : "(entry too large to keep)");
+            var itemBody = item.Raw ?? (item.Request is { } request ? MessageJson.AbortRequest(request) : "(entry too large to keep)");
             var message = result.Results[i].Message;
             var reason = message.StartsWith($"uploads[{i}]", StringComparison.Ordinal) ? message : $"uploads[{i}]: {message}";
             all &= await DeadLetterAsync(id, reason, itemBody, ct).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
         }
         try
         {
-            await queues.DeadLetter.SendAsync(WireJson.Poison(reason, body, id), TimeSpan.Zero, ct).ConfigureAwait(false);
+            await queues.DeadLetter.SendAsync(MessageJson.Poison(reason, body, id), TimeSpan.Zero, ct).ConfigureAwait(false);
             log.Log(LogLevel.Warning, $"message {id} dead-lettered: {reason}");
             return true;
         }

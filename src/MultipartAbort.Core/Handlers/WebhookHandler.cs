@@ -19,17 +19,17 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
     public async Task<WebhookAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
         if (!string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase))
-            return new WebhookAnswer(405, WireJson.Error($"method {method} is not allowed; POST a JSON request"), null);
+            return new WebhookAnswer(405, ResultJson.Error($"method {method} is not allowed; POST a JSON request"), null);
         var problem = WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), time.GetUtcNow(), settings.WebhookTolerance);
         if (problem is not null)
         {
             refusals.Refused($"webhook refused: {problem}");
-            return new WebhookAnswer(401, WireJson.Error(problem), null);
+            return new WebhookAnswer(401, ResultJson.Error(problem), null);
         }
         var payload = EventDecoder.DecodeBody(rawBody);
         var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
         var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
-        return new WebhookAnswer(status, WireJson.ResultText(result), result);
+        return new WebhookAnswer(status, ResultJson.ResultText(result), result);
     }
 
     /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
@@ -42,7 +42,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
         }
         catch (FormatException)
         {
-            return Task.FromResult(new WebhookAnswer(400, WireJson.Error("the body is marked base64 but is not valid base64"), null));
+            return Task.FromResult(new WebhookAnswer(400, ResultJson.Error("the body is marked base64 but is not valid base64"), null));
         }
         return HandleAsync(request.Method, request.Header(WebhookSignature.HeaderName), body, context, ct);
     }

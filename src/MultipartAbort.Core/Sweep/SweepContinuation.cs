@@ -20,7 +20,7 @@ public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
         var next = current with { KeyMarker = resume.KeyMarker, UploadIdMarker = resume.UploadIdMarker, Attempt = current.Attempt + 1 };
         try
         {
-            await queues.Retry.SendAsync(WireJson.Sweep(next), delay, token).ConfigureAwait(false);
+            await queues.Retry.SendAsync(MessageJson.Sweep(next), delay, token).ConfigureAwait(false);
             log.Log(LogLevel.Information, $"sweep of {current} stopped ({why}); continues {Where(next)}");
             return null;
         }

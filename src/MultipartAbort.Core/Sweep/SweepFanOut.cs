@@ -26,7 +26,7 @@ public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
             var shard = sweep with { FanOut = null, Shard = new SweepShard(sent, shards), Attempt = 0, KeyMarker = null, UploadIdMarker = null };
             try
             {
-                await queues.Retry!.SendAsync(WireJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
+                await queues.Retry!.SendAsync(MessageJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
             }
             catch (QueueException ex)
             {

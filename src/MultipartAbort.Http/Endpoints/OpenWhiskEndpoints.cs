@@ -84,11 +84,11 @@ public static class OpenWhiskEndpoints
             metrics.Add(result.Summary);
             if (result.Summary[AbortOutcome.Failed] > 0)
                 return RequestBody.Json(StatusCodes.Status502BadGateway, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result));
-            return RequestBody.Json(StatusCodes.Status200OK, WireJson.ResultText(result));
+            return RequestBody.Json(StatusCodes.Status200OK, ResultJson.ResultText(result));
         });
     }
 
-    private static IResult Error(int status, string message) => RequestBody.Json(status, WireJson.Error(message));
+    private static IResult Error(int status, string message) => RequestBody.Json(status, ResultJson.Error(message));
 
     /// <summary><c>{"error": "...", "result": {...}}</c>: OpenWhisk reads <c>error</c>; the result says what did happen.</summary>
     private static string WithError(string message, InvocationResult result)
@@ -99,7 +99,7 @@ public static class OpenWhiskEndpoints
             json.WriteStartObject();
             json.WriteString("error", message);
             json.WritePropertyName("result");
-            json.WriteRawValue(WireJson.Result(result), skipInputValidation: true);
+            json.WriteRawValue(ResultJson.Result(result), skipInputValidation: true);
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);

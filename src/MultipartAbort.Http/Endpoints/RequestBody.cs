@@ -19,11 +19,11 @@ public static class RequestBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Json(StatusCodes.Status413PayloadTooLarge, WireJson.Error($"the body is larger than {HttpHost.MaxRequestBodyBytes} bytes ({HttpHost.MaxRequestBodyBytes / 1024} KiB), the most this host accepts; split a batch into smaller ones")));
+            return (null, Json(StatusCodes.Status413PayloadTooLarge, ResultJson.Error($"the body is larger than {HttpHost.MaxRequestBodyBytes} bytes ({HttpHost.MaxRequestBodyBytes / 1024} KiB), the most this host accepts; split a batch into smaller ones")));
         }
         catch (BadHttpRequestException ex)
         {
-            return (null, Json(ex.StatusCode, WireJson.Error($"the body could not be read: {ex.Message}")));
+            return (null, Json(ex.StatusCode, ResultJson.Error($"the body could not be read: {ex.Message}")));
         }
     }
 

@@ -34,7 +34,7 @@ public static class RootEndpoint
             {
                 var (delivery, problem) = CloudEventReader.Read(http.Request, body!);
                 if (delivery is null)
-                    return RequestBody.Json(StatusCodes.Status400BadRequest, WireJson.Error(problem!));
+                    return RequestBody.Json(StatusCodes.Status400BadRequest, ResultJson.Error(problem!));
                 answer = await services.CloudEvents.HandleAsync(delivery, signature, body!, context, ct).ConfigureAwait(false);
             }
             else

@@ -8,7 +8,7 @@ public class LedgerEntryNameTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 3, 4, 12, 0, 0, TimeSpan.Zero);
 
-    private static string Body(string key, int attempt, string? reason = null) => WireJson.AbortRequest(new AbortRequest("bucket", key, "u") { Attempt = attempt, Reason = reason });
+    private static string Body(string key, int attempt, string? reason = null) => MessageJson.AbortRequest(new AbortRequest("bucket", key, "u") { Attempt = attempt, Reason = reason });
 
     [Fact]
     public void Format_PutsTheDueTimeFirst_SoKeyOrderIsDueOrder()

@@ -48,7 +48,7 @@ public sealed class CloudEventHandlerTests
 
         answer.Status.Should().Be(200);
         drain.Calls.Should().Be(1);
-        answer.Result!.Summary[AbortOutcome.Aborted].Should().Be(1, MultipartAbort.Core.Serialization.WireJson.ResultText(answer.Result));
+        answer.Result!.Summary[AbortOutcome.Aborted].Should().Be(1, MultipartAbort.Core.Serialization.ResultJson.ResultText(answer.Result));
         answer.Result.Summary[AbortOutcome.Rejected].Should().Be(1);
         answer.Result.Sweeps.Should().ContainSingle().Which.Bucket.Should().Be("bkt-1");
     }

@@ -102,7 +102,7 @@ public class AnswerTests
         results[500] = results[500] with { Outcome = AbortOutcome.Failed, Message = "SlowDown" };
         var answer = InvocationResult.From(results);
 
-        var json = JsonDocument.Parse(WireJson.Result(answer, maxResultsBytes: 100_000)).RootElement;
+        var json = JsonDocument.Parse(ResultJson.Result(answer, maxResultsBytes: 100_000)).RootElement;
 
         var kept = json.GetProperty("results").EnumerateArray().ToArray();
         kept.Length.Should().BeLessThan(1000);
@@ -119,7 +119,7 @@ public class AnswerTests
         var key = new string('\u0001', 1024);
         var results = Enumerable.Range(0, 1000).Select(i => new AbortResult("bkt", key, "u" + i, AbortOutcome.Failed, 0, 1, 0, "failed for " + key)).ToList();
 
-        var body = WireJson.ResultText(InvocationResult.From(results));
+        var body = ResultJson.ResultText(InvocationResult.From(results));
         var http = JsonSerializer.Serialize(new Core.Events.HttpProxyResponse { StatusCode = 200, Body = body }, EventJsonContext.Default.HttpProxyResponse);
 
         Encoding.UTF8.GetByteCount(http).Should().BeLessThan(6 * 1024 * 1024);
@@ -129,6 +129,6 @@ public class AnswerTests
     [Fact]
     public void Answer_WhenResultsFit_HasNoTruncatedMarker()
     {
-        WireJson.ResultText(InvocationResult.From([Clean(1)])).Should().NotContain("truncated");
+        ResultJson.ResultText(InvocationResult.From([Clean(1)])).Should().NotContain("truncated");
     }
 }

@@ -67,15 +67,15 @@ public sealed class SweepShardTests
     }
 
     [Fact]
-    public void RequestParser_ReadsShardAndFanOut_AndWireJsonWritesThemBack()
+    public void RequestParser_ReadsShardAndFanOut_AndMessageJsonWritesThemBack()
     {
         var shard = (SweepPayload)RequestParser.ParseText("""{"sweep": {"bucket": "bkt", "olderThan": "P1D", "shard": "2/8"}}""");
         var fanOut = (SweepPayload)RequestParser.ParseText("""{"sweep": {"bucket": "bkt", "olderThan": "P1D", "shards": 16}}""");
 
         shard.Sweep.Shard.Should().Be(new SweepShard(2, 8));
         fanOut.Sweep.FanOut.Should().Be(16);
-        ((SweepPayload)RequestParser.ParseText(WireJson.Sweep(shard.Sweep))).Sweep.Should().Be(shard.Sweep, "a continuation keeps its shard");
-        ((SweepPayload)RequestParser.ParseText(WireJson.Sweep(fanOut.Sweep))).Sweep.FanOut.Should().Be(16);
+        ((SweepPayload)RequestParser.ParseText(MessageJson.Sweep(shard.Sweep))).Sweep.Should().Be(shard.Sweep, "a continuation keeps its shard");
+        ((SweepPayload)RequestParser.ParseText(MessageJson.Sweep(fanOut.Sweep))).Sweep.FanOut.Should().Be(16);
     }
 
     [Theory]

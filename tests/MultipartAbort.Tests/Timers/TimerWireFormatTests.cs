@@ -75,7 +75,7 @@ public class TimerWireFormatTests
         var due = new DateTimeOffset(2026, 11, 25, 14, 0, 0, 250, TimeSpan.Zero);
         var timer = new AbortRequest("bkt", "k", "") { NotBefore = due, InitiatedAt = due.AddHours(-2), Attempt = 0, Reason = "ttl" };
 
-        var wire = WireJson.AbortRequest(timer);
+        var wire = MessageJson.AbortRequest(timer);
         var parsed = ((UploadsPayload)RequestParser.ParseText(wire)).Items.Single().Request;
 
         wire.Should().Contain("\"notBefore\":\"2026-11-25T14:00:00.250Z\"").And.NotContain("uploadId");

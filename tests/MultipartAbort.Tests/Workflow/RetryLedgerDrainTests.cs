@@ -99,7 +99,7 @@ public class RetryLedgerDrainTests
             _time
         );
         _store.Add("bucket", "k", "u", parts: 1, lateLandings: 100);
-        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+        await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
         var result = await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
 
@@ -126,7 +126,7 @@ public class RetryLedgerDrainTests
     public async Task Drain_WhenTheDeadlineIsNear_TakesNothingAndKeepsEveryEntry()
     {
         _store.Add("bucket", "k", "u");
-        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+        await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
         var context = new InvocationContext(_time.GetUtcNow() + TimeSpan.FromSeconds(2)); // under the 10 s reserve
 
         var result = await _services.RetryLedger!.DrainAsync(context, CancellationToken.None);
@@ -146,7 +146,7 @@ public class RetryLedgerDrainTests
         foreach (var key in new[] { "a", "b", "c" })
         {
             _store.Add("bucket", key, "u");
-            await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", key, "u")));
+            await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", key, "u")));
         }
         _store.FailWith = op =>
         {
@@ -168,7 +168,7 @@ public class RetryLedgerDrainTests
     {
         _store.Add("bucket", "k", "u");
         _store.FailWith = op => new StoreException(op, "InternalError: we encountered an internal error", isTransient: true, "InternalError");
-        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+        await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
         var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
 
@@ -203,7 +203,7 @@ public class RetryLedgerDrainTests
         var store = new BuggyStore();
         store.Add("bucket", "k", "u");
         var services = FunctionServices.Create(new Settings { MaxAttempts = 3, SweepConcurrency = 1 }, store, new QueuePair(_ledger, _deadLetters), TextWriter.Null, null, _time);
-        await Enqueue(WireJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
+        await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
         var drains = new List<RetryLedgerDrainResult>();
         for (var i = 0; i < 5; i++)

@@ -7,13 +7,11 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>
-/// Writes the JSON this function sends: results (the README, "Result"), and the requests it re-queues or
-/// dead-letters, in the same shape it reads, so a message from either queue can be fed back as is.
+/// Writes the answers this function gives (docs: "Events and results"): the result of a request, with its truncation
+/// policy, and the error body of an HTTP answer. What it sends to its queues is <see cref="MessageJson"/>.
 /// </summary>
-public static class WireJson
+public static class ResultJson
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// The most bytes of <c>results</c> an answer carries. Lambda refuses a response over 6 MB, and an HTTP answer
     /// embeds this JSON once more as an escaped string (up to twice as long), so 2.5 MB keeps every shape under it.
@@ -166,60 +164,6 @@ public static class WireJson
         json.WriteEndObject();
     }
 
-    /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
-    public static string AbortRequest(AbortRequest request)
-    {
-        return Text(json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("bucket", request.Bucket);
-            json.WriteString("key", request.Key);
-            // A timer armed without an upload id names the key by time instead (initiatedAt).
-            if (!request.NamesKeyOnly)
-                json.WriteString("uploadId", request.UploadId);
-            if (request.InitiatedAt is { } initiatedAt)
-                json.WriteString("initiatedAt", Rfc3339.Format(initiatedAt));
-            if (request.NotBefore is { } notBefore)
-                json.WriteString("notBefore", Rfc3339.Format(notBefore));
-            json.WriteNumber("attempt", request.Attempt);
-            if (request.Reason is not null)
-                json.WriteString("reason", request.Reason);
-            if (request.ExpectedBucketOwner is not null)
-                json.WriteString("expectedBucketOwner", request.ExpectedBucketOwner);
-            if (request.RequestPayer is not null)
-                json.WriteString("requestPayer", request.RequestPayer);
-            json.WriteEndObject();
-        });
-    }
-
-    /// <summary>A sweep request (a continuation carries its markers).</summary>
-    public static string Sweep(SweepRequest sweep)
-    {
-        return Text(json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("sweep");
-            json.WriteString("bucket", sweep.Bucket);
-            if (sweep.Prefix is not null)
-                json.WriteString("prefix", sweep.Prefix);
-            json.WriteString("olderThan", IsoDuration.Format(sweep.OlderThan));
-            json.WriteBoolean("dryRun", sweep.DryRun);
-            if (sweep.MeasureBytes)
-                json.WriteBoolean("measureBytes", true);
-            if (sweep.KeyMarker is not null)
-                json.WriteString("keyMarker", sweep.KeyMarker);
-            if (sweep.UploadIdMarker is not null)
-                json.WriteString("uploadIdMarker", sweep.UploadIdMarker);
-            if (sweep.Shard is { } shard)
-                json.WriteString("shard", shard.ToString());
-            if (sweep.FanOut is { } shards)
-                json.WriteNumber("shards", shards);
-            json.WriteNumber("attempt", sweep.Attempt);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        });
-    }
-
     /// <summary>The body of an HTTP error answer: <c>{"error": "..."}</c>.</summary>
     public static string Error(string message) =>
         Text(json =>
@@ -229,22 +173,10 @@ public static class WireJson
             json.WriteEndObject();
         });
 
-    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
-    public static string Poison(string reason, string? body, string? messageId)
-    {
-        return Text(json =>
-        {
-            json.WriteStartObject();
-            json.WriteString("reason", reason);
-            if (messageId is not null)
-                json.WriteString("messageId", messageId);
-            json.WriteString("body", body);
-            json.WriteEndObject();
-        });
-    }
+    internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One small JSON document written by <paramref name="write"/>, as text.</summary>
-    private static string Text(Action<Utf8JsonWriter> write)
+    internal static string Text(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, Options))

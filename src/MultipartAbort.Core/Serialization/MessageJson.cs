@@ -1,0 +1,81 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Serialization;
+
+/// <summary>
+/// Writes the messages this function sends to its queues: the requests it re-queues or dead-letters, in the same shape it
+/// reads, so a message from either queue can be fed back as is, and what it could not process at all, with the reason.
+/// </summary>
+public static class MessageJson
+{
+    /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
+    public static string AbortRequest(AbortRequest request)
+    {
+        return ResultJson.Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("bucket", request.Bucket);
+            json.WriteString("key", request.Key);
+            // A timer armed without an upload id names the key by time instead (initiatedAt).
+            if (!request.NamesKeyOnly)
+                json.WriteString("uploadId", request.UploadId);
+            if (request.InitiatedAt is { } initiatedAt)
+                json.WriteString("initiatedAt", Rfc3339.Format(initiatedAt));
+            if (request.NotBefore is { } notBefore)
+                json.WriteString("notBefore", Rfc3339.Format(notBefore));
+            json.WriteNumber("attempt", request.Attempt);
+            if (request.Reason is not null)
+                json.WriteString("reason", request.Reason);
+            if (request.ExpectedBucketOwner is not null)
+                json.WriteString("expectedBucketOwner", request.ExpectedBucketOwner);
+            if (request.RequestPayer is not null)
+                json.WriteString("requestPayer", request.RequestPayer);
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>A sweep request (a continuation carries its markers).</summary>
+    public static string Sweep(SweepRequest sweep)
+    {
+        return ResultJson.Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("sweep");
+            json.WriteString("bucket", sweep.Bucket);
+            if (sweep.Prefix is not null)
+                json.WriteString("prefix", sweep.Prefix);
+            json.WriteString("olderThan", IsoDuration.Format(sweep.OlderThan));
+            json.WriteBoolean("dryRun", sweep.DryRun);
+            if (sweep.MeasureBytes)
+                json.WriteBoolean("measureBytes", true);
+            if (sweep.KeyMarker is not null)
+                json.WriteString("keyMarker", sweep.KeyMarker);
+            if (sweep.UploadIdMarker is not null)
+                json.WriteString("uploadIdMarker", sweep.UploadIdMarker);
+            if (sweep.Shard is { } shard)
+                json.WriteString("shard", shard.ToString());
+            if (sweep.FanOut is { } shards)
+                json.WriteNumber("shards", shards);
+            json.WriteNumber("attempt", sweep.Attempt);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
+    public static string Poison(string reason, string? body, string? messageId)
+    {
+        return ResultJson.Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("reason", reason);
+            if (messageId is not null)
+                json.WriteString("messageId", messageId);
+            json.WriteString("body", body);
+            json.WriteEndObject();
+        });
+    }
+
+}
