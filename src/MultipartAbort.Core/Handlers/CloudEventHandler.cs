@@ -17,12 +17,12 @@ namespace MultipartAbort.Core.Handlers;
 /// </summary>
 public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time, IRetryDrain? retryDrain)
 {
-    public async Task<WebhookAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
+    public async Task<HttpAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
         if (CallerTrust.Refusal(settings, signatureHeader, rawBody, time.GetUtcNow()) is { } problem)
         {
             refusals.Refused($"CloudEvent {delivery.Type} from {delivery.Source} refused: {problem}");
-            return new WebhookAnswer(401, ResultJson.Error(problem), null);
+            return HttpAnswer.Refused(401, problem);
         }
         var payload = delivery.ToPayload();
         log.Log(LogLevel.Information, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}): {Describe(payload)}");
@@ -37,10 +37,9 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         {
             // The ledger itself could not be read or written: answer 5xx so that the subscription delivers the tick again.
             log.Log(LogLevel.Error, $"CloudEvent {delivery.Type} from {delivery.Source} failed: {ex.Message}");
-            return new WebhookAnswer(503, ResultJson.Error($"the retry ledger failed: {ex.Message}"), null);
+            return HttpAnswer.Refused(503, $"the retry ledger failed: {ex.Message}");
         }
-        var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
-        return new WebhookAnswer(status, ResultJson.ResultText(result), result);
+        return HttpAnswer.Ran(payload, result);
     }
 
     /// <summary>The configured sweeps, then the due ledger entries; a tick with neither configured is a rejection naming both.</summary>

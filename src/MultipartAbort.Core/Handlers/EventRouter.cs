@@ -12,14 +12,14 @@ namespace MultipartAbort.Core.Handlers;
 /// </summary>
 public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
 {
-    public async Task<HandlerResponse> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken ct)
+    public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken ct)
     {
         switch (EventDecoder.Decode(eventJson.Span))
         {
             case SqsBatchEvent sqs:
             {
                 var answer = await sqsBatches.HandleAsync(sqs.Event, context, ct).ConfigureAwait(false);
-                return new HandlerResponse(
+                return new EventAnswer(
                     JsonSerializer.SerializeToUtf8Bytes(answer.Response, EventJsonContext.Default.SqsBatchResponse),
                     answer.Counts,
                     null,
@@ -29,7 +29,7 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             case HttpEvent http:
             {
                 var answer = await webhooks.HandleProxyAsync(http.Request, context, ct).ConfigureAwait(false);
-                return new HandlerResponse(
+                return new EventAnswer(
                     JsonSerializer.SerializeToUtf8Bytes(answer.ToProxyResponse(), EventJsonContext.Default.HttpProxyResponse),
                     answer.Result?.Summary ?? new(),
                     answer.Result,
@@ -39,7 +39,7 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             case PayloadEvent payload:
             {
                 var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-                return new HandlerResponse(ResultJson.Result(result), result.Summary, result, result.AllSucceeded);
+                return new EventAnswer(ResultJson.Result(result), result.Summary, result, result.AllSucceeded);
             }
             case var other:
                 throw new InvalidOperationException($"unhandled event shape {other.GetType().Name}");

@@ -16,24 +16,23 @@ namespace MultipartAbort.Core.Handlers;
 /// </summary>
 public sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
 {
-    public async Task<WebhookAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
+    public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
         if (!string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase))
-            return new WebhookAnswer(405, ResultJson.Error($"method {method} is not allowed; POST a JSON request"), null);
+            return HttpAnswer.Refused(405, $"method {method} is not allowed; POST a JSON request");
         var problem = WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), time.GetUtcNow(), settings.WebhookTolerance);
         if (problem is not null)
         {
             refusals.Refused($"webhook refused: {problem}");
-            return new WebhookAnswer(401, ResultJson.Error(problem), null);
+            return HttpAnswer.Refused(401, problem);
         }
         var payload = EventDecoder.DecodeBody(rawBody);
         var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-        var status = payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
-        return new WebhookAnswer(status, ResultJson.ResultText(result), result);
+        return HttpAnswer.Ran(payload, result);
     }
 
     /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
-    public Task<WebhookAnswer> HandleProxyAsync(HttpProxyEvent request, InvocationContext context, CancellationToken ct)
+    public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, InvocationContext context, CancellationToken ct)
     {
         byte[] body;
         try
@@ -42,7 +41,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
         }
         catch (FormatException)
         {
-            return Task.FromResult(new WebhookAnswer(400, ResultJson.Error("the body is marked base64 but is not valid base64"), null));
+            return Task.FromResult(HttpAnswer.Refused(400, "the body is marked base64 but is not valid base64"));
         }
         return HandleAsync(request.Method, request.Header(WebhookSignature.HeaderName), body, context, ct);
     }

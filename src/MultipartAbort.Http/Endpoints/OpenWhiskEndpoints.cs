@@ -3,6 +3,7 @@ using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -82,9 +83,11 @@ public static class OpenWhiskEndpoints
                 return Error(StatusCodes.Status504GatewayTimeout, "the activation's deadline arrived before the work finished; what was not settled is as it was, and the request can be sent again");
             }
             metrics.Add(result.Summary);
-            if (result.Summary[AbortOutcome.Failed] > 0)
-                return RequestBody.Json(StatusCodes.Status502BadGateway, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result));
-            return RequestBody.Json(StatusCodes.Status200OK, ResultJson.ResultText(result));
+            // OpenWhisk reads "error" on a failed activation: the result goes beside it.
+            var status = HttpAnswer.StatusOf(payload, result);
+            return status == StatusCodes.Status200OK
+                ? RequestBody.Json(status, ResultJson.ResultText(result))
+                : RequestBody.Json(status, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result));
         });
     }
 

@@ -29,7 +29,7 @@ public static class RootEndpoint
                 return refusal;
             var signature = http.Request.Headers[WebhookSignature.HeaderName].FirstOrDefault();
 
-            WebhookAnswer answer;
+            HttpAnswer answer;
             if (CloudEventReader.IsCloudEvent(http.Request))
             {
                 var (delivery, problem) = CloudEventReader.Read(http.Request, body!);

@@ -15,7 +15,7 @@ namespace MultipartAbort.Tests.Hardening;
 /// <summary>Issue 9 defects 12 to 14: the verdict of an answer, error classification, and the answer's size bound.</summary>
 public class AnswerTests
 {
-    private static Task<Core.Handlers.HandlerResponse> Invoke(WorkflowHarness h, string json) =>
+    private static Task<Core.Handlers.EventAnswer> Invoke(WorkflowHarness h, string json) =>
         h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
 
     [Fact]

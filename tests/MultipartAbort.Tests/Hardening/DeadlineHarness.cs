@@ -33,7 +33,7 @@ internal sealed class DeadlineHarness
     public FunctionServices Services() => FunctionServices.Create(Settings, Store, new QueuePair(Retry, DeadLetter), Logs, LogLevel.Warning, Clock);
 
     /// <summary>Handles one event with <see cref="Budget"/> left; returns the answer and the clock when it was given.</summary>
-    public async Task<(HandlerResponse Response, DateTimeOffset AnsweredAt, DateTimeOffset Deadline)> InvokeAsync(string json)
+    public async Task<(EventAnswer Response, DateTimeOffset AnsweredAt, DateTimeOffset Deadline)> InvokeAsync(string json)
     {
         var deadline = Clock.GetUtcNow() + Budget;
         using var host = new CancellationTokenSource(Budget - TimeSpan.FromMilliseconds(500), Clock);
@@ -43,7 +43,7 @@ internal sealed class DeadlineHarness
         return (response, Clock.GetUtcNow(), deadline);
     }
 
-    public static JsonElement Json(HandlerResponse response) => JsonDocument.Parse(response.Body).RootElement;
+    public static JsonElement Json(EventAnswer response) => JsonDocument.Parse(response.Body).RootElement;
 
     public static string Upload(string bucket, string key, string uploadId) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId });

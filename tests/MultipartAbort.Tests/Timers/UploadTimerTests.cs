@@ -17,7 +17,7 @@ public class UploadTimerTests
     private static WorkflowHarness Harness(TimeSpan? ttl, TimeProvider clock) =>
         new() { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, UploadTtl = ttl }, Clock = clock };
 
-    private static Task<HandlerResponse> Handle(WorkflowHarness h, string json) =>
+    private static Task<EventAnswer> Handle(WorkflowHarness h, string json) =>
         h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
 
     /// <summary>A message from the retry queue, delivered back as SQS delivers it.</summary>
@@ -126,7 +126,7 @@ public class UploadTimerTests
 
         await Handle(h, Read(ActivityTrackerFile));
         var delays = new List<TimeSpan>();
-        HandlerResponse? due = null;
+        EventAnswer? due = null;
         for (var hop = 0; hop < 10 && due is null; hop++)
         {
             var (body, delay) = h.Retry.Sent.ToArray()[^1];
