@@ -34,9 +34,6 @@ public sealed class FunctionServices
     /// <summary>What one request asks for: uploads, a sweep, the configured sweeps.</summary>
     public required RequestRunner Requests { get; init; }
 
-    /// <summary>An SQS batch, settled record by record.</summary>
-    public required SqsBatchHandler SqsBatches { get; init; }
-
     /// <summary>A signed HTTP request.</summary>
     public required WebhookHandler Webhooks { get; init; }
 
@@ -97,7 +94,6 @@ public sealed class FunctionServices
             Timers = timers,
             Sweeps = sweeps,
             Requests = requests,
-            SqsBatches = sqsBatches,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),
             RetryLedger = ledgerDrain,
