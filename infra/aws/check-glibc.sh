@@ -12,7 +12,7 @@ needed=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' 
 newest=$(printf '%s\n' $needed | tail -n 1)
 echo "check-glibc: $binary needs glibc $newest at most (symbol versions: $(echo $needed | tr ' ' ','))"
 if [ "$(printf '%s\n%s\n' "$newest" "$max" | sort -V | tail -n 1)" != "$max" ]; then
-  echo "check-glibc: FAIL: glibc $newest is newer than $max (Amazon Linux 2023); build in the AL2023 container (README.md, "Deploy on AWS Lambda")" >&2
+  echo "check-glibc: FAIL: glibc $newest is newer than $max (Amazon Linux 2023); build in the AL2023 container (docs/deploy-aws.md, "Build")" >&2
   objdump -T "$binary" | grep "GLIBC_$newest" | head -n 5 >&2 || true
   exit 1
 fi

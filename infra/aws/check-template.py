@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks template.yaml against the deployment rules of the README ("Deployment shapes") and issue 9:
+"""Checks template.yaml against the deployment rules of docs/deploy-aws.md (its resource table and "Build") and issue 9:
 
 - no Allow statement with a wildcard action, and no wildcard resource beyond the few the README allows
   (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix);

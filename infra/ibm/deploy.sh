@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys MultipartAbort on IBM Cloud Code Engine from an image already pushed to a registry (README "IBM Cloud"):
+# Deploys MultipartAbort on IBM Cloud Code Engine from an image already pushed to a registry (docs/deploy-ibm.md):
 # project, registry access, a secret and a config map, the app (the HTTP host), a cron subscription that ticks it
 # (sweeps + retry ledger drain), and a job running `mpa sweep` from the same image on its own schedule.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI check: mpa packs as a .NET tool and installs from a local feed, as the README shows, and the installed tool runs.
+# CI check: mpa packs as a .NET tool and installs from a local feed, as docs/cli.md shows, and the installed tool runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)

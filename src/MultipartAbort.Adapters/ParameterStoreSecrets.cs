@@ -14,7 +14,7 @@ namespace MultipartAbort.Adapters;
 /// </summary>
 public static class ParameterStoreSecrets
 {
-    /// <summary>The secret variables that may instead be named as parameters (the README, "Configuration").</summary>
+    /// <summary>The secret variables that may instead be named as parameters (docs/configuration.md).</summary>
     public static IReadOnlyList<string> SecretVariables { get; } =
     [
         EnvironmentVariables.CosAccessKeyId,

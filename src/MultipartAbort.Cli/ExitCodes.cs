@@ -1,6 +1,6 @@
 namespace MultipartAbort.Cli;
 
-/// <summary>What mpa's exit code says (documented in the README).</summary>
+/// <summary>What mpa's exit code says (docs/cli.md, "Exit codes").</summary>
 public static class ExitCodes
 {
     /// <summary>Every upload ended aborted, already-gone, would-abort or requeued (and a sweep listed to the end).</summary>

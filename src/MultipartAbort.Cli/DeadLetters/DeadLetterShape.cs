@@ -1,6 +1,6 @@
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>What put a message in the dead-letter queue (README "mpa dlq").</summary>
+/// <summary>What put a message in the dead-letter queue (docs/cli.md, `mpa dlq`).</summary>
 internal enum DeadLetterShape
 {
     /// <summary>The function dead-lettered an abort request (parts left after MAX_ATTEMPTS, or a permanent error): the request with its reason.</summary>

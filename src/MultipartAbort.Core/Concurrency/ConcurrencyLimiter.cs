@@ -2,7 +2,7 @@
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// How many uploads a process works on at once (the README, "Scale"): a fixed number when SWEEP_CONCURRENCY (or
+/// How many uploads a process works on at once (docs/cli.md, "Adaptive concurrency"): a fixed number when SWEEP_CONCURRENCY (or
 /// <c>--concurrency</c>) pins it, else an <see cref="AdaptiveLimit"/> (AIMD) fed by every store request through
 /// <see cref="LimitedObjectStore"/>. Sweeps and batches take a lease per upload; an upload makes one store request
 /// at a time, so uploads in flight are requests in flight. One limiter per process: what one sweep learned about

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>Every environment variable the function reads, in one place (the README, "Configuration").</summary>
+/// <summary>Every environment variable the function reads, in one place (docs/configuration.md).</summary>
 public static class EnvironmentVariables
 {
     public const string CosEndpoint = "COS_ENDPOINT";

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>The function's configuration, read once from the environment and validated (the README, "Configuration").</summary>
+/// <summary>The function's configuration, read once from the environment and validated (docs/configuration.md).</summary>
 public sealed record Settings
 {
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(15);

@@ -2,7 +2,7 @@
 namespace MultipartAbort.Core.Deadline;
 
 /// <summary>
-/// How one invocation spends its time (the README, "An answer is always posted before the invocation's deadline"). Three
+/// How one invocation spends its time (docs/events.md, "Guarantees": an answer before the deadline). Three
 /// moments: at the soft deadline (<see cref="Reserve"/> before the host's deadline) no new work is taken; at the work
 /// cut-off (half the reserve before it) store calls still in flight are cancelled, so no SDK retry loop outlives the
 /// invocation; what is left (the host's token, <see cref="Settle"/>) is for re-queuing what was not done and answering.

@@ -6,7 +6,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// Sorts an incoming event by its shape (docs: "Events and results"), and takes the request out of whatever carries it:
+/// Sorts an incoming event by its shape (docs/events.md, "Inputs"), and takes the request out of whatever carries it:
 /// one <see cref="Unwrap"/> for the top level, SQS bodies, webhook bodies, CloudEvent data and ledger entries.
 /// </summary>
 public static class EventDecoder

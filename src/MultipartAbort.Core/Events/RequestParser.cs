@@ -6,7 +6,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// Reads the request shapes of the README (abort request, batch, sweep) from JSON, by hand rather than by a
+/// Reads the request shapes (docs/events.md, "Inputs": abort request, batch, sweep) from JSON, by hand rather than by a
 /// serialiser, so that every rejection names the field and what was wrong with it.
 /// </summary>
 public static class RequestParser

@@ -10,7 +10,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger (docs: "The retry ledger"): takes the entries due now and runs each one's body
+/// Drains the cos:// retry ledger (docs/configuration.md, "The retry ledger"): takes the entries due now and runs each one's body
 /// through <see cref="MessageRunner"/>, as SQS would deliver it, and deletes an entry only once its outcome is final or
 /// its next attempt is written. An entry that cannot be settled is written again later with one more run counted, and
 /// after MAX_ATTEMPTS runs is dead-lettered with the reason: never run forever, never dropped. Delivery is at least

@@ -5,7 +5,7 @@ using System.Text;
 namespace MultipartAbort.Core.Security;
 
 /// <summary>
-/// The X-Signature check of the README: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>,
+/// The X-Signature check (docs/events.md, "Inputs"): <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>,
 /// within a tolerance of now, compared in constant time. No secret means every request fails (fail closed).
 /// </summary>
 public static class WebhookSignature

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>
-/// Writes the answers this function gives (docs: "Events and results"): the result of a request, with its truncation
+/// Writes the answers this function gives (docs/events.md): the result of a request, with its truncation
 /// policy, and the error body of an HTTP answer. What it sends to its queues is <see cref="MessageJson"/>.
 /// </summary>
 public static class ResultJson

@@ -10,7 +10,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// A sweep (docs: "Sweeps"): streams the upload listing page by page, sends each upload older than the cut-off through
+/// A sweep (docs/cli.md, `mpa sweep`): streams the upload listing page by page, sends each upload older than the cut-off through
 /// the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's
 /// time runs low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
