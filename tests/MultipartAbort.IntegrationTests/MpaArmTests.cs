@@ -11,20 +11,8 @@ public sealed class MpaArmTests(MotoServer moto)
 {
     private async Task<(int Code, string Stdout, string Stderr)> Mpa((string, string?)[] env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        foreach (var (name, value) in moto.FunctionEnvironment(env))
-            start.Environment[name] = value;
-        start.Environment.Remove("RETRY_QUEUE_URL");
-        foreach (var (name, value) in env)
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await MpaProcess.RunAsync(moto.FunctionEnvironment(env), args);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using MultipartAbort.Testing;
 
 namespace MultipartAbort.IntegrationTests;
 
-/// <summary><c>mpa dlq</c> as a process against moto's SQS (and S3 for --to run): list, explain, redrive.</summary>
+/// <summary><c>mpa dlq</c> as a process (the native binary) against moto's SQS (and S3 for --to run): list, explain, redrive.</summary>
 [Collection(MotoCollection.Name)]
 public sealed class MpaDlqTests(MotoServer moto) : IDisposable
 {
@@ -50,23 +50,10 @@ public sealed class MpaDlqTests(MotoServer moto) : IDisposable
 
     private async Task<(int Code, JsonElement Report, string Stderr)> Dlq(IReadOnlyDictionary<string, string?> env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
-        start.ArgumentList.Add("dlq");
-        start.ArgumentList.Add("--json");
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        foreach (var (name, value) in moto.FunctionEnvironment())
-            start.Environment[name] = value;
-        foreach (var (name, value) in env)
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await stdout;
-        text.Should().NotBeEmpty(await stderr);
-        return (process.ExitCode, JsonDocument.Parse(text).RootElement.Clone(), await stderr);
+        var merged = moto.FunctionEnvironment(env.Select(e => (e.Key, e.Value)).ToArray());
+        var run = await MpaProcess.RunAsync(merged, ["dlq", "--json", .. args]);
+        run.Stdout.Should().NotBeEmpty(run.Stderr);
+        return (run.ExitCode, JsonDocument.Parse(run.Stdout).RootElement.Clone(), run.Stderr);
     }
 
     [Fact]
@@ -168,15 +155,9 @@ public sealed class MpaDlqTests(MotoServer moto) : IDisposable
     [Fact]
     public async Task Dlq_WithoutAQueue_NamesTheVariableAndExitsThree()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
-        start.ArgumentList.Add("dlq");
-        start.Environment["DEAD_LETTER_QUEUE_URL"] = null;
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var run = await MpaProcess.RunAsync(new Dictionary<string, string?>(), "dlq");
 
-        process.ExitCode.Should().Be(3);
-        stderr.Should().Contain("set DEAD_LETTER_QUEUE_URL or pass --queue");
+        run.ExitCode.Should().Be(3);
+        run.Stderr.Should().Contain("set DEAD_LETTER_QUEUE_URL or pass --queue");
     }
 }

@@ -11,19 +11,10 @@ namespace MultipartAbort.IntegrationTests;
 [Collection(MotoCollection.Name)]
 public sealed class MpaDrainTests(MotoServer moto)
 {
-    private async Task<(int Code, string Stdout, string Stderr)> Mpa(IReadOnlyDictionary<string, string?> env, params string[] args)
+    private static async Task<(int Code, string Stdout, string Stderr)> Mpa(IReadOnlyDictionary<string, string?> env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpa.dll"));
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        foreach (var (name, value) in env)
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await MpaProcess.RunAsync(env, args);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     [Fact]

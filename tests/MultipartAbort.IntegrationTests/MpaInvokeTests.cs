@@ -10,24 +10,8 @@ public sealed class MpaInvokeTests(MotoServer moto)
 {
     private async Task<(int Code, string Stdout, string Stderr)> Mpa(string stdin, params string[] args)
     {
-        var start = new ProcessStartInfo(await PublishedMpa.PathAsync())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        foreach (var (name, value) in moto.FunctionEnvironment())
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        var run = await MpaProcess.RunWithInputAsync(moto.FunctionEnvironment(), stdin, args);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     [Fact]

@@ -7,7 +7,13 @@ public static class MpaProcess
 {
     public sealed record Run(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Run> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args)
+    public static Task<Run> RunAsync(IReadOnlyDictionary<string, string?> env, params string[] args) => RunWithInputAsync(env, null, args);
+
+    /// <summary>
+    /// The one way the tests run mpa: the native binary, a clean environment (the variables below are never inherited
+    /// from the test process), <paramref name="stdin"/> written and closed, and a guard against a hang.
+    /// </summary>
+    public static async Task<Run> RunWithInputAsync(IReadOnlyDictionary<string, string?> env, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(await PublishedMpa.PathAsync())
         {
@@ -25,6 +31,8 @@ public static class MpaProcess
             start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+            await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
