@@ -7,7 +7,7 @@ namespace MultipartAbort.Sweep.Tests;
 public sealed class MotoCollection : ICollectionFixture<MotoServer>;
 
 /// <summary>
-/// The shard tests (two sweeps of 5,000 uploads each, listed again by every shard) on a moto server of their own, so
+/// The shard tests (two sweeps of 1,250 uploads each, listed again by every shard) on a moto server of their own, so
 /// they run beside the "moto" collection on the other core instead of after it.
 /// </summary>
 [CollectionDefinition("moto-shards")]
