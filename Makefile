@@ -1,5 +1,5 @@
 # Build targets: SAM's makefile build method calls build-<LogicalId>; the rest are for people and CI.
-.PHONY: demo test mpa mpa-tool build-MultipartAbortFunction http ibm-image ibm-checks
+.PHONY: demo test mpa mpa-tool build-MultipartAbortFunction http bootstrap ibm-image ibm-checks
 
 # The main job, locally: starts moto (or, with STORE=rgw, a Ceph RGW) on a free loopback port, makes incomplete
 # uploads, aborts them with mpa.
@@ -16,9 +16,13 @@ mpa:
 mpa-tool:
 	dotnet pack src/MultipartAbort.Cli -c Release -o artifacts/feed -nologo -nodeReuse:false
 
-# The tests (the fixtures start their own moto_server unless MOTO_ENDPOINT is set).
-test:
-	dotnet test Functions.sln
+# The tests (the fixtures start their own moto_server unless MOTO_ENDPOINT is set). The three Native AOT binaries the
+# end-to-end tests run are published first, once, one after the other (they share the projects they build), so no
+# test pays for a publish and no test project publishes one again: they take them from MPA_BINARY, MPA_BOOTSTRAP and
+# MPA_HTTP_HOST. (`dotnet test Functions.sln` alone works too: each test project then publishes what it needs.)
+test: mpa http bootstrap
+	MPA_BINARY=$(abspath artifacts/mpa/mpa) MPA_BOOTSTRAP=$(abspath $(BOOTSTRAP_PUBLISH_DIR)/bootstrap) \
+	  MPA_HTTP_HOST=$(abspath $(HTTP_PUBLISH_DIR)/multipart-abort-http) dotnet test Functions.sln
 
 # The Lambda function (template.yaml, LogicalId MultipartAbortFunction): the Native AOT `bootstrap` for
 # provided.al2023. SAM's makefile build method passes only ARTIFACTS_DIR (not the function's architecture), so the
@@ -60,6 +64,12 @@ HTTP_PUBLISH_DIR := artifacts/http/$(HOST_RID)
 
 http:
 	dotnet publish src/MultipartAbort.Http/MultipartAbort.Http.csproj -c Release -r $(HOST_RID) -o $(HTTP_PUBLISH_DIR) -nologo -nodeReuse:false
+
+# The Lambda bootstrap for this machine, into the folder its end-to-end tests use (tests/MultipartAbort.Lambda.Tests).
+BOOTSTRAP_PUBLISH_DIR := artifacts/lambda/$(HOST_RID)
+
+bootstrap:
+	dotnet publish src/MultipartAbort.Lambda/MultipartAbort.Lambda.csproj -c Release -r $(HOST_RID) -o $(BOOTSTRAP_PUBLISH_DIR) -nologo -nodeReuse:false
 
 # The IBM Cloud image (needs a container engine: docker, or podman with IBM_IMAGE_TOOL=podman).
 IBM_IMAGE ?= multipart-abort:latest
