@@ -78,8 +78,8 @@ public static class HttpHost
         var lifetime = app.Lifetime;
         lifetime.ApplicationStopping.Register(() => services.Log.Log(LogLevel.Information, "stopping: no new requests are taken; requests in flight finish first"));
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
-        app.MapRootEndpoint(services, metrics, time);
-        app.MapOpenWhiskEndpoints(services, metrics, time);
+        app.MapRootEndpoint(services.CloudEvents, services.Webhooks, services.Settings.HttpRequestTimeout, metrics, time);
+        app.MapOpenWhiskEndpoints(services.Requests, services.Settings, services.Refusals, services.Log, metrics, time);
         app.MapOperationsEndpoints(metrics, lifetime);
         return app;
     }

@@ -4,7 +4,7 @@ using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
+using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Security;
@@ -22,7 +22,16 @@ public static class OpenWhiskEndpoints
     /// <summary>Work still running this close to the deadline is cancelled, so the answer is posted in time.</summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
 
-    public static void MapOpenWhiskEndpoints(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics, TimeProvider time)
+    /// <param name="settings">For the caller's trust (WEBHOOK_SECRET, CLOUDEVENTS_TRUSTED).</param>
+    public static void MapOpenWhiskEndpoints(
+        this IEndpointRouteBuilder app,
+        RequestRunner requests,
+        Settings settings,
+        RefusalLog refusals,
+        StructuredLogger log,
+        OutcomeMetrics metrics,
+        TimeProvider time
+    )
     {
         app.MapPost("/init", () => Results.Text("{\"ok\":true}", "application/json"));
 
@@ -31,9 +40,9 @@ public static class OpenWhiskEndpoints
             var (body, refusal) = await RequestBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
             if (refusal is not null)
                 return refusal;
-            if (CallerTrust.Refusal(services.Settings, http.Request.Headers[WebhookSignature.HeaderName].FirstOrDefault(), body, time.GetUtcNow()) is { } problem)
+            if (CallerTrust.Refusal(settings, http.Request.Headers[WebhookSignature.HeaderName].FirstOrDefault(), body, time.GetUtcNow()) is { } problem)
             {
-                services.Refusals.Refused($"OpenWhisk activation refused: {problem}");
+                refusals.Refused($"OpenWhisk activation refused: {problem}");
                 return Error(StatusCodes.Status401Unauthorized, problem);
             }
 
@@ -51,17 +60,17 @@ public static class OpenWhiskEndpoints
             var (deadline, deadlineProblem) = activation.ReadDeadline();
             if (deadlineProblem is not null)
                 return Error(StatusCodes.Status400BadRequest, deadlineProblem);
-            services.Log.Context = services.Log.Context with
+            log.Context = log.Context with
             {
-                FunctionName = activation.ActionName ?? services.Log.Context.FunctionName,
-                FunctionRequestId = activation.ActivationId ?? services.Log.Context.FunctionRequestId,
+                FunctionName = activation.ActionName ?? log.Context.FunctionName,
+                FunctionRequestId = activation.ActivationId ?? log.Context.FunctionRequestId,
             };
 
             if (EventDecoder.Decode(activation.Value) is not PayloadEvent { Payload: var payload })
                 return Error(StatusCodes.Status400BadRequest, "an action's parameters are a request (abort request, batch, sweep, EventBridge or CloudEvent envelope), not an SQS batch or an HTTP proxy event");
             if (payload is InvalidPayload invalid)
             {
-                services.Log.Outcome(invalid.Rejection);
+                log.Outcome(invalid.Rejection);
                 metrics.Add(InvocationResult.From([invalid.Rejection]).Summary);
                 return Error(StatusCodes.Status400BadRequest, invalid.Rejection.Message);
             }
@@ -75,11 +84,11 @@ public static class OpenWhiskEndpoints
             InvocationResult result;
             try
             {
-                result = await services.Requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
+                result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
-                services.Log.Log(LogLevel.Error, $"activation {activation.ActivationId}: the deadline arrived before the work finished");
+                log.Log(LogLevel.Error, $"activation {activation.ActivationId}: the deadline arrived before the work finished");
                 return Error(StatusCodes.Status504GatewayTimeout, "the activation's deadline arrived before the work finished; what was not settled is as it was, and the request can be sent again");
             }
             metrics.Add(result.Summary);

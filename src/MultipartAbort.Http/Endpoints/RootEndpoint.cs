@@ -1,6 +1,5 @@
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Core.Serialization;
 
@@ -12,7 +11,8 @@ namespace MultipartAbort.Http.Endpoints;
 /// </summary>
 public static class RootEndpoint
 {
-    public static void MapRootEndpoint(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics, TimeProvider time)
+    /// <param name="timeout">HTTP_REQUEST_TIMEOUT: how long a request may work before it answers.</param>
+    public static void MapRootEndpoint(this IEndpointRouteBuilder app, CloudEventHandler cloudEvents, WebhookHandler webhooks, TimeSpan timeout, OutcomeMetrics metrics, TimeProvider time)
     {
         app.MapPost("/", async (HttpContext http) =>
         {
@@ -20,7 +20,6 @@ public static class RootEndpoint
             // the caller gives up (it is idempotent, and half-done work would only be re-queued later). It is tied to
             // the request's deadline (HTTP_REQUEST_TIMEOUT), as a Lambda invocation is to its own: sweeps and the ledger
             // drain stop in time to write their continuations and answer before the platform cuts the request.
-            var timeout = services.Settings.HttpRequestTimeout;
             var context = new InvocationContext(time.GetUtcNow() + timeout);
             using var deadline = new CancellationTokenSource(timeout, time);
             var ct = deadline.Token;
@@ -35,11 +34,11 @@ public static class RootEndpoint
                 var (delivery, problem) = CloudEventReader.Read(http.Request, body!);
                 if (delivery is null)
                     return RequestBody.Json(StatusCodes.Status400BadRequest, ResultJson.Error(problem!));
-                answer = await services.CloudEvents.HandleAsync(delivery, signature, body!, context, ct).ConfigureAwait(false);
+                answer = await cloudEvents.HandleAsync(delivery, signature, body!, context, ct).ConfigureAwait(false);
             }
             else
             {
-                answer = await services.Webhooks.HandleAsync(http.Request.Method, signature, body!, context, ct).ConfigureAwait(false);
+                answer = await webhooks.HandleAsync(http.Request.Method, signature, body!, context, ct).ConfigureAwait(false);
             }
             metrics.Add(answer.Result?.Summary);
             return RequestBody.Json(answer.Status, answer.Body);

@@ -8,8 +8,9 @@ namespace MultipartAbort.Lambda.Context;
 public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
 {
     /// <summary>
-    /// Work still in flight this close to the deadline is cancelled (it ends as a "failed" outcome), so that the
-    /// answer, which tells SQS which records to deliver again, is posted before Lambda stops the invocation.
+    /// The last cut. Store calls stopped earlier, at the budget's work cut-off (their uploads were re-queued); what is
+    /// still settling this close to the deadline (a re-queue, a continuation) is cancelled and ends `failed` (an SQS
+    /// record is then listed for redelivery), so that the answer is posted before Lambda stops the invocation.
     /// </summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
 
