@@ -21,25 +21,23 @@ public static class EventDecoder
 
     public static DecodedEvent Decode(JsonElement root)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
+        try
         {
-            if (root.ValueKind != JsonValueKind.Object)
-                return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
-            try
-            {
-                if (root.TryGetProperty("Records", out var records) && IsSqs(records))
-                    return new SqsBatchEvent(root.Deserialize(EventJsonContext.Default.SqsEvent)!);
-                if (IsHttp(root))
-                    return new HttpEvent(root.Deserialize(EventJsonContext.Default.HttpProxyEvent)!);
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-            {
-                return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}");
-            }
-            // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
-            if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
-                return new PayloadEvent(RequestParser.Parse(value));
-            return new PayloadEvent(Unwrap(root));
+            if (root.TryGetProperty("Records", out var records) && IsSqs(records))
+                return new SqsBatchEvent(root.Deserialize(EventJsonContext.Default.SqsEvent)!);
+            if (IsHttp(root))
+                return new HttpEvent(root.Deserialize(EventJsonContext.Default.HttpProxyEvent)!);
         }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}");
+        }
+        // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
+        if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
+            return new PayloadEvent(RequestParser.Parse(value));
+        return new PayloadEvent(Unwrap(root));
     }
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
