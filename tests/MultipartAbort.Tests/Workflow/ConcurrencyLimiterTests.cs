@@ -55,9 +55,16 @@ public sealed class ConcurrencyLimiterTests
         await limiter.AcquireAsync(sweep.Token);
 
         var granted = GrantOneWait(limiter, sweep.Token);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // Task.WaitAsync drops its registration on the token in its own continuation, which may run on another thread
+        // a moment after the caller's wait has completed: collect until then. The old code kept the registration for
+        // the token's whole life, so there the wait never became collectable however long this looks.
+        for (var tries = 0; tries < 100 && granted.IsAlive; tries++)
+        {
+            await Task.Delay(20);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
 
         granted.IsAlive.Should().BeFalse("nothing but the token could still hold the finished wait");
         limiter.InFlight.Should().Be(1);
