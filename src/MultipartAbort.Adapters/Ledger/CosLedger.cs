@@ -43,42 +43,32 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         await CallAsync(() => s3.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        // Key order is due order: the first entry not yet due ends the listing, the rest is later still.
+        ListAsync(null, null, cancellationToken).Select(e => e.Entry).TakeWhile(e => e.Due <= now);
+
+    /// <summary>
+    /// Every entry after <paramref name="after"/>, due or not, in key order (due order), with when each was written,
+    /// streamed page by page (<paramref name="pageSize"/> keys a page; null for the store's default). Objects under the
+    /// prefix that are not entries are passed over.
+    /// </summary>
+    internal async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset? Written)> ListAsync(
+        string? after,
+        int? pageSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
-        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix };
+        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, StartAfter = after, MaxKeys = pageSize };
         while (true)
         {
             var page = await CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
-            {
-                if (!LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
-                    continue;
-                if (due > now)
-                    yield break; // key order is due order: the rest is later still
-                yield return new LedgerEntry(o.Key, due, runs);
-            }
+                if (LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
+                    yield return (new LedgerEntry(o.Key, due, runs), o.LastModified is { } written ? new DateTimeOffset(written.ToUniversalTime()) : null);
             if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken) || page.NextContinuationToken == request.ContinuationToken)
                 yield break;
             request.ContinuationToken = page.NextContinuationToken;
         }
-    }
-
-    /// <summary>Up to <paramref name="max"/> entries after <paramref name="after"/> (every one, due or not), with when each was written.</summary>
-    internal async Task<IReadOnlyList<(LedgerEntry Entry, DateTimeOffset? Written)>> ListAsync(string? after, int max, CancellationToken cancellationToken)
-    {
-        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, StartAfter = after, MaxKeys = max };
-        var entries = new List<(LedgerEntry, DateTimeOffset?)>();
-        while (entries.Count == 0)
-        {
-            var page = await CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
-            foreach (var o in page.S3Objects ?? [])
-                if (LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
-                    entries.Add((new LedgerEntry(o.Key, due, runs), o.LastModified is { } written ? new DateTimeOffset(written.ToUniversalTime()) : null));
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
-                break;
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        return entries;
     }
 
     public async Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
     public async Task<IReadOnlyList<InboxMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
     {
         var messages = new List<InboxMessage>();
-        foreach (var (entry, sentAt) in await ledger.ListAsync(_after, Math.Clamp(max, 1, 10), cancellationToken).ConfigureAwait(false))
+        var take = Math.Clamp(max, 1, 10);
+        await foreach (var (entry, sentAt) in ledger.ListAsync(_after, take, cancellationToken).Take(take).ConfigureAwait(false))
         {
             _after = entry.Name;
             // Gone between the listing and the read: another reader settled it.
