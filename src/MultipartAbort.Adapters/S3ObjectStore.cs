@@ -59,9 +59,17 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
             var parts = response.Parts ?? [];
             long bytes = 0;
+            DateTime? newest = null;
             foreach (var p in parts)
+            {
                 bytes += p.Size ?? 0;
-            return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker);
+                if (p.LastModified is { } landed && (newest is null || landed > newest))
+                    newest = landed;
+            }
+            return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker)
+            {
+                NewestPart = newest is { } n ? Utc(n) : null,
+            };
         }
         // "No such upload" is said three ways: NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW: it looks the upload
         // up by its key.uploadId.meta object, so an aborted or unknown upload is a missing key), or a bare 404. A
@@ -92,7 +100,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             var response = await s3.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
             var uploads = (response.MultipartUploads ?? [])
-                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null))
+                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? Utc(at) : null))
                 .ToArray();
             return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
         }
@@ -127,4 +135,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         var (transient, message, code) = FailureKind.Classify(ex);
         return new StoreException(operation, FixFor(code) is { } fix ? $"{message}; {fix}" : message, transient, code, ex);
     }
+
+    /// <summary>The SDK's times are UTC (S3 sends ISO-8601 with Z); a Local one is converted, never re-labelled.</summary>
+    private static DateTimeOffset Utc(DateTime at) =>
+        at.Kind == DateTimeKind.Local ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 }

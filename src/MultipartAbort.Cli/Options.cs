@@ -26,6 +26,13 @@ internal static class Options
             CustomParser = ParseDuration,
         };
 
+    public static Option<TimeSpan?> MinIdle() =>
+        new("--min-idle")
+        {
+            Description = "Leave alone an upload whose newest part landed (or, with none, that began) less than this ISO-8601 duration ago (default: MIN_IDLE, PT1H; PT0S: off).",
+            CustomParser = ParseDuration,
+        };
+
     public static Option<bool> Json() => new("--json") { Description = "Write JSON to stdout instead of a table." };
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Report what would be aborted (would-abort); change nothing." };
@@ -35,7 +42,7 @@ internal static class Options
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (IsoDuration.TryParse(text, out var value, out var error))
             return value;
-        result.AddError($"--older-than {error}");
+        result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "--older-than"} {error}");
         return null;
     }
 

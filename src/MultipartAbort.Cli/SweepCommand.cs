@@ -33,7 +33,10 @@ internal static class SweepCommand
             Description = "Uploads in flight at once, pinned (overrides SWEEP_CONCURRENCY; 1 to 1024). Unset: adaptive (AIMD), up to 256, backing off on SlowDown.",
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 1024) r.AddError("--concurrency must be between 1 and 1024"); } },
         };
-        var measure = new Option<bool>("--measure-bytes") { Description = "List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload)." };
+        var minIdle = Options.MinIdle();
+        var showActive = new Option<bool>("--show-active") { Description = "List the uploads left alone as active (they are always counted)." };
+        // Accepted for old scripts: every sweep lists each upload's parts first now, so it always measures bytes.
+        var measure = new Option<bool>("--measure-bytes") { Description = "Kept for old scripts; bytes are always measured now.", Hidden = true };
         var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
         var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
         var shard = new Option<SweepShard?>("--shard")
@@ -53,7 +56,7 @@ internal static class SweepCommand
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            bucket, prefix, olderThan, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
+            bucket, prefix, olderThan, minIdle, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
         command.Validators.Add(r =>
         {
@@ -70,7 +73,8 @@ internal static class SweepCommand
             {
                 Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
                 DryRun = parse.GetValue(dryRun),
-                MeasureBytes = parse.GetValue(measure),
+                MinIdle = parse.GetValue(minIdle),
+                ShowActive = parse.GetValue(showActive),
                 KeyMarker = parse.GetValue(keyMarker),
                 UploadIdMarker = parse.GetValue(uploadIdMarker),
                 Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null ? JobArrayShard.FromEnvironment(out jobError) : null),
@@ -129,7 +133,7 @@ internal static class SweepCommand
             if (asJson)
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else
-                SweepReport.Write(AnsiConsole.Console, summary, notable, sweep.MeasureBytes);
+                SweepReport.Write(AnsiConsole.Console, summary, notable);
             if (summary.StopReason == SweepRunner.StopInterrupted)
                 return ExitCodes.Interrupted;
             return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;

@@ -100,7 +100,8 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var handler = FunctionServices.Create(new Settings(), store, QueuePair.None, TextWriter.Null);
         var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "many", uploadId), AbortOptions.Direct, CancellationToken.None);
 
-        census.Should().Be(new PartsCensus(true, 250, 250 * 8));
+        census.Should().Be(new PartsCensus(true, 250, 250 * 8) { NewestPart = census.NewestPart });
+        census.NewestPart.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(2), "ListParts gives each part's LastModified");
         result.Outcome.Should().Be(AbortOutcome.Aborted);
         result.BytesReclaimed.Should().Be(250 * 8);
     }

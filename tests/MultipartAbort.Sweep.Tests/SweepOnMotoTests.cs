@@ -33,7 +33,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         await using var h = await SweepHarness.CreateAsync(moto);
         var id = (await h.SeedAsync(["one/big.bin"], parts: 3, partSize: 100))[0];
 
-        var (summary, _, notable) = await h.SweepAsync(h.Request() with { MeasureBytes = true });
+        var (summary, _, notable) = await h.SweepAsync(h.Request());
 
         summary.Listed.Should().Be(1);
         summary.Aborted.Should().Be(1);

@@ -59,6 +59,9 @@ public class MotoServer : IAsyncDisposable, IDisposable
             [EnvironmentVariables.CosAccessKeyId] = "testing",
             [EnvironmentVariables.CosSecretAccessKey] = "testing",
             [EnvironmentVariables.SqsEndpoint] = Endpoint.ToString(),
+            // Tests seed their uploads a moment before the function acts, so every one is active under the default
+            // MIN_IDLE; the tests of MIN_IDLE set it themselves.
+            [EnvironmentVariables.MinIdle] = "PT0S",
         };
         foreach (var (name, value) in extra)
             env[name] = value;

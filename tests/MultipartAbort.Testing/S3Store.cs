@@ -37,6 +37,8 @@ public sealed record S3Store(string Name, Uri Endpoint, string AccessKey, string
             [EnvironmentVariables.CosEndpoint] = (through ?? Endpoint).ToString(),
             [EnvironmentVariables.CosAccessKeyId] = AccessKey,
             [EnvironmentVariables.CosSecretAccessKey] = SecretKey,
+            // Seeded a moment ago, every upload is active under the default MIN_IDLE; the tests of MIN_IDLE set it.
+            [EnvironmentVariables.MinIdle] = "PT0S",
         };
 
     public override string ToString() => Name;

@@ -35,6 +35,9 @@ public class ScriptedObjectStore : IObjectStore
         public DateTimeOffset Initiated { get; init; } = DateTimeOffset.UnixEpoch;
         public bool Aborted { get; set; }
 
+        /// <summary>When the newest part landed (ListParts' LastModified); null: when the upload began.</summary>
+        public DateTimeOffset? NewestPart { get; set; }
+
         /// <summary>After each of the next N aborts, this many parts "land" again (in-flight part uploads).</summary>
         public int LateLandings { get; set; }
         public int PartsPerLanding { get; init; } = 1;
@@ -79,7 +82,9 @@ public class ScriptedObjectStore : IObjectStore
         var start = partNumberMarker ?? 0;
         var count = Math.Max(0, Math.Min(PartsPageSize, stored.Parts - start));
         var truncated = start + count < stored.Parts;
-        return Task.FromResult<PartsPage?>(new PartsPage(count, count * stored.PartSize, truncated, truncated ? start + count : null));
+        return Task.FromResult<PartsPage?>(
+            new PartsPage(count, count * stored.PartSize, truncated, truncated ? start + count : null) { NewestPart = count > 0 ? stored.NewestPart ?? stored.Initiated : null }
+        );
     }
 
     public virtual Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)

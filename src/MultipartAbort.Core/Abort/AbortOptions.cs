@@ -29,6 +29,12 @@ public sealed record AbortOptions
     /// </summary>
     public bool SettleOnProbe { get; init; }
 
+    /// <summary>
+    /// Leave an upload alone (<see cref="Model.AbortOutcome.Active"/>) while its newest part landed, or with no part it
+    /// began, less than this long ago: MIN_IDLE, for uploads chosen by age. Null or zero: not checked.
+    /// </summary>
+    public TimeSpan? MinIdle { get; init; }
+
     /// <summary>Report would-abort and change nothing, on top of DRY_RUN.</summary>
     public bool DryRun { get; init; }
 }

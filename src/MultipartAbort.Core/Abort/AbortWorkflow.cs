@@ -96,12 +96,28 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             }
 
             step = "ListParts";
+            var minIdle = request.MinIdle ?? options.MinIdle;
+            var checkIdle = minIdle > TimeSpan.Zero;
             PartsCensus? before = null;
-            if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun)
+            if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun || checkIdle)
                 before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
 
             if (options.SettleOnProbe && before is { Exists: false })
                 return Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (completed or aborted already); ListParts confirms it is gone");
+
+            // Stale by activity: the probe says when the newest part landed. A part landing between this probe and the
+            // abort is the late part the verify and re-abort below exist for.
+            if (checkIdle && before is { Exists: true } probed)
+            {
+                step = "ListMultipartUploads";
+                var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
+                if (activeAt is { } at && time.GetUtcNow() - at < minIdle)
+                {
+                    var what = probed.NewestPart is null ? "it began" : $"its newest of {probed.Parts} parts landed";
+                    var message = $"active: {what} at {at.UtcDateTime:u}, less than MIN_IDLE ({IsoDuration.Format(minIdle.GetValueOrDefault())}) ago; left alone";
+                    return Result(request, AbortOutcome.Active, 0, 0, message) with { IdleAt = at + minIdle.GetValueOrDefault() };
+                }
+            }
 
             if (options.DryRun || settings.DryRun)
             {
@@ -180,7 +196,8 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
 
-        var next = request with { Attempt = nextAttempt, Reason = why };
+        // The idle check was passed: a part that landed after this abort is a late part, to abort, not a sign of life.
+        var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = null };
         try
         {
             await queues.Retry.SendAsync(MessageJson.AbortRequest(next), delay, ct).ConfigureAwait(false);

@@ -2,9 +2,12 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain.</summary>
+/// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain, and when the newest landed.</summary>
 public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
 {
+    /// <summary>The newest part's LastModified over every page (the newest part is not always the last one); null with no part.</summary>
+    public DateTimeOffset? NewestPart { get; init; }
+
     public bool IsClean => !Exists || Parts == 0;
 
     /// <summary>Never more pages than S3's 10,000 parts at one per page, whatever a broken server says.</summary>
@@ -15,18 +18,21 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
         int? marker = null;
         var parts = 0;
         var bytes = 0L;
+        DateTimeOffset? newest = null;
         for (var page = 0; page < MaxPages; page++)
         {
             var result = await store.ListPartsAsync(upload, marker, ct).ConfigureAwait(false);
             if (result is null)
-                return page == 0 ? new PartsCensus(false, 0, 0) : new PartsCensus(parts > 0, parts, bytes);
+                return page == 0 ? new PartsCensus(false, 0, 0) : new PartsCensus(parts > 0, parts, bytes) { NewestPart = newest };
             parts += result.PartCount;
             bytes += result.Bytes;
+            if (result.NewestPart is { } landed && (newest is null || landed > newest))
+                newest = landed;
             // A page that claims more but gives no marker past the last one would loop forever: stop there.
             if (!result.IsTruncated || result.NextPartNumberMarker is not { } next || (marker is { } m && next <= m))
                 break;
             marker = next;
         }
-        return new PartsCensus(true, parts, bytes);
+        return new PartsCensus(true, parts, bytes) { NewestPart = newest };
     }
 }

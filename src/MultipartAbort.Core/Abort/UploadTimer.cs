@@ -69,12 +69,42 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             return [Logged(await PassOnAsync(request, due, now, armedBy, budget.Settle).ConfigureAwait(false))];
         }
 
-        // Due: the normal workflow, with one ListParts first so a timer on a finished upload ends there.
+        // Due: the normal workflow, with one ListParts first so a timer on a finished upload ends there, and an upload
+        // still receiving parts (MIN_IDLE) is left alone and the timer passed on until it is idle. The last attempt
+        // skips that check, so an upload that never stops is still aborted (and, if parts keep landing, dead-lettered).
         var dueRequest = request with { NotBefore = null };
-        var dueOptions = options with { ProbeBeforeAbort = true, SettleOnProbe = true };
-        if (!dueRequest.NamesKeyOnly)
-            return [await workflow.RunAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)];
-        return await RunByKeyAsync(dueRequest, dueOptions, budget).ConfigureAwait(false);
+        var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
+        var dueOptions = options with
+        {
+            ProbeBeforeAbort = true,
+            SettleOnProbe = true,
+            MinIdle = lastAttempt ? null : settings.MinIdle,
+        };
+        if (lastAttempt)
+            dueRequest = dueRequest with { MinIdle = null };
+        var results = dueRequest.NamesKeyOnly
+            ? await RunByKeyAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)
+            : [await workflow.RunAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)];
+        if (!results.Any(r => r.Outcome == AbortOutcome.Active))
+            return results;
+        var settled = new List<AbortResult>(results.Count);
+        foreach (var result in results)
+            settled.Add(result is { Outcome: AbortOutcome.Active, IdleAt: { } idleAt } ? Logged(await UntilIdleAsync(dueRequest, result, idleAt, now, budget.Settle).ConfigureAwait(false)) : result);
+        return settled;
+    }
+
+    /// <summary>A due timer whose upload is still active: passed on (attempt + 1) to when it will have been idle for MIN_IDLE.</summary>
+    private Task<AbortResult> UntilIdleAsync(AbortRequest request, AbortResult active, DateTimeOffset idleAt, DateTimeOffset now, CancellationToken ct)
+    {
+        var next = request with
+        {
+            UploadId = active.UploadId,
+            InitiatedAt = null,
+            NotBefore = idleAt > now ? idleAt : now + Settings.MinUploadTtl,
+            Attempt = request.Attempt + 1,
+            Reason = active.Message,
+        };
+        return PassOnAsync(next, next.NotBefore!.Value, now, $"for an active upload ({active.Message})", ct);
     }
 
     private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, CancellationToken ct)

@@ -21,6 +21,7 @@ public static class EnvironmentVariables
     public const string AllowedBuckets = "ALLOWED_BUCKETS";
     public const string AllowedPrefixes = "ALLOWED_PREFIXES";
     public const string MinUploadAge = "MIN_UPLOAD_AGE";
+    public const string MinIdle = "MIN_IDLE";
     public const string DryRun = "DRY_RUN";
     public const string SweepTargets = "SWEEP_TARGETS";
     public const string SweepMinAge = "SWEEP_MIN_AGE";

@@ -40,6 +40,14 @@ public sealed record Settings
     public AccessPolicy Access { get; init; } = AccessPolicy.AllowAll;
     public TimeSpan? MinUploadAge { get; init; }
 
+    /// <summary>
+    /// MIN_IDLE: an upload chosen by age (a sweep, a TTL timer) is left alone while its newest part landed, or with no
+    /// part it began, less than this long ago. <see cref="TimeSpan.Zero"/> turns the check off.
+    /// </summary>
+    public TimeSpan MinIdle { get; init; } = DefaultMinIdle;
+
+    public static readonly TimeSpan DefaultMinIdle = TimeSpan.FromHours(1);
+
     /// <summary>UPLOAD_TTL: an upload-started event arms a timer that aborts the upload this long after it began; null: off.</summary>
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
@@ -241,6 +249,7 @@ public sealed record Settings
             WebhookTolerance = ReadDuration(EnvironmentVariables.WebhookTolerance) ?? TimeSpan.FromMinutes(5),
             Access = new AccessPolicy(ReadList(EnvironmentVariables.AllowedBuckets), ReadList(EnvironmentVariables.AllowedPrefixes)),
             MinUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge),
+            MinIdle = ReadDuration(EnvironmentVariables.MinIdle) ?? DefaultMinIdle,
             UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
             SweepTargets = sweepTargets,

@@ -101,6 +101,7 @@ public static class RequestParser
         var reason = JsonFields.OptionalString(e, "reason", path, errors);
         var owner = JsonFields.OptionalString(e, "expectedBucketOwner", path, errors);
         var payer = JsonFields.OptionalString(e, "requestPayer", path, errors);
+        var minIdle = OptionalDuration(e, "minIdle", path, errors);
 
         if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
             errors.Add($"{path}bucket {bucketError}");
@@ -124,8 +125,19 @@ public static class RequestParser
                 RequestPayer = payer,
                 NotBefore = notBefore,
                 InitiatedAt = initiatedAt,
+                MinIdle = minIdle,
             }
         );
+    }
+
+    private static TimeSpan? OptionalDuration(JsonElement e, string name, string path, List<string> errors)
+    {
+        if (JsonFields.OptionalString(e, name, path, errors) is not { } text)
+            return null;
+        if (IsoDuration.TryParse(text, out var duration, out var error))
+            return duration;
+        errors.Add($"{path}{name} {error}");
+        return null;
     }
 
     private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, List<string> errors)
@@ -150,7 +162,10 @@ public static class RequestParser
         var prefix = JsonFields.OptionalString(e, "prefix", path, errors);
         var olderThanText = JsonFields.RequiredString(e, "olderThan", path, errors);
         var dryRun = JsonFields.OptionalBool(e, "dryRun", path, errors) ?? false;
-        var measure = JsonFields.OptionalBool(e, "measureBytes", path, errors) ?? false;
+        // Kept for old callers: every sweep now lists each upload's parts before the abort, so it always measures bytes.
+        JsonFields.OptionalBool(e, "measureBytes", path, errors);
+        var minIdle = OptionalDuration(e, "minIdle", path, errors);
+        var showActive = JsonFields.OptionalBool(e, "showActive", path, errors) ?? false;
         var keyMarker = JsonFields.OptionalString(e, "keyMarker", path, errors);
         var uploadIdMarker = JsonFields.OptionalString(e, "uploadIdMarker", path, errors);
         var attempt = JsonFields.OptionalInt(e, "attempt", path, errors) ?? 0;
@@ -178,7 +193,8 @@ public static class RequestParser
             {
                 Prefix = string.IsNullOrEmpty(prefix) ? null : prefix,
                 DryRun = dryRun,
-                MeasureBytes = measure,
+                MinIdle = minIdle,
+                ShowActive = showActive,
                 KeyMarker = keyMarker,
                 UploadIdMarker = uploadIdMarker,
                 Attempt = attempt,
@@ -195,8 +211,8 @@ public static class RequestParser
 
     // A field this build does not know is refused, not ignored: a misspelt or unsupported option (a timer's notBefore,
     // say) silently dropped would make the function do something other than what was asked.
-    private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt"];
-    private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
+    private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt", "minIdle"];
+    private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
     private static readonly string[] UploadsFields = ["uploads"];
     private static readonly string[] SweepFields = ["sweep"];
 

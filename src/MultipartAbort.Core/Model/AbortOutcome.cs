@@ -23,4 +23,7 @@ public enum AbortOutcome
 
     /// <summary>Dry run: the upload would have been aborted; nothing changed.</summary>
     WouldAbort,
+
+    /// <summary>Chosen by age but still receiving parts (MIN_IDLE): left alone, nothing changed.</summary>
+    Active,
 }

@@ -9,6 +9,7 @@ public static class AbortOutcomeNames
     public const string Rejected = "rejected";
     public const string Failed = "failed";
     public const string WouldAbort = "would-abort";
+    public const string Active = "active";
 
     /// <summary>Every outcome, in the order summaries list them.</summary>
     public static IReadOnlyList<AbortOutcome> All { get; } = Enum.GetValues<AbortOutcome>();
@@ -23,10 +24,11 @@ public static class AbortOutcomeNames
             AbortOutcome.Rejected => Rejected,
             AbortOutcome.Failed => Failed,
             AbortOutcome.WouldAbort => WouldAbort,
+            AbortOutcome.Active => Active,
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
         };
 
     /// <summary>True for the outcomes after which nothing is owed: the caller may forget the request.</summary>
     public static bool IsSuccess(this AbortOutcome outcome) =>
-        outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Requeued;
+        outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Requeued or AbortOutcome.Active;
 }

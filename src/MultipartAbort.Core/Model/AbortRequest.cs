@@ -28,6 +28,12 @@ public sealed record AbortRequest(string Bucket, string Key, string UploadId)
     /// </summary>
     public DateTimeOffset? InitiatedAt { get; init; }
 
+    /// <summary>
+    /// Leave the upload alone while a part landed (or, with none, it began) less than this long ago: what a sweep and a
+    /// timer do with MIN_IDLE, asked for by the caller of a named abort (<c>"minIdle"</c>). Null: not checked.
+    /// </summary>
+    public TimeSpan? MinIdle { get; init; }
+
     /// <summary>True when the request names a key and a time rather than one upload (a timer armed without an upload id).</summary>
     public bool NamesKeyOnly => UploadId.Length == 0;
 

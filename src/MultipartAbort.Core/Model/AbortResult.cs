@@ -15,6 +15,9 @@ public sealed record AbortResult(
     /// <summary>Bytes of the parts this abort removed, when they were listed before it; null when unknown.</summary>
     public long? BytesReclaimed { get; init; }
 
+    /// <summary>For <see cref="AbortOutcome.Active"/>: when the upload is idle long enough to abort, if no part lands before.</summary>
+    public DateTimeOffset? IdleAt { get; init; }
+
     public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message) =>
         new(Clip(bucket), Clip(key), Clip(uploadId), AbortOutcome.Rejected, attempt, 0, 0, message);
 

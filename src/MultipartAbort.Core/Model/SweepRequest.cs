@@ -13,8 +13,14 @@ public sealed record SweepRequest(string Bucket, TimeSpan OlderThan)
     /// <summary>How many continuations led here (a guard against a sweep that never ends).</summary>
     public int Attempt { get; init; }
 
-    /// <summary>List each upload's parts before aborting it, to report the bytes reclaimed (one more request per upload).</summary>
-    public bool MeasureBytes { get; init; }
+    /// <summary>
+    /// Leave alone an upload whose newest part landed (or, with none, that began) less than this long ago; null: the
+    /// function's MIN_IDLE; zero: not checked.
+    /// </summary>
+    public TimeSpan? MinIdle { get; init; }
+
+    /// <summary>List the uploads left alone as active in the answer's results (they are always counted).</summary>
+    public bool ShowActive { get; init; }
 
     /// <summary>Act only on the uploads of this shard (the listing still covers the whole range).</summary>
     public SweepShard? Shard { get; init; }

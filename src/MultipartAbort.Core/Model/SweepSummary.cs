@@ -13,6 +13,12 @@ public sealed record SweepSummary
     public long Aborted { get; init; }
     public long AlreadyGone { get; init; }
     public long WouldAbort { get; init; }
+
+    /// <summary>Uploads old enough but still receiving parts (MIN_IDLE): left alone, listed in results only when asked.</summary>
+    public long Active { get; init; }
+
+    /// <summary>The MIN_IDLE this sweep used (PT0S: off).</summary>
+    public string? MinIdle { get; init; }
     public long Requeued { get; init; }
     public long DeadLettered { get; init; }
     public long Failed { get; init; }

@@ -18,6 +18,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     public const string UploadsAborted = "UploadsAborted";
     public const string UploadsAlreadyGone = "UploadsAlreadyGone";
+    public const string UploadsActive = "UploadsActive";
     public const string PartsRemaining = "PartsRemaining";
     public const string Requeued = "Requeued";
     public const string DeadLettered = "DeadLettered";
@@ -44,6 +45,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         {
             new(UploadsAborted, counts[AbortOutcome.Aborted]),
             new(UploadsAlreadyGone, counts[AbortOutcome.AlreadyGone]),
+            new(UploadsActive, counts[AbortOutcome.Active]),
             new(PartsRemaining, counts.PartsRemaining),
             new(Requeued, counts[AbortOutcome.Requeued]),
             new(DeadLettered, counts[AbortOutcome.DeadLettered]),

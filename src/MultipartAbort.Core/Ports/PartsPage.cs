@@ -1,3 +1,7 @@
 namespace MultipartAbort.Core.Ports;
 
-public sealed record PartsPage(int PartCount, long Bytes, bool IsTruncated, int? NextPartNumberMarker);
+public sealed record PartsPage(int PartCount, long Bytes, bool IsTruncated, int? NextPartNumberMarker)
+{
+    /// <summary>When the newest part of this page landed (its LastModified); null when the page has no part or the server gives no dates.</summary>
+    public DateTimeOffset? NewestPart { get; init; }
+}

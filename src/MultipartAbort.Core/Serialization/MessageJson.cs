@@ -32,6 +32,8 @@ public static class MessageJson
                 json.WriteString("expectedBucketOwner", request.ExpectedBucketOwner);
             if (request.RequestPayer is not null)
                 json.WriteString("requestPayer", request.RequestPayer);
+            if (request.MinIdle is { } minIdle)
+                json.WriteString("minIdle", IsoDuration.Format(minIdle));
             json.WriteEndObject();
         });
     }
@@ -48,8 +50,10 @@ public static class MessageJson
                 json.WriteString("prefix", sweep.Prefix);
             json.WriteString("olderThan", IsoDuration.Format(sweep.OlderThan));
             json.WriteBoolean("dryRun", sweep.DryRun);
-            if (sweep.MeasureBytes)
-                json.WriteBoolean("measureBytes", true);
+            if (sweep.MinIdle is { } minIdle)
+                json.WriteString("minIdle", IsoDuration.Format(minIdle));
+            if (sweep.ShowActive)
+                json.WriteBoolean("showActive", true);
             if (sweep.KeyMarker is not null)
                 json.WriteString("keyMarker", sweep.KeyMarker);
             if (sweep.UploadIdMarker is not null)

@@ -84,7 +84,7 @@ public static class ResultJson
         return keep;
     }
 
-    private static bool IsClean(AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort;
+    private static bool IsClean(AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active;
 
     public static string ResultText(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes) =>
         System.Text.Encoding.UTF8.GetString(Result(result, indented, maxResultsBytes));
@@ -143,6 +143,9 @@ public static class ResultJson
         json.WriteNumber("aborted", s.Aborted);
         json.WriteNumber("alreadyGone", s.AlreadyGone);
         json.WriteNumber("wouldAbort", s.WouldAbort);
+        json.WriteNumber("active", s.Active);
+        if (s.MinIdle is not null)
+            json.WriteString("minIdle", s.MinIdle);
         json.WriteNumber("requeued", s.Requeued);
         json.WriteNumber("deadLettered", s.DeadLettered);
         json.WriteNumber("failed", s.Failed);

@@ -86,7 +86,14 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             _checkpoint = new ListingCheckpoint(_start);
             var minAge = _settings.MinUploadAge ?? TimeSpan.Zero;
             var cutoff = runner.Time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
-            var options = new AbortOptions { ProbeBeforeAbort = sweep.MeasureBytes, RequeueTransientFailures = true, DryRun = DryRun };
+            // Every upload is probed first (ListParts): it tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
+            var options = new AbortOptions
+            {
+                ProbeBeforeAbort = true,
+                RequeueTransientFailures = true,
+                DryRun = DryRun,
+                MinIdle = sweep.MinIdle ?? _settings.MinIdle,
+            };
             var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
             // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are only
             // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
@@ -99,7 +106,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
                         var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
                         _counts.Add(result);
-                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort))
+                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active) || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
                         progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
                     },
@@ -264,6 +271,8 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
                 Aborted = _counts[AbortOutcome.Aborted],
                 AlreadyGone = _counts[AbortOutcome.AlreadyGone],
                 WouldAbort = _counts[AbortOutcome.WouldAbort],
+                Active = _counts[AbortOutcome.Active],
+                MinIdle = IsoDuration.Format(sweep.MinIdle ?? _settings.MinIdle),
                 Requeued = _counts[AbortOutcome.Requeued],
                 DeadLettered = _counts[AbortOutcome.DeadLettered],
                 Failed = _counts[AbortOutcome.Failed],

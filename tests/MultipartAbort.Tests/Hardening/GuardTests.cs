@@ -75,7 +75,7 @@ public class GuardTests
     [Fact]
     public async Task SweepEvent_WhenSweepMinAgeIsLoweredExplicitly_Runs()
     {
-        var h = new WorkflowHarness { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, SweepMinAge = TimeSpan.Zero } };
+        var h = new WorkflowHarness { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, SweepMinAge = TimeSpan.Zero, MinIdle = TimeSpan.Zero } };
         h.Store.Add("bkt", "old", "u", initiated: WorkflowHarness.Now.AddMinutes(-1));
 
         var root = await Invoke(h, """{"sweep":{"bucket":"bkt","olderThan":"PT0S"}}""");

@@ -15,7 +15,7 @@ namespace MultipartAbort.Tests.Timers;
 public class UploadTimerTests
 {
     private static WorkflowHarness Harness(TimeSpan? ttl, TimeProvider clock) =>
-        new() { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, UploadTtl = ttl }, Clock = clock };
+        new() { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, UploadTtl = ttl, MinIdle = TimeSpan.Zero }, Clock = clock };
 
     private static Task<EventAnswer> Handle(WorkflowHarness h, string json) =>
         h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
