@@ -2,7 +2,8 @@
 """Checks template.yaml against the deployment rules of docs/deploy-aws.md (its resource table and "Build") and issue 9:
 
 - no Allow statement with a wildcard action, and no wildcard resource beyond the few the README allows
-  (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix);
+  (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix, and "*" for
+  s3:ListAllMyBuckets, which has no resource ARN, granted only under the condition that ReportTargets is set);
 - no hard-coded partition: every ARN is built with ${AWS::Partition};
 - no secret in a function's environment: only *_PARAMETER names (values are read from SSM at start-up);
 - a Function URL only under the condition that a webhook secret parameter is configured;
@@ -25,6 +26,8 @@ ALLOWED_WILDCARD_RESOURCES = [
     re.compile(r"^\$\{FunctionLogGroup\.Arn\}:\*$"),  # the function's own log streams
     re.compile(r"^\$\{[A-Za-z]+\.Arn\}/AWSLogs/\$\{AWS::AccountId\}/\*$"),  # CloudTrail's own prefix in its log bucket
 ]
+# Actions without a resource ARN (IAM needs Resource "*"), each with the parameter whose condition must guard its grant.
+ACCOUNT_LEVEL_ACTIONS = {"s3:ListAllMyBuckets": "ReportTargets"}
 HARD_CODED_PARTITION = re.compile(r"arn:aws(-[a-z-]+)?:")
 POLICY_TYPES = {
     "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
@@ -56,6 +59,21 @@ def branches(node):
         return
     else:
         yield node
+
+
+def guarded_statements(node, guards=()):
+    """The statements of a policy document, each with the names of the Fn::If conditions it sits under."""
+    if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
+        condition, *values = node["Fn::If"]
+        for value in values:
+            yield from guarded_statements(value, guards + (condition,))
+    elif isinstance(node, list):
+        for value in node:
+            yield from guarded_statements(value, guards)
+    elif isinstance(node, dict) and node.get("Ref") == "AWS::NoValue":
+        return
+    else:
+        yield guards, node
 
 
 def text(node):
@@ -98,7 +116,7 @@ def check(template):
 
     for name, resource in resources.items():
         for where, document in policy_documents(name, resource):
-            for statement in branches(document.get("Statement") or []):
+            for guards, statement in guarded_statements(document.get("Statement") or []):
                 sid = statement.get("Sid", "?")
                 label = f"{where}.{sid}"
                 if statement.get("Effect") != "Allow":
@@ -107,9 +125,16 @@ def check(template):
                 for action in actions:
                     if "*" in action:
                         problems.append(f"{label}: wildcard action '{action}'")
+                account_level = bool(actions) and all(a in ACCOUNT_LEVEL_ACTIONS for a in actions)
                 for resource_arn in (text(r) for r in branches(statement.get("Resource"))):
+                    if resource_arn == "*" and account_level:
+                        continue
                     if "*" in resource_arn and not any(p.match(resource_arn) for p in ALLOWED_WILDCARD_RESOURCES):
                         problems.append(f"{label}: wildcard resource '{resource_arn}' beyond what the README allows")
+                for action in actions:
+                    parameter = ACCOUNT_LEVEL_ACTIONS.get(action)
+                    if parameter and not any(parameter in repr(conditions.get(g)) for g in guards):
+                        problems.append(f"{label}: '{action}' without the condition that {parameter} is set")
                 if "NotAction" in statement or "NotResource" in statement:
                     problems.append(f"{label}: NotAction/NotResource in an Allow statement")
                 if statement.get("Principal") == "*" or statement.get("Principal") == {"AWS": "*"}:

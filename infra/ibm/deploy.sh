@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys MultipartAbort on IBM Cloud Code Engine from an image already pushed to a registry (docs/deploy-ibm.md):
 # project, registry access, a secret and a config map, the app (the HTTP host), a cron subscription that ticks it
-# (sweeps + retry ledger drain), and a job running `mpa sweep` from the same image on its own schedule.
+# (sweeps, report, retry ledger drain), and a job running `mpa sweep` from the same image on its own schedule.
 #
 # Settings come from environment variables (see the list below). `--print` (or PRINT_ONLY=1) prints the commands that
 # change something instead of running them; the read-only look-ups (does the project/app/... exist?) still run, so the
@@ -28,7 +28,7 @@ APP_NAME=${APP_NAME:-multipart-abort}
 # project: only the project's own subscriptions (and jobs) reach the app, so unsigned CloudEvents are trusted.
 # public: anyone can reach it; every request, CloudEvents included, must carry X-Signature, so no cron subscription.
 VISIBILITY=${VISIBILITY:-project}
-TICK_SCHEDULE=${TICK_SCHEDULE:-*/5 * * * *}    # cron subscription: SWEEP_TARGETS sweeps, then the retry ledger drain
+TICK_SCHEDULE=${TICK_SCHEDULE:-*/5 * * * *}    # cron subscription: SWEEP_TARGETS sweeps, REPORT_TARGETS report, retry ledger drain
 JOB_SCHEDULE=${JOB_SCHEDULE:-}                 # e.g. "0 3 * * *": the mpa sweep job on its own schedule; empty: no job schedule
 JOB_SWEEP_BUCKET=${JOB_SWEEP_BUCKET:-}         # the job's `mpa sweep --bucket`; empty: no job
 JOB_SWEEP_PREFIX=${JOB_SWEEP_PREFIX:-}
@@ -44,8 +44,8 @@ secret_name="$APP_NAME-secrets"
 config_name="$APP_NAME-config"
 secret_keys=(WEBHOOK_SECRET COS_API_KEY COS_ACCESS_KEY_ID COS_SECRET_ACCESS_KEY)
 config_keys=(COS_ENDPOINT COS_REGION COS_FORCE_PATH_STYLE IBM_IAM_ENDPOINT RETRY_QUEUE_URL DEAD_LETTER_QUEUE_URL MAX_ATTEMPTS
-  IMMEDIATE_REABORTS RETRY_BASE_DELAY WEBHOOK_TOLERANCE ALLOWED_BUCKETS ALLOWED_PREFIXES MIN_UPLOAD_AGE DRY_RUN SWEEP_TARGETS
-  SWEEP_MIN_AGE UPLOAD_TTL SWEEP_CONCURRENCY POWERTOOLS_SERVICE_NAME POWERTOOLS_LOG_LEVEL POWERTOOLS_METRICS_NAMESPACE)
+  IMMEDIATE_REABORTS RETRY_BASE_DELAY WEBHOOK_TOLERANCE ALLOWED_BUCKETS ALLOWED_PREFIXES MIN_UPLOAD_AGE MIN_IDLE DRY_RUN SWEEP_TARGETS
+  REPORT_TARGETS REPORT_DEPTH SWEEP_MIN_AGE UPLOAD_TTL SWEEP_CONCURRENCY POWERTOOLS_SERVICE_NAME POWERTOOLS_LOG_LEVEL POWERTOOLS_METRICS_NAMESPACE)
 
 case "$JOB_SHARDS" in
   ''|*[!0-9]*|0) echo "deploy.sh: JOB_SHARDS must be a whole number from 1 to 1000; got '$JOB_SHARDS'" >&2; exit 2 ;;

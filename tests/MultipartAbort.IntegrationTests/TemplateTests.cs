@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace MultipartAbort.IntegrationTests;
 
 /// <summary>
 /// template.yaml against the deployment rules (the README, "Deployment shapes", issue 9 items 9-11), checked by
 /// infra/aws/check-template.py (python3 with cfn-lint's YAML loader, which understands !Ref and !Sub), and linted.
-/// Each rule is also shown to fail on a template that breaks it, so the check cannot pass vacuously.
+/// Each rule is also shown to fail on a template that breaks it, so the check cannot pass vacuously. The wiring of
+/// parameters, conditions and alarms is read from the template as cfn-lint's loader parses it (as JSON).
 /// </summary>
 public sealed class TemplateTests
 {
@@ -31,6 +34,82 @@ public sealed class TemplateTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>template.yaml as cfn-lint's loader reads it (!Ref, !If, !GetAtt as Fn:: mappings), in compact JSON.</summary>
+    private static async Task<JsonElement> LoadTemplate()
+    {
+        const string Dump = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nsys.stdout.write(json.dumps(cfn_yaml.load(sys.argv[1]), separators=(',', ':')))";
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Dump);
+        start.ArgumentList.Add(TemplatePath);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        process.ExitCode.Should().Be(0, await stderr);
+        using var document = JsonDocument.Parse(await stdout);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement Resource(JsonElement template, string name) => template.GetProperty("Resources").GetProperty(name);
+
+    private static JsonElement FunctionVariables(JsonElement template) =>
+        Resource(template, "MultipartAbortFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables");
+
+    /// <summary>Every name a node refers to with Ref (or Condition), at any depth.</summary>
+    private static List<string> Refs(JsonElement node)
+    {
+        var found = new List<string>();
+        void Walk(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in e.EnumerateObject())
+                    if (p.Name is "Ref" or "Condition" && p.Value.ValueKind == JsonValueKind.String)
+                        found.Add(p.Value.GetString()!);
+                    else
+                        Walk(p.Value);
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in e.EnumerateArray())
+                    Walk(item);
+            }
+        }
+        Walk(node);
+        return found;
+    }
+
+    /// <summary>True when a policy statement (not an Fn::If around one) allows <paramref name="action"/>.</summary>
+    private static bool Grants(JsonElement statement, string action) =>
+        statement.ValueKind == JsonValueKind.Object && statement.TryGetProperty("Action", out var a)
+        && (a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Any(x => x.GetString() == action) : a.GetString() == action);
+
+    private static IEnumerable<(string Name, JsonElement Resource)> Alarms(JsonElement template) =>
+        template.GetProperty("Resources").EnumerateObject()
+            .Where(r => r.Value.GetProperty("Type").GetString() == "AWS::CloudWatch::Alarm")
+            .Select(r => (r.Name, r.Value));
+
+    private static JsonElement SingleAlarm(JsonElement template, string metricNamespace, string metricName)
+    {
+        var matching = Alarms(template)
+            .Where(a => a.Resource.GetProperty("Properties").TryGetProperty("Namespace", out var ns) && ns.ToString() == metricNamespace
+                && a.Resource.GetProperty("Properties").GetProperty("MetricName").GetString() == metricName)
+            .ToList();
+        matching.Should().ContainSingle($"one alarm watches {metricNamespace} {metricName}");
+        return matching[0].Resource.GetProperty("Properties");
+    }
+
+    /// <summary>True when the named condition holds only if <paramref name="required"/> does (it is it, or an Fn::And that includes it).</summary>
+    private static bool Implies(JsonElement conditions, string name, string required)
+    {
+        if (name == required)
+            return true;
+        if (!conditions.TryGetProperty(name, out var definition) || !definition.TryGetProperty("Fn::And", out var all))
+            return false;
+        return all.EnumerateArray().Any(c => c.TryGetProperty("Condition", out var inner) && Implies(conditions, inner.GetString()!, required));
     }
 
     private static async Task<(int Code, string Output)> CheckMutated(string find, string replace)
@@ -108,11 +187,147 @@ public sealed class TemplateTests
     [InlineData("  WebhookUrlPermission:\n    Type: AWS::Lambda::Permission\n    Condition: HasWebhookSecret", "  WebhookUrlPermission:\n    Type: AWS::Lambda::Permission\n    Condition: HasSweepSchedule", "WebhookUrlPermission: a Function URL (or its permission) without the webhook-secret condition")]
     [InlineData("        DestinationConfig:\n          OnFailure:\n            Type: SQS\n            Destination: !GetAtt DeadLetterQueue.Arn\n", "", "no on-failure destination for asynchronous invocations")]
     [InlineData("            ScalingConfig:\n              MaximumConcurrency: !Ref SqsMaximumConcurrency\n", "", "SQS event source without ScalingConfig.MaximumConcurrency")]
+    [InlineData("                - HasReportTargets\n                - Sid: ListBucketsForTheReport", "                - HasSweepSchedule\n                - Sid: ListBucketsForTheReport",
+        "ListBucketsForTheReport: 's3:ListAllMyBuckets' without the condition that ReportTargets is set")]
+    [InlineData("Action: s3:ListAllMyBuckets", "Action: [s3:ListAllMyBuckets, s3:GetObject]", "ListBucketsForTheReport: wildcard resource '*' beyond what the README allows")]
     public async Task Check_WhenTheTemplateBreaksARule_FailsNamingIt(string find, string replace, string expected)
     {
         var (code, output) = await CheckMutated(find, replace);
 
         code.Should().Be(1, output);
         output.Should().Contain(expected);
+    }
+
+    [Theory]
+    [InlineData("MinIdle", "MIN_IDLE")]
+    [InlineData("ReportTargets", "REPORT_TARGETS")]
+    [InlineData("ReportDepth", "REPORT_DEPTH")]
+    public async Task Parameter_ReachesTheFunctionsEnvironment(string parameter, string variable)
+    {
+        var template = await LoadTemplate();
+
+        template.GetProperty("Parameters").TryGetProperty(parameter, out _).Should().BeTrue($"the template declares {parameter}");
+        FunctionVariables(template).TryGetProperty(variable, out var value).Should().BeTrue($"the function's environment sets {variable}");
+        Refs(value).Should().Contain(parameter, $"{variable} is the {parameter} parameter");
+    }
+
+    [Fact]
+    public async Task NewParameters_HaveTheirDefaultsBoundsAndGroups()
+    {
+        var template = await LoadTemplate();
+        var parameters = template.GetProperty("Parameters");
+
+        var minIdle = parameters.GetProperty("MinIdle");
+        minIdle.GetProperty("Default").GetString().Should().Be("PT1H");
+        var pattern = new Regex(minIdle.GetProperty("AllowedPattern").GetString()!);
+        pattern.IsMatch("PT1H").Should().BeTrue();
+        pattern.IsMatch("PT0S").Should().BeTrue("PT0S turns the check off");
+        pattern.IsMatch("1h").Should().BeFalse("not an ISO-8601 duration");
+        parameters.GetProperty("ReportTargets").GetProperty("Default").GetString().Should().BeEmpty();
+        var depth = parameters.GetProperty("ReportDepth");
+        (depth.GetProperty("Default").ToString(), depth.GetProperty("MinValue").ToString(), depth.GetProperty("MaxValue").ToString()).Should().Be(("0", "0", "5"));
+        parameters.GetProperty("AlarmTopicArn").GetProperty("Default").GetString().Should().BeEmpty("no alarm unless a topic is given");
+        parameters.GetProperty("IncompleteBytesAlarmThreshold").GetProperty("Default").ToString().Should().Be("107374182400", "100 GiB");
+
+        var groups = template.GetProperty("Metadata").GetProperty("AWS::CloudFormation::Interface").GetProperty("ParameterGroups").EnumerateArray()
+            .ToDictionary(g => g.GetProperty("Label").GetProperty("default").GetString()!, g => g.GetProperty("Parameters").EnumerateArray().Select(p => p.GetString()!).ToList());
+        groups.Values.Should().ContainSingle(g => g.Contains("MinUploadAge")).Which.Should().Contain("MinIdle");
+        groups.Values.Should().ContainSingle(g => g.Contains("SweepTargets")).Which.Should().Contain(["ReportTargets", "ReportDepth"]);
+        groups.Should().ContainKey("Alarms").WhoseValue.Should().Equal("AlarmTopicArn", "IncompleteBytesAlarmThreshold");
+    }
+
+    [Fact]
+    public async Task ReportTargets_RunOnTheScheduleAndAreRefusedWithoutOne()
+    {
+        var template = await LoadTemplate();
+        var conditions = template.GetProperty("Conditions");
+
+        // The schedule's condition must not hang on SweepTargets: a report alone has to tick too.
+        var schedule = Resource(template, "SweepScheduleRule");
+        var scheduleCondition = schedule.GetProperty("Condition").GetString()!;
+        Refs(conditions.GetProperty(scheduleCondition)).Should().Contain("SweepSchedule").And.NotContain("SweepTargets");
+        // ReportTargets without SweepSchedule would never run: a template rule refuses the deploy.
+        template.TryGetProperty("Rules", out var rules).Should().BeTrue("a rule refuses ReportTargets without a schedule");
+        rules.EnumerateObject().Should().Contain(r => Refs(r.Value.GetProperty("RuleCondition")).Contains("ReportTargets")
+            && r.Value.GetProperty("Assertions").EnumerateArray().Any(a => Refs(a.GetProperty("Assert")).Contains("SweepSchedule")));
+    }
+
+    [Fact]
+    public async Task Role_MayListAllBucketsOnlyWithReportTargets_AndListsUploadsAndParts()
+    {
+        var template = await LoadTemplate();
+        var statements = Resource(template, "FunctionRole").GetProperty("Properties").GetProperty("Policies").EnumerateArray()
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
+        statements.Should().NotContain(s => Grants(s, "s3:ListAllMyBuckets"), "ListBuckets is granted only under the report's condition");
+        var guarded = statements.Where(s => s.TryGetProperty("Fn::If", out _)).Select(s => s.GetProperty("Fn::If"))
+            .Where(f => Grants(f[1], "s3:ListAllMyBuckets")).ToList();
+        guarded.Should().ContainSingle("one statement lets the report find the buckets of ReportTargets");
+        var condition = guarded[0][0].GetString()!;
+        Refs(template.GetProperty("Conditions").GetProperty(condition)).Should().Equal("ReportTargets");
+        guarded[0][2].GetRawText().Should().Be("""{"Ref":"AWS::NoValue"}""");
+        guarded[0][1].GetProperty("Resource").GetString().Should().Be("*", "ListBuckets has no resource ARN");
+        // The report lists uploads and their parts with the grants the aborts already have.
+        statements.Should().Contain(s => Grants(s, "s3:ListBucketMultipartUploads"));
+        statements.Should().Contain(s => Grants(s, "s3:ListMultipartUploadParts"));
+    }
+
+    [Fact]
+    public async Task Alarms_ExistOnlyWithAnAlarmTopic_AndNotifyIt()
+    {
+        var template = await LoadTemplate();
+        var conditions = template.GetProperty("Conditions");
+        var alarms = Alarms(template).ToList();
+
+        conditions.TryGetProperty("HasAlarmTopic", out var hasTopic).Should().BeTrue();
+        hasTopic.GetRawText().Should().Be("""{"Fn::Not":[{"Fn::Equals":[{"Ref":"AlarmTopicArn"},""]}]}""");
+        alarms.Should().HaveCountGreaterThanOrEqualTo(3, "dead letters, function errors and incomplete upload bytes");
+        foreach (var (name, alarm) in alarms)
+        {
+            alarm.TryGetProperty("Condition", out var condition).Should().BeTrue($"{name} exists only with AlarmTopicArn");
+            Implies(conditions, condition.GetString()!, "HasAlarmTopic").Should().BeTrue($"{name}'s condition {condition} requires HasAlarmTopic");
+            var properties = alarm.GetProperty("Properties");
+            properties.GetProperty("AlarmActions").GetRawText().Should().Be("""[{"Ref":"AlarmTopicArn"}]""", name);
+            properties.GetProperty("OKActions").GetRawText().Should().Be("""[{"Ref":"AlarmTopicArn"}]""", name);
+        }
+    }
+
+    [Fact]
+    public async Task Alarms_WatchTheDeadLetterQueueTheFunctionsErrorsAndTheIncompleteUploadBytes()
+    {
+        var template = await LoadTemplate();
+        var conditions = template.GetProperty("Conditions");
+
+        var deadLetters = SingleAlarm(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible");
+        deadLetters.GetProperty("Dimensions").GetRawText().Should().Be("""[{"Name":"QueueName","Value":{"Fn::GetAtt":["DeadLetterQueue","QueueName"]}}]""");
+        (deadLetters.GetProperty("Period").GetInt32(), deadLetters.GetProperty("EvaluationPeriods").GetInt32(), deadLetters.GetProperty("Threshold").GetDouble())
+            .Should().Be((300, 1, 0d));
+        deadLetters.GetProperty("ComparisonOperator").GetString().Should().Be("GreaterThanThreshold");
+        deadLetters.GetProperty("TreatMissingData").GetString().Should().Be("notBreaching");
+        deadLetters.GetProperty("AlarmDescription").GetString().Should().Contain("mpa dlq");
+        if (Resource(template, "DeadLetterQueue").TryGetProperty("Condition", out var queueCondition))
+        {
+            var alarm = Alarms(template).Single(a => a.Resource.GetProperty("Properties").GetProperty("MetricName").GetString() == "ApproximateNumberOfMessagesVisible");
+            Implies(conditions, alarm.Resource.GetProperty("Condition").GetString()!, queueCondition.GetString()!).Should().BeTrue("the alarm exists only with its queue");
+        }
+
+        var errors = SingleAlarm(template, "AWS/Lambda", "Errors");
+        errors.GetProperty("Dimensions").GetRawText().Should().Be("""[{"Name":"FunctionName","Value":{"Ref":"MultipartAbortFunction"}}]""");
+        errors.GetProperty("Statistic").GetString().Should().Be("Sum");
+        (errors.GetProperty("Period").GetInt32(), errors.GetProperty("Threshold").GetDouble()).Should().Be((300, 0d));
+        errors.GetProperty("ComparisonOperator").GetString().Should().Be("GreaterThanThreshold");
+
+        // The namespace and the Service dimension are the ones the function writes its EMF lines with.
+        var variables = FunctionVariables(template);
+        var metricsNamespace = variables.GetProperty("POWERTOOLS_METRICS_NAMESPACE").ToString();
+        var service = variables.GetProperty("POWERTOOLS_SERVICE_NAME");
+        var bytes = SingleAlarm(template, metricsNamespace, "IncompleteUploadBytes");
+        bytes.GetProperty("Dimensions").GetRawText().Should().Be($$"""[{"Name":"Service","Value":{{service.GetRawText()}}}]""", "the report's totals line has only Service");
+        bytes.GetProperty("Statistic").GetString().Should().Be("Maximum");
+        (bytes.GetProperty("Period").GetInt32(), bytes.GetProperty("EvaluationPeriods").GetInt32()).Should().Be((3600, 1));
+        bytes.GetProperty("Threshold").GetRawText().Should().Be("""{"Ref":"IncompleteBytesAlarmThreshold"}""");
+        bytes.GetProperty("ComparisonOperator").GetString().Should().Be("GreaterThanThreshold");
+        bytes.GetProperty("TreatMissingData").GetString().Should().Be("notBreaching");
+        var bytesAlarm = Alarms(template).Single(a => a.Resource.GetProperty("Properties").GetProperty("MetricName").GetString() == "IncompleteUploadBytes");
+        Implies(conditions, bytesAlarm.Resource.GetProperty("Condition").GetString()!, "HasReportTargets").Should().BeTrue("only the report feeds it");
     }
 }
