@@ -9,7 +9,7 @@ namespace MultipartAbort.Adapters;
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="s3">The SDK client.</param>
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default (1,000 on S3 and COS).</param>
-public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore
+public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
@@ -108,6 +108,27 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             throw translated;
         }
+    }
+
+    public async Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        string? token = null;
+        try
+        {
+            // Paged where the store pages (S3 since 2024, with max-buckets); a store that ignores it answers in one page.
+            do
+            {
+                var response = await s3.ListBucketsAsync(new ListBucketsRequest { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
+                names.AddRange((response.Buckets ?? []).Select(b => b.BucketName));
+                token = NullIfEmpty(response.ContinuationToken) is { } next && next != token ? next : null;
+            } while (token is not null);
+        }
+        catch (Exception ex) when (Translate("ListBuckets", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        return names;
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

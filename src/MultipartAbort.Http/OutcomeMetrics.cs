@@ -9,7 +9,8 @@ namespace MultipartAbort.Http;
 
 /// <summary>
 /// The Prometheus counters of /metrics: the EMF metrics of the Lambda host (same names, snake_case, cumulated since
-/// start, labelled with the service), plus the HTTP requests by route and status. Its own registry, so that two hosts
+/// start, labelled with the service), the last report's figures as gauges (labelled with bucket and prefix: "" for
+/// the whole bucket, "/" for keys above the report's depth), plus the HTTP requests by route and status. Its own registry, so that two hosts
 /// in one process (tests) never share counters.
 /// </summary>
 public sealed class OutcomeMetrics
@@ -20,6 +21,9 @@ public sealed class OutcomeMetrics
     private readonly Dictionary<string, Counter.Child> _outcomes = new(StringComparer.Ordinal);
     private readonly Counter _requests;
     private readonly string _service;
+    private readonly (string Name, Gauge Gauge)[] _report;
+    private readonly Lock _reportGate = new();
+    private HashSet<(string Bucket, string Prefix)> _reported = [];
 
     public OutcomeMetrics(Settings settings)
     {
@@ -32,17 +36,53 @@ public sealed class OutcomeMetrics
             var counter = factory.CreateCounter($"{prefix}_{SnakeCase(name)}_total", $"{name}: the same count as the EMF metric of that name", new CounterConfiguration { LabelNames = ["service"] });
             _outcomes[name] = counter.WithLabels(_service);
         }
+        _report = EmfMetrics
+            .Figures(new Core.Report.IncompleteUploadReport(default, default, 0, 0, "", []), new Core.Report.UploadFigures())
+            .Select(m => (m.Name, factory.CreateGauge($"{prefix}_{SnakeCase(m.Name)}", $"{m.Name}: the last report's figure, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "bucket", "prefix"] })))
+            .ToArray();
         _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
     }
 
-    /// <summary>Adds what one request did.</summary>
-    public void Add(OutcomeCounts? counts)
+    /// <summary>Adds what one request did, and keeps its report's figures (if it made one).</summary>
+    public void Add(InvocationResult? result)
     {
-        if (counts is null)
+        if (result is null)
             return;
-        foreach (var (name, value) in EmfMetrics.All(counts))
+        foreach (var (name, value) in EmfMetrics.All(result.Summary))
             if (value > 0)
                 _outcomes[name].Inc(value);
+        if (result.Report is { } report)
+            Keep(report);
+    }
+
+    /// <summary>
+    /// The report's figures replace the last ones: per bucket read in full, and per prefix; a bucket no longer reported
+    /// (or not read in full this time) is dropped rather than left at an old value.
+    /// </summary>
+    private void Keep(Core.Report.IncompleteUploadReport report)
+    {
+        var now = new HashSet<(string, string)>();
+        lock (_reportGate)
+        {
+            foreach (var bucket in report.Buckets.Where(b => b.Complete && b.Error is null))
+            {
+                Set(bucket.Bucket, "", bucket.Overall.Total);
+                foreach (var (prefix, cell) in bucket.Prefixes)
+                    Set(bucket.Bucket, prefix.Length == 0 ? EmfMetrics.TopLevelPrefix : prefix, cell.Total);
+            }
+            foreach (var (bucket, prefix) in _reported.Where(old => !now.Contains(old)))
+                foreach (var (_, gauge) in _report)
+                    gauge.RemoveLabelled(_service, bucket, prefix);
+            _reported = now;
+        }
+
+        void Set(string bucket, string prefix, Core.Report.UploadFigures figures)
+        {
+            var values = EmfMetrics.Figures(report, figures);
+            for (var i = 0; i < _report.Length; i++)
+                _report[i].Gauge.WithLabels(_service, bucket, prefix).Set(values[i].Value);
+            now.Add((bucket, prefix));
+        }
     }
 
     /// <summary>Counts an answered request; <paramref name="route"/> is the matched route (null: none, e.g. a 404).</summary>

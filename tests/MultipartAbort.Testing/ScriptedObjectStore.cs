@@ -7,7 +7,7 @@ namespace MultipartAbort.Testing;
 /// An in-memory store double for what moto cannot do: parts that land after an abort, failures on cue,
 /// and (by subclassing <see cref="ListUploadsAsync"/>) listing bugs of other servers. Counts every call.
 /// </summary>
-public class ScriptedObjectStore : IObjectStore
+public class ScriptedObjectStore : IObjectStore, IBucketDirectory
 {
     private readonly ConcurrentDictionary<(string Bucket, string Key, string UploadId), StoredUpload> _uploads = new();
 
@@ -86,6 +86,10 @@ public class ScriptedObjectStore : IObjectStore
             new PartsPage(count, count * stored.PartSize, truncated, truncated ? start + count : null) { NewestPart = count > 0 ? stored.NewestPart ?? stored.Initiated : null }
         );
     }
+
+    /// <summary>Every bucket that holds an upload, in name order (ListBuckets).</summary>
+    public Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(_uploads.Keys.Select(k => k.Bucket).Distinct().Order(StringComparer.Ordinal).ToArray());
 
     public virtual Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken cancellationToken)
     {

@@ -25,6 +25,8 @@ public static class EnvironmentVariables
     public const string DryRun = "DRY_RUN";
     public const string SweepTargets = "SWEEP_TARGETS";
     public const string SweepMinAge = "SWEEP_MIN_AGE";
+    public const string ReportTargets = "REPORT_TARGETS";
+    public const string ReportDepth = "REPORT_DEPTH";
     public const string SweepConcurrency = "SWEEP_CONCURRENCY";
     public const string UploadTtl = "UPLOAD_TTL";
     public const string Port = "PORT";

@@ -52,6 +52,12 @@ public sealed record Settings
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
+
+    /// <summary>REPORT_TARGETS: the buckets (names or globs; <c>*</c>: every bucket) a scheduled tick reports on, read-only.</summary>
+    public IReadOnlyList<string> ReportTargets { get; init; } = [];
+
+    /// <summary>REPORT_DEPTH: the scheduled report's per-prefix depth (0: per bucket only).</summary>
+    public int ReportDepth { get; init; }
     /// <summary>Uploads in flight at once in a sweep or a batch; null (the default) lets <c>AdaptiveLimit</c> find it.</summary>
     public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
@@ -230,6 +236,10 @@ public sealed record Settings
                 $"{EnvironmentVariables.SweepTargets}: {target.Bucket} olderThan {IsoDuration.Format(target.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(sweepMinAge)}); lower {EnvironmentVariables.SweepMinAge} to allow it"
             );
 
+        var reportTargets = ReadList(EnvironmentVariables.ReportTargets) ?? [];
+        foreach (var target in reportTargets.Where(t => !Report.ReportRequest.IsGlob(t) && Model.StoreNames.CheckBucket(t) is not null))
+            problems.Add($"{EnvironmentVariables.ReportTargets}: '{target}' {Model.StoreNames.CheckBucket(target)}");
+
         var settings = new Settings
         {
             CosEndpoint = endpoint,
@@ -254,6 +264,8 @@ public sealed record Settings
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
             SweepTargets = sweepTargets,
             SweepMinAge = sweepMinAge,
+            ReportTargets = reportTargets,
+            ReportDepth = ReadInt(EnvironmentVariables.ReportDepth, 0, 0, Report.ReportRequest.MaxDepth),
             SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             HttpRequestTimeout = httpTimeout,

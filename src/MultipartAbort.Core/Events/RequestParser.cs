@@ -46,12 +46,14 @@ public static class RequestParser
             return JsonFields.Unknown(root, "", UploadsFields) is { } extra ? Invalid(extra) : ParseBatch(uploads);
         if (root.TryGetProperty("sweep", out var sweep))
             return JsonFields.Unknown(root, "", SweepFields) is { } extra ? Invalid(extra) : ParseSweep(sweep);
+        if (root.TryGetProperty("report", out var report))
+            return JsonFields.Unknown(root, "", ReportFields) is { } extra ? Invalid(extra) : ParseReport(report);
         if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
         {
             var parsed = ParseUpload(root, "");
             return new UploadsPayload([parsed]);
         }
-        return Invalid("the object has none of bucket/key/uploadId, uploads or sweep, so it names no upload");
+        return Invalid("the object has none of bucket/key/uploadId, uploads, sweep or report, so it names no upload");
     }
 
     private static RequestPayload ParseBatch(JsonElement uploads)
@@ -204,6 +206,49 @@ public static class RequestParser
         );
     }
 
+    private static RequestPayload ParseReport(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+            return Invalid($"report must be an object with bucket, buckets or allBuckets; got {JsonFields.Describe(e)}");
+        const string path = "report.";
+        var errors = new List<string>();
+        if (JsonFields.Unknown(e, path, ReportRequestFields) is { } extra)
+            errors.Add(extra);
+        var buckets = new List<string>();
+        if (JsonFields.OptionalString(e, "bucket", path, errors) is { } one)
+            buckets.Add(one);
+        if (e.TryGetProperty("buckets", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(b => b.ValueKind != JsonValueKind.String))
+                errors.Add($"{path}buckets must be an array of bucket names or globs; got {JsonFields.Describe(list)}");
+            else
+                buckets.AddRange(list.EnumerateArray().Select(b => b.GetString()!));
+        }
+        var all = JsonFields.OptionalBool(e, "allBuckets", path, errors) ?? false;
+        var depth = JsonFields.OptionalInt(e, "depth", path, errors) ?? 0;
+        var minIdle = OptionalDuration(e, "minIdle", path, errors);
+        decimal? price = null;
+        if (e.TryGetProperty("pricePerGbMonth", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            if (p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var value) && value >= 0)
+                price = value;
+            else
+                errors.Add($"{path}pricePerGbMonth must be a number, 0 or more; got {JsonFields.Describe(p)}");
+        }
+        foreach (var bucket in buckets.Where(b => !Report.ReportRequest.IsGlob(b)))
+            if (ValidateBucket(bucket) is { } bucketError)
+                errors.Add($"{path}bucket {bucketError}");
+        if (buckets.Count == 0 && !all && errors.Count == 0)
+            errors.Add($"{path}names no bucket: give bucket, buckets (names or globs) or allBuckets: true");
+        if (depth is < 0 or > Report.ReportRequest.MaxDepth)
+            errors.Add($"{path}depth must be from 0 to {Report.ReportRequest.MaxDepth}; got {depth}");
+
+        if (errors.Count > 0)
+            return new InvalidPayload(AbortResult.Rejected(buckets.FirstOrDefault(), null, null, 0, string.Join("; ", errors)));
+        var request = new Report.ReportRequest { Buckets = buckets, AllBuckets = all, Depth = depth, MinIdle = minIdle };
+        return new ReportPayload(price is { } given ? request with { PricePerGbMonth = given, PriceName = "the request's pricePerGbMonth" } : request);
+    }
+
     /// <summary>Null when the name could be a bucket; else what is wrong with it (see <see cref="StoreNames"/>).</summary>
     internal static string Describe(JsonElement v) => JsonFields.Describe(v);
 
@@ -215,6 +260,8 @@ public static class RequestParser
     private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
     private static readonly string[] UploadsFields = ["uploads"];
     private static readonly string[] SweepFields = ["sweep"];
+    private static readonly string[] ReportFields = ["report"];
+    private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth"];
 
     private static InvalidPayload Invalid(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
 }

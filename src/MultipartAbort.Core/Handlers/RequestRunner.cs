@@ -5,6 +5,7 @@ using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Handlers;
@@ -14,7 +15,7 @@ namespace MultipartAbort.Core.Handlers;
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
+public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, ReportRunner reports, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -58,16 +59,35 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
                 return await RunSweepsAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
             }
 
+            case ReportPayload report:
+                return await ReportAsync(report.Report, InvocationResult.From([]), budget).ConfigureAwait(false);
+
             case ScheduledSweepPayload scheduled:
             {
-                if (settings.SweepTargets.Count == 0)
+                if (settings.SweepTargets.Count == 0 && settings.ReportTargets.Count == 0)
                 {
-                    var rejection = AbortResult.Rejected(null, null, null, 0, $"a scheduled event (source {scheduled.Source ?? "unknown"}) arrived but SWEEP_TARGETS is not set, so there is nothing to sweep");
+                    var rejection = AbortResult.Rejected(
+                        null,
+                        null,
+                        null,
+                        0,
+                        $"a scheduled event (source {scheduled.Source ?? "unknown"}) arrived but neither SWEEP_TARGETS nor REPORT_TARGETS is set, so there is nothing to do"
+                    );
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
                 var targets = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards }).ToArray();
-                return await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
+                var swept = targets.Length == 0 ? InvocationResult.From([]) : await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
+                if (settings.ReportTargets.Count == 0)
+                    return swept;
+                // After the sweeps, so the figures are what the sweeps left (what still costs money).
+                var scheduledReport = new ReportRequest
+                {
+                    Buckets = [.. settings.ReportTargets.Where(t => t != "*")],
+                    AllBuckets = settings.ReportTargets.Contains("*"),
+                    Depth = settings.ReportDepth,
+                };
+                return await ReportAsync(scheduledReport, swept, budget).ConfigureAwait(false);
             }
 
             default:
@@ -137,6 +157,18 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
         {
             concurrency.Release();
         }
+    }
+
+    private async Task<InvocationResult> ReportAsync(ReportRequest request, InvocationResult before, InvocationBudget budget)
+    {
+        var report = await reports.RunAsync(request, budget).ConfigureAwait(false);
+        var totals = report.Totals.Total;
+        log.Log(
+            report.Complete ? LogLevel.Information : LogLevel.Warning,
+            $"report of {report.Buckets.Count} bucket(s): {totals.Uploads} incomplete uploads, {totals.Parts} parts, {totals.Bytes} bytes"
+                + string.Concat(report.Buckets.Where(b => b.Error is not null).Select(b => $"; {b.Bucket}: {b.Error}"))
+        );
+        return before with { Report = report };
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Hosting;
@@ -30,6 +31,9 @@ public sealed class FunctionServices
 
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
+
+    /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
+    public required ReportRunner Reports { get; init; }
 
     /// <summary>What one request asks for: uploads, a sweep, the configured sweeps.</summary>
     public required RequestRunner Requests { get; init; }
@@ -68,14 +72,16 @@ public sealed class FunctionServices
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
+        var directory = store as IBucketDirectory;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
+        var reports = new ReportRunner(store, directory, concurrency, settings, log, time);
         // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);
             var sweeps = new SweepRunner(store, workflow, q, log, time, concurrency);
             var timers = new UploadTimer(store, workflow, q, settings, log, time);
-            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, settings, log, time, concurrency);
+            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
         }
         var (workflow, sweeps, timers, requests, messages) = On(queues);
@@ -93,6 +99,7 @@ public sealed class FunctionServices
             Workflow = workflow,
             Timers = timers,
             Sweeps = sweeps,
+            Reports = reports,
             Requests = requests,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),

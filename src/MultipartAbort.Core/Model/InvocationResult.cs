@@ -5,8 +5,11 @@ public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, Outcom
 {
     public IReadOnlyList<SweepSummary> Sweeps { get; init; } = [];
 
+    /// <summary>What a report event found (read-only); null for other requests.</summary>
+    public Report.IncompleteUploadReport? Report { get; init; }
+
     /// <summary>True when every request ended in aborted, already-gone, would-abort or requeued.</summary>
-    public bool AllSucceeded => Summary.AllSucceeded && Sweeps.All(s => s.Failed == 0 && s.DeadLettered == 0);
+    public bool AllSucceeded => Summary.AllSucceeded && Sweeps.All(s => s.Failed == 0 && s.DeadLettered == 0) && Report?.Complete != false;
 
     public static InvocationResult From(IReadOnlyList<AbortResult> results)
     {

@@ -59,6 +59,47 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         var metrics = From(counts);
         if (metrics.Count == 0)
             return;
+        Write([], metrics.Select(m => (m.Key, "Count", m.Value)).ToArray());
+    }
+
+    public const string IncompleteUploads = "IncompleteUploads";
+    public const string IncompleteUploadParts = "IncompleteUploadParts";
+    public const string IncompleteUploadBytes = "IncompleteUploadBytes";
+    public const string OldestIncompleteUploadAgeSeconds = "OldestIncompleteUploadAgeSeconds";
+    public const string BucketDimension = "Bucket";
+    public const string PrefixDimension = "Prefix";
+
+    /// <summary>What a report's <c>Prefix</c> dimension (and label) says for keys above its depth: a dimension value may not be empty.</summary>
+    public const string TopLevelPrefix = "/";
+
+    /// <summary>
+    /// A report's figures: one line for all buckets together (Service only: what an alarm watches), one per bucket read
+    /// in full (Service, Bucket), and one per prefix of it when the report has a depth (Service, Bucket, Prefix). A bucket
+    /// that could not be read in full writes nothing, so a failed listing never looks like a bucket that emptied.
+    /// </summary>
+    public void Flush(Report.IncompleteUploadReport report)
+    {
+        Write([], Figures(report, report.Totals.Total));
+        foreach (var bucket in report.Buckets.Where(b => b.Complete && b.Error is null))
+        {
+            Write([(BucketDimension, bucket.Bucket)], Figures(report, bucket.Overall.Total));
+            foreach (var (prefix, cell) in bucket.Prefixes)
+                Write([(BucketDimension, bucket.Bucket), (PrefixDimension, prefix.Length == 0 ? TopLevelPrefix : prefix)], Figures(report, cell.Total));
+        }
+    }
+
+    /// <summary>The four report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
+    public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.UploadFigures figures) =>
+        [
+            (IncompleteUploads, "Count", figures.Uploads),
+            (IncompleteUploadParts, "Count", figures.Parts),
+            (IncompleteUploadBytes, "Bytes", figures.Bytes),
+            (OldestIncompleteUploadAgeSeconds, "Seconds", figures.Oldest is { } oldest ? Serialization.ReportJson.AgeSeconds(report, oldest) : 0),
+        ];
+
+    /// <summary>One EMF line: the Service dimension and <paramref name="dimensions"/>, and the metrics with their values.</summary>
+    private void Write((string Name, string Value)[] dimensions, (string Name, string Unit, long Value)[] metrics)
+    {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -71,14 +112,16 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             json.WriteStartArray("Dimensions");
             json.WriteStartArray();
             json.WriteStringValue(ServiceDimension);
+            foreach (var (name, _) in dimensions)
+                json.WriteStringValue(name);
             json.WriteEndArray();
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
-            foreach (var m in metrics)
+            foreach (var (name, unit, _) in metrics)
             {
                 json.WriteStartObject();
-                json.WriteString("Name", m.Key);
-                json.WriteString("Unit", "Count");
+                json.WriteString("Name", name);
+                json.WriteString("Unit", unit);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -86,8 +129,10 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteString(ServiceDimension, service);
-            foreach (var m in metrics)
-                json.WriteNumber(m.Key, m.Value);
+            foreach (var (name, value) in dimensions)
+                json.WriteString(name, value);
+            foreach (var (name, _, value) in metrics)
+                json.WriteNumber(name, value);
             json.WriteEndObject();
         }
         var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);

@@ -126,6 +126,11 @@ public static class ResultJson
                 WriteSweep(json, s);
             json.WriteEndArray();
         }
+        if (result.Report is { } report)
+        {
+            json.WritePropertyName("report");
+            ReportJson.Write(json, report);
+        }
         json.WriteEndObject();
     }
 

@@ -71,7 +71,7 @@ public static class OpenWhiskEndpoints
             if (payload is InvalidPayload invalid)
             {
                 log.Outcome(invalid.Rejection);
-                metrics.Add(InvocationResult.From([invalid.Rejection]).Summary);
+                metrics.Add(InvocationResult.From([invalid.Rejection]));
                 return Error(StatusCodes.Status400BadRequest, invalid.Rejection.Message);
             }
 
@@ -91,7 +91,7 @@ public static class OpenWhiskEndpoints
                 log.Log(LogLevel.Error, $"activation {activation.ActivationId}: the deadline arrived before the work finished");
                 return Error(StatusCodes.Status504GatewayTimeout, "the activation's deadline arrived before the work finished; what was not settled is as it was, and the request can be sent again");
             }
-            metrics.Add(result.Summary);
+            metrics.Add(result);
             // OpenWhisk reads "error" on a failed activation: the result goes beside it.
             var status = HttpAnswer.StatusOf(payload, result);
             return status == StatusCodes.Status200OK

@@ -40,7 +40,7 @@ public static class RootEndpoint
             {
                 answer = await webhooks.HandleAsync(http.Request.Method, signature, body!, context, ct).ConfigureAwait(false);
             }
-            metrics.Add(answer.Result?.Summary);
+            metrics.Add(answer.Result);
             return RequestBody.Json(answer.Status, answer.Body);
         });
     }

@@ -4,7 +4,7 @@ using MultipartAbort.Lambda.Context;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>Runs one invocation through the core: decode, handle, encode (done by the core), then one EMF line.</summary>
+/// <summary>Runs one invocation through the core: decode, handle, encode (done by the core), then one EMF line (and a report's lines).</summary>
 public sealed class FunctionInvoker(EventRouter events, EmfMetrics metrics)
 {
     public async Task<byte[]> InvokeAsync(LambdaContext context, CancellationToken ct)
@@ -12,6 +12,8 @@ public sealed class FunctionInvoker(EventRouter events, EmfMetrics metrics)
         using var deadline = context.CreateDeadlineSource(ct);
         var response = await events.HandleAsync(context.Request.Event, context.ToInvocationContext(), deadline.Token).ConfigureAwait(false);
         metrics.Flush(response.Counts);
+        if (response.Result?.Report is { } report)
+            metrics.Flush(report);
         return response.Body;
     }
 }

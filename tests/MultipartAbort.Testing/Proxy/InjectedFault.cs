@@ -14,4 +14,7 @@ public enum InjectedFault
 
     /// <summary>The connection is reset without an answer.</summary>
     ConnectionReset,
+
+    /// <summary>403 AccessDenied: credentials that may not read this bucket.</summary>
+    AccessDenied,
 }

@@ -123,6 +123,8 @@ public sealed class S3Exchange
                 return Task.CompletedTask;
             case InjectedFault.SlowDown:
                 return AnswerErrorAsync(503, "SlowDown", "Please reduce your request rate. (injected by the test proxy)");
+            case InjectedFault.AccessDenied:
+                return AnswerErrorAsync(403, "AccessDenied", "Access Denied (injected by the test proxy)");
             case InjectedFault.InternalError:
                 return AnswerErrorAsync(500, "InternalError", "We encountered an internal error. (injected by the test proxy)");
             default:

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Report;
+using MultipartAbort.Core.Serialization;
+
+namespace MultipartAbort.Cli.Output;
+
+/// <summary>
+/// A report as CSV (RFC 4180): one row per bucket (level <c>bucket</c>) and per prefix (level <c>prefix</c>), each for
+/// its uploads in all (<c>all</c>), by age band (<c>age:&lt;1d</c> ...) and by activity (<c>active</c>, <c>idle</c>).
+/// </summary>
+internal static class ReportCsv
+{
+    public const string Header = "bucket,level,prefix,group,uploads,parts,bytes,estimated_monthly_cost,oldest,oldest_age_seconds,error";
+
+    public static string Text(IncompleteUploadReport report)
+    {
+        var text = new StringBuilder(Header).Append("\r\n");
+        foreach (var bucket in report.Buckets)
+        {
+            Rows(text, report, bucket.Bucket, "bucket", "", bucket.Overall, bucket.Error);
+            foreach (var (prefix, cell) in bucket.Prefixes)
+                Rows(text, report, bucket.Bucket, "prefix", prefix, cell, null);
+        }
+        return text.ToString();
+    }
+
+    private static void Rows(StringBuilder text, IncompleteUploadReport report, string bucket, string level, string prefix, Breakdown cell, string? error)
+    {
+        Row(text, report, bucket, level, prefix, "all", cell.Total, error);
+        foreach (var band in AgeBands.All)
+            if (band != AgeBand.Unknown || cell.Bands[(int)band].Uploads > 0)
+                Row(text, report, bucket, level, prefix, $"age:{band.Name()}", cell.Bands[(int)band], null);
+        Row(text, report, bucket, level, prefix, "active", cell.Active, null);
+        Row(text, report, bucket, level, prefix, "idle", cell.Idle, null);
+    }
+
+    private static void Row(StringBuilder text, IncompleteUploadReport report, string bucket, string level, string prefix, string group, UploadFigures f, string? error)
+    {
+        var c = CultureInfo.InvariantCulture;
+        text.Append(Field(bucket)).Append(',').Append(level).Append(',').Append(Field(prefix)).Append(',').Append(Field(group)).Append(',')
+            .Append(f.Uploads.ToString(c)).Append(',').Append(f.Parts.ToString(c)).Append(',').Append(f.Bytes.ToString(c)).Append(',')
+            .Append(f.MonthlyCost(report.PricePerGbMonth).ToString(c)).Append(',')
+            .Append(f.Oldest is { } o ? Rfc3339.Format(o) : "").Append(',')
+            .Append(f.Oldest is { } at ? ReportJson.AgeSeconds(report, at).ToString(c) : "").Append(',')
+            .Append(Field(error ?? "")).Append("\r\n");
+    }
+
+    /// <summary>Quoted when it holds a comma, a quote or a line break (keys may hold any of them).</summary>
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

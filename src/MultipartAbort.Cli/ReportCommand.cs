@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using MultipartAbort.Cli.Output;
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Report;
+using MultipartAbort.Core.Serialization;
+using Spectre.Console;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// <c>mpa report</c>: what incomplete uploads hold and what they cost, read-only (List calls only): per bucket, per
+/// prefix to a depth, by age band and by activity; a table (with a progress line on a terminal), JSON or CSV.
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var buckets = new Option<string[]>("--bucket", "-b")
+        {
+            Description = "A bucket, or a glob of buckets (logs-*); repeat for several.",
+            AllowMultipleArgumentsPerToken = false,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var token in r.Tokens)
+                        if (!ReportRequest.IsGlob(token.Value) && RequestParser.ValidateBucket(token.Value) is { } e)
+                            r.AddError($"--bucket {e}");
+                },
+            },
+        };
+        var allBuckets = new Option<bool>("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
+        var depth = new Option<int>("--depth")
+        {
+            Description = $"Break each bucket down by prefix: the key's first N '/'-separated segments (0 to {ReportRequest.MaxDepth}).",
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 0 or > ReportRequest.MaxDepth) r.AddError($"--depth must be from 0 to {ReportRequest.MaxDepth}"); } },
+        };
+        var minIdle = Options.MinIdle();
+        var price = new Option<decimal?>("--price-per-gb-month")
+        {
+            Description = $"The storage price per GB-month for the estimate (default {ReportRequest.DefaultPricePerGbMonth.ToString(CultureInfo.InvariantCulture)}: {ReportRequest.DefaultPriceName}).",
+            Validators = { r => { if (r.GetValueOrDefault<decimal?>() is < 0) r.AddError("--price-per-gb-month must not be negative"); } },
+        };
+        var top = new Option<int>("--top") { Description = "How many of each bucket's largest and oldest uploads to name.", DefaultValueFactory = _ => 10 };
+        var json = Options.Json();
+        var csv = new Option<bool>("--csv") { Description = "Write CSV to stdout: one row per bucket, prefix, age band and activity." };
+        var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
+        {
+            buckets, allBuckets, depth, minIdle, price, top, json, csv,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(buckets) ?? []).Length == 0 && !r.GetValue(allBuckets))
+                r.AddError("name a bucket (--bucket, repeatable, globs allowed) or --all-buckets");
+            if (r.GetValue(json) && r.GetValue(csv))
+                r.AddError("--json and --csv do not go together");
+        });
+
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
+            var request = new ReportRequest
+            {
+                Buckets = parse.GetValue(buckets) ?? [],
+                AllBuckets = parse.GetValue(allBuckets),
+                Depth = parse.GetValue(depth),
+                MinIdle = parse.GetValue(minIdle),
+                Top = parse.GetValue(top),
+            };
+            if (parse.GetValue(price) is { } p)
+                request = request with { PricePerGbMonth = p, PriceName = "--price-per-gb-month" };
+
+            // A progress line on a terminal only, on stderr, so stdout stays the report.
+            var live = !Console.IsErrorRedirected && !parse.GetValue(json) && !parse.GetValue(csv);
+            var lastDrawn = 0L;
+            IProgress<ReportProgress>? progress = live
+                ? new SynchronousProgress<ReportProgress>(p =>
+                {
+                    var now = Environment.TickCount64;
+                    if (now - Interlocked.Read(ref lastDrawn) < 200)
+                        return;
+                    Interlocked.Exchange(ref lastDrawn, now);
+                    Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
+                })
+                : null;
+            using var budget = InvocationBudget.Unbounded(ct);
+            var report = await services.Reports.RunAsync(request, budget, progress);
+            if (live)
+                Console.Error.Write("\r\u001b[K");
+
+            if (parse.GetValue(json))
+                await Console.Out.WriteLineAsync(ReportJson.Text(report, indented: true));
+            else if (parse.GetValue(csv))
+                await Console.Out.WriteAsync(ReportCsv.Text(report));
+            else
+                ReportTable.Write(AnsiConsole.Console, report);
+            foreach (var bucket in report.Buckets.Where(b => b.Error is not null))
+                await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: {bucket.Error}");
+            return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
+        });
+        return command;
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

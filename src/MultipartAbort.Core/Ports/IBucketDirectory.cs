@@ -1,0 +1,7 @@
+namespace MultipartAbort.Core.Ports;
+
+/// <summary>The buckets the credentials can list (ListBuckets, every page): for globs and every-bucket runs.</summary>
+public interface IBucketDirectory
+{
+    Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken);
+}

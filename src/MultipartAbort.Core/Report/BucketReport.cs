@@ -1,0 +1,92 @@
+namespace MultipartAbort.Core.Report;
+
+/// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
+public sealed class BucketReport(string bucket, int top)
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, Breakdown> _prefixes = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<ReportedUpload, long> _largest = new();
+    private readonly PriorityQueue<ReportedUpload, DateTimeOffset> _oldest = new(Comparer<DateTimeOffset>.Create((a, b) => b.CompareTo(a)));
+
+    public string Bucket { get; } = bucket;
+
+    /// <summary>Why the bucket could not be read (in full or from some point on); null when it was.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>True when every upload the listing gave was counted (no listing error, no deadline).</summary>
+    public bool Complete { get; set; }
+
+    public Breakdown Overall { get; } = new();
+
+    /// <summary>Per prefix (the key's first Depth segments, with the trailing '/'; "" for keys above that), in key order.</summary>
+    public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
+
+    /// <summary>Uploads listed but gone when their parts were listed (completed or aborted meanwhile): not counted.</summary>
+    public long Vanished { get; private set; }
+
+    /// <summary>Uploads whose parts could not be listed (an error on ListParts): not counted; <see cref="Error"/> names the first.</summary>
+    public long Unreadable { get; private set; }
+
+    public IReadOnlyList<ReportedUpload> Largest => Drain(_largest).OrderByDescending(u => u.Bytes).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<ReportedUpload> Oldest => Drain(_oldest).OrderBy(u => u.Initiated).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
+
+    public void Add(ReportedUpload upload, string? prefix, AgeBand band)
+    {
+        lock (_gate)
+        {
+            Overall.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);
+            if (prefix is not null)
+            {
+                if (!_prefixes.TryGetValue(prefix, out var cell))
+                    _prefixes[prefix] = cell = new Breakdown();
+                cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);
+            }
+            if (top <= 0)
+                return;
+            _largest.Enqueue(upload, upload.Bytes);
+            if (_largest.Count > top)
+                _largest.Dequeue();
+            if (upload.Initiated is { } at)
+            {
+                _oldest.Enqueue(upload, at);
+                if (_oldest.Count > top)
+                    _oldest.Dequeue();
+            }
+        }
+    }
+
+    public void AddVanished()
+    {
+        lock (_gate)
+            Vanished++;
+    }
+
+    public void AddUnreadable(string error)
+    {
+        lock (_gate)
+        {
+            Unreadable++;
+            Error ??= $"ListParts failed for some uploads (first: {error})";
+        }
+    }
+
+    private ReportedUpload[] Drain<TPriority>(PriorityQueue<ReportedUpload, TPriority> queue)
+    {
+        lock (_gate)
+            return queue.UnorderedItems.Select(i => i.Element).ToArray();
+    }
+
+    /// <summary>The prefix of a key to a depth: its first <paramref name="depth"/> '/'-separated segments with the '/', or the folders it has.</summary>
+    public static string PrefixOf(string key, int depth)
+    {
+        var end = 0;
+        for (var i = 0; i < depth; i++)
+        {
+            var slash = key.IndexOf('/', end);
+            if (slash < 0)
+                break;
+            end = slash + 1;
+        }
+        return key[..end];
+    }
+}

@@ -1,0 +1,26 @@
+namespace MultipartAbort.Core.Report;
+
+/// <summary>A report's answer: per bucket, at a time, with the MIN_IDLE and the price it was computed with.</summary>
+public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle, int Depth, decimal PricePerGbMonth, string PriceName, IReadOnlyList<BucketReport> Buckets)
+{
+    /// <summary>Every readable bucket's figures added up.</summary>
+    public Breakdown Totals
+    {
+        get
+        {
+            var totals = new Breakdown();
+            foreach (var bucket in Buckets)
+            {
+                totals.Total.Add(bucket.Overall.Total);
+                totals.Active.Add(bucket.Overall.Active);
+                totals.Idle.Add(bucket.Overall.Idle);
+                for (var b = 0; b < totals.Bands.Length; b++)
+                    totals.Bands[b].Add(bucket.Overall.Bands[b]);
+            }
+            return totals;
+        }
+    }
+
+    /// <summary>True when every bucket was read in full.</summary>
+    public bool Complete => Buckets.All(b => b.Complete && b.Error is null);
+}

@@ -1,0 +1,32 @@
+namespace MultipartAbort.Core.Report;
+
+/// <summary>
+/// What incomplete uploads hold, read-only: the buckets named (names or <c>*</c>/<c>?</c> globs) or every bucket the
+/// credentials can list, within ALLOWED_BUCKETS; per prefix to <see cref="Depth"/> path segments.
+/// </summary>
+public sealed record ReportRequest
+{
+    public const int MaxDepth = 5;
+
+    /// <summary>The AWS S3 Standard list price (us-east-1, first 50 TB, per GB-month), the default estimate's rate.</summary>
+    public const decimal DefaultPricePerGbMonth = 0.023m;
+
+    public const string DefaultPriceName = "AWS S3 Standard list price, us-east-1, first 50 TB";
+
+    public IReadOnlyList<string> Buckets { get; init; } = [];
+    public bool AllBuckets { get; init; }
+
+    /// <summary>Path segments (split at '/') of the per-prefix breakdown; 0: per bucket only.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>An upload whose newest part landed (or, with none, that began) this recently is counted active; null: MIN_IDLE.</summary>
+    public TimeSpan? MinIdle { get; init; }
+
+    public decimal PricePerGbMonth { get; init; } = DefaultPricePerGbMonth;
+    public string PriceName { get; init; } = DefaultPriceName;
+
+    /// <summary>How many of the largest and of the oldest uploads each bucket keeps for the answer.</summary>
+    public int Top { get; init; } = 10;
+
+    public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
+}

@@ -1,0 +1,150 @@
+using MultipartAbort.Core.Abort;
+using MultipartAbort.Core.Concurrency;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Sweep;
+
+namespace MultipartAbort.Core.Report;
+
+/// <summary>
+/// The report (docs/cli.md, <c>mpa report</c>): lists every incomplete upload of the selected buckets and each one's
+/// parts (all pages), and adds them up as it goes, so memory stays flat however many uploads there are (only the top
+/// N largest and oldest are kept by name). List calls only: it never aborts. ListParts calls run under the same
+/// limiter as sweeps.
+/// </summary>
+public sealed class ReportRunner(IObjectStore store, IBucketDirectory? directory, ConcurrencyLimiter limiter, Settings settings, StructuredLogger log, TimeProvider time)
+{
+    public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, InvocationBudget budget, IProgress<ReportProgress>? progress = null)
+    {
+        var now = time.GetUtcNow();
+        var minIdle = request.MinIdle ?? settings.MinIdle;
+        var buckets = await SelectAsync(request, budget.Work).ConfigureAwait(false);
+        var counted = 0L;
+        foreach (var bucket in buckets.Where(b => b.Error is null))
+        {
+            if (budget.StopTaking)
+            {
+                bucket.Error = "not read: the invocation's time ran out first";
+                continue;
+            }
+            await ReadAsync(bucket, request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(bucket.Bucket, Interlocked.Increment(ref counted)))).ConfigureAwait(false);
+        }
+        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, buckets);
+    }
+
+    /// <summary>The buckets to read, in name order: those named, and those a glob or every-bucket run finds, within ALLOWED_BUCKETS.</summary>
+    private async Task<List<BucketReport>> SelectAsync(ReportRequest request, CancellationToken ct)
+    {
+        var selected = new SortedDictionary<string, BucketReport>(StringComparer.Ordinal);
+        BucketReport Entry(string name) => selected.TryGetValue(name, out var e) ? e : selected[name] = new BucketReport(name, Math.Max(0, request.Top));
+        var globs = request.Buckets.Where(ReportRequest.IsGlob).ToArray();
+        // A bucket named outright that the policy forbids is reported as refused; a glob only ever finds allowed ones.
+        foreach (var name in request.Buckets.Where(b => !ReportRequest.IsGlob(b)))
+            Entry(name).Error = settings.Access.CheckSweep(name, null);
+        if (globs.Length > 0 || request.AllBuckets)
+        {
+            IReadOnlyList<string> all;
+            try
+            {
+                all = directory is null
+                    ? throw new StoreException("ListBuckets", "this store cannot list its buckets", false)
+                    : await directory.ListBucketsAsync(ct).ConfigureAwait(false);
+            }
+            catch (StoreException ex)
+            {
+                var what = request.AllBuckets ? "*" : string.Join(",", globs);
+                Entry(what).Error = ex.Message;
+                return [.. selected.Values];
+            }
+            var matchers = new AccessPolicy(globs, null);
+            foreach (var name in all.Where(n => settings.Access.IsBucketAllowed(n) && (request.AllBuckets || matchers.IsBucketAllowed(n))))
+                Entry(name);
+        }
+        return [.. selected.Values];
+    }
+
+    private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, InvocationBudget budget, Action counted)
+    {
+        var ct = budget.Work;
+        string? stopped = null;
+        async IAsyncEnumerable<ListedUpload> Listed()
+        {
+            await using var uploads = UploadLister.ListAsync(store, new UploadListing(bucket.Bucket), ct).GetAsyncEnumerator(ct);
+            while (true)
+            {
+                if (budget.StopTaking)
+                {
+                    stopped = "the invocation's time ran out; the figures cover what was listed";
+                    yield break;
+                }
+                bool more;
+                try
+                {
+                    more = await uploads.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (StoreException ex)
+                {
+                    stopped = ex.Message;
+                    yield break;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    stopped = "the invocation's time ran out; the figures cover what was listed";
+                    yield break;
+                }
+                if (!more)
+                    yield break;
+                yield return uploads.Current;
+            }
+        }
+
+        await limiter
+            .ForEachAsync(
+                Listed(),
+                async upload =>
+                {
+                    PartsCensus census;
+                    try
+                    {
+                        census = await PartsCensus.TakeAsync(store, new UploadRef(bucket.Bucket, upload.Key, upload.UploadId), ct).ConfigureAwait(false);
+                    }
+                    catch (StoreException ex)
+                    {
+                        bucket.AddUnreadable(ex.Message);
+                        return;
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        stopped ??= "the invocation's time ran out; the figures cover what was listed";
+                        return;
+                    }
+                    if (!census.Exists)
+                    {
+                        bucket.AddVanished();
+                        return;
+                    }
+                    var lastActivity = census.NewestPart ?? upload.Initiated;
+                    var active = minIdle > TimeSpan.Zero && lastActivity is { } at && now - at < minIdle;
+                    bucket.Add(
+                        new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active),
+                        depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null,
+                        AgeBands.Of(upload.Initiated, now)
+                    );
+                    counted();
+                },
+                CancellationToken.None
+            )
+            .ConfigureAwait(false);
+        if (stopped is not null)
+        {
+            bucket.Error = stopped;
+            log.Log(LogLevel.Warning, $"report of s3://{bucket.Bucket}/: {stopped}");
+        }
+        bucket.Complete = stopped is null && bucket.Unreadable == 0;
+    }
+}
+
+/// <summary>How far a report is: the bucket being read and the uploads counted so far in the whole report.</summary>
+public readonly record struct ReportProgress(string Bucket, long Uploads);

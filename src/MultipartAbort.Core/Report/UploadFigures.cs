@@ -1,0 +1,33 @@
+namespace MultipartAbort.Core.Report;
+
+/// <summary>Uploads, parts and bytes of one cell of a report, and when its oldest upload began. Not thread-safe: the report adds under one lock.</summary>
+public sealed class UploadFigures
+{
+    public long Uploads { get; private set; }
+    public long Parts { get; private set; }
+    public long Bytes { get; private set; }
+
+    /// <summary>When the oldest upload of the cell began; null when none is dated.</summary>
+    public DateTimeOffset? Oldest { get; private set; }
+
+    public void Add(long parts, long bytes, DateTimeOffset? initiated)
+    {
+        Uploads++;
+        Parts += parts;
+        Bytes += bytes;
+        if (initiated is { } at && (Oldest is null || at < Oldest))
+            Oldest = at;
+    }
+
+    public void Add(UploadFigures other)
+    {
+        Uploads += other.Uploads;
+        Parts += other.Parts;
+        Bytes += other.Bytes;
+        if (other.Oldest is { } at && (Oldest is null || at < Oldest))
+            Oldest = at;
+    }
+
+    /// <summary>The estimated monthly cost of the bytes at a price per GB-month (a GB of 2^30 bytes, as S3 and COS bill).</summary>
+    public double MonthlyCost(decimal pricePerGbMonth) => Math.Round(Bytes / (double)(1L << 30) * (double)pricePerGbMonth, 4);
+}

@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Report;
+
+namespace MultipartAbort.Core.Serialization;
+
+/// <summary>A report as JSON (docs/cli.md, <c>mpa report --json</c>; the <c>summary.report</c> of a report event's answer).</summary>
+public static class ReportJson
+{
+    public static string Text(IncompleteUploadReport report, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var json = new Utf8JsonWriter(buffer, ResultJson.Options with { Indented = indented }))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("report");
+            Write(json, report);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static void Write(Utf8JsonWriter json, IncompleteUploadReport report)
+    {
+        json.WriteStartObject();
+        json.WriteString("at", Rfc3339.Format(report.At));
+        json.WriteString("minIdle", IsoDuration.Format(report.MinIdle));
+        json.WriteNumber("depth", report.Depth);
+        json.WriteNumber("pricePerGbMonth", report.PricePerGbMonth);
+        json.WriteString("price", report.PriceName);
+        json.WriteBoolean("complete", report.Complete);
+        json.WritePropertyName("totals");
+        json.WriteStartObject();
+        WriteBreakdown(json, report.Totals, report);
+        json.WriteEndObject();
+        json.WriteStartArray("buckets");
+        foreach (var bucket in report.Buckets)
+        {
+            json.WriteStartObject();
+            json.WriteString("bucket", bucket.Bucket);
+            if (bucket.Error is not null)
+                json.WriteString("error", bucket.Error);
+            json.WriteBoolean("complete", bucket.Complete);
+            WriteBreakdown(json, bucket.Overall, report);
+            if (bucket.Vanished > 0)
+                json.WriteNumber("vanished", bucket.Vanished);
+            if (bucket.Unreadable > 0)
+                json.WriteNumber("unreadable", bucket.Unreadable);
+            if (report.Depth > 0)
+            {
+                json.WriteStartArray("prefixes");
+                foreach (var (prefix, cell) in bucket.Prefixes)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("prefix", prefix);
+                    WriteBreakdown(json, cell, report);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            WriteUploads(json, "largest", bucket.Largest);
+            WriteUploads(json, "oldestUploads", bucket.Oldest);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>A cell's figures inline, then by age band and by activity.</summary>
+    private static void WriteBreakdown(Utf8JsonWriter json, Breakdown cell, IncompleteUploadReport report)
+    {
+        WriteFigures(json, cell.Total, report);
+        json.WriteStartObject("ages");
+        foreach (var band in AgeBands.All)
+        {
+            var figures = cell.Bands[(int)band];
+            if (band == AgeBand.Unknown && figures.Uploads == 0)
+                continue;
+            json.WriteStartObject(band.Name());
+            WriteFigures(json, figures, report);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteStartObject("active");
+        WriteFigures(json, cell.Active, report);
+        json.WriteEndObject();
+        json.WriteStartObject("idle");
+        WriteFigures(json, cell.Idle, report);
+        json.WriteEndObject();
+    }
+
+    private static void WriteFigures(Utf8JsonWriter json, UploadFigures figures, IncompleteUploadReport report)
+    {
+        json.WriteNumber("uploads", figures.Uploads);
+        json.WriteNumber("parts", figures.Parts);
+        json.WriteNumber("bytes", figures.Bytes);
+        json.WriteNumber("estimatedMonthlyCost", figures.MonthlyCost(report.PricePerGbMonth));
+        if (figures.Oldest is { } oldest)
+        {
+            json.WriteString("oldest", Rfc3339.Format(oldest));
+            json.WriteNumber("oldestAgeSeconds", AgeSeconds(report, oldest));
+        }
+    }
+
+    private static void WriteUploads(Utf8JsonWriter json, string name, IReadOnlyList<ReportedUpload> uploads)
+    {
+        json.WriteStartArray(name);
+        foreach (var u in uploads)
+        {
+            json.WriteStartObject();
+            json.WriteString("key", u.Key);
+            json.WriteString("uploadId", u.UploadId);
+            if (u.Initiated is { } initiated)
+                json.WriteString("initiated", Rfc3339.Format(initiated));
+            if (u.NewestPart is { } newest)
+                json.WriteString("newestPart", Rfc3339.Format(newest));
+            json.WriteNumber("parts", u.Parts);
+            json.WriteNumber("bytes", u.Bytes);
+            json.WriteBoolean("active", u.Active);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    public static long AgeSeconds(IncompleteUploadReport report, DateTimeOffset oldest) => Math.Max(0, (long)(report.At - oldest).TotalSeconds);
+}

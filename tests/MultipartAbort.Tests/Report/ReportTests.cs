@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Report;
+using MultipartAbort.Tests.Workflow;
+
+namespace MultipartAbort.Tests.Report;
+
+/// <summary>What a store double lets a test set exactly: upload times on each side of every age band, part times on each side of MIN_IDLE.</summary>
+public sealed class ReportTests
+{
+    private static readonly DateTimeOffset Now = WorkflowHarness.Now;
+
+    private static async Task<IncompleteUploadReport> RunAsync(WorkflowHarness h, ReportRequest request)
+    {
+        using var budget = InvocationBudget.Unbounded(CancellationToken.None);
+        return await h.Services().Reports.RunAsync(request, budget);
+    }
+
+    [Fact]
+    public async Task AgeBands_SplitAtOneSevenAndThirtyDays_AndActivityAtMinIdle_ByTheNewestPartOrElseTheStart()
+    {
+        var h = new WorkflowHarness();
+        var ages = new[] { TimeSpan.FromHours(23), TimeSpan.FromHours(25), TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7), TimeSpan.FromDays(29), TimeSpan.FromDays(30), TimeSpan.FromDays(400) };
+        for (var i = 0; i < ages.Length; i++)
+            h.Store.Add("b", $"k{i}", $"u{i}", parts: 0, initiated: Now - ages[i]);
+        h.Store.Add("b", "fresh-part", "u-fresh", parts: 2, initiated: Now - TimeSpan.FromDays(40)).NewestPart = Now - TimeSpan.FromMinutes(59);
+        h.Store.Add("b", "stale-part", "u-stale", parts: 2, initiated: Now - TimeSpan.FromDays(40)).NewestPart = Now - TimeSpan.FromMinutes(61);
+
+        var report = await RunAsync(h, new ReportRequest { Buckets = ["b"], MinIdle = TimeSpan.FromHours(1) });
+
+        var bands = report.Buckets.Single().Overall.Bands;
+        AgeBands.All.Select(b => bands[(int)b].Uploads).Should().Equal(1, 2, 2, 4, 0);
+        var overall = report.Buckets.Single().Overall;
+        overall.Active.Uploads.Should().Be(1, "only the part that landed 59 minutes ago is within MIN_IDLE; uploads with no part are judged by their start");
+        overall.Idle.Uploads.Should().Be(8);
+    }
+
+    [Fact]
+    public void PrefixOf_TakesTheFirstSegmentsWithTheirSlash_OrTheFoldersAKeyHas()
+    {
+        BucketReport.PrefixOf("a/b/c/d.bin", 1).Should().Be("a/");
+        BucketReport.PrefixOf("a/b/c/d.bin", 2).Should().Be("a/b/");
+        BucketReport.PrefixOf("a/d.bin", 2).Should().Be("a/");
+        BucketReport.PrefixOf("d.bin", 3).Should().Be("");
+        BucketReport.PrefixOf("a//b", 2).Should().Be("a//");
+    }
+
+    [Fact]
+    public async Task Top_KeepsOnlyTheNLargestAndOldest_WhateverTheOrderTheyAreListedIn()
+    {
+        var h = new WorkflowHarness();
+        for (var i = 0; i < 50; i++)
+            h.Store.Add("b", $"k{i:D2}", $"u{i}", parts: 1 + (i * 7 % 50), initiated: Now - TimeSpan.FromHours(1 + (i * 13 % 50)));
+
+        var bucket = (await RunAsync(h, new ReportRequest { Buckets = ["b"], Top = 3 })).Buckets.Single();
+
+        bucket.Largest.Select(u => u.Parts).Should().Equal(50, 49, 48);
+        bucket.Oldest.Select(u => Now - u.Initiated!.Value).Should().Equal(TimeSpan.FromHours(50), TimeSpan.FromHours(49), TimeSpan.FromHours(48));
+        bucket.Overall.Total.Uploads.Should().Be(50);
+    }
+
+    [Theory]
+    [InlineData("""{"report":{}}""", "report.names no bucket")]
+    [InlineData("""{"report":{"bucket":"b","depth":9}}""", "report.depth must be from 0 to 5; got 9")]
+    [InlineData("""{"report":{"buckets":"b"}}""", "report.buckets must be an array")]
+    [InlineData("""{"report":{"bucket":"b","minIdle":"1h"}}""", "report.minIdle")]
+    [InlineData("""{"report":{"bucket":"b","pricePerGbMonth":-1}}""", "report.pricePerGbMonth must be a number, 0 or more")]
+    [InlineData("""{"report":{"bucket":"b","prefix":"x"}}""", "prefix")]
+    [InlineData("""{"report":{"bucket":"has space"}}""", "report.bucket")]
+    public async Task ReportEvent_WithABadField_IsRejectedNamingIt(string json, string named)
+    {
+        var h = new WorkflowHarness();
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+
+        var result = answer.Result!.Results.Should().ContainSingle().Which;
+        result.Outcome.Should().Be(AbortOutcome.Rejected);
+        result.Message.Should().Contain(named);
+        answer.Result.Report.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ReportEvent_AnswersTheReport_AndWritesOneEmfLinePerBucketAndPrefix_PlusOneForAll()
+    {
+        var h = new WorkflowHarness();
+        h.Store.Add("photos", "raw/a.bin", "u1", parts: 3, initiated: Now - TimeSpan.FromDays(2)).NewestPart = Now - TimeSpan.FromDays(1);
+        h.Store.Add("photos", "top.bin", "u2", parts: 1, initiated: Now - TimeSpan.FromHours(5));
+        h.Store.Add("logs", "x/y.gz", "u3", parts: 0, initiated: Now - TimeSpan.FromSeconds(90));
+        var emf = new StringWriter();
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","logs"],"depth":1}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        new EmfMetrics(emf, "MultipartAbort", "multipart-abort", h.Clock).Flush(answer.Result!.Report!);
+
+        answer.Succeeded.Should().BeTrue();
+        using var body = JsonDocument.Parse(answer.Body);
+        var report = body.RootElement.GetProperty("summary").GetProperty("report");
+        report.GetProperty("buckets").EnumerateArray().Select(b => (b.GetProperty("bucket").GetString(), b.GetProperty("parts").GetInt64())).Should().Equal(("logs", 0L), ("photos", 4L));
+        const string head = "{\"_aws\":{\"Timestamp\":1795608000000,\"CloudWatchMetrics\":[{\"Namespace\":\"MultipartAbort\",\"Dimensions\":[";
+        const string metrics =
+            "],\"Metrics\":[{\"Name\":\"IncompleteUploads\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadParts\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadBytes\",\"Unit\":\"Bytes\"},{\"Name\":\"OldestIncompleteUploadAgeSeconds\",\"Unit\":\"Seconds\"}]}]},\"Service\":\"multipart-abort\",";
+        static string Figures(int uploads, int parts, int bytes, int age) =>
+            $"\"IncompleteUploads\":{uploads},\"IncompleteUploadParts\":{parts},\"IncompleteUploadBytes\":{bytes},\"OldestIncompleteUploadAgeSeconds\":{age}}}";
+        emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            head + "[\"Service\"]" + metrics + Figures(3, 4, 64, 172800),
+            head + "[\"Service\",\"Bucket\"]" + metrics + "\"Bucket\":\"logs\"," + Figures(1, 0, 0, 90),
+            head + "[\"Service\",\"Bucket\",\"Prefix\"]" + metrics + "\"Bucket\":\"logs\",\"Prefix\":\"x/\"," + Figures(1, 0, 0, 90),
+            head + "[\"Service\",\"Bucket\"]" + metrics + "\"Bucket\":\"photos\"," + Figures(2, 4, 64, 172800),
+            head + "[\"Service\",\"Bucket\",\"Prefix\"]" + metrics + "\"Bucket\":\"photos\",\"Prefix\":\"/\"," + Figures(1, 1, 16, 18000),
+            head + "[\"Service\",\"Bucket\",\"Prefix\"]" + metrics + "\"Bucket\":\"photos\",\"Prefix\":\"raw/\"," + Figures(1, 3, 48, 172800)
+        );
+    }
+
+    [Fact]
+    public async Task ScheduledTick_WithReportTargets_ReportsAfterTheSweeps_EveryBucketForAStar_WithinAllowedBuckets()
+    {
+        var h = new WorkflowHarness
+        {
+            Settings = new Settings { ReportTargets = ["*"], ReportDepth = 0, Access = new AccessPolicy(["keep-*"], null), ReabortBackoff = TimeSpan.Zero },
+        };
+        h.Store.Add("keep-a", "k", "u1", parts: 2, initiated: Now - TimeSpan.FromDays(3));
+        h.Store.Add("keep-b", "k", "u2", parts: 1, initiated: Now - TimeSpan.FromDays(3));
+        h.Store.Add("other", "k", "u3", parts: 1, initiated: Now - TimeSpan.FromDays(3));
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+
+        answer.Result!.Report!.Buckets.Select(b => (b.Bucket, b.Overall.Total.Parts)).Should().Equal(("keep-a", 2L), ("keep-b", 1L));
+        h.Store.AbortCalls.Should().Be(0, "a report never aborts");
+    }
+
+    [Fact]
+    public void ReportTargets_ThatCannotBeABucket_AreAConfigurationError()
+    {
+        var act = () => Settings.Load(new MultipartAbort.Testing.DictionaryEnvironment(new Dictionary<string, string?> { [EnvironmentVariables.ReportTargets] = "good-one,bad name", [EnvironmentVariables.ReportDepth] = "2" }));
+
+        act.Should().Throw<ConfigurationException>().Which.Message.Should().Contain("REPORT_TARGETS: 'bad name'");
+    }
+}
