@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, locally: a store on a free loopback port stands in for COS (moto by default; STORE=rgw for a real
-# Ceph RGW, infra/local/rgw.sh); we make incomplete multipart uploads in it, abort them through MultipartAbort (mpa),
-# and show ListParts is clean afterwards.
+# Ceph RGW, infra/local/rgw.sh); we make incomplete multipart uploads in it, report what they hold, abort them through
+# MultipartAbort (mpa), show ListParts is clean afterwards, and that a sweep leaves alone the one still receiving parts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -39,18 +39,21 @@ case "$store" in
   *) echo "STORE must be moto or rgw, not '$store'" >&2; exit 2 ;;
 esac
 export COS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID COS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
+# Stale by activity: an upload whose newest part landed less than MIN_IDLE ago is left alone by sweeps. An hour by
+# default; five seconds here, so the demo can show both sides of it in a few seconds.
+export MIN_IDLE=PT5S
 
 say "Building mpa (Native AOT: one executable, artifacts/mpa/mpa; make mpa does the same)"
 dotnet publish src/MultipartAbort.Cli -c Release -r "$(if [ "$(uname -m)" = aarch64 ]; then echo linux-arm64; else echo linux-x64; fi)" -o artifacts/mpa -v quiet -nologo -clp:ErrorsOnly
 mpa=artifacts/mpa/mpa
 
-say "Creating bucket demo-bucket with 6 incomplete multipart uploads (3 parts each)"
+say "Creating bucket demo-bucket with 7 incomplete multipart uploads (3 parts each); tmp/live keeps receiving parts"
 python3 - <<'PY' > artifacts/demo-uploads.json
 import boto3, json, os
 s3 = boto3.client("s3", endpoint_url=os.environ["COS_ENDPOINT"])
 s3.create_bucket(Bucket="demo-bucket")
 uploads = []
-for key in ["videos/raw 1.mp4", "videos/raw+2.mp4", "backups/db-ü.tar", "tmp/a", "tmp/b", "tmp/c"]:
+for key in ["videos/raw 1.mp4", "videos/raw+2.mp4", "backups/db-ü.tar", "tmp/a", "tmp/b", "tmp/c", "tmp/live"]:
     uid = s3.create_multipart_upload(Bucket="demo-bucket", Key=key)["UploadId"]
     for n in (1, 2, 3):
         s3.upload_part(Bucket="demo-bucket", Key=key, UploadId=uid, PartNumber=n, Body=b"x" * 1024)
@@ -59,14 +62,27 @@ print(json.dumps(uploads))
 PY
 "$mpa" list --bucket demo-bucket
 
+say "What they hold and cost, read-only: mpa report --bucket demo-bucket --depth 1"
+"$mpa" report --bucket demo-bucket --depth 1
+
 say "Aborting the three uploads outside tmp/ with one batch event: mpa invoke '{\"uploads\": [...]}'"
 batch=$(python3 -c 'import json; u=json.load(open("artifacts/demo-uploads.json")); print(json.dumps({"uploads": [x for x in u if not x["key"].startswith("tmp/")]}))')
 "$mpa" invoke "$batch" | python3 -m json.tool
 
-# On RGW the uploads are as old as they really are: give them the sweep's second.
-[ "$store" = rgw ] && sleep 2
-say "Sweeping tmp/ for stale uploads: mpa sweep --bucket demo-bucket --prefix tmp/ --older-than $older_than --measure-bytes"
-"$mpa" sweep --bucket demo-bucket --prefix tmp/ --older-than "$older_than" --measure-bytes
+say "Waiting 6 s (MIN_IDLE is PT5S), while tmp/live receives one more part"
+sleep 6
+python3 - <<'PY'
+import boto3, json, os
+s3 = boto3.client("s3", endpoint_url=os.environ["COS_ENDPOINT"])
+live = next(u for u in json.load(open("artifacts/demo-uploads.json")) if u["key"] == "tmp/live")
+s3.upload_part(Bucket="demo-bucket", Key="tmp/live", UploadId=live["uploadId"], PartNumber=4, Body=b"x" * 1024)
+print("  tmp/live: part 4 landed just now")
+PY
+say "Sweeping tmp/ for stale uploads: mpa sweep --bucket demo-bucket --prefix tmp/ --older-than $older_than --show-active"
+"$mpa" sweep --bucket demo-bucket --prefix tmp/ --older-than "$older_than" --show-active
+
+say "What is left: mpa report --bucket demo-bucket --depth 1"
+"$mpa" report --bucket demo-bucket --depth 1
 
 say "A malformed event is rejected, naming the problem (exit code is non-zero)"
 set +e
@@ -74,12 +90,14 @@ set +e
 echo "exit code: ${PIPESTATUS[0]}"
 set -e
 
-say "Verifying with ListParts that nothing remains"
+say "Verifying with ListParts that nothing remains but the live upload"
 python3 - <<'PY'
 import boto3, json, os
 s3 = boto3.client("s3", endpoint_url=os.environ["COS_ENDPOINT"])
 clean = True
 for u in json.load(open("artifacts/demo-uploads.json")):
+    if u["key"] == "tmp/live":
+        continue
     try:
         parts = s3.list_parts(Bucket=u["bucket"], Key=u["key"], UploadId=u["uploadId"]).get("Parts", [])
         print(f"  {u['key']:<22} {len(parts)} parts remain"); clean = clean and not parts
@@ -87,8 +105,8 @@ for u in json.load(open("artifacts/demo-uploads.json")):
         if e.response["Error"]["Code"] not in ("NoSuchUpload", "NoSuchKey"):
             raise
         print(f"  {u['key']:<22} {e.response['Error']['Code']}: clean")
-left = s3.list_multipart_uploads(Bucket="demo-bucket").get("Uploads", [])
-print(f"  ListMultipartUploads: {len(left)} uploads left in demo-bucket")
-raise SystemExit(0 if clean and not left else 1)
+left = [u["Key"] for u in s3.list_multipart_uploads(Bucket="demo-bucket").get("Uploads", [])]
+print(f"  ListMultipartUploads: {len(left)} upload(s) left in demo-bucket: {', '.join(left)} (still receiving parts)")
+raise SystemExit(0 if clean and left == ["tmp/live"] else 1)
 PY
-say "Done: every upload aborted and verified clean."
+say "Done: every idle upload aborted and verified clean; the live one left alone."
