@@ -41,12 +41,17 @@ public static class AwsClients
         switch (settings.Credentials.Kind)
         {
             case CredentialKind.Hmac:
+                config.HttpClientFactory = new StoreHttpClientFactory(null, settings.CosServiceInstanceId);
                 return new ThrottleAwareS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
             case CredentialKind.IbmApiKey:
                 // Anonymous credentials: the SDK signs nothing, and the HTTP pipeline adds Authorization: Bearer.
-                config.HttpClientFactory = new BearerHttpClientFactory(iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"));
+                config.HttpClientFactory = new StoreHttpClientFactory(
+                    iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"),
+                    settings.CosServiceInstanceId
+                );
                 return new ThrottleAwareS3Client(new AnonymousAWSCredentials(), config);
             default:
+                config.HttpClientFactory = new StoreHttpClientFactory(null, settings.CosServiceInstanceId);
                 return new ThrottleAwareS3Client(config);
         }
     }

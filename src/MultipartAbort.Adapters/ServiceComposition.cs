@@ -14,7 +14,11 @@ public static class ServiceComposition
 {
     /// <summary>Builds everything from the environment; logs go to <paramref name="logOutput"/>.</summary>
     /// <param name="iamHttp">The HTTP client for IAM; null for a default one (tests hand in their own).</param>
-    public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
+    public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null) =>
+        Compose(env, logOutput, logLevel, time, iamHttp).Services;
+
+    /// <summary>The services and the S3 client under them, for what the ports do not cover (mpa lifecycle).</summary>
+    public static Composed Compose(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
     {
         time ??= TimeProvider.System;
         // Secrets named by *_PARAMETER variables come from SSM Parameter Store first (no call when none is named).
@@ -23,7 +27,7 @@ public static class ServiceComposition
         var s3 = AwsClients.CreateS3(settings, iamTokens);
         var store = new S3ObjectStore(s3);
         var queues = AwsClients.CreateQueues(settings, s3, time);
-        return FunctionServices.Create(settings, store, queues, logOutput, logLevel, time);
+        return new Composed(FunctionServices.Create(settings, store, queues, logOutput, logLevel, time), s3);
     }
 
     /// <summary>The first token exchange happens here, so a refused key stops start-up instead of every request.</summary>
@@ -45,3 +49,6 @@ public static class ServiceComposition
         return tokens;
     }
 }
+
+/// <summary>What the composition root built: the services, and the S3 client they run on.</summary>
+public sealed record Composed(FunctionServices Services, Amazon.S3.IAmazonS3 S3);

@@ -34,13 +34,16 @@ internal sealed class GlobalOptions
     }
 
     /// <summary>The services on the environment, with the command's flags laid over it (<paramref name="more"/>).</summary>
-    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
+    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null) =>
+        Compose(parse, more, logOutput).Services;
+
+    private Composed Compose(ParseResult parse, IReadOnlyDictionary<string, string?>? more, TextWriter? logOutput)
     {
         var env = Environment(parse, more);
         var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
         // The CLI keeps stdout for results: logs go to stderr.
         logOutput ??= Console.Error;
-        return ServiceComposition.Create(env, logOutput, LogLevels.Parse(level));
+        return ServiceComposition.Compose(env, logOutput, LogLevels.Parse(level));
     }
 
     /// <summary>Builds the services, or writes why not and gives the exit code.</summary>
@@ -52,16 +55,24 @@ internal sealed class GlobalOptions
         TextWriter? logOutput = null
     )
     {
+        var ok = TryCompose(parse, out var composed, out exitCode, more, logOutput);
+        services = ok ? composed.Services : null!;
+        return ok;
+    }
+
+    /// <summary>The services and the S3 client under them (for what the ports do not cover), or writes why not and gives the exit code.</summary>
+    public bool TryCompose(ParseResult parse, out Composed composed, out int exitCode, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
+    {
         try
         {
-            services = CreateServices(parse, more, logOutput);
+            composed = Compose(parse, more, logOutput);
             exitCode = ExitCodes.Success;
             return true;
         }
         catch (ConfigurationException ex)
         {
             Console.Error.WriteLine($"mpa: {ex.Message}");
-            services = null!;
+            composed = null!;
             exitCode = ExitCodes.Configuration;
             return false;
         }

@@ -10,57 +10,77 @@ namespace MultipartAbort.Cli;
 
 /// <summary>
 /// <c>mpa list</c>: the bucket's multipart uploads, streamed page by page (memory stays flat on any bucket):
-/// a table on a terminal, tab-separated lines otherwise, or JSON.
+/// a table on a terminal, tab-separated lines otherwise, or JSON. Several buckets (repeated --bucket, globs,
+/// --all-buckets) one after the other, each upload with its bucket; a bucket that fails is named and the rest listed.
 /// </summary>
 internal static class ListCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var bucket = Options.Bucket();
+        var buckets = Options.Buckets();
+        var allBuckets = Options.AllBuckets();
         var prefix = Options.Prefix();
         var olderThan = Options.OlderThan(required: false);
         var json = Options.Json();
-        var command = new Command("list", "List a bucket's multipart uploads (all pages), optionally only those older than a duration.") { bucket, prefix, olderThan, json };
+        var command = new Command("list", "List the multipart uploads of a bucket, or of several (all pages), optionally only those older than a duration.")
+        {
+            buckets, allBuckets, prefix, olderThan, json,
+        };
+        command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         command.SetAction(async (parse, ct) =>
         {
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            var listing = new UploadListing(parse.GetValue(bucket)!) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null };
+            var names = parse.GetValue(buckets) ?? [];
+            var all = parse.GetValue(allBuckets);
+            var fleet = all || names.Length != 1 || Core.Fleet.BucketSelector.IsGlob(names[0]);
+            var selection = fleet ? await services.Buckets.SelectAsync(names, all, ct) : new Core.Fleet.BucketSelection(names, []);
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;
-            var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now) : new TableSink(now);
+            var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
             long listed = 0, shown = 0;
-            try
+            var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
+            foreach (var bucket in selection.Buckets)
             {
-                await foreach (var upload in UploadLister.ListAsync(services.Store, listing, ct, _ => sink.Flush()))
+                var listing = new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null };
+                try
                 {
-                    listed++;
-                    if (age is { } a && !(upload.Initiated is { } at && now - at > a))
-                        continue;
-                    shown++;
-                    sink.Add(upload);
+                    await foreach (var upload in UploadLister.ListAsync(services.Store, listing, ct, _ => sink.Flush()))
+                    {
+                        listed++;
+                        if (age is { } a && !(upload.Initiated is { } at && now - at > a))
+                            continue;
+                        shown++;
+                        sink.Add(bucket, upload);
+                    }
+                }
+                catch (StoreException ex)
+                {
+                    sink.Flush();
+                    if (!fleet)
+                    {
+                        await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
+                        return ExitCodes.StoreError;
+                    }
+                    failed.Add((bucket, ex.Message));
                 }
             }
-            catch (StoreException ex)
-            {
-                sink.Flush();
-                await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
-                return ExitCodes.StoreError;
-            }
-            sink.Finish(listed, shown, age);
-            return ExitCodes.Success;
+            foreach (var (bucket, error) in failed)
+                await Console.Error.WriteLineAsync($"mpa: {bucket}: {error}");
+            sink.Finish(listed, shown, age, failed);
+            return failed.Count == 0 ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
     }
 
     private interface IUploadSink
     {
-        void Add(ListedUpload upload);
+        void Add(string bucket, ListedUpload upload);
 
         /// <summary>Writes what was added so far (called at each page, so output streams).</summary>
         void Flush();
 
-        void Finish(long listed, long shown, TimeSpan? olderThan);
+        void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed);
     }
 
     private static string Summary(long listed, long shown, TimeSpan? olderThan) =>
@@ -69,48 +89,54 @@ internal static class ListCommand
             : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads";
 
     /// <summary>On a terminal: one table per listing page (at most 1,000 rows held).</summary>
-    private sealed class TableSink(DateTimeOffset now) : IUploadSink
+    private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
-        private readonly List<ListedUpload> _rows = [];
+        private readonly List<(string Bucket, ListedUpload Upload)> _rows = [];
 
-        public void Add(ListedUpload upload) => _rows.Add(upload);
+        public void Add(string bucket, ListedUpload upload) => _rows.Add((bucket, upload));
 
         public void Flush()
         {
             if (_rows.Count == 0)
                 return;
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").AddColumn(new TableColumn("Age").RightAligned());
-            foreach (var u in _rows)
-                table.AddRow(new Text(u.Key), new Text(u.UploadId), new Text(Format.Timestamp(u.Initiated)), new Text(Format.Age(now, u.Initiated)));
+            var table = new Table().Border(TableBorder.Rounded);
+            if (fleet)
+                table.AddColumn("Bucket");
+            table.AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").AddColumn(new TableColumn("Age").RightAligned());
+            foreach (var (bucket, u) in _rows)
+            {
+                Text[] cells = [new(u.Key), new(u.UploadId), new(Format.Timestamp(u.Initiated)), new(Format.Age(now, u.Initiated))];
+                table.AddRow(fleet ? [new Text(bucket), .. cells] : cells);
+            }
             AnsiConsole.Write(table);
             _rows.Clear();
         }
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
         {
             Flush();
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(listed, shown, olderThan))}[/]");
         }
     }
 
-    /// <summary>Not a terminal: key, upload id, initiated, age in seconds, tab-separated (for cut, awk, xargs).</summary>
-    private sealed class TsvSink(DateTimeOffset now) : IUploadSink
+    /// <summary>Not a terminal: key, upload id, initiated, age in seconds, tab-separated (for cut, awk, xargs); several buckets: the bucket first.</summary>
+    private sealed class TsvSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly TextWriter _out = Console.Out;
 
-        public void Add(ListedUpload u) =>
-            _out.WriteLine($"{u.Key}\t{u.UploadId}\t{Format.Timestamp(u.Initiated)}\t{Format.AgeSeconds(now, u.Initiated)}");
+        public void Add(string bucket, ListedUpload u) =>
+            _out.WriteLine($"{(fleet ? bucket + "\t" : "")}{u.Key}\t{u.UploadId}\t{Format.Timestamp(u.Initiated)}\t{Format.AgeSeconds(now, u.Initiated)}");
 
         public void Flush() => _out.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
         {
             _out.Flush();
             Console.Error.WriteLine(Summary(listed, shown, olderThan));
         }
     }
 
-    /// <summary>{"uploads": [...], "listed": n, "count": n}, written as it streams.</summary>
+    /// <summary>{"uploads": [{"bucket", ...}], "listed": n, "count": n, "errors"?: [...]}, written as it streams.</summary>
     private sealed class JsonSink : IUploadSink
     {
         private readonly Stream _stdout = Console.OpenStandardOutput();
@@ -125,9 +151,10 @@ internal static class ListCommand
             _json.WriteStartArray("uploads");
         }
 
-        public void Add(ListedUpload u)
+        public void Add(string bucket, ListedUpload u)
         {
             _json.WriteStartObject();
+            _json.WriteString("bucket", bucket);
             _json.WriteString("key", u.Key);
             _json.WriteString("uploadId", u.UploadId);
             if (u.Initiated is { } at)
@@ -140,13 +167,25 @@ internal static class ListCommand
 
         public void Flush() => _json.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
         {
             _json.WriteEndArray();
             _json.WriteNumber("listed", listed);
             _json.WriteNumber("count", shown);
             if (olderThan is { } a)
                 _json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
+            if (failed.Count > 0)
+            {
+                _json.WriteStartArray("errors");
+                foreach (var (bucket, error) in failed)
+                {
+                    _json.WriteStartObject();
+                    _json.WriteString("bucket", bucket);
+                    _json.WriteString("error", error);
+                    _json.WriteEndObject();
+                }
+                _json.WriteEndArray();
+            }
             _json.WriteEndObject();
             _json.Flush();
             _stdout.WriteByte((byte)'\n');

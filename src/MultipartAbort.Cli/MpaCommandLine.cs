@@ -20,6 +20,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(ListCommand.Create(global));
         root.Subcommands.Add(SweepCommand.Create(global));
         root.Subcommands.Add(ReportCommand.Create(global));
+        root.Subcommands.Add(LifecycleCommand.Create(global));
         root.Subcommands.Add(ArmCommand.Create(global));
         root.Subcommands.Add(DeadLetters.DlqCommand.Create(global));
         root.Subcommands.Add(DrainCommand.Create(global));

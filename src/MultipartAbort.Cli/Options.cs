@@ -16,6 +16,27 @@ internal static class Options
             Validators = { r => Check(r, v => RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null) },
         };
 
+    /// <summary>Several buckets: <c>--bucket</c> repeated, each a name or a glob (<c>logs-*</c>).</summary>
+    public static Option<string[]> Buckets() =>
+        new("--bucket", "-b")
+        {
+            Description = "A bucket, or a glob of buckets (logs-*); repeat for several.",
+            Validators =
+            {
+                r =>
+                    Check(r, v => !Core.Fleet.BucketSelector.IsGlob(v) && RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null),
+            },
+        };
+
+    public static Option<bool> AllBuckets() => new("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
+
+    /// <summary>The usage error when a command that takes several buckets was given none.</summary>
+    public static void RequireBuckets(CommandResult r, Option<string[]> buckets, Option<bool> all)
+    {
+        if ((r.GetValue(buckets) ?? []).Length == 0 && !r.GetValue(all))
+            r.AddError("name a bucket (--bucket, repeatable, globs allowed) or --all-buckets");
+    }
+
     public static Option<string?> Prefix() => new("--prefix", "-p") { Description = "Only keys starting with this prefix." };
 
     public static Option<TimeSpan?> OlderThan(bool required) =>

@@ -17,21 +17,8 @@ internal static class ReportCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = new Option<string[]>("--bucket", "-b")
-        {
-            Description = "A bucket, or a glob of buckets (logs-*); repeat for several.",
-            AllowMultipleArgumentsPerToken = false,
-            Validators =
-            {
-                r =>
-                {
-                    foreach (var token in r.Tokens)
-                        if (!ReportRequest.IsGlob(token.Value) && RequestParser.ValidateBucket(token.Value) is { } e)
-                            r.AddError($"--bucket {e}");
-                },
-            },
-        };
-        var allBuckets = new Option<bool>("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
+        var buckets = Options.Buckets();
+        var allBuckets = Options.AllBuckets();
         var depth = new Option<int>("--depth")
         {
             Description = $"Break each bucket down by prefix: the key's first N '/'-separated segments (0 to {ReportRequest.MaxDepth}).",
@@ -52,8 +39,7 @@ internal static class ReportCommand
         };
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(buckets) ?? []).Length == 0 && !r.GetValue(allBuckets))
-                r.AddError("name a bucket (--bucket, repeatable, globs allowed) or --all-buckets");
+            Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(json) && r.GetValue(csv))
                 r.AddError("--json and --csv do not go together");
         });

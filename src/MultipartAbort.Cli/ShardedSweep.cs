@@ -5,12 +5,35 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Cli;
 
 /// <summary>
-/// <c>mpa sweep --shards N</c>: the N shards of one sweep as N workers in this process (each lists the whole range and
-/// acts on its own uploads), with one merged progress stream and one merged summary, for an operator with no cloud
-/// around them. The shard arithmetic is the one the function's fan-out uses, so the two can be mixed.
+/// Several sweeps at once in this process, under the one limiter, with one merged progress stream: the N shards of one
+/// sweep (<c>mpa sweep --shards N</c>: each lists the whole range and acts on its own uploads; the shard arithmetic is
+/// the one the function's fan-out uses, so the two can be mixed), or the sweeps of many buckets (a fleet).
 /// </summary>
 internal static class ShardedSweep
 {
+    /// <summary>The sweeps, each with its summary; the counts and the first results that did not end clean of all of them.</summary>
+    public static async Task<(IReadOnlyList<SweepSummary> Summaries, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable)> RunAllAsync(
+        SweepRunner sweeps,
+        IReadOnlyList<SweepRequest> requests,
+        bool oneListing,
+        IProgress<SweepProgress>? progress,
+        CancellationToken abandon,
+        CancellationToken stop
+    )
+    {
+        var merged = new MergedProgress(requests.Count, oneListing, progress);
+        var runs = requests.Select((sweep, i) => sweeps.RunAsync(sweep, InvocationContext.Unbounded, merged.For(i), abandon, stop)).ToArray();
+        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+        var counts = new OutcomeCounts();
+        var notable = new List<AbortResult>();
+        foreach (var (_, c, n) in outcomes)
+        {
+            counts.Add(c);
+            notable.AddRange(n.Take(SweepRunner.MaxReportedResults - notable.Count));
+        }
+        return ([.. outcomes.Select(o => o.Summary)], counts, notable);
+    }
+
     public static async Task<SweepOutcome> RunAsync(
         SweepRunner sweeps,
         SweepRequest sweep,
@@ -20,20 +43,8 @@ internal static class ShardedSweep
         CancellationToken stop
     )
     {
-        var merged = new MergedProgress(shards, progress);
-        var runs = Enumerable
-            .Range(0, shards)
-            .Select(i => sweeps.RunAsync(sweep with { Shard = new SweepShard(i, shards) }, InvocationContext.Unbounded, merged.For(i), abandon, stop))
-            .ToArray();
-        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
-        var counts = new OutcomeCounts();
-        var notable = new List<AbortResult>();
-        foreach (var (_, c, n) in outcomes)
-        {
-            counts.Add(c);
-            notable.AddRange(n.Take(SweepRunner.MaxReportedResults - notable.Count));
-        }
-        var summaries = outcomes.Select(o => o.Summary).ToArray();
+        var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
+        var (summaries, counts, notable) = await RunAllAsync(sweeps, requests, oneListing: true, progress, abandon, stop).ConfigureAwait(false);
         // Every shard lists the same range: the listing counts once; what each shard took and did adds up.
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
         var earliest = EarliestStop(summaries);
@@ -45,6 +56,7 @@ internal static class ShardedSweep
             Aborted = summaries.Sum(s => s.Aborted),
             AlreadyGone = summaries.Sum(s => s.AlreadyGone),
             WouldAbort = summaries.Sum(s => s.WouldAbort),
+            Active = summaries.Sum(s => s.Active),
             Requeued = summaries.Sum(s => s.Requeued),
             DeadLettered = summaries.Sum(s => s.DeadLettered),
             Failed = summaries.Sum(s => s.Failed),
@@ -64,8 +76,11 @@ internal static class ShardedSweep
     /// </summary>
     internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
 
-    /// <summary>Keeps each shard's latest snapshot and reports their sum.</summary>
-    private sealed class MergedProgress(int shards, IProgress<SweepProgress>? target)
+    /// <summary>
+    /// Keeps each sweep's latest snapshot and reports their sum; shards of <paramref name="oneListing"/> list the same
+    /// range, so their pages and listed uploads count once.
+    /// </summary>
+    private sealed class MergedProgress(int shards, bool oneListing, IProgress<SweepProgress>? target)
     {
         private readonly SweepProgress?[] _latest = new SweepProgress?[shards];
 
@@ -81,7 +96,8 @@ internal static class ShardedSweep
                 var counts = new OutcomeCounts();
                 foreach (var p in all)
                     counts.Add(p.Counts);
-                sum = new SweepProgress(all.Max(p => p.Pages), all.Max(p => p.Listed), all.Sum(p => p.Matched), all.Sum(p => p.Done), counts)
+                var (pages, listed) = oneListing ? (all.Max(p => p.Pages), all.Max(p => p.Listed)) : (all.Sum(p => p.Pages), all.Sum(p => p.Listed));
+                sum = new SweepProgress(pages, listed, all.Sum(p => p.Matched), all.Sum(p => p.Done), counts)
                 {
                     Elapsed = all.Max(p => p.Elapsed),
                     Final = all.Length == _latest.Length && all.All(p => p.Final),

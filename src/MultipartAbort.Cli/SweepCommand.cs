@@ -12,7 +12,8 @@ namespace MultipartAbort.Cli;
 
 /// <summary>
 /// <c>mpa sweep</c>: aborts and verifies every upload of a bucket (and prefix) older than a duration, with
-/// live progress, a summary table and an exit code that says whether every upload ended clean.
+/// live progress, a summary table and an exit code that says whether every upload ended clean; or of many buckets
+/// (repeated <c>--bucket</c>, globs, <c>--all-buckets</c>) at once under the one limiter, with a row per bucket.
 /// </summary>
 internal static class SweepCommand
 {
@@ -24,7 +25,8 @@ internal static class SweepCommand
 
     public static Command Create(GlobalOptions global)
     {
-        var bucket = Options.Bucket();
+        var buckets = Options.Buckets();
+        var allBuckets = Options.AllBuckets();
         var prefix = Options.Prefix();
         var olderThan = Options.OlderThan(required: true);
         var dryRun = Options.DryRun();
@@ -56,10 +58,15 @@ internal static class SweepCommand
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            bucket, prefix, olderThan, minIdle, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
+            buckets, allBuckets, prefix, olderThan, minIdle, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
+        bool IsFleet(System.CommandLine.Parsing.CommandResult r) =>
+            r.GetValue(allBuckets) || r.GetValue(buckets) is not { Length: 1 } names || Core.Fleet.BucketSelector.IsGlob(names[0]);
         command.Validators.Add(r =>
         {
+            Options.RequireBuckets(r, buckets, allBuckets);
+            if (IsFleet(r) && (r.GetValue(shard) is not null || r.GetValue(shards) is not null || r.GetValue(keyMarker) is not null))
+                r.AddError("--shard, --shards and --key-marker take one bucket, not several (--bucket repeated, a glob, --all-buckets)");
             if (r.GetValue(uploadIdMarker) is not null && r.GetValue(keyMarker) is null)
                 r.AddError("--upload-id-marker needs --key-marker");
             if (r.GetValue(shard) is not null && r.GetValue(shards) is not null)
@@ -69,7 +76,9 @@ internal static class SweepCommand
         command.SetAction(async (parse, ct) =>
         {
             string? jobError = null;
-            var sweep = new SweepRequest(parse.GetValue(bucket)!, parse.GetValue(olderThan)!.Value)
+            var names = parse.GetValue(buckets) ?? [];
+            var fleet = IsFleet(parse.CommandResult);
+            var sweep = new SweepRequest(fleet ? "*" : names[0], parse.GetValue(olderThan)!.Value)
             {
                 Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
                 DryRun = parse.GetValue(dryRun),
@@ -77,7 +86,7 @@ internal static class SweepCommand
                 ShowActive = parse.GetValue(showActive),
                 KeyMarker = parse.GetValue(keyMarker),
                 UploadIdMarker = parse.GetValue(uploadIdMarker),
-                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null ? JobArrayShard.FromEnvironment(out jobError) : null),
+                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? JobArrayShard.FromEnvironment(out jobError) : null),
             };
             if (jobError is not null)
             {
@@ -102,7 +111,10 @@ internal static class SweepCommand
                 );
                 return ExitCodes.Usage;
             }
-            display.Title = $"{sweep} · {(services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight")}";
+            var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";
+            if (fleet)
+                return await SweepFleetAsync(services, sweep, names, parse.GetValue(allBuckets), display, logs, concurrencyTitle, asJson, ct);
+            display.Title = $"{sweep} · {concurrencyTitle}";
             using var stop = new OperatorStop(ct, display.Notify);
             var work = parse.GetValue(shards) is { } shardCount
                 ? ShardedSweep.RunAsync(services.Sweeps, sweep, shardCount, display, stop.Abandon, stop.Stop)
@@ -139,5 +151,68 @@ internal static class SweepCommand
             return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Many buckets at once: each found bucket is swept as <paramref name="template"/> says, all under the one limiter
+    /// with one progress display; a bucket that cannot be taken (named outside ALLOWED_BUCKETS, a failed ListBuckets) or
+    /// whose listing fails (AccessDenied, a region redirect) is a result naming it, and the others go on.
+    /// </summary>
+    private static async Task<int> SweepFleetAsync(
+        Core.Hosting.FunctionServices services,
+        SweepRequest template,
+        IReadOnlyList<string> names,
+        bool all,
+        SweepDisplay display,
+        DeferredLog? logs,
+        string concurrencyTitle,
+        bool asJson,
+        CancellationToken ct
+    )
+    {
+        var selection = await services.Buckets.SelectAsync(names, all, ct);
+        var refusals = selection
+            .Refused.Select(r =>
+                r.Listed
+                    ? new AbortResult(r.Bucket, template.Prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"the buckets to sweep could not be listed: {r.Error}")
+                    : AbortResult.Rejected(r.Bucket, template.Prefix, null, 0, r.Error)
+            )
+            .ToArray();
+        var requests = selection.Buckets.Select(b => template with { Bucket = b }).ToArray();
+        display.Title = $"{requests.Length} buckets{(template.Prefix is null ? "" : $" (prefix {template.Prefix})")} older than {IsoDuration.Format(template.OlderThan)}{(template.DryRun ? " (dry run)" : "")} · {concurrencyTitle}";
+        using var stop = new OperatorStop(ct, display.Notify);
+        var work = ShardedSweep.RunAllAsync(services.Sweeps, requests, oneListing: false, display, stop.Abandon, stop.Stop);
+        await display.RunAsync(work);
+        logs?.Release();
+        IReadOnlyList<SweepSummary> summaries;
+        OutcomeCounts counts;
+        IReadOnlyList<AbortResult> notable;
+        try
+        {
+            (summaries, counts, notable) = await work;
+        }
+        catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
+            return ExitCodes.Interrupted;
+        }
+        if (stop.Abandon.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
+            return ExitCodes.Interrupted;
+        }
+        foreach (var refusal in refusals)
+        {
+            counts.Add(refusal);
+            services.Log.Outcome(refusal);
+        }
+        var result = new InvocationResult([.. refusals, .. notable], counts) { Sweeps = summaries, SweepsAsList = true };
+        if (asJson)
+            await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
+        else
+            SweepReport.WriteFleet(AnsiConsole.Console, summaries, result.Results);
+        if (summaries.Any(s => s.StopReason == SweepRunner.StopInterrupted))
+            return ExitCodes.Interrupted;
+        return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
     }
 }

@@ -40,14 +40,45 @@ internal static class SweepReport
         }
         console.WriteLine(heading);
         console.Write(table);
+        WriteNotable(console, notable);
+    }
 
+    /// <summary>A fleet: one row per bucket (and a total), then the uploads that did not end clean.</summary>
+    public static void WriteFleet(IAnsiConsole console, IReadOnlyList<SweepSummary> summaries, IReadOnlyList<AbortResult> notable)
+    {
+        // Seven narrow columns, so a bucket name keeps its width on an 80-column terminal.
+        var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii).AddColumn(new TableColumn("Bucket").NoWrap());
+        foreach (var name in new[] { "Matched", "Aborted", "Active", "Other", "Failed", "Reclaimed" })
+            table.AddColumn(new TableColumn(name).RightAligned());
+        void Row(string bucket, IReadOnlyList<SweepSummary> s, string stopped) =>
+            table.AddRow(
+                new Text(bucket + stopped), new Text(Format.Count(s.Sum(x => x.Matched))),
+                new Text(Format.Count(s.Sum(x => x.DryRun ? x.WouldAbort : x.Aborted))), new Text(Format.Count(s.Sum(x => x.Active))),
+                new Text(Format.Count(s.Sum(x => x.AlreadyGone + x.Requeued))),
+                new Text(Format.Count(s.Sum(x => x.Failed + x.DeadLettered))), new Text(Format.Bytes(s.Sum(x => x.BytesReclaimed))));
+        foreach (var s in summaries)
+            Row(s.Bucket, [s], s.StopReason is null ? "" : $" (stopped: {s.StopReason})");
+        if (summaries.Count > 1)
+            Row("total", summaries, "");
+        var first = summaries.FirstOrDefault();
+        console.WriteLine(
+            $"sweep of {Format.Count(summaries.Count)} buckets{(first?.Prefix is null ? "" : $" (prefix {first.Prefix})")}"
+                + (first is null ? "" : $" older than {first.OlderThan}, MIN_IDLE {first.MinIdle}{(first.DryRun ? " (dry run; Aborted counts would-abort)" : "")}")
+        );
+        console.Write(table);
+        console.WriteLine("Other: already gone or requeued; Failed: failed or dead-lettered (the uploads below say why).");
+        WriteNotable(console, notable);
+    }
+
+    private static void WriteNotable(IAnsiConsole console, IReadOnlyList<AbortResult> notable)
+    {
         if (notable.Count == 0)
             return;
         var details = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
             .Title(notable.Count >= Core.Sweep.SweepRunner.MaxReportedResults ? $"first {notable.Count} uploads that did not end clean or were left alone" : "uploads that did not end clean or were left alone")
-            .AddColumn("Outcome").AddColumn("Key").AddColumn("Upload id").AddColumn("Message");
+            .AddColumn("Outcome").AddColumn("Bucket").AddColumn("Key").AddColumn("Upload id").AddColumn("Message");
         foreach (var r in notable)
-            details.AddRow(new Text(r.Outcome.ToWireName()), new Text(r.Key), new Text(r.UploadId), new Text(r.Message));
+            details.AddRow(new Text(r.Outcome.ToWireName()), new Text(r.Bucket), new Text(r.Key), new Text(r.UploadId), new Text(r.Message));
         console.Write(details);
     }
 }

@@ -10,6 +10,7 @@ public static class EnvironmentVariables
     public const string CosSecretAccessKey = "COS_SECRET_ACCESS_KEY";
     public const string CosApiKey = "COS_API_KEY";
     public const string IbmIamEndpoint = "IBM_IAM_ENDPOINT";
+    public const string CosServiceInstanceId = "COS_SERVICE_INSTANCE_ID";
     public const string RetryQueueUrl = "RETRY_QUEUE_URL";
     public const string DeadLetterQueueUrl = "DEAD_LETTER_QUEUE_URL";
     public const string SqsEndpoint = "SQS_ENDPOINT";

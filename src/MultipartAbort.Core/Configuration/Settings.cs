@@ -22,6 +22,9 @@ public sealed record Settings
 
     public static readonly Uri DefaultIamEndpoint = new("https://iam.cloud.ibm.com");
 
+    /// <summary>COS_SERVICE_INSTANCE_ID: sent as <c>ibm-service-instance-id</c> on ListBuckets, which IBM COS needs to list a service instance's buckets.</summary>
+    public string? CosServiceInstanceId { get; init; }
+
     /// <summary>An SQS queue URL, or <c>cos://bucket/prefix/</c> for the retry ledger (see <see cref="RetryLedger"/>).</summary>
     public string? RetryQueueUrl { get; init; }
     public string? DeadLetterQueueUrl { get; init; }
@@ -237,7 +240,7 @@ public sealed record Settings
             );
 
         var reportTargets = ReadList(EnvironmentVariables.ReportTargets) ?? [];
-        foreach (var target in reportTargets.Where(t => !Report.ReportRequest.IsGlob(t) && Model.StoreNames.CheckBucket(t) is not null))
+        foreach (var target in reportTargets.Where(t => !Fleet.BucketSelector.IsGlob(t) && Model.StoreNames.CheckBucket(t) is not null))
             problems.Add($"{EnvironmentVariables.ReportTargets}: '{target}' {Model.StoreNames.CheckBucket(target)}");
 
         var settings = new Settings
@@ -247,6 +250,7 @@ public sealed record Settings
             ForcePathStyle = ReadBool(EnvironmentVariables.CosForcePathStyle, endpoint is not null),
             Credentials = credentials,
             IamEndpoint = iamEndpoint,
+            CosServiceInstanceId = Get(EnvironmentVariables.CosServiceInstanceId),
             RetryQueueUrl = retryQueue,
             DeadLetterQueueUrl = deadLetterUrl ?? deadLetterLedger?.ToString(),
             RetryLedger = retryLedger,

@@ -235,7 +235,7 @@ public static class RequestParser
             else
                 errors.Add($"{path}pricePerGbMonth must be a number, 0 or more; got {JsonFields.Describe(p)}");
         }
-        foreach (var bucket in buckets.Where(b => !Report.ReportRequest.IsGlob(b)))
+        foreach (var bucket in buckets.Where(b => !Fleet.BucketSelector.IsGlob(b)))
             if (ValidateBucket(bucket) is { } bucketError)
                 errors.Add($"{path}bucket {bucketError}");
         if (buckets.Count == 0 && !all && errors.Count == 0)

@@ -3,6 +3,7 @@ using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Report;
@@ -15,7 +16,7 @@ namespace MultipartAbort.Core.Handlers;
 /// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
 /// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, ReportRunner reports, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
+public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, ReportRunner reports, BucketSelector buckets, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
@@ -76,8 +77,18 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
-                var targets = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards }).ToArray();
-                var swept = targets.Length == 0 ? InvocationResult.From([]) : await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
+                var (targets, unlisted) = await ExpandAsync(settings.SweepTargets, budget).ConfigureAwait(false);
+                var swept = targets.Count == 0 ? InvocationResult.From([]) : await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
+                if (unlisted.Count > 0)
+                {
+                    foreach (var failure in unlisted)
+                        log.Outcome(failure);
+                    var counts = new OutcomeCounts();
+                    counts.Add(swept.Summary);
+                    foreach (var failure in unlisted)
+                        counts.Add(failure);
+                    swept = swept with { Results = [.. swept.Results, .. unlisted], Summary = counts };
+                }
                 if (settings.ReportTargets.Count == 0)
                     return swept;
                 // After the sweeps, so the figures are what the sweeps left (what still costs money).
@@ -157,6 +168,25 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
         {
             concurrency.Release();
         }
+    }
+
+    /// <summary>
+    /// SWEEP_TARGETS as sweep requests: a target whose bucket is a glob (<c>logs-*/tmp/:P1D</c>) becomes one sweep per
+    /// bucket ListBuckets finds for it within ALLOWED_BUCKETS; a ListBuckets that fails is a failed result naming the glob.
+    /// </summary>
+    private async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Failures)> ExpandAsync(IReadOnlyList<SweepTarget> targets, InvocationBudget budget)
+    {
+        var sweepsToRun = new List<SweepRequest>();
+        var failures = new List<AbortResult>();
+        foreach (var target in targets)
+        {
+            var names = BucketSelector.IsGlob(target.Bucket) ? (await buckets.SelectAsync([target.Bucket], false, budget.Work).ConfigureAwait(false)) : null;
+            foreach (var refused in names?.Refused ?? [])
+                failures.Add(new AbortResult(refused.Bucket, target.Prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"SWEEP_TARGETS {target.Bucket}: {refused.Error}"));
+            foreach (var bucket in names?.Buckets ?? [target.Bucket])
+                sweepsToRun.Add(new SweepRequest(bucket, target.OlderThan) { Prefix = target.Prefix, FanOut = target.Shards });
+        }
+        return (sweepsToRun, failures);
     }
 
     private async Task<InvocationResult> ReportAsync(ReportRequest request, InvocationResult before, InvocationBudget budget)

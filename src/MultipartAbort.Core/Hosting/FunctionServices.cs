@@ -1,6 +1,7 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -31,6 +32,9 @@ public sealed class FunctionServices
 
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
+
+    /// <summary>Which buckets a run covers: names, globs or every bucket, within ALLOWED_BUCKETS.</summary>
+    public required BucketSelector Buckets { get; init; }
 
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
@@ -74,14 +78,15 @@ public sealed class FunctionServices
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
-        var reports = new ReportRunner(store, directory, concurrency, settings, log, time);
+        var buckets = new BucketSelector(directory, settings.Access);
+        var reports = new ReportRunner(store, buckets, concurrency, settings, log, time);
         // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);
             var sweeps = new SweepRunner(store, workflow, q, log, time, concurrency);
             var timers = new UploadTimer(store, workflow, q, settings, log, time);
-            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency);
+            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, buckets, settings, log, time, concurrency);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
         }
         var (workflow, sweeps, timers, requests, messages) = On(queues);
@@ -100,6 +105,7 @@ public sealed class FunctionServices
             Timers = timers,
             Sweeps = sweeps,
             Reports = reports,
+            Buckets = buckets,
             Requests = requests,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),

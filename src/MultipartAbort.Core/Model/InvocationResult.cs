@@ -5,6 +5,9 @@ public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, Outcom
 {
     public IReadOnlyList<SweepSummary> Sweeps { get; init; } = [];
 
+    /// <summary>Write <c>summary.sweeps</c> (a list) even for one sweep: a run over many buckets keeps its shape whatever it finds.</summary>
+    public bool SweepsAsList { get; init; }
+
     /// <summary>What a report event found (read-only); null for other requests.</summary>
     public Report.IncompleteUploadReport? Report { get; init; }
 

@@ -27,6 +27,4 @@ public sealed record ReportRequest
 
     /// <summary>How many of the largest and of the oldest uploads each bucket keeps for the answer.</summary>
     public int Top { get; init; } = 10;
-
-    public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 }

@@ -2,6 +2,7 @@ using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
@@ -14,15 +15,15 @@ namespace MultipartAbort.Core.Report;
 /// N largest and oldest are kept by name). List calls only: it never aborts. ListParts calls run under the same
 /// limiter as sweeps.
 /// </summary>
-public sealed class ReportRunner(IObjectStore store, IBucketDirectory? directory, ConcurrencyLimiter limiter, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, ConcurrencyLimiter limiter, Settings settings, StructuredLogger log, TimeProvider time)
 {
     public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, InvocationBudget budget, IProgress<ReportProgress>? progress = null)
     {
         var now = time.GetUtcNow();
         var minIdle = request.MinIdle ?? settings.MinIdle;
-        var buckets = await SelectAsync(request, budget.Work).ConfigureAwait(false);
+        var selected = await SelectAsync(request, budget.Work).ConfigureAwait(false);
         var counted = 0L;
-        foreach (var bucket in buckets.Where(b => b.Error is null))
+        foreach (var bucket in selected.Where(b => b.Error is null))
         {
             if (budget.StopTaking)
             {
@@ -31,38 +32,15 @@ public sealed class ReportRunner(IObjectStore store, IBucketDirectory? directory
             }
             await ReadAsync(bucket, request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(bucket.Bucket, Interlocked.Increment(ref counted)))).ConfigureAwait(false);
         }
-        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, buckets);
+        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, selected);
     }
 
-    /// <summary>The buckets to read, in name order: those named, and those a glob or every-bucket run finds, within ALLOWED_BUCKETS.</summary>
+    /// <summary>The buckets to read, in name order, and those that cannot be (named outside ALLOWED_BUCKETS, a failed ListBuckets) with their error.</summary>
     private async Task<List<BucketReport>> SelectAsync(ReportRequest request, CancellationToken ct)
     {
-        var selected = new SortedDictionary<string, BucketReport>(StringComparer.Ordinal);
-        BucketReport Entry(string name) => selected.TryGetValue(name, out var e) ? e : selected[name] = new BucketReport(name, Math.Max(0, request.Top));
-        var globs = request.Buckets.Where(ReportRequest.IsGlob).ToArray();
-        // A bucket named outright that the policy forbids is reported as refused; a glob only ever finds allowed ones.
-        foreach (var name in request.Buckets.Where(b => !ReportRequest.IsGlob(b)))
-            Entry(name).Error = settings.Access.CheckSweep(name, null);
-        if (globs.Length > 0 || request.AllBuckets)
-        {
-            IReadOnlyList<string> all;
-            try
-            {
-                all = directory is null
-                    ? throw new StoreException("ListBuckets", "this store cannot list its buckets", false)
-                    : await directory.ListBucketsAsync(ct).ConfigureAwait(false);
-            }
-            catch (StoreException ex)
-            {
-                var what = request.AllBuckets ? "*" : string.Join(",", globs);
-                Entry(what).Error = ex.Message;
-                return [.. selected.Values];
-            }
-            var matchers = new AccessPolicy(globs, null);
-            foreach (var name in all.Where(n => settings.Access.IsBucketAllowed(n) && (request.AllBuckets || matchers.IsBucketAllowed(n))))
-                Entry(name);
-        }
-        return [.. selected.Values];
+        var top = Math.Max(0, request.Top);
+        var selection = await buckets.SelectAsync(request.Buckets, request.AllBuckets, ct).ConfigureAwait(false);
+        return [.. selection.Buckets.Select(b => new BucketReport(b, top)).Concat(selection.Refused.Select(r => new BucketReport(r.Bucket, top) { Error = r.Error })).OrderBy(b => b.Bucket, StringComparer.Ordinal)];
     }
 
     private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, InvocationBudget budget, Action counted)

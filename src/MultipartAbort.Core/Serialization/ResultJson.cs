@@ -114,12 +114,12 @@ public static class ResultJson
             if (n != 0)
                 json.WriteNumber(outcome.ToWireName(), n);
         }
-        if (result.Sweeps.Count == 1)
+        if (result.Sweeps.Count == 1 && !result.SweepsAsList)
         {
             json.WritePropertyName("sweep");
             WriteSweep(json, result.Sweeps[0]);
         }
-        else if (result.Sweeps.Count > 1)
+        else if (result.Sweeps.Count > 1 || result.SweepsAsList)
         {
             json.WriteStartArray("sweeps");
             foreach (var s in result.Sweeps)

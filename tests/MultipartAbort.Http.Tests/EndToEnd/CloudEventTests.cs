@@ -28,6 +28,27 @@ public sealed class CloudEventTests(MotoServer moto) : HostTestBase(moto)
     }
 
     [Fact]
+    public async Task BinaryPing_WithAGlobSweepTarget_SweepsEveryBucketItMatches_AndNoOther()
+    {
+        var family = $"glob{Guid.NewGuid():N}"[..16];
+        var buckets = new[] { $"{family}-a", $"{family}-b", $"{family}x-c" };
+        var ids = new List<string>();
+        foreach (var bucket in buckets)
+        {
+            await Seeder.BucketAsync(bucket);
+            ids.Add(await Seeder.UploadAsync(bucket, "tmp/stale.bin"));
+        }
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true, extra: (EnvironmentVariables.SweepTargets, $"{family}-*/tmp/:P1D")));
+
+        var (status, result) = await host.SendAsync(BinaryCloudEvent(""));
+
+        status.Should().Be(200);
+        result.GetProperty("summary").GetProperty("sweeps").EnumerateArray().Select(s => (s.GetProperty("bucket").GetString(), s.GetProperty("aborted").GetInt32()))
+            .Should().Equal((buckets[0], 1), (buckets[1], 1));
+        (await Seeder.PartCountAsync(buckets[2], "tmp/stale.bin", ids[2])).Should().Be(1, "the glob does not match it");
+    }
+
+    [Fact]
     public async Task BinaryPing_WhoseSweepOutlastsTheRequestTimeout_StopsInTimeAndQueuesItsContinuation()
     {
         // Issue 22 defect 3: the host ran a tick with no deadline, so a long sweep ran past Code Engine's request

@@ -139,3 +139,66 @@ public sealed class ReportTests
         act.Should().Throw<ConfigurationException>().Which.Message.Should().Contain("REPORT_TARGETS: 'bad name'");
     }
 }
+
+/// <summary>SWEEP_TARGETS entries that name buckets by glob: the same core runs them on Lambda and on the HTTP host.</summary>
+public sealed class SweepTargetGlobTests
+{
+    private static readonly DateTimeOffset Now = WorkflowHarness.Now;
+
+    [Fact]
+    public async Task ScheduledTick_WithAGlobTarget_SweepsEachBucketItFinds_WithinAllowedBuckets_AndNoOther()
+    {
+        var targets = new List<string>();
+        var h = new WorkflowHarness
+        {
+            Settings = new Settings
+            {
+                SweepTargets = SweepTarget.ParseList("logs-*/tmp/:PT1H", targets),
+                Access = new AccessPolicy(["logs-*", "other"], null),
+                MinIdle = TimeSpan.Zero,
+                ReabortBackoff = TimeSpan.Zero,
+            },
+        };
+        var a = h.Store.Add("logs-a", "tmp/x", "u1", initiated: Now - TimeSpan.FromDays(1));
+        var b = h.Store.Add("logs-b", "tmp/y", "u2", initiated: Now - TimeSpan.FromDays(1));
+        var outsidePrefix = h.Store.Add("logs-b", "keep/z", "u3", initiated: Now - TimeSpan.FromDays(1));
+        var other = h.Store.Add("other", "tmp/x", "u4", initiated: Now - TimeSpan.FromDays(1));
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+
+        targets.Should().BeEmpty("a glob is a valid bucket of SWEEP_TARGETS");
+        answer.Result!.Sweeps.Select(s => (s.Bucket, s.Prefix, s.Aborted)).Should().Equal(("logs-a", "tmp/", 1L), ("logs-b", "tmp/", 1L));
+        (a.Aborted, b.Aborted, outsidePrefix.Aborted, other.Aborted).Should().Be((true, true, false, false));
+    }
+
+    [Fact]
+    public async Task ScheduledTick_WhenListBucketsFails_NamesTheGlobAsFailed_AndStillSweepsTheNamedTargets()
+    {
+        var targets = new List<string>();
+        var h = new WorkflowHarness
+        {
+            Settings = new Settings { SweepTargets = SweepTarget.ParseList("logs-*:PT1H,named:PT1H", targets), MinIdle = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero },
+        };
+        var named = h.Store.Add("named", "k", "u", initiated: Now - TimeSpan.FromDays(1));
+        var store = new RefusingDirectory(h.Store);
+
+        var answer = await h.Services(store).Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+
+        answer.Result!.Results.Should().ContainSingle(r => r.Outcome == AbortOutcome.Failed).Which.Message.Should().Contain("SWEEP_TARGETS logs-*").And.Contain("AccessDenied");
+        named.Aborted.Should().BeTrue();
+        answer.Succeeded.Should().BeFalse();
+    }
+
+    /// <summary>A store whose ListBuckets is refused (credentials without s3:ListAllMyBuckets).</summary>
+    private sealed class RefusingDirectory(MultipartAbort.Testing.ScriptedObjectStore inner) : MultipartAbort.Core.Ports.IObjectStore, MultipartAbort.Core.Ports.IBucketDirectory
+    {
+        public Task<MultipartAbort.Core.Ports.StoreStatus> AbortAsync(MultipartAbort.Core.Ports.UploadRef upload, CancellationToken ct) => inner.AbortAsync(upload, ct);
+
+        public Task<MultipartAbort.Core.Ports.PartsPage?> ListPartsAsync(MultipartAbort.Core.Ports.UploadRef upload, int? marker, CancellationToken ct) => inner.ListPartsAsync(upload, marker, ct);
+
+        public Task<MultipartAbort.Core.Ports.UploadsPage> ListUploadsAsync(MultipartAbort.Core.Ports.UploadListing listing, CancellationToken ct) => inner.ListUploadsAsync(listing, ct);
+
+        public Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken ct) =>
+            throw new MultipartAbort.Core.Ports.StoreException("ListBuckets", "AccessDenied: Access Denied", false, "AccessDenied");
+    }
+}

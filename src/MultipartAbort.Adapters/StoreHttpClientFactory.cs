@@ -1,10 +1,14 @@
 using System.Net;
 using Amazon.Runtime;
+using MultipartAbort.Adapters.Iam;
 
-namespace MultipartAbort.Adapters.Iam;
+namespace MultipartAbort.Adapters;
 
-/// <summary>Gives the S3 client HTTP clients whose pipeline carries IAM bearer tokens (<see cref="BearerTokenHandler"/>).</summary>
-internal sealed class BearerHttpClientFactory(IamTokenProvider tokens) : HttpClientFactory
+/// <summary>
+/// Gives the S3 client HTTP clients whose pipeline adds what the SDK does not: the headers some stores require
+/// (<see cref="StoreHeadersHandler"/>) and, with an IBM API key, IAM bearer tokens (<see cref="BearerTokenHandler"/>).
+/// </summary>
+internal sealed class StoreHttpClientFactory(IamTokenProvider? tokens, string? serviceInstanceId) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
     {
@@ -15,7 +19,8 @@ internal sealed class BearerHttpClientFactory(IamTokenProvider tokens) : HttpCli
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = clientConfig.MaxConnectionsPerServer ?? int.MaxValue,
         };
-        var client = new HttpClient(new BearerTokenHandler(tokens) { InnerHandler = sockets });
+        HttpMessageHandler inner = tokens is null ? sockets : new BearerTokenHandler(tokens) { InnerHandler = sockets };
+        var client = new HttpClient(new StoreHeadersHandler(serviceInstanceId) { InnerHandler = inner });
         if (clientConfig.Timeout is { } timeout)
             client.Timeout = timeout;
         return client;

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Adapters.Lifecycle;
+
+// LifecycleRule.Prefix is the legacy (pre-Filter) way to scope a rule; buckets still carry such rules, and a merge must
+// read and keep them exactly, so it is used here on purpose.
+#pragma warning disable CS0618
+
+/// <summary>
+/// A bucket's lifecycle configuration, as far as incomplete uploads go (docs/cli.md, <c>mpa lifecycle</c>): which rule
+/// aborts them after how many days, and adding or shortening that one rule while keeping every other rule and field
+/// as it was. PutBucketLifecycleConfiguration replaces the whole configuration, so the merge is read, change one rule,
+/// read again to see nothing changed meanwhile, write, and read back to verify.
+/// </summary>
+public sealed class BucketLifecycle(IAmazonS3 s3)
+{
+    public const string RuleId = "abort-incomplete-multipart-uploads";
+
+    /// <summary>The rules (none when the bucket has no configuration).</summary>
+    public async Task<IReadOnlyList<LifecycleRule>> ReadAsync(string bucket, CancellationToken ct)
+    {
+        try
+        {
+            var response = await s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+            return response.Configuration?.Rules ?? [];
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchLifecycleConfiguration")
+        {
+            return [];
+        }
+        catch (Exception ex) when (S3ObjectStore.Translate("GetBucketLifecycleConfiguration", ex, ct) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Writes the rules (Content-MD5 is added under the SDK, <see cref="StoreHeadersHandler"/>).</summary>
+    public async Task WriteAsync(string bucket, IReadOnlyList<LifecycleRule> rules, CancellationToken ct)
+    {
+        try
+        {
+            var request = new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = [.. rules] } };
+            await s3.PutLifecycleConfigurationAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (S3ObjectStore.Translate("PutBucketLifecycleConfiguration", ex, ct) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>The enabled rules that abort incomplete uploads, with their scope (a prefix, or what else filters them).</summary>
+    public static IReadOnlyList<AbortRule> AbortRules(IReadOnlyList<LifecycleRule> rules) =>
+        [
+            .. rules
+                .Where(r => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && r.Status == LifecycleRuleStatus.Enabled)
+                .Select(r => new AbortRule(r.Id, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!.Value, PrefixOnly(r), Describe(r))),
+        ];
+
+    /// <summary>
+    /// The rules with one rule aborting incomplete uploads under <paramref name="prefix"/> after <paramref name="days"/>:
+    /// an enabled abort rule of exactly that prefix (no tag or size filter) is shortened if longer; otherwise a new rule
+    /// is added. Nothing else changes; a tag-filtered rule is never the one used (S3 refuses tags with this action).
+    /// </summary>
+    public static LifecycleChange Merge(IReadOnlyList<LifecycleRule> rules, int days, string prefix)
+    {
+        if (days < 1)
+            throw new ArgumentOutOfRangeException(nameof(days), days, "DaysAfterInitiation must be 1 or more");
+        var same = rules.FirstOrDefault(r => r.Status == LifecycleRuleStatus.Enabled && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && PrefixOnly(r) == prefix);
+        if (same is not null && same.AbortIncompleteMultipartUpload!.DaysAfterInitiation <= days)
+            return new LifecycleChange(rules, rules, $"rule '{same.Id}' already aborts incomplete uploads after {same.AbortIncompleteMultipartUpload.DaysAfterInitiation} days");
+        if (same is not null)
+        {
+            var shortened = rules.Select(r => ReferenceEquals(r, same) ? Copy(r, days) : r).ToArray();
+            return new LifecycleChange(rules, shortened, $"rule '{same.Id}' shortened from {same.AbortIncompleteMultipartUpload!.DaysAfterInitiation} to {days} days");
+        }
+        var id = RuleId + (prefix.Length == 0 ? "" : "-" + prefix.TrimEnd('/').Replace('/', '-'));
+        for (var n = 2; rules.Any(r => r.Id == id); n++)
+            id = $"{RuleId}-{n}";
+        var added = new LifecycleRule
+        {
+            Id = id[..Math.Min(id.Length, 255)],
+            Status = LifecycleRuleStatus.Enabled,
+            Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = prefix } },
+            AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
+        };
+        return new LifecycleChange(rules, [.. rules, added], $"rule '{added.Id}' added: abort incomplete uploads{(prefix.Length == 0 ? "" : $" under '{prefix}'")} after {days} days");
+    }
+
+    /// <summary>The rule's scope when it is a plain prefix (the whole bucket: ""); null when tags, sizes or an And filter it.</summary>
+    public static string? PrefixOnly(LifecycleRule rule)
+    {
+        var filter = rule.Filter;
+        if (filter is null)
+            return rule.Prefix ?? "";
+        if (filter.Tag is not null || filter.And is not null || filter.ObjectSizeGreaterThan is not null || filter.ObjectSizeLessThan is not null)
+            return null;
+        return filter.LifecycleFilterPredicate switch
+        {
+            null => filter.Prefix ?? rule.Prefix ?? "",
+            LifecyclePrefixPredicate p => p.Prefix ?? "",
+            _ => null,
+        };
+    }
+
+    /// <summary>Every field of a rule, on one line, in a fixed order: what a change and a diff are judged by.</summary>
+    public static string Describe(LifecycleRule r)
+    {
+        var s = new StringBuilder();
+        void Add(string name, object? value)
+        {
+            if (value is null)
+                return;
+            s.Append(s.Length == 0 ? "" : " ").Append(name).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+        }
+        Add("id", r.Id);
+        Add("status", r.Status?.Value);
+        Add("prefix", r.Prefix);
+        Add("filter", r.Filter is { } f ? Filter(f) : null);
+        Add("abort-incomplete-days", r.AbortIncompleteMultipartUpload?.DaysAfterInitiation);
+        if (r.Expiration is { } e)
+            Add("expiration", $"days:{e.Days},date:{e.Date:O},expired-delete-marker:{e.ExpiredObjectDeleteMarker}");
+        foreach (var t in r.Transitions ?? [])
+            Add("transition", $"days:{t.Days},date:{t.Date:O},class:{t.StorageClass?.Value}");
+        foreach (var t in r.NoncurrentVersionTransitions ?? [])
+            Add("noncurrent-transition", $"days:{t.NoncurrentDays},newer:{t.NewerNoncurrentVersions},class:{t.StorageClass?.Value}");
+        if (r.NoncurrentVersionExpiration is { } n)
+            Add("noncurrent-expiration", $"days:{n.NoncurrentDays},newer:{n.NewerNoncurrentVersions}");
+        return s.ToString();
+    }
+
+    private static string Filter(LifecycleFilter f)
+    {
+        var parts = new List<string>();
+        if (f.Prefix is not null)
+            parts.Add($"prefix:{f.Prefix}");
+        if (f.Tag is { } tag)
+            parts.Add($"tag:{tag.Key}={tag.Value}");
+        if (f.ObjectSizeGreaterThan is { } gt)
+            parts.Add($"size>{gt}");
+        if (f.ObjectSizeLessThan is { } lt)
+            parts.Add($"size<{lt}");
+        if (f.And is { } and)
+            parts.Add($"and({and.Prefix};{string.Join(";", (and.Tags ?? []).Select(t => $"{t.Key}={t.Value}"))};>{and.ObjectSizeGreaterThan};<{and.ObjectSizeLessThan})");
+        if (f.LifecycleFilterPredicate is { } p)
+            parts.Add(Predicate(p));
+        return "{" + string.Join(",", parts) + "}";
+    }
+
+    private static string Predicate(LifecycleFilterPredicate p) =>
+        p switch
+        {
+            LifecyclePrefixPredicate prefix => $"prefix:{prefix.Prefix}",
+            LifecycleTagPredicate tag => $"tag:{tag.Tag?.Key}={tag.Tag?.Value}",
+            LifecycleObjectSizeGreaterThanPredicate gt => $"size>{gt.ObjectSizeGreaterThan}",
+            LifecycleObjectSizeLessThanPredicate lt => $"size<{lt.ObjectSizeLessThan}",
+            LifecycleAndOperator and => $"and({string.Join(";", (and.Operands ?? []).Select(Predicate))})",
+            _ => p.GetType().Name,
+        };
+
+    private static LifecycleRule Copy(LifecycleRule r, int days) =>
+        new()
+        {
+            Id = r.Id,
+            Status = r.Status,
+            Prefix = r.Prefix,
+            Filter = r.Filter,
+            Expiration = r.Expiration,
+            Transitions = r.Transitions,
+            NoncurrentVersionTransitions = r.NoncurrentVersionTransitions,
+            NoncurrentVersionExpiration = r.NoncurrentVersionExpiration,
+            AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
+        };
+}
+
+/// <summary>An enabled rule that aborts incomplete uploads: its id, days, and prefix (null: it filters by more than a prefix).</summary>
+public sealed record AbortRule(string? Id, int Days, string? Prefix, string Description);
+
+/// <summary>The rules before and after a merge, and what changed (the same list twice: nothing to do).</summary>
+public sealed record LifecycleChange(IReadOnlyList<LifecycleRule> Before, IReadOnlyList<LifecycleRule> After, string What)
+{
+    public bool Changes => !ReferenceEquals(Before, After);
+}

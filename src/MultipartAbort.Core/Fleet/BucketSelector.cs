@@ -1,0 +1,52 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Core.Fleet;
+
+/// <summary>
+/// Which buckets a run covers (mpa sweep/list/report/lifecycle, SWEEP_TARGETS, REPORT_TARGETS): names, <c>*</c>/<c>?</c>
+/// globs, or every bucket the credentials can list (ListBuckets). ALLOWED_BUCKETS bounds all of it: a glob or an
+/// every-bucket run never finds a bucket outside it, and a bucket named outright outside it is refused by name.
+/// </summary>
+public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy access)
+{
+    public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
+
+    public async Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct)
+    {
+        var buckets = new SortedSet<string>(StringComparer.Ordinal);
+        var refused = new List<RefusedBucket>();
+        foreach (var name in names.Where(n => !IsGlob(n)))
+        {
+            if (access.CheckSweep(name, null) is { } notAllowed)
+                refused.Add(new RefusedBucket(name, notAllowed, Listed: false));
+            else
+                buckets.Add(name);
+        }
+        var globs = names.Where(IsGlob).ToArray();
+        if (globs.Length == 0 && !all)
+            return new BucketSelection([.. buckets], refused);
+        IReadOnlyList<string> listed;
+        try
+        {
+            listed = directory is null
+                ? throw new StoreException("ListBuckets", "this store cannot list its buckets", false)
+                : await directory.ListBucketsAsync(ct).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            refused.Add(new RefusedBucket(all ? "*" : string.Join(",", globs), ex.Message, Listed: true));
+            return new BucketSelection([.. buckets], refused);
+        }
+        var matchers = new AccessPolicy(globs, null);
+        foreach (var name in listed.Where(n => access.IsBucketAllowed(n) && (all || matchers.IsBucketAllowed(n))))
+            buckets.Add(name);
+        return new BucketSelection([.. buckets], refused);
+    }
+}
+
+/// <summary>The buckets to run on, in name order, and those refused (named outside ALLOWED_BUCKETS, or a ListBuckets that failed).</summary>
+public sealed record BucketSelection(IReadOnlyList<string> Buckets, IReadOnlyList<RefusedBucket> Refused);
+
+/// <summary>A bucket (or a glob, or <c>*</c>) that could not be taken, and why; <see cref="Listed"/>: ListBuckets failed.</summary>
+public sealed record RefusedBucket(string Bucket, string Error, bool Listed);
