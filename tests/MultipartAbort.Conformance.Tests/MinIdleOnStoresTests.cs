@@ -92,4 +92,20 @@ public sealed class MinIdleOnStoresTests(Stores stores)
         sweep.GetProperty("summary").GetProperty("sweep").GetProperty("active").GetInt64().Should().Be(0);
         (await seeder.UploadIdsAsync(bucket)).Should().BeEmpty();
     }
+
+    [Theory, OnMoto]
+    public async Task ShardedSweep_CountsTheActiveUploadsOfEveryShard(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        for (var i = 0; i < 8; i++)
+            await seeder.UploadAsync(bucket, $"live/{i}");
+
+        var sweep = Sweep(await MpaProcess.RunAsync(Environment(store, "PT1H"), "sweep", "--bucket", bucket, "--older-than", "PT0S", "--allow-young", "--shards", "4", "--json"));
+
+        sweep.GetProperty("summary").GetProperty("sweep").GetProperty("active").GetInt64().Should().Be(8, "the merged summary adds up what each shard left alone");
+        (await seeder.UploadIdsAsync(bucket)).Should().HaveCount(8);
+    }
 }
