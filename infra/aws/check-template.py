@@ -3,7 +3,9 @@
 
 - no Allow statement with a wildcard action, and no wildcard resource beyond the few the README allows
   (the objects of an allowed bucket, the function's own log streams, CloudTrail's own log prefix, and "*" for
-  s3:ListAllMyBuckets, which has no resource ARN, granted only under the condition that ReportTargets is set);
+  s3:ListAllMyBuckets, which has no resource ARN, granted only under conditions that hold only when ReportTargets is
+  set or SweepTargets names a bucket by glob: the conditions are evaluated for sample parameter values, and a
+  statement granted for values that need no ListBuckets, or whose conditions cannot be evaluated, is refused);
 - no hard-coded partition: every ARN is built with ${AWS::Partition};
 - no secret in a function's environment: only *_PARAMETER names (values are read from SSM at start-up);
 - a Function URL only under the condition that a webhook secret parameter is configured;
@@ -14,6 +16,7 @@
 Usage: check-template.py [template.yaml]. Prints one line per violation and exits 1 if there is any.
 CloudFormation's tags (!Ref, !Sub ...) need cfn-lint's YAML loader, which turns them into Fn:: mappings.
 """
+import itertools
 import re
 import sys
 
@@ -26,8 +29,27 @@ ALLOWED_WILDCARD_RESOURCES = [
     re.compile(r"^\$\{FunctionLogGroup\.Arn\}:\*$"),  # the function's own log streams
     re.compile(r"^\$\{[A-Za-z]+\.Arn\}/AWSLogs/\$\{AWS::AccountId\}/\*$"),  # CloudTrail's own prefix in its log bucket
 ]
-# Actions without a resource ARN (IAM needs Resource "*"), each with the parameter whose condition must guard its grant.
-ACCOUNT_LEVEL_ACTIONS = {"s3:ListAllMyBuckets": "ReportTargets"}
+# Actions without a resource ARN (IAM needs Resource "*"), each with when the function needs it: in words, sample values
+# of the parameters that decide it, and the rule itself. A statement granting the action must sit under conditions
+# that are false for every sample the rule says needs no such grant.
+ACCOUNT_LEVEL_ACTIONS = {
+    "s3:ListAllMyBuckets": (
+        "ReportTargets is set or SweepTargets names a bucket by glob (* or ?)",
+        {
+            "ReportTargets": ["", "b", "*", "logs-*"],
+            "SweepTargets": ["", "logs/tmp/:P1D", "a:P1D,b/c/:P7D", "logs-*/tmp/:P1D", "a?c:P1D", "a:P1D,b-*:P7D", "*:P1D"],
+        },
+        lambda p: p["ReportTargets"] != "" or "*" in p["SweepTargets"] or "?" in p["SweepTargets"],
+    ),
+}
+PSEUDO_PARAMETERS = {
+    "AWS::Region": "us-east-1", "AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::StackName": "stack",
+    "AWS::URLSuffix": "amazonaws.com", "AWS::StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/stack/id",
+}
+# Beyond ReportTargets and SweepTargets: the candidate values a guard's other parameters are tried with, and at most how
+# many combinations (a guard that reads more parameters than that is refused as too wide to check).
+OTHER_PARAMETER_VALUES = ["", "x", "0", "true"]
+MAX_COMBINATIONS = 20000
 HARD_CODED_PARTITION = re.compile(r"arn:aws(-[a-z-]+)?:")
 POLICY_TYPES = {
     "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
@@ -62,11 +84,12 @@ def branches(node):
 
 
 def guarded_statements(node, guards=()):
-    """The statements of a policy document, each with the names of the Fn::If conditions it sits under."""
+    """The statements of a policy document, each with the Fn::If conditions it sits under: (name, True) in the first
+    branch, which exists when the condition holds, (name, False) in the second, which exists when it does not."""
     if isinstance(node, dict) and len(node) == 1 and "Fn::If" in node:
         condition, *values = node["Fn::If"]
-        for value in values:
-            yield from guarded_statements(value, guards + (condition,))
+        for polarity, value in zip((True, False), values):
+            yield from guarded_statements(value, guards + ((condition, polarity),))
     elif isinstance(node, list):
         for value in node:
             yield from guarded_statements(value, guards)
@@ -89,6 +112,122 @@ def text(node):
     if isinstance(node, dict) and "Ref" in node:
         return "${" + node["Ref"] + "}"
     return repr(node)
+
+
+class Unevaluable(Exception):
+    pass
+
+
+def evaluate(node, template, parameters, seen=()):
+    """The value of a condition (or of an expression inside one) for the given parameter values, the way
+    CloudFormation computes it: Fn::Equals compares the values as strings. Raises Unevaluable for what it cannot compute."""
+    conditions = template.get("Conditions") or {}
+    if isinstance(node, (str, int, float)) and not isinstance(node, bool):
+        return str(node)
+    if isinstance(node, list):
+        return [evaluate(v, template, parameters, seen) for v in node]
+    if not isinstance(node, dict) or len(node) != 1:
+        raise Unevaluable(f"not an expression: {node!r}")
+    (function, args), = node.items()
+    if function == "Condition":
+        if args in seen or args not in conditions:
+            raise Unevaluable(f"condition {args} is {'circular' if args in seen else 'not defined'}")
+        return evaluate(conditions[args], template, parameters, seen + (args,))
+    if function == "Ref":
+        if args in parameters:
+            return parameters[args]
+        if args in PSEUDO_PARAMETERS:
+            return PSEUDO_PARAMETERS[args]
+        raise Unevaluable(f"Ref {args} has no value")
+    if function == "Fn::Equals":
+        left, right = (evaluate(a, template, parameters, seen) for a in args)
+        return left == right
+    if function == "Fn::Not":
+        return not truth(evaluate(args[0], template, parameters, seen))
+    if function == "Fn::And":
+        return all(truth(evaluate(a, template, parameters, seen)) for a in args)
+    if function == "Fn::Or":
+        return any(truth(evaluate(a, template, parameters, seen)) for a in args)
+    if function == "Fn::Select":
+        index, values = int(evaluate(args[0], template, parameters, seen)), evaluate(args[1], template, parameters, seen)
+        if not isinstance(values, list) or not 0 <= index < len(values):
+            raise Unevaluable(f"Fn::Select {index} of {values!r}")
+        return values[index]
+    if function == "Fn::Split":
+        delimiter, source = (evaluate(a, template, parameters, seen) for a in args)
+        return source.split(delimiter)
+    if function == "Fn::Join":
+        delimiter, values = evaluate(args[0], template, parameters, seen), evaluate(args[1], template, parameters, seen)
+        return delimiter.join(values)
+    raise Unevaluable(f"{function} is not evaluated here")
+
+
+def truth(value):
+    if not isinstance(value, bool):
+        raise Unevaluable(f"{value!r} is not a condition")
+    return value
+
+
+def referenced_parameters(node, template, seen=()):
+    """The parameters a condition reads, through the conditions it names."""
+    conditions = template.get("Conditions") or {}
+    found = set()
+    if isinstance(node, list):
+        for v in node:
+            found |= referenced_parameters(v, template, seen)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Condition" and isinstance(value, str) and value not in seen:
+                found |= referenced_parameters(conditions.get(value), template, seen + (value,))
+            elif key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str) and value[0] not in seen:
+                found |= referenced_parameters(conditions.get(value[0]), template, seen + (value[0],))
+                found |= referenced_parameters(value[1:], template, seen)
+            else:
+                found |= referenced_parameters(value, template, seen)
+    return found
+
+
+def parameter_candidates(name, declaration):
+    """Values to try a parameter other than the deciding ones with: its default, its allowed values and a few more."""
+    declaration = declaration or {}
+    values = [str(v) for v in declaration.get("AllowedValues") or []]
+    values += [str(declaration["Default"])] if "Default" in declaration else []
+    values += OTHER_PARAMETER_VALUES
+    values = list(dict.fromkeys(values))
+    if str(declaration.get("Type", "")).startswith(("CommaDelimitedList", "List<")):
+        return [v.split(",") for v in values]
+    return values
+
+
+def unneeded_grant(action, guards, template):
+    """None when the statement under these guards is granted only when the action is needed, else why not."""
+    needed_when, samples, needed = ACCOUNT_LEVEL_ACTIONS[action]
+    declared = template.get("Parameters") or {}
+    conditions = template.get("Conditions") or {}
+    others = set()
+    for name, _ in guards:
+        if name not in conditions:
+            return f"its condition {name} is not defined"
+        others |= referenced_parameters({"Condition": name}, template)
+    others = sorted(p for p in others if p not in samples and p not in PSEUDO_PARAMETERS)
+    axes = [(p, values) for p, values in samples.items()] + [(p, parameter_candidates(p, declared.get(p))) for p in others]
+    combinations = 1
+    for _, values in axes:
+        combinations *= len(values)
+    if combinations > MAX_COMBINATIONS:
+        return f"its conditions read too many parameters to check ({', '.join(others)})"
+    for values in itertools.product(*(v for _, v in axes)):
+        parameters = dict(zip((p for p, _ in axes), values))
+        try:
+            granted = all(truth(evaluate({"Condition": name}, template, parameters)) == polarity for name, polarity in guards)
+        except Unevaluable as e:
+            return f"its conditions cannot be evaluated ({e})"
+        if granted and not needed(parameters):
+            shown = ", ".join(f"{p}={v!r}" for p, v in parameters.items())
+            return f"granted when it is not needed ({shown}); it is needed only when {needed_when}"
+    return None
 
 
 def policy_documents(name, resource):
@@ -131,10 +270,12 @@ def check(template):
                         continue
                     if "*" in resource_arn and not any(p.match(resource_arn) for p in ALLOWED_WILDCARD_RESOURCES):
                         problems.append(f"{label}: wildcard resource '{resource_arn}' beyond what the README allows")
+                resource_guards = ((resource["Condition"], True),) if isinstance(resource.get("Condition"), str) else ()
                 for action in actions:
-                    parameter = ACCOUNT_LEVEL_ACTIONS.get(action)
-                    if parameter and not any(parameter in repr(conditions.get(g)) for g in guards):
-                        problems.append(f"{label}: '{action}' without the condition that {parameter} is set")
+                    if action in ACCOUNT_LEVEL_ACTIONS:
+                        why = unneeded_grant(action, resource_guards + guards, template)
+                        if why:
+                            problems.append(f"{label}: '{action}': {why}")
                 if "NotAction" in statement or "NotResource" in statement:
                     problems.append(f"{label}: NotAction/NotResource in an Allow statement")
                 if statement.get("Principal") == "*" or statement.get("Principal") == {"AWS": "*"}:

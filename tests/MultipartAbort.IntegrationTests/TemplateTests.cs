@@ -187,9 +187,21 @@ public sealed class TemplateTests
     [InlineData("  WebhookUrlPermission:\n    Type: AWS::Lambda::Permission\n    Condition: HasWebhookSecret", "  WebhookUrlPermission:\n    Type: AWS::Lambda::Permission\n    Condition: HasSweepSchedule", "WebhookUrlPermission: a Function URL (or its permission) without the webhook-secret condition")]
     [InlineData("        DestinationConfig:\n          OnFailure:\n            Type: SQS\n            Destination: !GetAtt DeadLetterQueue.Arn\n", "", "no on-failure destination for asynchronous invocations")]
     [InlineData("            ScalingConfig:\n              MaximumConcurrency: !Ref SqsMaximumConcurrency\n", "", "SQS event source without ScalingConfig.MaximumConcurrency")]
-    [InlineData("                - HasReportTargets\n                - Sid: ListBucketsForTheReport", "                - HasSweepSchedule\n                - Sid: ListBucketsForTheReport",
-        "ListBucketsForTheReport: 's3:ListAllMyBuckets' without the condition that ReportTargets is set")]
-    [InlineData("Action: s3:ListAllMyBuckets", "Action: [s3:ListAllMyBuckets, s3:GetObject]", "ListBucketsForTheReport: wildcard resource '*' beyond what the README allows")]
+    [InlineData("                - ListsBuckets\n                - Sid: ListBucketsForReportAndGlobs", "                - HasSweepSchedule\n                - Sid: ListBucketsForReportAndGlobs",
+        "ListBucketsForReportAndGlobs: 's3:ListAllMyBuckets': granted when it is not needed (ReportTargets='', SweepTargets='', SweepSchedule=")]
+    // Conditions that name ReportTargets but grant more: any SweepTargets, or another parameter (the old check only
+    // looked for the word ReportTargets in the condition).
+    [InlineData("ListsBuckets: !Or [Condition: HasReportTargets, Condition: SweepTargetsHaveGlob]", "ListsBuckets: !Or [Condition: HasReportTargets, Condition: HasSweepTargets]",
+        "ListBucketsForReportAndGlobs: 's3:ListAllMyBuckets': granted when it is not needed (ReportTargets='', SweepTargets='logs/tmp/:P1D')")]
+    [InlineData("ListsBuckets: !Or [Condition: HasReportTargets, Condition: SweepTargetsHaveGlob]", "ListsBuckets: !Or [Condition: HasReportTargets, Condition: SweepTargetsHaveGlob, Condition: HasAlarmTopic]",
+        "ListBucketsForReportAndGlobs: 's3:ListAllMyBuckets': granted when it is not needed (ReportTargets='', SweepTargets='', AlarmTopicArn='x')")]
+    [InlineData("ListsBuckets: !Or [Condition: HasReportTargets, Condition: SweepTargetsHaveGlob]", "ListsBuckets: !Not [!Or [Condition: HasReportTargets, Condition: SweepTargetsHaveGlob]]",
+        "ListBucketsForReportAndGlobs: 's3:ListAllMyBuckets': granted when it is not needed (ReportTargets='', SweepTargets='')")]
+    // The statement in the Fn::If's second branch exists exactly when the condition does not hold.
+    [InlineData("                - ListsBuckets\n                - Sid: ListBucketsForReportAndGlobs\n                  Effect: Allow\n                  Action: s3:ListAllMyBuckets\n                  Resource: \"*\"\n                - !Ref AWS::NoValue\n",
+        "                - ListsBuckets\n                - !Ref AWS::NoValue\n                - Sid: ListBucketsForReportAndGlobs\n                  Effect: Allow\n                  Action: s3:ListAllMyBuckets\n                  Resource: \"*\"\n",
+        "ListBucketsForReportAndGlobs: 's3:ListAllMyBuckets': granted when it is not needed (ReportTargets='', SweepTargets='')")]
+    [InlineData("Action: s3:ListAllMyBuckets", "Action: [s3:ListAllMyBuckets, s3:GetObject]", "ListBucketsForReportAndGlobs: wildcard resource '*' beyond what the README allows")]
     public async Task Check_WhenTheTemplateBreaksARule_FailsNamingIt(string find, string replace, string expected)
     {
         var (code, output) = await CheckMutated(find, replace);
@@ -252,23 +264,92 @@ public sealed class TemplateTests
             && r.Value.GetProperty("Assertions").EnumerateArray().Any(a => Refs(a.GetProperty("Assert")).Contains("SweepSchedule")));
     }
 
+    /// <summary>The Fn::If statements of the function's role that grant <paramref name="action"/> in their first branch.</summary>
+    private static List<JsonElement> GuardedGrants(JsonElement template, string action, out List<JsonElement> statements)
+    {
+        statements = Resource(template, "FunctionRole").GetProperty("Properties").GetProperty("Policies").EnumerateArray()
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
+        return statements.Where(s => s.TryGetProperty("Fn::If", out _)).Select(s => s.GetProperty("Fn::If"))
+            .Where(f => Grants(f[1], action)).ToList();
+    }
+
+    /// <summary>
+    /// A condition (or an expression in one) evaluated the way CloudFormation does, for the given parameter values: a
+    /// bool, a string or a list of strings. Only Condition, Ref (to a parameter given here), Fn::Equals, Fn::Not,
+    /// Fn::And, Fn::Or, Fn::Select, Fn::Split and Fn::Join; anything else, or a Ref to a parameter not given, throws.
+    /// </summary>
+    private static object Evaluate(JsonElement node, JsonElement conditions, IReadOnlyDictionary<string, string> parameters)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.String:
+                return node.GetString()!;
+            case JsonValueKind.Number:
+                return node.GetRawText();
+            case JsonValueKind.Array:
+                return node.EnumerateArray().Select(e => (string)Evaluate(e, conditions, parameters)).ToList();
+            case JsonValueKind.Object when node.EnumerateObject().Count() == 1:
+                break;
+            default:
+                throw new InvalidOperationException($"not an expression: {node.GetRawText()}");
+        }
+        var function = node.EnumerateObject().Single();
+        var args = function.Value;
+        object Arg(int i) => Evaluate(args[i], conditions, parameters);
+        bool Truth(JsonElement e) => (bool)Evaluate(e, conditions, parameters);
+        return function.Name switch
+        {
+            "Condition" => Evaluate(conditions.GetProperty(args.GetString()!), conditions, parameters),
+            "Ref" => parameters.TryGetValue(args.GetString()!, out var value) ? value
+                : throw new InvalidOperationException($"the condition reads {args.GetString()}, which it should not"),
+            "Fn::Equals" => Equals(Arg(0), Arg(1)),
+            "Fn::Not" => !Truth(args[0]),
+            "Fn::And" => args.EnumerateArray().All(Truth),
+            "Fn::Or" => args.EnumerateArray().Any(Truth),
+            "Fn::Select" => ((List<string>)Arg(1))[int.Parse((string)Arg(0), System.Globalization.CultureInfo.InvariantCulture)],
+            "Fn::Split" => ((string)Arg(1)).Split((string)Arg(0)).ToList(),
+            "Fn::Join" => string.Join((string)Arg(0), (List<string>)Arg(1)),
+            _ => throw new InvalidOperationException($"{function.Name} is not evaluated here"),
+        };
+    }
+
     [Fact]
-    public async Task Role_MayListAllBucketsOnlyWithReportTargets_AndListsUploadsAndParts()
+    public async Task Role_MayListAllBucketsOnlyUnderTheListsBucketsCondition_AndListsUploadsAndParts()
     {
         var template = await LoadTemplate();
-        var statements = Resource(template, "FunctionRole").GetProperty("Properties").GetProperty("Policies").EnumerateArray()
-            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
-        statements.Should().NotContain(s => Grants(s, "s3:ListAllMyBuckets"), "ListBuckets is granted only under the report's condition");
-        var guarded = statements.Where(s => s.TryGetProperty("Fn::If", out _)).Select(s => s.GetProperty("Fn::If"))
-            .Where(f => Grants(f[1], "s3:ListAllMyBuckets")).ToList();
-        guarded.Should().ContainSingle("one statement lets the report find the buckets of ReportTargets");
-        var condition = guarded[0][0].GetString()!;
-        Refs(template.GetProperty("Conditions").GetProperty(condition)).Should().Equal("ReportTargets");
+        var guarded = GuardedGrants(template, "s3:ListAllMyBuckets", out var statements);
+        statements.Should().NotContain(s => Grants(s, "s3:ListAllMyBuckets"), "ListBuckets is granted only under a condition");
+        guarded.Should().ContainSingle("one statement lets the report and the sweep globs find their buckets");
+        guarded[0][0].GetString().Should().Be("ListsBuckets", "the grant follows the report and the globs of SweepTargets, not the report alone");
         guarded[0][2].GetRawText().Should().Be("""{"Ref":"AWS::NoValue"}""");
         guarded[0][1].GetProperty("Resource").GetString().Should().Be("*", "ListBuckets has no resource ARN");
         // The report lists uploads and their parts with the grants the aborts already have.
         statements.Should().Contain(s => Grants(s, "s3:ListBucketMultipartUploads"));
         statements.Should().Contain(s => Grants(s, "s3:ListMultipartUploadParts"));
+    }
+
+    [Fact]
+    public async Task Role_MayListAllBuckets_ExactlyWhenSweepTargetsHaveAGlobOrReportTargetsAreSet()
+    {
+        var template = await LoadTemplate();
+        var conditions = template.GetProperty("Conditions");
+        var guarded = GuardedGrants(template, "s3:ListAllMyBuckets", out _);
+        guarded.Should().ContainSingle();
+        var condition = guarded[0][0].GetString()!;
+
+        // Every combination at once, so that the table shows which ones differ; a Ref to any other parameter throws.
+        var granted = new Dictionary<string, bool>();
+        var expected = new Dictionary<string, bool>();
+        foreach (var sweepTargets in new[] { "", "logs/tmp/:P1D", "logs-*/tmp/:P1D", "a?c:P1D" })
+            foreach (var reportTargets in new[] { "", "b" })
+            {
+                var parameters = new Dictionary<string, string> { ["SweepTargets"] = sweepTargets, ["ReportTargets"] = reportTargets };
+                var key = $"SweepTargets='{sweepTargets}' ReportTargets='{reportTargets}'";
+                granted[key] = (bool)Evaluate(conditions.GetProperty(condition), conditions, parameters);
+                expected[key] = reportTargets != "" || sweepTargets.IndexOfAny(['*', '?']) >= 0;
+            }
+
+        granted.Should().Equal(expected, "ListBuckets is granted when a sweep names buckets by glob or a report is set, and never otherwise");
     }
 
     [Fact]
