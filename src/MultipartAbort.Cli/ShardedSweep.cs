@@ -1,4 +1,6 @@
+using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Sweep;
 
@@ -22,8 +24,17 @@ internal static class ShardedSweep
     )
     {
         var merged = new MergedProgress(requests.Count, oneListing, progress);
-        var runs = requests.Select((sweep, i) => sweeps.RunAsync(sweep, InvocationContext.Unbounded, merged.For(i), abandon, stop)).ToArray();
-        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+        var outcomes = new SweepOutcome[requests.Count];
+        // Shards of one sweep all run (each is one worker); a fleet's buckets run a few at a time (each holds a listing
+        // page), all of them under the one limiter. Ctrl+C needs no special case: a sweep started after it stops at once.
+        await ConcurrencyLimiter
+            .ForEachIndexAsync(
+                requests.Count,
+                oneListing ? requests.Count : BucketSelector.BucketsAtOnce,
+                () => false,
+                async i => outcomes[i] = await sweeps.RunAsync(requests[i], InvocationContext.Unbounded, merged.For(i), abandon, stop).ConfigureAwait(false)
+            )
+            .ConfigureAwait(false);
         var counts = new OutcomeCounts();
         var notable = new List<AbortResult>();
         foreach (var (_, c, n) in outcomes)

@@ -17,21 +17,24 @@ namespace MultipartAbort.Core.Report;
 /// </summary>
 public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, ConcurrencyLimiter limiter, Settings settings, StructuredLogger log, TimeProvider time)
 {
+
     public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, InvocationBudget budget, IProgress<ReportProgress>? progress = null)
     {
         var now = time.GetUtcNow();
         var minIdle = request.MinIdle ?? settings.MinIdle;
         var selected = await SelectAsync(request, budget.Work).ConfigureAwait(false);
+        var readable = selected.Where(b => b.Error is null).ToArray();
         var counted = 0L;
-        foreach (var bucket in selected.Where(b => b.Error is null))
-        {
-            if (budget.StopTaking)
-            {
-                bucket.Error = "not read: the invocation's time ran out first";
-                continue;
-            }
-            await ReadAsync(bucket, request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(bucket.Bucket, Interlocked.Increment(ref counted)))).ConfigureAwait(false);
-        }
+        var started = await ConcurrencyLimiter
+            .ForEachIndexAsync(
+                readable.Length,
+                BucketSelector.BucketsAtOnce,
+                () => budget.StopTaking,
+                i => ReadAsync(readable[i], request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted))))
+            )
+            .ConfigureAwait(false);
+        foreach (var bucket in readable.Skip(started))
+            bucket.Error = "not read: the invocation's time ran out first";
         return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, selected);
     }
 
