@@ -216,4 +216,39 @@ public sealed class FleetOnStoresTests(Stores stores)
         apply.Stdout.Should().Contain("conflict").And.Contain("changed since it was read; nothing was written");
         (await RulesAsync(s3, bucket)).Should().Equal(MultipartAbort.Adapters.Lifecycle.BucketLifecycle.Describe(theirs));
     }
+
+    /// <summary>Records the ibm-service-instance-id header of each ListBuckets (GET /).</summary>
+    private sealed class ListBucketsHeaders : ProxyBehaviour
+    {
+        public ConcurrentQueue<string?> Seen { get; } = new();
+
+        public override Task HandleAsync(S3Exchange exchange, Func<Task> next)
+        {
+            if (exchange.Method == "GET" && exchange.Bucket.Length == 0)
+                Seen.Enqueue(exchange.Context.Request.Headers["ibm-service-instance-id"].FirstOrDefault());
+            return next();
+        }
+    }
+
+    [Theory, OnMoto]
+    public async Task List_OfAllBuckets_SendsTheServiceInstanceIdThatCosNeeds_AndNamesEachUploadsBucket(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var family = $"lst{Guid.NewGuid():N}"[..14];
+        var a = await seeder.UploadAsync(await seeder.BucketAsync($"{family}-a"), "k1");
+        var b = await seeder.UploadAsync(await seeder.BucketAsync($"{family}-b"), "k2");
+        var headers = new ListBucketsHeaders();
+        await using var proxy = await LoopbackS3Proxy.StartAsync(store.Endpoint, headers);
+        var env = Environment(store, proxy.Endpoint, $"{family}-*");
+        env[EnvironmentVariables.CosServiceInstanceId] = "crn:v1:bluemix:public:cloud-object-storage:global:a/0123:instance-guid::";
+
+        var list = await MpaProcess.RunAsync(env, "list", "--all-buckets", "--json");
+
+        list.ExitCode.Should().Be(0, list.Stderr);
+        Json(list).GetProperty("uploads").EnumerateArray().Select(u => (u.GetProperty("bucket").GetString(), u.GetProperty("uploadId").GetString()))
+            .Should().Equal(($"{family}-a", a), ($"{family}-b", b));
+        headers.Seen.Should().ContainSingle().Which.Should().Be("crn:v1:bluemix:public:cloud-object-storage:global:a/0123:instance-guid::");
+    }
 }
