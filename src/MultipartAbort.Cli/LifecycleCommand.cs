@@ -201,11 +201,5 @@ internal static class LifecycleCommand
         }
     }
 
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            write(w);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string Json(Action<Utf8JsonWriter> write) => Core.Serialization.ResultJson.Text(write);
 }

@@ -20,7 +20,6 @@ namespace MultipartAbort.IntegrationTests;
 [Collection(MotoCollection.Name)]
 public sealed class MinIdleOnMotoTests(MotoServer moto) : IDisposable
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
     private readonly Amazon.SQS.AmazonSQSClient _sqs = moto.CreateSqsClient();
     private readonly Amazon.S3.AmazonS3Client _s3 = moto.CreateS3Client();
 
@@ -40,16 +39,6 @@ public sealed class MinIdleOnMotoTests(MotoServer moto) : IDisposable
     private static async Task<AbortResult> Invoke(FunctionServices services, string json) =>
         (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!.Results.Should().ContainSingle().Which;
 
-    private async Task<JsonElement> ReceiveAsync(string queue)
-    {
-        using var guard = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            var answer = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queue, MaxNumberOfMessages = 10, WaitTimeSeconds = 5 }, guard.Token);
-            if (answer.Messages is { Count: > 0 } messages)
-                return JsonDocument.Parse(messages.Should().ContainSingle().Which.Body).RootElement.Clone();
-        }
-    }
 
     /// <summary>When the store says the upload's newest part landed.</summary>
     private async Task<DateTimeOffset> NewestPartAsync(string bucket, string key, string uploadId)
@@ -73,7 +62,7 @@ public sealed class MinIdleOnMotoTests(MotoServer moto) : IDisposable
         var (queue, services) = await ServicesAsync(clock, (EnvironmentVariables.MinIdle, "PT10S"));
 
         var first = await Invoke(services, Timer(bucket, "slow.bin", id, newest - TimeSpan.FromHours(1)));
-        var passedOn = await ReceiveAsync(queue);
+        var passedOn = await SqsReceive.OneAsync(_sqs, queue);
         var partsMeanwhile = await seeder.PartCountAsync(bucket, "slow.bin", id);
         clock.SetUtcNow(newest + TimeSpan.FromSeconds(11));
         var second = await Invoke(services, passedOn.GetRawText());

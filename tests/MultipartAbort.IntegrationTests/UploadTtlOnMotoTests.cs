@@ -18,7 +18,6 @@ namespace MultipartAbort.IntegrationTests;
 [Collection(MotoCollection.Name)]
 public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
     private readonly Amazon.SQS.AmazonSQSClient _sqs = moto.CreateSqsClient();
 
     public void Dispose() => _sqs.Dispose();
@@ -43,17 +42,6 @@ public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
     private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
         (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
 
-    /// <summary>Receives the one message once SQS's delay has passed (long polling; the guard only stops a hang).</summary>
-    private async Task<JsonElement> ReceiveAsync(string queue)
-    {
-        using var guard = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            var answer = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queue, MaxNumberOfMessages = 10, WaitTimeSeconds = 5 }, guard.Token);
-            if (answer.Messages is { Count: > 0 } messages)
-                return JsonDocument.Parse(messages.Should().ContainSingle().Which.Body).RootElement;
-        }
-    }
 
     private async Task<Dictionary<string, string>> QueueCountsAsync(string queue) =>
         (await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["All"] })).Attributes;
@@ -67,7 +55,7 @@ public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
         var (queue, services) = await ArmedServicesAsync("PT2H", new FakeTimeProvider(eventTime + TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1)));
 
         var result = (await Invoke(services, json)).Results.Single();
-        var timer = await ReceiveAsync(queue);
+        var timer = await SqsReceive.OneAsync(_sqs, queue);
 
         result.Outcome.Should().Be(AbortOutcome.Requeued);
         result.Message.Should().Contain("with a delay of 1 s");
@@ -89,7 +77,7 @@ public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
 
         (await Invoke(dueSoon, json)).Results.Single().Outcome.Should().Be(AbortOutcome.Requeued);
         var far = (await Invoke(farOff, json)).Results.Single();
-        var timer = await ReceiveAsync(dueQueue);
+        var timer = await SqsReceive.OneAsync(_sqs, dueQueue);
         var counts = await QueueCountsAsync(farQueue);
 
         timer.GetProperty("bucket").GetString().Should().Be("at-frankfurt");

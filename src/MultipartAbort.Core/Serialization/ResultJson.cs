@@ -184,7 +184,7 @@ public static class ResultJson
     internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One small JSON document written by <paramref name="write"/>, as text.</summary>
-    internal static string Text(Action<Utf8JsonWriter> write)
+    public static string Text(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, Options))
