@@ -63,6 +63,10 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
         var ct = budget.Work;
+        // The activity check this upload is owed (a sweep's or timer's MIN_IDLE, or the caller's), carried on the request
+        // so that a re-queue before the abort (a deadline, a transient error) still owes it when it runs again.
+        var minIdle = request.MinIdle ?? options.MinIdle;
+        request = request with { MinIdle = minIdle > TimeSpan.Zero ? minIdle : null };
 
         var upload = new UploadRef(request.Bucket, request.Key, request.UploadId)
         {
@@ -96,8 +100,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             }
 
             step = "ListParts";
-            var minIdle = request.MinIdle ?? options.MinIdle;
-            var checkIdle = minIdle > TimeSpan.Zero;
+            var checkIdle = request.MinIdle is not null;
             PartsCensus? before = null;
             if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun || checkIdle)
                 before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
@@ -110,12 +113,18 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             if (checkIdle && before is { Exists: true } probed)
             {
                 step = "ListMultipartUploads";
+                var idle = request.MinIdle!.Value;
                 var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
-                if (activeAt is { } at && time.GetUtcNow() - at < minIdle)
+                var now = time.GetUtcNow();
+                // No part time and not in the listing: when it was last active is unknown, so it is taken as active now
+                // (as MIN_UPLOAD_AGE never aborts an upload of unknown age).
+                if (activeAt is null || now - activeAt < idle)
                 {
-                    var what = probed.NewestPart is null ? "it began" : $"its newest of {probed.Parts} parts landed";
-                    var message = $"active: {what} at {at.UtcDateTime:u}, less than MIN_IDLE ({IsoDuration.Format(minIdle.GetValueOrDefault())}) ago; left alone";
-                    return Result(request, AbortOutcome.Active, 0, 0, message) with { IdleAt = at + minIdle.GetValueOrDefault() };
+                    var what = activeAt is not { } at ? "when it was last active is unknown (no part time, not listed)"
+                        : probed.NewestPart is null ? $"it began at {at.UtcDateTime:u}"
+                        : $"its newest of {probed.Parts} parts landed at {at.UtcDateTime:u}";
+                    var message = $"active: {what}, less than MIN_IDLE ({IsoDuration.Format(idle)}) ago; left alone";
+                    return Result(request, AbortOutcome.Active, 0, 0, message) with { IdleAt = (activeAt ?? now) + idle };
                 }
             }
 
@@ -196,8 +205,9 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
 
-        // The idle check was passed: a part that landed after this abort is a late part, to abort, not a sign of life.
-        var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = null };
+        // After an abort call the idle check was passed: a part that lands after it is a late part, to abort, not a sign
+        // of life. Before one (a deadline, a transient error), the check is still owed.
+        var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = abortCalls == 0 ? request.MinIdle : null };
         try
         {
             await queues.Retry.SendAsync(MessageJson.AbortRequest(next), delay, ct).ConfigureAwait(false);

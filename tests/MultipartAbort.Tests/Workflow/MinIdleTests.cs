@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Tests.Workflow;
+
+/// <summary>MIN_IDLE through the paths a store double reaches: a re-queue before the abort still owes the check.</summary>
+public sealed class MinIdleTests
+{
+    private static readonly DateTimeOffset Now = WorkflowHarness.Now;
+
+    [Fact]
+    public async Task SweptUpload_RequeuedBeforeItsAbort_CarriesMinIdle_AndIsLeftAloneWhenItRunsAgainWhileActive()
+    {
+        var h = new WorkflowHarness { Settings = new Settings { MinIdle = TimeSpan.FromHours(1), SweepMinAge = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero } };
+        var upload = h.Store.Add("bkt", "live.bin", "u", parts: 2, initiated: Now - TimeSpan.FromDays(2));
+        upload.NewestPart = Now - TimeSpan.FromMinutes(5);
+        var failures = 1;
+        h.Store.FailWith = op => op == "ListParts" && Interlocked.Decrement(ref failures) >= 0 ? new StoreException(op, "HTTP 503", true) : null;
+
+        var sweep = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var (body, _) = h.Retry.Sent.Should().ContainSingle().Which;
+        var again = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(body), InvocationContext.Unbounded, CancellationToken.None);
+
+        sweep.Result!.Summary[AbortOutcome.Requeued].Should().Be(1, "the probe failed transiently");
+        JsonDocument.Parse(body).RootElement.GetProperty("minIdle").GetString().Should().Be("PT1H", "the check was not done yet");
+        again.Result!.Results.Should().ContainSingle().Which.Outcome.Should().Be(AbortOutcome.Active);
+        upload.Aborted.Should().BeFalse("a part landed five minutes ago");
+    }
+
+    [Fact]
+    public async Task UploadRequeuedAfterItsAbort_DoesNotCarryMinIdle_SoALatePartIsAbortedNotMistakenForLife()
+    {
+        var h = new WorkflowHarness { Settings = new Settings { MinIdle = TimeSpan.FromHours(1), SweepMinAge = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero, ImmediateReaborts = 0 } };
+        h.Store.Add("bkt", "k", "u", parts: 1, lateLandings: 1, initiated: Now - TimeSpan.FromDays(2)).NewestPart = Now - TimeSpan.FromHours(3);
+
+        await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), InvocationContext.Unbounded, CancellationToken.None);
+
+        var (body, _) = h.Retry.Sent.Should().ContainSingle().Which;
+        JsonDocument.Parse(body).RootElement.TryGetProperty("minIdle", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AnUploadWhoseActivityCannotBeLearned_IsLeftAlone()
+    {
+        var h = new WorkflowHarness { Settings = new Settings { ReabortBackoff = TimeSpan.Zero } };
+        var store = new UndatedStore();
+        store.Add("bkt", "k", "u", parts: 0);
+
+        var result = await h.Services(store).Workflow.RunAsync(new AbortRequest("bkt", "k", "u") { MinIdle = TimeSpan.FromHours(1) }, Core.Abort.AbortOptions.Direct, CancellationToken.None);
+
+        result.Outcome.Should().Be(AbortOutcome.Active);
+        result.Message.Should().Contain("unknown");
+        store.AbortCalls.Should().Be(0);
+    }
+
+    /// <summary>Lists no upload (so no start time is known) and gives parts no time.</summary>
+    private sealed class UndatedStore : MultipartAbort.Testing.ScriptedObjectStore
+    {
+        public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => Task.FromResult(new UploadsPage([], false, null, null));
+    }
+}
