@@ -56,24 +56,30 @@ public sealed class OutcomeMetrics
     }
 
     /// <summary>
-    /// The report's figures replace the last ones: per bucket read in full, and per prefix; a bucket no longer reported
-    /// (or not read in full this time) is dropped rather than left at an old value.
+    /// A report's figures replace those of the buckets it read in full (and their prefixes: a prefix no longer there is
+    /// dropped). A bucket it did not read, or not in full, keeps its last figures rather than dropping to nothing: a
+    /// refused listing or an ad-hoc report of other buckets must not look like uploads that went away.
     /// </summary>
     private void Keep(Core.Report.IncompleteUploadReport report)
     {
         var now = new HashSet<(string, string)>();
         lock (_reportGate)
         {
-            foreach (var bucket in report.Buckets.Where(b => b.Complete && b.Error is null))
+            var read = report.Buckets.Where(b => b.Complete && b.Error is null).ToArray();
+            foreach (var bucket in read)
             {
                 Set(bucket.Bucket, "", bucket.Overall.Total);
                 foreach (var (prefix, cell) in bucket.Prefixes)
                     Set(bucket.Bucket, prefix.Length == 0 ? EmfMetrics.TopLevelPrefix : prefix, cell.Total);
             }
-            foreach (var (bucket, prefix) in _reported.Where(old => !now.Contains(old)))
+            var refreshed = read.Select(b => b.Bucket).ToHashSet(StringComparer.Ordinal);
+            foreach (var (bucket, prefix) in _reported.Where(old => refreshed.Contains(old.Bucket) && !now.Contains(old)).ToArray())
+            {
                 foreach (var (_, gauge) in _report)
                     gauge.RemoveLabelled(_service, bucket, prefix);
-            _reported = now;
+                _reported.Remove((bucket, prefix));
+            }
+            _reported.UnionWith(now);
         }
 
         void Set(string bucket, string prefix, Core.Report.UploadFigures figures)

@@ -73,13 +73,15 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public const string TopLevelPrefix = "/";
 
     /// <summary>
-    /// A report's figures: one line for all buckets together (Service only: what an alarm watches), one per bucket read
-    /// in full (Service, Bucket), and one per prefix of it when the report has a depth (Service, Bucket, Prefix). A bucket
-    /// that could not be read in full writes nothing, so a failed listing never looks like a bucket that emptied.
+    /// A report's figures: one line for all buckets together (Service only: what an alarm watches) when every bucket was
+    /// read in full, one per bucket read in full (Service, Bucket), and one per prefix of it when the report has a depth
+    /// (Service, Bucket, Prefix). What could not be read writes nothing, so a refused listing or a report cut short by
+    /// the deadline never looks like uploads that went away (an alarm sees missing data, not a drop).
     /// </summary>
     public void Flush(Report.IncompleteUploadReport report)
     {
-        Write([], Figures(report, report.Totals.Total));
+        if (report.Complete)
+            Write([], Figures(report, report.Totals.Total));
         foreach (var bucket in report.Buckets.Where(b => b.Complete && b.Error is null))
         {
             Write([(BucketDimension, bucket.Bucket)], Figures(report, bucket.Overall.Total));

@@ -115,6 +115,21 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task AReportWithABucketItCouldNotRead_WritesNoAllBucketLine_SoTheAlarmSeesMissingDataNotADrop()
+    {
+        var h = new WorkflowHarness { Settings = new Settings { Access = new AccessPolicy(["photos"], null), ReabortBackoff = TimeSpan.Zero } };
+        h.Store.Add("photos", "a.bin", "u1", parts: 1, initiated: Now - TimeSpan.FromHours(1));
+        var emf = new StringWriter();
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","secret"]}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        new EmfMetrics(emf, "MultipartAbort", "multipart-abort", h.Clock).Flush(answer.Result!.Report!);
+
+        var lines = emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle().Which.Should().Contain("\"Bucket\":\"photos\"").And.Contain("\"IncompleteUploads\":1");
+        answer.Succeeded.Should().BeFalse("a bucket was refused");
+    }
+
+    [Fact]
     public async Task ScheduledTick_WithReportTargets_ReportsAfterTheSweeps_EveryBucketForAStar_WithinAllowedBuckets()
     {
         var h = new WorkflowHarness
