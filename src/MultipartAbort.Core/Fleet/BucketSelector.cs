@@ -22,10 +22,11 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
     {
         var buckets = new SortedSet<string>(StringComparer.Ordinal);
         var refused = new List<RefusedBucket>();
+        // The bucket only: a prefix bound (ALLOWED_PREFIXES) is for each command to check against its own prefix.
         foreach (var name in names.Where(n => !IsGlob(n)))
         {
-            if (access.CheckSweep(name, null) is { } notAllowed)
-                refused.Add(new RefusedBucket(name, notAllowed, Listed: false));
+            if (!access.IsBucketAllowed(name))
+                refused.Add(new RefusedBucket(name, $"bucket '{name}' is not in ALLOWED_BUCKETS", Listed: false));
             else
                 buckets.Add(name);
         }
@@ -39,9 +40,12 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
                 ? throw new StoreException("ListBuckets", "this store cannot list its buckets", false)
                 : await directory.ListBucketsAsync(ct).ConfigureAwait(false);
         }
-        catch (StoreException ex)
+        catch (Exception ex) when (ex is StoreException || (ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            refused.Add(new RefusedBucket(all ? "*" : string.Join(",", globs), ex.Message, Listed: true));
+            // A refusal or the invocation's deadline: named as the buckets that could not be listed, never thrown, so
+            // what the run already did (a tick's sweeps) still reaches the answer.
+            var why = ex is StoreException ? ex.Message : "ListBuckets was cut off: the invocation's time ran out";
+            refused.Add(new RefusedBucket(all ? "*" : string.Join(",", globs), why, Listed: true));
             return new BucketSelection([.. buckets], refused);
         }
         var matchers = new AccessPolicy(globs, null);
