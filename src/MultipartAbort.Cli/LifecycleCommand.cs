@@ -122,12 +122,19 @@ internal static class LifecycleCommand
             var lifecycle = new BucketLifecycle(composed.S3);
             var n = parse.GetValue(days);
             var scope = parse.GetValue(prefix) ?? "";
-            var write = parse.GetValue(yes);
+            // DRY_RUN holds here as everywhere: --yes does not override the deployment's own "change nothing".
+            var settings = composed.Services.Settings;
+            var write = parse.GetValue(yes) && !settings.DryRun;
             var rows = new List<(string Bucket, string Status, string What, IReadOnlyList<string> Before, IReadOnlyList<string> After)>();
             foreach (var refused in selection.Refused)
                 rows.Add((refused.Bucket, "error", refused.Error, [], []));
             foreach (var bucket in selection.Buckets)
-                rows.Add(await ApplyOneAsync(lifecycle, bucket, n, scope, write, ct));
+                rows.Add(
+                    // A rule aborts every upload under its prefix: with ALLOWED_PREFIXES set, that prefix must lie inside one.
+                    settings.Access.CheckSweep(bucket, scope) is { } notAllowed
+                        ? (bucket, "refused", $"{notAllowed}; give --prefix inside ALLOWED_PREFIXES", [], [])
+                        : await ApplyOneAsync(lifecycle, bucket, n, scope, write, settings.DryRun, ct)
+                );
 
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(w =>
@@ -172,7 +179,15 @@ internal static class LifecycleCommand
     /// and verify. S3 has no conditional write for lifecycle configurations, so a change between that second read and
     /// the write is still possible; it is a few milliseconds wide instead of the whole run.
     /// </summary>
-    private static async Task<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> ApplyOneAsync(BucketLifecycle lifecycle, string bucket, int days, string prefix, bool write, CancellationToken ct)
+    private static async Task<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> ApplyOneAsync(
+        BucketLifecycle lifecycle,
+        string bucket,
+        int days,
+        string prefix,
+        bool write,
+        bool dryRunSetting,
+        CancellationToken ct
+    )
     {
         try
         {
@@ -183,7 +198,7 @@ internal static class LifecycleCommand
             if (!change.Changes)
                 return (bucket, "unchanged", change.What, before, after);
             if (!write)
-                return (bucket, "would-apply", change.What + " (dry run: add --yes to write it)", before, after);
+                return (bucket, "would-apply", change.What + (dryRunSetting ? " (DRY_RUN is set: nothing written)" : " (dry run: add --yes to write it)"), before, after);
             var again = (await lifecycle.ReadAsync(bucket, ct)).Select(BucketLifecycle.Describe).ToArray();
             if (!again.SequenceEqual(before))
                 return (bucket, "conflict", "the configuration changed since it was read; nothing was written: run it again", before, again);

@@ -251,4 +251,24 @@ public sealed class FleetOnStoresTests(Stores stores)
             .Should().Equal(($"{family}-a", a), ($"{family}-b", b));
         headers.Seen.Should().ContainSingle().Which.Should().Be("crn:v1:bluemix:public:cloud-object-storage:global:a/0123:instance-guid::");
     }
+
+    [Theory, OnMoto]
+    public async Task LifecycleApply_HonoursDryRunAndAllowedPrefixes_AsEveryCommandDoes(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var bucket = await new StoreSeeder(s3).BucketAsync($"lfp{Guid.NewGuid():N}"[..20]);
+        var env = Environment(store, store.Endpoint, bucket);
+        env[EnvironmentVariables.AllowedPrefixes] = "tmp/";
+
+        var wholeBucket = await MpaProcess.RunAsync(env, "lifecycle", "apply", "--bucket", bucket, "--days", "7", "--yes");
+        env[EnvironmentVariables.DryRun] = "true";
+        var dryRunSet = await MpaProcess.RunAsync(env, "lifecycle", "apply", "--bucket", bucket, "--days", "7", "--prefix", "tmp/", "--yes");
+
+        wholeBucket.ExitCode.Should().Be(1);
+        wholeBucket.Stdout.Should().Contain("refused").And.Contain("ALLOWED_PREFIXES");
+        dryRunSet.ExitCode.Should().Be(0, dryRunSet.Stderr);
+        dryRunSet.Stdout.Should().Contain("DRY_RUN is set: nothing written");
+        (await RulesAsync(s3, bucket)).Should().BeEmpty("neither run wrote anything");
+    }
 }
