@@ -207,7 +207,14 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
     /// </summary>
     private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationBudget budget, IProgress<SweepProgress>? progress)
     {
-        var runs = requests.Select(sweep => sweeps.RunAsync(sweep, budget, progress)).ToArray();
+        // A few buckets at once (each holds a listing page), all under the one limiter; those not started by the soft
+        // deadline (a glob that found many buckets) are passed on to run in invocations of their own.
+        var runs = new Task<SweepOutcome>[requests.Count];
+        var started = await ConcurrencyLimiter
+            .ForEachIndexAsync(requests.Count, BucketSelector.BucketsAtOnce, () => budget.StopTaking, i => runs[i] = sweeps.RunAsync(requests[i], budget, progress))
+            .ConfigureAwait(false);
+        for (var i = started; i < requests.Count; i++)
+            runs[i] = sweeps.PassOnAsync(requests[i], budget);
         await Task.WhenAll(runs).ConfigureAwait(false);
 
         var counts = new OutcomeCounts();

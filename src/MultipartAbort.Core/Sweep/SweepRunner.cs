@@ -57,6 +57,16 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A sweep not started before the invocation's deadline (one of many buckets): passed on through the retry queue
+    /// as it is, so it runs in an invocation of its own; failed, naming why, when it cannot be.
+    /// </summary>
+    public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, InvocationBudget budget)
+    {
+        var run = new Run(this, sweep, budget, null, default);
+        return await run.PassOnAsync().ConfigureAwait(false);
+    }
+
     /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
     private sealed class Run(SweepRunner runner, SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop)
     {
@@ -79,6 +89,14 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             _counts.Add(rejected);
             runner.Log.Outcome(rejected);
             return new(Summary(continued: false), _counts, [rejected]);
+        }
+
+        public async Task<SweepOutcome> PassOnAsync()
+        {
+            _checkpoint = new ListingCheckpoint(_start);
+            _stopReason = StopDeadline;
+            var continued = await ContinueAsync(TimeSpan.Zero, "not started before the invocation's deadline").ConfigureAwait(false);
+            return new(Summary(continued), _counts, _notable);
         }
 
         public async Task<SweepOutcome> ExecuteAsync()

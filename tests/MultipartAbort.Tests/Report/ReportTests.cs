@@ -4,6 +4,7 @@ using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Tests.Workflow;
 
@@ -202,6 +203,49 @@ public sealed class SweepTargetGlobTests
         answer.Result!.Results.Should().ContainSingle(r => r.Outcome == AbortOutcome.Failed).Which.Message.Should().Contain("SWEEP_TARGETS logs-*").And.Contain("AccessDenied");
         named.Aborted.Should().BeTrue();
         answer.Succeeded.Should().BeFalse();
+    }
+
+    /// <summary>Counts the listings in flight at once, each held a moment so that they overlap.</summary>
+    private sealed class OverlapStore : MultipartAbort.Testing.ScriptedObjectStore
+    {
+        private int _inFlight;
+        public int MostAtOnce;
+
+        public override async Task<MultipartAbort.Core.Ports.UploadsPage> ListUploadsAsync(MultipartAbort.Core.Ports.UploadListing listing, CancellationToken ct)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref MostAtOnce, now);
+            await Task.Delay(50, ct);
+            Interlocked.Decrement(ref _inFlight);
+            return await base.ListUploadsAsync(listing, ct);
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+        }
+    }
+
+    [Fact]
+    public async Task ScheduledTick_OverManyBuckets_SweepsAFewAtOnce_AndPassesOnThoseNotStartedByTheDeadline()
+    {
+        var targets = new List<string>();
+        var settings = new Settings { SweepTargets = SweepTarget.ParseList("many-*:PT1H", targets), MinIdle = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero };
+        var store = new OverlapStore();
+        for (var i = 0; i < 10; i++)
+            store.Add($"many-{i:D2}", "k", "u", initiated: Now - TimeSpan.FromDays(1));
+        var h = new WorkflowHarness { Settings = settings, Clock = TimeProvider.System };
+        var tick = Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}""");
+
+        var unbounded = await h.Services(store).Events.HandleAsync(tick, InvocationContext.Unbounded, CancellationToken.None);
+        var late = new WorkflowHarness { Settings = settings, Clock = TimeProvider.System };
+        var pastDeadline = await late.Services(store).Events.HandleAsync(tick, new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(5)), CancellationToken.None);
+
+        unbounded.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Aborted == 1);
+        store.MostAtOnce.Should().BeInRange(2, BucketSelector.BucketsAtOnce, "a few buckets at once, never all ten");
+        pastDeadline.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Continued && s.Listed == 0, "within DEADLINE_RESERVE of the end, none is started: each is passed on");
+        late.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("sweep").GetProperty("bucket").GetString()).Should().BeEquivalentTo(Enumerable.Range(0, 10).Select(i => $"many-{i:D2}"));
     }
 
     /// <summary>A store whose ListBuckets is refused (credentials without s3:ListAllMyBuckets).</summary>
