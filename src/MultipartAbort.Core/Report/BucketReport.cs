@@ -3,6 +3,14 @@ namespace MultipartAbort.Core.Report;
 /// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
 public sealed class BucketReport(string bucket, int top)
 {
+    /// <summary>
+    /// Prefixes kept apart per bucket; the rest add up under <see cref="OtherPrefixes"/>. Keys with an id per folder
+    /// (u/2026/06/01/&lt;uuid&gt;/…) at a depth would otherwise make one cell (and one metric) per upload.
+    /// </summary>
+    public const int MaxPrefixes = 1000;
+
+    public const string OtherPrefixes = "(other)";
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, Breakdown> _prefixes = new(StringComparer.Ordinal);
     private readonly PriorityQueue<ReportedUpload, long> _largest = new();
@@ -37,6 +45,8 @@ public sealed class BucketReport(string bucket, int top)
             Overall.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);
             if (prefix is not null)
             {
+                if (!_prefixes.ContainsKey(prefix) && _prefixes.Count >= MaxPrefixes)
+                    prefix = OtherPrefixes;
                 if (!_prefixes.TryGetValue(prefix, out var cell))
                     _prefixes[prefix] = cell = new Breakdown();
                 cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);

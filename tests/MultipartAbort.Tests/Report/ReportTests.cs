@@ -41,6 +41,20 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Prefixes_PastTheCap_AddUpUnderOther_SoMemoryAndMetricsDoNotGrowWithTheUploads()
+    {
+        var h = new WorkflowHarness();
+        for (var i = 0; i < BucketReport.MaxPrefixes + 5; i++)
+            h.Store.Add("bkt", $"{i:D5}/file", $"u{i}", parts: 1, initiated: Now - TimeSpan.FromDays(2));
+
+        var bucket = (await RunAsync(h, new ReportRequest { Buckets = ["bkt"], Depth = 1 })).Buckets.Single();
+
+        bucket.Prefixes.Should().HaveCount(BucketReport.MaxPrefixes + 1);
+        bucket.Prefixes[BucketReport.OtherPrefixes].Total.Uploads.Should().Be(5);
+        bucket.Prefixes.Values.Sum(p => p.Total.Uploads).Should().Be(BucketReport.MaxPrefixes + 5);
+    }
+
+    [Fact]
     public void PrefixOf_TakesTheFirstSegmentsWithTheirSlash_OrTheFoldersAKeyHas()
     {
         BucketReport.PrefixOf("a/b/c/d.bin", 1).Should().Be("a/");
