@@ -110,19 +110,27 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         }
     }
 
+    /// <summary>A million buckets at 10,000 a page: far past any account's quota.</summary>
+    private const int MaxBucketPages = 100;
+
     public async Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken)
     {
         var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         string? token = null;
         try
         {
-            // Paged where the store pages (S3 since 2024, with max-buckets); a store that ignores it answers in one page.
-            do
+            // Paged where the store pages (S3 since 2024, with max-buckets; required above 10,000 buckets); a store that
+            // ignores it answers in one page. A token seen before ends it: a broken server must not loop for ever.
+            for (var page = 0; page < MaxBucketPages; page++)
             {
-                var response = await s3.ListBucketsAsync(new ListBucketsRequest { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
+                var request = new ListBucketsRequest { ContinuationToken = token, MaxBuckets = 10_000 };
+                var response = await s3.ListBucketsAsync(request, cancellationToken).ConfigureAwait(false);
                 names.AddRange((response.Buckets ?? []).Select(b => b.BucketName));
-                token = NullIfEmpty(response.ContinuationToken) is { } next && next != token ? next : null;
-            } while (token is not null);
+                if (NullIfEmpty(response.ContinuationToken) is not { } next || !seen.Add(next))
+                    break;
+                token = next;
+            }
         }
         catch (Exception ex) when (Translate("ListBuckets", ex, cancellationToken) is { } translated)
         {

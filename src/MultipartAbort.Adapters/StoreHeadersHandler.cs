@@ -24,10 +24,20 @@ internal sealed class StoreHeadersHandler(string? serviceInstanceId) : Delegatin
             await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             content.Headers.ContentMD5 = MD5.HashData(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
         }
-        if (serviceInstanceId is not null && request.Method == HttpMethod.Get && uri.AbsolutePath == "/" && !request.Headers.Contains(ServiceInstanceHeader))
+        if (serviceInstanceId is not null && request.Method == HttpMethod.Get && IsListBuckets(uri) && !request.Headers.Contains(ServiceInstanceHeader))
             request.Headers.TryAddWithoutValidation(ServiceInstanceHeader, serviceInstanceId);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// GET / with ListBuckets' parameters only: with virtual-hosted addressing, a bucket's own GET / (ListMultipartUploads
+    /// ?uploads, ?lifecycle, ListObjectsV2 ?list-type) has the same path, and must not carry the header.
+    /// </summary>
+    private static bool IsListBuckets(Uri uri) =>
+        uri.AbsolutePath == "/"
+        && uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).All(p => ListBucketsParameters.Contains(p.Split('=')[0]));
+
+    private static readonly HashSet<string> ListBucketsParameters = new(StringComparer.Ordinal) { "max-buckets", "continuation-token", "prefix", "bucket-region", "x-id" };
 
     /// <summary>?lifecycle, alone or among other query parameters (path-style or virtual-hosted).</summary>
     private static bool IsLifecycle(Uri uri) =>

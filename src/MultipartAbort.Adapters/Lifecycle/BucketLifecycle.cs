@@ -69,7 +69,10 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
     {
         if (days < 1)
             throw new ArgumentOutOfRangeException(nameof(days), days, "DaysAfterInitiation must be 1 or more");
-        var same = rules.FirstOrDefault(r => r.Status == LifecycleRuleStatus.Enabled && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && PrefixOnly(r) == prefix);
+        // The shortest of the enabled abort rules of exactly this scope: if one already waits no longer, nothing to do.
+        var same = rules
+            .Where(r => r.Status == LifecycleRuleStatus.Enabled && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && PrefixOnly(r) == prefix)
+            .MinBy(r => r.AbortIncompleteMultipartUpload!.DaysAfterInitiation);
         if (same is not null && same.AbortIncompleteMultipartUpload!.DaysAfterInitiation <= days)
             return new LifecycleChange(rules, rules, $"rule '{same.Id}' already aborts incomplete uploads after {same.AbortIncompleteMultipartUpload.DaysAfterInitiation} days");
         if (same is not null)
@@ -77,12 +80,14 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
             var shortened = rules.Select(r => ReferenceEquals(r, same) ? Copy(r, days) : r).ToArray();
             return new LifecycleChange(rules, shortened, $"rule '{same.Id}' shortened from {same.AbortIncompleteMultipartUpload!.DaysAfterInitiation} to {days} days");
         }
-        var id = RuleId + (prefix.Length == 0 ? "" : "-" + prefix.TrimEnd('/').Replace('/', '-'));
+        // An id is at most 255 characters: cut before making it unique, so the one written is the one checked.
+        var wanted = RuleId + (prefix.Length == 0 ? "" : "-" + prefix.TrimEnd('/').Replace('/', '-'));
+        var id = wanted[..Math.Min(wanted.Length, 255)];
         for (var n = 2; rules.Any(r => r.Id == id); n++)
             id = $"{RuleId}-{n}";
         var added = new LifecycleRule
         {
-            Id = id[..Math.Min(id.Length, 255)],
+            Id = id,
             Status = LifecycleRuleStatus.Enabled,
             Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = prefix } },
             AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
