@@ -33,7 +33,7 @@ internal static class ListCommand
                 return exit;
             var names = parse.GetValue(buckets) ?? [];
             var all = parse.GetValue(allBuckets);
-            var fleet = all || names.Length != 1 || Core.Fleet.BucketSelector.IsGlob(names[0]);
+            var fleet = Options.IsFleet(names, all);
             var selection = fleet ? await services.Buckets.SelectAsync(names, all, ct) : new Core.Fleet.BucketSelection(names, []);
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;

@@ -94,6 +94,13 @@ internal static class ShardedSweep
     private sealed class MergedProgress(int shards, bool oneListing, IProgress<SweepProgress>? target)
     {
         private readonly SweepProgress?[] _latest = new SweepProgress?[shards];
+        private long _summedAt = long.MinValue;
+
+        /// <summary>
+        /// How often the sum is made: every finished upload reports, and summing every sweep's snapshot each time costs
+        /// buckets x uploads; displays draw at most a few times a second.
+        /// </summary>
+        private const long SumEveryMilliseconds = 100;
 
         public IProgress<SweepProgress>? For(int shard) => target is null ? null : new Shard(this, shard);
 
@@ -103,6 +110,10 @@ internal static class ShardedSweep
             lock (_latest)
             {
                 _latest[shard] = value;
+                var now = Environment.TickCount64;
+                if (!value.Final && now - _summedAt < SumEveryMilliseconds)
+                    return;
+                _summedAt = now;
                 var all = _latest.OfType<SweepProgress>().ToArray();
                 var counts = new OutcomeCounts();
                 foreach (var p in all)

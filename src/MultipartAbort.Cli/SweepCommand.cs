@@ -60,8 +60,7 @@ internal static class SweepCommand
         {
             buckets, allBuckets, prefix, olderThan, minIdle, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
-        bool IsFleet(System.CommandLine.Parsing.CommandResult r) =>
-            r.GetValue(allBuckets) || r.GetValue(buckets) is not { Length: 1 } names || Core.Fleet.BucketSelector.IsGlob(names[0]);
+        bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Options.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
         command.Validators.Add(r =>
         {
             Options.RequireBuckets(r, buckets, allBuckets);

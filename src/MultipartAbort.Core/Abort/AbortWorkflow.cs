@@ -118,7 +118,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
                 var now = time.GetUtcNow();
                 // No part time and not in the listing: when it was last active is unknown, so it is taken as active now
                 // (as MIN_UPLOAD_AGE never aborts an upload of unknown age).
-                if (activeAt is null || now - activeAt < idle)
+                if (PartsCensus.IsActive(activeAt, now, idle))
                 {
                     var what = activeAt is not { } at ? "when it was last active is unknown (no part time, not listed)"
                         : probed.NewestPart is null ? $"it began at {at.UtcDateTime:u}"

@@ -10,6 +10,13 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
 
     public bool IsClean => !Exists || Parts == 0;
 
+    /// <summary>
+    /// Stale by activity (MIN_IDLE), the one rule for aborts and reports: active while the last activity (the newest
+    /// part, or with none the start) is less than <paramref name="minIdle"/> old, or unknown; zero turns it off.
+    /// </summary>
+    public static bool IsActive(DateTimeOffset? lastActivity, DateTimeOffset now, TimeSpan minIdle) =>
+        minIdle > TimeSpan.Zero && (lastActivity is not { } at || now - at < minIdle);
+
     /// <summary>Never more pages than S3's 10,000 parts at one per page, whatever a broken server says.</summary>
     private const int MaxPages = 10_001;
 

@@ -106,8 +106,7 @@ public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, Con
                         bucket.AddVanished();
                         return;
                     }
-                    var lastActivity = census.NewestPart ?? upload.Initiated;
-                    var active = minIdle > TimeSpan.Zero && lastActivity is { } at && now - at < minIdle;
+                    var active = PartsCensus.IsActive(census.NewestPart ?? upload.Initiated, now, minIdle);
                     bucket.Add(
                         new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active),
                         depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null,
