@@ -57,6 +57,19 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
+                // Likewise MIN_IDLE: an event may ask a sweep to leave more uploads alone, never fewer.
+                if (sweep.Sweep.MinIdle is { } asked && asked < settings.MinIdle)
+                {
+                    var rejection = AbortResult.Rejected(
+                        sweep.Sweep.Bucket,
+                        sweep.Sweep.Prefix,
+                        null,
+                        sweep.Sweep.Attempt,
+                        $"sweep.minIdle {IsoDuration.Format(asked)} is below {EnvironmentVariables.MinIdle} ({IsoDuration.Format(settings.MinIdle)}); an event may raise it, not lower it; nothing was listed"
+                    );
+                    log.Outcome(rejection);
+                    return InvocationResult.From([rejection]);
+                }
                 return await RunSweepsAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
             }
 

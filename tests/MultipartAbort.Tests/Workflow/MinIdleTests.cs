@@ -62,4 +62,23 @@ public sealed class MinIdleTests
     {
         public override Task<UploadsPage> ListUploadsAsync(UploadListing listing, CancellationToken ct) => Task.FromResult(new UploadsPage([], false, null, null));
     }
+
+    [Theory]
+    [InlineData("PT0S", true)]
+    [InlineData("PT59M", true)]
+    [InlineData("PT2H", false)]
+    public async Task ASweepEvent_MayRaiseMinIdle_NeverLowerIt(string asked, bool refused)
+    {
+        var h = new WorkflowHarness { Settings = new Settings { MinIdle = TimeSpan.FromHours(1), ReabortBackoff = TimeSpan.Zero } };
+        var upload = h.Store.Add("bkt", "k", "u", parts: 1, initiated: Now - TimeSpan.FromDays(2));
+        upload.NewestPart = Now - TimeSpan.FromMinutes(30);
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("{\"sweep\":{\"bucket\":\"bkt\",\"olderThan\":\"P1D\",\"minIdle\":\"" + asked + "\"}}"), InvocationContext.Unbounded, CancellationToken.None);
+
+        if (refused)
+            answer.Result!.Results.Should().ContainSingle().Which.Message.Should().Contain($"sweep.minIdle {asked} is below MIN_IDLE (PT1H)");
+        else
+            answer.Result!.Sweeps.Should().ContainSingle().Which.Active.Should().Be(1);
+        upload.Aborted.Should().BeFalse("a part landed 30 minutes ago");
+    }
 }
