@@ -120,7 +120,8 @@ public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, Con
         if (stopped is not null)
         {
             bucket.Error = stopped;
-            log.Log(LogLevel.Warning, $"report of s3://{bucket.Bucket}/: {stopped}");
+            // Debug only: the report names the error, and whoever runs it says so once (mpa on stderr, a host in its summary line).
+            log.Log(LogLevel.Debug, $"report of s3://{bucket.Bucket}/: {stopped}");
         }
         bucket.Complete = stopped is null && bucket.Unreadable == 0;
     }
