@@ -37,8 +37,7 @@ public sealed class OutcomeMetrics
             _outcomes[name] = counter.WithLabels(_service);
         }
         _report = EmfMetrics
-            .Figures(new Core.Report.IncompleteUploadReport(default, default, 0, 0, "", []), new Core.Report.UploadFigures())
-            .Select(m => (m.Name, factory.CreateGauge($"{prefix}_{SnakeCase(m.Name)}", $"{m.Name}: the last report's figure, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "bucket", "prefix"] })))
+            .ReportMetrics.Select(name => (name, factory.CreateGauge($"{prefix}_{SnakeCase(name)}", $"{name}: the last report's figure, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "bucket", "prefix"] })))
             .ToArray();
         _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
     }
@@ -65,14 +64,9 @@ public sealed class OutcomeMetrics
         var now = new HashSet<(string, string)>();
         lock (_reportGate)
         {
-            var read = report.Buckets.Where(b => b.Complete && b.Error is null).ToArray();
-            foreach (var bucket in read)
-            {
-                Set(bucket.Bucket, "", bucket.Overall.Total);
-                foreach (var (prefix, cell) in bucket.Prefixes)
-                    Set(bucket.Bucket, prefix.Length == 0 ? EmfMetrics.TopLevelPrefix : prefix, cell.Total);
-            }
-            var refreshed = read.Select(b => b.Bucket).ToHashSet(StringComparer.Ordinal);
+            foreach (var (bucket, prefix, figures) in report.CellsReadInFull(EmfMetrics.TopLevelPrefix))
+                Set(bucket, prefix ?? "", figures);
+            var refreshed = now.Select(c => c.Item1).ToHashSet(StringComparer.Ordinal);
             foreach (var (bucket, prefix) in _reported.Where(old => refreshed.Contains(old.Bucket) && !now.Contains(old)).ToArray())
             {
                 foreach (var (_, gauge) in _report)

@@ -11,6 +11,7 @@ internal static class ReportTable
     public static void Write(IAnsiConsole console, IncompleteUploadReport report)
     {
         var border = console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii;
+        var totals = report.Totals;
         var cost = (UploadFigures f) => "$" + f.MonthlyCost(report.PricePerGbMonth).ToString("0.00", CultureInfo.InvariantCulture);
         var main = new Table().Border(border)
             .AddColumn("Bucket / prefix").AddColumn(new TableColumn("Uploads").RightAligned()).AddColumn(new TableColumn("Parts").RightAligned())
@@ -35,16 +36,16 @@ internal static class ReportTable
                 main.AddRow(new Text($"  error: {bucket.Error}", new Style(Color.Red)));
         }
         if (report.Buckets.Count > 1)
-            Row("total", report.Totals);
+            Row("total", totals);
         console.WriteLine($"incomplete multipart uploads at {Format.Timestamp(report.At)} UTC");
         console.Write(main);
 
         var ages = new Table().Border(border).AddColumn("Age (since initiated)");
-        var bands = AgeBands.All.Where(b => b != AgeBand.Unknown || report.Totals.Bands[(int)b].Uploads > 0).ToArray();
+        var bands = AgeBands.All.Where(b => b != AgeBand.Unknown || totals.Bands[(int)b].Uploads > 0).ToArray();
         foreach (var band in bands)
             ages.AddColumn(new TableColumn(band.Name()).RightAligned());
         var rows = report.Buckets.Select(b => (b.Bucket, b.Overall));
-        foreach (var (name, cell) in report.Buckets.Count > 1 ? rows.Append(("total", report.Totals)) : rows)
+        foreach (var (name, cell) in report.Buckets.Count > 1 ? rows.Append(("total", totals)) : rows)
             ages.AddRow([new Text(name), .. bands.Select(b => new Text($"{Format.Count(cell.Bands[(int)b].Uploads)} / {Format.Bytes(cell.Bands[(int)b].Bytes)}"))]);
         console.Write(ages);
 

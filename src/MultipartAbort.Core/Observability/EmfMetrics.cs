@@ -82,13 +82,12 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     {
         if (report.Complete)
             Write([], Figures(report, report.Totals.Total));
-        foreach (var bucket in report.Buckets.Where(b => b.Complete && b.Error is null))
-        {
-            Write([(BucketDimension, bucket.Bucket)], Figures(report, bucket.Overall.Total));
-            foreach (var (prefix, cell) in bucket.Prefixes)
-                Write([(BucketDimension, bucket.Bucket), (PrefixDimension, prefix.Length == 0 ? TopLevelPrefix : prefix)], Figures(report, cell.Total));
-        }
+        foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
+            Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
     }
+
+    /// <summary>The report's four metrics, in the order <see cref="Figures"/> gives their values.</summary>
+    public static IReadOnlyList<string> ReportMetrics { get; } = [IncompleteUploads, IncompleteUploadParts, IncompleteUploadBytes, OldestIncompleteUploadAgeSeconds];
 
     /// <summary>The four report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
     public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.UploadFigures figures) =>

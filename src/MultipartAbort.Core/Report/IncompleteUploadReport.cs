@@ -21,6 +21,20 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
         }
     }
 
+    /// <summary>
+    /// What the metrics report: each bucket read in full (prefix null) and each of its prefixes (keys above the depth as
+    /// <paramref name="topLevel"/>, as a metric dimension may not be empty). What was not read in full is left out.
+    /// </summary>
+    public IEnumerable<(string Bucket, string? Prefix, UploadFigures Figures)> CellsReadInFull(string topLevel)
+    {
+        foreach (var bucket in Buckets.Where(b => b.Complete && b.Error is null))
+        {
+            yield return (bucket.Bucket, null, bucket.Overall.Total);
+            foreach (var (prefix, cell) in bucket.Prefixes)
+                yield return (bucket.Bucket, prefix.Length == 0 ? topLevel : prefix, cell.Total);
+        }
+    }
+
     /// <summary>True when every bucket was read in full.</summary>
     public bool Complete => Buckets.All(b => b.Complete && b.Error is null);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Events;
@@ -9,18 +8,17 @@ namespace MultipartAbort.Core.Serialization;
 /// <summary>A report as JSON (docs/cli.md, <c>mpa report --json</c>; the <c>summary.report</c> of a report event's answer).</summary>
 public static class ReportJson
 {
-    public static string Text(IncompleteUploadReport report, bool indented = false)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(buffer, ResultJson.Options with { Indented = indented }))
-        {
-            json.WriteStartObject();
-            json.WritePropertyName("report");
-            Write(json, report);
-            json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Text(IncompleteUploadReport report, bool indented = false) =>
+        ResultJson.Text(
+            json =>
+            {
+                json.WriteStartObject();
+                json.WritePropertyName("report");
+                Write(json, report);
+                json.WriteEndObject();
+            },
+            indented
+        );
 
     public static void Write(Utf8JsonWriter json, IncompleteUploadReport report)
     {

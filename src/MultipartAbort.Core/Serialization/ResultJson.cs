@@ -184,10 +184,10 @@ public static class ResultJson
     internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>One small JSON document written by <paramref name="write"/>, as text.</summary>
-    public static string Text(Action<Utf8JsonWriter> write)
+    public static string Text(Action<Utf8JsonWriter> write, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(buffer, Options with { Indented = indented }))
             write(json);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
