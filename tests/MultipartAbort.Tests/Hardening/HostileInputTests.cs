@@ -64,6 +64,10 @@ public class HostileInputTests
         yield return J("nul key", """{"bucket":"bkt","key":"a\u0000b","uploadId":"u"}""", "U+0000");
         yield return J("lone surrogate key", """{"bucket":"bkt","key":"\udc00","uploadId":"u"}""", "not valid Unicode");
         yield return J("lone surrogate bucket", """{"bucket":"\ud800bkt","key":"k","uploadId":"u"}""", "not valid Unicode");
+        yield return J("lone surrogate property name", """{"\ud800":1,"bucket":"bkt","key":"k","uploadId":"u"}""", "not valid Unicode");
+        yield return J("lone surrogate notBefore", """{"bucket":"bkt","key":"k","uploadId":"u","notBefore":"x\ud800"}""", "not valid Unicode");
+        yield return J("lone surrogate report glob", """{"report":{"buckets":["hostile-\ud800*"]}}""", "not valid Unicode");
+        yield return J("lone surrogate sweep prefix", """{"sweep":{"bucket":"bkt","olderThan":"P1D","prefix":"p\udfff"}}""", "not valid Unicode");
         yield return J("1025-byte key", $$"""{"bucket":"bkt","key":"{{new string('k', 1025)}}","uploadId":"u"}""", "1025 bytes");
         yield return J("control uploadId", """{"bucket":"bkt","key":"k","uploadId":"u\u0001"}""", "uploadId contains control characters");
         yield return J("negative attempt", """{"bucket":"bkt","key":"k","uploadId":"u","attempt":-1}""", "attempt must be a whole number");
