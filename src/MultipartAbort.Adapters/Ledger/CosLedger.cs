@@ -23,7 +23,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
     public IMessageQueue CountingFrom(DateTimeOffset from) => new CosLedger(s3, location, time, from);
 
     public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken) =>
-        WriteAsync(LedgerEntryName.Format(location.Prefix, (origin ?? time.GetUtcNow()) + delay, body), body, cancellationToken);
+        WriteAsync(LedgerEntryName.Format(location.Prefix, TimeBounds.Add(origin ?? time.GetUtcNow(), delay), body), body, cancellationToken);
 
     public async Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken)
     {

@@ -141,7 +141,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
     /// <summary>An entry not settled waits the retry delay of its run count (from its due time, so two drains write one entry).</summary>
     private async Task<Settlement> PostponeAsync(LedgerEntry entry, string body, int runs, CancellationToken ct)
     {
-        var next = entry.Due + settings.RetryDelayFor(runs);
+        var next = TimeBounds.Add(entry.Due, settings.RetryDelayFor(runs));
         try
         {
             await ledger.PostponeAsync(entry, body, next, ct).ConfigureAwait(false);

@@ -68,6 +68,15 @@ public class HostileInputTests
         yield return J("lone surrogate notBefore", """{"bucket":"bkt","key":"k","uploadId":"u","notBefore":"x\ud800"}""", "not valid Unicode");
         yield return J("lone surrogate report glob", """{"report":{"buckets":["hostile-\ud800*"]}}""", "not valid Unicode");
         yield return J("lone surrogate sweep prefix", """{"sweep":{"bucket":"bkt","olderThan":"P1D","prefix":"p\udfff"}}""", "not valid Unicode");
+        yield return J("arabic-indic digits in a duration", """{"sweep":{"bucket":"bkt","olderThan":"P١D"}}""", "sweep.olderThan");
+        yield return J("fullwidth digits in a duration", """{"sweep":{"bucket":"bkt","olderThan":"P１D"}}""", "sweep.olderThan");
+        yield return J("non-ASCII digits in minIdle", """{"bucket":"bkt","key":"k","uploadId":"u","minIdle":"PT١H"}""", "minIdle");
+        yield return J("duration past the calendar", """{"sweep":{"bucket":"bkt","olderThan":"P800000D"}}""", "P36500D");
+        yield return J("minIdle past the calendar", """{"bucket":"bkt","key":"k","uploadId":"u","minIdle":"P5000000D"}""", "P36500D");
+        yield return J("initiatedAt at the end of the calendar", """{"bucket":"bkt","key":"k","initiatedAt":"9999-12-31T23:59:59Z"}""", "initiatedAt");
+        yield return J("notBefore at the end of the calendar", """{"bucket":"bkt","key":"k","uploadId":"u","notBefore":"9999-12-31T23:59:59Z"}""", "notBefore");
+        yield return J("initiatedAt at the start of the calendar", """{"bucket":"bkt","key":"k","initiatedAt":"0001-01-01T00:00:00Z"}""", "initiatedAt");
+        yield return J("non-ASCII digits in a time", """{"bucket":"bkt","key":"k","uploadId":"u","notBefore":"٢026-01-01T00:00:00Z"}""", "notBefore");
         yield return J("1025-byte key", $$"""{"bucket":"bkt","key":"{{new string('k', 1025)}}","uploadId":"u"}""", "1025 bytes");
         yield return J("control uploadId", """{"bucket":"bkt","key":"k","uploadId":"u\u0001"}""", "uploadId contains control characters");
         yield return J("negative attempt", """{"bucket":"bkt","key":"k","uploadId":"u","attempt":-1}""", "attempt must be a whole number");
