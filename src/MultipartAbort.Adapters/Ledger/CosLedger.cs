@@ -71,13 +71,14 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         }
     }
 
-    public async Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    public async Task<byte[]?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await s3.GetObjectAsync(location.Bucket, entry.Name, cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(response.ResponseStream);
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using var bytes = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return bytes.ToArray();
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode == "NoSuchKey")
         {
