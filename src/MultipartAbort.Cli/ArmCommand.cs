@@ -53,7 +53,7 @@ internal static class ArmCommand
             var id = parse.GetValue(uploadId);
             var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, id ?? "")
             {
-                NotBefore = parse.GetValue(notBefore) ?? now + parse.GetValue(ttl)!.Value,
+                NotBefore = parse.GetValue(notBefore) ?? TimeBounds.Add(now, parse.GetValue(ttl)!.Value),
                 InitiatedAt = string.IsNullOrEmpty(id) ? now : null,
                 Reason = "mpa arm",
             };

@@ -17,10 +17,28 @@ internal static class InvokeCommand
         command.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(file)!;
-            string text;
+            byte[] bytes;
             try
             {
-                text = source == "-" ? await Console.In.ReadToEndAsync(ct) : source.TrimStart().StartsWith('{') ? source : await File.ReadAllTextAsync(source, ct);
+                // Bytes as given: the decoder refuses what is not UTF-8 instead of acting on a key with U+FFFD in it.
+                // JSON given as an argument arrives decoded already (an invalid byte is U+FFFD there, a legal key character).
+                if (source == "-")
+                {
+                    using var stdin = new MemoryStream();
+                    await Console.OpenStandardInput().CopyToAsync(stdin, ct);
+                    bytes = stdin.ToArray();
+                }
+                else if (source.TrimStart().StartsWith('{'))
+                {
+                    if (MultipartAbort.Core.Events.StrictText.SurrogateProblem(source) is { } problem)
+                    {
+                        await Console.Error.WriteLineAsync($"mpa: the event given on the command line is not valid text: {problem}");
+                        return ExitCodes.Usage;
+                    }
+                    bytes = System.Text.Encoding.UTF8.GetBytes(source);
+                }
+                else
+                    bytes = await File.ReadAllBytesAsync(source, ct);
             }
             catch (IOException ex)
             {
@@ -35,7 +53,7 @@ internal static class InvokeCommand
 
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(text), InvocationContext.Unbounded, ct);
+            var response = await services.Events.HandleAsync(bytes, InvocationContext.Unbounded, ct);
             await Console.Out.WriteLineAsync(response.BodyText);
             // An SQS event with records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, is a failure too.
             return response.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;

@@ -42,8 +42,21 @@ internal static class MpaCommandLine
             return ExitCodes.Usage;
         }
         // Commands handle SIGINT/SIGTERM themselves (a sweep finishes what is in flight), so no forced exit.
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The last line of defence: exit 1 means "some upload failed", so a bug gets its own code and one line to report.
+            await Console.Error.WriteLineAsync(InternalError(ex));
+            return ExitCodes.Internal;
+        }
     }
+
+    /// <summary>The one line an internal error prints: what broke, and what to report (the message names no secret: no code puts one in an exception).</summary>
+    internal static string InternalError(Exception ex) =>
+        $"mpa: internal error (exit {ExitCodes.Internal}): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} -- please report it with the command and the event that caused it";
 
     /// <summary>The standard help, then examples and exit codes for the command asked about.</summary>
     private sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandLineAction
@@ -62,7 +75,7 @@ internal static class MpaCommandLine
                     output.WriteLine($"  {line}");
                 output.WriteLine();
             }
-            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back; drain: some entry was kept), 2 usage, 3 configuration, 4 store or queue error (list, dlq, drain), 130 interrupted.");
+            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back; drain: some entry was kept), 2 usage, 3 configuration, 4 store or queue error (list, dlq, drain), 70 internal error (a bug: report it), 130 interrupted.");
             output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY (or COS_API_KEY), RETRY_QUEUE_URL, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see docs/configuration.md).");
             return ExitCodes.Success;
         }

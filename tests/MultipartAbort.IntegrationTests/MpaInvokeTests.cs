@@ -41,6 +41,45 @@ public sealed class MpaInvokeTests(MotoServer moto)
         stderr.Should().Contain("\"level\":\"Warning\"", "logs go to stderr, never into the result on stdout");
     }
 
+    /// <summary>(name, stdin bytes, what the rejection names): each crashed mpa (exit 1, a stack trace) or acted on a changed key.</summary>
+    public static TheoryData<string, byte[], string> HostileStdin => new()
+    {
+        { "lone surrogate property name", """{"\ud800":1,"bucket":"b-ok","key":"k","uploadId":"u"}"""u8.ToArray(), "a property name is not valid Unicode" },
+        { "lone surrogate notBefore", """{"bucket":"b-ok","key":"k","uploadId":"u","notBefore":"x\ud800"}"""u8.ToArray(), "notBefore is not valid Unicode" },
+        { "lone surrogate report glob", """{"report":{"buckets":["hostile-\ud800*"]}}"""u8.ToArray(), "not valid Unicode" },
+        { "arabic-indic digits", """{"sweep":{"bucket":"b-ok","olderThan":"P١D"}}"""u8.ToArray(), "sweep.olderThan" },
+        { "fullwidth digits", """{"sweep":{"bucket":"b-ok","olderThan":"P１D"}}"""u8.ToArray(), "sweep.olderThan" },
+        { "duration past the calendar", """{"sweep":{"bucket":"b-ok","olderThan":"P800000D"}}"""u8.ToArray(), "P36500D" },
+        { "minIdle past the calendar", """{"bucket":"b-ok","key":"k","uploadId":"u","minIdle":"P5000000D"}"""u8.ToArray(), "P36500D" },
+        { "initiatedAt at the end of the calendar", """{"bucket":"b-ok","key":"k","initiatedAt":"9999-12-31T23:59:59Z"}"""u8.ToArray(), "initiatedAt" },
+        { "invalid UTF-8 in the key", [.. "{\"bucket\":\"b-ok\",\"key\":\"odd/"u8, 0xFF, 0xFE, .. "\",\"uploadId\":\"u\"}"u8], "not valid UTF-8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStdin))]
+    public async Task Invoke_HostileStdin_IsRejectedNamingTheProblem_WithoutACrash(string name, byte[] stdin, string expected)
+    {
+        var run = await MpaProcess.RunWithBytesAsync(moto.FunctionEnvironment(), stdin, "invoke", "-");
+
+        run.ExitCode.Should().Be(1, name);
+        run.Stderr.Should().NotContain("Unhandled exception").And.NotContain("   at ", "no stack trace");
+        var results = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("results").EnumerateArray().ToArray();
+        results.Should().NotBeEmpty().And.OnlyContain(r => r.GetProperty("outcome").GetString() == "rejected", name);
+        results.Select(r => r.GetProperty("message").GetString()).Should().Contain(m => m!.Contains(expected), name);
+    }
+
+    [Fact]
+    public async Task Invoke_WithNonAsciiDigitsInADurationSetting_IsAConfigurationError()
+    {
+        var env = moto.FunctionEnvironment().ToDictionary();
+        env["MIN_UPLOAD_AGE"] = "P١D";
+
+        var run = await MpaProcess.RunWithInputAsync(env, "", "invoke", """{"bucket":"bkt","key":"k","uploadId":"u"}""");
+
+        run.ExitCode.Should().Be(3);
+        run.Stderr.Should().Contain("MIN_UPLOAD_AGE");
+    }
+
     [Fact]
     public async Task Invoke_WithBadConfiguration_NamesTheVariableAndExitsThree()
     {

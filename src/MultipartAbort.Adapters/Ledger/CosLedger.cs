@@ -23,7 +23,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
     public IMessageQueue CountingFrom(DateTimeOffset from) => new CosLedger(s3, location, time, from);
 
     public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken) =>
-        WriteAsync(LedgerEntryName.Format(location.Prefix, (origin ?? time.GetUtcNow()) + delay, body), body, cancellationToken);
+        WriteAsync(LedgerEntryName.Format(location.Prefix, TimeBounds.Add(origin ?? time.GetUtcNow(), delay), body), body, cancellationToken);
 
     public async Task PostponeAsync(LedgerEntry entry, string body, DateTimeOffset due, CancellationToken cancellationToken)
     {
@@ -71,13 +71,14 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         }
     }
 
-    public async Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    public async Task<byte[]?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await s3.GetObjectAsync(location.Bucket, entry.Name, cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(response.ResponseStream);
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using var bytes = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return bytes.ToArray();
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode == "NoSuchKey")
         {

@@ -21,8 +21,8 @@ public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
         {
             _after = entry.Name;
             // Gone between the listing and the read: another reader settled it.
-            if (await ledger.ReadAsync(entry, cancellationToken).ConfigureAwait(false) is { } body)
-                messages.Add(new InboxMessage(entry.Name, body, entry.Name, entry.Runs + 1, sentAt, new Dictionary<string, string>()));
+            if (await ledger.ReadAsync(entry, cancellationToken).ConfigureAwait(false) is { } bytes)
+                messages.Add(new InboxMessage(entry.Name, LedgerText(bytes), entry.Name, entry.Runs + 1, sentAt, new Dictionary<string, string>()));
         }
         return messages;
     }
@@ -30,4 +30,8 @@ public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
     public Task DeleteAsync(InboxMessage message, CancellationToken cancellationToken) => ledger.DeleteAsync(new LedgerEntry(message.ReceiptHandle, default), cancellationToken);
 
     public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>An entry's text to show; bytes that are not UTF-8 are shown replaced (U+FFFD) and marked so.</summary>
+    private static string LedgerText(byte[] bytes) =>
+        Core.Events.StrictText.Decode(bytes) ?? $"(not valid UTF-8, shown with U+FFFD) {System.Text.Encoding.UTF8.GetString(bytes)}";
 }

@@ -41,9 +41,16 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             log.Outcome(rejection);
             return [rejection];
         }
+        // A start far in the future (or before any store existed) is no real upload: refused, not armed for the end of time.
+        if (TimeBounds.Check(start.Initiated, time.GetUtcNow(), TimeBounds.StartSkew) is { } badStart)
+        {
+            var rejection = AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed");
+            log.Outcome(rejection);
+            return [rejection];
+        }
         var request = new AbortRequest(start.Bucket, start.Key, start.UploadId ?? "")
         {
-            NotBefore = start.Initiated + ttl,
+            NotBefore = TimeBounds.Add(start.Initiated, ttl),
             InitiatedAt = start.UploadId is null ? start.Initiated : null,
             Reason = $"upload TTL {IsoDuration.Format(ttl)} armed by {start.Source}",
         };
@@ -62,6 +69,10 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             return [Logged(Result(request, AbortOutcome.Rejected, "the timer names neither an upload id nor initiatedAt, so it names no upload"))];
 
         var now = time.GetUtcNow();
+        if (request.InitiatedAt is { } initiatedAt && TimeBounds.Check(initiatedAt, now, TimeBounds.StartSkew) is { } badStart)
+            return [Logged(Result(request, AbortOutcome.Rejected, $"initiatedAt {badStart}; an upload cannot have begun then"))];
+        if (request.NotBefore is { } early && TimeBounds.Check(early, now, TimeSpan.MaxValue) is { } badDue)
+            return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {badDue}"))];
         if (request.NotBefore is { } due && due > now)
         {
             if (due - now > Settings.MaxTimerHorizon)
@@ -100,7 +111,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             UploadId = active.UploadId,
             InitiatedAt = null,
-            NotBefore = idleAt > now ? idleAt : now + Settings.MinUploadTtl,
+            NotBefore = idleAt > now ? idleAt : TimeBounds.Add(now, Settings.MinUploadTtl),
             Attempt = request.Attempt + 1,
             Reason = active.Message,
         };
@@ -133,7 +144,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
     /// <summary>A due timer without an upload id: the uploads of exactly this key initiated by InitiatedAt + skew.</summary>
     private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
     {
-        var cutoff = request.InitiatedAt!.Value + InitiatedSkew;
+        var cutoff = TimeBounds.Add(request.InitiatedAt!.Value, InitiatedSkew);
         var matched = new List<ListedUpload>();
         var newer = 0;
         var undated = 0;

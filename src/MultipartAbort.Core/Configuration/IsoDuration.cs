@@ -8,13 +8,13 @@ namespace MultipartAbort.Core.Configuration;
 public static partial class IsoDuration
 {
     [GeneratedRegex(
-        @"^P(?:(?<w>\d+)W)?(?:(?<d>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+(?:[.,]\d+)?)S)?)?$",
+        @"^P(?:(?<w>[0-9]+)W)?(?:(?<d>[0-9]+)D)?(?:T(?:(?<h>[0-9]+)H)?(?:(?<m>[0-9]+)M)?(?:(?<s>[0-9]+(?:[.,][0-9]+)?)S)?)?$",
         RegexOptions.CultureInvariant
     )]
     private static partial Regex Pattern();
 
     // A well-formed duration whose date part has years or months (P1M, P1Y2M3D): valid ISO-8601 but of no fixed length.
-    [GeneratedRegex(@"^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T[\d.,HMS]*)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T[0-9.,HMS]*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex CalendarPattern();
 
     public static bool TryParse(string? text, out TimeSpan value, out string? error)
@@ -27,6 +27,7 @@ public static partial class IsoDuration
             return false;
         }
 
+        // Digits are ASCII only (the pattern says [0-9], not \d, which takes any script's digits).
         var trimmed = text.Trim().ToUpperInvariant();
         var match = Pattern().Match(trimmed);
         if (!match.Success || trimmed == "P" || trimmed.EndsWith('T'))
@@ -46,14 +47,14 @@ public static partial class IsoDuration
                     : 0;
             var seconds =
                 Part("w") * 7 * 86400 + Part("d") * 86400 + Part("h") * 3600 + Part("m") * 60 + Part("s");
-            if (seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+            if (seconds > TimeBounds.MaxDuration.TotalSeconds)
                 throw new OverflowException();
             value = TimeSpan.FromSeconds(seconds);
             return true;
         }
         catch (OverflowException)
         {
-            error = $"'{text}' is too long a duration";
+            error = $"'{text}' is too long a duration; the longest taken is P36500D (100 years)";
             return false;
         }
     }

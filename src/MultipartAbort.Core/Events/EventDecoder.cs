@@ -16,10 +16,14 @@ public static class EventDecoder
         if (Parse(utf8Json, "event", out var refusal) is not { } doc)
             return new PayloadEvent(refusal);
         using (doc)
-            return Decode(doc.RootElement);
+            return DecodeChecked(doc.RootElement);
     }
 
-    public static DecodedEvent Decode(JsonElement root)
+    /// <summary>An event already parsed by the host (an OpenWhisk activation's value): its text is checked first.</summary>
+    public static DecodedEvent Decode(JsonElement root) =>
+        StrictText.JsonProblem(root) is { } problem ? Invalid($"the event is not valid text: {problem}") : DecodeChecked(root);
+
+    private static DecodedEvent DecodeChecked(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
@@ -46,7 +50,8 @@ public static class EventDecoder
     /// A body carried by SQS, a webhook or the retry ledger: a request, or an EventBridge envelope or CloudEvent around
     /// one (the EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
     /// </summary>
-    public static RequestPayload DecodeBody(string? text) => DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
+    public static RequestPayload DecodeBody(string? text) =>
+        StrictText.SurrogateProblem(text) is { } problem ? Refused($"the body is not valid text: {problem}") : DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
 
     /// <summary>The same for raw bytes (a webhook body), so invalid UTF-8 is refused instead of silently replaced.</summary>
     public static RequestPayload DecodeBody(ReadOnlySpan<byte> utf8)
@@ -139,13 +144,17 @@ public static class EventDecoder
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)
             refusal = Refused($"the {what} is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
         // The JSON reader checks UTF-8 only when a string is read: refuse it whole, before any field is looked at.
-        else if (!System.Text.Unicode.Utf8.IsValid(utf8))
-            refusal = Refused($"the {what} is not valid JSON: it holds bytes that are not valid UTF-8");
+        else if (StrictText.Utf8Problem(utf8) is { } notUtf8)
+            refusal = Refused($"the {what} is not valid JSON: {notUtf8}");
         else
         {
             try
             {
-                return JsonDocument.Parse(utf8.ToArray(), RequestParser.DocumentOptions);
+                var doc = JsonDocument.Parse(utf8.ToArray(), RequestParser.DocumentOptions);
+                if (StrictText.JsonProblem(doc.RootElement) is not { } notText)
+                    return doc;
+                doc.Dispose();
+                refusal = Refused($"the {what} is not valid text: {notText}");
             }
             catch (JsonException ex)
             {

@@ -20,10 +20,12 @@ public static class RequestParser
     {
         if (string.IsNullOrWhiteSpace(text))
             return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+        if (StrictText.SurrogateProblem(text) is { } notText)
+            return Invalid($"the body is not valid text: {notText}");
         try
         {
             using var doc = JsonDocument.Parse(text, DocumentOptions);
-            return Parse(doc.RootElement);
+            return StrictText.JsonProblem(doc.RootElement) is { } problem ? Invalid($"the body is not valid text: {problem}") : Parse(doc.RootElement);
         }
         catch (JsonException ex)
         {

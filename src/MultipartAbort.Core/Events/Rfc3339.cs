@@ -10,10 +10,10 @@ namespace MultipartAbort.Core.Events;
 /// </summary>
 public static partial class Rfc3339
 {
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
-    [GeneratedRegex(@"([+-]\d{2})(\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"([+-][0-9]{2})([0-9]{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex OffsetWithoutColon();
 
     public static bool TryParse(string? text, out DateTimeOffset value)

@@ -45,6 +45,7 @@ public static class UploadEventParser
             errors.Add("detail.requestParameters.key is missing");
         if (!Rfc3339.TryParseEventTime(String(record, "eventTime"), out var initiated))
             errors.Add($"detail.eventTime is missing or not an ISO-8601 time ('{String(record, "eventTime")}')");
+        Names(bucket, key, "detail.requestParameters.bucketName", "detail.requestParameters.key", errors);
         if (errors.Count > 0)
             return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
 
@@ -77,10 +78,20 @@ public static class UploadEventParser
             errors.Add("target.name (the object key) is missing");
         if (!Rfc3339.TryParseEventTime(String(e, "eventTime"), out var initiated))
             errors.Add($"eventTime is missing or not an ISO-8601 time ('{String(e, "eventTime")}')");
+        Names(bucket, key, "target.id's bucket", "target.name", errors);
         var uploadId = Object(e, "responseData") is { } response ? String(response, "uploadId") : null;
         if (errors.Count > 0)
             return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
         return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
+    }
+
+    /// <summary>A name the request parser would refuse is refused when the event arrives, not when its timer falls due.</summary>
+    private static void Names(string? bucket, string? key, string bucketField, string keyField, List<string> errors)
+    {
+        if (bucket is not null && StoreNames.CheckBucket(bucket) is { } bucketError)
+            errors.Add($"{bucketField} {bucketError}");
+        if (key is not null && StoreNames.CheckKey(key) is { } keyError)
+            errors.Add($"{keyField} {keyError}");
     }
 
     private static string? BucketFromCrn(string? crn)

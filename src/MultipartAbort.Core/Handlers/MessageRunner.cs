@@ -19,6 +19,24 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
     /// <summary>The queues this runner re-queues and dead-letters to.</summary>
     public QueuePair Queues => queues;
 
+    /// <summary>
+    /// A message's request, decoded by <paramref name="decode"/>. Decoding refuses what it cannot read; should it throw
+    /// all the same (a bug), the message is refused with the reason, to be dead-lettered at once: the same bytes would
+    /// throw again on every delivery, and the other messages of the batch or drain still run.
+    /// </summary>
+    public RequestPayload Decode(string? id, Func<RequestPayload> decode)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (Exception ex)
+        {
+            log.Log(LogLevel.Critical, $"message {id}: decoding it threw {ex.GetType().Name}: {ex.Message}; it is refused and dead-lettered (please report this)", ex);
+            return new InvalidPayload(AbortResult.Rejected(null, null, null, 0, $"the message could not be decoded ({ex.GetType().Name}: {ex.Message})"));
+        }
+    }
+
     /// <summary>Runs <paramref name="payload"/> (decoded from <paramref name="body"/>); true when the message is done with.</summary>
     public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, InvocationBudget budget)
     {
@@ -33,7 +51,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
         catch (Exception ex)
         {
             // A bug: the message is delivered again rather than lost, and the rest of the batch still gets its answer.
-            log.Log(LogLevel.Error, $"message {id}: unexpected {ex.GetType().Name}: {ex.Message}", ex);
+            log.Log(LogLevel.Critical, $"message {id}: unexpected {ex.GetType().Name}: {ex.Message} (please report this)", ex);
             return false;
         }
     }

@@ -95,25 +95,28 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
     private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationBudget budget, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran)
     {
         var ct = budget.Settle;
-        string? body;
+        byte[]? bytes;
         try
         {
-            body = await ledger.ReadAsync(entry, ct).ConfigureAwait(false);
+            bytes = await ledger.ReadAsync(entry, ct).ConfigureAwait(false);
         }
         catch (QueueException ex)
         {
             log.Log(LogLevel.Error, $"retry ledger entry {entry.Name} could not be read; left for the next drain: {ex.Message}");
             return Settlement.Kept;
         }
-        if (body is null)
+        if (bytes is null)
             return Settlement.Gone;
-        var payload = EventDecoder.DecodeBody(body);
+        var runner = runners(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
+        // Read as strictly as any body: an entry that cannot be decoded never will be, so it is refused and dead-lettered
+        // now (its bytes shown with U+FFFD in the dead letter when they are not UTF-8), and the drain goes on.
+        var body = StrictText.Decode(bytes) ?? System.Text.Encoding.UTF8.GetString(bytes);
+        var payload = runner.Decode(entry.Name, () => EventDecoder.DecodeBody(bytes));
         // A late drain finds an entry's next attempt due at once (its delay counts from the entry's due time); it waits
         // for the next drain instead of running here, so one drain never burns through an upload's attempts.
         if (RunsOf(payload) is { } work && !ran.TryAdd(work, 0))
             return Settlement.Deferred;
 
-        var runner = runners(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
         var outcome = Settlement.Settled;
         if (!await runner.RunAsync(entry.Name, body, payload, counts, budget).ConfigureAwait(false))
         {
@@ -141,7 +144,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
     /// <summary>An entry not settled waits the retry delay of its run count (from its due time, so two drains write one entry).</summary>
     private async Task<Settlement> PostponeAsync(LedgerEntry entry, string body, int runs, CancellationToken ct)
     {
-        var next = entry.Due + settings.RetryDelayFor(runs);
+        var next = TimeBounds.Add(entry.Due, settings.RetryDelayFor(runs));
         try
         {
             await ledger.PostponeAsync(entry, body, next, ct).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, S
         var counts = new OutcomeCounts();
         // Records take no lease themselves: the uploads (or sweeps) inside each record do.
         var started = await ConcurrencyLimiter
-            .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, EventDecoder.DecodeBody(records[i].Body), counts, budget).ConfigureAwait(false))
+            .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, messages.Decode(records[i].MessageId, () => EventDecoder.DecodeBody(records[i].Body)), counts, budget).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < records.Count)
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {records.Count} SQS records; the rest are listed for redelivery, untouched");

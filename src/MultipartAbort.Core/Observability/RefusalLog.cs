@@ -29,7 +29,7 @@ public sealed class RefusalLog(StructuredLogger log, TimeProvider time)
             {
                 since = _sinceWarning;
                 _sinceWarning = 0;
-                _nextWarning = now + Interval;
+                _nextWarning = Configuration.TimeBounds.Add(now, Interval);
             }
         }
         if (since < 0)

@@ -9,8 +9,8 @@ public interface IRetryLedger : IMessageQueue
     /// <summary>The entries due at <paramref name="now"/> or earlier, in due order, streamed page by page.</summary>
     IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>The entry's body, or null when it is gone (another drain settled it first).</summary>
-    Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken);
+    /// <summary>The entry's bytes as stored (the drain reads them as strictly as any body), or null when it is gone (another drain settled it first).</summary>
+    Task<byte[]?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Removes a settled entry; removing one that is already gone is not an error.</summary>
     Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken);

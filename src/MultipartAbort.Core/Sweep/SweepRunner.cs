@@ -103,7 +103,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         {
             _checkpoint = new ListingCheckpoint(_start);
             var minAge = _settings.MinUploadAge ?? TimeSpan.Zero;
-            var cutoff = runner.Time.GetUtcNow() - (sweep.OlderThan > minAge ? sweep.OlderThan : minAge);
+            var cutoff = TimeBounds.Add(runner.Time.GetUtcNow(), -(sweep.OlderThan > minAge ? sweep.OlderThan : minAge));
             // Every upload is probed first (ListParts): it tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
             var options = new AbortOptions
             {

@@ -11,7 +11,7 @@ public sealed class CrashingLedger(IRetryLedger inner) : IRetryLedger
 
     public IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ListDueAsync(now, cancellationToken);
 
-    public Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken) => inner.ReadAsync(entry, cancellationToken);
+    public Task<byte[]?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken) => inner.ReadAsync(entry, cancellationToken);
 
     public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken) => throw new SimulatedCrashException();
 

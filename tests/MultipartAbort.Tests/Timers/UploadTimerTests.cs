@@ -229,4 +229,54 @@ public class UploadTimerTests
         response.Result!.Results.Single().Outcome.Should().Be(AbortOutcome.Rejected);
         h.Retry.Sent.Should().BeEmpty();
     }
+
+    public static TheoryData<string, string, string> StartsRefusedAtOnce => new()
+    {
+        { "end of the calendar", CloudTrail(d => d["eventTime"] = "9999-12-31T23:59:59Z"), "more than PT15M ahead" },
+        { "an hour ahead", CloudTrail(d => d["eventTime"] = "2024-07-02T01:30:00Z"), "more than PT15M ahead" },
+        { "start of the calendar", CloudTrail(d => d["eventTime"] = "0001-01-01T00:00:00Z"), "100 years back" },
+        { "1025-byte key", CloudTrail(d => d["requestParameters"]!["key"] = new string('k', 1025)), "detail.requestParameters.key" },
+        { "NUL in the key", CloudTrail(d => d["requestParameters"]!["key"] = "a\u0000b"), "U+0000" },
+        { "Activity Tracker at the end of the calendar", ActivityTracker("9999-12-31T23:59:59.00+0000"), "more than PT15M ahead" },
+    };
+
+    private static string ActivityTracker(string eventTime)
+    {
+        var root = JsonNode.Parse(Read(ActivityTrackerFile))!;
+        root["data"]!["eventTime"] = eventTime;
+        return root.ToJsonString();
+    }
+
+    [Theory]
+    [MemberData(nameof(StartsRefusedAtOnce))]
+    public async Task UploadStart_ThatNoRequestCouldName_IsRefusedAtOnce_DirectAndInsideAnSqsBatch(string name, string json, string expected)
+    {
+        var clock = new FakeTimeProvider(CloudTrailTime + TimeSpan.FromMinutes(1));
+        var h = Harness(TimeSpan.FromHours(2), clock);
+
+        var direct = (await Handle(h, json)).Result!.Results.Single();
+        direct.Outcome.Should().Be(AbortOutcome.Rejected, name);
+        direct.Message.Should().Contain(expected, name);
+
+        // One such record in a batch is dead-lettered on its own; the good record beside it arms its timer.
+        var batch = new JsonObject
+        {
+            ["Records"] = new JsonArray(
+                [.. new[] { json, Read(CloudTrailFile) }.Select((body, i) => (JsonNode)new JsonObject
+                {
+                    ["messageId"] = $"m{i}",
+                    ["receiptHandle"] = "handle",
+                    ["body"] = body,
+                    ["eventSource"] = "aws:sqs",
+                    ["eventSourceARN"] = "arn:aws:sqs:us-east-1:111122223333:multipart-abort-retry",
+                    ["awsRegion"] = "us-east-1",
+                })]
+            ),
+        }.ToJsonString();
+        var answer = Body((await Handle(h, batch)).BodyText);
+        answer.GetProperty("batchItemFailures").GetArrayLength().Should().Be(0, "the refused record is dead-lettered, not listed for redelivery");
+        h.DeadLetter.Sent.Should().ContainSingle().Which.Body.Should().Contain(expected);
+        h.Retry.Sent.Should().ContainSingle("only the good record arms a timer");
+        StoreCalls(h).Should().Be(0);
+    }
 }

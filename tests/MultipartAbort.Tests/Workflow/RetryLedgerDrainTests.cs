@@ -73,11 +73,14 @@ public class RetryLedgerDrainTests
             }
         }
 
-        public Task<string?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
+        public Task<byte[]?> ReadAsync(LedgerEntry entry, CancellationToken cancellationToken)
         {
             lock (_entries)
-                return Task.FromResult(_entries.GetValueOrDefault(entry.Name));
+                return Task.FromResult(RawEntries.GetValueOrDefault(entry.Name) ?? (_entries.GetValueOrDefault(entry.Name) is { } body ? System.Text.Encoding.UTF8.GetBytes(body) : null));
         }
+
+        /// <summary>Entries whose bytes are no text (written by hand in the store); their names are in the ledger too.</summary>
+        public Dictionary<string, byte[]> RawEntries { get; } = new(StringComparer.Ordinal);
 
         public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken)
         {
@@ -111,6 +114,33 @@ public class RetryLedgerDrainTests
     }
 
     private Task Enqueue(string body) => _ledger.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
+
+    [Fact]
+    public async Task Drain_WithEntriesThatCannotBeDecoded_DeadLettersEachAtOnce_AndRunsTheRest()
+    {
+        _store.Add("b-ok", "k", "u");
+        await Enqueue("""{"\ud800":1,"bucket":"b-ok","key":"k","uploadId":"u"}""");
+        await Enqueue("""{"bucket":"b-ok","key":"k","uploadId":"u","notBefore":"x\ud800"}""");
+        await Enqueue("""{"sweep":{"bucket":"b-ok","olderThan":"P١D"}}""");
+        await Enqueue("""{"sweep":{"bucket":"b-ok","olderThan":"P800000D"}}""");
+        await Enqueue("placeholder for bytes that are not UTF-8");
+        var raw = _ledger.Names.Last();
+        _ledger.RawEntries[raw] = [.. "{\"bucket\":\"b-ok\",\"key\":\"odd/"u8, 0xFF, 0xFE, .. "\",\"uploadId\":\"u\"}"u8];
+        await Enqueue(MessageJson.AbortRequest(new AbortRequest("b-ok", "k", "u")));
+
+        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+
+        result.Counts[AbortOutcome.Aborted].Should().Be(1, "the good entry after the poison still runs");
+        var reasons = _deadLetters.Sent.Select(m => System.Text.Json.JsonDocument.Parse(m.Body).RootElement.GetProperty("reason").GetString()!).ToArray();
+        reasons.Should().HaveCount(5, "each entry that cannot be decoded is dead-lettered at once, not postponed as .r1");
+        reasons.Should().Contain(r => r.Contains("a property name is not valid Unicode"))
+            .And.Contain(r => r.Contains("notBefore is not valid Unicode"))
+            .And.Contain(r => r.Contains("sweep.olderThan") && r.Contains("P١D"))
+            .And.Contain(r => r.Contains("P36500D"))
+            .And.Contain(r => r.Contains("not valid UTF-8"));
+        _ledger.Names.Should().BeEmpty("nothing is left to crash the next drain");
+        _store.ListPartsCalls.Should().BeGreaterThan(0);
+    }
 
     [Fact]
     public void Services_WithAnSqsOrNoRetryQueue_HaveNoLedgerToDrain()

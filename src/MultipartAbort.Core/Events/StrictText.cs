@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.Json;
+
+namespace MultipartAbort.Core.Events;
+
+/// <summary>
+/// Text is read strictly wherever it arrives: bytes must be UTF-8, and neither a .NET string nor a JSON escape may hold
+/// a lone UTF-16 surrogate. Nothing is replaced (U+FFFD would make the function act on a key nobody sent), and
+/// nothing throws: each check answers what is wrong, or null.
+/// </summary>
+public static class StrictText
+{
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Null when <paramref name="utf8"/> is UTF-8; else where it stops being text.</summary>
+    public static string? Utf8Problem(ReadOnlySpan<byte> utf8)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8))
+            return null;
+        var valid = 0;
+        while (valid < utf8.Length && System.Text.Rune.DecodeFromUtf8(utf8[valid..], out _, out var used) == System.Buffers.OperationStatus.Done)
+            valid += used;
+        return $"it holds bytes that are not valid UTF-8 (at byte {valid})";
+    }
+
+    /// <summary>The text of <paramref name="utf8"/>, or null when it is not UTF-8.</summary>
+    public static string? Decode(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return Strict.GetString(utf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Null when <paramref name="text"/> is valid UTF-16; else where its lone surrogate is.</summary>
+    public static string? SurrogateProblem(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i]))
+                continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return $"it holds a lone UTF-16 surrogate (U+{(int)text[i]:X4} at character {i}), which is no character";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Null when every string and property name in <paramref name="element"/> is text; else which one escapes a lone
+    /// surrogate (<c>"\ud800"</c>), which the JSON reader accepts but no string can hold.
+    /// </summary>
+    public static string? JsonProblem(JsonElement element)
+    {
+        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String))
+            return null;
+        var reader = new Utf8JsonReader(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element), new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+        var property = "";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                    continue;
+                var name = reader.TokenType == JsonTokenType.PropertyName;
+                string value;
+                try
+                {
+                    value = reader.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    var where = name ? (property.Length == 0 ? "a property name" : $"a property name after '{Clip(property)}'") : (property.Length == 0 ? "a string" : Clip(property));
+                    return $"{where} is not valid Unicode (it escapes a lone UTF-16 surrogate, such as \\ud800)";
+                }
+                if (name)
+                    property = value;
+            }
+        }
+        catch (JsonException)
+        {
+            // The document was parsed already; a reader disagreeing on its own raw text leaves the checks to the parser.
+        }
+        return null;
+    }
+
+    private static string Clip(string s) => s.Length <= 64 ? s : s[..61] + "...";
+}
