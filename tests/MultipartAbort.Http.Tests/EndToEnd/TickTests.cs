@@ -61,6 +61,12 @@ public sealed class TickTests(MotoServer moto) : HostTestBase(moto)
 
         status.Should().Be(200, result.ToString());
         var summary = result.GetProperty("summary");
+        var left = withSweepTargets ? 1 : 2;
+        metrics.Split('\n').Should().Contain(
+            l => l.StartsWith("multipart_abort_incomplete_uploads{", StringComparison.Ordinal) && l.Contains($"bucket=\"{bucket}\"", StringComparison.Ordinal) && l.Contains("prefix=\"\"", StringComparison.Ordinal) && l.EndsWith($" {left}", StringComparison.Ordinal),
+            "the tick's report sets the gauges the Prometheus alert watches"
+        );
+        summary.TryGetProperty("report", out _).Should().BeTrue(summary.ToString());
         summary.GetProperty("retryLedger").GetProperty("settled").GetInt32().Should().Be(1, summary.ToString());
         summary.GetProperty("aborted").GetInt32().Should().Be(withSweepTargets ? 2 : 1, "the owed upload, and the stale one when swept");
         (await Seeder.PartCountAsync(bucket, "data/owed.bin", owed)).Should().BeNull("the tick drained the due entry and aborted its upload");
@@ -70,15 +76,10 @@ public sealed class TickTests(MotoServer moto) : HostTestBase(moto)
         summary.TryGetProperty("skipped", out _).Should().BeFalse("the tick had all the time it needed");
 
         // The report comes last: it counts what the drain and the sweeps left.
-        var left = withSweepTargets ? 1 : 2;
         var reported = summary.GetProperty("report").GetProperty("buckets").EnumerateArray().Should().ContainSingle().Subject;
         reported.GetProperty("bucket").GetString().Should().Be(bucket);
         reported.GetProperty("uploads").GetInt32().Should().Be(left, reported.ToString());
         (await Seeder.PartCountAsync(bucket, "keep/live.bin", kept)).Should().Be(3, "a report never aborts");
-        metrics.Split('\n').Should().Contain(
-            l => l.StartsWith("multipart_abort_incomplete_uploads{", StringComparison.Ordinal) && l.Contains($"bucket=\"{bucket}\"", StringComparison.Ordinal) && l.Contains("prefix=\"\"", StringComparison.Ordinal) && l.EndsWith($" {left}", StringComparison.Ordinal),
-            "the tick's report sets the gauges the Prometheus alert watches"
-        );
     }
 
     [Fact]

@@ -36,9 +36,9 @@ public sealed class TickEndToEndTests(MotoServer moto)
 
         answer.Kind.Should().Be(RecordedAnswer.Response, answer.Body);
         var summary = answer.Json.GetProperty("summary");
+        (await _seeder.PartCountAsync(bucket, "data/owed.bin", owed)).Should().BeNull("the tick ran the due entry and aborted its upload");
         summary.GetProperty("retryLedger").GetProperty("settled").GetInt32().Should().Be(1, summary.ToString());
         summary.GetProperty("aborted").GetInt32().Should().Be(1);
-        (await _seeder.PartCountAsync(bucket, "data/owed.bin", owed)).Should().BeNull("the tick ran the due entry and aborted its upload");
         var reported = summary.GetProperty("report").GetProperty("buckets").EnumerateArray().Should().ContainSingle().Subject;
         reported.GetProperty("uploads").GetInt32().Should().Be(1, "the report comes after the drain: only the live upload is left");
         var emf = await function.WaitForLineAsync(l => PowertoolsFormat.IsEmf(l) && l.TryGetProperty("Bucket", out var b) && b.GetString() == bucket, Guard);
