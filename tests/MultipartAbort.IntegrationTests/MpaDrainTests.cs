@@ -49,4 +49,26 @@ public sealed class MpaDrainTests(MotoServer moto)
         stderr.Should().Contain("RETRY_QUEUE_URL is not a cos://bucket/prefix/ retry ledger");
         stdout.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task InvokeEmptyObject_IsTheTick_DrainsTheDueEntryThenReports()
+    {
+        using var s3 = moto.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        var ledger = await seeder.BucketAsync();
+        var due = await seeder.UploadAsync(bucket, "due", parts: 2);
+        var live = await seeder.UploadAsync(bucket, "live", parts: 1);
+        var dueBody = MessageJson.AbortRequest(new AbortRequest(bucket, "due", due) { Attempt = 1 });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = ledger, Key = LedgerEntryName.Format("retry/", DateTimeOffset.UtcNow.AddMinutes(-1), dueBody), ContentBody = dueBody });
+
+        var (code, stdout, stderr) = await Mpa(moto.FunctionEnvironment(("RETRY_QUEUE_URL", $"cos://{ledger}/retry/"), ("REPORT_TARGETS", bucket)), "invoke", "{}");
+
+        code.Should().Be(0, stderr + stdout);
+        using var answer = System.Text.Json.JsonDocument.Parse(stdout);
+        var summary = answer.RootElement.GetProperty("summary");
+        summary.GetProperty("retryLedger").GetProperty("settled").GetInt32().Should().Be(1, stdout);
+        summary.GetProperty("report").GetProperty("buckets")[0].GetProperty("uploads").GetInt32().Should().Be(1, "the report follows the drain");
+        (await seeder.UploadIdsAsync(bucket)).Should().Equal(live);
+    }
 }

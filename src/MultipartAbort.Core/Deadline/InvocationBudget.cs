@@ -49,6 +49,17 @@ public sealed class InvocationBudget : IDisposable
 
     public TimeSpan? Remaining => _context.Remaining(_time);
 
+    /// <summary>
+    /// A share of this invocation that stops taking new work at <paramref name="stopTakingAt"/> (never later than this
+    /// budget does); its store calls are cut half a reserve after that, so work already taken can finish. Null: all of it.
+    /// </summary>
+    public InvocationContext Until(DateTimeOffset? stopTakingAt)
+    {
+        if (stopTakingAt is not { } stop || _context.Deadline is not { } deadline)
+            return _context;
+        return new InvocationContext(stop + Reserve < deadline ? stop + Reserve : deadline);
+    }
+
     /// <summary>True once no new upload, record or page should be started.</summary>
     public bool StopTaking => Work.IsCancellationRequested || (Remaining is { } left && left < Reserve);
 

@@ -39,9 +39,10 @@ public static class EventDecoder
             return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}");
         }
         // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
+        // An event that is only {} (or no parameters) carries nothing, as empty data does: it is the tick.
         if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
-            return new PayloadEvent(RequestParser.Parse(value));
-        return new PayloadEvent(Unwrap(root));
+            return new PayloadEvent(IsEmpty(value) ? new ScheduledSweepPayload(null) : RequestParser.Parse(value));
+        return new PayloadEvent(IsEmpty(root) ? new ScheduledSweepPayload(null) : Unwrap(root));
     }
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
@@ -163,6 +164,8 @@ public static class EventDecoder
         }
         return null;
     }
+
+    private static bool IsEmpty(JsonElement obj) => !obj.EnumerateObject().Any();
 
     private static bool IsSqs(JsonElement records) =>
         records.ValueKind == JsonValueKind.Array

@@ -12,10 +12,10 @@ namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
 /// A CloudEvent (IBM Code Engine subscriptions): signed with <c>X-Signature</c> like any webhook, unless the operator
-/// says the host is private (CLOUDEVENTS_TRUSTED). A scheduled tick runs the SWEEP_TARGETS sweeps and then drains the
-/// retry ledger. The answer is 2xx only once the work is done: Knative retries a failed delivery a few times.
+/// says the host is private (CLOUDEVENTS_TRUSTED). Empty data is the tick, as on every carrier. The answer is 2xx only
+/// once the work is done: Knative retries a failed delivery a few times.
 /// </summary>
-public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time, IRetryDrain? retryDrain)
+public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
 {
     public async Task<HttpAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
     {
@@ -26,43 +26,14 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         }
         var payload = delivery.ToPayload();
         log.Log(LogLevel.Information, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}): {Describe(payload)}");
-        InvocationResult result;
-        try
-        {
-            result = payload is ScheduledSweepPayload scheduled
-                ? await RunScheduledAsync(scheduled, context, ct).ConfigureAwait(false)
-                : await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is StoreException or QueueException)
-        {
-            // The ledger itself could not be read or written: answer 5xx so that the subscription delivers the tick again.
-            log.Log(LogLevel.Error, $"CloudEvent {delivery.Type} from {delivery.Source} failed: {ex.Message}");
-            return HttpAnswer.Refused(503, $"the retry ledger failed: {ex.Message}");
-        }
+        var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
         return HttpAnswer.Ran(payload, result);
-    }
-
-    /// <summary>The configured sweeps, then the due ledger entries; a tick with neither configured is a rejection naming both.</summary>
-    private async Task<InvocationResult> RunScheduledAsync(ScheduledSweepPayload scheduled, InvocationContext context, CancellationToken ct)
-    {
-        if (retryDrain is null || settings.SweepTargets.Count > 0)
-        {
-            var swept = await requests.RunAsync(scheduled, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
-            if (retryDrain is null)
-                return swept;
-            var drained = await retryDrain.DrainAsync(context, ct).ConfigureAwait(false);
-            var counts = new OutcomeCounts();
-            counts.Add(swept.Summary);
-            counts.Add(drained.Summary);
-            return new InvocationResult([.. swept.Results, .. drained.Results], counts) { Sweeps = [.. swept.Sweeps, .. drained.Sweeps] };
-        }
-        return await retryDrain.DrainAsync(context, ct).ConfigureAwait(false);
     }
 
     private static string Describe(RequestPayload payload) =>
         payload switch
         {
-            ScheduledSweepPayload => "a scheduled tick: configured sweeps, then the retry ledger",
+            ScheduledSweepPayload => "a tick: the retry ledger, the configured sweeps, the report",
             UploadsPayload u => $"{u.Items.Count} upload(s)",
             SweepPayload s => $"a sweep of {s.Sweep}",
             InvalidPayload i => $"malformed: {i.Rejection.Message}",

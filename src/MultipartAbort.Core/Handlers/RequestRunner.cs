@@ -6,6 +6,7 @@ using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Sweep;
 
@@ -13,11 +14,31 @@ namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
 /// Runs what one request asks for, whatever carried it (direct invoke, EventBridge detail, CloudEvent data, OpenWhisk
-/// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, or the configured sweeps.
+/// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, a report, or the tick.
 /// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
 /// </summary>
-public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferrals, SweepRunner sweeps, UploadTimer timers, ReportRunner reports, BucketSelector buckets, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
+/// <param name="retryDrain">The cos:// retry ledger's drain, which the tick runs first; null with SQS or no retry queue,
+/// and for the runners of the ledger's own entries (a tick inside an entry must not drain the ledger it came from).</param>
+public sealed class RequestRunner(
+    AbortWorkflow workflow,
+    DeferredUploads deferrals,
+    SweepRunner sweeps,
+    UploadTimer timers,
+    ReportRunner reports,
+    BucketSelector buckets,
+    Settings settings,
+    StructuredLogger log,
+    TimeProvider time,
+    ConcurrencyLimiter concurrency,
+    IRetryDrain? retryDrain = null
+)
 {
+    /// <summary>The drain runs until this share of the time to the soft deadline when sweeps or a report follow it.</summary>
+    private const double DrainShare = 0.5;
+
+    /// <summary>The sweeps stop taking work when this share of the time is left, when a report follows them.</summary>
+    private const double ReportReserve = 0.25;
+
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
     {
         using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
@@ -76,47 +97,108 @@ public sealed class RequestRunner(AbortWorkflow workflow, DeferredUploads deferr
             case ReportPayload report:
                 return await ReportAsync(report.Report, InvocationResult.From([]), budget).ConfigureAwait(false);
 
-            case ScheduledSweepPayload scheduled:
+            case ScheduledSweepPayload tick:
+                return await TickAsync(tick, budget, progress).ConfigureAwait(false);
+
+            default:
+                throw new InvalidOperationException($"unhandled payload {payload.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// The tick (docs/events.md, "The tick"), on every carrier: the retry ledger's due entries, the SWEEP_TARGETS sweeps,
+    /// then the REPORT_TARGETS report of what they left, in one answer. The time to the soft deadline is shared so that
+    /// nothing starves: the drain (owed and due) stops taking entries at half of it, the sweeps when a quarter is left for
+    /// the report (read-only and short); what one part leaves unused goes to the next. What was not reached is named in
+    /// <see cref="InvocationResult.Skipped"/>; sweeps cut short pass themselves on as always.
+    /// </summary>
+    private async Task<InvocationResult> TickAsync(ScheduledSweepPayload tick, InvocationBudget budget, IProgress<SweepProgress>? progress)
+    {
+        var sweepsOrReport = settings.SweepTargets.Count > 0 || settings.ReportTargets.Count > 0;
+        if (retryDrain is null && !sweepsOrReport)
+        {
+            var rejection = AbortResult.Rejected(
+                null,
+                null,
+                null,
+                0,
+                $"a tick (source {tick.Source ?? "unknown"}) arrived but none of {EnvironmentVariables.SweepTargets}, {EnvironmentVariables.ReportTargets} or a cos:// {EnvironmentVariables.RetryQueueUrl} is set, so there is nothing to do"
+            );
+            log.Outcome(rejection);
+            return InvocationResult.From([rejection]);
+        }
+        var start = time.GetUtcNow();
+        var softDeadline = budget.Remaining is { } left ? start + left - budget.Reserve : (DateTimeOffset?)null;
+        DateTimeOffset? At(double share) => softDeadline is { } end ? start + (end - start) * share : null;
+
+        var results = new List<AbortResult>();
+        var counts = new OutcomeCounts();
+        var skipped = new List<string>();
+        RetryLedgerDrainResult? drained = null;
+        if (retryDrain is not null)
+        {
+            try
             {
-                if (settings.SweepTargets.Count == 0 && settings.ReportTargets.Count == 0)
-                {
-                    var rejection = AbortResult.Rejected(
-                        null,
-                        null,
-                        null,
-                        0,
-                        $"a scheduled event (source {scheduled.Source ?? "unknown"}) arrived but neither SWEEP_TARGETS nor REPORT_TARGETS is set, so there is nothing to do"
-                    );
-                    log.Outcome(rejection);
-                    return InvocationResult.From([rejection]);
-                }
-                var (targets, unlisted) = await ExpandAsync(settings.SweepTargets, budget).ConfigureAwait(false);
-                var swept = targets.Count == 0 ? InvocationResult.From([]) : await RunSweepsAsync(targets, budget, progress).ConfigureAwait(false);
-                if (unlisted.Count > 0)
-                {
-                    foreach (var failure in unlisted)
-                        log.Outcome(failure);
-                    var counts = new OutcomeCounts();
-                    counts.Add(swept.Summary);
-                    foreach (var failure in unlisted)
-                        counts.Add(failure);
-                    swept = swept with { Results = [.. swept.Results, .. unlisted], Summary = counts };
-                }
-                if (settings.ReportTargets.Count == 0)
-                    return swept;
+                var drain = await retryDrain.DrainAsync(budget.Until(sweepsOrReport ? At(DrainShare) : null), budget.Settle).ConfigureAwait(false);
+                results.AddRange(drain.Results);
+                counts.Add(drain.Summary);
+                drained = drain.Drain;
+                if (drained?.StoppedEarly == true)
+                    skipped.Add("retry ledger: deadline; the due entries not taken wait for the next tick");
+            }
+            catch (Exception ex) when (ex is QueueException or StoreException)
+            {
+                // The sweeps and the report still run; the failed drain makes the answer a 5xx so the tick is sent again.
+                var failure = new AbortResult("", "", "", AbortOutcome.Failed, 0, 0, 0, $"the retry ledger could not be drained: {ex.Message}");
+                log.Outcome(failure);
+                results.Add(failure);
+                counts.Add(failure);
+                skipped.Add($"retry ledger: {ex.Message}");
+            }
+        }
+
+        IReadOnlyList<SweepSummary> swept = [];
+        if (settings.SweepTargets.Count > 0)
+        {
+            using var sweepBudget = new InvocationBudget(budget.Until(settings.ReportTargets.Count > 0 ? At(1 - ReportReserve) : null), time, budget.Reserve, budget.Settle);
+            var (targets, unlisted) = await ExpandAsync(settings.SweepTargets, sweepBudget).ConfigureAwait(false);
+            if (targets.Count > 0)
+            {
+                var run = await RunSweepsAsync(targets, sweepBudget, progress).ConfigureAwait(false);
+                results.AddRange(run.Results);
+                counts.Add(run.Summary);
+                swept = run.Sweeps;
+            }
+            foreach (var failure in unlisted)
+            {
+                log.Outcome(failure);
+                results.Add(failure);
+                counts.Add(failure);
+            }
+        }
+
+        var answer = new InvocationResult(results, counts) { Sweeps = swept, Drain = drained };
+        if (settings.ReportTargets.Count > 0)
+        {
+            if (budget.StopTaking)
+            {
+                // Nothing half-read reaches the gauges: they keep the last full report's figures.
+                skipped.Add("report: deadline; the metrics keep the last report's figures");
+                log.Log(LogLevel.Warning, "the tick's time ran out before the report; the next tick reports");
+            }
+            else
+            {
                 // After the sweeps, so the figures are what the sweeps left (what still costs money).
-                var scheduledReport = new ReportRequest
+                var request = new ReportRequest
                 {
                     Buckets = [.. settings.ReportTargets.Where(t => t != "*")],
                     AllBuckets = settings.ReportTargets.Contains("*"),
                     Depth = settings.ReportDepth,
                 };
-                return await ReportAsync(scheduledReport, swept, budget).ConfigureAwait(false);
+                answer = await ReportAsync(request, answer, budget).ConfigureAwait(false);
             }
-
-            default:
-                throw new InvalidOperationException($"unhandled payload {payload.GetType().Name}");
         }
+        return answer with { Skipped = skipped };
     }
 
     private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, InvocationBudget budget)

@@ -18,7 +18,7 @@ public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int 
     public int DeadLettered { get; init; }
 
     /// <summary>The drain as a SPEC result (a summary, no per-upload results), for hosts that answer with one.</summary>
-    public InvocationResult ToInvocationResult() => new([], Counts);
+    public InvocationResult ToInvocationResult() => new([], Counts) { Drain = this };
 
     public override string ToString() =>
         $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for a later drain, {DeadLettered} dead-lettered, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";

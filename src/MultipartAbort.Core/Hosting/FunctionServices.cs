@@ -39,7 +39,7 @@ public sealed class FunctionServices
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
 
-    /// <summary>What one request asks for: uploads, a sweep, the configured sweeps.</summary>
+    /// <summary>What one request asks for: uploads, a sweep, a report, the tick.</summary>
     public required RequestRunner Requests { get; init; }
 
     /// <summary>A signed HTTP request.</summary>
@@ -56,7 +56,7 @@ public sealed class FunctionServices
 
     /// <summary>
     /// The drain of the cos:// retry ledger when RETRY_QUEUE_URL is one; null with SQS (which delivers by itself) or
-    /// no retry queue. Hosts call <c>RetryLedger?.DrainAsync(context, ct)</c> on a schedule (cron ping, <c>mpa drain</c>).
+    /// no retry queue. Every tick runs it first (<see cref="RequestRunner"/>); <c>mpa drain</c> runs it alone.
     /// </summary>
     public RetryLedgerDrain? RetryLedger { get; init; }
 
@@ -68,7 +68,7 @@ public sealed class FunctionServices
         TextWriter logOutput,
         LogLevel? logLevel = null,
         TimeProvider? time = null,
-        // A drain for the scheduled tick other than the ledger's own (tests hand in a double).
+        // A drain for the tick other than the ledger's own (tests hand in a double).
         IRetryDrain? retryDrain = null,
         ConcurrencyLimiter? concurrency = null
     )
@@ -81,19 +81,20 @@ public sealed class FunctionServices
         var buckets = new BucketSelector(directory, settings.Access);
         var reports = new ReportRunner(store, buckets, concurrency, settings, log, time);
         // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
-        (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q)
+        // Only the process's own runner drains the ledger on a tick; an entry's runner never drains the ledger it came from.
+        (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);
             var sweeps = new SweepRunner(store, workflow, q, log, time, concurrency);
             var timers = new UploadTimer(store, workflow, q, settings, log, time);
-            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, buckets, settings, log, time, concurrency);
+            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, buckets, settings, log, time, concurrency, drain);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
         }
-        var (workflow, sweeps, timers, requests, messages) = On(queues);
+        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, q => On(q).Messages, settings, log, time) : null;
+        var (workflow, sweeps, timers, requests, messages) = On(queues, retryDrain ?? ledgerDrain);
         var sqsBatches = new SqsBatchHandler(messages, settings, log, time, concurrency);
         var refusals = new RefusalLog(log, time);
         var webhooks = new WebhookHandler(requests, settings, refusals, time);
-        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, q => On(q).Messages, settings, log, time) : null;
         return new FunctionServices
         {
             Settings = settings,
@@ -111,7 +112,7 @@ public sealed class FunctionServices
             Events = new EventRouter(requests, sqsBatches, webhooks),
             RetryLedger = ledgerDrain,
             Refusals = refusals,
-            CloudEvents = new CloudEventHandler(requests, settings, log, refusals, time, retryDrain ?? ledgerDrain),
+            CloudEvents = new CloudEventHandler(requests, settings, log, refusals, time),
         };
     }
 }

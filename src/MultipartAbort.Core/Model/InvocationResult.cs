@@ -11,6 +11,12 @@ public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, Outcom
     /// <summary>What a report event found (read-only); null for other requests.</summary>
     public Report.IncompleteUploadReport? Report { get; init; }
 
+    /// <summary>What a drain of the cos:// retry ledger did (a tick, <c>mpa drain</c>); null when none ran.</summary>
+    public Handlers.RetryLedgerDrainResult? Drain { get; init; }
+
+    /// <summary>What a tick did not reach, each naming the part and why (<c>report: deadline</c>).</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
     /// <summary>True when every request ended in aborted, already-gone, would-abort or requeued.</summary>
     public bool AllSucceeded => Summary.AllSucceeded && Sweeps.All(s => s.Failed == 0 && s.DeadLettered == 0) && Report?.Complete != false;
 

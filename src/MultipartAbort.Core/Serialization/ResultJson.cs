@@ -131,6 +131,25 @@ public static class ResultJson
             json.WritePropertyName("report");
             ReportJson.Write(json, report);
         }
+        if (result.Drain is { } drain)
+        {
+            json.WriteStartObject("retryLedger");
+            json.WriteNumber("due", drain.Due);
+            json.WriteNumber("settled", drain.Settled);
+            json.WriteNumber("kept", drain.Kept);
+            json.WriteNumber("deadLettered", drain.DeadLettered);
+            json.WriteNumber("gone", drain.Gone);
+            json.WriteNumber("deferred", drain.Deferred);
+            json.WriteBoolean("stoppedEarly", drain.StoppedEarly);
+            json.WriteEndObject();
+        }
+        if (result.Skipped.Count > 0)
+        {
+            json.WriteStartArray("skipped");
+            foreach (var part in result.Skipped)
+                json.WriteStringValue(part);
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 

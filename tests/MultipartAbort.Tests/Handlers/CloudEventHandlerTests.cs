@@ -67,15 +67,34 @@ public sealed class CloudEventHandlerTests
     }
 
     [Fact]
-    public async Task Tick_WhenTheDrainCannotReadTheLedger_Answers503SoTheTickIsSentAgain()
+    public async Task Tick_WithADrainAndReportTargetsButNoSweepTargets_DrainsThenReports()
     {
-        var drain = new RecordingDrain(failWith: new StoreException("ListObjectsV2", "SlowDown", isTransient: true));
-        var services = Services(Trusted(), drain);
+        _store.Add("bkt-1", "k1", "u1", parts: 2);
+        var drain = new RecordingDrain();
+        var services = Services(new Settings { CloudEventsTrusted = true, ReportTargets = ["bkt-1"] }, drain);
 
         var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], InvocationContext.Unbounded, CancellationToken.None);
 
-        answer.Status.Should().Be(503);
-        answer.Body.Should().Contain("retry ledger");
+        answer.Status.Should().Be(200, answer.Body);
+        drain.Calls.Should().Be(1);
+        answer.Result!.Report.Should().NotBeNull(answer.Body);
+        answer.Result.Report!.Buckets.Should().ContainSingle().Which.Bucket.Should().Be("bkt-1");
+        answer.Body.Should().Contain("\"report\"");
+    }
+
+    [Fact]
+    public async Task Tick_WhenTheDrainCannotReadTheLedger_StillSweepsAndAnswers5xxSoTheTickIsSentAgain()
+    {
+        _store.Add("bkt-1", "k1", "u1", parts: 1);
+        var drain = new RecordingDrain(failWith: new StoreException("ListObjectsV2", "SlowDown", isTransient: true));
+        var services = Services(Trusted(new SweepTarget("bkt-1", null, TimeSpan.Zero)), drain);
+
+        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], InvocationContext.Unbounded, CancellationToken.None);
+
+        answer.Status.Should().Be(502, answer.Body);
+        answer.Body.Should().Contain("the retry ledger could not be drained").And.Contain("SlowDown");
+        answer.Result!.Skipped.Should().ContainSingle().Which.Should().StartWith("retry ledger:");
+        answer.Result.Summary[AbortOutcome.Aborted].Should().Be(1, "a failed drain starves nothing: the sweeps still run");
     }
 
     [Fact]

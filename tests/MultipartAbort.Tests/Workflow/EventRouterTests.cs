@@ -185,7 +185,7 @@ public class EventRouterTests
         var root = await Handle(h, Sample("eventbridge-scheduled.json"));
 
         root.GetProperty("results")[0].GetProperty("outcome").GetString().Should().Be("rejected");
-        root.GetProperty("results")[0].GetProperty("message").GetString().Should().Contain("neither SWEEP_TARGETS nor REPORT_TARGETS is set");
+        root.GetProperty("results")[0].GetProperty("message").GetString().Should().Contain("SWEEP_TARGETS").And.Contain("REPORT_TARGETS").And.Contain("RETRY_QUEUE_URL");
     }
 
     [Fact]
