@@ -36,7 +36,13 @@ public sealed class AdaptiveLimit
     public int Floor { get; init; } = 1;
     public int Ceiling { get; init; } = DefaultCeiling;
     public int MinWindow { get; init; } = 4;
-    public double LatencyTolerance { get; init; } = 2.0;
+    /// <summary>
+    /// How far above the baseline a window's mean may go before it counts as queueing. Four, not two: behind 20 ms of
+    /// network a store's throughput still grows well past twice its unloaded latency (moto at 20 ms: twice the baseline
+    /// is ~12 in flight, 85% of the throughput of 32 or 64), while on a store with a hard knee any tolerance above one
+    /// finds the plateau, and refusals (SlowDown) cut the limit whatever the latency.
+    /// </summary>
+    public double LatencyTolerance { get; init; } = 4.0;
     public double LatencyBackoff { get; init; } = 0.9;
     public double DropBackoff { get; init; } = 0.5;
 

@@ -131,7 +131,7 @@ public sealed class ConcurrencyLimiterTests
         await SweepRoundAsync(limiter, 20);
         limiter.Limit.Should().Be(32, "one clean round of leases is one slow-start doubling, not three");
 
-        await SweepRoundAsync(limiter, 60);
+        await SweepRoundAsync(limiter, 100);
         limiter.Limit.Should().Be(28, "one round of leases that queued is one cut (32 x 0.9), not one for each of its requests");
 
         await SweepRoundAsync(limiter, 20);
