@@ -282,7 +282,9 @@ def run_moto(args, sections, out_dir):
                         COS_ENDPOINT=endpoint, COS_ACCESS_KEY_ID="testing", COS_SECRET_ACCESS_KEY="testing")
 
         def mpa(concurrency=None):
-            cmd = [str(MPA), "sweep", "--bucket", bucket, "--older-than", "PT1H", "--json"]
+            # --min-idle PT0S: the seeded parts landed seconds ago, so under the default MIN_IDLE (PT1H) every upload is
+            # active and left alone, and the sweep measures one ListParts an upload instead of probe + abort + verify.
+            cmd = [str(MPA), "sweep", "--bucket", bucket, "--older-than", "PT1H", "--min-idle", "PT0S", "--json"]
             return cmd + (["--concurrency", str(concurrency)] if concurrency else [])
 
         def run(section, setting, tool, cmd, n, in_flight):
@@ -507,7 +509,7 @@ def run_rgw(args, out_dir):
 
         def mpa(bucket, concurrency=None):
             # RGW dates uploads when they are made (moto: 2010), so seconds-old uploads need PT0S, which needs --allow-young.
-            cmd = [str(MPA), "sweep", "--bucket", bucket, "--older-than", "PT0S", "--allow-young", "--json"]
+            cmd = [str(MPA), "sweep", "--bucket", bucket, "--older-than", "PT0S", "--allow-young", "--min-idle", "PT0S", "--json"]
             return cmd + (["--concurrency", str(concurrency)] if concurrency else [])
 
         def run(tool, command, n, in_flight):

@@ -5,8 +5,13 @@ namespace MultipartAbort.Core.Concurrency;
 /// The concurrency limit of a run, found by AIMD (additive increase, multiplicative decrease, as TCP Reno and
 /// Netflix concurrency-limits' <c>AIMDLimit</c>), with TCP-style slow start and a latency guard:
 /// <list type="bullet">
-/// <item>Samples are judged in count-based windows of <c>max(limit, MinWindow)</c> requests (about one round of
-/// the requests in flight), so the algorithm needs no clock and the same samples always give the same limit.</item>
+/// <item>Samples are judged in count-based windows of one round of leases: a window ends once <c>max(limit, MinWindow)</c>
+/// leases have ended (<see cref="OnRelease"/>), however many requests each made, so the algorithm needs no clock and the
+/// same samples always give the same limit. The limit counts leases (an upload holds one across its ListParts probe,
+/// its abort and its verify): a window of requests would be a third of a round, so one overload read three times cut
+/// the limit three times, and the cut, which only holds back new leases, would be judged before it could act. A round
+/// of leases also holds every kind of request an upload makes, so the mean does not swing with the mix. Until a lease
+/// has ended (a caller that takes none), a window is <c>max(limit, MinWindow)</c> requests.</item>
 /// <item>Slow start doubles the limit after each clean window, until the first sign of trouble; after that it
 /// grows by one per clean window. A window only grows the limit when the limit was used (at least
 /// <c>UtilizationToGrow</c> of it in flight): an idle limit proves nothing.</item>
@@ -18,8 +23,9 @@ namespace MultipartAbort.Core.Concurrency;
 /// that ran busier: their latency is the queueing being judged, and following it would let the limit creep up
 /// without bound on a saturated store.</item>
 /// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
-/// already in flight when it was cut may be dropped too and must not cut it again: drops are ignored for as many
-/// requests as were allowed before the cut, unless the limit has grown past the cut since.</item>
+/// of the leases already in flight when it was cut may be dropped too and must not cut it again: drops are ignored
+/// until as many leases have ended as were allowed before the cut (requests, for a caller that takes no lease),
+/// unless the limit has grown past the cut since.</item>
 /// </list>
 /// Not thread-safe: <see cref="ConcurrencyLimiter"/> calls it under its lock.
 /// </summary>
@@ -30,7 +36,13 @@ public sealed class AdaptiveLimit
     public int Floor { get; init; } = 1;
     public int Ceiling { get; init; } = DefaultCeiling;
     public int MinWindow { get; init; } = 4;
-    public double LatencyTolerance { get; init; } = 2.0;
+    /// <summary>
+    /// How far above the baseline a window's mean may go before it counts as queueing. Four, not two: behind 20 ms of
+    /// network a store's throughput still grows well past twice its unloaded latency (moto at 20 ms: twice the baseline
+    /// is ~12 in flight, 85% of the throughput of 32 or 64), while on a store with a hard knee any tolerance above one
+    /// finds the plateau, and refusals (SlowDown) cut the limit whatever the latency.
+    /// </summary>
+    public double LatencyTolerance { get; init; } = 4.0;
     public double LatencyBackoff { get; init; } = 0.9;
     public double DropBackoff { get; init; } = 0.5;
 
@@ -39,7 +51,8 @@ public sealed class AdaptiveLimit
 
     private int _limit;
     private bool _slowStart = true;
-    private int _windowSamples, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
+    private int _windowSamples, _windowReleases, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
+    private bool _leases;
     private double _windowLatencySum;
     private double _bestLatency = double.MaxValue;
     private int _bestLimit;
@@ -66,11 +79,29 @@ public sealed class AdaptiveLimit
         _windowSamples++;
         _windowLatencySum += latency.TotalMilliseconds;
         _windowMaxInFlight = Math.Max(_windowMaxInFlight, inFlight);
+        if (_leases)
+            return;
         if (_ignoreDropsFor > 0)
             _ignoreDropsFor--;
-        if (_windowSamples < Math.Max(Limit, MinWindow))
-            return;
+        if (_windowSamples >= WindowSize)
+            EndWindow();
+    }
 
+    /// <summary>A lease ended (an upload is done, whatever requests it made): the unit a window and the drop guard count in.</summary>
+    public void OnRelease()
+    {
+        _leases = true;
+        _windowReleases++;
+        if (_ignoreDropsFor > 0)
+            _ignoreDropsFor--;
+        if (_windowReleases >= WindowSize && _windowSamples > 0)
+            EndWindow();
+    }
+
+    private int WindowSize => Math.Max(Limit, MinWindow);
+
+    private void EndWindow()
+    {
         var mean = _windowLatencySum / _windowSamples;
         if (mean <= _bestLatency)
             (_bestLatency, _bestLimit) = (mean, Limit);
@@ -98,7 +129,9 @@ public sealed class AdaptiveLimit
         // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.
         if (_ignoreDropsFor > 0 && Limit <= _limitAfterCut)
         {
-            _ignoreDropsFor--;
+            // With leases the guard counts leases that end, and a refused request is sent again within its lease.
+            if (!_leases)
+                _ignoreDropsFor--;
             return;
         }
         _slowStart = false;
@@ -118,6 +151,7 @@ public sealed class AdaptiveLimit
     private void StartWindow()
     {
         _windowSamples = 0;
+        _windowReleases = 0;
         _windowMaxInFlight = 0;
         _windowLatencySum = 0;
     }

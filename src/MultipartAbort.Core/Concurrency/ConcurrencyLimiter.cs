@@ -100,6 +100,7 @@ public sealed class ConcurrencyLimiter
         lock (_gate)
         {
             _inFlight--;
+            _adaptive?.OnRelease();
             GrantLocked();
         }
     }

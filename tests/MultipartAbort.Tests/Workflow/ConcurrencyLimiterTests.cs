@@ -97,4 +97,63 @@ public sealed class ConcurrencyLimiterTests
         (adaptive.IsAdaptive, adaptive.MaxConcurrency).Should().Be((true, AdaptiveLimit.DefaultCeiling));
         (pinned.IsAdaptive, pinned.Limit, pinned.Settled).Should().Be((false, 32, 32));
     }
+
+    /// <summary>
+    /// One round of uploads as a sweep makes them: each takes a lease and makes three requests (probe, abort, verify),
+    /// one at a time, all answered after <paramref name="ms"/>; then every lease ends.
+    /// </summary>
+    private static async Task SweepRoundAsync(ConcurrencyLimiter limiter, double ms)
+    {
+        var leases = limiter.Limit;
+        for (var i = 0; i < leases; i++)
+            await limiter.AcquireAsync(CancellationToken.None);
+        for (var request = 0; request < 3; request++)
+            for (var i = 0; i < leases; i++)
+                limiter.OnSuccess(TimeSpan.FromMilliseconds(ms));
+        for (var i = 0; i < leases; i++)
+            limiter.Release();
+    }
+
+    /// <summary>A sweep's first upload: its lease ends before the first round of leases does.</summary>
+    private static async Task FirstUploadAsync(ConcurrencyLimiter limiter)
+    {
+        await limiter.AcquireAsync(CancellationToken.None);
+        limiter.OnSuccess(TimeSpan.FromMilliseconds(20));
+        limiter.Release();
+    }
+
+    [Fact]
+    public async Task Adaptive_WhenEachLeaseMakesThreeRequests_JudgesOneWindowPerRoundOfLeases()
+    {
+        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit(initial: 16));
+        await FirstUploadAsync(limiter);
+
+        await SweepRoundAsync(limiter, 20);
+        limiter.Limit.Should().Be(32, "one clean round of leases is one slow-start doubling, not three");
+
+        await SweepRoundAsync(limiter, 100);
+        limiter.Limit.Should().Be(28, "one round of leases that queued is one cut (32 x 0.9), not one for each of its requests");
+
+        await SweepRoundAsync(limiter, 20);
+        limiter.Limit.Should().Be(29, "out of slow start, one clean round of leases grows the limit by one");
+    }
+
+    [Fact]
+    public async Task Adaptive_AfterADrop_IgnoresTheDropsOfTheLeasesInFlightUntilTheyHaveEnded()
+    {
+        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit(initial: 16));
+        await FirstUploadAsync(limiter);
+        for (var i = 0; i < 16; i++)
+            await limiter.AcquireAsync(CancellationToken.None);
+
+        // Sixteen uploads refused at their probe, then again at their abort: one overload, one cut.
+        for (var request = 0; request < 2; request++)
+            for (var i = 0; i < 16; i++)
+                limiter.OnDrop();
+        for (var i = 0; i < 16; i++)
+            limiter.OnSuccess(TimeSpan.FromMilliseconds(20));
+
+        limiter.Limit.Should().Be(8, "the second refusal of a lease in flight at the cut says nothing new");
+        limiter.Drops.Should().Be(32, "every refusal is still counted");
+    }
 }
