@@ -39,6 +39,13 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
             log.Log(LogLevel.Error, $"CloudEvent {delivery.Type} from {delivery.Source} failed: {ex.Message}");
             return HttpAnswer.Refused(503, $"the retry ledger failed: {ex.Message}");
         }
+#pragma warning disable CA1031 // The last line of defence of the tick and every CloudEvent: a bug is one Critical line and a 500 naming the event.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            log.Log(LogLevel.Critical, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}) failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this)", ex);
+            return HttpAnswer.Refused(500, $"internal error: CloudEvent {delivery.Id} failed unexpectedly; please report it with that id");
+        }
         return HttpAnswer.Ran(payload, result);
     }
 
