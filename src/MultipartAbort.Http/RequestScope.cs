@@ -1,10 +1,13 @@
 using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Serialization;
+using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 
 namespace MultipartAbort.Http;
 
 /// <summary>
 /// Around every request: the Powertools keys its log lines carry (the request id Knative's queue-proxy or OpenWhisk
-/// gives, cold start on the first), and the request counted by route and status for /metrics.
+/// gives, cold start on the first), the request counted by route and status for /metrics, and the last line of
+/// defence: an exception no endpoint caught is one Critical line and a JSON 500 naming the request id.
 /// </summary>
 public sealed class RequestScope(RequestDelegate next, StructuredLogger log, OutcomeMetrics metrics, HostIdentity identity)
 {
@@ -12,7 +15,7 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
 
     public async Task InvokeAsync(HttpContext http)
     {
-        var requestId = http.Request.Headers["X-Request-Id"].FirstOrDefault() ?? http.TraceIdentifier;
+        var requestId = RequestId(http.Request.Headers, http.TraceIdentifier);
         log.Context = new LogContext
         {
             ColdStart = Interlocked.Exchange(ref _first, 0) == 1,
@@ -23,9 +26,37 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
         {
             await next(http).ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // The last line of defence: a bug answers a 500 the caller can quote, not an empty one.
+        catch (Exception ex) when (!(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
+#pragma warning restore CA1031
+        {
+            log.Log(LogLevel.Critical, $"request {requestId} ({http.Request.Method} {http.Request.Path}) failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this with the request id)", ex);
+            if (http.Response.HasStarted)
+                throw; // the status is sent already: only breaking the connection tells the caller
+            http.Response.Clear();
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(InternalError(requestId), http.RequestAborted).ConfigureAwait(false);
+        }
         finally
         {
             metrics.CountRequest((http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, http.Response.StatusCode);
         }
     }
+
+    /// <summary>The caller's id for the request (<c>X-Request-Id</c>, else the CloudEvent's <c>ce-id</c>), else the host's own, which every log line carries.</summary>
+    internal static string RequestId(IHeaderDictionary headers, string own) =>
+        headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 } given ? given
+        : headers["ce-id"].FirstOrDefault() is { Length: > 0 } ce ? ce
+        : own;
+
+    /// <summary>The body of the 500: what happened and the id to quote; never the exception's text, which is for the log.</summary>
+    internal static string InternalError(string requestId) =>
+        ResultJson.Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", $"internal error: the host failed unexpectedly; please report it with request id {requestId}");
+            json.WriteString("requestId", requestId);
+            json.WriteEndObject();
+        });
 }

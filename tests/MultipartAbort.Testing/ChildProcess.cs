@@ -7,7 +7,9 @@ namespace MultipartAbort.Testing;
 
 /// <summary>
 /// A published binary running as its platform runs it (the Lambda bootstrap, the Code Engine host): a fresh process
-/// with only the environment it is given (plus PATH), its stdout (log and EMF lines) collected line by line.
+/// with only the environment it is given (plus PATH), its stdout (log and EMF lines) collected line by line. A Critical
+/// line is the last line of defence catching a bug, so disposing fails the test that saw one, unless the test provokes
+/// one on purpose (<c>expectCritical</c>: a start-up failure).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -18,9 +20,15 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
 
-    private ChildProcess(Process process) => _process = process;
+    private readonly bool _expectCritical;
 
-    public static ChildProcess Start(string binary, IReadOnlyDictionary<string, string?> environment)
+    private ChildProcess(Process process, bool expectCritical)
+    {
+        _process = process;
+        _expectCritical = expectCritical;
+    }
+
+    public static ChildProcess Start(string binary, IReadOnlyDictionary<string, string?> environment, bool expectCritical = false)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -33,7 +41,7 @@ public sealed class ChildProcess : IAsyncDisposable
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         var process = new Process { StartInfo = start };
-        var child = new ChildProcess(process);
+        var child = new ChildProcess(process, expectCritical);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -110,5 +118,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         _process.Dispose();
         _lineArrived.Dispose();
+        if (!_expectCritical && StdoutLines.FirstOrDefault(IsCritical) is { } critical)
+            throw new InvalidOperationException($"the process logged a Critical line (its last line of defence caught a bug):\n{critical}\n{Output}");
     }
+
+    private static bool IsCritical(string line) => line.Contains("\"level\":\"Critical\"", StringComparison.Ordinal);
 }

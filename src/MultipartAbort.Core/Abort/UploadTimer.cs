@@ -44,7 +44,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         // A start far in the future (or before any store existed) is no real upload: refused, not armed for the end of time.
         if (TimeBounds.Check(start.Initiated, time.GetUtcNow(), TimeBounds.StartSkew) is { } badStart)
         {
-            var rejection = AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed");
+            var rejection = AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed", start.Source.StartsWith("CloudTrail", StringComparison.Ordinal) ? "detail.eventTime" : "eventTime");
             log.Outcome(rejection);
             return [rejection];
         }
@@ -70,13 +70,13 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
 
         var now = time.GetUtcNow();
         if (request.InitiatedAt is { } initiatedAt && TimeBounds.Check(initiatedAt, now, TimeBounds.StartSkew) is { } badStart)
-            return [Logged(Result(request, AbortOutcome.Rejected, $"initiatedAt {badStart}; an upload cannot have begun then"))];
+            return [Logged(Result(request, AbortOutcome.Rejected, $"initiatedAt {badStart}; an upload cannot have begun then") with { Field = "initiatedAt" })];
         if (request.NotBefore is { } early && TimeBounds.Check(early, now, TimeSpan.MaxValue) is { } badDue)
-            return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {badDue}"))];
+            return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {badDue}") with { Field = "notBefore" })];
         if (request.NotBefore is { } due && due > now)
         {
             if (due - now > Settings.MaxTimerHorizon)
-                return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {Rfc3339.Format(due)} is more than 30 days ahead; a timer that far out is refused"))];
+                return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {Rfc3339.Format(due)} is more than 30 days ahead; a timer that far out is refused") with { Field = "notBefore" })];
             return [Logged(await PassOnAsync(request, due, now, armedBy, budget.Settle).ConfigureAwait(false))];
         }
 

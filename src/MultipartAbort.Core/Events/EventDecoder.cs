@@ -21,12 +21,12 @@ public static class EventDecoder
 
     /// <summary>An event already parsed by the host (an OpenWhisk activation's value): its text is checked first.</summary>
     public static DecodedEvent Decode(JsonElement root) =>
-        StrictText.JsonProblem(root) is { } problem ? Invalid($"the event is not valid text: {problem}") : DecodeChecked(root);
+        StrictText.JsonProblem(root) is { } problem ? Invalid($"the event is not valid text: {problem}", "text") : DecodeChecked(root);
 
     private static DecodedEvent DecodeChecked(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}");
+            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}", "shape");
         try
         {
             if (root.TryGetProperty("Records", out var records) && IsSqs(records))
@@ -36,7 +36,7 @@ public static class EventDecoder
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}");
+            return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}", "shape");
         }
         // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
         // An event that is only {} (or no parameters) carries nothing, as empty data does: it is the tick.
@@ -52,7 +52,7 @@ public static class EventDecoder
     /// one (the EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
     /// </summary>
     public static RequestPayload DecodeBody(string? text) =>
-        StrictText.SurrogateProblem(text) is { } problem ? Refused($"the body is not valid text: {problem}") : DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
+        StrictText.SurrogateProblem(text) is { } problem ? Refused($"the body is not valid text: {problem}", "text") : DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
 
     /// <summary>The same for raw bytes (a webhook body), so invalid UTF-8 is refused instead of silently replaced.</summary>
     public static RequestPayload DecodeBody(ReadOnlySpan<byte> utf8)
@@ -63,9 +63,9 @@ public static class EventDecoder
         {
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Records", out _))
-                return Refused("the body is itself an event with Records (SQS, S3 or SNS); nested events are not supported: send the request, an EventBridge event or a CloudEvent");
+                return Refused("the body is itself an event with Records (SQS, S3 or SNS); nested events are not supported: send the request, an EventBridge event or a CloudEvent", "shape");
             if (root.ValueKind == JsonValueKind.Object && IsHttp(root))
-                return Refused("the body is itself an HTTP proxy event; nested events are not supported: send the request itself");
+                return Refused("the body is itself an HTTP proxy event; nested events are not supported: send the request itself", "shape");
             return Unwrap(root);
         }
     }
@@ -107,13 +107,13 @@ public static class EventDecoder
                 }
                 catch (FormatException)
                 {
-                    return Refused("data_base64 is not valid base64");
+                    return Refused("data_base64 is not valid base64", "shape");
                 }
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return Refused($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type or is not valid text: {ex.Message}");
+            return Refused($"the event looks like an AWS or CloudEvents envelope but a field has the wrong type or is not valid text: {ex.Message}", "shape");
         }
         return RequestParser.Parse(root);
     }
@@ -143,10 +143,10 @@ public static class EventDecoder
     {
         refusal = null!;
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)
-            refusal = Refused($"the {what} is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+            refusal = Refused($"the {what} is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep", "shape");
         // The JSON reader checks UTF-8 only when a string is read: refuse it whole, before any field is looked at.
         else if (StrictText.Utf8Problem(utf8) is { } notUtf8)
-            refusal = Refused($"the {what} is not valid JSON: {notUtf8}");
+            refusal = Refused($"the {what} is not valid JSON: {notUtf8}", "text");
         else
         {
             try
@@ -155,11 +155,11 @@ public static class EventDecoder
                 if (StrictText.JsonProblem(doc.RootElement) is not { } notText)
                     return doc;
                 doc.Dispose();
-                refusal = Refused($"the {what} is not valid text: {notText}");
+                refusal = Refused($"the {what} is not valid text: {notText}", "text");
             }
             catch (JsonException ex)
             {
-                refusal = Refused($"the {what} is not valid JSON: {ex.Message}");
+                refusal = Refused($"the {what} is not valid JSON: {ex.Message}", "json");
             }
         }
         return null;
@@ -177,7 +177,8 @@ public static class EventDecoder
         && ctx.ValueKind == JsonValueKind.Object
         && (root.TryGetProperty("httpMethod", out _) || (ctx.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object));
 
-    private static PayloadEvent Invalid(string message) => new(Refused(message));
+    private static PayloadEvent Invalid(string message, string rule) => new(Refused(message, rule));
 
-    private static InvalidPayload Refused(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
+    /// <summary>A refusal of the whole event or body, naming the rule it broke: text (UTF-8, no lone surrogate), json, or shape.</summary>
+    private static InvalidPayload Refused(string message, string rule) => RequestParser.Invalid(message, rule: rule);
 }

@@ -8,49 +8,51 @@ namespace MultipartAbort.Core.Events;
 /// <summary>Reads one field of a request object by hand, so that every rejection names the field and what it got.</summary>
 internal static class JsonFields
 {
-    internal static string? Unknown(JsonElement e, string path, string[] known)
+    /// <summary>Null when every field is known; else the message naming them, and the first as <paramref name="field"/>.</summary>
+    internal static string? Unknown(JsonElement e, string path, string[] known, out string field)
     {
         var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).Take(4).ToArray();
+        field = unknown.Length == 0 ? "" : path + unknown[0];
         if (unknown.Length == 0)
             return null;
         var where = path.Length == 0 ? "the request" : path.TrimEnd('.');
         return $"{where} has unknown field{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{Truncate(n)}'"))}; known: {string.Join(", ", known)}";
     }
 
-    internal static string? RequiredString(JsonElement e, string name, string path, List<string> errors)
+    internal static string? RequiredString(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
-            errors.Add($"{path}{name} is missing");
+            errors.Add($"{path}{name}", $"is missing");
             return null;
         }
         if (v.ValueKind != JsonValueKind.String)
         {
-            errors.Add($"{path}{name} must be a string; got {Describe(v)}");
+            errors.Add($"{path}{name}", $"must be a string; got {Describe(v)}");
             return null;
         }
         if (ReadString(v, name, path, errors) is not { } s)
             return null;
         if (s.Length == 0)
         {
-            errors.Add($"{path}{name} is empty");
+            errors.Add($"{path}{name}", $"is empty");
             return null;
         }
         return s;
     }
 
-    internal static string? OptionalString(JsonElement e, string name, string path, List<string> errors)
+    internal static string? OptionalString(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
         if (v.ValueKind == JsonValueKind.String)
             return ReadString(v, name, path, errors);
-        errors.Add($"{path}{name} must be a string; got {Describe(v)}");
+        errors.Add($"{path}{name}", $"must be a string; got {Describe(v)}");
         return null;
     }
 
     /// <summary>A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.</summary>
-    internal static string? ReadString(JsonElement v, string name, string path, List<string> errors)
+    internal static string? ReadString(JsonElement v, string name, string path, Problems errors)
     {
         try
         {
@@ -58,28 +60,28 @@ internal static class JsonFields
         }
         catch (InvalidOperationException)
         {
-            errors.Add($"{path}{name} is not valid Unicode (it escapes a lone UTF-16 surrogate)");
+            errors.Add($"{path}{name}", $"is not valid Unicode (it escapes a lone UTF-16 surrogate)");
             return null;
         }
     }
 
-    internal static int? OptionalInt(JsonElement e, string name, string path, List<string> errors)
+    internal static int? OptionalInt(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0)
             return i;
-        errors.Add($"{path}{name} must be a whole number of 0 or more; got {Describe(v)}");
+        errors.Add($"{path}{name}", $"must be a whole number of 0 or more; got {Describe(v)}");
         return null;
     }
 
-    internal static bool? OptionalBool(JsonElement e, string name, string path, List<string> errors)
+    internal static bool? OptionalBool(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
         if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
             return v.GetBoolean();
-        errors.Add($"{path}{name} must be true or false; got {Describe(v)}");
+        errors.Add($"{path}{name}", $"must be true or false; got {Describe(v)}");
         return null;
     }
 

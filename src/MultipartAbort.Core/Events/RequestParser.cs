@@ -19,17 +19,17 @@ public static class RequestParser
     public static RequestPayload ParseText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep");
+            return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep", rule: "shape");
         if (StrictText.SurrogateProblem(text) is { } notText)
-            return Invalid($"the body is not valid text: {notText}");
+            return Invalid($"the body is not valid text: {notText}", rule: "text");
         try
         {
             using var doc = JsonDocument.Parse(text, DocumentOptions);
-            return StrictText.JsonProblem(doc.RootElement) is { } problem ? Invalid($"the body is not valid text: {problem}") : Parse(doc.RootElement);
+            return StrictText.JsonProblem(doc.RootElement) is { } problem ? Invalid($"the body is not valid text: {problem}", rule: "text") : Parse(doc.RootElement);
         }
         catch (JsonException ex)
         {
-            return Invalid($"the body is not valid JSON: {ex.Message}");
+            return Invalid($"the body is not valid JSON: {ex.Message}", rule: "json");
         }
     }
 
@@ -39,34 +39,34 @@ public static class RequestParser
     public static RequestPayload Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}");
+            return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}", rule: "shape");
         // Upload-started and upload-finished events (CloudTrail record, Activity Tracker event) arm or touch no timer;
         // they are recognised here so that every carrier (EventBridge detail, CloudEvent data, SQS body) takes them.
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
-            return JsonFields.Unknown(root, "", UploadsFields) is { } extra ? Invalid(extra) : ParseBatch(uploads);
+            return JsonFields.Unknown(root, "", UploadsFields, out var field) is { } extra ? Invalid(extra, field) : ParseBatch(uploads);
         if (root.TryGetProperty("sweep", out var sweep))
-            return JsonFields.Unknown(root, "", SweepFields) is { } extra ? Invalid(extra) : ParseSweep(sweep);
+            return JsonFields.Unknown(root, "", SweepFields, out var field) is { } extra ? Invalid(extra, field) : ParseSweep(sweep);
         if (root.TryGetProperty("report", out var report))
-            return JsonFields.Unknown(root, "", ReportFields) is { } extra ? Invalid(extra) : ParseReport(report);
+            return JsonFields.Unknown(root, "", ReportFields, out var field) is { } extra ? Invalid(extra, field) : ParseReport(report);
         if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
         {
             var parsed = ParseUpload(root, "");
             return new UploadsPayload([parsed]);
         }
-        return Invalid("the object has none of bucket/key/uploadId, uploads, sweep or report, so it names no upload");
+        return Invalid("the object has none of bucket/key/uploadId, uploads, sweep or report, so it names no upload", rule: "shape");
     }
 
     private static RequestPayload ParseBatch(JsonElement uploads)
     {
         if (uploads.ValueKind != JsonValueKind.Array)
-            return Invalid($"uploads must be an array of abort requests; got {JsonFields.Describe(uploads)}");
+            return Invalid($"uploads must be an array of abort requests; got {JsonFields.Describe(uploads)}", "uploads");
         var count = uploads.GetArrayLength();
         if (count == 0)
-            return Invalid("uploads is empty; name at least one upload");
+            return Invalid("uploads is empty; name at least one upload", "uploads");
         if (count > MaxBatchSize)
-            return Invalid($"uploads has {count} entries; at most {MaxBatchSize} are allowed in one batch");
+            return Invalid($"uploads has {count} entries; at most {MaxBatchSize} are allowed in one batch", "uploads");
         var items = new List<ParsedUpload>(count);
         var i = 0;
         foreach (var item in uploads.EnumerateArray())
@@ -89,10 +89,10 @@ public static class RequestParser
     private static ParsedUpload ParseUploadCore(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object)
-            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{(path.Length == 0 ? "the request" : path.TrimEnd('.'))} must be an object with bucket, key and uploadId; got {JsonFields.Describe(e)}"));
-        var errors = new List<string>();
-        if (JsonFields.Unknown(e, path, UploadFields) is { } extra)
-            errors.Add(extra);
+            return ParsedUpload.Invalid(AbortResult.Rejected(null, null, null, 0, $"{(path.Length == 0 ? "the request" : path.TrimEnd('.'))} must be an object with bucket, key and uploadId; got {JsonFields.Describe(e)}", path.TrimEnd('.'), path.Length == 0 ? "shape" : null));
+        var errors = new Problems();
+        if (JsonFields.Unknown(e, path, UploadFields, out var unknownField) is { } extra)
+            errors.AddWorded(unknownField, extra);
         var bucket = JsonFields.RequiredString(e, "bucket", path, errors);
         var key = JsonFields.RequiredString(e, "key", path, errors);
         var initiatedAt = OptionalTime(e, "initiatedAt", path, errors);
@@ -100,7 +100,7 @@ public static class RequestParser
         // A timer armed without an upload id names the key and the time the upload began instead.
         var uploadId = initiatedAt is null || (e.TryGetProperty("uploadId", out var given) && given.ValueKind != JsonValueKind.Null) ? JsonFields.RequiredString(e, "uploadId", path, errors) : "";
         if (initiatedAt is not null && !string.IsNullOrEmpty(uploadId))
-            errors.Add($"{path}initiatedAt names the uploads of a key by time and cannot be combined with uploadId; give one of them");
+            errors.Add($"{path}initiatedAt", "names the uploads of a key by time and cannot be combined with uploadId; give one of them");
         var attempt = JsonFields.OptionalInt(e, "attempt", path, errors) ?? 0;
         var reason = JsonFields.OptionalString(e, "reason", path, errors);
         var owner = JsonFields.OptionalString(e, "expectedBucketOwner", path, errors);
@@ -108,18 +108,18 @@ public static class RequestParser
         var minIdle = OptionalDuration(e, "minIdle", path, errors);
 
         if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
-            errors.Add($"{path}bucket {bucketError}");
+            errors.Add($"{path}bucket", bucketError);
         if (key is not null && StoreNames.CheckKey(key) is { } keyError)
-            errors.Add($"{path}key {keyError}");
+            errors.Add($"{path}key", keyError);
         if (uploadId is not null && (uploadId.Length > MaxKeyBytes || uploadId.Any(char.IsControl)))
-            errors.Add($"{path}uploadId contains control characters or is longer than {MaxKeyBytes} characters");
+            errors.Add($"{path}uploadId", $"contains control characters or is longer than {MaxKeyBytes} characters");
         if (owner is not null && (owner.Length != 12 || !owner.All(char.IsAsciiDigit)))
-            errors.Add($"{path}expectedBucketOwner must be a 12-digit account id; got '{JsonFields.Truncate(owner)}'");
+            errors.Add($"{path}expectedBucketOwner", $"must be a 12-digit account id; got '{JsonFields.Truncate(owner)}'");
         if (payer is not null && payer != "requester")
-            errors.Add($"{path}requestPayer must be \"requester\" when given; got '{JsonFields.Truncate(payer)}'");
+            errors.Add($"{path}requestPayer", $"must be \"requester\" when given; got '{JsonFields.Truncate(payer)}'");
 
         if (errors.Count > 0)
-            return ParsedUpload.Invalid(AbortResult.Rejected(bucket, key, uploadId, attempt, string.Join("; ", errors)));
+            return ParsedUpload.Invalid(AbortResult.Rejected(bucket, key, uploadId, attempt, errors.ToString(), errors.Field));
         return ParsedUpload.Valid(
             new AbortRequest(bucket!, key!, uploadId!)
             {
@@ -134,34 +134,34 @@ public static class RequestParser
         );
     }
 
-    private static TimeSpan? OptionalDuration(JsonElement e, string name, string path, List<string> errors)
+    private static TimeSpan? OptionalDuration(JsonElement e, string name, string path, Problems errors)
     {
         if (JsonFields.OptionalString(e, name, path, errors) is not { } text)
             return null;
         if (IsoDuration.TryParse(text, out var duration, out var error))
             return duration;
-        errors.Add($"{path}{name} {error}");
+        errors.Add($"{path}{name}", error!);
         return null;
     }
 
-    private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, List<string> errors)
+    private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
         if (v.ValueKind == JsonValueKind.String && Rfc3339.TryParse(v.GetString(), out var time))
             return time;
-        errors.Add($"{path}{name} must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {JsonFields.Describe(v)}");
+        errors.Add($"{path}{name}", $"must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {JsonFields.Describe(v)}");
         return null;
     }
 
     private static RequestPayload ParseSweep(JsonElement e)
     {
         if (e.ValueKind != JsonValueKind.Object)
-            return Invalid($"sweep must be an object with bucket and olderThan; got {JsonFields.Describe(e)}");
+            return Invalid($"sweep must be an object with bucket and olderThan; got {JsonFields.Describe(e)}", "sweep");
         const string path = "sweep.";
-        var errors = new List<string>();
-        if (JsonFields.Unknown(e, path, SweepRequestFields) is { } extra)
-            errors.Add(extra);
+        var errors = new Problems();
+        if (JsonFields.Unknown(e, path, SweepRequestFields, out var unknownField) is { } extra)
+            errors.AddWorded(unknownField, extra);
         var bucket = JsonFields.RequiredString(e, "bucket", path, errors);
         var prefix = JsonFields.OptionalString(e, "prefix", path, errors);
         var olderThanText = JsonFields.RequiredString(e, "olderThan", path, errors);
@@ -177,21 +177,21 @@ public static class RequestParser
         var fanOut = JsonFields.OptionalInt(e, "shards", path, errors);
         SweepShard? shard = null;
         if (shardText is not null && (shard = SweepShard.Parse(shardText, out var shardError)) is null)
-            errors.Add($"{path}shard {shardError}");
+            errors.Add($"{path}shard", shardError!);
         if (fanOut is < 1 or > SweepShard.MaxCount)
-            errors.Add($"{path}shards must be from 1 to {SweepShard.MaxCount}; got {fanOut}");
+            errors.Add($"{path}shards", $"must be from 1 to {SweepShard.MaxCount}; got {fanOut}");
         if (fanOut is not null && shard is not null)
-            errors.Add($"{path}shards (fan out into N shard requests) and shard (one of them) do not go together");
+            errors.Add($"{path}shards", "(fan out into N shard requests) and shard (one of them) do not go together");
         var olderThan = TimeSpan.Zero;
         if (olderThanText is not null && !IsoDuration.TryParse(olderThanText, out olderThan, out var durationError))
-            errors.Add($"{path}olderThan {durationError}");
+            errors.Add($"{path}olderThan", durationError!);
         if (bucket is not null && ValidateBucket(bucket) is { } bucketError)
-            errors.Add($"{path}bucket {bucketError}");
+            errors.Add($"{path}bucket", bucketError);
         if (uploadIdMarker is not null && keyMarker is null)
-            errors.Add($"{path}uploadIdMarker needs keyMarker");
+            errors.Add($"{path}uploadIdMarker", "needs keyMarker");
 
         if (errors.Count > 0)
-            return new InvalidPayload(AbortResult.Rejected(bucket, prefix, null, attempt, string.Join("; ", errors)));
+            return new InvalidPayload(AbortResult.Rejected(bucket, prefix, null, attempt, errors.ToString(), errors.Field));
         return new SweepPayload(
             new SweepRequest(bucket!, olderThan)
             {
@@ -211,18 +211,18 @@ public static class RequestParser
     private static RequestPayload ParseReport(JsonElement e)
     {
         if (e.ValueKind != JsonValueKind.Object)
-            return Invalid($"report must be an object with bucket, buckets or allBuckets; got {JsonFields.Describe(e)}");
+            return Invalid($"report must be an object with bucket, buckets or allBuckets; got {JsonFields.Describe(e)}", "report");
         const string path = "report.";
-        var errors = new List<string>();
-        if (JsonFields.Unknown(e, path, ReportRequestFields) is { } extra)
-            errors.Add(extra);
+        var errors = new Problems();
+        if (JsonFields.Unknown(e, path, ReportRequestFields, out var unknownField) is { } extra)
+            errors.AddWorded(unknownField, extra);
         var buckets = new List<string>();
         if (JsonFields.OptionalString(e, "bucket", path, errors) is { } one)
             buckets.Add(one);
         if (e.TryGetProperty("buckets", out var list) && list.ValueKind != JsonValueKind.Null)
         {
             if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(b => b.ValueKind != JsonValueKind.String))
-                errors.Add($"{path}buckets must be an array of bucket names or globs; got {JsonFields.Describe(list)}");
+                errors.Add($"{path}buckets", $"must be an array of bucket names or globs; got {JsonFields.Describe(list)}");
             else
                 buckets.AddRange(list.EnumerateArray().Select(b => b.GetString()!));
         }
@@ -235,18 +235,18 @@ public static class RequestParser
             if (p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var value) && value >= 0)
                 price = value;
             else
-                errors.Add($"{path}pricePerGbMonth must be a number, 0 or more; got {JsonFields.Describe(p)}");
+                errors.Add($"{path}pricePerGbMonth", $"must be a number, 0 or more; got {JsonFields.Describe(p)}");
         }
         foreach (var bucket in buckets.Where(b => !Fleet.BucketSelector.IsGlob(b)))
             if (ValidateBucket(bucket) is { } bucketError)
-                errors.Add($"{path}bucket {bucketError}");
+                errors.Add($"{path}bucket", bucketError);
         if (buckets.Count == 0 && !all && errors.Count == 0)
-            errors.Add($"{path}names no bucket: give bucket, buckets (names or globs) or allBuckets: true");
+            errors.AddWorded("report", $"{path}names no bucket: give bucket, buckets (names or globs) or allBuckets: true");
         if (depth is < 0 or > Report.ReportRequest.MaxDepth)
-            errors.Add($"{path}depth must be from 0 to {Report.ReportRequest.MaxDepth}; got {depth}");
+            errors.Add($"{path}depth", $"must be from 0 to {Report.ReportRequest.MaxDepth}; got {depth}");
 
         if (errors.Count > 0)
-            return new InvalidPayload(AbortResult.Rejected(buckets.FirstOrDefault(), null, null, 0, string.Join("; ", errors)));
+            return new InvalidPayload(AbortResult.Rejected(buckets.FirstOrDefault(), null, null, 0, errors.ToString(), errors.Field));
         var request = new Report.ReportRequest { Buckets = buckets, AllBuckets = all, Depth = depth, MinIdle = minIdle };
         return new ReportPayload(price is { } given ? request with { PricePerGbMonth = given, PriceName = "the request's pricePerGbMonth" } : request);
     }
@@ -265,5 +265,6 @@ public static class RequestParser
     private static readonly string[] ReportFields = ["report"];
     private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth"];
 
-    private static InvalidPayload Invalid(string message) => new(AbortResult.Rejected(null, null, null, 0, message));
+    /// <summary>A refusal of the whole request: naming the <paramref name="field"/> that was wrong, or the <paramref name="rule"/> it broke.</summary>
+    internal static InvalidPayload Invalid(string message, string? field = null, string? rule = null) => new(AbortResult.Rejected(null, null, null, 0, message, field, rule));
 }

@@ -38,16 +38,16 @@ public static class UploadEventParser
         if (String(record, "errorCode") is { } error)
             return new UploadFinishedPayload($"{source} for s3://{bucket}/{key} failed with {error}: no upload began, no timer");
 
-        var errors = new List<string>();
+        var errors = new Problems();
         if (bucket is null)
-            errors.Add("detail.requestParameters.bucketName is missing");
+            errors.Add("detail.requestParameters.bucketName", "is missing");
         if (key is null)
-            errors.Add("detail.requestParameters.key is missing");
+            errors.Add("detail.requestParameters.key", "is missing");
         if (!Rfc3339.TryParseEventTime(String(record, "eventTime"), out var initiated))
-            errors.Add($"detail.eventTime is missing or not an ISO-8601 time ('{String(record, "eventTime")}')");
+            errors.Add("detail.eventTime", $"is missing or not an ISO-8601 time ('{String(record, "eventTime")}')");
         Names(bucket, key, "detail.requestParameters.bucketName", "detail.requestParameters.key", errors);
         if (errors.Count > 0)
-            return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
+            return Invalid(bucket, key, $"{source} event: {errors}", errors.Field);
 
         // CloudTrail's S3 data events are not documented to carry the response body; when a record does carry the
         // upload id (either casing, or the XML result's shape), the timer names that one upload.
@@ -71,27 +71,27 @@ public static class UploadEventParser
         if (String(e, "outcome") is { } outcome && !outcome.Equals("success", StringComparison.OrdinalIgnoreCase))
             return new UploadFinishedPayload($"{source} for s3://{bucket}/{key} ended in {outcome}: no upload began, no timer");
 
-        var errors = new List<string>();
+        var errors = new Problems();
         if (bucket is null)
-            errors.Add("target.id is not a COS CRN ending in :bucket:<name> and requestData.bucketName is missing");
+            errors.AddWorded("target.id", "target.id is not a COS CRN ending in :bucket:<name> and requestData.bucketName is missing");
         if (key is null)
-            errors.Add("target.name (the object key) is missing");
+            errors.Add("target.name", "(the object key) is missing");
         if (!Rfc3339.TryParseEventTime(String(e, "eventTime"), out var initiated))
-            errors.Add($"eventTime is missing or not an ISO-8601 time ('{String(e, "eventTime")}')");
+            errors.Add("eventTime", $"is missing or not an ISO-8601 time ('{String(e, "eventTime")}')");
         Names(bucket, key, "target.id's bucket", "target.name", errors);
         var uploadId = Object(e, "responseData") is { } response ? String(response, "uploadId") : null;
         if (errors.Count > 0)
-            return Invalid(bucket, key, $"{source} event: {string.Join("; ", errors)}");
+            return Invalid(bucket, key, $"{source} event: {errors}", errors.Field);
         return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
     }
 
     /// <summary>A name the request parser would refuse is refused when the event arrives, not when its timer falls due.</summary>
-    private static void Names(string? bucket, string? key, string bucketField, string keyField, List<string> errors)
+    private static void Names(string? bucket, string? key, string bucketField, string keyField, Problems errors)
     {
         if (bucket is not null && StoreNames.CheckBucket(bucket) is { } bucketError)
-            errors.Add($"{bucketField} {bucketError}");
+            errors.AddWorded(bucketField == "target.id's bucket" ? "target.id" : bucketField, $"{bucketField} {bucketError}");
         if (key is not null && StoreNames.CheckKey(key) is { } keyError)
-            errors.Add($"{keyField} {keyError}");
+            errors.Add(keyField, keyError);
     }
 
     private static string? BucketFromCrn(string? crn)
@@ -112,5 +112,6 @@ public static class UploadEventParser
     private static JsonElement? Object(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
 
-    private static InvalidPayload Invalid(string? bucket, string? key, string message) => new(AbortResult.Rejected(bucket, key, null, 0, message));
+    private static InvalidPayload Invalid(string? bucket, string? key, string message, string? field = null) =>
+        new(AbortResult.Rejected(bucket, key, null, 0, message, field, field is null ? "shape" : null));
 }

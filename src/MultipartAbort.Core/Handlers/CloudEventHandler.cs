@@ -26,7 +26,18 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         }
         var payload = delivery.ToPayload();
         log.Log(LogLevel.Information, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}): {Describe(payload)}");
-        var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+        InvocationResult result;
+        try
+        {
+            result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The last line of defence of the tick and every CloudEvent: a bug is one Critical line and a 500 naming the event.
+        catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+#pragma warning restore CA1031
+        {
+            log.Log(LogLevel.Critical, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}) failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this)", ex);
+            return HttpAnswer.Refused(500, $"internal error: CloudEvent {delivery.Id} failed unexpectedly; please report it with that id");
+        }
         return HttpAnswer.Ran(payload, result);
     }
 

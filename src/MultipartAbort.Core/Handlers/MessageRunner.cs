@@ -33,7 +33,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
         catch (Exception ex)
         {
             log.Log(LogLevel.Critical, $"message {id}: decoding it threw {ex.GetType().Name}: {ex.Message}; it is refused and dead-lettered (please report this)", ex);
-            return new InvalidPayload(AbortResult.Rejected(null, null, null, 0, $"the message could not be decoded ({ex.GetType().Name}: {ex.Message})"));
+            return new InvalidPayload(AbortResult.Rejected(null, null, null, 0, $"the message could not be decoded ({ex.GetType().Name}: {ex.Message})", rule: "internal"));
         }
     }
 

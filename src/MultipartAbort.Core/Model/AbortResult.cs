@@ -18,8 +18,14 @@ public sealed record AbortResult(
     /// <summary>For <see cref="AbortOutcome.Active"/>: when the upload is idle long enough to abort, if no part lands before.</summary>
     public DateTimeOffset? IdleAt { get; init; }
 
-    public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message) =>
-        new(Clip(bucket), Clip(key), Clip(uploadId), AbortOutcome.Rejected, attempt, 0, 0, message);
+    /// <summary>For a rejection: the request's field that was wrong, as a JSON path (<c>uploads[3].key</c>, <c>sweep.olderThan</c>).</summary>
+    public string? Field { get; init; }
+
+    /// <summary>For a rejection of the whole body, not of one field: the rule it broke (<c>text</c>, <c>json</c>, <c>shape</c>).</summary>
+    public string? Rule { get; init; }
+
+    public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message, string? field = null, string? rule = null) =>
+        new(Clip(bucket), Clip(key), Clip(uploadId), AbortOutcome.Rejected, attempt, 0, 0, message) { Field = field, Rule = rule };
 
     /// <summary>A rejected name longer than any valid one (a 10 MB "key") is cut, so the answer stays small.</summary>
     private static string Clip(string? name) => name is null ? "" : name.Length <= 1100 ? name : string.Concat(name.AsSpan(0, 1100), "...");

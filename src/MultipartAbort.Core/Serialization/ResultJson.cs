@@ -102,6 +102,10 @@ public static class ResultJson
         if (r.BytesReclaimed is { } bytes)
             json.WriteNumber("bytesReclaimed", bytes);
         json.WriteString("message", r.Message);
+        if (r.Field is not null)
+            json.WriteString("field", r.Field);
+        if (r.Rule is not null)
+            json.WriteString("rule", r.Rule);
         json.WriteEndObject();
     }
 

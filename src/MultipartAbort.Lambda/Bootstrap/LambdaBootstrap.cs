@@ -107,7 +107,8 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            log.Log(LogLevel.Error, $"invocation {context.RequestId} failed: {ex.GetType().Name}: {ex.Message}", ex);
+            // The last line of defence (the handlers refuse every bad input and an SQS batch catches per record): a bug.
+            log.Log(LogLevel.Critical, $"invocation {context.RequestId} failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this)", ex);
             error = LambdaError.From(ex, LambdaError.Unhandled);
         }
 

@@ -142,7 +142,7 @@ public sealed class OperationsTests(MotoServer moto) : HostTestBase(moto)
     public async Task Start_WhenTheConfigurationIsWrong_LogsOneJsonLineNamingTheVariableAndExitsNonZero()
     {
         var env = Environment(extra: ("MAX_ATTEMPTS", "lots"));
-        await using var host = await HostProcess.StartAsync(env, waitUntilReady: false);
+        await using var host = await HostProcess.StartAsync(env, waitUntilReady: false, expectCritical: true);
 
         var exitCode = await host.WaitForExitAsync();
 

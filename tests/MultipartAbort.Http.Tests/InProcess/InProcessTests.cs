@@ -25,7 +25,7 @@ public sealed class InProcessTests
         }
     }
 
-    private sealed class CountingDrain(StoreException? failWith = null) : IRetryDrain
+    private sealed class CountingDrain(Exception? failWith = null) : IRetryDrain
     {
         public int Calls;
 
@@ -85,5 +85,27 @@ public sealed class InProcessTests
 
         response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         (await response.Content.ReadAsStringAsync()).Should().Contain("SlowDown");
+    }
+
+    [Fact]
+    public async Task Tick_WhenTheDrainHasABug_AnswersAJson500NamingTheEvent_WithOneCriticalLine()
+    {
+        var drain = new CountingDrain(new InvalidOperationException("a bug in the drain"));
+        await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, new ScriptedObjectStore(), drain);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("") };
+        request.Headers.Add("ce-specversion", "1.0");
+        request.Headers.Add("ce-id", "tick-9");
+        request.Headers.Add("ce-source", "/pingsources/tick");
+        request.Headers.Add("ce-type", "dev.knative.sources.ping");
+
+        using var response = await host.Client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        body.RootElement.GetProperty("error").GetString().Should().Contain("tick-9").And.NotContain("a bug in the drain");
+        var critical = host.Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("level").GetString() == "Critical").ToList();
+        critical.Should().ContainSingle();
+        critical[0].GetProperty("message").GetString().Should().Contain("CloudEvent").And.Contain("tick-9").And.Contain("a bug in the drain");
+        critical[0].GetProperty("function_request_id").GetString().Should().Be("tick-9");
     }
 }

@@ -28,12 +28,15 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Every stdout line parsed as JSON (each must be one JSON object).</summary>
     public IReadOnlyList<JsonElement> JsonLines => _process.JsonLines;
 
-    /// <summary>Starts the host; with <paramref name="waitUntilReady"/>, returns once /healthz answers 200.</summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, bool waitUntilReady = true)
+    /// <summary>
+    /// Starts the host; with <paramref name="waitUntilReady"/>, returns once /healthz answers 200. Disposing it fails the
+    /// test when it logged a Critical line, unless <paramref name="expectCritical"/> says the test provokes one.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, bool waitUntilReady = true, bool expectCritical = false)
     {
         var port = LoopbackPort.Free();
         var withPort = new Dictionary<string, string?>(environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var host = new HostProcess(ChildProcess.Start(await PublishedHost.PathAsync(), withPort), port);
+        var host = new HostProcess(ChildProcess.Start(await PublishedHost.PathAsync(), withPort, expectCritical), port);
         if (waitUntilReady)
             await host.WaitUntilReadyAsync();
         return host;

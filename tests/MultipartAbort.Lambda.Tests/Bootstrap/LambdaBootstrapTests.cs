@@ -74,7 +74,7 @@ public sealed class LambdaBootstrapTests
         served.Kind.Should().Be(RecordedAnswer.Response);
         served.Body.Should().Be("""{"ok":true}""");
         harness.Loop.IsCompleted.Should().BeFalse();
-        var error = harness.Lines.Single(l => l.GetProperty("level").GetString() == "Error");
+        var error = harness.Lines.Single(l => l.GetProperty("level").GetString() == "Critical");
         error.GetProperty("function_request_id").GetString().Should().Be("req-boom");
         error.GetProperty("exception").GetProperty("type").GetString().Should().Be("System.InvalidOperationException");
         (await harness.StopAsync()).Should().Be(0);

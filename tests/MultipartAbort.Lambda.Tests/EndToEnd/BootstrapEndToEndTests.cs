@@ -233,7 +233,8 @@ public sealed class BootstrapEndToEndTests(MotoServer moto)
         await using var api = await FakeRuntimeApi.StartAsync();
         await using var function = ChildProcess.Start(
             await PublishedBootstrap.PathAsync(),
-            Environment(api, ("MAX_ATTEMPTS", "zero"), ("COS_SECRET_ACCESS_KEY", secret))
+            Environment(api, ("MAX_ATTEMPTS", "zero"), ("COS_SECRET_ACCESS_KEY", secret)),
+            expectCritical: true
         );
 
         var init = await api.InitError.WaitAsync(Guard);

@@ -73,7 +73,7 @@ public sealed class ParameterStoreSecretsEndToEndTests(MotoServer moto) : IDispo
     {
         var missing = _prefix + "not-there";
         await using var api = await FakeRuntimeApi.StartAsync();
-        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET_PARAMETER", missing)));
+        await using var function = ChildProcess.Start(await PublishedBootstrap.PathAsync(), Environment(api, ("WEBHOOK_SECRET_PARAMETER", missing)), expectCritical: true);
 
         var init = await api.InitError.WaitAsync(Guard);
 

@@ -117,7 +117,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             ctx.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = arn;
         if (next.TraceHeader is { } trace)
             ctx.Response.Headers["Lambda-Runtime-Trace-Id"] = trace;
-        await ctx.Response.WriteAsync(next.Event);
+        if (next.EventBytes is { } bytes)
+            await ctx.Response.Body.WriteAsync(bytes);
+        else
+            await ctx.Response.WriteAsync(next.Event);
     }
 
     private async Task RecordAsync(HttpContext ctx, string kind)

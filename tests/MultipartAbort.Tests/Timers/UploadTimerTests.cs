@@ -257,6 +257,7 @@ public class UploadTimerTests
         var direct = (await Handle(h, json)).Result!.Results.Single();
         direct.Outcome.Should().Be(AbortOutcome.Rejected, name);
         direct.Message.Should().Contain(expected, name);
+        (direct.Field ?? direct.Rule).Should().NotBeNull("a refusal names its field or rule: {0}", name);
 
         // One such record in a batch is dead-lettered on its own; the good record beside it arms its timer.
         var batch = new JsonObject
