@@ -34,7 +34,7 @@ JOB_SWEEP_BUCKET=${JOB_SWEEP_BUCKET:-}         # the job's `mpa sweep --bucket`;
 JOB_SWEEP_PREFIX=${JOB_SWEEP_PREFIX:-}
 JOB_OLDER_THAN=${JOB_OLDER_THAN:-P1D}
 JOB_SHARDS=${JOB_SHARDS:-1}                    # >1: an array job of that many instances; each sweeps shard JOB_INDEX/JOB_ARRAY_SIZE
-SECRETS_ENV_FILE=${SECRETS_ENV_FILE:-}         # an env file with WEBHOOK_SECRET, COS_API_KEY or the HMAC keys
+SECRETS_ENV_FILE=${SECRETS_ENV_FILE:-}         # an env file with WEBHOOK_SECRET, METRICS_TOKEN, COS_API_KEY or the HMAC keys
 REGISTRY_SERVER=${REGISTRY_SERVER:-${IMAGE%%/*}}
 REGISTRY_SECRET=${REGISTRY_SECRET:-}           # an existing registry access secret; or REGISTRY_PASSWORD to create one
 MIN_SCALE=${MIN_SCALE:-0}
@@ -42,7 +42,7 @@ MAX_SCALE=${MAX_SCALE:-3}
 
 secret_name="$APP_NAME-secrets"
 config_name="$APP_NAME-config"
-secret_keys=(WEBHOOK_SECRET COS_API_KEY COS_ACCESS_KEY_ID COS_SECRET_ACCESS_KEY)
+secret_keys=(WEBHOOK_SECRET METRICS_TOKEN COS_API_KEY COS_ACCESS_KEY_ID COS_SECRET_ACCESS_KEY)
 config_keys=(COS_ENDPOINT COS_REGION COS_FORCE_PATH_STYLE IBM_IAM_ENDPOINT COS_SERVICE_INSTANCE_ID RETRY_QUEUE_URL DEAD_LETTER_QUEUE_URL MAX_ATTEMPTS
   IMMEDIATE_REABORTS RETRY_BASE_DELAY WEBHOOK_TOLERANCE ALLOWED_BUCKETS ALLOWED_PREFIXES MIN_UPLOAD_AGE MIN_IDLE DRY_RUN SWEEP_TARGETS
   REPORT_TARGETS REPORT_DEPTH SWEEP_MIN_AGE UPLOAD_TTL SWEEP_CONCURRENCY POWERTOOLS_SERVICE_NAME POWERTOOLS_LOG_LEVEL POWERTOOLS_METRICS_NAMESPACE)
@@ -129,6 +129,17 @@ if [ "${#secret_flags[@]}" -eq 0 ]; then
   exit 2
 fi
 verb=create; exists secret get --name "$secret_name" && verb=update
+# Reachable from outside the project (public, private), /metrics answers only with METRICS_TOKEN (it names buckets): make
+# one when none is given and the secret has none yet, so a redeploy never changes the token a scraper holds.
+if [ "$VISIBILITY" != project ] && [ -z "${METRICS_TOKEN:-}" ] \
+  && ! { [ -n "$SECRETS_ENV_FILE" ] && grep -q '^METRICS_TOKEN=' "$SECRETS_ENV_FILE"; } \
+  && ! { [ "$verb" = update ] && ibmcloud ce secret get --name "$secret_name" --output json 2>/dev/null | grep -q '"METRICS_TOKEN"'; }; then
+  METRICS_TOKEN=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+  secret_flags+=(--from-literal "METRICS_TOKEN=$METRICS_TOKEN")
+  echo "deploy.sh: VISIBILITY=$VISIBILITY: METRICS_TOKEN made and stored in secret $secret_name; give it to the scraper as a bearer token:" >&2
+  echo "  ibmcloud ce secret get --name $secret_name --decode | sed -n 's/^METRICS_TOKEN: *//p' > metrics-token" >&2
+  echo "  (Prometheus: authorization: { type: Bearer, credentials_file: metrics-token }; see docs/deploy-ibm.md)" >&2
+fi
 change ibmcloud ce secret "$verb" --name "$secret_name" "${secret_flags[@]}"
 
 # --- config map -------------------------------------------------------------------------------------------------

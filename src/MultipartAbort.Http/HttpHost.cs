@@ -80,7 +80,7 @@ public static class HttpHost
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
         app.MapRootEndpoint(services.CloudEvents, services.Webhooks, services.Settings.HttpRequestTimeout, metrics, time);
         app.MapOpenWhiskEndpoints(services.Requests, services.Settings, services.Refusals, services.Log, metrics, time);
-        app.MapOperationsEndpoints(metrics, lifetime);
+        app.MapOperationsEndpoints(metrics, services.Settings, services.Refusals, lifetime);
         return app;
     }
 }

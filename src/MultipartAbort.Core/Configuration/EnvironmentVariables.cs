@@ -33,6 +33,7 @@ public static class EnvironmentVariables
     public const string Port = "PORT";
     public const string HttpRequestTimeout = "HTTP_REQUEST_TIMEOUT";
     public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
+    public const string MetricsToken = "METRICS_TOKEN";
 
     /// <summary>
     /// On AWS the secrets are not in the environment: each of these names an SSM Parameter Store SecureString whose

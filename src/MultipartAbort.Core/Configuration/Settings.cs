@@ -79,6 +79,9 @@ public sealed record Settings
     /// app with project visibility, fed by its own subscriptions; an OpenWhisk action container, reached only by the invoker).
     /// </summary>
     public bool CloudEventsTrusted { get; init; }
+
+    /// <summary>METRICS_TOKEN: the bearer token <c>/metrics</c> asks for (Security/MetricsAccess); null: open only where trusted.</summary>
+    public Secret? MetricsToken { get; init; }
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
     public string MetricsNamespace { get; init; } = "MultipartAbort";
@@ -113,6 +116,17 @@ public sealed record Settings
     {
         var problems = new List<string>();
         string? Get(string name) => env.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        // A header value carries only visible ASCII; the message names the variable, never the value.
+        Secret? ReadToken(string name)
+        {
+            var text = Get(name);
+            if (text is null)
+                return null;
+            if (text.Any(c => c is < '!' or > '~'))
+                problems.Add($"{name} must be visible ASCII characters without spaces (it is sent in an Authorization header)");
+            return new Secret(text);
+        }
 
         Uri? ReadUri(string name, string expected = "an absolute http(s) URL")
         {
@@ -274,6 +288,7 @@ public sealed record Settings
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             HttpRequestTimeout = httpTimeout,
             CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),
+            MetricsToken = ReadToken(EnvironmentVariables.MetricsToken),
             ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",
             LogLevel = Get(EnvironmentVariables.PowertoolsLogLevel) ?? Get(EnvironmentVariables.LambdaLogLevel),
             MetricsNamespace = Get(EnvironmentVariables.PowertoolsMetricsNamespace) ?? "MultipartAbort",

@@ -1,12 +1,18 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Observability;
+using MultipartAbort.Core.Security;
+using MultipartAbort.Core.Serialization;
+
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>
-/// <c>GET /healthz</c> (readiness: 200 while serving, 503 once SIGTERM arrived) and <c>GET /metrics</c> (Prometheus text
-/// format, which IBM Cloud Monitoring scrapes).
+/// <c>GET /healthz</c> (readiness: 200 while serving, 503 once SIGTERM arrived; open, as it tells nothing else) and
+/// <c>GET /metrics</c> (Prometheus text format, which IBM Cloud Monitoring scrapes; its gauges name buckets, so it is
+/// guarded by <see cref="MetricsAccess"/>).
 /// </summary>
 public static class OperationsEndpoints
 {
-    public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, OutcomeMetrics metrics, IHostApplicationLifetime lifetime)
+    public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, OutcomeMetrics metrics, Settings settings, RefusalLog refusals, IHostApplicationLifetime lifetime)
     {
         app.MapGet("/healthz", () =>
             lifetime.ApplicationStopping.IsCancellationRequested
@@ -15,6 +21,13 @@ public static class OperationsEndpoints
 
         app.MapGet("/metrics", async (HttpContext http) =>
         {
+            if (MetricsAccess.Refusal(settings, http.Request.Headers.Authorization.FirstOrDefault()) is { } problem)
+            {
+                refusals.Refused($"metrics scrape refused: {problem}");
+                http.Response.Headers.WWWAuthenticate = $"{MetricsAccess.Scheme} realm=\"metrics\"";
+                await RequestBody.Json(StatusCodes.Status401Unauthorized, ResultJson.Error(problem)).ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
             http.Response.ContentType = OutcomeMetrics.ContentType;
             await metrics.WriteAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         });

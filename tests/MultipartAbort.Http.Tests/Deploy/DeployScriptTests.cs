@@ -146,6 +146,42 @@ public sealed class DeployScriptTests : IDisposable
         run.Stderr.Should().Contain("no cron subscription");
     }
 
+    [Theory]
+    [InlineData("public")]
+    [InlineData("private")]
+    public async Task Run_WhenReachableFromOutsideWithoutAMetricsToken_MakesOneInTheSecretAndSaysHowToScrape(string visibility)
+    {
+        var run = await _ibmcloud.RunAsync(Settings(("VISIBILITY", visibility)), ["project:uploads-cleanup"]);
+
+        run.ExitCode.Should().Be(0, run.Stderr);
+        var secret = Mutating(_ibmcloud.Calls).Should().ContainSingle(c => c.StartsWith("ce secret create", StringComparison.Ordinal)).Subject;
+        var token = System.Text.RegularExpressions.Regex.Match(secret, "--from-literal METRICS_TOKEN=([0-9a-f]{64})(?: |$)").Groups[1].Value;
+        token.Should().NotBeEmpty("a 256-bit random token goes into the secret: {0}", secret);
+        run.Stderr.Should().Contain("METRICS_TOKEN").And.Contain("--decode").And.Contain("credentials_file");
+        (run.Stdout + run.Stderr).Should().NotContain(token);
+
+        var again = await _ibmcloud.RunAsync(Settings(("VISIBILITY", visibility)), ["project:uploads-cleanup"]);
+        Mutating(_ibmcloud.Calls).Where(c => c.StartsWith("ce secret create", StringComparison.Ordinal)).Last().Should().NotContain(token, "each new secret gets its own token");
+    }
+
+    [Fact]
+    public async Task Print_WhenPublic_MasksTheMadeToken_AndKeepsOneTheSecretAlreadyHolds()
+    {
+        var made = await _ibmcloud.RunAsync(Settings(("VISIBILITY", "public")), [], "--print");
+        made.Lines.Should().ContainSingle(l => l.StartsWith("ibmcloud ce secret create", StringComparison.Ordinal)).Which.Should().Contain("--from-literal 'METRICS_TOKEN=***'");
+
+        var kept = await _ibmcloud.RunAsync(
+            Settings(("VISIBILITY", "public"), ("FAKE_IBMCLOUD_GET_OUTPUT", """{"data":{"METRICS_TOKEN":"c2VjcmV0"}}""")),
+            ["secret:multipart-abort-secrets"],
+            "--print");
+        kept.ExitCode.Should().Be(0, kept.Stderr);
+        kept.Lines.Should().ContainSingle(l => l.StartsWith("ibmcloud ce secret update", StringComparison.Ordinal)).Which.Should().NotContain("METRICS_TOKEN", "a redeploy keeps the token the scraper holds");
+
+        var given = await _ibmcloud.RunAsync(Settings(("VISIBILITY", "public"), ("METRICS_TOKEN", "given-token-0123456789")), []);
+        Mutating(_ibmcloud.Calls).Last(c => c.StartsWith("ce secret create", StringComparison.Ordinal)).Should().Contain("--from-literal METRICS_TOKEN=given-token-0123456789");
+        given.Stderr.Should().NotContain("METRICS_TOKEN made");
+    }
+
     [Fact]
     public async Task Print_WithASecretsEnvFile_CreatesTheSecretFromIt()
     {

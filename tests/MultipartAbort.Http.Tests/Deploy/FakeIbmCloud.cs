@@ -12,11 +12,12 @@ public sealed class FakeIbmCloud : IDisposable
         #!/usr/bin/env bash
         args=("$@")
         { printf '%s' "$1"; shift; for a in "$@"; do printf '\t%s' "$a"; done; printf '\n'; } >> "$FAKE_IBMCLOUD_LOG"
-        # `ibmcloud ce <kind...> get --name <name>`: exists when "<kind...>:<name>" is listed in FAKE_IBMCLOUD_EXISTING.
+        # `ibmcloud ce <kind...> get --name <name>`: exists when "<kind...>:<name>" is listed in FAKE_IBMCLOUD_EXISTING;
+        # a look-up of an existing resource prints FAKE_IBMCLOUD_GET_OUTPUT (what `--output json` shows).
         for i in "${!args[@]}"; do
           if [ "${args[$i]}" = get ] && [ "${args[$((i + 1))]}" = --name ]; then
             kind="${args[*]:1:$((i - 1))}"
-            case ",${FAKE_IBMCLOUD_EXISTING:-}," in *",$kind:${args[$((i + 2))]},"*) exit 0 ;; esac
+            case ",${FAKE_IBMCLOUD_EXISTING:-}," in *",$kind:${args[$((i + 2))]},"*) printf '%s' "${FAKE_IBMCLOUD_GET_OUTPUT:-}"; exit 0 ;; esac
             exit 1
           fi
         done

@@ -25,14 +25,14 @@ public sealed class OperationsTests(MotoServer moto) : HostTestBase(moto)
     public async Task Metrics_AfterRequests_CountTheirOutcomesAndStatusesInPrometheusTextFormat()
     {
         var (bucket, key, uploadId) = await UploadAsync();
-        await using var host = await HostProcess.StartAsync(Environment());
+        await using var host = await HostProcess.StartAsync(Environment(extra: ("METRICS_TOKEN", MetricsToken)));
         var good = AbortRequest(bucket, key, uploadId);
         var malformed = """{"bucket":"some-bucket"}""";
         (await host.SendAsync(Post("/", good).Signed(good))).Status.Should().Be(200);
         (await host.SendAsync(Post("/", malformed).Signed(malformed))).Status.Should().Be(200, "an upload without key and uploadId is rejected");
         (await host.SendAsync(Post("/", good))).Status.Should().Be(401);
 
-        using var response = await host.Client.GetAsync("metrics");
+        using var response = await host.Client.SendAsync(Scrape(MetricsToken));
         var text = await response.Content.ReadAsStringAsync();
 
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
@@ -44,6 +44,77 @@ public sealed class OperationsTests(MotoServer moto) : HostTestBase(moto)
         samples.Should().Contain("multipart_abort_http_requests_total{service=\"multipart-abort\",route=\"/\",status=\"200\"} 2");
         text.Should().Contain("# TYPE multipart_abort_uploads_already_gone_total counter");
         text.Should().Contain("# TYPE multipart_abort_parts_remaining_total counter");
+    }
+
+    private const string MetricsToken = "metrics-token-0123456789abcdef";
+
+    private static HttpRequestMessage Scrape(string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (token is not null)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    /// <summary>A signed report of the bucket, so the gauges carry its name.</summary>
+    private static async Task ReportAsync(HostProcess host, string bucket)
+    {
+        var body = $$$"""{"report":{"buckets":["{{{bucket}}}"]}}""";
+        (await host.SendAsync(Post("/", body).Signed(body))).Status.Should().Be(200);
+    }
+
+    [Fact]
+    public async Task Metrics_WithAToken_AreServedOnlyToTheBearerOfThatToken()
+    {
+        var (bucket, _, _) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment(extra: ("METRICS_TOKEN", MetricsToken)));
+        await ReportAsync(host, bucket);
+
+        using var none = await host.Client.SendAsync(Scrape(null));
+        using var wrong = await host.Client.SendAsync(Scrape(MetricsToken + "x"));
+        using var basic = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        basic.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", MetricsToken);
+        using var basicAnswer = await host.Client.SendAsync(basic);
+        using var right = await host.Client.SendAsync(Scrape(MetricsToken));
+
+        foreach (var refused in new[] { none, wrong, basicAnswer })
+        {
+            ((int)refused.StatusCode).Should().Be(401);
+            refused.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer");
+            var text = await refused.Content.ReadAsStringAsync();
+            text.Should().Contain("METRICS_TOKEN").And.NotContain(bucket).And.NotContain(MetricsToken);
+        }
+        ((int)right.StatusCode).Should().Be(200);
+        (await right.Content.ReadAsStringAsync()).Should().Contain($"bucket=\"{bucket}\"").And.Contain("# TYPE multipart_abort_uploads_aborted_total counter");
+        (await host.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/healthz"))).Status.Should().Be(200, "readiness says nothing but ready or stopping");
+        string.Join('\n', host.StdoutLines).Should().NotContain(MetricsToken);
+    }
+
+    [Fact]
+    public async Task Metrics_BehindSignedDoorsWithoutAToken_AreRefusedNamingMetricsToken()
+    {
+        var (bucket, _, _) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment());
+        await ReportAsync(host, bucket);
+
+        using var response = await host.Client.SendAsync(Scrape(null));
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).Should().Be(401);
+        text.Should().Contain("METRICS_TOKEN is not configured").And.NotContain(bucket);
+    }
+
+    [Fact]
+    public async Task Metrics_OnAPrivateHostWithoutAToken_StayOpen()
+    {
+        var (bucket, _, _) = await UploadAsync();
+        await using var host = await HostProcess.StartAsync(Environment(trusted: true));
+        await ReportAsync(host, bucket);
+
+        using var response = await host.Client.SendAsync(Scrape(null));
+
+        ((int)response.StatusCode).Should().Be(200);
+        (await response.Content.ReadAsStringAsync()).Should().Contain($"bucket=\"{bucket}\"");
     }
 
     [Fact]

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+using MultipartAbort.Core.Configuration;
+
+namespace MultipartAbort.Core.Security;
+
+/// <summary>
+/// Who may read <c>/metrics</c>, whose gauges name buckets and prefixes: the holder of METRICS_TOKEN when one is set;
+/// without one, anyone only where the host is private (CLOUDEVENTS_TRUSTED), else nobody (fail closed, as the signed doors).
+/// </summary>
+public static class MetricsAccess
+{
+    public const string Scheme = "Bearer";
+
+    /// <summary>Null when the scrape may read; else why not (safe to show: never contains the token).</summary>
+    public static string? Refusal(Settings settings, string? authorizationHeader)
+    {
+        if (settings.MetricsToken is not { } token)
+            return settings.CloudEventsTrusted
+                ? null
+                : $"metrics are closed: {EnvironmentVariables.MetricsToken} is not configured (set it and scrape with Authorization: Bearer <token>, "
+                    + $"or set {EnvironmentVariables.CloudEventsTrusted}=true where only the project reaches the app)";
+        if (string.IsNullOrEmpty(authorizationHeader)
+            || !authorizationHeader.StartsWith(Scheme + " ", StringComparison.OrdinalIgnoreCase))
+            return $"metrics need Authorization: {Scheme} <{EnvironmentVariables.MetricsToken}>";
+        // Hashing both sides first makes the comparison constant-time in the token's length too.
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader[(Scheme.Length + 1)..].Trim()));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(token.Reveal()));
+        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : $"the {Scheme} token does not match {EnvironmentVariables.MetricsToken}";
+    }
+}
