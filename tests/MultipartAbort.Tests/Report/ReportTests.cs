@@ -257,7 +257,7 @@ public sealed class SweepTargetGlobTests
         var pastDeadline = await late.Services(store).Events.HandleAsync(tick, new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(5)), CancellationToken.None);
 
         unbounded.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Aborted == 1);
-        store.MostAtOnce.Should().BeInRange(2, BucketSelector.BucketsAtOnce, "a few buckets at once, never all ten");
+        store.MostAtOnce.Should().BeInRange(2, FleetScan.BucketsAtOnce, "a few buckets at once, never all ten");
         pastDeadline.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Continued && s.Listed == 0, "within DEADLINE_RESERVE of the end, none is started: each is passed on");
         late.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("sweep").GetProperty("bucket").GetString()).Should().BeEquivalentTo(Enumerable.Range(0, 10).Select(i => $"many-{i:D2}"));
     }
