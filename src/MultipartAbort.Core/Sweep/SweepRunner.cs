@@ -202,7 +202,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
                         var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
                         _counts.Add(result);
-                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active) || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
+                        if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
                         progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
                     }
