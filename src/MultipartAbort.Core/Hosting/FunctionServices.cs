@@ -85,7 +85,7 @@ public sealed class FunctionServices
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);
-            var sweeps = new SweepRunner(scan, workflow, q, log, time);
+            var sweeps = new SweepRunner(scan, workflow, q, settings, log, time);
             var timers = new UploadTimer(store, workflow, q, settings, log, time);
             var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency, drain);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));

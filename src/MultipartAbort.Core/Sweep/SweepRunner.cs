@@ -16,7 +16,7 @@ namespace MultipartAbort.Core.Sweep;
 /// time runs low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
 /// </summary>
-public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time)
+public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
@@ -28,6 +28,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     // What a sweep's Run reads (a nested class cannot see the primary constructor's parameters).
     private FleetScan Scan => scan;
     private AbortWorkflow Workflow => workflow;
+    private Settings Settings => settings;
     private QueuePair Queues => queues;
     private StructuredLogger Log => log;
     private TimeProvider Time => time;
@@ -39,7 +40,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     /// </summary>
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct, CancellationToken stop = default)
     {
-        using var budget = new InvocationBudget(context, time, workflow.Settings.DeadlineReserve, ct);
+        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
         return await RunAsync(sweep, budget, progress, stop).ConfigureAwait(false);
     }
 
@@ -51,7 +52,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
     {
         var run = new Run(this, sweep, budget, progress, stop);
-        if (workflow.Settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
+        if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
             return run.Refuse(notAllowed);
         if (sweep.FanOut is { } shards)
             return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
@@ -150,7 +151,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
     private sealed class Run(SweepRunner runner, SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop)
     {
-        private readonly Settings _settings = runner.Workflow.Settings;
+        private readonly Settings _settings = runner.Settings;
         private readonly OutcomeCounts _counts = new();
         private readonly List<AbortResult> _notable = [];
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
