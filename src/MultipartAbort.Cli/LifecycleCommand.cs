@@ -35,7 +35,7 @@ internal static class LifecycleCommand
         {
             if (!global.TryCompose(parse, out var composed, out var exit))
                 return exit;
-            var selection = await composed.Services.Buckets.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
+            var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
             var lifecycle = new BucketLifecycle(composed.S3);
             var limit = parse.GetValue(days);
             var rows = new List<(string Bucket, string Status, AbortRule? Rule, string Detail)>();
@@ -118,7 +118,7 @@ internal static class LifecycleCommand
         {
             if (!global.TryCompose(parse, out var composed, out var exit))
                 return exit;
-            var selection = await composed.Services.Buckets.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
+            var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
             var lifecycle = new BucketLifecycle(composed.S3);
             var n = parse.GetValue(days);
             var scope = parse.GetValue(prefix) ?? "";

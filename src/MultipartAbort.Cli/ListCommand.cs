@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MultipartAbort.Cli.Output;
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
 using Spectre.Console;
@@ -34,35 +36,36 @@ internal static class ListCommand
             var names = parse.GetValue(buckets) ?? [];
             var all = parse.GetValue(allBuckets);
             var fleet = Options.IsFleet(names, all);
-            var selection = fleet ? await services.Buckets.SelectAsync(names, all, ct) : new Core.Fleet.BucketSelection(names, []);
+            var selection = fleet ? await services.Scan.SelectAsync(names, all, ct) : new BucketSelection(names, []);
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;
             var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
             long listed = 0, shown = 0;
             var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
+            using var budget = InvocationBudget.Unbounded(ct);
             foreach (var bucket in selection.Buckets)
             {
-                var listing = new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null };
-                try
+                // Inline, not under leases: buckets one after the other and each in the store's order is the documented output.
+                var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, budget, onPage: sink.Flush);
+                await foreach (var upload in listing.Uploads())
                 {
-                    await foreach (var upload in UploadLister.ListAsync(services.Store, listing, ct, _ => sink.Flush()))
-                    {
-                        listed++;
-                        if (age is { } a && !(upload.Initiated is { } at && now - at > a))
-                            continue;
-                        shown++;
-                        sink.Add(bucket, upload);
-                    }
+                    listed++;
+                    if (age is { } a && !(upload.Initiated is { } at && now - at > a))
+                        continue;
+                    shown++;
+                    sink.Add(bucket, upload);
                 }
-                catch (StoreException ex)
+                if (listing.StopReason == BucketListing.StopInterrupted)
+                    return ExitCodes.Interrupted;
+                if (listing.Error is { } error)
                 {
                     sink.Flush();
                     if (!fleet)
                     {
-                        await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
+                        await Console.Error.WriteLineAsync($"mpa: {error.Message}");
                         return ExitCodes.StoreError;
                     }
-                    failed.Add((bucket, ex.Message));
+                    failed.Add((bucket, error.Message));
                 }
             }
             foreach (var (bucket, error) in failed)

@@ -115,9 +115,10 @@ internal static class SweepCommand
                 return await SweepFleetAsync(services, sweep, names, parse.GetValue(allBuckets), display, logs, concurrencyTitle, asJson, ct);
             display.Title = $"{sweep} · {concurrencyTitle}";
             using var stop = new OperatorStop(ct, display.Notify);
+            using var budget = InvocationBudget.Unbounded(stop.Abandon);
             var work = parse.GetValue(shards) is { } shardCount
-                ? ShardedSweep.RunAsync(services.Sweeps, sweep, shardCount, display, stop.Abandon, stop.Stop)
-                : services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, display, stop.Abandon, stop.Stop);
+                ? services.Sweeps.RunShardsAsync(sweep, shardCount, budget, display, stop.Stop)
+                : services.Sweeps.RunAsync(sweep, budget, display, stop.Stop);
             await display.RunAsync(work);
             logs?.Release();
             SweepSummary summary;
@@ -169,18 +170,11 @@ internal static class SweepCommand
         CancellationToken ct
     )
     {
-        var selection = await services.Buckets.SelectAsync(names, all, ct);
-        var refusals = selection
-            .Refused.Select(r =>
-                r.Listed
-                    ? new AbortResult(r.Bucket, template.Prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"the buckets to sweep could not be listed: {r.Error}")
-                    : AbortResult.Rejected(r.Bucket, template.Prefix, null, 0, r.Error)
-            )
-            .ToArray();
-        var requests = selection.Buckets.Select(b => template with { Bucket = b }).ToArray();
-        display.Title = $"{requests.Length} buckets{(template.Prefix is null ? "" : $" (prefix {template.Prefix})")} older than {IsoDuration.Format(template.OlderThan)}{(template.DryRun ? " (dry run)" : "")} · {concurrencyTitle}";
+        var (requests, refusals) = await services.Sweeps.SelectAsync((all ? [.. names, "*"] : names).Select(n => template with { Bucket = n }), "mpa sweep", ct);
+        display.Title = $"{requests.Count} buckets{(template.Prefix is null ? "" : $" (prefix {template.Prefix})")} older than {IsoDuration.Format(template.OlderThan)}{(template.DryRun ? " (dry run)" : "")} · {concurrencyTitle}";
         using var stop = new OperatorStop(ct, display.Notify);
-        var work = ShardedSweep.RunAllAsync(services.Sweeps, requests, oneListing: false, display, stop.Abandon, stop.Stop);
+        using var budget = InvocationBudget.Unbounded(stop.Abandon);
+        var work = services.Sweeps.RunAllAsync(requests, budget, display, stop.Stop);
         await display.RunAsync(work);
         logs?.Release();
         IReadOnlyList<SweepSummary> summaries;
@@ -201,10 +195,7 @@ internal static class SweepCommand
             return ExitCodes.Interrupted;
         }
         foreach (var refusal in refusals)
-        {
             counts.Add(refusal);
-            services.Log.Outcome(refusal);
-        }
         var result = new InvocationResult([.. refusals, .. notable], counts) { Sweeps = summaries, SweepsAsList = true };
         if (asJson)
             await Console.Out.WriteLineAsync(ResultJson.ResultText(result));

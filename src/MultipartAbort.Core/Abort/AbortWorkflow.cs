@@ -16,8 +16,6 @@ namespace MultipartAbort.Core.Abort;
 /// </summary>
 public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    public Settings Settings => settings;
-
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
     {
         using var budget = InvocationBudget.Unbounded(ct);

@@ -10,12 +10,6 @@ namespace MultipartAbort.Core.Fleet;
 /// </summary>
 public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy access)
 {
-    /// <summary>
-    /// Buckets a run works on at once, their store calls under the one limit: a few, so a slow bucket does not hold up
-    /// the rest, while memory stays that of a few listing pages however many buckets there are.
-    /// </summary>
-    public const int BucketsAtOnce = 4;
-
     public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
     public async Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct)

@@ -3,7 +3,6 @@ using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -25,7 +24,6 @@ public sealed class RequestRunner(
     SweepRunner sweeps,
     UploadTimer timers,
     ReportRunner reports,
-    BucketSelector buckets,
     Settings settings,
     StructuredLogger log,
     TimeProvider time,
@@ -91,7 +89,8 @@ public sealed class RequestRunner(
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
-                return await RunSweepsAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
+                var (summaries, counts, notable) = await sweeps.RunAllAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
+                return new InvocationResult(notable, counts) { Sweeps = summaries };
             }
 
             case ReportPayload report:
@@ -161,17 +160,17 @@ public sealed class RequestRunner(
         if (settings.SweepTargets.Count > 0)
         {
             using var sweepBudget = new InvocationBudget(budget.Until(settings.ReportTargets.Count > 0 ? At(1 - ReportReserve) : null), time, budget.Reserve, budget.Settle);
-            var (targets, unlisted) = await ExpandAsync(settings.SweepTargets, sweepBudget).ConfigureAwait(false);
+            var templates = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards });
+            var (targets, unscannable) = await sweeps.SelectAsync(templates, EnvironmentVariables.SweepTargets, sweepBudget.Work).ConfigureAwait(false);
             if (targets.Count > 0)
             {
-                var run = await RunSweepsAsync(targets, sweepBudget, progress).ConfigureAwait(false);
-                results.AddRange(run.Results);
-                counts.Add(run.Summary);
-                swept = run.Sweeps;
+                var run = await sweeps.RunAllAsync(targets, sweepBudget, progress).ConfigureAwait(false);
+                results.AddRange(run.Notable);
+                counts.Add(run.Counts);
+                swept = run.Summaries;
             }
-            foreach (var failure in unlisted)
+            foreach (var failure in unscannable)
             {
-                log.Outcome(failure);
                 results.Add(failure);
                 counts.Add(failure);
             }
@@ -265,25 +264,6 @@ public sealed class RequestRunner(
         }
     }
 
-    /// <summary>
-    /// SWEEP_TARGETS as sweep requests: a target whose bucket is a glob (<c>logs-*/tmp/:P1D</c>) becomes one sweep per
-    /// bucket ListBuckets finds for it within ALLOWED_BUCKETS; a ListBuckets that fails is a failed result naming the glob.
-    /// </summary>
-    private async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Failures)> ExpandAsync(IReadOnlyList<SweepTarget> targets, InvocationBudget budget)
-    {
-        var sweepsToRun = new List<SweepRequest>();
-        var failures = new List<AbortResult>();
-        foreach (var target in targets)
-        {
-            var names = BucketSelector.IsGlob(target.Bucket) ? (await buckets.SelectAsync([target.Bucket], false, budget.Work).ConfigureAwait(false)) : null;
-            foreach (var refused in names?.Refused ?? [])
-                failures.Add(new AbortResult(refused.Bucket, target.Prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"SWEEP_TARGETS {target.Bucket}: {refused.Error}"));
-            foreach (var bucket in names?.Buckets ?? [target.Bucket])
-                sweepsToRun.Add(new SweepRequest(bucket, target.OlderThan) { Prefix = target.Prefix, FanOut = target.Shards });
-        }
-        return (sweepsToRun, failures);
-    }
-
     private async Task<InvocationResult> ReportAsync(ReportRequest request, InvocationResult before, InvocationBudget budget)
     {
         var report = await reports.RunAsync(request, budget).ConfigureAwait(false);
@@ -294,38 +274,5 @@ public sealed class RequestRunner(
                 + string.Concat(report.Buckets.Where(b => b.Error is not null).Select(b => $"; {b.Bucket}: {b.Error}"))
         );
         return before with { Report = report };
-    }
-
-    /// <summary>
-    /// Several sweeps (SWEEP_TARGETS) run at once, taking their leases from the one limiter, so each one gets a fair part
-    /// of the invocation and each one that does not finish re-queues its own continuation.
-    /// </summary>
-    private async Task<InvocationResult> RunSweepsAsync(IReadOnlyList<SweepRequest> requests, InvocationBudget budget, IProgress<SweepProgress>? progress)
-    {
-        // A few buckets at once (each holds a listing page), all under the one limiter; those not started by the soft
-        // deadline (a glob that found many buckets) are passed on to run in invocations of their own.
-        var runs = new Task<SweepOutcome>[requests.Count];
-        var started = await ConcurrencyLimiter
-            .ForEachIndexAsync(requests.Count, BucketSelector.BucketsAtOnce, () => budget.StopTaking, i => runs[i] = sweeps.RunAsync(requests[i], budget, progress))
-            .ConfigureAwait(false);
-        for (var i = started; i < requests.Count; i++)
-            runs[i] = sweeps.PassOnAsync(requests[i], budget);
-        await Task.WhenAll(runs).ConfigureAwait(false);
-
-        var counts = new OutcomeCounts();
-        var results = new List<AbortResult>();
-        var summaries = new List<SweepSummary>();
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var (summary, sweepCounts, notable) = await runs[i].ConfigureAwait(false);
-            counts.Add(sweepCounts);
-            results.AddRange(notable);
-            summaries.Add(summary);
-            log.Log(
-                LogLevel.Information,
-                $"sweep of {requests[i]}: listed {summary.Listed}, matched {summary.Matched}, aborted {summary.Aborted}, already gone {summary.AlreadyGone}, requeued {summary.Requeued}, failed {summary.Failed}"
-            );
-        }
-        return new InvocationResult(results, counts) { Sweeps = summaries };
     }
 }

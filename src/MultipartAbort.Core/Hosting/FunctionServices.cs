@@ -33,8 +33,8 @@ public sealed class FunctionServices
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
 
-    /// <summary>Which buckets a run covers: names, globs or every bucket, within ALLOWED_BUCKETS.</summary>
-    public required BucketSelector Buckets { get; init; }
+    /// <summary>How every feature covers buckets: selection within ALLOWED_BUCKETS, a few at once, one guarded listing each.</summary>
+    public required FleetScan Scan { get; init; }
 
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
@@ -78,16 +78,16 @@ public sealed class FunctionServices
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
-        var buckets = new BucketSelector(directory, settings.Access);
-        var reports = new ReportRunner(store, buckets, concurrency, settings, log, time);
+        var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
+        var reports = new ReportRunner(store, scan, settings, log, time);
         // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
         // Only the process's own runner drains the ledger on a tick; an entry's runner never drains the ledger it came from.
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);
-            var sweeps = new SweepRunner(store, workflow, q, log, time, concurrency);
+            var sweeps = new SweepRunner(scan, workflow, q, settings, log, time);
             var timers = new UploadTimer(store, workflow, q, settings, log, time);
-            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, buckets, settings, log, time, concurrency, drain);
+            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency, drain);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
         }
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, q => On(q).Messages, settings, log, time) : null;
@@ -106,7 +106,7 @@ public sealed class FunctionServices
             Timers = timers,
             Sweeps = sweeps,
             Reports = reports,
-            Buckets = buckets,
+            Scan = scan,
             Requests = requests,
             Webhooks = webhooks,
             Events = new EventRouter(requests, sqsBatches, webhooks),

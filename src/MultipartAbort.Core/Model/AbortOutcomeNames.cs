@@ -28,7 +28,9 @@ public static class AbortOutcomeNames
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
         };
 
-    /// <summary>True for the outcomes after which nothing is owed: the caller may forget the request.</summary>
-    public static bool IsSuccess(this AbortOutcome outcome) =>
-        outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Requeued or AbortOutcome.Active;
+    /// <summary>True for the outcomes that need no one's attention: the upload is gone, would be, or was rightly left alone.</summary>
+    public static bool IsClean(this AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active;
+
+    /// <summary>True for the outcomes after which nothing is owed: clean, or re-queued (the queue owes the rest).</summary>
+    public static bool IsSuccess(this AbortOutcome outcome) => outcome.IsClean() || outcome is AbortOutcome.Requeued;
 }

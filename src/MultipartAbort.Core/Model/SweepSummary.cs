@@ -10,19 +10,22 @@ public sealed record SweepSummary
     public long Pages { get; init; }
     public long Listed { get; init; }
     public long Matched { get; init; }
-    public long Aborted { get; init; }
-    public long AlreadyGone { get; init; }
-    public long WouldAbort { get; init; }
+
+    /// <summary>What every upload this sweep took ended in; the figures below read it, so no merge copies them.</summary>
+    public OutcomeCounts Counts { get; init; } = new();
+    public long Aborted => Counts[AbortOutcome.Aborted];
+    public long AlreadyGone => Counts[AbortOutcome.AlreadyGone];
+    public long WouldAbort => Counts[AbortOutcome.WouldAbort];
 
     /// <summary>Uploads old enough but still receiving parts (MIN_IDLE): left alone, listed in results only when asked.</summary>
-    public long Active { get; init; }
+    public long Active => Counts[AbortOutcome.Active];
 
     /// <summary>The MIN_IDLE this sweep used (PT0S: off).</summary>
     public string? MinIdle { get; init; }
-    public long Requeued { get; init; }
-    public long DeadLettered { get; init; }
-    public long Failed { get; init; }
-    public long BytesReclaimed { get; init; }
+    public long Requeued => Counts[AbortOutcome.Requeued];
+    public long DeadLettered => Counts[AbortOutcome.DeadLettered];
+    public long Failed => Counts[AbortOutcome.Failed];
+    public long BytesReclaimed => Counts.BytesReclaimed;
 
     /// <summary>True when the sweep stopped early (deadline) and re-queued a continuation.</summary>
     public bool Continued { get; init; }

@@ -1,5 +1,4 @@
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Fleet;
@@ -15,75 +14,40 @@ namespace MultipartAbort.Core.Report;
 /// N largest and oldest are kept by name). List calls only: it never aborts. ListParts calls run under the same
 /// limiter as sweeps.
 /// </summary>
-public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, ConcurrencyLimiter limiter, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
+    private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
     public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, InvocationBudget budget, IProgress<ReportProgress>? progress = null)
     {
         var now = time.GetUtcNow();
         var minIdle = request.MinIdle ?? settings.MinIdle;
-        var selected = await SelectAsync(request, budget.Work).ConfigureAwait(false);
-        var readable = selected.Where(b => b.Error is null).ToArray();
+        var top = Math.Max(0, request.Top);
+        var selection = await scan.SelectAsync(request.Buckets, request.AllBuckets, budget.Work).ConfigureAwait(false);
+        var readable = selection.Buckets.Select(b => new BucketReport(b, top)).ToArray();
         var counted = 0L;
-        var started = await ConcurrencyLimiter
-            .ForEachIndexAsync(
+        var started = await FleetScan
+            .ForEachBucketAsync(
                 readable.Length,
-                BucketSelector.BucketsAtOnce,
                 () => budget.StopTaking,
                 i => ReadAsync(readable[i], request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted))))
             )
             .ConfigureAwait(false);
         foreach (var bucket in readable.Skip(started))
             bucket.Error = "not read: the invocation's time ran out first";
-        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, selected);
-    }
-
-    /// <summary>The buckets to read, in name order, and those that cannot be (named outside ALLOWED_BUCKETS, a failed ListBuckets) with their error.</summary>
-    private async Task<List<BucketReport>> SelectAsync(ReportRequest request, CancellationToken ct)
-    {
-        var top = Math.Max(0, request.Top);
-        var selection = await buckets.SelectAsync(request.Buckets, request.AllBuckets, ct).ConfigureAwait(false);
-        return [.. selection.Buckets.Select(b => new BucketReport(b, top)).Concat(selection.Refused.Select(r => new BucketReport(r.Bucket, top) { Error = r.Error })).OrderBy(b => b.Bucket, StringComparer.Ordinal)];
+        var refused = selection.Refused.Select(r => new BucketReport(r.Bucket, top) { Error = r.Error });
+        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, [.. readable.Concat(refused).OrderBy(b => b.Bucket, StringComparer.Ordinal)]);
     }
 
     private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, InvocationBudget budget, Action counted)
     {
         var ct = budget.Work;
-        string? stopped = null;
-        async IAsyncEnumerable<ListedUpload> Listed()
-        {
-            await using var uploads = UploadLister.ListAsync(store, new UploadListing(bucket.Bucket), ct).GetAsyncEnumerator(ct);
-            while (true)
-            {
-                if (budget.StopTaking)
-                {
-                    stopped = "the invocation's time ran out; the figures cover what was listed";
-                    yield break;
-                }
-                bool more;
-                try
-                {
-                    more = await uploads.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch (StoreException ex)
-                {
-                    stopped = ex.Message;
-                    yield break;
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    stopped = "the invocation's time ran out; the figures cover what was listed";
-                    yield break;
-                }
-                if (!more)
-                    yield break;
-                yield return uploads.Current;
-            }
-        }
-
-        await limiter
-            .ForEachAsync(
-                Listed(),
+        var listing = scan.List(new UploadListing(bucket.Bucket), budget);
+        var cutOff = false;
+        await scan
+            .VisitAsync(
+                listing,
+                _ => true,
                 async upload =>
                 {
                     PartsCensus census;
@@ -98,7 +62,7 @@ public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, Con
                     }
                     catch (OperationCanceledException) when (ct.IsCancellationRequested)
                     {
-                        stopped ??= "the invocation's time ran out; the figures cover what was listed";
+                        cutOff = true;
                         return;
                     }
                     if (!census.Exists)
@@ -113,10 +77,15 @@ public sealed class ReportRunner(IObjectStore store, BucketSelector buckets, Con
                         AgeBands.Of(upload.Initiated, now)
                     );
                     counted();
-                },
-                CancellationToken.None
+                }
             )
             .ConfigureAwait(false);
+        var stopped = listing.StopReason switch
+        {
+            BucketListing.StopListingFailed => listing.Error!.Message,
+            null when !cutOff => null,
+            _ => OutOfTime,
+        };
         if (stopped is not null)
         {
             bucket.Error = stopped;

@@ -75,7 +75,7 @@ public static class ResultJson
         long used = 0;
         foreach (var clean in new[] { false, true })
             for (var i = 0; i < results.Count; i++)
-                if (IsClean(results[i].Outcome) == clean && used + sizes[i] <= budget)
+                if (results[i].Outcome.IsClean() == clean && used + sizes[i] <= budget)
                 {
                     keep[i] = true;
                     used += sizes[i];
@@ -83,8 +83,6 @@ public static class ResultJson
         omitted = keep.Count(k => !k);
         return keep;
     }
-
-    private static bool IsClean(AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active;
 
     public static string ResultText(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes) =>
         System.Text.Encoding.UTF8.GetString(Result(result, indented, maxResultsBytes));

@@ -3,6 +3,7 @@ using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -15,22 +16,23 @@ namespace MultipartAbort.Core.Sweep;
 /// time runs low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
 /// last upload it listed.
 /// </summary>
-public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, QueuePair queues, StructuredLogger log, TimeProvider time, ConcurrencyLimiter limiter)
+public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
 
-    public const string StopDeadline = "deadline";
-    public const string StopInterrupted = "interrupted";
-    public const string StopListingFailed = "listing-failed";
+    public const string StopDeadline = BucketListing.StopDeadline;
+    public const string StopInterrupted = BucketListing.StopInterrupted;
+    public const string StopListingFailed = BucketListing.StopListingFailed;
 
     // What a sweep's Run reads (a nested class cannot see the primary constructor's parameters).
-    private IObjectStore Store => store;
+    private FleetScan Scan => scan;
     private AbortWorkflow Workflow => workflow;
+    private Settings Settings => settings;
     private QueuePair Queues => queues;
     private StructuredLogger Log => log;
     private TimeProvider Time => time;
-    private ConcurrencyLimiter Limiter => limiter;
+    private ConcurrencyLimiter Limiter => scan.Limiter;
 
     /// <summary>
     /// Runs one sweep. <paramref name="stop"/> asks it to stop taking new uploads (an operator's Ctrl+C): what
@@ -38,7 +40,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     /// </summary>
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct, CancellationToken stop = default)
     {
-        using var budget = new InvocationBudget(context, time, workflow.Settings.DeadlineReserve, ct);
+        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
         return await RunAsync(sweep, budget, progress, stop).ConfigureAwait(false);
     }
 
@@ -50,7 +52,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
     {
         var run = new Run(this, sweep, budget, progress, stop);
-        if (workflow.Settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
+        if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
             return run.Refuse(notAllowed);
         if (sweep.FanOut is { } shards)
             return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
@@ -67,19 +69,97 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         return await run.PassOnAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The sweeps <paramref name="templates"/> ask for, each one's bucket a name or a glob (<c>*</c>: every bucket), within
+    /// ALLOWED_BUCKETS, in name order per template; a bucket that cannot be scanned is a result (<see cref="FleetScan.Unscannable"/>)
+    /// naming <paramref name="asker"/> (<c>SWEEP_TARGETS</c>, <c>mpa sweep</c>).
+    /// </summary>
+    public async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Unscannable)> SelectAsync(IEnumerable<SweepRequest> templates, string asker, CancellationToken ct)
+    {
+        var sweeps = new List<SweepRequest>();
+        var unscannable = new List<AbortResult>();
+        foreach (var group in templates.GroupBy(t => t with { Bucket = "" }))
+        {
+            var selection = await scan.SelectAsync([.. group.Select(t => t.Bucket)], false, ct).ConfigureAwait(false);
+            unscannable.AddRange(selection.Refused.Select(r => FleetScan.Unscannable(r, group.Key.Prefix, asker)));
+            sweeps.AddRange(selection.Buckets.Select(b => group.Key with { Bucket = b }));
+        }
+        foreach (var result in unscannable)
+            log.Outcome(result);
+        return (sweeps, unscannable);
+    }
+
+    /// <summary>
+    /// Several sweeps (a fleet's buckets, SWEEP_TARGETS, the shards of one sweep) a few at once under the one limiter,
+    /// with one merged progress; those not started by the soft deadline are passed on to run in invocations of their own.
+    /// </summary>
+    /// <param name="oneListing">Shards of one sweep: all run at once (each is one worker) and their listing counts once.</param>
+    public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default, bool oneListing = false)
+    {
+        var merged = new MergedProgress(sweeps.Count, oneListing, progress);
+        var runs = new Task<SweepOutcome>[sweeps.Count];
+        var started = await FleetScan
+            .ForEachBucketAsync(sweeps.Count, () => budget.StopTaking, i => runs[i] = RunAsync(sweeps[i], budget, merged.For(i), stop), oneListing ? sweeps.Count : FleetScan.BucketsAtOnce)
+            .ConfigureAwait(false);
+        for (var i = started; i < sweeps.Count; i++)
+            runs[i] = PassOnAsync(sweeps[i], budget);
+        var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
+        var counts = new OutcomeCounts();
+        foreach (var (summary, sweepCounts, _) in outcomes)
+        {
+            counts.Add(sweepCounts);
+            log.Log(
+                LogLevel.Information,
+                $"sweep of {summary.Bucket}{(summary.Prefix is null ? "" : "/" + summary.Prefix)}: listed {summary.Listed}, matched {summary.Matched}, aborted {summary.Aborted}, already gone {summary.AlreadyGone}, requeued {summary.Requeued}, failed {summary.Failed}"
+            );
+        }
+        return new([.. outcomes.Select(o => o.Summary)], counts, [.. outcomes.SelectMany(o => o.Notable)]);
+    }
+
+    /// <summary>
+    /// One sweep as <paramref name="shards"/> workers in this process, merged into one summary: every shard lists the same
+    /// range and acts on its own uploads (the arithmetic of the function's fan-out, so the two can be mixed).
+    /// </summary>
+    public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
+    {
+        var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
+        var (summaries, counts, notable) = await RunAllAsync(requests, budget, progress, stop, oneListing: true).ConfigureAwait(false);
+        // The listing counts once; what each shard took and did adds up.
+        var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
+        var earliest = EarliestStop(summaries);
+        var summary = first with
+        {
+            Pages = summaries.Max(s => s.Pages),
+            Listed = summaries.Max(s => s.Listed),
+            Matched = summaries.Sum(s => s.Matched),
+            Counts = counts,
+            ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
+            Shard = $"all {shards}",
+            NextKeyMarker = earliest?.NextKeyMarker,
+            NextUploadIdMarker = earliest?.NextUploadIdMarker,
+        };
+        return new(summary, counts, [.. notable.Take(MaxReportedResults)]);
+    }
+
+    /// <summary>
+    /// Shards stop at different places: resuming all of them from the one that stopped earliest loses nothing (each
+    /// shard's own markers are in its log lines). Every shard lists the same uploads in the same order, so the one that
+    /// listed the fewest stopped earliest, in whatever order the store lists (S3's key order, or Ceph RGW's own).
+    /// </summary>
+    internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
+
     /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
     private sealed class Run(SweepRunner runner, SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop)
     {
-        private readonly Settings _settings = runner.Workflow.Settings;
+        private readonly Settings _settings = runner.Settings;
         private readonly OutcomeCounts _counts = new();
         private readonly List<AbortResult> _notable = [];
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
-        private readonly UploadListing _start = new(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker };
-        private ListingCheckpoint? _checkpoint;
-        private long _pages, _listed, _matched, _done, _undated;
-        private (string Key, string UploadId)? _lastListed;
-        private string? _stopReason;
-        private StoreException? _listingError;
+        private readonly BucketListing _listing = runner.Scan.List(new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker }, budget, stop);
+        private long _matched, _done, _undated;
+        private string? _passedOn;
+
+        private string? StopReason => _passedOn ?? _listing.StopReason;
 
         private bool DryRun => sweep.DryRun || _settings.DryRun;
 
@@ -93,15 +173,13 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         public async Task<SweepOutcome> PassOnAsync()
         {
-            _checkpoint = new ListingCheckpoint(_start);
-            _stopReason = StopDeadline;
+            _passedOn = StopDeadline;
             var continued = await ContinueAsync(TimeSpan.Zero, "not started before the invocation's deadline").ConfigureAwait(false);
             return new(Summary(continued), _counts, _notable);
         }
 
         public async Task<SweepOutcome> ExecuteAsync()
         {
-            _checkpoint = new ListingCheckpoint(_start);
             var minAge = _settings.MinUploadAge ?? TimeSpan.Zero;
             var cutoff = TimeBounds.Add(runner.Time.GetUtcNow(), -(sweep.OlderThan > minAge ? sweep.OlderThan : minAge));
             // Every upload is probed first (ListParts): it tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
@@ -117,18 +195,18 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
             // result in flight is lost.
             await runner
-                .Limiter.ForEachAsync(
-                    Matching(cutoff),
+                .Scan.VisitAsync(
+                    _listing,
+                    upload => Matches(upload, cutoff),
                     async upload =>
                     {
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
                         var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
                         _counts.Add(result);
-                        if (result.Outcome is not (AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active) || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
+                        if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
                         progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
-                    },
-                    CancellationToken.None
+                    }
                 )
                 .ConfigureAwait(false);
 
@@ -137,83 +215,38 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
             return new(Summary(continued), _counts, _notable);
         }
 
-        /// <summary>
-        /// The uploads to abort, in listing order. Runs under the limiter's loop, one step at a time: plain fields are
-        /// safe here. A listing failure or the deadline ends the stream instead of faulting the loop, which would lose
-        /// the aborts in flight.
-        /// </summary>
-        private async IAsyncEnumerable<ListedUpload> Matching(DateTimeOffset cutoff)
+        /// <summary>Whether a listed upload is this sweep's to abort; runs in the listing's loop, one at a time.</summary>
+        private bool Matches(ListedUpload upload, DateTimeOffset cutoff)
         {
-            var ct = budget.Work;
-            await using var uploads = UploadLister.ListAsync(runner.Store, _start, ct, _ => Interlocked.Increment(ref _pages), _checkpoint).GetAsyncEnumerator(ct);
-            while (true)
+            // Safe on a live bucket: an upload whose age is unknown is never taken for a stale one.
+            if (upload.Initiated is not { } at)
             {
-                if (stop.IsCancellationRequested)
-                {
-                    _stopReason = StopInterrupted;
-                    yield break;
-                }
-                if (budget.StopTaking)
-                {
-                    _stopReason = StopDeadline;
-                    yield break;
-                }
-                bool more;
-                try
-                {
-                    more = await uploads.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch (StoreException ex)
-                {
-                    (_listingError, _stopReason) = (ex, StopListingFailed);
-                    yield break;
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    _stopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
-                    yield break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _listingError = new StoreException("ListMultipartUploads", $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex);
-                    _stopReason = StopListingFailed;
-                    yield break;
-                }
-                if (!more)
-                    yield break;
-
-                var upload = uploads.Current;
-                Interlocked.Increment(ref _listed);
-                _lastListed = (upload.Key, upload.UploadId);
-                // Safe on a live bucket: an upload whose age is unknown is never taken for a stale one.
-                if (upload.Initiated is not { } at)
-                {
-                    if (Interlocked.Increment(ref _undated) == 1)
-                        runner.Log.Log(LogLevel.Warning, $"sweep of {sweep}: the server gives no Initiated time for some uploads (first: {upload.Key}); they are left alone");
-                    continue;
-                }
-                if (at > cutoff || _settings.Access.Check(sweep.Bucket, upload.Key) is not null)
-                    continue;
-                if (sweep.Shard is { } shard && !shard.Contains(upload.Key, upload.UploadId))
-                    continue;
-                Interlocked.Increment(ref _matched);
-                yield return upload;
+                if (Interlocked.Increment(ref _undated) == 1)
+                    runner.Log.Log(LogLevel.Warning, $"sweep of {sweep}: the server gives no Initiated time for some uploads (first: {upload.Key}); they are left alone");
+                return false;
             }
+            if (at > cutoff || _settings.Access.Check(sweep.Bucket, upload.Key) is not null)
+                return false;
+            if (sweep.Shard is { } shard && !shard.Contains(upload.Key, upload.UploadId))
+                return false;
+            Interlocked.Increment(ref _matched);
+            return true;
         }
 
         /// <summary>What a stop before the end of the listing owes: a continuation, or a failure that says where to resume. True when continued.</summary>
         private async Task<bool> SettleStopAsync()
         {
-            var listed = Interlocked.Read(ref _listed);
-            switch (_stopReason)
+            var listed = _listing.Listed;
+            var error = _listing.Error;
+            switch (StopReason)
             {
                 case StopListingFailed:
-                    runner.Log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {_listingError!.Message}", _listingError);
-                    if (_listingError.IsTransient && (listed > 0 || sweep.Attempt + 1 < _settings.MaxAttempts))
-                        return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), $"listing failed: {_listingError.Message}").ConfigureAwait(false);
+                    runner.Log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {error!.Message}", error);
+                    if (error.IsTransient && (listed > 0 || sweep.Attempt + 1 < _settings.MaxAttempts))
+                        return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), $"listing failed: {error.Message}").ConfigureAwait(false);
                     // A refusal before anything was listed (credentials, permissions, a missing bucket) says what to fix;
                     // "run it again" would only meet it again.
-                    Fail(_listingError.IsTransient || _lastListed is not null ? $"sweep listing failed: {_listingError.Message}; {ResumeHint()}" : $"sweep listing failed: {_listingError.Message}");
+                    Fail(error.IsTransient || _listing.LastListed is not null ? $"sweep listing failed: {error.Message}; {ResumeHint()}" : $"sweep listing failed: {error.Message}");
                     return false;
                 case StopDeadline when listed == 0:
                     // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed on
@@ -234,7 +267,7 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
         }
 
         private SweepProgress Snapshot(long finished, bool final) =>
-            new(Interlocked.Read(ref _pages), Interlocked.Read(ref _listed), Interlocked.Read(ref _matched), finished, _counts)
+            new(_listing.Pages, _listing.Listed, Interlocked.Read(ref _matched), finished, _counts)
             {
                 Elapsed = _stopwatch.Elapsed,
                 Final = final,
@@ -258,13 +291,13 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         private string ResumeHint()
         {
-            if (_lastListed is null)
+            if (_listing.LastListed is null)
                 return "nothing was listed; run it again";
             var (key, id) = Resume();
             return id is null ? $"resume from keyMarker '{key}'" : $"resume from keyMarker '{key}', uploadIdMarker '{id}'";
         }
 
-        private (string? KeyMarker, string? UploadIdMarker) Resume() => _checkpoint!.ResumeAfter(_lastListed);
+        private (string? KeyMarker, string? UploadIdMarker) Resume() => _listing.ResumeAfter();
 
         private async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
@@ -276,27 +309,20 @@ public sealed class SweepRunner(IObjectStore store, AbortWorkflow workflow, Queu
 
         private SweepSummary Summary(bool continued)
         {
-            var (nextKey, nextId) = _stopReason is null ? default : Resume();
+            var (nextKey, nextId) = StopReason is null ? default : Resume();
             return new()
             {
                 Bucket = sweep.Bucket,
                 Prefix = sweep.Prefix,
                 OlderThan = IsoDuration.Format(sweep.OlderThan),
                 DryRun = DryRun,
-                Pages = _pages,
-                Listed = _listed,
+                Pages = _listing.Pages,
+                Listed = _listing.Listed,
                 Matched = _matched,
-                Aborted = _counts[AbortOutcome.Aborted],
-                AlreadyGone = _counts[AbortOutcome.AlreadyGone],
-                WouldAbort = _counts[AbortOutcome.WouldAbort],
-                Active = _counts[AbortOutcome.Active],
+                Counts = _counts,
                 MinIdle = IsoDuration.Format(sweep.MinIdle ?? _settings.MinIdle),
-                Requeued = _counts[AbortOutcome.Requeued],
-                DeadLettered = _counts[AbortOutcome.DeadLettered],
-                Failed = _counts[AbortOutcome.Failed],
-                BytesReclaimed = _counts.BytesReclaimed,
                 Continued = continued,
-                StopReason = _stopReason,
+                StopReason = StopReason,
                 NextKeyMarker = nextKey,
                 NextUploadIdMarker = nextId,
                 ElapsedSeconds = _stopwatch.Elapsed.TotalSeconds,

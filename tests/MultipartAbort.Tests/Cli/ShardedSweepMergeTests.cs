@@ -1,4 +1,4 @@
-using MultipartAbort.Cli;
+using MultipartAbort.Core.Sweep;
 using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Tests.Cli;
@@ -17,7 +17,7 @@ public sealed class ShardedSweepMergeTests
         var atFileName = Stopped(5, "file name", "2~a");
         var done = new SweepSummary { Bucket = "b", OlderThan = "P1D", Listed = 12 };
 
-        ShardedSweep.EarliestStop([atFile, done, atFileName]).Should().BeSameAs(atFileName);
-        ShardedSweep.EarliestStop([done]).Should().BeNull("a shard that finished has no marker");
+        SweepRunner.EarliestStop([atFile, done, atFileName]).Should().BeSameAs(atFileName);
+        SweepRunner.EarliestStop([done]).Should().BeNull("a shard that finished has no marker");
     }
 }

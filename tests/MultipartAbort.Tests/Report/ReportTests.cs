@@ -219,6 +219,30 @@ public sealed class SweepTargetGlobTests
         answer.Succeeded.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task ScheduledTick_ABucketOutsideAllowedBuckets_IsRejectedAsInEveryFleet_AndSweepsNothingThere()
+    {
+        var targets = new List<string>();
+        var h = new WorkflowHarness
+        {
+            Settings = new Settings
+            {
+                SweepTargets = SweepTarget.ParseList("allowed:PT1H,secret:PT1H", targets),
+                Access = new AccessPolicy(["allowed"], null),
+                MinIdle = TimeSpan.Zero,
+                ReabortBackoff = TimeSpan.Zero,
+            },
+        };
+        var allowed = h.Store.Add("allowed", "k", "u1", initiated: Now - TimeSpan.FromDays(1));
+        var secret = h.Store.Add("secret", "k", "u2", initiated: Now - TimeSpan.FromDays(1));
+
+        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+
+        answer.Result!.Results.Should().ContainSingle().Which.Should().Match<AbortResult>(r => r.Outcome == AbortOutcome.Rejected && r.Bucket == "secret" && r.Message.Contains("ALLOWED_BUCKETS"));
+        answer.Result.Sweeps.Select(s => s.Bucket).Should().Equal(["allowed"], "a refused bucket is a result, never a sweep that listed nothing (as in mpa sweep over many buckets)");
+        (allowed.Aborted, secret.Aborted).Should().Be((true, false));
+    }
+
     /// <summary>Counts the listings in flight at once, each held a moment so that they overlap.</summary>
     private sealed class OverlapStore : MultipartAbort.Testing.ScriptedObjectStore
     {
@@ -257,7 +281,7 @@ public sealed class SweepTargetGlobTests
         var pastDeadline = await late.Services(store).Events.HandleAsync(tick, new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(5)), CancellationToken.None);
 
         unbounded.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Aborted == 1);
-        store.MostAtOnce.Should().BeInRange(2, BucketSelector.BucketsAtOnce, "a few buckets at once, never all ten");
+        store.MostAtOnce.Should().BeInRange(2, FleetScan.BucketsAtOnce, "a few buckets at once, never all ten");
         pastDeadline.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Continued && s.Listed == 0, "within DEADLINE_RESERVE of the end, none is started: each is passed on");
         late.Retry.Sent.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("sweep").GetProperty("bucket").GetString()).Should().BeEquivalentTo(Enumerable.Range(0, 10).Select(i => $"many-{i:D2}"));
     }

@@ -1,0 +1,97 @@
+using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Sweep;
+
+namespace MultipartAbort.Core.Fleet;
+
+/// <summary>
+/// One bucket's listing under the invocation's guards, the same for every visitor (sweep, report, list): it ends, never
+/// faults, at the operator's stop, the soft deadline, the work cut-off or a store error, and says which
+/// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>), in the store's own key order.
+/// <paramref name="onPage"/> runs at each page received (a printer flushes there, so output streams).
+/// </summary>
+public sealed class BucketListing(IObjectStore store, UploadListing start, InvocationBudget budget, CancellationToken stop = default, Action? onPage = null)
+{
+    public const string StopDeadline = "deadline";
+    public const string StopInterrupted = "interrupted";
+    public const string StopListingFailed = "listing-failed";
+
+    private readonly ListingCheckpoint _checkpoint = new(start);
+    private long _pages, _listed;
+
+    public string Bucket => start.Bucket;
+    public long Pages => Interlocked.Read(ref _pages);
+    public long Listed => Interlocked.Read(ref _listed);
+
+    /// <summary>The last upload handed out; resuming after it loses nothing.</summary>
+    public (string Key, string UploadId)? LastListed { get; private set; }
+
+    /// <summary>Why the listing ended before its end; null when it listed everything.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>The store's error when <see cref="StopReason"/> is <see cref="StopListingFailed"/>.</summary>
+    public StoreException? Error { get; private set; }
+
+    public (string? KeyMarker, string? UploadIdMarker) ResumeAfter() => _checkpoint.ResumeAfter(LastListed);
+
+    /// <summary>
+    /// The uploads in the store's order. Read one step at a time (under the limiter's loop, or inline): plain fields are
+    /// safe. A store error or the deadline ends the stream instead of faulting the loop, which would lose the visits in flight.
+    /// </summary>
+    public async IAsyncEnumerable<ListedUpload> Uploads()
+    {
+        var ct = budget.Work;
+        await using var uploads = UploadLister
+            .ListAsync(
+                store,
+                start,
+                ct,
+                _ =>
+                {
+                    Interlocked.Increment(ref _pages);
+                    onPage?.Invoke();
+                },
+                _checkpoint
+            )
+            .GetAsyncEnumerator(ct);
+        while (true)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                StopReason = StopInterrupted;
+                yield break;
+            }
+            if (budget.StopTaking)
+            {
+                StopReason = StopDeadline;
+                yield break;
+            }
+            bool more;
+            try
+            {
+                more = await uploads.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (StoreException ex)
+            {
+                (Error, StopReason) = (ex, StopListingFailed);
+                yield break;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The host's own token with no deadline is the operator abandoning the run, not the clock.
+                StopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
+                yield break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                (Error, StopReason) = (new StoreException("ListMultipartUploads", $"unexpected {ex.GetType().Name}: {ex.Message}", false, null, ex), StopListingFailed);
+                yield break;
+            }
+            if (!more)
+                yield break;
+            Interlocked.Increment(ref _listed);
+            LastListed = (uploads.Current.Key, uploads.Current.UploadId);
+            yield return uploads.Current;
+        }
+    }
+}
