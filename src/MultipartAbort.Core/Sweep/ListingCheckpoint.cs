@@ -2,17 +2,10 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// Where a listing stopped part-way can start again without losing an upload, on a server with the listing bugs
-/// <see cref="UploadLister"/> defends against as well as on a correct one. <see cref="UploadLister"/> keeps it up to
-/// date as it yields; a sweep that stops early reads it once, for its continuation and its resume hint.
-/// </summary>
+/// <summary>Where a part-way listing can restart without losing an upload, even on a buggy server.</summary>
 /// <remarks>
-/// It names a key-marker alone whenever it can: every upload of every key up to and including that key has been
-/// yielded (or was done before this page), and S3 lists only the keys after it. Resuming from the last upload's
-/// key and upload id instead would lose the rest of that key's uploads on a server that ignores upload-id-marker,
-/// and, on a server that sends a page unsorted, the keys below it not yet yielded. The cost is that the key of the
-/// last upload yielded may be listed again; what was aborted is gone by then, and anything else is looked at again.
+/// It names a key-marker alone when it can: resuming from the last key and upload id would lose that key's other
+/// uploads on a server that ignores upload-id-marker. The cost: the last key may be listed again.
 /// </remarks>
 public sealed class ListingCheckpoint(UploadListing start)
 {
@@ -35,10 +28,7 @@ public sealed class ListingCheckpoint(UploadListing start)
     /// <summary>The first <paramref name="count"/> of the page's new uploads have been yielded.</summary>
     internal void Yielded(int count) => _yielded = count;
 
-    /// <summary>
-    /// The server lists in an order of its own (Ceph RGW) and honours exact markers in it: from now on the listing
-    /// resumes right after the last upload yielded, in the server's order, and S3's key order says nothing.
-    /// </summary>
+    /// <summary>The server lists in its own order (Ceph RGW) and honours exact markers in it: resume right after the last upload.</summary>
     internal void FollowServerOrder() => _serverOrder = true;
 
     /// <summary>The markers to list from next. Only the last page's uploads are looked at, once.</summary>
@@ -49,8 +39,7 @@ public sealed class ListingCheckpoint(UploadListing start)
         if (_serverOrder)
             return _yielded == 0 ? Request() : (_fresh[_yielded - 1].Key, _fresh[_yielded - 1].UploadId);
 
-        // Every upload with a key below `below` has been yielded: the new ones not yet yielded are at or above it,
-        // and so may be the uploads of the page's greatest key that the next page would bring.
+        // Every key below `below` is yielded; the rest may share the page's greatest key with the next page.
         var below = _page[0].Key;
         foreach (var u in _page)
             if (KeyOrder.Compare(u.Key, below) > 0)
@@ -69,9 +58,8 @@ public sealed class ListingCheckpoint(UploadListing start)
     }
 
     /// <summary>
-    /// Where a sweep that listed up to <paramref name="last"/> resumes: <see cref="ResumeFrom"/>, unless that is where
-    /// the listing began although something was listed (all of it in the first page's first key); then after the last
-    /// upload listed, so each continuation gets further than the one before it.
+    /// Where a sweep resumes: <see cref="ResumeFrom"/>, or after the last upload listed when that is where it began,
+    /// so each continuation gets further.
     /// </summary>
     public (string? KeyMarker, string? UploadIdMarker) ResumeAfter((string Key, string UploadId)? last)
     {
@@ -82,9 +70,6 @@ public sealed class ListingCheckpoint(UploadListing start)
         return resume == begun ? l : resume;
     }
 
-    /// <summary>
-    /// What fetched the page. Its upload-id-marker may be one the lister made up to step past a server that
-    /// repeats the marker (an id and a tab); the id itself is given instead, so the marker is one a request may carry.
-    /// </summary>
+    /// <summary>What fetched the page, with the real id in place of a made-up "id + tab" marker.</summary>
     private (string?, string?) Request() => (_request.KeyMarker, _request.UploadIdMarker?.TrimEnd('\t'));
 }

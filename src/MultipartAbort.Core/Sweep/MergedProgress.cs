@@ -2,13 +2,10 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// Keeps each sweep's latest snapshot and reports their sum; shards of one listing list the same range, so their
-/// pages and listed uploads count once.
-/// </summary>
+/// <summary>Sums each sweep's latest snapshot; shards list the same range, so listing counts once.</summary>
 internal sealed class MergedProgress(int sweeps, bool oneListing, IProgress<SweepProgress>? target)
 {
-    /// <summary>Every finished upload reports, and summing every sweep's snapshot each time costs sweeps x uploads; displays draw a few times a second.</summary>
+    /// <summary>Summing every snapshot per finished upload costs sweeps x uploads; displays draw a few times a second.</summary>
     private const long SumEveryMilliseconds = 100;
 
     private readonly SweepProgress?[] _latest = new SweepProgress?[sweeps];

@@ -9,10 +9,7 @@ namespace MultipartAbort.Core.Sweep;
 /// <summary>A sweep that stopped early, passed on through the retry queue to resume where its listing can start again.</summary>
 public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
 {
-    /// <summary>
-    /// Sends <paramref name="current"/> again with the listing markers moved to <paramref name="resume"/> and
-    /// attempt + 1. Returns null when it was sent, else why it could not be.
-    /// </summary>
+    /// <summary>Re-sends <paramref name="current"/> from <paramref name="resume"/>, attempt + 1; null when sent, else why not.</summary>
     public async Task<string?> SendAsync(SweepRequest current, (string? KeyMarker, string? UploadIdMarker) resume, TimeSpan delay, string why, CancellationToken token)
     {
         if (queues.Retry is null)

@@ -10,12 +10,9 @@ namespace MultipartAbort.Core.Sweep;
 public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
 {
     /// <summary>
-    /// Sends shard requests 0/N ... N-1/N to the retry queue, where each becomes one worker (the SQS event source's
-    /// maximum concurrency bounds how many run at once). A shard sent twice is harmless: its second run finds its
-    /// uploads gone.
+    /// Sends shards 0/N ... N-1/N to the retry queue, one worker each; a shard sent twice finds its uploads gone.
     /// </summary>
-    /// <param name="ct">The budget's settling token: the sends pass work on, like a continuation, so they may use the time
-    /// after the work cut-off; a cut-off ends in a failed outcome naming it, never an exception.</param>
+    /// <param name="ct">The settling token: sends pass work on, so they may use the time after the work cut-off.</param>
     public async Task<SweepOutcome> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
     {
         var counts = new OutcomeCounts();

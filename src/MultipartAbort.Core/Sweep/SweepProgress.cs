@@ -2,10 +2,7 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// A snapshot of a running sweep, for progress displays: pages and uploads listed, uploads matched (old
-/// enough, allowed), uploads finished, their outcomes so far, and the time since the sweep started.
-/// </summary>
+/// <summary>A snapshot of a running sweep for progress displays.</summary>
 public sealed record SweepProgress(long Pages, long Listed, long Matched, long Done, OutcomeCounts Counts)
 {
     public TimeSpan Elapsed { get; init; }
@@ -13,7 +10,7 @@ public sealed record SweepProgress(long Pages, long Listed, long Matched, long D
     /// <summary>Uploads taken and not finished yet.</summary>
     public long InFlight => Math.Max(0, Matched - Done);
 
-    /// <summary>Uploads allowed in flight now (the adaptive limit, or the pinned number); where it settled in the last report.</summary>
+    /// <summary>Uploads allowed in flight now (the adaptive limit, or the pinned number).</summary>
     public int Concurrency { get; init; }
 
     /// <summary>True for the last report of a sweep.</summary>

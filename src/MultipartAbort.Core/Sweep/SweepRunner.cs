@@ -11,10 +11,8 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// A sweep (docs/cli.md, `mpa sweep`): streams the upload listing page by page, sends each upload older than the cut-off through
-/// the abort workflow with as many in flight as the <see cref="ConcurrencyLimiter"/> allows, and when the invocation's
-/// time runs low stops taking work, lets what is in flight finish, and re-queues a continuation that resumes after the
-/// last upload it listed.
+/// A sweep: streams the listing, aborts each upload older than the cut-off under the <see cref="ConcurrencyLimiter"/>,
+/// and when time runs low lets in-flight work finish and re-queues a continuation.
 /// </summary>
 public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
@@ -25,7 +23,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     public const string StopInterrupted = BucketListing.StopInterrupted;
     public const string StopListingFailed = BucketListing.StopListingFailed;
 
-    // What a sweep's Run reads (a nested class cannot see the primary constructor's parameters).
+    // A nested class cannot see the primary constructor's parameters.
     private FleetScan Scan => scan;
     private AbortWorkflow Workflow => workflow;
     private Settings Settings => settings;
@@ -34,10 +32,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     private TimeProvider Time => time;
     private ConcurrencyLimiter Limiter => scan.Limiter;
 
-    /// <summary>
-    /// Runs one sweep. <paramref name="stop"/> asks it to stop taking new uploads (an operator's Ctrl+C): what
-    /// is in flight finishes and the summary says where to resume; <paramref name="ct"/> cancels even that.
-    /// </summary>
+    /// <summary>Runs one sweep; <paramref name="stop"/> (Ctrl+C) stops taking uploads, <paramref name="ct"/> cancels in-flight work too.</summary>
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct, CancellationToken stop = default)
     {
         using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
@@ -45,9 +40,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     }
 
     /// <summary>
-    /// Runs one sweep within an invocation's budget (shared with other sweeps of the same invocation). Never throws
-    /// because the deadline came: it stops listing at the soft deadline, in-flight aborts end (re-queued when cut
-    /// off), and the summary and continuation are always produced.
+    /// Runs one sweep within a shared budget. Never throws for the deadline: the summary and continuation are always produced.
     /// </summary>
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
     {
@@ -59,10 +52,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A sweep not started before the invocation's deadline (one of many buckets): passed on through the retry queue
-    /// as it is, so it runs in an invocation of its own; failed, naming why, when it cannot be.
-    /// </summary>
+    /// <summary>A sweep not started before the deadline: re-queued as is, or failed naming why.</summary>
     public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, InvocationBudget budget)
     {
         var run = new Run(this, sweep, budget, null, default);
@@ -70,9 +60,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     }
 
     /// <summary>
-    /// The sweeps <paramref name="templates"/> ask for, each one's bucket a name or a glob (<c>*</c>: every bucket), within
-    /// ALLOWED_BUCKETS, in name order per template; a bucket that cannot be scanned is a result (<see cref="FleetScan.Unscannable"/>)
-    /// naming <paramref name="asker"/> (<c>SWEEP_TARGETS</c>, <c>mpa sweep</c>).
+    /// The sweeps <paramref name="templates"/> ask for (bucket name or glob) within ALLOWED_BUCKETS, in name order;
+    /// an unscannable bucket is a result naming <paramref name="asker"/>.
     /// </summary>
     public async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Unscannable)> SelectAsync(IEnumerable<SweepRequest> templates, string asker, CancellationToken ct)
     {
@@ -89,11 +78,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
         return (sweeps, unscannable);
     }
 
-    /// <summary>
-    /// Several sweeps (a fleet's buckets, SWEEP_TARGETS, the shards of one sweep) a few at once under the one limiter,
-    /// with one merged progress; those not started by the soft deadline are passed on to run in invocations of their own.
-    /// </summary>
-    /// <param name="oneListing">Shards of one sweep: all run at once (each is one worker) and their listing counts once.</param>
+    /// <summary>Several sweeps a few at once under one limiter; those not started by the soft deadline are passed on.</summary>
+    /// <param name="oneListing">Shards of one sweep: all run at once and their listing counts once.</param>
     public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default, bool oneListing = false)
     {
         var merged = new MergedProgress(sweeps.Count, oneListing, progress);
@@ -116,10 +102,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
         return new([.. outcomes.Select(o => o.Summary)], counts, [.. outcomes.SelectMany(o => o.Notable)]);
     }
 
-    /// <summary>
-    /// One sweep as <paramref name="shards"/> workers in this process, merged into one summary: every shard lists the same
-    /// range and acts on its own uploads (the arithmetic of the function's fan-out, so the two can be mixed).
-    /// </summary>
+    /// <summary>One sweep as <paramref name="shards"/> in-process workers, with the function's fan-out arithmetic.</summary>
     public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
     {
         var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
@@ -142,9 +125,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     }
 
     /// <summary>
-    /// Shards stop at different places: resuming all of them from the one that stopped earliest loses nothing (each
-    /// shard's own markers are in its log lines). Every shard lists the same uploads in the same order, so the one that
-    /// listed the fewest stopped earliest, in whatever order the store lists (S3's key order, or Ceph RGW's own).
+    /// Resuming all shards from the earliest stop loses nothing; all list the same order, so the one that listed fewest stopped earliest.
     /// </summary>
     internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
 
@@ -182,7 +163,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
         {
             var minAge = _settings.MinUploadAge ?? TimeSpan.Zero;
             var cutoff = TimeBounds.Add(runner.Time.GetUtcNow(), -(sweep.OlderThan > minAge ? sweep.OlderThan : minAge));
-            // Every upload is probed first (ListParts): it tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
+            // The probe (ListParts) tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
             var options = new AbortOptions
             {
                 ProbeBeforeAbort = true,
@@ -191,9 +172,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                 MinIdle = sweep.MinIdle ?? _settings.MinIdle,
             };
             var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-            // One lease per upload, taken before the next upload is listed: the listing, the deadline and Ctrl+C are only
-            // looked at when there is room for one more. Not cancelled by the deadline: Matching() ends instead, so no
-            // result in flight is lost.
+            // Lease before listing the next upload, so listing waits for room. The deadline does not cancel it:
+            // Matching() ends instead, so no in-flight result is lost.
             await runner
                 .Scan.VisitAsync(
                     _listing,
@@ -233,7 +213,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
             return true;
         }
 
-        /// <summary>What a stop before the end of the listing owes: a continuation, or a failure that says where to resume. True when continued.</summary>
+        /// <summary>A stop before the listing's end owes a continuation (true) or a failure saying where to resume.</summary>
         private async Task<bool> SettleStopAsync()
         {
             var listed = _listing.Listed;
@@ -244,14 +224,11 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                     runner.Log.Log(LogLevel.Error, $"sweep of {sweep} stopped: {error!.Message}", error);
                     if (error.IsTransient && (listed > 0 || sweep.Attempt + 1 < _settings.MaxAttempts))
                         return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), $"listing failed: {error.Message}").ConfigureAwait(false);
-                    // A refusal before anything was listed (credentials, permissions, a missing bucket) says what to fix;
-                    // "run it again" would only meet it again.
+                    // A refusal before anything was listed says what to fix; retrying would meet it again.
                     Fail(error.IsTransient || _listing.LastListed is not null ? $"sweep listing failed: {error.Message}; {ResumeHint()}" : $"sweep listing failed: {error.Message}");
                     return false;
                 case StopDeadline when listed == 0:
-                    // Not one upload listed before the deadline (a slow store, or an invocation that began late): passed on
-                    // like a failed listing, with a growing delay, so a continuation is not lost to one slow call; a
-                    // function that can never list in time fails after MAX_ATTEMPTS instead of going round for ever.
+                    // Nothing listed before the deadline: re-queued with a growing delay, failing after MAX_ATTEMPTS.
                     if (sweep.Attempt + 1 < _settings.MaxAttempts)
                         return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed").ConfigureAwait(false);
                     Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(_settings.DeadlineReserve)} plus one listing call");

@@ -4,22 +4,14 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// Streams ListMultipartUploads over all pages, one page in memory at a time, and defends against servers with
-/// listing bugs: a page that repeats the marker upload, a wrong IsTruncated (either way), a missing
-/// NextUploadIdMarker, a server that ignores upload-id-marker (and so drops uploads sharing a key at a page
-/// edge), a server that ignores markers or max-uploads, and a single page that is not sorted. It yields each
-/// upload at most once, never loops, and ends with a <see cref="StoreException"/> rather than silently stop
-/// when a server cannot be listed past some point.
+/// Streams ListMultipartUploads page by page, yielding each upload at most once despite server listing bugs
+/// (repeated marker, wrong IsTruncated, ignored markers or max-uploads, unsorted pages); throws
+/// <see cref="StoreException"/> rather than stop silently.
 /// </summary>
 /// <remarks>
-/// The lister keeps a frontier instead of a set of every upload seen, so memory stays flat: every key below
-/// the frontier key is done, and for the frontier key itself the ids already yielded are kept (the uploads of
-/// one key, normally one or two). Within a key, S3 orders uploads by initiation time, not by id, so ids are
-/// never compared. Keys are compared in S3's order (UTF-8 bytes), not .NET's UTF-16 ordinal order, until the server
-/// shows an order of its own (Ceph RGW); from then on the lister follows the server's order with the exact markers of
-/// the last upload received, which such a server honours (<see cref="ListsInOwnOrder"/>).
-/// The server's NextKeyMarker/NextUploadIdMarker are never used: the next request always resumes from what
-/// was actually received.
+/// Memory stays flat: a frontier key (below it all done) plus the ids of that key already yielded. Keys compare in
+/// S3's UTF-8 order until the server shows its own (Ceph RGW). Next markers come from what was received, never from
+/// NextKeyMarker/NextUploadIdMarker.
 /// </remarks>
 public static class UploadLister
 {
@@ -49,9 +41,7 @@ public static class UploadLister
             onPage?.Invoke(page);
             if (!ownOrder && ListsInOwnOrder(page, pageSize, frontier.Key, previousIds))
             {
-                // Judged by S3's order this page may already have lost uploads (a key-marker alone is inclusive on
-                // RGW; the frontier drops keys below it). It is set aside and asked for again in the server's order,
-                // exactly after the previous page's last upload; a first page is simply read in that order.
+                // Judged by S3's order this page may have lost uploads: ask again in the server's order after the last upload.
                 ownOrder = true;
                 checkpoint?.FollowServerOrder();
                 if (previousLast is { } last)
@@ -63,10 +53,7 @@ public static class UploadLister
                 }
             }
 
-            // Which uploads are new is decided against the frontier as it was before this page, so a page that
-            // is not sorted (moto answers in creation order) still yields all of its uploads. A server with an
-            // order of its own resumes exactly after the marker, so there only the previous page's uploads (a
-            // server that repeats the marker upload) are not new.
+            // New-ness is judged against the frontier before this page, so an unsorted page (moto) still yields everything.
             pageIds.Clear();
             var fresh = new List<ListedUpload>(page.Uploads.Count);
             foreach (var upload in page.Uploads)
@@ -85,9 +72,7 @@ public static class UploadLister
                 yield return fresh[i];
             }
 
-            // A last page is taken on its word only when it is empty: IsTruncated can be wrong, and one more
-            // request per listing settles it. (A page larger than asked comes from a server that ignores
-            // max-uploads and sent everything, such as moto; asking again would only repeat it.)
+            // IsTruncated can be wrong: only an empty page ends the listing (or an oversized one: max-uploads ignored).
             var count = page.Uploads.Count;
             var suspectLast = !page.IsTruncated && count > 0 && count <= pageSize;
 
@@ -111,9 +96,7 @@ public static class UploadLister
                 mode = mode switch
                 {
                     ResumeMode.Boundary => ResumeMode.Exact,
-                    // A key-marker alone is inclusive on Ceph RGW: the page is the uploads of a key already done.
-                    // Stepping through them by upload-id-marker gets past it; a server that answers the same page
-                    // again ends in the Successor step below.
+                    // A key-marker alone is inclusive on Ceph RGW: step past the done key by upload-id-marker.
                     ResumeMode.Exact when frontier.StepsThroughDoneKey(page.Uploads) => ResumeMode.Exact,
                     ResumeMode.Exact when frontier.LastId is not null => ResumeMode.Successor,
                     _ => throw new StoreException(
@@ -129,13 +112,8 @@ public static class UploadLister
     }
 
     /// <summary>
-    /// Whether the server lists in an order of its own rather than S3's (Ceph RGW sorts by its internal
-    /// <c>key.uploadId.meta</c> names, so <c>file name</c> and <c>file-x</c> come before <c>file</c>): a page it
-    /// cut at the page size that is not in S3's key order, or a page with a key below the frontier that the previous
-    /// page did not bring (a server that ignores markers repeats what it sent; this one went on in its own order).
-    /// Judged by S3's order, such a server's next page would look like uploads already listed, and be dropped. One
-    /// page holding everything unsorted (moto ignores max-uploads and answers in creation order) is not a sign:
-    /// every upload of it is new anyway.
+    /// Whether the server lists in its own order (Ceph RGW sorts by <c>key.uploadId.meta</c>): judged by S3's order its
+    /// next page would look already listed and be dropped. One unsorted page holding everything (moto) is not a sign.
     /// </summary>
     private static bool ListsInOwnOrder(UploadsPage page, int pageSize, string? frontierKey, HashSet<(string, string)> previousIds)
     {
@@ -155,22 +133,17 @@ public static class UploadLister
     /// <summary>How the next page is asked for, from the most to the least forgiving of server bugs.</summary>
     private enum ResumeMode
     {
-        /// <summary>key-marker = a key before the last one, no upload-id-marker: the server re-sends the last key's
-        /// uploads, so a server that ignores upload-id-marker cannot drop those that share it.</summary>
+        /// <summary>key-marker before the last key: re-sends its uploads, so ignoring upload-id-marker drops none.</summary>
         Boundary,
 
         /// <summary>key-marker and upload-id-marker of the last upload received, as S3 documents.</summary>
         Exact,
 
-        /// <summary>upload-id-marker just past the last id: gets a server that includes the marker upload in its
-        /// answer, with a page size of one, past it.</summary>
+        /// <summary>upload-id-marker just past the last id: steps past a server that includes the marker upload.</summary>
         Successor,
     }
 
-    /// <summary>
-    /// Everything below <see cref="Key"/> is done; of <see cref="Key"/> itself, the ids in the set are done (or
-    /// all of them, when a listing started from a key-marker alone).
-    /// </summary>
+    /// <summary>Below <see cref="Key"/> all is done; of <see cref="Key"/>, the ids in the set (or all, after a key-marker alone).</summary>
     private sealed class Frontier
     {
         private readonly HashSet<string> _idsOfKey = new(StringComparer.Ordinal);
@@ -230,10 +203,7 @@ public static class UploadLister
                     Boundary = u.Key;
         }
 
-        /// <summary>
-        /// A page holding only uploads of <see cref="Key"/>, all done already: the next page is asked for after its last
-        /// one, unless that is where this page was asked from.
-        /// </summary>
+        /// <summary>A page of done uploads of <see cref="Key"/>: ask after its last one, unless this page came from there.</summary>
         public bool StepsThroughDoneKey(IReadOnlyList<ListedUpload> page)
         {
             if (!_wholeKeyDone || page.Count == 0 || page[^1].UploadId == LastId || page.Any(u => u.Key != Key))
@@ -257,8 +227,7 @@ public static class UploadLister
             {
                 ResumeMode.Boundary => listing with { KeyMarker = Boundary, UploadIdMarker = null },
                 ResumeMode.Exact => listing with { KeyMarker = Key, UploadIdMarker = LastId },
-                // Upload ids never hold control characters (the request parser refuses them), so no id sorts
-                // between "id" and "id" + U+0009, and a server that wrongly includes the marker now skips it.
+                // Ids hold no control characters, so "id" + U+0009 skips a wrongly included marker.
                 _ => listing with { KeyMarker = Key, UploadIdMarker = LastId + "\t" },
             };
     }
