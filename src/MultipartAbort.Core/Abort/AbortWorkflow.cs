@@ -10,9 +10,8 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>
-/// The heart of the function (the README, "What it does"): abort, verify with ListParts, re-abort while parts
-/// remain, then re-queue with a growing delay or dead-letter. Every path ends in exactly one outcome; store
-/// and queue failures become outcomes here and nowhere else.
+/// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
+/// one outcome; store and queue failures become outcomes here only.
 /// </summary>
 public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
@@ -32,8 +31,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         }
         catch (Exception ex)
         {
-            // A bug or a cancellation nobody asked for, not a store failure (those are StoreException): still one
-            // outcome, so the batch, the SQS answer or the sweep around it goes on.
+            // A bug or stray cancellation: still one outcome, so the batch around it goes on.
             log.Log(LogLevel.Error, $"unexpected error while handling {request}: {ex.GetType().Name}: {ex.Message}", ex);
             result = Result(request, AbortOutcome.Failed, 0, 0, $"unexpected error ({ex.GetType().Name}); see the log");
         }
@@ -41,10 +39,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         return result;
     }
 
-    /// <summary>
-    /// An upload that was not started before the soft deadline: passed on through the retry queue at once, with
-    /// attempt + 1 (so a function that can never reach it ends in the dead-letter queue, not in a loop).
-    /// </summary>
+    /// <summary>An upload not started before the soft deadline: re-queued with attempt + 1, so it cannot loop forever.</summary>
     public async Task<AbortResult> DeferAsync(AbortRequest request, InvocationBudget budget)
     {
         var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
@@ -61,8 +56,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
         var ct = budget.Work;
-        // The activity check this upload is owed (a sweep's or timer's MIN_IDLE, or the caller's), carried on the request
-        // so that a re-queue before the abort (a deadline, a transient error) still owes it when it runs again.
+        // The owed activity check travels on the request, so a re-queue before the abort still owes it.
         var minIdle = request.MinIdle ?? options.MinIdle;
         request = request with { MinIdle = minIdle > TimeSpan.Zero ? minIdle : null };
 
@@ -106,16 +100,14 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             if (options.SettleOnProbe && before is { Exists: false })
                 return Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (completed or aborted already); ListParts confirms it is gone");
 
-            // Stale by activity: the probe says when the newest part landed. A part landing between this probe and the
-            // abort is the late part the verify and re-abort below exist for.
+            // A part landing after this probe is what verify and re-abort are for.
             if (checkIdle && before is { Exists: true } probed)
             {
                 step = "ListMultipartUploads";
                 var idle = request.MinIdle!.Value;
                 var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                 var now = time.GetUtcNow();
-                // No part time and not in the listing: when it was last active is unknown, so it is taken as active now
-                // (as MIN_UPLOAD_AGE never aborts an upload of unknown age).
+                // No part time and not listed: activity unknown, so taken as active now.
                 if (PartsCensus.IsActive(activeAt, now, idle))
                 {
                     var what = activeAt is not { } at ? "when it was last active is unknown (no part time, not listed)"
@@ -182,9 +174,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
     }
 
     /// <summary>
-    /// Looks the upload up in ListMultipartUploads to learn when it was initiated; null when it is not listed. The
-    /// whole prefix is read: a store with its own order (Ceph RGW) lists longer keys such as <c>k name</c> before
-    /// <c>k</c>, so stopping at the first key past this one in S3's order would miss the upload.
+    /// The upload's initiated time from the listing, or null. Reads the whole prefix: Ceph RGW lists <c>k name</c> before <c>k</c>.
     /// </summary>
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
@@ -203,8 +193,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
 
-        // After an abort call the idle check was passed: a part that lands after it is a late part, to abort, not a sign
-        // of life. Before one (a deadline, a transient error), the check is still owed.
+        // After an abort call a new part is a late part to abort, not activity; before one the check is still owed.
         var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = abortCalls == 0 ? request.MinIdle : null };
         try
         {

@@ -10,12 +10,8 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>
-/// The uploads of a batch not started before the soft deadline, passed on through the retry queue at once with
-/// attempt + 1, packed into batch bodies (<c>{"uploads":[...]}</c>) of at most <see cref="MaxPerMessage"/> uploads and
-/// <see cref="MaxMessageBytes"/> bytes: a 1,000-upload batch cut off early costs a handful of sends in the seconds
-/// left, not 1,000 (which, one SendMessage each, did not fit in them). When redelivered, each upload of a body settles
-/// on its own, as always. An upload on its last attempt is dead-lettered on its own instead, so one that can never be
-/// reached ends in the dead-letter queue rather than going round.
+/// A batch's uploads not started by the soft deadline, re-queued with attempt + 1 in packed bodies, so a large batch
+/// costs a few sends in the seconds left. An upload on its last attempt is dead-lettered instead of going round.
 /// </summary>
 public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log)
 {
@@ -46,7 +42,7 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
             packs[^1].Add(i, item, bytes);
         }
 
-        // The sends run under the settling time (the budget's own token): nothing stops them being taken.
+        // The sends run under the settling token.
         await ConcurrencyLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
         return results;
 

@@ -11,18 +11,13 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>
-/// The upload TTL without a scheduler service: a timer is an abort request with <c>notBefore</c>. Before it is due it
-/// is passed on through the retry queue with the rest of the delay (at most SQS's 15 minutes) and no store call; when
-/// due it runs the normal abort, verify, re-abort, re-queue workflow. A timer armed without an upload id names the key
-/// and the time the upload began, and aborts only the uploads of exactly that key initiated no later than that time
-/// plus <see cref="InitiatedSkew"/>: a newer upload of the same key has its own timer and is never touched early.
+/// Upload TTL without a scheduler: a timer is an abort request with <c>notBefore</c>, passed on through the retry queue
+/// until due. Without an upload id it aborts only that key's uploads initiated by then plus <see cref="InitiatedSkew"/>,
+/// so a newer upload of the key is never touched early.
 /// </summary>
 public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    /// <summary>
-    /// Slack between the audit event's time and the store's Initiated time of the same upload (clocks of two services,
-    /// and CloudTrail's whole-second eventTime against S3's millisecond Initiated).
-    /// </summary>
+    /// <summary>Slack between the audit event's time and the store's Initiated (two clocks, whole-second eventTime).</summary>
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
     /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
@@ -57,10 +52,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         return await RunAsync(request, options, budget, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Runs a timer within the invocation's budget: passes it on when early; when due, aborts the upload it names (or
-    /// the key's older uploads). A cut-off becomes an outcome (re-queued where it can be), never an exception.
-    /// </summary>
+    /// <summary>Runs a timer: passes it on when early, aborts when due; a cut-off becomes an outcome.</summary>
     public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, InvocationBudget budget, string? armedBy = null)
     {
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
@@ -80,9 +72,8 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             return [Logged(await PassOnAsync(request, due, now, armedBy, budget.Settle).ConfigureAwait(false))];
         }
 
-        // Due: the normal workflow, with one ListParts first so a timer on a finished upload ends there, and an upload
-        // still receiving parts (MIN_IDLE) is left alone and the timer passed on until it is idle. The last attempt
-        // skips that check, so an upload that never stops is still aborted (and, if parts keep landing, dead-lettered).
+        // Due: probe first, so a finished upload ends here and an active one (MIN_IDLE) waits. The last attempt skips
+        // the check, so an upload that never stops is still aborted.
         var dueRequest = request with { NotBefore = null };
         var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
         var dueOptions = options with
@@ -104,7 +95,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         return settled;
     }
 
-    /// <summary>A due timer whose upload is still active: passed on (attempt + 1) to when it will have been idle for MIN_IDLE.</summary>
+    /// <summary>A due timer whose upload is active: passed on until it will have been idle for MIN_IDLE.</summary>
     private Task<AbortResult> UntilIdleAsync(AbortRequest request, AbortResult active, DateTimeOffset idleAt, DateTimeOffset now, CancellationToken ct)
     {
         var next = request with
@@ -172,7 +163,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         }
         catch (OperationCanceledException) when (budget.Work.IsCancellationRequested)
         {
-            // Cut off while listing the key: the due timer itself is passed on (attempt + 1), no upload was touched.
+            // Cut off while listing: the timer is passed on; no upload was touched.
             return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
         }
 

@@ -2,30 +2,17 @@
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// The concurrency limit of a run, found by AIMD (additive increase, multiplicative decrease, as TCP Reno and
-/// Netflix concurrency-limits' <c>AIMDLimit</c>), with TCP-style slow start and a latency guard:
+/// A run's concurrency limit by AIMD (as TCP Reno, Netflix's <c>AIMDLimit</c>) with slow start and a latency guard.
 /// <list type="bullet">
-/// <item>Samples are judged in count-based windows of one round of leases: a window ends once <c>max(limit, MinWindow)</c>
-/// leases have ended (<see cref="OnRelease"/>), however many requests each made, so the algorithm needs no clock and the
-/// same samples always give the same limit. The limit counts leases (an upload holds one across its ListParts probe,
-/// its abort and its verify): a window of requests would be a third of a round, so one overload read three times cut
-/// the limit three times, and the cut, which only holds back new leases, would be judged before it could act. A round
-/// of leases also holds every kind of request an upload makes, so the mean does not swing with the mix. Until a lease
-/// has ended (a caller that takes none), a window is <c>max(limit, MinWindow)</c> requests.</item>
-/// <item>Slow start doubles the limit after each clean window, until the first sign of trouble; after that it
-/// grows by one per clean window. A window only grows the limit when the limit was used (at least
-/// <c>UtilizationToGrow</c> of it in flight): an idle limit proves nothing.</item>
-/// <item>Latency holding is the proxy for "throughput grows" (Little's law: more in flight at the same latency is
-/// more per second). A window whose mean latency is above <c>LatencyTolerance</c> times the baseline means the
-/// store is queueing: the limit shrinks by <c>LatencyBackoff</c>. The baseline is the best window mean seen, at the
-/// limit it was seen at; it drifts up toward later windows only when they ran at that limit or below (so a store that
-/// has become slower for good, or one lucky window, does not hold the limit down for ever), never toward windows
-/// that ran busier: their latency is the queueing being judged, and following it would let the limit creep up
-/// without bound on a saturated store.</item>
-/// <item>A drop (503 SlowDown, throttling, a timeout) cuts the limit by <c>DropBackoff</c> at once. The requests
-/// of the leases already in flight when it was cut may be dropped too and must not cut it again: drops are ignored
-/// until as many leases have ended as were allowed before the cut (requests, for a caller that takes no lease),
-/// unless the limit has grown past the cut since.</item>
+/// <item>Windows count ended leases (<c>max(limit, MinWindow)</c>), not time or requests: no clock, deterministic, and a
+/// cut is judged only after it could act. Without leases a window counts requests.</item>
+/// <item>Slow start doubles per clean window until the first trouble, then +1; only a used limit
+/// (<c>UtilizationToGrow</c>) grows.</item>
+/// <item>Latency holding stands in for throughput growing (Little's law). A mean above <c>LatencyTolerance</c> x baseline
+/// is queueing: shrink by <c>LatencyBackoff</c>. The baseline drifts up only from windows at or below its limit, else the
+/// limit would creep up on a saturated store.</item>
+/// <item>A drop (SlowDown, throttling, timeout) cuts by <c>DropBackoff</c>; drops of leases already in flight are
+/// ignored until that many leases end, unless the limit grew past the cut.</item>
 /// </list>
 /// Not thread-safe: <see cref="ConcurrencyLimiter"/> calls it under its lock.
 /// </summary>
@@ -37,10 +24,8 @@ public sealed class AdaptiveLimit
     public int Ceiling { get; init; } = DefaultCeiling;
     public int MinWindow { get; init; } = 4;
     /// <summary>
-    /// How far above the baseline a window's mean may go before it counts as queueing. Four, not two: behind 20 ms of
-    /// network a store's throughput still grows well past twice its unloaded latency (moto at 20 ms: twice the baseline
-    /// is ~12 in flight, 85% of the throughput of 32 or 64), while on a store with a hard knee any tolerance above one
-    /// finds the plateau, and refusals (SlowDown) cut the limit whatever the latency.
+    /// How far above the baseline a mean may go before it is queueing. Four: behind network latency throughput keeps
+    /// growing past twice the unloaded latency; a hard knee is found anyway and SlowDown cuts regardless.
     /// </summary>
     public double LatencyTolerance { get; init; } = 4.0;
     public double LatencyBackoff { get; init; } = 0.9;
@@ -63,8 +48,7 @@ public sealed class AdaptiveLimit
     public int Limit => Math.Clamp(_limit, Floor, Ceiling);
 
     /// <summary>
-    /// Where the run settled: the highest limit that ran a clean window (no drop, latency held) in this AIMD cycle or
-    /// the one before (a cycle ends at each cut), so the sawtooth's low half after a cut does not hide its top.
+    /// Where the run settled: the highest clean-window limit in this AIMD cycle or the last, so a cut does not hide the top.
     /// </summary>
     public int Settled => Math.Max(_cleanThisCycle, _cleanLastCycle) is > 0 and var best ? best : Limit;
 
@@ -129,7 +113,7 @@ public sealed class AdaptiveLimit
         // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.
         if (_ignoreDropsFor > 0 && Limit <= _limitAfterCut)
         {
-            // With leases the guard counts leases that end, and a refused request is sent again within its lease.
+            // A refused request is sent again within its lease, so the guard counts leases.
             if (!_leases)
                 _ignoreDropsFor--;
             return;

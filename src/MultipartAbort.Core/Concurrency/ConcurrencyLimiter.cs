@@ -2,11 +2,8 @@
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// How many uploads a process works on at once (docs/cli.md, "Adaptive concurrency"): a fixed number when SWEEP_CONCURRENCY (or
-/// <c>--concurrency</c>) pins it, else an <see cref="AdaptiveLimit"/> (AIMD) fed by every store request through
-/// <see cref="LimitedObjectStore"/>. Sweeps and batches take a lease per upload; an upload makes one store request
-/// at a time, so uploads in flight are requests in flight. One limiter per process: what one sweep learned about
-/// the store, the next starts from.
+/// Uploads in flight at once: pinned (SWEEP_CONCURRENCY) or an <see cref="AdaptiveLimit"/> fed by every store request
+/// (<see cref="LimitedObjectStore"/>). One per process, so the next sweep starts from what the last learned.
 /// </summary>
 public sealed class ConcurrencyLimiter
 {
@@ -42,7 +39,7 @@ public sealed class ConcurrencyLimiter
         }
     }
 
-    /// <summary>What the limit settled on: the pinned number, or the adaptive limit of the last window that ended clean.</summary>
+    /// <summary>What the limit settled on (pinned, or the last clean adaptive window).</summary>
     public int Settled
     {
         get
@@ -77,8 +74,7 @@ public sealed class ConcurrencyLimiter
     }
 
     /// <summary>
-    /// Waits for a lease until <paramref name="ct"/> fires. WaitAsync drops its hold on the token once the wait ends;
-    /// a registration per wait would keep every granted waiter alive as long as the token (a whole sweep's).
+    /// Waits for a lease. WaitAsync drops its token hold when done; a registration per wait would keep every waiter alive.
     /// </summary>
     private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken ct)
     {
@@ -128,10 +124,8 @@ public sealed class ConcurrencyLimiter
     }
 
     /// <summary>
-    /// Runs items 0..count-1 with at most <paramref name="limit"/> at once until <paramref name="stopTaking"/> says stop
-    /// (the budget's soft deadline), and returns how many were started (a prefix): records of a batch, uploads of a
-    /// request, packs of a pass-on. Never ends in an exception because a deadline fired: the items stop being taken, and
-    /// each one turns its own cancellation into an outcome, so every result already produced reaches the answer.
+    /// Runs items 0..count-1, at most <paramref name="limit"/> at once, until <paramref name="stopTaking"/>; returns how many
+    /// started. A deadline never throws: each item turns its cancellation into an outcome.
     /// </summary>
     public static async Task<int> ForEachIndexAsync(int count, int limit, Func<bool> stopTaking, Func<int, Task> body)
     {
@@ -142,9 +136,7 @@ public sealed class ConcurrencyLimiter
     }
 
     /// <summary>
-    /// The one fan-out: runs <paramref name="body"/> for each item with one lease each, taking the next item from
-    /// <paramref name="items"/> only once a lease is free, and returns when every body has finished; the first
-    /// exception of a body (or of the items) is rethrown then.
+    /// The one fan-out: one lease per item, the next item taken only when a lease is free; the first exception is rethrown at the end.
     /// </summary>
     public async Task ForEachAsync<T>(IAsyncEnumerable<T> items, Func<T, Task> body, CancellationToken ct)
     {

@@ -33,8 +33,7 @@ public sealed record CosLocation(string Bucket, string Prefix)
     }
 
     /// <summary>
-    /// The dead-letter ledger beside this one when DEAD_LETTER_QUEUE_URL is unset: <c>cos://b/retry/</c> keeps them in
-    /// <c>cos://b/retry-dead-letters/</c> (a sibling, so a drain never lists them), <c>cos://b/</c> in <c>cos://b/dead-letters/</c>.
+    /// The dead-letter ledger beside this one: a sibling (<c>cos://b/retry-dead-letters/</c>), so a drain never lists it.
     /// </summary>
     public CosLocation DeadLetters => new(Bucket, Prefix.Length == 0 ? "dead-letters/" : $"{Prefix.TrimEnd('/')}-dead-letters/");
 

@@ -35,10 +35,7 @@ public static class EnvironmentVariables
     public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
     public const string MetricsToken = "METRICS_TOKEN";
 
-    /// <summary>
-    /// On AWS the secrets are not in the environment: each of these names an SSM Parameter Store SecureString whose
-    /// value becomes the variable without the suffix, read once at start-up (Adapters' ParameterStoreSecrets).
-    /// </summary>
+    /// <summary>On AWS each of these names an SSM SecureString whose value becomes the variable without the suffix.</summary>
     public const string ParameterSuffix = "_PARAMETER";
 
     public const string CosAccessKeyIdParameter = CosAccessKeyId + ParameterSuffix;

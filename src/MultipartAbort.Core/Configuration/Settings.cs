@@ -10,7 +10,7 @@ public sealed record Settings
     /// <summary>UPLOAD_TTL's floor: one second (the granularity of an SQS delay); anything shorter is a typo, not a TTL.</summary>
     public static readonly TimeSpan MinUploadTtl = TimeSpan.FromSeconds(1);
 
-    /// <summary>How far ahead a timer may be due (UPLOAD_TTL's ceiling too): 30 days, 2,880 pass-ons at the 15-minute cap.</summary>
+    /// <summary>How far ahead a timer may be due (UPLOAD_TTL's ceiling too): 30 days.</summary>
     public static readonly TimeSpan MaxTimerHorizon = TimeSpan.FromDays(30);
 
     public Uri? CosEndpoint { get; init; }
@@ -22,7 +22,7 @@ public sealed record Settings
 
     public static readonly Uri DefaultIamEndpoint = new("https://iam.cloud.ibm.com");
 
-    /// <summary>COS_SERVICE_INSTANCE_ID: sent as <c>ibm-service-instance-id</c> on ListBuckets, which IBM COS needs to list a service instance's buckets.</summary>
+    /// <summary>COS_SERVICE_INSTANCE_ID: IBM COS needs it as <c>ibm-service-instance-id</c> on ListBuckets.</summary>
     public string? CosServiceInstanceId { get; init; }
 
     /// <summary>An SQS queue URL, or <c>cos://bucket/prefix/</c> for the retry ledger (see <see cref="RetryLedger"/>).</summary>
@@ -32,7 +32,7 @@ public sealed record Settings
     /// <summary>Where the retry ledger lives when <see cref="RetryQueueUrl"/> is a cos:// URL; null for SQS or none.</summary>
     public CosLocation? RetryLedger { get; init; }
 
-    /// <summary>Where dead-lettered requests go when <see cref="DeadLetterQueueUrl"/> is a cos:// URL, or unset beside a retry ledger (<see cref="CosLocation.DeadLetters"/>).</summary>
+    /// <summary>The cos:// dead-letter location, explicit or beside a retry ledger (<see cref="CosLocation.DeadLetters"/>).</summary>
     public CosLocation? DeadLetterLedger { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public int MaxAttempts { get; init; } = 8;
@@ -43,44 +43,37 @@ public sealed record Settings
     public AccessPolicy Access { get; init; } = AccessPolicy.AllowAll;
     public TimeSpan? MinUploadAge { get; init; }
 
-    /// <summary>
-    /// MIN_IDLE: an upload chosen by age (a sweep, a TTL timer) is left alone while its newest part landed, or with no
-    /// part it began, less than this long ago. <see cref="TimeSpan.Zero"/> turns the check off.
-    /// </summary>
+    /// <summary>MIN_IDLE: an upload chosen by age is left alone while its last activity is more recent; zero: off.</summary>
     public TimeSpan MinIdle { get; init; } = DefaultMinIdle;
 
     public static readonly TimeSpan DefaultMinIdle = TimeSpan.FromHours(1);
 
-    /// <summary>UPLOAD_TTL: an upload-started event arms a timer that aborts the upload this long after it began; null: off.</summary>
+    /// <summary>UPLOAD_TTL: abort an upload this long after it began; null: off.</summary>
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
-    /// <summary>REPORT_TARGETS: the buckets (names or globs; <c>*</c>: every bucket) a scheduled tick reports on, read-only.</summary>
+    /// <summary>REPORT_TARGETS: buckets (names or globs) a scheduled tick reports on.</summary>
     public IReadOnlyList<string> ReportTargets { get; init; } = [];
 
     /// <summary>REPORT_DEPTH: the scheduled report's per-prefix depth (0: per bucket only).</summary>
     public int ReportDepth { get; init; }
-    /// <summary>Uploads in flight at once in a sweep or a batch; null (the default) lets <c>AdaptiveLimit</c> find it.</summary>
+    /// <summary>Uploads in flight at once; null lets <c>AdaptiveLimit</c> find it.</summary>
     public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
 
     /// <summary>
-    /// How long the HTTP host gives one request (HTTP_REQUEST_TIMEOUT): its invocation deadline, so a tick's sweeps and
-    /// drain stop in time to write their continuations and answer before the platform cuts the request. Just under Code
-    /// Engine's default request timeout (300 s) unless set; set it a little under the application's own.
+    /// HTTP_REQUEST_TIMEOUT: a request's deadline, so a tick stops in time to answer; keep it under the platform's
+    /// (Code Engine's default is 300 s).
     /// </summary>
     public TimeSpan HttpRequestTimeout { get; init; } = DefaultHttpRequestTimeout;
 
     public static readonly TimeSpan DefaultHttpRequestTimeout = TimeSpan.FromSeconds(290);
 
-    /// <summary>
-    /// Accept unsigned CloudEvents and OpenWhisk activations: only where the platform keeps the host private (a Code Engine
-    /// app with project visibility, fed by its own subscriptions; an OpenWhisk action container, reached only by the invoker).
-    /// </summary>
+    /// <summary>Accept unsigned CloudEvents and OpenWhisk activations: only where the platform keeps the host private.</summary>
     public bool CloudEventsTrusted { get; init; }
 
-    /// <summary>METRICS_TOKEN: the bearer token <c>/metrics</c> asks for (Security/MetricsAccess); null: open only where trusted.</summary>
+    /// <summary>METRICS_TOKEN: the bearer token <c>/metrics</c> asks for.</summary>
     public Secret? MetricsToken { get; init; }
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
@@ -90,8 +83,7 @@ public sealed record Settings
     public TimeSpan ReabortBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// How much of an invocation's remaining time is kept back: no new upload, record or page is started within it;
-    /// store calls still in flight are cancelled at half of it; the rest re-queues what was not done and answers.
+    /// Time kept back from an invocation: no new work within it, store calls cancelled at half; the rest re-queues and answers.
     /// </summary>
     public TimeSpan DeadlineReserve { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -178,8 +170,7 @@ public sealed record Settings
             return null;
         }
 
-        // An allowlist that is set but names nothing is a mistake (an empty deploy parameter, a stray comma), and on COS
-        // it is the only guard: it fails the configuration instead of meaning "allow all". Only unset means all.
+        // Set but empty is a mistake, and on COS the allowlist is the only guard: fail rather than allow all.
         IReadOnlyList<string>? ReadList(string name)
         {
             var raw = env.Get(name);
@@ -247,7 +238,7 @@ public sealed record Settings
 
         var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
         var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
-        // A scheduled sweep's continuation comes back as an event, where the floor applies: refuse the target up front.
+        // A sweep's continuation comes back as an event, where the floor applies: refuse up front.
         foreach (var target in sweepTargets.Where(t => t.OlderThan < sweepMinAge))
             problems.Add(
                 $"{EnvironmentVariables.SweepTargets}: {target.Bucket} olderThan {IsoDuration.Format(target.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(sweepMinAge)}); lower {EnvironmentVariables.SweepMinAge} to allow it"

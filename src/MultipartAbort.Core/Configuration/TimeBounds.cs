@@ -1,8 +1,7 @@
 namespace MultipartAbort.Core.Configuration;
 
 /// <summary>
-/// How far durations and times may reach (docs/events.md, "Limits"), and the one place a time is moved by a duration:
-/// with both bounded, no arithmetic on them can leave the calendar, and <see cref="Add"/> saturates should one ever try.
+/// Bounds on durations and times, and the one place a time moves by a duration, so no arithmetic leaves the calendar.
 /// </summary>
 public static class TimeBounds
 {

@@ -2,10 +2,8 @@
 namespace MultipartAbort.Core.Deadline;
 
 /// <summary>
-/// How one invocation spends its time (docs/events.md, "Guarantees": an answer before the deadline). Three
-/// moments: at the soft deadline (<see cref="Reserve"/> before the host's deadline) no new work is taken; at the work
-/// cut-off (half the reserve before it) store calls still in flight are cancelled, so no SDK retry loop outlives the
-/// invocation; what is left (the host's token, <see cref="Settle"/>) is for re-queuing what was not done and answering.
+/// How one invocation spends its time: at the soft deadline no new work; at the work cut-off (half the reserve later)
+/// store calls are cancelled, so no SDK retry outlives it; the rest (<see cref="Settle"/>) re-queues and answers.
 /// </summary>
 public sealed class InvocationBudget : IDisposable
 {
@@ -50,8 +48,7 @@ public sealed class InvocationBudget : IDisposable
     public TimeSpan? Remaining => _context.Remaining(_time);
 
     /// <summary>
-    /// A share of this invocation that stops taking new work at <paramref name="stopTakingAt"/> (never later than this
-    /// budget does); its store calls are cut half a reserve after that, so work already taken can finish. Null: all of it.
+    /// A share that stops taking work at <paramref name="stopTakingAt"/>, its store calls cut half a reserve later. Null: all of it.
     /// </summary>
     public InvocationContext Until(DateTimeOffset? stopTakingAt)
     {

@@ -5,10 +5,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// Sorts an incoming event by its shape (docs/events.md, "Inputs"), and takes the request out of whatever carries it:
-/// one <see cref="Unwrap"/> for the top level, SQS bodies, webhook bodies, CloudEvent data and ledger entries.
-/// </summary>
+/// <summary>Sorts an event by shape and takes out the request, with one <see cref="Unwrap"/> for every carrier.</summary>
 public static class EventDecoder
 {
     public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)
@@ -38,8 +35,7 @@ public static class EventDecoder
         {
             return Invalid($"the event looks like an AWS envelope but a field has the wrong type or is not valid text: {ex.Message}", "shape");
         }
-        // OpenWhisk hands an action its parameters as {"value": {...}} on /run; a direct invoke may do the same.
-        // An event that is only {} (or no parameters) carries nothing, as empty data does: it is the tick.
+        // OpenWhisk passes parameters as {"value": {...}}; an empty event is the tick.
         if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object && !root.TryGetProperty("bucket", out _))
             return new PayloadEvent(IsEmpty(value) ? new ScheduledSweepPayload(null) : RequestParser.Parse(value));
         return new PayloadEvent(IsEmpty(root) ? new ScheduledSweepPayload(null) : Unwrap(root));
@@ -47,10 +43,7 @@ public static class EventDecoder
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
 
-    /// <summary>
-    /// A body carried by SQS, a webhook or the retry ledger: a request, or an EventBridge envelope or CloudEvent around
-    /// one (the EventBridge → SQS → Lambda pattern), unwrapped as at the top level. An SQS or HTTP event inside a body is refused.
-    /// </summary>
+    /// <summary>A body (SQS, webhook, ledger): a request, bare or in an EventBridge/CloudEvent envelope; nested SQS or HTTP events are refused.</summary>
     public static RequestPayload DecodeBody(string? text) =>
         StrictText.SurrogateProblem(text) is { } problem ? Refused($"the body is not valid text: {problem}", "text") : DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
 
@@ -70,10 +63,7 @@ public static class EventDecoder
         }
     }
 
-    /// <summary>
-    /// The data of a CloudEvent delivered over HTTP (binary mode: the body; structured mode: <c>data</c>), as bytes:
-    /// empty bytes are a tick like empty data.
-    /// </summary>
+    /// <summary>A CloudEvent's data as bytes (binary mode: the body; structured: <c>data</c>); empty is a tick.</summary>
     public static RequestPayload DecodeCloudEventData(ReadOnlySpan<byte> utf8, string? source)
     {
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)
@@ -119,9 +109,7 @@ public static class EventDecoder
     }
 
     /// <summary>
-    /// An envelope's data (EventBridge detail, CloudEvent data). The tick rule, once: no data, null, an empty object or an
-    /// empty string is a scheduled tick (run SWEEP_TARGETS); a JSON string holding a request is read as that request (a
-    /// cron subscription's <c>--data</c> may arrive quoted).
+    /// An envelope's data. No data, null, {} or "" is the tick; a JSON string holding a request is that request (cron <c>--data</c> may arrive quoted).
     /// </summary>
     private static RequestPayload Data(JsonElement data, string? source)
     {
@@ -179,6 +167,6 @@ public static class EventDecoder
 
     private static PayloadEvent Invalid(string message, string rule) => new(Refused(message, rule));
 
-    /// <summary>A refusal of the whole event or body, naming the rule it broke: text (UTF-8, no lone surrogate), json, or shape.</summary>
+    /// <summary>A refusal of the whole event or body, naming the rule it broke.</summary>
     private static InvalidPayload Refused(string message, string rule) => RequestParser.Invalid(message, rule: rule);
 }

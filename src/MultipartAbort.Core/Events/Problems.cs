@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// What is wrong with one request, each problem led by the field it names (<c>uploads[3].key</c>); the first field
-/// becomes the rejection's machine-readable <c>field</c>, the messages its <c>message</c>.
-/// </summary>
+/// <summary>What is wrong with one request, each problem led by its field; the first field becomes the rejection's <c>field</c>.</summary>
 internal sealed class Problems
 {
     private readonly List<string> _messages = [];

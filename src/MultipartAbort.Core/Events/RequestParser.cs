@@ -5,10 +5,7 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// Reads the request shapes (docs/events.md, "Inputs": abort request, batch, sweep) from JSON, by hand rather than by a
-/// serialiser, so that every rejection names the field and what was wrong with it.
-/// </summary>
+/// <summary>Reads the request shapes by hand rather than by a serialiser, so every rejection names the field and the fault.</summary>
 public static class RequestParser
 {
     public const int MaxBatchSize = 1000;
@@ -40,8 +37,7 @@ public static class RequestParser
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}", rule: "shape");
-        // Upload-started and upload-finished events (CloudTrail record, Activity Tracker event) arm or touch no timer;
-        // they are recognised here so that every carrier (EventBridge detail, CloudEvent data, SQS body) takes them.
+        // Upload-started/finished events are recognised here so every carrier takes them.
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
@@ -166,7 +162,7 @@ public static class RequestParser
         var prefix = JsonFields.OptionalString(e, "prefix", path, errors);
         var olderThanText = JsonFields.RequiredString(e, "olderThan", path, errors);
         var dryRun = JsonFields.OptionalBool(e, "dryRun", path, errors) ?? false;
-        // Kept for old callers: every sweep now lists each upload's parts before the abort, so it always measures bytes.
+        // Accepted but moot: every sweep probes parts before the abort, so it always measures bytes.
         JsonFields.OptionalBool(e, "measureBytes", path, errors);
         var minIdle = OptionalDuration(e, "minIdle", path, errors);
         var showActive = JsonFields.OptionalBool(e, "showActive", path, errors) ?? false;
@@ -256,8 +252,7 @@ public static class RequestParser
 
     public static string? ValidateBucket(string bucket) => StoreNames.CheckBucket(bucket);
 
-    // A field this build does not know is refused, not ignored: a misspelt or unsupported option (a timer's notBefore,
-    // say) silently dropped would make the function do something other than what was asked.
+    // Unknown fields are refused: a misspelt option silently dropped would do something other than asked.
     private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt", "minIdle"];
     private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
     private static readonly string[] UploadsFields = ["uploads"];

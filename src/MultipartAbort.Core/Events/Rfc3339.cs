@@ -4,9 +4,7 @@ using System.Text.RegularExpressions;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// Times on the wire (<c>notBefore</c>, <c>initiatedAt</c>): RFC 3339 with an explicit offset, written in UTC. Event
-/// times of other services (CloudTrail, Activity Tracker) are read with <see cref="TryParseEventTime"/>, which also
-/// takes the <c>+0000</c> offsets Activity Tracker writes.
+/// Wire times: RFC 3339 with an offset, written in UTC; <see cref="TryParseEventTime"/> also takes Activity Tracker's <c>+0000</c>.
 /// </summary>
 public static partial class Rfc3339
 {

@@ -4,9 +4,7 @@ using System.Text.Json;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// Text is read strictly wherever it arrives: bytes must be UTF-8, and neither a .NET string nor a JSON escape may hold
-/// a lone UTF-16 surrogate. Nothing is replaced (U+FFFD would make the function act on a key nobody sent), and
-/// nothing throws: each check answers what is wrong, or null.
+/// Strict text: UTF-8 bytes, no lone surrogate. Nothing is replaced (U+FFFD would act on a key nobody sent); checks answer what is wrong, or null.
 /// </summary>
 public static class StrictText
 {
@@ -53,10 +51,7 @@ public static class StrictText
         return null;
     }
 
-    /// <summary>
-    /// Null when every string and property name in <paramref name="element"/> is text; else which one escapes a lone
-    /// surrogate (<c>"\ud800"</c>), which the JSON reader accepts but no string can hold.
-    /// </summary>
+    /// <summary>Null when every string in <paramref name="element"/> is text; else which escapes a lone surrogate (the JSON reader accepts them).</summary>
     public static string? JsonProblem(JsonElement element)
     {
         if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String))

@@ -4,9 +4,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// Recognises the audit events that tell of a multipart upload's life: a CloudTrail S3 data event record (the
-/// <c>detail</c> of an EventBridge "AWS API Call via CloudTrail" event) and an IBM Activity Tracker event (the data of
-/// a CloudEvent from a Code Engine Kafka subscription on Event Streams). Anything else is left to the request shapes.
+/// Recognises upload audit events: a CloudTrail S3 data event record and an IBM Activity Tracker event.
 /// </summary>
 public static class UploadEventParser
 {
@@ -49,8 +47,7 @@ public static class UploadEventParser
         if (errors.Count > 0)
             return Invalid(bucket, key, $"{source} event: {errors}", errors.Field);
 
-        // CloudTrail's S3 data events are not documented to carry the response body; when a record does carry the
-        // upload id (either casing, or the XML result's shape), the timer names that one upload.
+        // CloudTrail does not document a response body here; when one carries the upload id, the timer names that upload.
         var response = Object(record, "responseElements");
         var uploadId = response is { } r
             ? String(r, "uploadId") ?? String(r, "UploadId") ?? (Object(r, "InitiateMultipartUploadResult") is { } x ? String(x, "UploadId") : null)

@@ -5,10 +5,8 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>
-/// One bucket's listing under the invocation's guards, the same for every visitor (sweep, report, list): it ends, never
-/// faults, at the operator's stop, the soft deadline, the work cut-off or a store error, and says which
-/// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>), in the store's own key order.
-/// <paramref name="onPage"/> runs at each page received (a printer flushes there, so output streams).
+/// One bucket's guarded listing: it ends (never faults) at a stop, deadline, cut-off or store error, saying why
+/// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>). <paramref name="onPage"/> runs per page.
 /// </summary>
 public sealed class BucketListing(IObjectStore store, UploadListing start, InvocationBudget budget, CancellationToken stop = default, Action? onPage = null)
 {
@@ -35,8 +33,8 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
     public (string? KeyMarker, string? UploadIdMarker) ResumeAfter() => _checkpoint.ResumeAfter(LastListed);
 
     /// <summary>
-    /// The uploads in the store's order. Read one step at a time (under the limiter's loop, or inline): plain fields are
-    /// safe. A store error or the deadline ends the stream instead of faulting the loop, which would lose the visits in flight.
+    /// The uploads in store order, read one step at a time. Errors and the deadline end the stream rather than fault
+    /// the loop, which would lose visits in flight.
     /// </summary>
     public async IAsyncEnumerable<ListedUpload> Uploads()
     {

@@ -4,9 +4,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>
-/// Which buckets a run covers (mpa sweep/list/report/lifecycle, SWEEP_TARGETS, REPORT_TARGETS): names, <c>*</c>/<c>?</c>
-/// globs, or every bucket the credentials can list (ListBuckets). ALLOWED_BUCKETS bounds all of it: a glob or an
-/// every-bucket run never finds a bucket outside it, and a bucket named outright outside it is refused by name.
+/// Which buckets a run covers: names, globs, or every listable bucket, always within ALLOWED_BUCKETS (a named bucket outside it is refused).
 /// </summary>
 public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy access)
 {
@@ -36,8 +34,7 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
         }
         catch (Exception ex) when (ex is StoreException || (ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            // A refusal or the invocation's deadline: named as the buckets that could not be listed, never thrown, so
-            // what the run already did (a tick's sweeps) still reaches the answer.
+            // A refusal or the deadline is named, never thrown, so what the run did still reaches the answer.
             var why = ex is StoreException ? ex.Message : "ListBuckets was cut off: the invocation's time ran out";
             refused.Add(new RefusedBucket(all ? "*" : string.Join(",", globs), why, Listed: true));
             return new BucketSelection([.. buckets], refused);

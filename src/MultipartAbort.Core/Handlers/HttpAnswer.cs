@@ -7,10 +7,7 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>An HTTP answer (webhook, CloudEvent): the status, the JSON body, and the result when the request got as far as running.</summary>
 public sealed record HttpAnswer(int Status, string Body, InvocationResult? Result)
 {
-    /// <summary>
-    /// The status a request that ran answers with, for every HTTP door: 400 when the request was malformed, 502 while
-    /// an upload failed transiently (so a caller or Knative sends it again), else 200.
-    /// </summary>
+    /// <summary>The status of a request that ran: 400 malformed, 502 on a transient failure (so it is sent again), else 200.</summary>
     public static int StatusOf(RequestPayload payload, InvocationResult result) =>
         payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
 

@@ -9,10 +9,8 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Runs one queued message, whichever queue delivered it (an SQS record's body, a <c>cos://</c> retry-ledger entry):
-/// each upload in it is settled on its own (done, re-queued, or dead-lettered with its reason), so a delivery that is
-/// repeated never repeats finished work. Answers whether the message is done with; when it is not, its queue must
-/// deliver it again.
+/// Runs one queued message (SQS body or ledger entry), settling each upload on its own so a repeated delivery never
+/// repeats finished work. False: the queue must deliver it again.
 /// </summary>
 public sealed class MessageRunner(RequestRunner requests, QueuePair queues, StructuredLogger log)
 {
@@ -20,9 +18,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
     public QueuePair Queues => queues;
 
     /// <summary>
-    /// A message's request, decoded by <paramref name="decode"/>. Decoding refuses what it cannot read; should it throw
-    /// all the same (a bug), the message is refused with the reason, to be dead-lettered at once: the same bytes would
-    /// throw again on every delivery, and the other messages of the batch or drain still run.
+    /// A message's request. Should decoding throw (a bug), the message is refused for dead-lettering: the same bytes would throw on every delivery.
     /// </summary>
     public RequestPayload Decode(string? id, Func<RequestPayload> decode)
     {
@@ -56,10 +52,7 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
         }
     }
 
-    /// <summary>
-    /// Sends what can never succeed to the dead-letter queue with its reason: the whole body when nothing in it is
-    /// usable, else each rejected upload of a batch on its own (the others are done). False when that failed.
-    /// </summary>
+    /// <summary>Dead-letters what can never succeed: the whole body, or each rejected upload of a batch. False when that failed.</summary>
     private async Task<bool> DeadLetterRejectedAsync(string? id, string? body, RequestPayload payload, InvocationResult result, CancellationToken ct)
     {
         var rejected = result.Results.Where(r => r.Outcome == AbortOutcome.Rejected).ToArray();

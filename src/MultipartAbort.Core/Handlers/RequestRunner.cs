@@ -12,12 +12,10 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Runs what one request asks for, whatever carried it (direct invoke, EventBridge detail, CloudEvent data, OpenWhisk
-/// value, an SQS body, a webhook body): uploads concurrently with their order kept, a sweep, a report, or the tick.
-/// Within the invocation's budget: uploads not started by the soft deadline are passed on through the retry queue.
+/// Runs one request, whatever carried it: uploads (order kept), a sweep, a report, or the tick; uploads not started
+/// by the soft deadline are passed on.
 /// </summary>
-/// <param name="retryDrain">The cos:// retry ledger's drain, which the tick runs first; null with SQS or no retry queue,
-/// and for the runners of the ledger's own entries (a tick inside an entry must not drain the ledger it came from).</param>
+/// <param name="retryDrain">The ledger drain the tick runs first; null for a ledger entry's own runner, which must not drain its ledger.</param>
 public sealed class RequestRunner(
     AbortWorkflow workflow,
     DeferredUploads deferrals,
@@ -105,11 +103,8 @@ public sealed class RequestRunner(
     }
 
     /// <summary>
-    /// The tick (docs/events.md, "The tick"), on every carrier: the retry ledger's due entries, the SWEEP_TARGETS sweeps,
-    /// then the REPORT_TARGETS report of what they left, in one answer. The time to the soft deadline is shared so that
-    /// nothing starves: the drain (owed and due) stops taking entries at half of it, the sweeps when a quarter is left for
-    /// the report (read-only and short); what one part leaves unused goes to the next. What was not reached is named in
-    /// <see cref="InvocationResult.Skipped"/>; sweeps cut short pass themselves on as always.
+    /// The tick: ledger drain, SWEEP_TARGETS sweeps, then the REPORT_TARGETS report. The drain stops at half the time to
+    /// the soft deadline, the sweeps at a quarter left, so nothing starves; what was not reached is in <see cref="InvocationResult.Skipped"/>.
     /// </summary>
     private async Task<InvocationResult> TickAsync(ScheduledSweepPayload tick, InvocationBudget budget, IProgress<SweepProgress>? progress)
     {
@@ -236,9 +231,8 @@ public sealed class RequestRunner(
             return [rejection];
         }
         var request = item.Request!;
-        // One lease per upload: the adaptive limit (or SWEEP_CONCURRENCY) bounds the store calls in flight. An upload
-        // taken before the soft deadline that has no lease by then (or by the work cut-off) was not started: it is
-        // passed on like the uploads never taken, and the rest of its batch or SQS record is still settled.
+        // One lease per upload. An upload with no lease by the soft deadline was not started: pass it on like the
+        // rest, and still settle its batch.
         try
         {
             await concurrency.AcquireAsync(budget.Work).ConfigureAwait(false);

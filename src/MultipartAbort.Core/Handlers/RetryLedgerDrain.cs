@@ -10,15 +10,10 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger (docs/configuration.md, "The retry ledger"): takes the entries due now and runs each one's body
-/// through <see cref="MessageRunner"/>, as SQS would deliver it, and deletes an entry only once its outcome is final or
-/// its next attempt is written. An entry that cannot be settled is written again later with one more run counted, and
-/// after MAX_ATTEMPTS runs is dead-lettered with the reason: never run forever, never dropped. Delivery is at least
-/// once: an entry processed by two drains at once, or again after a crash before its delete, is run twice, which is
-/// harmless (the second run of a finished upload ends already-gone) and never multiplies entries (what its run
-/// re-queues counts its delay from the entry's due time, <see cref="IRetryLedger.CountingFrom"/>).
+/// Drains the cos:// retry ledger: runs each due entry through <see cref="MessageRunner"/> and deletes it only once
+/// settled; unsettled entries are rewritten with one more run, dead-lettered after MAX_ATTEMPTS. At least once: a
+/// double run is harmless, and re-queues count from the due time (<see cref="IRetryLedger.CountingFrom"/>), so entries never multiply.
 /// </summary>
-/// <param name="runners">The message runner on a given pair of queues: each entry's run sends through queues that count from its due time.</param>
 public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, Func<QueuePair, MessageRunner> runners, Settings settings, StructuredLogger log, TimeProvider time)
     : IRetryDrain
 {
@@ -49,9 +44,8 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         try
         {
-            // Entries take no lease of the process's limiter themselves (the uploads inside them do): a fixed limiter only
-            // bounds how many are open at once. Not cancelled by the caller's token: a cancelled drain stops taking entries
-            // (and entries not taken stay in the ledger for the next drain) and still answers with what it did.
+            // Entries take no lease (their uploads do). Not cancelled by the caller's token: a cancelled drain stops taking
+            // entries, leaves the rest for the next drain and still answers.
             await ConcurrencyLimiter
                 .Fixed(settings.SweepConcurrency ?? 16)
                 .ForEachAsync(
@@ -108,12 +102,10 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         if (bytes is null)
             return Settlement.Gone;
         var runner = runners(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
-        // Read as strictly as any body: an entry that cannot be decoded never will be, so it is refused and dead-lettered
-        // now (its bytes shown with U+FFFD in the dead letter when they are not UTF-8), and the drain goes on.
+        // An entry that cannot be decoded never will be: dead-letter it now and go on.
         var body = StrictText.Decode(bytes) ?? System.Text.Encoding.UTF8.GetString(bytes);
         var payload = runner.Decode(entry.Name, () => EventDecoder.DecodeBody(bytes));
-        // A late drain finds an entry's next attempt due at once (its delay counts from the entry's due time); it waits
-        // for the next drain instead of running here, so one drain never burns through an upload's attempts.
+        // A next attempt already due waits for the next drain, so one drain never burns through an upload's attempts.
         if (RunsOf(payload) is { } work && !ran.TryAdd(work, 0))
             return Settlement.Deferred;
 

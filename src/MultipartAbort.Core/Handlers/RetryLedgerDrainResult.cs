@@ -3,15 +3,12 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>What one drain of the retry ledger did.</summary>
-/// <param name="Due">Due entries the drain took.</param>
-/// <param name="Settled">Entries processed and deleted: their outcome is final, or their next attempt is written.</param>
-/// <param name="Kept">Entries left for a later drain (not settled and written again with their run counted, or their read or delete failed).</param>
+/// <param name="Settled">Entries deleted: outcome final, or next attempt written.</param>
+/// <param name="Kept">Entries left for a later drain.</param>
 /// <param name="Gone">Entries another drain settled between the listing and the read.</param>
-/// <param name="StoppedEarly">The invocation's deadline came near, so the drain stopped taking entries.</param>
-/// <param name="Counts">The outcomes of the requests the entries carried.</param>
 public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int Gone, bool StoppedEarly, OutcomeCounts Counts)
 {
-    /// <summary>Entries left for the next drain because this drain already ran their upload (or sweep) once.</summary>
+    /// <summary>Entries left for the next drain because this drain already ran them once.</summary>
     public int Deferred { get; init; }
 
     /// <summary>Entries run MAX_ATTEMPTS times without being settled, now in the dead-letter queue with that reason.</summary>

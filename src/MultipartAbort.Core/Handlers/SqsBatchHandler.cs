@@ -10,14 +10,11 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// An SQS batch: records run concurrently, each through <see cref="MessageRunner"/> (every upload in a body settled on
-/// its own); only a record that could not be settled is listed in batchItemFailures. Records not started by the soft
-/// deadline are listed, untouched.
+/// An SQS batch: records run concurrently through <see cref="MessageRunner"/>; only unsettled or unstarted records go
+/// in batchItemFailures.
 /// </summary>
 /// <remarks>
-/// A record without a messageId cannot be listed (Lambda fails the whole batch for an unknown identifier). Lambda
-/// always sends one; should it not, such a record is still processed, and if it needs delivering again its body is
-/// sent to the retry queue as is, or else to the dead-letter queue with the reason.
+/// A record without a messageId cannot be listed (Lambda would fail the whole batch), so its body goes round via the queues instead.
 /// </remarks>
 public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
 {

@@ -10,10 +10,7 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Hosting;
 
-/// <summary>
-/// What the hosts share, built once per process on the two ports: settings, the logger and the handlers (each host
-/// reports metrics its own way: EMF lines on Lambda, Prometheus on the HTTP host). The adapters project builds the ports from the environment (<c>ServiceComposition</c>).
-/// </summary>
+/// <summary>What the hosts share, built once per process on the two ports: settings, logger and handlers.</summary>
 public sealed class FunctionServices
 {
     public required Settings Settings { get; init; }
@@ -33,7 +30,7 @@ public sealed class FunctionServices
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
 
-    /// <summary>How every feature covers buckets: selection within ALLOWED_BUCKETS, a few at once, one guarded listing each.</summary>
+    /// <summary>How every feature covers buckets.</summary>
     public required FleetScan Scan { get; init; }
 
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
@@ -48,19 +45,16 @@ public sealed class FunctionServices
     /// <summary>A raw event of any shape.</summary>
     public required EventRouter Events { get; init; }
 
-    /// <summary>Refused callers, logged sampled (one Warning a minute, the rest at Debug) for every door of the process.</summary>
+    /// <summary>Refused callers, logged sampled (one Warning a minute, the rest at Debug).</summary>
     public required RefusalLog Refusals { get; init; }
 
     /// <summary>A CloudEvent delivered over HTTP (the IBM Code Engine host).</summary>
     public required CloudEventHandler CloudEvents { get; init; }
 
-    /// <summary>
-    /// The drain of the cos:// retry ledger when RETRY_QUEUE_URL is one; null with SQS (which delivers by itself) or
-    /// no retry queue. Every tick runs it first (<see cref="RequestRunner"/>); <c>mpa drain</c> runs it alone.
-    /// </summary>
+    /// <summary>The cos:// retry ledger's drain; null with SQS (which delivers by itself) or no retry queue.</summary>
     public RetryLedgerDrain? RetryLedger { get; init; }
 
-    /// <summary>Builds the services on given ports (the composition root hands in the SDK adapters; tests their doubles).</summary>
+    /// <summary>Builds the services on given ports.</summary>
     public static FunctionServices Create(
         Settings settings,
         IObjectStore store,
@@ -80,8 +74,7 @@ public sealed class FunctionServices
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
         var reports = new ReportRunner(store, scan, settings, log, time);
-        // The workflow on a pair of queues: the process's own, or a retry-ledger entry's (which count from its due time).
-        // Only the process's own runner drains the ledger on a tick; an entry's runner never drains the ledger it came from.
+        // A ledger entry's runner never drains the ledger it came from; only the process's own runner does.
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
             var workflow = new AbortWorkflow(store, q, settings, log, time);

@@ -3,15 +3,11 @@ using System.Text;
 namespace MultipartAbort.Core.Model;
 
 /// <summary>
-/// Which bucket names and keys can exist in a store, so that a request naming one that cannot is <c>rejected</c>
-/// before any store call (a 200-character bucket or a key with U+0000 only produces confusing store errors).
+/// Which bucket names and keys can exist, so a request naming one that cannot is <c>rejected</c> before any store call.
 /// </summary>
 /// <remarks>
-/// Buckets: 3 to 63 characters of letters, digits, '.', '-' and '_', starting and ending with a letter or digit,
-/// no "..", not an IP address. This is S3's and COS's current rule widened for legacy us-east-1 buckets (upper
-/// case and '_' were once allowed there); their old 255-character names are not supported.
-/// Keys: 1 to 1,024 bytes of UTF-8, valid UTF-16 (no lone surrogate), no U+0000. Every other character, '/',
-/// "..", "//", '%' and '+' included, is a valid key and is passed on exactly as named.
+/// Buckets: 3-63 of letters, digits, '.', '-', '_', alphanumeric at both ends, no "..", not an IP (widened for
+/// legacy us-east-1 names). Keys: 1-1,024 UTF-8 bytes, no lone surrogate, no U+0000; all else is passed on as named.
 /// </remarks>
 public static class StoreNames
 {

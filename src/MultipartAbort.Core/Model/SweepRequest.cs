@@ -13,10 +13,7 @@ public sealed record SweepRequest(string Bucket, TimeSpan OlderThan)
     /// <summary>How many continuations led here (a guard against a sweep that never ends).</summary>
     public int Attempt { get; init; }
 
-    /// <summary>
-    /// Leave alone an upload whose newest part landed (or, with none, that began) less than this long ago; null: the
-    /// function's MIN_IDLE; zero: not checked.
-    /// </summary>
+    /// <summary>MIN_IDLE for this sweep; null: the function's; zero: not checked.</summary>
     public TimeSpan? MinIdle { get; init; }
 
     /// <summary>List the uploads left alone as active in the answer's results (they are always counted).</summary>

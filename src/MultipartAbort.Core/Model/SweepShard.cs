@@ -4,9 +4,8 @@ using System.Text;
 namespace MultipartAbort.Core.Model;
 
 /// <summary>
-/// Shard <see cref="Index"/> of <see cref="Count"/> (written <c>i/N</c>, 0-based): a sweep worker lists the whole
-/// range but acts only on the uploads whose stable hash of (key, uploadId) falls in its shard, so N workers share a
-/// bucket with no coordinator and every upload belongs to exactly one of them.
+/// Shard <c>i/N</c>: a worker lists the whole range but acts only on uploads whose stable hash falls in its shard,
+/// so N workers share a bucket with no coordinator.
 /// </summary>
 public readonly record struct SweepShard(int Index, int Count)
 {
@@ -14,10 +13,8 @@ public readonly record struct SweepShard(int Index, int Count)
     public const int MaxCount = 1024;
 
     /// <summary>
-    /// FNV-1a (64-bit) over the key's UTF-8 bytes, a 0 byte, then the upload id's, finished with MurmurHash3's 64-bit
-    /// mix (FNV alone leaves the low bits, which a small shard count uses, poorly spread over keys that differ in one
-    /// digit). The same on every machine and every version of this program, which the continuation of a shard and the
-    /// other shards rely on: never change it.
+    /// FNV-1a 64 over key, 0, upload id, with MurmurHash3's finaliser to spread the low bits. Shards and continuations
+    /// rely on it being stable: never change it.
     /// </summary>
     public static ulong Hash(string key, string uploadId)
     {

@@ -11,13 +11,13 @@ public sealed record SweepSummary
     public long Listed { get; init; }
     public long Matched { get; init; }
 
-    /// <summary>What every upload this sweep took ended in; the figures below read it, so no merge copies them.</summary>
+    /// <summary>What every upload this sweep took ended in; the figures below derive from it.</summary>
     public OutcomeCounts Counts { get; init; } = new();
     public long Aborted => Counts[AbortOutcome.Aborted];
     public long AlreadyGone => Counts[AbortOutcome.AlreadyGone];
     public long WouldAbort => Counts[AbortOutcome.WouldAbort];
 
-    /// <summary>Uploads old enough but still receiving parts (MIN_IDLE): left alone, listed in results only when asked.</summary>
+    /// <summary>Uploads old enough but still active (MIN_IDLE): left alone.</summary>
     public long Active => Counts[AbortOutcome.Active];
 
     /// <summary>The MIN_IDLE this sweep used (PT0S: off).</summary>
@@ -30,7 +30,7 @@ public sealed record SweepSummary
     /// <summary>True when the sweep stopped early (deadline) and re-queued a continuation.</summary>
     public bool Continued { get; init; }
 
-    /// <summary>Why the sweep stopped before the end of the listing (deadline, interrupted, listing failed); null when it finished.</summary>
+    /// <summary>Why the sweep stopped before the listing's end; null when it finished.</summary>
     public string? StopReason { get; init; }
     public string? NextKeyMarker { get; init; }
     public string? NextUploadIdMarker { get; init; }
@@ -45,7 +45,7 @@ public sealed record SweepSummary
     /// <summary>The shard (<c>i/N</c>) this sweep acted on; null for the whole range.</summary>
     public string? Shard { get; init; }
 
-    /// <summary>For a fan-out request: how many shard requests were sent to the retry queue (it swept nothing itself).</summary>
+    /// <summary>For a fan-out: how many shard requests were sent.</summary>
     public int? ShardsQueued { get; init; }
 
     /// <summary>True when the sweep listed to the end: every matching upload was taken.</summary>

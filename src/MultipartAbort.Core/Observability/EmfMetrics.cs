@@ -4,16 +4,10 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>
-/// CloudWatch Embedded Metric Format: one line per invocation carrying the counts of that invocation,
-/// in the shape Powertools Metrics for .NET writes (namespace, the <c>Service</c> dimension, Count units).
-/// </summary>
+/// <summary>CloudWatch Embedded Metric Format: one line of counts per invocation, shaped as Powertools for .NET writes it.</summary>
 public sealed class EmfMetrics(TextWriter output, string metricsNamespace, string service, TimeProvider? time = null)
 {
-    /// <summary>
-    /// The dimension's name as Powertools for .NET writes it (<c>new DimensionSet("Service", ...)</c> in its Metrics
-    /// source; Python's Powertools writes <c>service</c>), so dashboards and alarms built for .NET functions fit.
-    /// </summary>
+    /// <summary>Powertools for .NET's dimension name (Python's is <c>service</c>), so .NET dashboards and alarms fit.</summary>
     public const string ServiceDimension = "Service";
 
     public const string UploadsAborted = "UploadsAborted";
@@ -36,7 +30,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
         new(output, settings.MetricsNamespace, settings.ServiceName, time);
 
-    /// <summary>The metric values an invocation's counts produce; only those that are not zero, as Powertools adds only what was recorded.</summary>
+    /// <summary>The non-zero metric values of an invocation, as Powertools adds only what was recorded.</summary>
     public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts) => All(counts).Where(m => m.Value != 0).ToArray();
 
     /// <summary>Every metric with its value, zeros included (the HTTP host's Prometheus counters are these, cumulated).</summary>
@@ -73,10 +67,8 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public const string TopLevelPrefix = "/";
 
     /// <summary>
-    /// A report's figures: one line for all buckets together (Service only: what an alarm watches) when every bucket was
-    /// read in full, one per bucket read in full (Service, Bucket), and one per prefix of it when the report has a depth
-    /// (Service, Bucket, Prefix). What could not be read writes nothing, so a refused listing or a report cut short by
-    /// the deadline never looks like uploads that went away (an alarm sees missing data, not a drop).
+    /// A report's figures: all buckets, each bucket, each prefix (with a depth). Only what was read in full is written,
+    /// so a refused or cut-short listing shows as missing data, not as a drop.
     /// </summary>
     public void Flush(Report.IncompleteUploadReport report)
     {

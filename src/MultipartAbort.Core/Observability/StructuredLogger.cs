@@ -5,8 +5,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>
-/// Writes one JSON object per line in the Powertools Logging schema. Thread-safe; the invocation's keys
-/// flow with the async context, so concurrent requests of an HTTP host keep their own request id.
+/// JSON lines in the Powertools Logging schema; invocation keys flow with the async context, so concurrent requests keep their own.
 /// </summary>
 public sealed class StructuredLogger
 {

@@ -15,10 +15,7 @@ public sealed class StoreException(string operation, string message, bool isTran
     /// <summary>The bucket does not exist: a typo, a wrong endpoint or region, never a clean upload.</summary>
     public bool IsBucketMissing => ErrorCode == "NoSuchBucket";
 
-    /// <summary>
-    /// The store refused the request for load (503 SlowDown, throttling) or it timed out: the signal to send less at
-    /// once. Retrying it later is safe.
-    /// </summary>
+    /// <summary>Refused for load (SlowDown, throttling) or timed out: send less at once; retrying later is safe.</summary>
     public bool IsThrottling => IsTransient && IsThrottlingCode(ErrorCode);
 
     /// <summary>An error code by which a store says "too much at once" (or that the request timed out).</summary>

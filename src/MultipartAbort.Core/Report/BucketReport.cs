@@ -3,10 +3,7 @@ namespace MultipartAbort.Core.Report;
 /// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
 public sealed class BucketReport(string bucket, int top)
 {
-    /// <summary>
-    /// Prefixes kept apart per bucket; the rest add up under <see cref="OtherPrefixes"/>. Keys with an id per folder
-    /// (u/2026/06/01/&lt;uuid&gt;/…) at a depth would otherwise make one cell (and one metric) per upload.
-    /// </summary>
+    /// <summary>Prefixes kept apart per bucket; the rest add up under <see cref="OtherPrefixes"/>, so id-per-folder keys do not make a metric per upload.</summary>
     public const int MaxPrefixes = 1000;
 
     public const string OtherPrefixes = "(other)";
@@ -32,7 +29,7 @@ public sealed class BucketReport(string bucket, int top)
     /// <summary>Uploads listed but gone when their parts were listed (completed or aborted meanwhile): not counted.</summary>
     public long Vanished { get; private set; }
 
-    /// <summary>Uploads whose parts could not be listed (an error on ListParts): not counted; <see cref="Error"/> names the first.</summary>
+    /// <summary>Uploads whose ListParts failed: not counted; <see cref="Error"/> names the first.</summary>
     public long Unreadable { get; private set; }
 
     public IReadOnlyList<ReportedUpload> Largest => Drain(_largest).OrderByDescending(u => u.Bytes).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();

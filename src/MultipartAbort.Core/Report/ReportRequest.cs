@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// What incomplete uploads hold, read-only: the buckets named (names or <c>*</c>/<c>?</c> globs) or every bucket the
-/// credentials can list, within ALLOWED_BUCKETS; per prefix to <see cref="Depth"/> path segments.
-/// </summary>
+/// <summary>What incomplete uploads hold, read-only, for the named buckets or globs within ALLOWED_BUCKETS, per prefix to <see cref="Depth"/>.</summary>
 public sealed record ReportRequest
 {
     public const int MaxDepth = 5;

@@ -9,10 +9,7 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>
-/// The report (docs/cli.md, <c>mpa report</c>): lists every incomplete upload of the selected buckets and each one's
-/// parts (all pages), and adds them up as it goes, so memory stays flat however many uploads there are (only the top
-/// N largest and oldest are kept by name). List calls only: it never aborts. ListParts calls run under the same
-/// limiter as sweeps.
+/// The report: lists uploads and their parts, adding up as it goes so memory stays flat (only the top N kept by name). Never aborts.
 /// </summary>
 public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
@@ -89,7 +86,7 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
         if (stopped is not null)
         {
             bucket.Error = stopped;
-            // Debug only: the report names the error, and whoever runs it says so once (mpa on stderr, a host in its summary line).
+            // Debug only: the report names the error, and its runner says so once.
             log.Log(LogLevel.Debug, $"report of s3://{bucket.Bucket}/: {stopped}");
         }
         bucket.Complete = stopped is null && bucket.Unreadable == 0;

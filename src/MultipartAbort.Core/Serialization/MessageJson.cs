@@ -5,8 +5,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>
-/// Writes the messages this function sends to its queues: the requests it re-queues or dead-letters, in the same shape it
-/// reads, so a message from either queue can be fed back as is, and what it could not process at all, with the reason.
+/// Writes queue messages in the shape the function reads, so either queue's messages can be fed back as is.
 /// </summary>
 public static class MessageJson
 {

@@ -6,22 +6,17 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Serialization;
 
-/// <summary>
-/// Writes the answers this function gives (docs/events.md): the result of a request, with its truncation
-/// policy, and the error body of an HTTP answer. What it sends to its queues is <see cref="MessageJson"/>.
-/// </summary>
+/// <summary>Writes the function's answers: a request's result (with truncation) and an HTTP error body.</summary>
 public static class ResultJson
 {
     /// <summary>
-    /// The most bytes of <c>results</c> an answer carries. Lambda refuses a response over 6 MB, and an HTTP answer
-    /// embeds this JSON once more as an escaped string (up to twice as long), so 2.5 MB keeps every shape under it.
+    /// Most bytes of <c>results</c>: Lambda's limit is 6 MB and an HTTP answer may embed this JSON escaped (up to twice as long).
     /// </summary>
     public const int MaxResultsBytes = 2_500_000;
 
     /// <summary>
-    /// The answer: <c>results</c> in request order, <c>summary</c> with complete counts. When the results would pass
-    /// <paramref name="maxResultsBytes"/>, those that need attention (not aborted, already-gone or would-abort) are kept
-    /// first, then clean ones while they fit, and <c>"truncated": {"omittedResults": n}</c> says how many were left out.
+    /// The answer. Past <paramref name="maxResultsBytes"/>, results needing attention are kept first, then clean ones
+    /// while they fit, and <c>"truncated": {"omittedResults": n}</c> counts the rest.
     /// </summary>
     public static byte[] Result(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes)
     {
@@ -49,7 +44,7 @@ public static class ResultJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Null when every result fits; else which to keep (attention first, then clean), and how many are left out.</summary>
+    /// <summary>Null when every result fits; else which to keep and how many are left out.</summary>
     private static bool[]? SelectWithinBudget(IReadOnlyList<AbortResult> results, int budget, out int omitted)
     {
         omitted = 0;
