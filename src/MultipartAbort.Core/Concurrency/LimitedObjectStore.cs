@@ -3,10 +3,8 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// The store as the workflow sees it: every request's latency, and every refusal for load, go to the
-/// <see cref="ConcurrencyLimiter"/>; a request refused for load (SlowDown, throttling, a timeout) is sent again
-/// after a growing pause, up to <see cref="ThrottleRetries"/> times, since the limiter has just cut the load
-/// and the store asked to be asked later, not to be given up on.
+/// The store as the workflow sees it: latencies and load refusals feed the <see cref="ConcurrencyLimiter"/>; a refused
+/// request is re-sent after a growing pause (up to <see cref="ThrottleRetries"/>), since the limiter has just cut the load.
 /// </summary>
 public sealed class LimitedObjectStore(IObjectStore inner, ConcurrencyLimiter limiter, TimeProvider time) : IObjectStore
 {

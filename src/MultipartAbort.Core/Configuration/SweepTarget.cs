@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>
-/// One entry of SWEEP_TARGETS: <c>bucket[/prefix]:olderThan[:shards]</c>; with a shard count the scheduled sweep fans
-/// out into that many shard requests on the retry queue instead of sweeping in one invocation.
-/// </summary>
+/// <summary>One SWEEP_TARGETS entry, <c>bucket[/prefix]:olderThan[:shards]</c>; with shards it fans out on the retry queue.</summary>
 public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderThan)
 {
     public int? Shards { get; init; }

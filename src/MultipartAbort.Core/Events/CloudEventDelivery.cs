@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// A CloudEvent as a host received it, in binary mode (<c>ce-*</c> headers, the body is the data) or structured mode
-/// (<c>application/cloudevents+json</c>): the attributes the core looks at, and the data as bytes.
-/// </summary>
+/// <summary>A received CloudEvent (binary or structured mode): the attributes the core reads, and the data as bytes.</summary>
 public sealed record CloudEventDelivery(string Id, string Source, string Type, ReadOnlyMemory<byte> Data)
 {
     /// <summary>Code Engine's cron subscription (a Knative PingSource).</summary>

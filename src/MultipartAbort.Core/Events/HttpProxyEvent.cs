@@ -3,10 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// An HTTP request as Lambda Function URLs and API Gateway HTTP APIs (payload 2.0) or REST APIs (payload 1.0) send it.
-/// The two versions share body, headers and isBase64Encoded; the method lives in different places.
-/// </summary>
+/// <summary>An HTTP request from Function URLs or API Gateway (payload 2.0 or 1.0; the method lives in different places).</summary>
 public sealed class HttpProxyEvent
 {
     [JsonPropertyName("version")]

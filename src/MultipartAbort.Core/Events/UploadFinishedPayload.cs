@@ -1,7 +1,6 @@
 namespace MultipartAbort.Core.Events;
 
 /// <summary>
-/// An upload-completed or upload-aborted event. Nothing to do: timers are not disarmed (a timer that fires on a finished
-/// upload ends already-gone after one ListParts), so the event is logged and answered with no results.
+/// An upload-completed or -aborted event: nothing to do, as timers are not disarmed (one ListParts settles them).
 /// </summary>
 public sealed record UploadFinishedPayload(string Description) : RequestPayload;

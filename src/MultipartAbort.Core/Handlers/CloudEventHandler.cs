@@ -11,9 +11,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// A CloudEvent (IBM Code Engine subscriptions): signed with <c>X-Signature</c> like any webhook, unless the operator
-/// says the host is private (CLOUDEVENTS_TRUSTED). Empty data is the tick, as on every carrier. The answer is 2xx only
-/// once the work is done: Knative retries a failed delivery a few times.
+/// A CloudEvent: signed with <c>X-Signature</c> unless CLOUDEVENTS_TRUSTED. 2xx only once the work is done, as Knative retries failures.
 /// </summary>
 public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
 {

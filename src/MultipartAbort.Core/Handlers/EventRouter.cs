@@ -6,10 +6,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// The entry for a raw event of any shape (Lambda, <c>mpa invoke</c>): sorts it by shape, hands it to the one handler
-/// that serves that shape, and encodes the answer the shape expects.
-/// </summary>
+/// <summary>The entry for a raw event of any shape: sorts it, hands it to its handler, encodes the answer its shape expects.</summary>
 public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
 {
     public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken ct)

@@ -10,10 +10,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// A webhook (Lambda Function URL, API Gateway, the IBM HTTP host): POST only, <c>X-Signature</c> checked before the
-/// body is read (fail closed without a secret), then the body is one of the request shapes.
-/// </summary>
+/// <summary>A webhook: POST only, <c>X-Signature</c> checked before the body is read (fail closed without a secret).</summary>
 public sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
 {
     public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)

@@ -2,10 +2,7 @@ namespace MultipartAbort.Core.Observability;
 
 public static class LogLevels
 {
-    /// <summary>
-    /// Reads POWERTOOLS_LOG_LEVEL (or AWS_LAMBDA_LOG_LEVEL) as Powertools does: .NET names or the Lambda
-    /// names (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), any case. Unknown or unset: Information.
-    /// </summary>
+    /// <summary>POWERTOOLS_LOG_LEVEL (or AWS_LAMBDA_LOG_LEVEL) as Powertools reads it: .NET or Lambda names, any case; else Information.</summary>
     public static LogLevel Parse(string? text) =>
         text?.Trim().ToUpperInvariant() switch
         {

@@ -1,9 +1,7 @@
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>
-/// Refused callers (a bad or missing signature on a door that faces the internet) logged without letting a flood of
-/// them drive log volume and cost: the first refusal is a Warning, then at most one Warning per <see cref="Interval"/>
-/// for the whole process, saying how many were refused since; every other refusal is logged at Debug only.
+/// Refused callers, logged so a flood cannot drive log cost: one Warning per <see cref="Interval"/> with a count, the rest at Debug.
 /// </summary>
 public sealed class RefusalLog(StructuredLogger log, TimeProvider time)
 {

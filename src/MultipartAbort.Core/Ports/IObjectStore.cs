@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Ports;
 
-/// <summary>
-/// The three store calls the workflow makes. Implementations map "the upload does not exist"
-/// to <see cref="StoreStatus.NoSuchUpload"/> and throw <see cref="StoreException"/> for everything else.
-/// </summary>
+/// <summary>The workflow's store calls: a missing upload is <see cref="StoreStatus.NoSuchUpload"/>, all else throws <see cref="StoreException"/>.</summary>
 public interface IObjectStore
 {
     Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken);

@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Ports;
 
-/// <summary>
-/// A retry queue kept as entries in the store itself (IBM Cloud has no SQS): sending writes an entry, and
-/// <see cref="Handlers.RetryLedgerDrain"/> reads the due ones back. Failures throw <see cref="QueueException"/>.
-/// </summary>
+/// <summary>A retry queue kept as entries in the store (IBM Cloud has no SQS); failures throw <see cref="QueueException"/>.</summary>
 public interface IRetryLedger : IMessageQueue
 {
     /// <summary>The entries due at <paramref name="now"/> or earlier, in due order, streamed page by page.</summary>

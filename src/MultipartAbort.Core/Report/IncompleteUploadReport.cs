@@ -22,8 +22,7 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
     }
 
     /// <summary>
-    /// What the metrics report: each bucket read in full (prefix null) and each of its prefixes (keys above the depth as
-    /// <paramref name="topLevel"/>, as a metric dimension may not be empty). What was not read in full is left out.
+    /// The metric cells: each bucket read in full and its prefixes (keys above the depth as <paramref name="topLevel"/>: a dimension may not be empty).
     /// </summary>
     public IEnumerable<(string Bucket, string? Prefix, UploadFigures Figures)> CellsReadInFull(string topLevel)
     {

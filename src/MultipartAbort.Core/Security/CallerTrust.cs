@@ -2,11 +2,7 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Core.Security;
 
-/// <summary>
-/// Who may call without a signature: nobody, unless the operator says the host is private (CLOUDEVENTS_TRUSTED: a Code
-/// Engine app with project visibility fed by its own subscriptions, or an OpenWhisk action container). Otherwise the
-/// request needs <c>X-Signature</c>, checked exactly as a webhook's.
-/// </summary>
+/// <summary>Who may call unsigned: nobody, unless CLOUDEVENTS_TRUSTED says the host is private; else <c>X-Signature</c> is checked.</summary>
 public static class CallerTrust
 {
     /// <summary>Null when the request may run; else why not (safe to show: never contains the secret).</summary>

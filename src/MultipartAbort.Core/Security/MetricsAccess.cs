@@ -5,8 +5,7 @@ using MultipartAbort.Core.Configuration;
 namespace MultipartAbort.Core.Security;
 
 /// <summary>
-/// Who may read <c>/metrics</c>, whose gauges name buckets and prefixes: the holder of METRICS_TOKEN when one is set;
-/// without one, anyone only where the host is private (CLOUDEVENTS_TRUSTED), else nobody (fail closed, as the signed doors).
+/// Who may read <c>/metrics</c> (it names buckets): METRICS_TOKEN's holder; without one, anyone only on a trusted host, else nobody.
 /// </summary>
 public static class MetricsAccess
 {

@@ -5,8 +5,8 @@ using System.Text;
 namespace MultipartAbort.Core.Security;
 
 /// <summary>
-/// The X-Signature check (docs/events.md, "Inputs"): <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>,
-/// within a tolerance of now, compared in constant time. No secret means every request fails (fail closed).
+/// X-Signature: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>, within a
+/// tolerance, compared in constant time. No secret: every request fails.
 /// </summary>
 public static class WebhookSignature
 {
