@@ -12,7 +12,7 @@ namespace MultipartAbort.Adapters;
 /// <summary>Builds the SDK clients and the ports on them from <see cref="Settings"/>; done once per process.</summary>
 public static class AwsClients
 {
-    /// <summary>The S3 client; with an IBM API key, <paramref name="iamTokens"/> authorises its requests with bearer tokens instead of SigV4.</summary>
+    /// <summary>The S3 client; with an IBM API key, <paramref name="iamTokens"/> authorises with bearer tokens instead of SigV4.</summary>
     public static IAmazonS3 CreateS3(Settings settings, IamTokenProvider? iamTokens = null)
     {
         var config = new AmazonS3Config
@@ -21,9 +21,8 @@ public static class AwsClients
             // COS and older S3-compatible servers reject the new default CRC checksums: only when an API requires one.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            // Transient errors are retried with exponential backoff and full jitter (standard mode), then re-queued by the
-            // workflow. The invocation's work cut-off cancels a call still retrying, so 30 s x 4 never outlives it.
-            // Load refusals are not retried here but by the workflow's limiter (ThrottleAwareS3Client).
+            // Transient errors: standard-mode retries with jitter, bounded by the work cut-off. Load refusals are left to the
+            // workflow's limiter (ThrottleAwareS3Client).
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 3,
             RetryMode = RequestRetryMode.Standard,
@@ -71,10 +70,7 @@ public static class AwsClients
         return new AmazonSQSClient(config);
     }
 
-    /// <summary>
-    /// The retry and dead-letter queues configured: cos:// ledgers on the store's client (<paramref name="s3"/>), SQS
-    /// queues on one SQS client per region (a dead-letter queue may live in another region than the retry queue).
-    /// </summary>
+    /// <summary>The retry and dead-letter queues: cos:// ledgers on <paramref name="s3"/>, or SQS with one client per region.</summary>
     public static QueuePair CreateQueues(Settings settings, IAmazonS3? s3 = null, TimeProvider? time = null)
     {
         var sqs = new Dictionary<string, IAmazonSQS>(StringComparer.Ordinal);

@@ -4,10 +4,7 @@ using System.Xml;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// What kind of failure an SDK call ended in, by what the error is: a throttle, a server error or a broken
-/// connection can succeed later (transient); a refusal or a client-side validation error never will (permanent).
-/// </summary>
+/// <summary>What kind of failure an SDK call ended in: transient (throttle, 5xx, broken connection) or permanent.</summary>
 internal static class FailureKind
 {
     private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
@@ -23,31 +20,27 @@ internal static class FailureKind
         status >= 500 || status is 408 or 429 || (errorCode is not null && TransientCodes.Contains(errorCode));
 
     /// <summary>
-    /// The one classification of a failed SDK call, for the store, both queues and the ledger: whether a retry may fix
-    /// it, what happened in words, and the service's error code. The caller's own cancellation is not a failure and
-    /// is let through before this is asked.
+    /// The one classification of a failed SDK call for store, queues and ledger: retryable or not, in words, with the
+    /// error code. The caller's own cancellation is let through before this.
     /// </summary>
     public static (bool IsTransient, string Message, string? ErrorCode) Classify(Exception ex)
     {
         if (ex is AmazonServiceException { ErrorCode.Length: > 0 } coded)
             return (IsTransientServiceError((int)coded.StatusCode, coded.ErrorCode), Describe(coded), coded.ErrorCode);
-        // Before a bare status: an answer that could not be read (an XmlException inside) is garbled, so transient.
+        // An unreadable answer (XmlException inside) is garbled, so transient, whatever its status.
         if (IsNetworkFailure(ex))
             return (true, $"network error: {ex.Message}", null);
         return ex switch
         {
             AmazonServiceException { StatusCode: not 0 } s => (IsTransientServiceError((int)s.StatusCode, null), Describe(s), null),
             OperationCanceledException => (true, "the request timed out", "RequestTimeout"),
-            // Client-side validation (a bad argument, missing credentials, an unsupported setting): a retry cannot fix it.
+            // Client-side validation: a retry cannot fix it.
             AmazonClientException => (false, $"rejected by the SDK before sending: {ex.Message}", null),
             _ => (false, $"unexpected {ex.GetType().Name}: {ex.Message}", null),
         };
     }
 
-    /// <summary>
-    /// A service's answer in words: its error code and HTTP status, its message when it sent one (Ceph RGW sends an
-    /// empty one), and the request id to quote to the service's support.
-    /// </summary>
+    /// <summary>A service's answer in words: code, status, message (Ceph RGW sends none) and request id for support.</summary>
     private static string Describe(AmazonServiceException s)
     {
         var status = (int)s.StatusCode;

@@ -1,15 +1,12 @@
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// The receiving side of a queue, for operators (<c>mpa dlq</c>): the function itself never receives (Lambda's event
-/// source does that for it), so this stays out of Core's ports.
-/// </summary>
+/// <summary>The receiving side of a queue, for <c>mpa dlq</c>; the function never receives, so this is not a Core port.</summary>
 public interface IQueueInbox
 {
     /// <summary>The queue's address (a URL, never a credential).</summary>
     string Address { get; }
 
-    /// <summary>Up to <paramref name="max"/> (at most 10) messages, hidden from other receivers for <paramref name="visibility"/>; empty when none is visible.</summary>
+    /// <summary>Up to <paramref name="max"/> (at most 10) messages, hidden for <paramref name="visibility"/>.</summary>
     Task<IReadOnlyList<InboxMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken);
 
     /// <summary>Removes a received message for good.</summary>

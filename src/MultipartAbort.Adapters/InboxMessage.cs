@@ -1,12 +1,8 @@
 namespace MultipartAbort.Adapters;
 
 /// <summary>A received queue message: its body, the handle to delete or release it, and what the queue knows about it.</summary>
-/// <param name="MessageId">The queue's id for the message.</param>
-/// <param name="Body">The body as sent.</param>
-/// <param name="ReceiptHandle">The handle of this receipt (delete, release).</param>
 /// <param name="ReceiveCount">How many times it has been received, this time included.</param>
-/// <param name="SentAt">When it was first sent to this queue.</param>
-/// <param name="Attributes">String message attributes (EventBridge's dead-letter copies carry ERROR_CODE, ERROR_MESSAGE, RULE_ARN).</param>
+/// <param name="Attributes">String attributes (EventBridge's dead-letter copies carry ERROR_CODE, ERROR_MESSAGE, RULE_ARN).</param>
 public sealed record InboxMessage(
     string MessageId,
     string Body,

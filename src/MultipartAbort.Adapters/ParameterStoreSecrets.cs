@@ -7,10 +7,8 @@ using MultipartAbort.Core.Configuration;
 namespace MultipartAbort.Adapters;
 
 /// <summary>
-/// Reads the secrets named by <c>*_PARAMETER</c> variables from SSM Parameter Store at start-up, so that on AWS no secret
-/// sits in the function's configuration (readable by anyone with lambda:GetFunctionConfiguration) and rotating one needs
-/// only a new cold start. One GetParameters call (WithDecryption) fetches them all. Without any <c>*_PARAMETER</c>
-/// variable nothing is called and the plain variables work as before (local use, IBM Cloud).
+/// Reads secrets named by <c>*_PARAMETER</c> variables from SSM at start-up (one GetParameters call), so no secret
+/// sits in the function's configuration; without any, nothing is called.
 /// </summary>
 public static class ParameterStoreSecrets
 {
@@ -24,11 +22,9 @@ public static class ParameterStoreSecrets
     ];
 
     /// <summary>
-    /// <paramref name="env"/> with each secret named by a parameter filled in from SSM; throws
-    /// <see cref="ConfigurationException"/> naming the variable and the parameter (never a value) when one cannot be read.
+    /// <paramref name="env"/> with the named secrets filled in; throws <see cref="ConfigurationException"/> naming variable and parameter, never a value.
     /// </summary>
-    /// <param name="env">The process environment.</param>
-    /// <param name="createClient">Builds the SSM client; null for the default (region and credentials of the process, <c>SSM_ENDPOINT</c>).</param>
+    /// <param name="createClient">Builds the SSM client; null for the default (<c>SSM_ENDPOINT</c>).</param>
     public static IEnvironment Resolve(IEnvironment env, Func<IEnvironment, IAmazonSimpleSystemsManagement>? createClient = null)
     {
         var problems = new List<string>();
@@ -53,7 +49,7 @@ public static class ParameterStoreSecrets
         GetParametersResponse response;
         try
         {
-            // Start-up is synchronous in every host; no synchronisation context, so blocking here cannot deadlock.
+            // Start-up is synchronous, with no synchronisation context: blocking cannot deadlock.
             response = ssm.GetParametersAsync(new GetParametersRequest { Names = names, WithDecryption = true }).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or OperationCanceledException)

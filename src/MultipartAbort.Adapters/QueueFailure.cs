@@ -5,10 +5,7 @@ namespace MultipartAbort.Adapters;
 /// <summary>Turns a failed queue call (SQS, either side, or the cos:// ledger) into a <see cref="QueueException"/>.</summary>
 internal static class QueueFailure
 {
-    /// <summary>
-    /// Classified by <see cref="FailureKind.Classify"/> like a store call; null only lets the caller's own cancellation
-    /// through, so nothing else (an odd SDK exception, a garbled answer) escapes the port.
-    /// </summary>
+    /// <summary>Classified like a store call; null only for the caller's own cancellation, so nothing else escapes the port.</summary>
     public static QueueException? Translate(string address, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)

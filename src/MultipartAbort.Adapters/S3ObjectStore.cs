@@ -7,8 +7,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
-/// <param name="s3">The SDK client.</param>
-/// <param name="partsPageSize">max-parts per ListParts page; null for the server's default (1,000 on S3 and COS).</param>
+/// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>
 public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory
 {
     public const string NoSuchUpload = "NoSuchUpload";
@@ -71,9 +70,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
                 NewestPart = newest is { } n ? Utc(n) : null,
             };
         }
-        // "No such upload" is said three ways: NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW: it looks the upload
-        // up by its key.uploadId.meta object, so an aborted or unknown upload is a missing key), or a bare 404. A
-        // missing bucket is NoSuchBucket, never one of these.
+        // "No such upload": NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW looks uploads up as key.uploadId.meta objects),
+        // or a bare 404. A missing bucket is NoSuchBucket, never these.
         catch (AmazonS3Exception ex) when (ex.ErrorCode is NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is null or ""))
         {
             return null;
@@ -120,8 +118,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         string? token = null;
         try
         {
-            // Paged where the store pages (S3 since 2024, with max-buckets; required above 10,000 buckets); a store that
-            // ignores it answers in one page. A token seen before ends it: a broken server must not loop for ever.
+            // Paged where the store pages (max-buckets); a repeated token ends it, so a broken server cannot loop.
             for (var page = 0; page < MaxBucketPages; page++)
             {
                 var request = new ListBucketsRequest { ContinuationToken = token, MaxBuckets = 10_000 };
@@ -153,10 +150,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             _ => null,
         };
 
-    /// <summary>
-    /// Turns any failure of a store call into a <see cref="StoreException"/> classified by what it is; null only lets
-    /// the caller's own cancellation through. Nothing else escapes, so one odd error cannot fail a batch or a sweep.
-    /// </summary>
+    /// <summary>Any store call failure as a classified <see cref="StoreException"/>; null only for the caller's cancellation.</summary>
     internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)

@@ -6,14 +6,12 @@ using MultipartAbort.Core.Observability;
 namespace MultipartAbort.Adapters;
 
 /// <summary>
-/// The composition root every host calls once at start-up: settings read and validated, the SDK clients built, the
-/// services assembled on them. Throws <see cref="ConfigurationException"/> naming every variable that is wrong, and
-/// when IAM refuses COS_API_KEY (with IAM's message, never the key).
+/// The composition root: settings, SDK clients, services. Throws <see cref="ConfigurationException"/> naming every bad
+/// variable, or when IAM refuses COS_API_KEY (never quoting the key).
 /// </summary>
 public static class ServiceComposition
 {
     /// <summary>Builds everything from the environment; logs go to <paramref name="logOutput"/>.</summary>
-    /// <param name="iamHttp">The HTTP client for IAM; null for a default one (tests hand in their own).</param>
     public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null) =>
         Compose(env, logOutput, logLevel, time, iamHttp).Services;
 
@@ -21,7 +19,7 @@ public static class ServiceComposition
     public static Composed Compose(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
     {
         time ??= TimeProvider.System;
-        // Secrets named by *_PARAMETER variables come from SSM Parameter Store first (no call when none is named).
+        // SSM Parameter Store secrets first (no call when none is named).
         var settings = Settings.Load(ParameterStoreSecrets.Resolve(env));
         var iamTokens = settings.Credentials.Kind == CredentialKind.IbmApiKey ? StartIam(settings, logOutput, logLevel, time, iamHttp) : null;
         var s3 = AwsClients.CreateS3(settings, iamTokens);
@@ -38,7 +36,7 @@ public static class ServiceComposition
         var tokens = new IamTokenProvider(iamHttp, settings.IamEndpoint, settings.Credentials.SecretValue!, time, log);
         try
         {
-            // Start-up is synchronous in every host and runs without a synchronization context: blocking here is safe.
+            // Start-up is synchronous with no synchronization context: blocking is safe.
             tokens.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (IamException ex)

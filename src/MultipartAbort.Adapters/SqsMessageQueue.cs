@@ -27,8 +27,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
         }
         catch (Exception ex) when (QueueFailure.Translate(queueUrl, ex, cancellationToken) is { } translated)
         {
-            // Whatever the SDK throws (SQS throttling, a 400 ThrottlingException, is transient) becomes a
-            // QueueException classified by FailureKind; nothing escapes the port but the caller's own cancellation.
+            // SQS throttling (a 400 ThrottlingException) is transient; FailureKind classifies it.
             throw translated;
         }
     }

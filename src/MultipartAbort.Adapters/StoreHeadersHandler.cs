@@ -3,13 +3,10 @@ using System.Security.Cryptography;
 namespace MultipartAbort.Adapters;
 
 /// <summary>
-/// Headers the SDK does not send but stores require, added under the SDK (after it signs; neither is a signed header):
+/// Headers stores require that the SDK does not send, added after signing (neither is signed):
 /// <list type="bullet">
-/// <item><c>Content-MD5</c> on PUT ?lifecycle: S3 documents it as required, and IBM COS (and MinIO) refuse the PUT
-/// without it, while AWSSDK.S3 v4 sends a CRC32 checksum instead (aws-sdk-net issue 3977). Computed from the body as
-/// sent, whatever the SDK's checksum settings.</item>
-/// <item><c>ibm-service-instance-id</c> on ListBuckets (GET /) when COS_SERVICE_INSTANCE_ID is set: IBM COS lists the
-/// buckets of that service instance only when told which one.</item>
+/// <item><c>Content-MD5</c> on PUT ?lifecycle: IBM COS and MinIO refuse it without, and AWSSDK.S3 v4 sends CRC32 instead.</item>
+/// <item><c>ibm-service-instance-id</c> on ListBuckets: IBM COS needs it to list an instance's buckets.</item>
 /// </list>
 /// </summary>
 internal sealed class StoreHeadersHandler(string? serviceInstanceId) : DelegatingHandler
@@ -29,10 +26,7 @@ internal sealed class StoreHeadersHandler(string? serviceInstanceId) : Delegatin
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// GET / with ListBuckets' parameters only: with virtual-hosted addressing, a bucket's own GET / (ListMultipartUploads
-    /// ?uploads, ?lifecycle, ListObjectsV2 ?list-type) has the same path, and must not carry the header.
-    /// </summary>
+    /// <summary>ListBuckets' GET / only: virtual-hosted, a bucket's own GET / has the same path and must not get the header.</summary>
     private static bool IsListBuckets(Uri uri) =>
         uri.AbsolutePath == "/"
         && uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).All(p => ListBucketsParameters.Contains(p.Split('=')[0]));

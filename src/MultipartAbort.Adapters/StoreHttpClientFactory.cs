@@ -4,10 +4,7 @@ using MultipartAbort.Adapters.Iam;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// Gives the S3 client HTTP clients whose pipeline adds what the SDK does not: the headers some stores require
-/// (<see cref="StoreHeadersHandler"/>) and, with an IBM API key, IAM bearer tokens (<see cref="BearerTokenHandler"/>).
-/// </summary>
+/// <summary>HTTP clients for S3 whose pipeline adds store headers and, with an IBM API key, IAM bearer tokens.</summary>
 internal sealed class StoreHttpClientFactory(IamTokenProvider? tokens, string? serviceInstanceId) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)

@@ -7,12 +7,8 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Adapters;
 
 /// <summary>
-/// The S3 client with the SDK's standard retries for everything except load refusals (503 SlowDown, throttling: the
-/// codes of <see cref="StoreException.IsThrottlingCode"/>). Those come straight back to the workflow's
-/// <c>LimitedObjectStore</c>, which cuts the concurrency limit and sends the request again after a pause. Left to the
-/// SDK, a refusal would be retried inside the call with the slot still held, and the limiter would see only a slow
-/// success: behind a store that refuses above K in flight, a default sweep settled near 2K with 13% of its requests
-/// refused (bench/sweep).
+/// SDK retries for everything but load refusals, which go straight back to <c>LimitedObjectStore</c> to cut the limit:
+/// retried inside the SDK they hold the slot and look to the limiter like slow successes.
 /// </summary>
 public sealed class ThrottleAwareS3Client : AmazonS3Client
 {

@@ -4,15 +4,13 @@ using System.Net.Http.Headers;
 namespace MultipartAbort.Adapters.Iam;
 
 /// <summary>
-/// Sits under the S3 client (whose credentials are anonymous, so the SDK signs nothing) and authorises each
-/// request with <c>Authorization: Bearer</c>. When COS refuses the token (401/403), it asks for a new one and sends
-/// the request again once.
+/// Authorises each request with <c>Authorization: Bearer</c> (the SDK signs nothing); on 401/403 it gets a new token and retries once.
 /// </summary>
 internal sealed class BearerTokenHandler(IamTokenProvider tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // Buffered, the body can be sent a second time; the store's request bodies are small (a ledger entry at most).
+        // Buffered so it can be sent twice; store request bodies are small.
         if (request.Content is not null)
             await request.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
 

@@ -7,9 +7,8 @@ using MultipartAbort.Core.Observability;
 namespace MultipartAbort.Adapters.Iam;
 
 /// <summary>
-/// Turns an IBM IAM API key into bearer tokens for COS: one exchange at start-up, the token cached, a background
-/// refresh at 80% of its lifetime (as IBM's SDKs do), and one forced refresh when COS refuses a token that is old
-/// enough to have been revoked or expired. Neither the key nor a token is ever logged or put in a message.
+/// IBM IAM API key to COS bearer tokens: cached, refreshed at 80% of its lifetime (as IBM's SDKs do), and once more
+/// when COS refuses an old one. Neither key nor token is ever logged.
 /// </summary>
 public sealed class IamTokenProvider : IDisposable
 {
@@ -19,8 +18,7 @@ public sealed class IamTokenProvider : IDisposable
     public const double RefreshAt = 0.8;
 
     /// <summary>
-    /// COS answers an expired token and a missing permission alike (403 AccessDenied). A token IAM issued this
-    /// recently is not expired, so a 403 on it is a real AccessDenied: no refresh, and no IAM call per refused request.
+    /// COS answers expiry and missing permission alike (403). A token this fresh is not expired: no refresh, no IAM call per refusal.
     /// </summary>
     public static readonly TimeSpan RejectionRefreshFloor = TimeSpan.FromSeconds(30);
 
@@ -39,7 +37,6 @@ public sealed class IamTokenProvider : IDisposable
     private int _exchanges;
 
     /// <param name="http">The client for IAM (not the store's).</param>
-    /// <param name="iamEndpoint">IAM's base URL: https://iam.cloud.ibm.com, https://private.iam.cloud.ibm.com, or a test server.</param>
     public IamTokenProvider(HttpClient http, Uri iamEndpoint, Secret apiKey, TimeProvider time, StructuredLogger? log = null)
     {
         _http = http;
@@ -59,7 +56,7 @@ public sealed class IamTokenProvider : IDisposable
     /// <summary>The first exchange; throws <see cref="IamException"/> with IAM's message when the key is refused.</summary>
     public Task StartAsync(CancellationToken cancellationToken) => RefreshAsync(null, cancellationToken);
 
-    /// <summary>The current token; a new one only when there is none or it has expired (the timer normally replaces it first).</summary>
+    /// <summary>The current token; a new one only when there is none or it has expired.</summary>
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         var token = Volatile.Read(ref _current);

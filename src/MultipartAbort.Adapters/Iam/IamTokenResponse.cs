@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Adapters.Iam;
 
-/// <summary>IAM's answer to <c>POST /identity/token</c>: a token and its lifetime, or an error (only the fields read here).</summary>
+/// <summary>IAM's answer to <c>POST /identity/token</c> (only the fields read here).</summary>
 internal sealed class IamTokenResponse
 {
     [JsonPropertyName("access_token")]

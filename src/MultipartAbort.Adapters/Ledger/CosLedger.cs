@@ -8,9 +8,8 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>
-/// The retry (or dead-letter) queue as objects under <c>cos://bucket/prefix/</c>, one small JSON object per pending
-/// request (its body, as an SQS message would carry it), named by <see cref="LedgerEntryName"/>. Needs s3:PutObject,
-/// s3:GetObject, s3:ListBucket and s3:DeleteObject on the prefix (Writer, or Object Writer plus Reader, on COS).
+/// A queue as objects under <c>cos://bucket/prefix/</c>, one JSON entry per request. Needs s3:PutObject, GetObject,
+/// ListBucket and DeleteObject on the prefix.
 /// </summary>
 /// <param name="origin">What delays count from; null for now (see <see cref="CountingFrom"/>).</param>
 public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider time, DateTimeOffset? origin = null) : IRetryLedger
@@ -47,11 +46,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         // Key order is due order: the first entry not yet due ends the listing, the rest is later still.
         ListAsync(null, null, cancellationToken).Select(e => e.Entry).TakeWhile(e => e.Due <= now);
 
-    /// <summary>
-    /// Every entry after <paramref name="after"/>, due or not, in key order (due order), with when each was written,
-    /// streamed page by page (<paramref name="pageSize"/> keys a page; null for the store's default). Objects under the
-    /// prefix that are not entries are passed over.
-    /// </summary>
+    /// <summary>Every entry after <paramref name="after"/>, in due order, page by page; non-entries under the prefix are skipped.</summary>
     internal async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset? Written)> ListAsync(
         string? after,
         int? pageSize,

@@ -3,9 +3,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>
-/// A <c>cos://</c> ledger read the way <c>mpa dlq</c> reads a queue: every entry in key order, due or not, each once
-/// (receives move on past the last entry returned). Nothing is hidden while it is read, so a release has nothing to
-/// undo; a delete removes the entry.
+/// A ledger read as <c>mpa dlq</c> reads a queue: every entry once, in key order. Nothing is hidden, so release is a no-op.
 /// </summary>
 public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
 {

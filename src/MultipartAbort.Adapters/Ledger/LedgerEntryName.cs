@@ -6,10 +6,8 @@ using MultipartAbort.Core.Events;
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>
-/// Names of ledger entries: <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>, the due time first so a listing
-/// (in key order) returns entries in due order, then a hash of the request's identity so writing the same request
-/// for the same time twice writes one object. An entry a drain could not settle is written again later with how often
-/// it has run: <c>…-0123456789abcdef.r2.json</c>.
+/// Entry names <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>: due time first so key order is due order,
+/// then an identity hash so the same request for the same time is one object; reruns add <c>.r2</c>.
 /// </summary>
 internal static class LedgerEntryName
 {
@@ -39,10 +37,7 @@ internal static class LedgerEntryName
         return true;
     }
 
-    /// <summary>
-    /// An abort request is the upload and its attempt (its reason text may differ between two runs of one entry);
-    /// anything else (a sweep continuation, a poison record) is its whole body, which is deterministic.
-    /// </summary>
+    /// <summary>An abort's identity is upload and attempt (its reason text may differ between runs); anything else, its whole body.</summary>
     internal static string IdentityHash(string body)
     {
         var identity = RequestParser.ParseText(body) is UploadsPayload { Items: [{ Request: { } r }] }

@@ -6,15 +6,12 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters.Lifecycle;
 
-// LifecycleRule.Prefix is the legacy (pre-Filter) way to scope a rule; buckets still carry such rules, and a merge must
-// read and keep them exactly, so it is used here on purpose.
+// LifecycleRule.Prefix is legacy, but buckets still carry such rules and a merge must keep them exactly.
 #pragma warning disable CS0618
 
 /// <summary>
-/// A bucket's lifecycle configuration, as far as incomplete uploads go (docs/cli.md, <c>mpa lifecycle</c>): which rule
-/// aborts them after how many days, and adding or shortening that one rule while keeping every other rule and field
-/// as it was. PutBucketLifecycleConfiguration replaces the whole configuration, so the merge is read, change one rule,
-/// read again to see nothing changed meanwhile, write, and read back to verify.
+/// A bucket's abort-incomplete-uploads rule: read it, or add/shorten it keeping everything else. The PUT replaces the
+/// whole configuration, so the merge re-reads before writing and verifies after.
 /// </summary>
 public sealed class BucketLifecycle(IAmazonS3 s3)
 {
@@ -61,15 +58,14 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         ];
 
     /// <summary>
-    /// The rules with one rule aborting incomplete uploads under <paramref name="prefix"/> after <paramref name="days"/>:
-    /// an enabled abort rule of exactly that prefix (no tag or size filter) is shortened if longer; otherwise a new rule
-    /// is added. Nothing else changes; a tag-filtered rule is never the one used (S3 refuses tags with this action).
+    /// The rules with an abort rule for <paramref name="prefix"/> after <paramref name="days"/>: an exact-prefix rule is
+    /// shortened, else one is added. Tag-filtered rules are never used (S3 refuses tags with this action).
     /// </summary>
     public static LifecycleChange Merge(IReadOnlyList<LifecycleRule> rules, int days, string prefix)
     {
         if (days < 1)
             throw new ArgumentOutOfRangeException(nameof(days), days, "DaysAfterInitiation must be 1 or more");
-        // The shortest of the enabled abort rules of exactly this scope: if one already waits no longer, nothing to do.
+        // If an enabled abort rule of this exact scope already waits no longer, nothing to do.
         var same = rules
             .Where(r => r.Status == LifecycleRuleStatus.Enabled && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && PrefixOnly(r) == prefix)
             .MinBy(r => r.AbortIncompleteMultipartUpload!.DaysAfterInitiation);
