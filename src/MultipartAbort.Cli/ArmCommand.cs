@@ -10,9 +10,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Cli;
 
 /// <summary>
-/// <c>mpa arm --bucket --key [--upload-id] (--ttl | --not-before)</c>: arms an upload TTL timer by hand, the request an
-/// upload-started event would have produced, sent to RETRY_QUEUE_URL. Without --upload-id the timer names the key and
-/// now, and aborts only the key's uploads initiated by then (plus the skew).
+/// <c>mpa arm</c>: arms an upload TTL timer by hand on RETRY_QUEUE_URL; without --upload-id it names the key and now.
 /// </summary>
 internal static class ArmCommand
 {

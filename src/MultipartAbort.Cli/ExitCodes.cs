@@ -18,9 +18,9 @@ public static class ExitCodes
     /// <summary>The store refused or could not be reached for a listing (mpa list).</summary>
     public const int StoreError = 4;
 
-    /// <summary>An internal error (a bug): one line on stderr says what to report; never a stack trace, never 1 (EX_SOFTWARE).</summary>
+    /// <summary>An internal error (a bug): one line on stderr, never a stack trace, never 1.</summary>
     public const int Internal = 70;
 
-    /// <summary>Interrupted (Ctrl+C or SIGTERM): the sweep stopped taking uploads; what was in flight finished.</summary>
+    /// <summary>Interrupted (Ctrl+C or SIGTERM).</summary>
     public const int Interrupted = 130;
 }

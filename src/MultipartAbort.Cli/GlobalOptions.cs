@@ -60,7 +60,7 @@ internal sealed class GlobalOptions
         return ok;
     }
 
-    /// <summary>The services and the S3 client under them (for what the ports do not cover), or writes why not and gives the exit code.</summary>
+    /// <summary>The services and the S3 client under them, or writes why not and gives the exit code.</summary>
     public bool TryCompose(ParseResult parse, out Composed composed, out int exitCode, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
     {
         try

@@ -20,8 +20,7 @@ internal static class InvokeCommand
             byte[] bytes;
             try
             {
-                // Bytes as given: the decoder refuses what is not UTF-8 instead of acting on a key with U+FFFD in it.
-                // JSON given as an argument arrives decoded already (an invalid byte is U+FFFD there, a legal key character).
+                // Bytes as given, so non-UTF-8 is refused (an argument arrives decoded, with U+FFFD, a legal key character).
                 if (source == "-")
                 {
                     using var stdin = new MemoryStream();

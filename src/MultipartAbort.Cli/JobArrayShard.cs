@@ -4,16 +4,14 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Cli;
 
 /// <summary>
-/// The shard of an IBM Code Engine array job: Code Engine runs one instance per index and tells each its
-/// <c>JOB_INDEX</c> (0-based) and the array's <c>JOB_ARRAY_SIZE</c>, so <c>mpa sweep</c> in a job with
-/// <c>--array-indices 0-(N-1)</c> sweeps shard JOB_INDEX/N without a flag.
+/// The shard of a Code Engine array job (JOB_INDEX of JOB_ARRAY_SIZE), so <c>mpa sweep</c> needs no flag there.
 /// </summary>
 internal static class JobArrayShard
 {
     public const string IndexVariable = "JOB_INDEX";
     public const string SizeVariable = "JOB_ARRAY_SIZE";
 
-    /// <summary>The shard the environment names; null when it names none (or when it is wrong: then <paramref name="error"/> says why).</summary>
+    /// <summary>The shard the environment names; null when none (or wrong: <paramref name="error"/> says why).</summary>
     public static SweepShard? FromEnvironment(out string? error)
     {
         error = null;

@@ -6,10 +6,7 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa lifecycle check|apply</c>: the buckets' lifecycle rule for incomplete uploads (AbortIncompleteMultipartUpload),
-/// audited, and added or shortened without harm to the rest of the configuration (docs/cli.md).
-/// </summary>
+/// <summary><c>mpa lifecycle check|apply</c>: audits, adds or shortens the AbortIncompleteMultipartUpload rule.</summary>
 internal static class LifecycleCommand
 {
     public static Command Create(GlobalOptions global)
@@ -165,7 +162,7 @@ internal static class LifecycleCommand
                 foreach (var (bucket, status, what, before, after) in rows)
                 {
                     await Console.Out.WriteLineAsync($"{bucket}: {status}: {what}");
-                    // The configuration before and after as a diff, rule by rule: "-" only before, "+" only after.
+                    // A diff rule by rule: "-" only before, "+" only after.
                     foreach (var line in before.Union(after))
                         await Console.Out.WriteLineAsync($"  {(before.Contains(line) ? after.Contains(line) ? " " : "-" : "+")} {line}");
                 }
@@ -175,9 +172,8 @@ internal static class LifecycleCommand
     }
 
     /// <summary>
-    /// One bucket: read, merge, and (with --yes) read again and write only if nothing changed meanwhile, then read back
-    /// and verify. S3 has no conditional write for lifecycle configurations, so a change between that second read and
-    /// the write is still possible; it is a few milliseconds wide instead of the whole run.
+    /// One bucket: read, merge, re-read and write only if unchanged, read back. S3 has no conditional lifecycle write,
+    /// so this narrows the race to milliseconds.
     /// </summary>
     private static async Task<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> ApplyOneAsync(
         BucketLifecycle lifecycle,

@@ -11,9 +11,7 @@ using Spectre.Console;
 namespace MultipartAbort.Cli;
 
 /// <summary>
-/// <c>mpa list</c>: the bucket's multipart uploads, streamed page by page (memory stays flat on any bucket):
-/// a table on a terminal, tab-separated lines otherwise, or JSON. Several buckets (repeated --bucket, globs,
-/// --all-buckets) one after the other, each upload with its bucket; a bucket that fails is named and the rest listed.
+/// <c>mpa list</c>: uploads streamed page by page (flat memory); a bucket that fails is named and the rest listed.
 /// </summary>
 internal static class ListCommand
 {
@@ -45,7 +43,7 @@ internal static class ListCommand
             using var budget = InvocationBudget.Unbounded(ct);
             foreach (var bucket in selection.Buckets)
             {
-                // Inline, not under leases: buckets one after the other and each in the store's order is the documented output.
+                // Inline, not under leases: the documented output is bucket after bucket, each in store order.
                 var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, budget, onPage: sink.Flush);
                 await foreach (var upload in listing.Uploads())
                 {
@@ -122,7 +120,7 @@ internal static class ListCommand
         }
     }
 
-    /// <summary>Not a terminal: key, upload id, initiated, age in seconds, tab-separated (for cut, awk, xargs); several buckets: the bucket first.</summary>
+    /// <summary>Not a terminal: tab-separated lines for cut, awk, xargs.</summary>
     private sealed class TsvSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly TextWriter _out = Console.Out;
@@ -139,7 +137,7 @@ internal static class ListCommand
         }
     }
 
-    /// <summary>{"uploads": [{"bucket", ...}], "listed": n, "count": n, "errors"?: [...]}, written as it streams.</summary>
+    /// <summary>JSON, written as it streams.</summary>
     private sealed class JsonSink : IUploadSink
     {
         private readonly Stream _stdout = Console.OpenStandardOutput();

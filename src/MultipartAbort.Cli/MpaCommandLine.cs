@@ -48,13 +48,13 @@ internal static class MpaCommandLine
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The last line of defence: exit 1 means "some upload failed", so a bug gets its own code and one line to report.
+            // Exit 1 means "some upload failed", so a bug gets its own code.
             await Console.Error.WriteLineAsync(InternalError(ex));
             return ExitCodes.Internal;
         }
     }
 
-    /// <summary>The one line an internal error prints: what broke, and what to report (the message names no secret: no code puts one in an exception).</summary>
+    /// <summary>The one line an internal error prints (no code puts a secret in an exception).</summary>
     internal static string InternalError(Exception ex) =>
         $"mpa: internal error (exit {ExitCodes.Internal}): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} -- please report it with the command and the event that caused it";
 

@@ -2,10 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// Ctrl+C (or SIGTERM) once: stop taking new uploads and let those in flight finish, so no abort is left
-/// unverified. Twice: abandon them too.
-/// </summary>
+/// <summary>Ctrl+C once: stop taking uploads, let in-flight ones finish so no abort is unverified. Twice: abandon them.</summary>
 internal sealed class OperatorStop : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();

@@ -30,7 +30,7 @@ internal static class Options
 
     public static Option<bool> AllBuckets() => new("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
 
-    /// <summary>True when the command covers a fleet (several buckets, a glob, every bucket) rather than one named bucket.</summary>
+    /// <summary>True when the command covers a fleet rather than one named bucket.</summary>
     public static bool IsFleet(IReadOnlyList<string> buckets, bool all) => all || buckets.Count != 1 || Core.Fleet.BucketSelector.IsGlob(buckets[0]);
 
     /// <summary>The usage error when a command that takes several buckets was given none.</summary>

@@ -9,10 +9,7 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa report</c>: what incomplete uploads hold and what they cost, read-only (List calls only): per bucket, per
-/// prefix to a depth, by age band and by activity; a table (with a progress line on a terminal), JSON or CSV.
-/// </summary>
+/// <summary><c>mpa report</c>: what incomplete uploads hold and cost, read-only; table, JSON or CSV.</summary>
 internal static class ReportCommand
 {
     public static Command Create(GlobalOptions global)

@@ -11,9 +11,7 @@ using Spectre.Console;
 namespace MultipartAbort.Cli;
 
 /// <summary>
-/// <c>mpa sweep</c>: aborts and verifies every upload of a bucket (and prefix) older than a duration, with
-/// live progress, a summary table and an exit code that says whether every upload ended clean; or of many buckets
-/// (repeated <c>--bucket</c>, globs, <c>--all-buckets</c>) at once under the one limiter, with a row per bucket.
+/// <c>mpa sweep</c>: aborts and verifies every upload older than a duration, in one bucket or many under one limiter.
 /// </summary>
 internal static class SweepCommand
 {
@@ -37,7 +35,7 @@ internal static class SweepCommand
         };
         var minIdle = Options.MinIdle();
         var showActive = new Option<bool>("--show-active") { Description = "List the uploads left alone as active (they are always counted)." };
-        // Accepted for old scripts: every sweep lists each upload's parts first now, so it always measures bytes.
+        // Accepted but moot: every sweep probes parts first, so it always measures bytes.
         var measure = new Option<bool>("--measure-bytes") { Description = "Kept for old scripts; bytes are always measured now.", Hidden = true };
         var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
         var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
@@ -134,7 +132,7 @@ internal static class SweepCommand
                 counts = null!;
                 notable = [];
             }
-            // The sweep answers even when abandoned (in-flight uploads end failed); the operator still hears it plainly.
+            // The sweep answers even when abandoned; tell the operator plainly.
             if (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
@@ -154,9 +152,7 @@ internal static class SweepCommand
     }
 
     /// <summary>
-    /// Many buckets at once: each found bucket is swept as <paramref name="template"/> says, all under the one limiter
-    /// with one progress display; a bucket that cannot be taken (named outside ALLOWED_BUCKETS, a failed ListBuckets) or
-    /// whose listing fails (AccessDenied, a region redirect) is a result naming it, and the others go on.
+    /// Many buckets under one limiter and one display; a bucket that cannot be taken or listed is a result, the others go on.
     /// </summary>
     private static async Task<int> SweepFleetAsync(
         Core.Hosting.FunctionServices services,

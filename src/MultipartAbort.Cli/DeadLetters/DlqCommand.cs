@@ -10,13 +10,11 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Cli.DeadLetters;
 
 /// <summary>
-/// <c>mpa dlq</c>: lists what the dead-letter queue (SQS, or a <c>cos://</c> ledger) holds, explains each message (shape
-/// and reason) and, with <c>--redrive</c>, feeds it back: to the retry queue, or run now, then deletes it. A listing
-/// leaves the queue as it was.
+/// <c>mpa dlq</c>: lists and explains dead-letter messages (SQS or <c>cos://</c>); <c>--redrive</c> feeds each back and deletes it.
 /// </summary>
 internal static class DlqCommand
 {
-    /// <summary>How long received messages stay hidden while mpa works on them (released at once when kept).</summary>
+    /// <summary>How long received messages stay hidden while mpa works on them.</summary>
     private static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
 
     public static Command Create(GlobalOptions global)
@@ -116,7 +114,7 @@ internal static class DlqCommand
         return true;
     }
 
-    /// <summary>Every message up to <paramref name="max"/>, each once: all are held (hidden) until settled, so a receive never returns one twice.</summary>
+    /// <summary>Every message up to <paramref name="max"/>, each once: all stay hidden until settled.</summary>
     private static async Task<List<InboxMessage>> ReceiveAllAsync(IQueueInbox inbox, int max, CancellationToken ct)
     {
         var all = new List<InboxMessage>();

@@ -57,7 +57,7 @@ internal abstract class DlqReport
         }
     }
 
-    /// <summary>message id, shape, about, reason, age in seconds, redrive action; tab-separated (tabs and newlines in values become spaces).</summary>
+    /// <summary>Tab-separated lines (tabs and newlines in values become spaces).</summary>
     private sealed class TsvReport : DlqReport
     {
         protected override void Write(DeadLetterEntry e, RedriveAction action) =>
@@ -74,7 +74,7 @@ internal abstract class DlqReport
         private static string Flat(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
     }
 
-    /// <summary>{"queue": url, "messages": [{messageId, shape, about, reason, receiveCount, sentAt, body, redriveBody, redrive, deleted}], "count", "deleted"}.</summary>
+    /// <summary>The JSON report.</summary>
     private sealed class JsonReport : DlqReport
     {
         private readonly Stream _stdout = Console.OpenStandardOutput();

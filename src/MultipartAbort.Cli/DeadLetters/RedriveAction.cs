@@ -1,6 +1,6 @@
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>What happened to one dead-letter message: its text for the report, whether it left the queue, whether that counts as a failure.</summary>
+/// <summary>What happened to one dead-letter message: its text, whether it left the queue, whether it is a failure.</summary>
 internal sealed record RedriveAction(string Text, bool Deleted, bool Failed)
 {
     public static RedriveAction Listed { get; } = new("", false, false);

@@ -3,8 +3,7 @@ using System.Text;
 namespace MultipartAbort.Cli.Output;
 
 /// <summary>
-/// Holds log lines while a live panel owns the terminal, then writes them out; past a limit it keeps the
-/// newest and says how many it dropped, so a sweep with many failures cannot grow memory without bound.
+/// Holds log lines while a live panel owns the terminal; keeps only the newest past a limit, so memory stays bounded.
 /// </summary>
 internal sealed class DeferredLog(TextWriter target, int maxLines = 1000) : TextWriter
 {

@@ -6,10 +6,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>
-/// A report as CSV (RFC 4180): one row per bucket (level <c>bucket</c>) and per prefix (level <c>prefix</c>), each for
-/// its uploads in all (<c>all</c>), by age band (<c>age:&lt;1d</c> ...) and by activity (<c>active</c>, <c>idle</c>).
-/// </summary>
+/// <summary>A report as RFC 4180 CSV: a row per bucket and prefix, for all uploads, by age band and by activity.</summary>
 internal static class ReportCsv
 {
     public const string Header = "bucket,level,prefix,group,uploads,parts,bytes,estimated_monthly_cost,oldest,oldest_age_seconds,error";

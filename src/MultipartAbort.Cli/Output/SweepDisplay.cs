@@ -8,9 +8,8 @@ using Spectre.Console.Rendering;
 namespace MultipartAbort.Cli.Output;
 
 /// <summary>
-/// Shows a running sweep: a live panel on a terminal, a plain line every few seconds otherwise, or JSON lines
-/// with --json. Progress goes to stderr except for the terminal panel; stdout is kept for the result.
-/// Reports arrive from every worker; only the latest snapshot is kept and drawn at a steady pace.
+/// Shows a running sweep (panel, plain lines, or JSON lines) on stderr, except the panel; stdout is for the result.
+/// Only the latest snapshot is drawn, at a steady pace.
 /// </summary>
 internal abstract class SweepDisplay : IProgress<SweepProgress>
 {

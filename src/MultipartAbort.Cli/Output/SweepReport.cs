@@ -3,13 +3,13 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>The final summary of a sweep as a table (counts, bytes reclaimed, elapsed), and the uploads that did not end clean.</summary>
+/// <summary>A sweep's final summary table, and the uploads that did not end clean.</summary>
 internal static class SweepReport
 {
     public static void Write(IAnsiConsole console, SweepSummary s, IReadOnlyList<AbortResult> notable)
     {
         var rate = s.ElapsedSeconds > 0 ? (s.Aborted + s.AlreadyGone + s.WouldAbort + s.Active + s.Requeued + s.DeadLettered + s.Failed) / s.ElapsedSeconds : 0;
-        // A heading line, not a table title: a title wider than the two narrow columns would wrap mid-word.
+        // A heading, not a table title: a wide title would wrap mid-word.
         var heading = $"sweep of s3://{s.Bucket}/{s.Prefix ?? ""} older than {s.OlderThan}{(s.DryRun ? " (dry run)" : "")}";
         var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
             .AddColumn("")
