@@ -4,10 +4,7 @@ using MsLogging = Microsoft.Extensions.Logging;
 
 namespace MultipartAbort.Http;
 
-/// <summary>
-/// ASP.NET Core's own log messages (Kestrel errors, bad requests) as Powertools JSON lines through the function's logger,
-/// from Warning up: stdout stays one JSON object per line.
-/// </summary>
+/// <summary>ASP.NET Core's own Warning+ messages as Powertools JSON lines, so stdout stays one JSON object per line.</summary>
 public sealed class FrameworkLogBridge(StructuredLogger log) : MsLogging.ILoggerProvider
 {
     public MsLogging.ILogger CreateLogger(string categoryName) => new Bridge(log, categoryName);

@@ -7,10 +7,7 @@ using MultipartAbort.Http.Endpoints;
 
 namespace MultipartAbort.Http;
 
-/// <summary>
-/// Start-up (a configuration error is logged and the process exits non-zero) and the web application: Kestrel on PORT
-/// with the body limit, Powertools JSON logs only, the endpoints. Tests build the same application on their own services.
-/// </summary>
+/// <summary>Start-up (a configuration error exits non-zero) and the web application: Kestrel on PORT, JSON logs, endpoints.</summary>
 public static class HttpHost
 {
     public const int ExitConfigInvalid = 1;
@@ -33,8 +30,7 @@ public static class HttpHost
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            // The settings could not be read, so this logger uses only what it safely can; the message names the variables
-            // that are wrong, never a secret's value.
+            // The message names the wrong variables, never a secret's value.
             var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
             {
                 Context = new LogContext { ColdStart = true, FunctionName = HostIdentity.Read(env).FunctionName },

@@ -3,7 +3,7 @@ using MultipartAbort.Http.Endpoints;
 
 namespace MultipartAbort.Http;
 
-/// <summary>The host's own JSON shapes, source-generated (no reflection under Native AOT), camelCase as the results are.</summary>
+/// <summary>The host's JSON shapes, source-generated for Native AOT.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(OpenWhiskActivation))]
 [JsonSerializable(typeof(HealthStatus))]

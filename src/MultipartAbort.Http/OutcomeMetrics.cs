@@ -8,10 +8,8 @@ using Prometheus;
 namespace MultipartAbort.Http;
 
 /// <summary>
-/// The Prometheus counters of /metrics: the EMF metrics of the Lambda host (same names, snake_case, cumulated since
-/// start, labelled with the service), the last report's figures as gauges (labelled with bucket and prefix: "" for
-/// the whole bucket, "/" for keys above the report's depth), plus the HTTP requests by route and status. Its own registry, so that two hosts
-/// in one process (tests) never share counters.
+/// The /metrics registry: the EMF counters cumulated, the last report's gauges, and HTTP requests by route and status.
+/// Its own registry, so two hosts in one process never share counters.
 /// </summary>
 public sealed class OutcomeMetrics
 {
@@ -55,9 +53,7 @@ public sealed class OutcomeMetrics
     }
 
     /// <summary>
-    /// A report's figures replace those of the buckets it read in full (and their prefixes: a prefix no longer there is
-    /// dropped). A bucket it did not read, or not in full, keeps its last figures rather than dropping to nothing: a
-    /// refused listing or an ad-hoc report of other buckets must not look like uploads that went away.
+    /// A report replaces the figures of buckets it read in full; others keep theirs, so a refused listing never looks like uploads gone.
     /// </summary>
     private void Keep(Core.Report.IncompleteUploadReport report)
     {

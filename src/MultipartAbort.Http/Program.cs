@@ -1,5 +1,4 @@
-// The IBM Cloud host (a Code Engine app, an OpenWhisk Docker action): wiring only. The environment is read once, the
-// services are built once, then Kestrel serves until SIGTERM, when in-flight requests finish before the process exits.
+// The IBM Cloud host (Code Engine app, OpenWhisk Docker action): wiring only; SIGTERM lets in-flight requests finish.
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Http;
 

@@ -5,9 +5,7 @@ using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 namespace MultipartAbort.Http;
 
 /// <summary>
-/// Around every request: the Powertools keys its log lines carry (the request id Knative's queue-proxy or OpenWhisk
-/// gives, cold start on the first), the request counted by route and status for /metrics, and the last line of
-/// defence: an exception no endpoint caught is one Critical line and a JSON 500 naming the request id.
+/// Around every request: log keys, the request metric, and the last line of defence (one Critical line and a JSON 500).
 /// </summary>
 public sealed class RequestScope(RequestDelegate next, StructuredLogger log, OutcomeMetrics metrics, HostIdentity identity)
 {
@@ -44,13 +42,13 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
         }
     }
 
-    /// <summary>The caller's id for the request (<c>X-Request-Id</c>, else the CloudEvent's <c>ce-id</c>), else the host's own, which every log line carries.</summary>
+    /// <summary>The request id: <c>X-Request-Id</c>, else <c>ce-id</c>, else the host's own.</summary>
     internal static string RequestId(IHeaderDictionary headers, string own) =>
         headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 } given ? given
         : headers["ce-id"].FirstOrDefault() is { Length: > 0 } ce ? ce
         : own;
 
-    /// <summary>The body of the 500: what happened and the id to quote; never the exception's text, which is for the log.</summary>
+    /// <summary>The 500's body: never the exception's text, which is for the log.</summary>
     internal static string InternalError(string requestId) =>
         ResultJson.Text(json =>
         {

@@ -7,10 +7,7 @@ using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// Reads a CloudEvent from an HTTP request with the CNCF SDK (CloudNative.CloudEvents): binary mode (<c>ce-*</c> headers,
-/// the body is the data, as Code Engine's cron subscription sends it) or structured mode (<c>application/cloudevents+json</c>).
-/// </summary>
+/// <summary>Reads a CloudEvent with the CNCF SDK, binary mode (as Code Engine's cron sends it) or structured.</summary>
 public static class CloudEventReader
 {
     private const string HeaderPrefix = "ce-";
@@ -58,7 +55,7 @@ public static class CloudEventReader
         }
         if (!string.IsNullOrEmpty(request.ContentType))
             cloudEvent.DataContentType = request.ContentType;
-        // The data stays raw bytes: the core reads the request with its own parser, whose errors name the field.
+        // Raw bytes: the core's own parser names the field in its errors.
         cloudEvent.Data = body;
         return cloudEvent;
     }

@@ -4,10 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// The body OpenWhisk posts to an action's <c>/run</c>: the parameters in <c>value</c>, and the activation's id, action
-/// name and deadline (milliseconds since the epoch; OpenWhisk sends it as a string).
-/// </summary>
+/// <summary>The body OpenWhisk posts to <c>/run</c>: parameters in <c>value</c>, and a deadline (ms since epoch, as a string).</summary>
 public sealed class OpenWhiskActivation
 {
     [JsonPropertyName("value")]

@@ -13,9 +13,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>
-/// The Apache OpenWhisk action protocol, so the same image runs as a Docker action: <c>POST /init</c> (nothing to load:
-/// 200), <c>POST /run</c> with the parameters in <c>value</c> → the SPEC result, or <c>{"error": "..."}</c> with a
-/// non-200 status. The activation's deadline bounds the work as Lambda's does.
+/// The OpenWhisk action protocol (<c>/init</c>, <c>/run</c>), so the image runs as a Docker action; the activation's deadline bounds the work.
 /// </summary>
 public static class OpenWhiskEndpoints
 {
@@ -79,7 +77,7 @@ public static class OpenWhiskEndpoints
             var budgetLeft = context.Remaining(time) - ResponseReserve;
             if (budgetLeft <= TimeSpan.Zero)
                 return Error(StatusCodes.Status503ServiceUnavailable, "the activation's deadline has already passed");
-            // On the host's clock (TimeProvider), so tests can move time instead of waiting.
+            // On TimeProvider, so tests move time instead of waiting.
             using var budget = budgetLeft is { } left ? new CancellationTokenSource(left, time) : new CancellationTokenSource();
             InvocationResult result;
             try
@@ -102,7 +100,7 @@ public static class OpenWhiskEndpoints
 
     private static IResult Error(int status, string message) => RequestBody.Json(status, ResultJson.Error(message));
 
-    /// <summary><c>{"error": "...", "result": {...}}</c>: OpenWhisk reads <c>error</c>; the result says what did happen.</summary>
+    /// <summary><c>{"error": "...", "result": {...}}</c>: OpenWhisk reads <c>error</c>.</summary>
     private static string WithError(string message, InvocationResult result)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);

@@ -6,9 +6,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>
-/// <c>GET /healthz</c> (readiness: 200 while serving, 503 once SIGTERM arrived; open, as it tells nothing else) and
-/// <c>GET /metrics</c> (Prometheus text format, which IBM Cloud Monitoring scrapes; its gauges name buckets, so it is
-/// guarded by <see cref="MetricsAccess"/>).
+/// <c>/healthz</c> (open: 503 after SIGTERM) and <c>/metrics</c> (Prometheus; guarded by <see cref="MetricsAccess"/>, as it names buckets).
 /// </summary>
 public static class OperationsEndpoints
 {

@@ -2,10 +2,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// Reads a request's raw body (signatures are computed over the exact bytes). Kestrel enforces the size limit
-/// (<see cref="HttpHost.MaxRequestBodyBytes"/>); reading past it ends in a 413 naming the limit.
-/// </summary>
+/// <summary>Reads a request's raw body (signatures cover the exact bytes); past Kestrel's limit, a 413 naming it.</summary>
 public static class RequestBody
 {
     /// <summary>The body, or the answer to send instead (413 when it is too large, 400 when the client broke off).</summary>

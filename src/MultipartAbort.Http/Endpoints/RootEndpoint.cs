@@ -6,8 +6,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>
-/// <c>POST /</c>: a CloudEvent (either mode) goes to the core's CloudEvent handler, anything else is a webhook and goes
-/// through the very code the Lambda Function URL uses (<see cref="WebhookHandler"/>: X-Signature first, fail closed).
+/// <c>POST /</c>: a CloudEvent goes to the CloudEvent handler; anything else is a webhook, through the same <see cref="WebhookHandler"/> as Lambda.
 /// </summary>
 public static class RootEndpoint
 {
@@ -16,10 +15,8 @@ public static class RootEndpoint
     {
         app.MapPost("/", async (HttpContext http) =>
         {
-            // The work is not tied to the client's connection: an abort that has started is finished and verified even if
-            // the caller gives up (it is idempotent, and half-done work would only be re-queued later). It is tied to
-            // the request's deadline (HTTP_REQUEST_TIMEOUT), as a Lambda invocation is to its own: sweeps and the ledger
-            // drain stop in time to write their continuations and answer before the platform cuts the request.
+            // Not tied to the client's connection (a started abort is finished and verified), but to HTTP_REQUEST_TIMEOUT,
+            // so sweeps and drains stop in time to answer.
             var context = new InvocationContext(time.GetUtcNow() + timeout);
             using var deadline = new CancellationTokenSource(timeout, time);
             var ct = deadline.Token;
