@@ -1,5 +1,4 @@
-// The AWS Lambda custom runtime entry point (provided.al2023): wiring only. The environment is read once, the
-// function is built once, then the Runtime API loop runs until Lambda retires the sandbox.
+// The Lambda custom runtime entry point (provided.al2023): wiring only.
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Lambda.Bootstrap;
 

@@ -2,10 +2,7 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>
-/// Work every cold start does anyway, begun on another core while the function is built and the first event is
-/// fetched: loading OpenSSL, which SigV4 signing (HMAC-SHA256 over a SHA-256 payload hash) needs first thing.
-/// </summary>
+/// <summary>Loads OpenSSL (which SigV4 signing needs first) on another core while the cold start does the rest.</summary>
 internal static class ColdStartPriming
 {
     public static Task Start() =>

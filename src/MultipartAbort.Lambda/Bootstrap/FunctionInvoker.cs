@@ -4,7 +4,7 @@ using MultipartAbort.Lambda.Context;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>Runs one invocation through the core: decode, handle, encode (done by the core), then one EMF line (and a report's lines).</summary>
+/// <summary>Runs one invocation through the core, then writes its EMF lines.</summary>
 public sealed class FunctionInvoker(EventRouter events, EmfMetrics metrics)
 {
     public async Task<byte[]> InvokeAsync(LambdaContext context, CancellationToken ct)

@@ -8,9 +8,7 @@ using MultipartAbort.Lambda.Context;
 namespace MultipartAbort.Lambda.Bootstrap;
 
 /// <summary>
-/// The custom runtime: builds the function once (a failure goes to <c>init/error</c> and the process exits), then
-/// loops <c>next</c> → handle → <c>response</c> or <c>error</c>. An invocation that throws is reported and the loop
-/// goes on; only a broken Runtime API ends it (Lambda then starts a new sandbox).
+/// The custom runtime loop. A throwing invocation is reported and the loop goes on; only a broken Runtime API ends it.
 /// </summary>
 public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger log, FunctionIdentity function, TimeProvider time)
 {
@@ -38,8 +36,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         }
         catch (Exception ex)
         {
-            // Settings could not be read, so this logger uses only what it safely can; the message names the
-            // variables that are wrong, never a secret's value.
+            // The message names the wrong variables, never a secret's value.
             var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
             {
                 Context = new LogContext { ColdStart = true, FunctionName = function.Name, FunctionMemorySize = function.MemorySizeMb },
@@ -85,7 +82,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
 
             var context = new LambdaContext(request, function, coldStart, time);
             coldStart = false;
-            // Set here, in the loop, so that the error path below logs with the invocation's keys too.
+            // Set here so the error path below logs with the invocation's keys too.
             log.Context = context.ToLogContext();
             Environment.SetEnvironmentVariable(LambdaEnvironment.TraceId, request.TraceHeader);
             if (!await InvokeAndAnswerAsync(handler, context, ct).ConfigureAwait(false))
@@ -107,7 +104,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            // The last line of defence (the handlers refuse every bad input and an SQS batch catches per record): a bug.
+            // The last line of defence: a bug.
             log.Log(LogLevel.Critical, $"invocation {context.RequestId} failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this)", ex);
             error = LambdaError.From(ex, LambdaError.Unhandled);
         }

@@ -8,6 +8,6 @@ public sealed record InvocationRequest(string RequestId, byte[] Event)
 
     public string? InvokedFunctionArn { get; init; }
 
-    /// <summary>The whole X-Ray header, e.g. <c>Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1</c>.</summary>
+    /// <summary>The whole X-Ray header.</summary>
     public string? TraceHeader { get; init; }
 }

@@ -3,10 +3,7 @@ using System.Text.Json;
 
 namespace MultipartAbort.Lambda.Client;
 
-/// <summary>
-/// An error as the Runtime API takes it: the <c>Lambda-Runtime-Function-Error-Type</c> header (category.reason) and
-/// the body <c>{"errorMessage", "errorType", "stackTrace": [...]}</c> that Lambda hands back to the invoker.
-/// </summary>
+/// <summary>An error as the Runtime API takes it: the error-type header and the JSON body Lambda hands the invoker.</summary>
 public sealed record LambdaError(string Category, string ErrorType, string ErrorMessage, IReadOnlyList<string> StackTrace)
 {
     /// <summary>An exception thrown while handling an invocation.</summary>

@@ -5,8 +5,7 @@ using System.Net.Http.Headers;
 namespace MultipartAbort.Lambda.Client;
 
 /// <summary>
-/// A client of the Lambda Runtime API (2018-06-01): <c>next</c>, <c>response</c>, invocation <c>error</c> and
-/// <c>init/error</c>. The HTTP client has no timeout: Lambda freezes the process in the middle of <c>next</c>.
+/// A Lambda Runtime API client. No HTTP timeout: Lambda freezes the process in the middle of <c>next</c>.
 /// </summary>
 public sealed class RuntimeApiClient : IDisposable
 {
@@ -15,7 +14,6 @@ public sealed class RuntimeApiClient : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="runtimeApi">host:port, as AWS_LAMBDA_RUNTIME_API gives it.</param>
-    /// <param name="handler">The HTTP handler (tests hand in their own); by default a direct, proxy-less connection.</param>
     public RuntimeApiClient(string runtimeApi, HttpMessageHandler? handler = null)
     {
         // The Runtime API is a local endpoint: a configured HTTP proxy must not apply to it.
@@ -23,7 +21,7 @@ public sealed class RuntimeApiClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri($"http://{runtimeApi}/{RuntimeApiHeaders.ApiVersion}/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>The HTTP client's timeout: infinite, so that a thawed sandbox finds its <c>next</c> still open.</summary>
+    /// <summary>Infinite, so a thawed sandbox finds its <c>next</c> still open.</summary>
     internal TimeSpan HttpTimeout => _http.Timeout;
 
     /// <summary>Waits for the next invocation (for as long as it takes).</summary>

@@ -3,7 +3,7 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Lambda.Context;
 
-/// <summary>What the sandbox says about the function itself; read once at start-up (it cannot change within a sandbox).</summary>
+/// <summary>The function's identity, read once (it cannot change within a sandbox).</summary>
 public sealed record FunctionIdentity(string? Name, int? MemorySizeMb, string? Version)
 {
     public static FunctionIdentity Read(IEnvironment env) =>

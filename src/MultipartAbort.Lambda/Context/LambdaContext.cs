@@ -8,9 +8,7 @@ namespace MultipartAbort.Lambda.Context;
 public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
 {
     /// <summary>
-    /// The last cut. Store calls stopped earlier, at the budget's work cut-off (their uploads were re-queued); what is
-    /// still settling this close to the deadline (a re-queue, a continuation) is cancelled and ends `failed` (an SQS
-    /// record is then listed for redelivery), so that the answer is posted before Lambda stops the invocation.
+    /// The last cut: what is still settling this close to the deadline is cancelled and ends `failed`, so the answer is posted in time.
     /// </summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
 
@@ -22,7 +20,7 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
     /// <summary>The time left before the deadline; <see cref="TimeSpan.MaxValue"/> when Lambda gave none.</summary>
     public TimeSpan RemainingTime => ToInvocationContext().Remaining(time) ?? TimeSpan.MaxValue;
 
-    /// <summary>The Root of the X-Ray header (<c>1-5bef4de7-ad49b0e87f6ef6c87fc2e700</c>), as Powertools logs it.</summary>
+    /// <summary>The X-Ray Root, as Powertools logs it.</summary>
     public string? XRayTraceId => RootOf(request.TraceHeader);
 
     /// <summary>What the core needs: the deadline (a sweep stops taking work before it).</summary>
