@@ -57,16 +57,23 @@ public sealed class InProcessTests
         body.RootElement.ToString().Should().Contain("failed");
     }
 
+    /// <summary>A binary-mode ping as Code Engine's cron subscription sends it: empty data, the tick.</summary>
+    private static HttpRequestMessage Ping(string id)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("") };
+        request.Headers.Add("ce-specversion", "1.0");
+        request.Headers.Add("ce-id", id);
+        request.Headers.Add("ce-source", "/pingsources/tick");
+        request.Headers.Add("ce-type", "dev.knative.sources.ping");
+        return request;
+    }
+
     [Fact]
     public async Task Tick_WithARetryDrain_DrainsItBeforeAnswering()
     {
         var drain = new CountingDrain();
         await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, new ScriptedObjectStore(), drain);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("") };
-        request.Headers.Add("ce-specversion", "1.0");
-        request.Headers.Add("ce-id", "tick-1");
-        request.Headers.Add("ce-source", "/pingsources/tick");
-        request.Headers.Add("ce-type", "dev.knative.sources.ping");
+        using var request = Ping("tick-1");
 
         using var response = await host.Client.SendAsync(request);
 
@@ -92,11 +99,7 @@ public sealed class InProcessTests
     {
         var drain = new CountingDrain(new InvalidOperationException("a bug in the drain"));
         await using var host = await InProcessHost.StartAsync(new Settings { CloudEventsTrusted = true }, new ScriptedObjectStore(), drain);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = Json("") };
-        request.Headers.Add("ce-specversion", "1.0");
-        request.Headers.Add("ce-id", "tick-9");
-        request.Headers.Add("ce-source", "/pingsources/tick");
-        request.Headers.Add("ce-type", "dev.knative.sources.ping");
+        using var request = Ping("tick-9");
 
         using var response = await host.Client.SendAsync(request);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -20,20 +20,20 @@ public class UploadTimerTests
     private static Task<EventAnswer> Handle(WorkflowHarness h, string json) =>
         h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
 
-    /// <summary>A message from the retry queue, delivered back as SQS delivers it.</summary>
-    private static string SqsDelivery(string body) =>
+    /// <summary>Messages from the retry queue, delivered back as SQS delivers them (one record each, in order).</summary>
+    private static string SqsDelivery(params string[] bodies) =>
         new JsonObject
         {
             ["Records"] = new JsonArray(
-                new JsonObject
+                [.. bodies.Select((body, i) => (JsonNode)new JsonObject
                 {
-                    ["messageId"] = Guid.NewGuid().ToString(),
+                    ["messageId"] = $"m{i}",
                     ["receiptHandle"] = "handle",
                     ["body"] = body,
                     ["eventSource"] = "aws:sqs",
                     ["eventSourceARN"] = "arn:aws:sqs:us-east-1:111122223333:multipart-abort-retry",
                     ["awsRegion"] = "us-east-1",
-                }
+                })]
             ),
         }.ToJsonString();
 
@@ -260,20 +260,7 @@ public class UploadTimerTests
         (direct.Field ?? direct.Rule).Should().NotBeNull("a refusal names its field or rule: {0}", name);
 
         // One such record in a batch is dead-lettered on its own; the good record beside it arms its timer.
-        var batch = new JsonObject
-        {
-            ["Records"] = new JsonArray(
-                [.. new[] { json, Read(CloudTrailFile) }.Select((body, i) => (JsonNode)new JsonObject
-                {
-                    ["messageId"] = $"m{i}",
-                    ["receiptHandle"] = "handle",
-                    ["body"] = body,
-                    ["eventSource"] = "aws:sqs",
-                    ["eventSourceARN"] = "arn:aws:sqs:us-east-1:111122223333:multipart-abort-retry",
-                    ["awsRegion"] = "us-east-1",
-                })]
-            ),
-        }.ToJsonString();
+        var batch = SqsDelivery(json, Read(CloudTrailFile));
         var answer = Body((await Handle(h, batch)).BodyText);
         answer.GetProperty("batchItemFailures").GetArrayLength().Should().Be(0, "the refused record is dead-lettered, not listed for redelivery");
         h.DeadLetter.Sent.Should().ContainSingle().Which.Body.Should().Contain(expected);
