@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
@@ -24,7 +24,8 @@ internal static class AbortCommand
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
-            var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, InvocationContext.Unbounded, null, ct);
+            using var invocation = services.Begin(null, ct, Asker.Operator);
+            var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
@@ -55,8 +55,8 @@ internal static class ArmCommand
                 InitiatedAt = string.IsNullOrEmpty(id) ? now : null,
                 Reason = "mpa arm",
             };
-            using var budget = InvocationBudget.Unbounded(ct);
-            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, budget, "armed by mpa arm");
+            using var invocation = services.Begin(null, ct, Asker.Operator);
+            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, invocation, "armed by mpa arm");
             var result = InvocationResult.From(results);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));

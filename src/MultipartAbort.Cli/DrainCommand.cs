@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Serialization;
@@ -31,7 +31,8 @@ internal static class DrainCommand
             }
             try
             {
-                var result = await ledger.DrainAsync(InvocationContext.Unbounded, ct);
+                using var invocation = services.Begin(null, ct, Asker.Operator);
+                var result = await ledger.DrainAsync(invocation);
                 if (parse.GetValue(json))
                     await Console.Out.WriteLineAsync(ResultJson.ResultText(result.ToInvocationResult()));
                 else

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 
 namespace MultipartAbort.Cli;
 
@@ -52,7 +52,9 @@ internal static class InvokeCommand
 
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            var response = await services.Events.HandleAsync(bytes, InvocationContext.Unbounded, ct);
+            // An event fed by hand is still an event: the floors hold.
+            using var invocation = services.Begin(null, ct);
+            var response = await services.Events.HandleAsync(bytes, invocation);
             await Console.Out.WriteLineAsync(response.BodyText);
             // An SQS event with records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, is a failure too.
             return response.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;

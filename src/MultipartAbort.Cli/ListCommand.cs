@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MultipartAbort.Cli.Output;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
@@ -40,11 +40,11 @@ internal static class ListCommand
             var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
             long listed = 0, shown = 0;
             var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
-            using var budget = InvocationBudget.Unbounded(ct);
+            using var invocation = services.Begin(null, ct, Asker.Operator);
             foreach (var bucket in selection.Buckets)
             {
                 // Inline, not under leases: the documented output is bucket after bucket, each in store order.
-                var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, budget, onPage: sink.Flush);
+                var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, invocation, onPage: sink.Flush);
                 await foreach (var upload in listing.Uploads())
                 {
                     listed++;

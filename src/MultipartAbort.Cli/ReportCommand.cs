@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MultipartAbort.Cli.Output;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Serialization;
@@ -69,8 +69,8 @@ internal static class ReportCommand
                     Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
                 })
                 : null;
-            using var budget = InvocationBudget.Unbounded(ct);
-            var report = await services.Reports.RunAsync(request, budget, progress);
+            using var invocation = services.Begin(null, ct, Asker.Operator);
+            var report = await services.Reports.RunAsync(request, invocation, progress);
             if (live)
                 Console.Error.Write("\r\u001b[K");
 

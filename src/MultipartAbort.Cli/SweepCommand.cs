@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MultipartAbort.Cli.Output;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
 using MultipartAbort.Core.Sweep;
@@ -99,24 +99,19 @@ internal static class SweepCommand
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
             if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
                 return exit;
+            using var stop = new OperatorStop(ct, display.Notify);
+            using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
             // The operator's own floor holds here too; going below it is a deliberate, explicit choice.
-            if (sweep.OlderThan < services.Settings.SweepMinAge && !parse.GetValue(allowYoung))
+            if (SweepRunner.BelowFloor(sweep, services.Settings, invocation) is { } floor)
             {
-                await Console.Error.WriteLineAsync(
-                    $"mpa: --older-than {IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(services.Settings.SweepMinAge)}); "
-                        + "add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE"
-                );
+                await Console.Error.WriteLineAsync($"mpa: --older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE");
                 return ExitCodes.Usage;
             }
             var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";
             if (fleet)
-                return await SweepFleetAsync(services, sweep, names, parse.GetValue(allBuckets), display, logs, concurrencyTitle, asJson, ct);
+                return await SweepFleetAsync(services, invocation, stop, sweep, names, parse.GetValue(allBuckets), display, logs, concurrencyTitle, asJson);
             display.Title = $"{sweep} · {concurrencyTitle}";
-            using var stop = new OperatorStop(ct, display.Notify);
-            using var budget = InvocationBudget.Unbounded(stop.Abandon);
-            var work = parse.GetValue(shards) is { } shardCount
-                ? services.Sweeps.RunShardsAsync(sweep, shardCount, budget, display, stop.Stop)
-                : services.Sweeps.RunAsync(sweep, budget, display, stop.Stop);
+            var work = parse.GetValue(shards) is { } shardCount ? services.Sweeps.RunShardsAsync(sweep, shardCount, invocation) : services.Sweeps.RunAsync(sweep, invocation);
             await display.RunAsync(work);
             logs?.Release();
             SweepSummary summary;
@@ -156,21 +151,20 @@ internal static class SweepCommand
     /// </summary>
     private static async Task<int> SweepFleetAsync(
         Core.Hosting.FunctionServices services,
+        Invocation invocation,
+        OperatorStop stop,
         SweepRequest template,
         IReadOnlyList<string> names,
         bool all,
         SweepDisplay display,
         DeferredLog? logs,
         string concurrencyTitle,
-        bool asJson,
-        CancellationToken ct
+        bool asJson
     )
     {
-        var (requests, refusals) = await services.Sweeps.SelectAsync((all ? [.. names, "*"] : names).Select(n => template with { Bucket = n }), "mpa sweep", ct);
+        var (requests, refusals) = await services.Sweeps.SelectAsync((all ? [.. names, "*"] : names).Select(n => template with { Bucket = n }), "mpa sweep", invocation.Work);
         display.Title = $"{requests.Count} buckets{(template.Prefix is null ? "" : $" (prefix {template.Prefix})")} older than {IsoDuration.Format(template.OlderThan)}{(template.DryRun ? " (dry run)" : "")} · {concurrencyTitle}";
-        using var stop = new OperatorStop(ct, display.Notify);
-        using var budget = InvocationBudget.Unbounded(stop.Abandon);
-        var work = services.Sweeps.RunAllAsync(requests, budget, display, stop.Stop);
+        var work = services.Sweeps.RunAllAsync(requests, invocation);
         await display.RunAsync(work);
         logs?.Release();
         IReadOnlyList<SweepSummary> summaries;

@@ -74,8 +74,8 @@ public static class HttpHost
         var lifetime = app.Lifetime;
         lifetime.ApplicationStopping.Register(() => services.Log.Log(LogLevel.Information, "stopping: no new requests are taken; requests in flight finish first"));
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
-        app.MapRootEndpoint(services.CloudEvents, services.Webhooks, services.Settings.HttpRequestTimeout, metrics, time);
-        app.MapOpenWhiskEndpoints(services.Requests, services.Settings, services.Refusals, services.Log, metrics, time);
+        app.MapRootEndpoint(services, metrics);
+        app.MapOpenWhiskEndpoints(services, metrics);
         app.MapOperationsEndpoints(metrics, services.Settings, services.Refusals, lifetime);
         return app;
     }

@@ -6,7 +6,7 @@ using Amazon.S3.Model;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -39,7 +39,7 @@ public sealed class StoreConformanceTests(Stores stores)
 
     private static async Task<IReadOnlyList<AbortResult>> InvokeAsync(FunctionServices services, object request)
     {
-        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request)), InvocationContext.Unbounded, CancellationToken.None);
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request)), services.Begin(null, CancellationToken.None));
         return response.Result!.Results;
     }
 
@@ -307,7 +307,7 @@ public sealed class StoreConformanceTests(Stores stores)
         var services = Services(store, env: (EnvironmentVariables.SweepMinAge, "PT3S"));
 
         var tooYoung = await InvokeAsync(services, new { sweep = new { bucket, olderThan = "PT1S" } });
-        var sweep = await services.Requests.RunAsync(RequestParser.ParseText(JsonSerializer.Serialize(new { sweep = new { bucket, olderThan = "PT3S" } })), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var sweep = await services.Requests.RunAsync(RequestParser.ParseText(JsonSerializer.Serialize(new { sweep = new { bucket, olderThan = "PT3S" } })), AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
         tooYoung.Single().Outcome.Should().Be(AbortOutcome.Rejected, "olderThan below SWEEP_MIN_AGE lists nothing");
         var summary = sweep.Sweeps.Single();
@@ -335,7 +335,8 @@ public sealed class StoreConformanceTests(Stores stores)
         var ids = await SeedManyAsync(s3, bucket, OrderedUnlikeS3, 1_250);
         await using var proxy = await LoopbackS3Proxy.StartAsync(store.Endpoint);
 
-        var (summary, _, notable) = await Services(store, proxy.Endpoint).Sweeps.RunAsync(new SweepRequest(bucket, TimeSpan.Zero), InvocationContext.Unbounded, null, CancellationToken.None);
+        var services = Services(store, proxy.Endpoint);
+        var (summary, _, notable) = await services.Sweeps.RunAsync(new SweepRequest(bucket, TimeSpan.Zero), services.Begin(null, CancellationToken.None));
 
         notable.Should().BeEmpty();
         summary.Listed.Should().Be(1_250);
@@ -358,12 +359,13 @@ public sealed class StoreConformanceTests(Stores stores)
         var env = new[] { (EnvironmentVariables.RetryQueueUrl, (string?)queue), (EnvironmentVariables.SweepMinAge, "PT0S"), (EnvironmentVariables.SweepConcurrency, "4") };
         var services = Services(store, proxy.Endpoint, clock, env);
         // 700 clock reads to the deadline, less the 10 s reserve: the sweep stops part-way through the first page.
-        var deadline = new InvocationContext(clock.Start.AddSeconds(700));
+        using var deadline = services.Begin(clock.Start.AddSeconds(700), CancellationToken.None);
 
-        var first = await services.Requests.RunAsync(RequestParser.ParseText(JsonSerializer.Serialize(new { sweep = new { bucket, olderThan = "PT0S" } })), AbortOptions.Direct, deadline, null, CancellationToken.None);
+        var first = await services.Requests.RunAsync(RequestParser.ParseText(JsonSerializer.Serialize(new { sweep = new { bucket, olderThan = "PT0S" } })), AbortOptions.Direct, deadline);
         using var sqs = stores.Moto.CreateSqsClient();
         var message = (await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queue, WaitTimeSeconds = 1 })).Messages.Single();
-        var second = await Services(store, proxy.Endpoint, env: env).Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var next = Services(store, proxy.Endpoint, env: env);
+        var second = await next.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, next.Begin(null, CancellationToken.None));
 
         var cut = first.Sweeps.Single();
         cut.StopReason.Should().Be(SweepRunner.StopDeadline);
@@ -390,7 +392,7 @@ public sealed class StoreConformanceTests(Stores stores)
         var aborted = 0L;
         for (var i = 0; i < 3; i++)
         {
-            var (summary, _, notable) = await services.Sweeps.RunAsync(new SweepRequest(bucket, TimeSpan.Zero) { Shard = new SweepShard(i, 3) }, InvocationContext.Unbounded, null, CancellationToken.None);
+            var (summary, _, notable) = await services.Sweeps.RunAsync(new SweepRequest(bucket, TimeSpan.Zero) { Shard = new SweepShard(i, 3) }, services.Begin(null, CancellationToken.None));
             notable.Should().BeEmpty();
             aborted += summary.Aborted;
         }

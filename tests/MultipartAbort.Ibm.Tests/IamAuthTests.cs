@@ -5,7 +5,7 @@ using MultipartAbort.Adapters.Iam;
 using MultipartAbort.Adapters.Ledger;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -86,7 +86,7 @@ public sealed class IamAuthTests(MotoServer moto) : IAsyncLifetime
         var services = ServiceComposition.Create(new DictionaryEnvironment(Environment()), _log, time: _time);
         var batch = new UploadsPayload(uploads.Select((u, i) => ParsedUpload.Valid(new AbortRequest(bucket, $"k{i}", u))).ToArray());
 
-        var result = await services.Requests.RunAsync(batch, AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var result = await services.Requests.RunAsync(batch, AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
         result.Results.Select(r => r.Outcome).Should().AllBeEquivalentTo(AbortOutcome.Aborted);
         (await Seeder.UploadIdsAsync(bucket)).Should().BeEmpty();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
@@ -79,9 +79,9 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
     }
 
     private static Task<InvocationResult> RunAsync(FunctionServices services, string key) =>
-        services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(new AbortRequest(Data, key, "u-" + key))]), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(new AbortRequest(Data, key, "u-" + key))]), AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
-    private static Task<RetryLedgerDrainResult> DrainAsync(FunctionServices services) => services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+    private static Task<RetryLedgerDrainResult> DrainAsync(FunctionServices services) => services.RetryLedger!.DrainAsync(services.Begin(null, CancellationToken.None));
 
     [Fact]
     public async Task Requeue_PartsRemain_WritesOneEntryNamedByItsDueTime_AndARepeatWritesTheSameOne()
@@ -167,7 +167,7 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
         Stuck("stuck");
         await Enqueue(services, "stuck", 0, TimeSpan.Zero);
 
-        var crash = () => services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var crash = () => services.RetryLedger!.DrainAsync(services.Begin(null, CancellationToken.None));
         await crash.Should().ThrowAsync<CrashingLedger.SimulatedCrashException>();
         var afterCrash = await EntriesAsync("retry");
         var result = await DrainAsync(Services());
@@ -186,7 +186,7 @@ public sealed class RetryLedgerTests(MotoServer moto) : IAsyncLifetime
         Finishable("done");
         await Enqueue(services, "done", 0, TimeSpan.Zero);
 
-        var crash = () => services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var crash = () => services.RetryLedger!.DrainAsync(services.Begin(null, CancellationToken.None));
         await crash.Should().ThrowAsync<CrashingLedger.SimulatedCrashException>();
         var result = await DrainAsync(Services());
 

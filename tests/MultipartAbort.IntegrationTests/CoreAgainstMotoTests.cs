@@ -5,7 +5,7 @@ using Amazon.SQS.Model;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -33,7 +33,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         ServiceComposition.Create(new DictionaryEnvironment(moto.FunctionEnvironment(env)), TextWriter.Null);
 
     private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
-        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
+        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None))).Result!;
 
     private static string Request(string bucket, string key, string uploadId, int attempt = 0) =>
         JsonSerializer.Serialize(new Dictionary<string, object> { ["bucket"] = bucket, ["key"] = key, ["uploadId"] = uploadId, ["attempt"] = attempt });
@@ -98,7 +98,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
 
         var census = await PartsCensus.TakeAsync(store, new UploadRef(bucket, "many", uploadId), CancellationToken.None);
         var handler = FunctionServices.Create(new Settings(), store, QueuePair.None, TextWriter.Null);
-        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "many", uploadId), AbortOptions.Direct, CancellationToken.None);
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "many", uploadId), AbortOptions.Direct, handler.Begin(null, CancellationToken.None));
 
         census.Should().Be(new PartsCensus(true, 250, 250 * 8) { NewestPart = census.NewestPart });
         census.NewestPart.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(2), "ListParts gives each part's LastModified");
@@ -129,7 +129,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         await using var _ = proxy;
         var handler = FunctionServices.Create(settings with { ReabortBackoff = TimeSpan.Zero }, store, AwsClients.CreateQueues(settings), TextWriter.Null);
 
-        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 1 }, AbortOptions.Direct, CancellationToken.None);
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 1 }, AbortOptions.Direct, handler.Begin(null, CancellationToken.None));
 
         result.Outcome.Should().Be(AbortOutcome.Requeued);
         result.AbortCalls.Should().Be(2);
@@ -163,7 +163,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         await using var _ = proxy;
         var handler = FunctionServices.Create(settings, store, AwsClients.CreateQueues(settings), TextWriter.Null);
 
-        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 2 }, AbortOptions.Direct, CancellationToken.None);
+        var result = await handler.Workflow.RunAsync(new AbortRequest(bucket, "stuck", uploadId) { Attempt = 2 }, AbortOptions.Direct, handler.Begin(null, CancellationToken.None));
 
         result.Outcome.Should().Be(AbortOutcome.DeadLettered);
         var dead = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlqUrl, WaitTimeSeconds = 5 });
@@ -184,7 +184,7 @@ public sealed class CoreAgainstMotoTests(MotoServer moto) : IDisposable
         var good = JsonSerializer.Serialize(Request(bucket, "k", uploadId));
         var evt = $$"""{"Records":[{"messageId":"m1","body":{{good}},"eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"bucket\":\"{{bucket}}\"}","eventSource":"aws:sqs"}]}""";
 
-        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(evt), InvocationContext.Unbounded, CancellationToken.None);
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(evt), services.Begin(null, CancellationToken.None));
 
         response.BodyText.Should().Be("""{"batchItemFailures":[]}""");
         (await Seeder.PartCountAsync(bucket, "k", uploadId)).Should().BeNull();

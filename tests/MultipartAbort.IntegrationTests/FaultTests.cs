@@ -4,7 +4,7 @@ using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using MultipartAbort.Adapters;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Testing;
 using MultipartAbort.Testing.Proxy;
@@ -95,7 +95,7 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
             tally.Invocations++;
             tally.Invocations.Should().BeLessThan(5000, "the stream must drain");
             var records = string.Join(",", messages.Select(m => $$"""{"messageId":"{{m.MessageId}}","receiptHandle":"rh","body":{{JsonSerializer.Serialize(m.Body)}},"attributes":{},"eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:us-east-1:123456789012:q","awsRegion":"us-east-1"}"""));
-            var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes($$"""{"Records":[{{records}}]}"""), InvocationContext.Unbounded, CancellationToken.None);
+            var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes($$"""{"Records":[{{records}}]}"""), services.Begin(null, CancellationToken.None));
             tally.Add(JsonDocument.Parse(WireSummary(response.Counts)).RootElement);
             var listed = JsonDocument.Parse(response.Body).RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()).ToHashSet();
             tally.Listed += listed.Count;
@@ -141,7 +141,7 @@ public sealed class FaultTests(MotoServer moto, ITestOutputHelper output) : IDis
         // sweep whose listing failed for good is simply run again, as the next scheduled tick would.
         for (var round = 0; round < 5 && (await new StoreSeeder(_s3).UploadIdsAsync(bucket)).Count > 0; round++)
         {
-            var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes($$$"""{"sweep":{"bucket":"{{{bucket}}}","olderThan":"PT0S"}}"""), InvocationContext.Unbounded, CancellationToken.None);
+            var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes($$$"""{"sweep":{"bucket":"{{{bucket}}}","olderThan":"PT0S"}}"""), services.Begin(null, CancellationToken.None));
             tally.Invocations++;
             tally.Add(JsonDocument.Parse(answer.Body).RootElement.GetProperty("summary"));
             await DrainAsync(services, retry, tally);

@@ -5,7 +5,7 @@ using Amazon.SQS.Model;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -37,7 +37,7 @@ public sealed class MinIdleOnMotoTests(MotoServer moto) : IDisposable
     }
 
     private static async Task<AbortResult> Invoke(FunctionServices services, string json) =>
-        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!.Results.Should().ContainSingle().Which;
+        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None))).Result!.Results.Should().ContainSingle().Which;
 
 
     /// <summary>When the store says the upload's newest part landed.</summary>

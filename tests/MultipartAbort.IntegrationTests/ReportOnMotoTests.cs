@@ -2,7 +2,8 @@ using System.Text.Json;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
+using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Report;
@@ -33,8 +34,8 @@ public sealed class ReportOnMotoTests(MotoServer moto)
         var store = new S3ObjectStore(AwsClients.CreateS3(settings), partsPageSize: 3);
         var runner = new ReportRunner(store, new FleetScan(store, new BucketSelector(store, settings.Access), ConcurrencyLimiter.For(null)), settings, new StructuredLogger(TextWriter.Null, "t", LogLevel.Error), TimeProvider.System);
 
-        using var budget = InvocationBudget.Unbounded(CancellationToken.None);
-        var report = await runner.RunAsync(new ReportRequest { Buckets = [big.Bucket, small.Bucket, denied.Bucket], Depth = 2, MinIdle = TimeSpan.FromHours(1) }, budget);
+        using var invocation = new Invocation(TimeProvider.System, TimeSpan.Zero, null, QueuePair.None, CancellationToken.None);
+        var report = await runner.RunAsync(new ReportRequest { Buckets = [big.Bucket, small.Bucket, denied.Bucket], Depth = 2, MinIdle = TimeSpan.FromHours(1) }, invocation);
         using var json = JsonDocument.Parse(ReportJson.Text(report));
 
         var buckets = json.RootElement.GetProperty("report").GetProperty("buckets").EnumerateArray().ToDictionary(b => b.GetProperty("bucket").GetString()!);

@@ -1,7 +1,7 @@
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -76,13 +76,7 @@ public sealed class SdkRetryTests(MotoServer moto) : IDisposable
             TextWriter.Null
         );
 
-        var result = await services.Requests.RunAsync(
-            new UploadsPayload([ParsedUpload.Valid(new AbortRequest(upload.Bucket, upload.Key, upload.UploadId))]),
-            AbortOptions.Direct,
-            InvocationContext.Unbounded,
-            null,
-            CancellationToken.None
-        );
+        var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(new AbortRequest(upload.Bucket, upload.Key, upload.UploadId))]), AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
         result.Results.Single().Outcome.Should().Be(AbortOutcome.Aborted);
         services.Concurrency.Drops.Should().Be(1);

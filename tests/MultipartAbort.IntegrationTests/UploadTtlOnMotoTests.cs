@@ -4,7 +4,7 @@ using System.Text.Json;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Adapters;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Testing;
@@ -40,7 +40,7 @@ public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
     }
 
     private static async Task<InvocationResult> Invoke(FunctionServices services, string json) =>
-        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None)).Result!;
+        (await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None))).Result!;
 
 
     private async Task<Dictionary<string, string>> QueueCountsAsync(string queue) =>

@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -35,7 +35,7 @@ public sealed class AdaptiveConcurrencyTests
     {
         var (services, store) = Arrange(k: 8);
 
-        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None));
 
         notable.Should().BeEmpty();
         counts[AbortOutcome.Failed].Should().Be(0);
@@ -52,7 +52,7 @@ public sealed class AdaptiveConcurrencyTests
         var (services, store) = Arrange(k: 8);
         var raise = new RaiseAt(Uploads / 3, () => store.MaxInFlight = 40);
 
-        var (summary, counts, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, raise, CancellationToken.None);
+        var (summary, counts, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None, progress: raise));
 
         counts[AbortOutcome.Failed].Should().Be(0);
         summary.Aborted.Should().Be(Uploads);

@@ -1,7 +1,7 @@
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
@@ -27,12 +27,12 @@ public sealed class ContinuationTests(MotoServer moto)
         var clock = new TickingClock(DateTimeOffset.UtcNow);
         var services = ServiceComposition.Create(new DictionaryEnvironment(env), TextWriter.Null, logLevel: LogLevel.None, time: clock);
         // 100 clock reads to the deadline, less the 10 s reserve: about 100 uploads are listed before it stops.
-        var deadline = new InvocationContext(clock.Start.AddMinutes(100));
+        using var deadline = services.Begin(clock.Start.AddMinutes(100), CancellationToken.None);
         var sweepEvent = $$$"""{"sweep": {"bucket": "{{{h.Bucket}}}", "olderThan": "P1D"}}""";
 
-        var first = await services.Requests.RunAsync(RequestParser.ParseText(sweepEvent), AbortOptions.Direct, deadline, null, CancellationToken.None);
+        var first = await services.Requests.RunAsync(RequestParser.ParseText(sweepEvent), AbortOptions.Direct, deadline);
         var message = (await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 1 })).Messages.Single();
-        var second = await services.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var second = await services.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
         var cut = first.Sweeps.Single();
         cut.StopReason.Should().Be(SweepRunner.StopDeadline);

@@ -2,7 +2,7 @@ using Amazon.SQS.Model;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -41,16 +41,16 @@ public sealed class ShardTests(PrivateMotoServer moto)
         var services = ServiceComposition.Create(new DictionaryEnvironment(env), TextWriter.Null, LogLevel.None, clock);
         SweepRequest Shard(int i) => h.Request() with { Shard = new SweepShard(i, 4) };
         // Shard 2 has about 300 clock reads before its deadline (less the 10 s reserve): it stops part-way and re-queues itself.
-        var deadline = new InvocationContext(clock.Start.AddMinutes(300));
+        using var deadline = services.Begin(clock.Start.AddMinutes(300), CancellationToken.None);
 
         var runs = await Task.WhenAll(
-            services.Sweeps.RunAsync(Shard(0), InvocationContext.Unbounded, null, CancellationToken.None),
-            services.Sweeps.RunAsync(Shard(1), InvocationContext.Unbounded, null, CancellationToken.None),
-            services.Sweeps.RunAsync(Shard(2), deadline, null, CancellationToken.None),
-            services.Sweeps.RunAsync(Shard(3), InvocationContext.Unbounded, null, CancellationToken.None)
+            services.Sweeps.RunAsync(Shard(0), services.Begin(null, CancellationToken.None)),
+            services.Sweeps.RunAsync(Shard(1), services.Begin(null, CancellationToken.None)),
+            services.Sweeps.RunAsync(Shard(2), deadline),
+            services.Sweeps.RunAsync(Shard(3), services.Begin(null, CancellationToken.None))
         );
         var message = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, WaitTimeSeconds = 2 })).Messages.Single();
-        var rest = await services.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, InvocationContext.Unbounded, null, CancellationToken.None);
+        var rest = await services.Requests.RunAsync(RequestParser.ParseText(message.Body), AbortOptions.Direct, services.Begin(null, CancellationToken.None));
 
         runs[2].Summary.Continued.Should().BeTrue("shard 2 was cut off by its deadline");
         message.Body.Should().Contain("\"shard\":\"2/4\"");
@@ -61,7 +61,7 @@ public sealed class ShardTests(PrivateMotoServer moto)
         h.Proxy.AbortsByUploadId.Values.Should().AllSatisfy(n => n.Should().Be(1, "no upload may be aborted twice across shards"));
         (await h.RemainingIdsAsync()).Should().BeEmpty();
 
-        var again = await services.Sweeps.RunAsync(Shard(0), InvocationContext.Unbounded, null, CancellationToken.None);
+        var again = await services.Sweeps.RunAsync(Shard(0), services.Begin(null, CancellationToken.None));
         again.Summary.Matched.Should().Be(0, "a shard run again finds its uploads gone");
         h.Proxy.AbortsByUploadId.Values.Sum().Should().Be(1250);
     }
@@ -76,7 +76,7 @@ public sealed class ShardTests(PrivateMotoServer moto)
         var services = h.Services(null, (EnvironmentVariables.SweepConcurrency, "4"));
 
         var runs = await Task.WhenAll(
-            Enumerable.Range(0, 16).Select(i => services.Sweeps.RunAsync(h.Request() with { Shard = new SweepShard(i, 16) }, InvocationContext.Unbounded, null, CancellationToken.None))
+            Enumerable.Range(0, 16).Select(i => services.Sweeps.RunAsync(h.Request() with { Shard = new SweepShard(i, 16) }, services.Begin(null, CancellationToken.None)))
         );
 
         runs.Should().AllSatisfy(r => r.Summary.Complete.Should().BeTrue());
@@ -94,7 +94,7 @@ public sealed class ShardTests(PrivateMotoServer moto)
         var queueUrl = (await sqs.CreateQueueAsync($"fan-{Guid.NewGuid():N}")).QueueUrl;
         var services = h.Services(null, (EnvironmentVariables.RetryQueueUrl, queueUrl));
 
-        var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes($$$"""{"sweep": {"bucket": "{{{h.Bucket}}}", "olderThan": "P1D", "shards": 4}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes($$$"""{"sweep": {"bucket": "{{{h.Bucket}}}", "olderThan": "P1D", "shards": 4}}"""), services.Begin(null, CancellationToken.None));
         var bodies = new List<string>();
         for (var i = 0; i < 10 && bodies.Count < 4; i++)
             bodies.AddRange((await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages.Select(m => m.Body));

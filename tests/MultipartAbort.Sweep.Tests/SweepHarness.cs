@@ -1,7 +1,7 @@
 using Amazon.S3;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Sweep;
@@ -59,8 +59,12 @@ public sealed class SweepHarness : IAsyncDisposable
         return ServiceComposition.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
     }
 
-    public async Task<SweepOutcome> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env) =>
-        await Services(null, env).Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
+    public async Task<SweepOutcome> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env)
+
+    {
+        var services = Services(null, env);
+        return await services.Sweeps.RunAsync(sweep, services.Begin(null, CancellationToken.None));
+    }
 
     public SweepRequest Request(string olderThan = "P1D", string? prefix = null) => new(Bucket, IsoDuration.Parse(olderThan)) { Prefix = prefix };
 

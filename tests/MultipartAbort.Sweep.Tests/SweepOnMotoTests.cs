@@ -1,6 +1,6 @@
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -128,7 +128,7 @@ public sealed class SweepOnMotoTests(MotoServer moto)
         var store = new InFlightCounter(new S3ObjectStore(AwsClients.CreateS3(settings)), holdUntil: 4);
         var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null);
 
-        var (summary, _, _) = await services.Sweeps.RunAsync(h.Request(), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, _, _) = await services.Sweeps.RunAsync(h.Request(), services.Begin(null, CancellationToken.None));
 
         summary.Aborted.Should().Be(60);
         store.GateOpened.Should().BeTrue("4 upload calls were in flight at once");

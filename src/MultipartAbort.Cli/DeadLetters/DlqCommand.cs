@@ -2,7 +2,7 @@ using System.CommandLine;
 using MultipartAbort.Adapters;
 using MultipartAbort.Adapters.Ledger;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -148,7 +148,8 @@ internal static class DlqCommand
             return RedriveAction.Done("sent to the retry queue; deleted");
         }
 
-        var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(entry.RedriveBody), InvocationContext.Unbounded, ct);
+        using var invocation = services.Begin(null, ct);
+        var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(entry.RedriveBody), invocation);
         var results = response.Result?.Results ?? [];
         var outcomes = string.Join(", ", results.GroupBy(r => r.Outcome).Select(g => $"{g.Key.ToWireName()} {g.Count()}"));
         // Done when nothing more is owed; a new dead-letter entry (dead-lettered again) replaces this one.

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -13,21 +13,15 @@ namespace MultipartAbort.Core.Abort;
 /// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
 /// one outcome; store and queue failures become outcomes here only.
 /// </summary>
-public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
-    {
-        using var budget = InvocationBudget.Unbounded(ct);
-        return await RunAsync(request, options, budget).ConfigureAwait(false);
-    }
-
     /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
-    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
+    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         AbortResult result;
         try
         {
-            result = await RunCoreAsync(request, options, budget).ConfigureAwait(false);
+            result = await RunCoreAsync(request, options, invocation).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -40,14 +34,14 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
     }
 
     /// <summary>An upload not started before the soft deadline: re-queued with attempt + 1, so it cannot loop forever.</summary>
-    public async Task<AbortResult> DeferAsync(AbortRequest request, InvocationBudget budget)
+    public async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
     {
-        var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+        var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, invocation).ConfigureAwait(false);
         log.Outcome(result);
         return result;
     }
 
-    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
+    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         if (StoreNames.CheckBucket(request.Bucket) is { } badBucket)
             return Result(request, AbortOutcome.Rejected, 0, 0, $"bucket {badBucket}");
@@ -55,7 +49,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             return Result(request, AbortOutcome.Rejected, 0, 0, $"key {badKey}");
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
-        var ct = budget.Work;
+        var ct = invocation.Work;
         // The owed activity check travels on the request, so a re-queue before the abort still owes it.
         var minIdle = request.MinIdle ?? options.MinIdle;
         request = request with { MinIdle = minIdle > TimeSpan.Zero ? minIdle : null };
@@ -153,22 +147,22 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
             }
 
             var why = $"{after.Parts} parts remain after {abortCalls} abort calls";
-            return await RequeueOrDeadLetterAsync(request, abortCalls, after.Parts, why, settings.RetryDelayFor(request.Attempt), budget.Settle).ConfigureAwait(false);
+            return await RequeueOrDeadLetterAsync(request, abortCalls, after.Parts, why, settings.RetryDelayFor(request.Attempt), invocation).ConfigureAwait(false);
         }
         catch (StoreException ex)
         {
             // NoSuchBucket is permanent (a typo, a wrong endpoint or region): dead-lettered naming it, never already-gone.
             if (!ex.IsTransient)
-                return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", budget.Settle).ConfigureAwait(false);
-            if (options.RequeueTransientFailures && queues.Retry is not null)
-                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, settings.RetryDelayFor(request.Attempt), budget.Settle).ConfigureAwait(false);
+                return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", invocation).ConfigureAwait(false);
+            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null)
+                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, settings.RetryDelayFor(request.Attempt), invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"{ex.Message} (transient; retries exhausted)");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             var why = $"the invocation's time ran out during {step}";
-            if (options.RequeueTransientFailures && queues.Retry is not null && !budget.Settle.IsCancellationRequested)
-                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, why, TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null && !invocation.Settle.IsCancellationRequested)
+                return await RequeueOrDeadLetterAsync(request, abortCalls, 0, why, TimeSpan.Zero, invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled: {why}");
         }
     }
@@ -185,11 +179,12 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         return null;
     }
 
-    private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, CancellationToken ct)
+    private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, Invocation invocation)
     {
+        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var nextAttempt = request.Attempt + 1;
         if (nextAttempt >= settings.MaxAttempts)
-            return await DeadLetterAsync(request, abortCalls, partsRemaining, $"{why} on attempt {nextAttempt} of {settings.MaxAttempts}", ct).ConfigureAwait(false);
+            return await DeadLetterAsync(request, abortCalls, partsRemaining, $"{why} on attempt {nextAttempt} of {settings.MaxAttempts}", invocation).ConfigureAwait(false);
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
 
@@ -216,8 +211,9 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
         );
     }
 
-    private async Task<AbortResult> DeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, CancellationToken ct)
+    private async Task<AbortResult> DeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, Invocation invocation)
     {
+        var (queues, ct) = (invocation.Queues, invocation.Settle);
         if (queues.DeadLetter is null)
             return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot dead-letter: DEAD_LETTER_QUEUE_URL is not set");
         try

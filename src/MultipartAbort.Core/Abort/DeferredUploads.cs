@@ -1,7 +1,7 @@
 using System.Text;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -13,7 +13,7 @@ namespace MultipartAbort.Core.Abort;
 /// A batch's uploads not started by the soft deadline, re-queued with attempt + 1 in packed bodies, so a large batch
 /// costs a few sends in the seconds left. An upload on its last attempt is dead-lettered instead of going round.
 /// </summary>
-public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log)
+public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, StructuredLogger log)
 {
     /// <summary>Uploads in one re-queued body; a tenth of a batch, so a redelivered body is quick to settle.</summary>
     public const int MaxPerMessage = 100;
@@ -23,8 +23,9 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
 
     private const string Why = "not started before the invocation's deadline";
 
-    public async Task<AbortResult[]> PassOnAsync(IReadOnlyList<AbortRequest> requests, InvocationBudget budget)
+    public async Task<AbortResult[]> PassOnAsync(IReadOnlyList<AbortRequest> requests, Invocation invocation)
     {
+        var queues = invocation.Queues;
         var results = new AbortResult[requests.Count];
         var packs = new List<Pack>();
         for (var i = 0; i < requests.Count; i++)
@@ -32,7 +33,7 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
             var request = requests[i];
             if (queues.Retry is null || request.Attempt + 1 >= settings.MaxAttempts)
             {
-                results[i] = await workflow.DeferAsync(request, budget).ConfigureAwait(false);
+                results[i] = await workflow.DeferAsync(request, invocation).ConfigureAwait(false);
                 continue;
             }
             var item = MessageJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
@@ -51,13 +52,13 @@ public sealed class DeferredUploads(AbortWorkflow workflow, QueuePair queues, Se
             string? failure = null;
             try
             {
-                await queues.Retry!.SendAsync(pack.Body.Append("]}").ToString(), TimeSpan.Zero, budget.Settle).ConfigureAwait(false);
+                await queues.Retry!.SendAsync(pack.Body.Append("]}").ToString(), TimeSpan.Zero, invocation.Settle).ConfigureAwait(false);
             }
             catch (QueueException ex)
             {
                 failure = $"{Why}; re-queue failed: {ex.Message}";
             }
-            catch (OperationCanceledException) when (budget.Settle.IsCancellationRequested)
+            catch (OperationCanceledException) when (invocation.Settle.IsCancellationRequested)
             {
                 failure = $"{Why}; re-queue cancelled: the invocation ran out of time";
             }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -15,13 +15,13 @@ namespace MultipartAbort.Core.Abort;
 /// until due. Without an upload id it aborts only that key's uploads initiated by then plus <see cref="InitiatedSkew"/>,
 /// so a newer upload of the key is never touched early.
 /// </summary>
-public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>Slack between the audit event's time and the store's Initiated (two clocks, whole-second eventTime).</summary>
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
     /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
-    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, InvocationBudget budget)
+    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
         {
@@ -49,11 +49,11 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             InitiatedAt = start.UploadId is null ? start.Initiated : null,
             Reason = $"upload TTL {IsoDuration.Format(ttl)} armed by {start.Source}",
         };
-        return await RunAsync(request, options, budget, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
+        return await RunAsync(request, options, invocation, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
     }
 
     /// <summary>Runs a timer: passes it on when early, aborts when due; a cut-off becomes an outcome.</summary>
-    public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, InvocationBudget budget, string? armedBy = null)
+    public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation, string? armedBy = null)
     {
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return [Logged(Result(request, AbortOutcome.Rejected, notAllowed))];
@@ -69,7 +69,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             if (due - now > Settings.MaxTimerHorizon)
                 return [Logged(Result(request, AbortOutcome.Rejected, $"notBefore {Rfc3339.Format(due)} is more than 30 days ahead; a timer that far out is refused") with { Field = "notBefore" })];
-            return [Logged(await PassOnAsync(request, due, now, armedBy, budget.Settle).ConfigureAwait(false))];
+            return [Logged(await PassOnAsync(request, due, now, armedBy, invocation).ConfigureAwait(false))];
         }
 
         // Due: probe first, so a finished upload ends here and an active one (MIN_IDLE) waits. The last attempt skips
@@ -85,18 +85,18 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         if (lastAttempt)
             dueRequest = dueRequest with { MinIdle = null };
         var results = dueRequest.NamesKeyOnly
-            ? await RunByKeyAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)
-            : [await workflow.RunAsync(dueRequest, dueOptions, budget).ConfigureAwait(false)];
+            ? await RunByKeyAsync(dueRequest, dueOptions, invocation).ConfigureAwait(false)
+            : [await workflow.RunAsync(dueRequest, dueOptions, invocation).ConfigureAwait(false)];
         if (!results.Any(r => r.Outcome == AbortOutcome.Active))
             return results;
         var settled = new List<AbortResult>(results.Count);
         foreach (var result in results)
-            settled.Add(result is { Outcome: AbortOutcome.Active, IdleAt: { } idleAt } ? Logged(await UntilIdleAsync(dueRequest, result, idleAt, now, budget.Settle).ConfigureAwait(false)) : result);
+            settled.Add(result is { Outcome: AbortOutcome.Active, IdleAt: { } idleAt } ? Logged(await UntilIdleAsync(dueRequest, result, idleAt, now, invocation).ConfigureAwait(false)) : result);
         return settled;
     }
 
     /// <summary>A due timer whose upload is active: passed on until it will have been idle for MIN_IDLE.</summary>
-    private Task<AbortResult> UntilIdleAsync(AbortRequest request, AbortResult active, DateTimeOffset idleAt, DateTimeOffset now, CancellationToken ct)
+    private Task<AbortResult> UntilIdleAsync(AbortRequest request, AbortResult active, DateTimeOffset idleAt, DateTimeOffset now, Invocation invocation)
     {
         var next = request with
         {
@@ -106,11 +106,12 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             Attempt = request.Attempt + 1,
             Reason = active.Message,
         };
-        return PassOnAsync(next, next.NotBefore!.Value, now, $"for an active upload ({active.Message})", ct);
+        return PassOnAsync(next, next.NotBefore!.Value, now, $"for an active upload ({active.Message})", invocation);
     }
 
-    private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, CancellationToken ct)
+    private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, Invocation invocation)
     {
+        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var what = armedBy is null ? "timer" : $"timer {armedBy}";
         if (queues.Retry is null)
             return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}, but RETRY_QUEUE_URL is not set, so it cannot wait in the retry queue");
@@ -133,7 +134,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
     }
 
     /// <summary>A due timer without an upload id: the uploads of exactly this key initiated by InitiatedAt + skew.</summary>
-    private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, InvocationBudget budget)
+    private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         var cutoff = TimeBounds.Add(request.InitiatedAt!.Value, InitiatedSkew);
         var matched = new List<ListedUpload>();
@@ -143,7 +144,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         {
             var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
             // The whole prefix is read: a store with its own order (Ceph RGW) lists `k name` before `k`.
-            await foreach (var listed in UploadLister.ListAsync(store, listing, budget.Work).ConfigureAwait(false))
+            await foreach (var listed in UploadLister.ListAsync(store, listing, invocation.Work).ConfigureAwait(false))
             {
                 if (listed.Key != request.Key)
                     continue;
@@ -161,10 +162,10 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
             var why = ex.IsBucketMissing ? "the bucket does not exist, so neither do its uploads" : $"timer due: listing the key's uploads failed: {ex.Message}";
             return [Logged(Result(request, outcome, why))];
         }
-        catch (OperationCanceledException) when (budget.Work.IsCancellationRequested)
+        catch (OperationCanceledException) when (invocation.Work.IsCancellationRequested)
         {
             // Cut off while listing: the timer is passed on; no upload was touched.
-            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+            return [await workflow.DeferAsync(request, invocation).ConfigureAwait(false)];
         }
 
         var leftAlone = (newer > 0 ? $"; {newer} newer upload(s) of the key left alone" : "")
@@ -177,7 +178,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Queu
         foreach (var upload in matched)
             results.Add(
                 await workflow
-                    .RunAsync(request with { UploadId = upload.UploadId, InitiatedAt = null }, options with { KnownInitiated = upload.Initiated }, budget)
+                    .RunAsync(request with { UploadId = upload.UploadId, InitiatedAt = null }, options with { KnownInitiated = upload.Initiated }, invocation)
                     .ConfigureAwait(false)
             );
         return results;

@@ -1,14 +1,14 @@
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>
-/// One bucket's guarded listing: it ends (never faults) at a stop, deadline, cut-off or store error, saying why
+/// One bucket's guarded listing: it ends (never faults) at the operator's stop, deadline, cut-off or store error, saying why
 /// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>). <paramref name="onPage"/> runs per page.
 /// </summary>
-public sealed class BucketListing(IObjectStore store, UploadListing start, InvocationBudget budget, CancellationToken stop = default, Action? onPage = null)
+public sealed class BucketListing(IObjectStore store, UploadListing start, Invocation invocation, Action? onPage = null)
 {
     public const string StopDeadline = "deadline";
     public const string StopInterrupted = "interrupted";
@@ -38,7 +38,7 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
     /// </summary>
     public async IAsyncEnumerable<ListedUpload> Uploads()
     {
-        var ct = budget.Work;
+        var ct = invocation.Work;
         await using var uploads = UploadLister
             .ListAsync(
                 store,
@@ -54,12 +54,12 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
             .GetAsyncEnumerator(ct);
         while (true)
         {
-            if (stop.IsCancellationRequested)
+            if (invocation.Stop.IsCancellationRequested)
             {
                 StopReason = StopInterrupted;
                 yield break;
             }
-            if (budget.StopTaking)
+            if (invocation.StopTaking)
             {
                 StopReason = StopDeadline;
                 yield break;
@@ -77,7 +77,7 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // The host's own token with no deadline is the operator abandoning the run, not the clock.
-                StopReason = budget.Settle.IsCancellationRequested && budget.Remaining is null ? StopInterrupted : StopDeadline;
+                StopReason = invocation.Settle.IsCancellationRequested && invocation.Remaining is null ? StopInterrupted : StopDeadline;
                 yield break;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,5 +1,5 @@
 using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 
@@ -29,7 +29,7 @@ public sealed class FleetScan(IObjectStore store, BucketSelector selector, Concu
         ConcurrencyLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
     /// <summary>One bucket's guarded listing from <paramref name="start"/> (a prefix, resume markers).</summary>
-    public BucketListing List(UploadListing start, InvocationBudget budget, CancellationToken stop = default, Action? onPage = null) => new(store, start, budget, stop, onPage);
+    public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(store, start, invocation, onPage);
 
     /// <summary>
     /// Visits the uploads <paramref name="take"/> keeps, one lease each. The deadline ends the listing, not the visits, so none is lost.

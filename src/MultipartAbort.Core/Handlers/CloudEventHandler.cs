@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -15,7 +15,7 @@ namespace MultipartAbort.Core.Handlers;
 /// </summary>
 public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
 {
-    public async Task<HttpAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
+    public async Task<HttpAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, Invocation invocation)
     {
         if (CallerTrust.Refusal(settings, signatureHeader, rawBody, time.GetUtcNow()) is { } problem)
         {
@@ -27,10 +27,10 @@ public sealed class CloudEventHandler(RequestRunner requests, Settings settings,
         InvocationResult result;
         try
         {
-            result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+            result = await requests.RunAsync(payload, AbortOptions.Direct, invocation).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The last line of defence of the tick and every CloudEvent: a bug is one Critical line and a 500 naming the event.
-        catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception ex) when (!(ex is OperationCanceledException && invocation.Settle.IsCancellationRequested))
 #pragma warning restore CA1031
         {
             log.Log(LogLevel.Critical, $"CloudEvent {delivery.Type} from {delivery.Source} (id {delivery.Id}) failed unexpectedly: {ex.GetType().Name}: {ex.Message} (please report this)", ex);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Serialization;
 
@@ -9,13 +9,13 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>The entry for a raw event of any shape: sorts it, hands it to its handler, encodes the answer its shape expects.</summary>
 public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
 {
-    public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken ct)
+    public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, Invocation invocation)
     {
         switch (EventDecoder.Decode(eventJson.Span))
         {
             case SqsBatchEvent sqs:
             {
-                var answer = await sqsBatches.HandleAsync(sqs.Event, context, ct).ConfigureAwait(false);
+                var answer = await sqsBatches.HandleAsync(sqs.Event, invocation).ConfigureAwait(false);
                 return new EventAnswer(
                     JsonSerializer.SerializeToUtf8Bytes(answer.Response, EventJsonContext.Default.SqsBatchResponse),
                     answer.Counts,
@@ -25,7 +25,7 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             }
             case HttpEvent http:
             {
-                var answer = await webhooks.HandleProxyAsync(http.Request, context, ct).ConfigureAwait(false);
+                var answer = await webhooks.HandleProxyAsync(http.Request, invocation).ConfigureAwait(false);
                 return new EventAnswer(
                     JsonSerializer.SerializeToUtf8Bytes(answer.ToProxyResponse(), EventJsonContext.Default.HttpProxyResponse),
                     answer.Result?.Summary ?? new(),
@@ -35,7 +35,7 @@ public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatch
             }
             case PayloadEvent payload:
             {
-                var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+                var result = await requests.RunAsync(payload.Payload, AbortOptions.Direct, invocation).ConfigureAwait(false);
                 return new EventAnswer(ResultJson.Result(result), result.Summary, result, result.AllSucceeded);
             }
             case var other:

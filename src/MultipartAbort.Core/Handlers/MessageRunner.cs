@@ -1,5 +1,5 @@
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -12,11 +12,8 @@ namespace MultipartAbort.Core.Handlers;
 /// Runs one queued message (SQS body or ledger entry), settling each upload on its own so a repeated delivery never
 /// repeats finished work. False: the queue must deliver it again.
 /// </summary>
-public sealed class MessageRunner(RequestRunner requests, QueuePair queues, StructuredLogger log)
+public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
 {
-    /// <summary>The queues this runner re-queues and dead-letters to.</summary>
-    public QueuePair Queues => queues;
-
     /// <summary>
     /// A message's request. Should decoding throw (a bug), the message is refused for dead-lettering: the same bytes would throw on every delivery.
     /// </summary>
@@ -34,15 +31,15 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
     }
 
     /// <summary>Runs <paramref name="payload"/> (decoded from <paramref name="body"/>); true when the message is done with.</summary>
-    public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, InvocationBudget budget)
+    public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
     {
         try
         {
-            var result = await requests.RunAsync(payload, AbortOptions.SqsRecord, budget, null).ConfigureAwait(false);
+            var result = await requests.RunAsync(payload, AbortOptions.SqsRecord, invocation).ConfigureAwait(false);
             counts.Add(result.Summary);
             if (result.Summary[AbortOutcome.Failed] > 0)
                 return false;
-            return await DeadLetterRejectedAsync(id, body, payload, result, budget.Settle).ConfigureAwait(false);
+            return await DeadLetterRejectedAsync(id, body, payload, result, invocation).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -53,13 +50,13 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
     }
 
     /// <summary>Dead-letters what can never succeed: the whole body, or each rejected upload of a batch. False when that failed.</summary>
-    private async Task<bool> DeadLetterRejectedAsync(string? id, string? body, RequestPayload payload, InvocationResult result, CancellationToken ct)
+    private async Task<bool> DeadLetterRejectedAsync(string? id, string? body, RequestPayload payload, InvocationResult result, Invocation invocation)
     {
         var rejected = result.Results.Where(r => r.Outcome == AbortOutcome.Rejected).ToArray();
         if (rejected.Length == 0)
             return true;
         if (payload is not UploadsPayload uploads || rejected.Length == result.Results.Count || uploads.Items.Count != result.Results.Count)
-            return await DeadLetterAsync(id, string.Join("; ", rejected.Select(r => r.Message)), body, ct).ConfigureAwait(false);
+            return await DeadLetterAsync(id, string.Join("; ", rejected.Select(r => r.Message)), body, invocation).ConfigureAwait(false);
 
         var all = true;
         for (var i = 0; i < uploads.Items.Count; i++)
@@ -70,14 +67,15 @@ public sealed class MessageRunner(RequestRunner requests, QueuePair queues, Stru
             var itemBody = item.Raw ?? (item.Request is { } request ? MessageJson.AbortRequest(request) : "(entry too large to keep)");
             var message = result.Results[i].Message;
             var reason = message.StartsWith($"uploads[{i}]", StringComparison.Ordinal) ? message : $"uploads[{i}]: {message}";
-            all &= await DeadLetterAsync(id, reason, itemBody, ct).ConfigureAwait(false);
+            all &= await DeadLetterAsync(id, reason, itemBody, invocation).ConfigureAwait(false);
         }
         return all;
     }
 
     /// <summary>Sends <paramref name="body"/> to the dead-letter queue wrapped with its reason; false when there is none or the send failed.</summary>
-    public async Task<bool> DeadLetterAsync(string? id, string reason, string? body, CancellationToken ct)
+    public async Task<bool> DeadLetterAsync(string? id, string reason, string? body, Invocation invocation)
     {
+        var (queues, ct) = (invocation.Queues, invocation.Settle);
         if (queues.DeadLetter is null)
         {
             log.Log(LogLevel.Error, $"message {id} can never succeed ({reason}) and DEAD_LETTER_QUEUE_URL is not set; leaving it to its queue's redrive policy");

@@ -1,7 +1,7 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -15,7 +15,6 @@ namespace MultipartAbort.Core.Handlers;
 /// Runs one request, whatever carried it: uploads (order kept), a sweep, a report, or the tick; uploads not started
 /// by the soft deadline are passed on.
 /// </summary>
-/// <param name="retryDrain">The ledger drain the tick runs first; null for a ledger entry's own runner, which must not drain its ledger.</param>
 public sealed class RequestRunner(
     AbortWorkflow workflow,
     DeferredUploads deferrals,
@@ -25,23 +24,19 @@ public sealed class RequestRunner(
     Settings settings,
     StructuredLogger log,
     TimeProvider time,
-    ConcurrencyLimiter concurrency,
-    IRetryDrain? retryDrain = null
+    ConcurrencyLimiter concurrency
 )
 {
+    /// <summary>The ledger drain the tick runs first; set once at composition (the drain runs entries through this runner).</summary>
+    internal IRetryDrain? RetryDrain { get; set; }
+
     /// <summary>The drain runs until this share of the time to the soft deadline when sweeps or a report follow it.</summary>
     private const double DrainShare = 0.5;
 
     /// <summary>The sweeps stop taking work when this share of the time is left, when a report follows them.</summary>
     private const double ReportReserve = 0.25;
 
-    public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct)
-    {
-        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
-        return await RunAsync(payload, options, budget, progress).ConfigureAwait(false);
-    }
-
-    public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, InvocationBudget budget, IProgress<SweepProgress>? progress)
+    public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, Invocation invocation)
     {
         switch (payload)
         {
@@ -50,10 +45,10 @@ public sealed class RequestRunner(
                 return InvocationResult.From([invalid.Rejection]);
 
             case UploadsPayload uploads:
-                return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, budget).ConfigureAwait(false));
+                return InvocationResult.From(await RunUploadsAsync(uploads.Items, options, invocation).ConfigureAwait(false));
 
             case UploadStartedPayload started:
-                return InvocationResult.From(await timers.ArmAsync(started.Start, options, budget).ConfigureAwait(false));
+                return InvocationResult.From(await timers.ArmAsync(started.Start, options, invocation).ConfigureAwait(false));
 
             case UploadFinishedPayload finished:
                 log.Log(LogLevel.Information, finished.Description);
@@ -61,41 +56,21 @@ public sealed class RequestRunner(
 
             case SweepPayload sweep:
             {
-                // Anyone who can send an event could otherwise sweep live uploads with olderThan PT0S.
-                if (sweep.Sweep.OlderThan < settings.SweepMinAge)
+                if (SweepRunner.BelowFloor(sweep.Sweep, settings, invocation) is { } floor)
                 {
-                    var rejection = AbortResult.Rejected(
-                        sweep.Sweep.Bucket,
-                        sweep.Sweep.Prefix,
-                        null,
-                        sweep.Sweep.Attempt,
-                        $"sweep.olderThan {IsoDuration.Format(sweep.Sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)}); nothing was listed"
-                    );
+                    var rejection = AbortResult.Rejected(sweep.Sweep.Bucket, sweep.Sweep.Prefix, null, sweep.Sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed");
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
-                // Likewise MIN_IDLE: an event may ask a sweep to leave more uploads alone, never fewer.
-                if (sweep.Sweep.MinIdle is { } asked && asked < settings.MinIdle)
-                {
-                    var rejection = AbortResult.Rejected(
-                        sweep.Sweep.Bucket,
-                        sweep.Sweep.Prefix,
-                        null,
-                        sweep.Sweep.Attempt,
-                        $"sweep.minIdle {IsoDuration.Format(asked)} is below {EnvironmentVariables.MinIdle} ({IsoDuration.Format(settings.MinIdle)}); an event may raise it, not lower it; nothing was listed"
-                    );
-                    log.Outcome(rejection);
-                    return InvocationResult.From([rejection]);
-                }
-                var (summaries, counts, notable) = await sweeps.RunAllAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
+                var (summaries, counts, notable) = await sweeps.RunAllAsync([sweep.Sweep], invocation).ConfigureAwait(false);
                 return new InvocationResult(notable, counts) { Sweeps = summaries };
             }
 
             case ReportPayload report:
-                return await ReportAsync(report.Report, InvocationResult.From([]), budget).ConfigureAwait(false);
+                return await ReportAsync(report.Report, InvocationResult.From([]), invocation).ConfigureAwait(false);
 
             case ScheduledSweepPayload tick:
-                return await TickAsync(tick, budget, progress).ConfigureAwait(false);
+                return await TickAsync(tick, invocation).ConfigureAwait(false);
 
             default:
                 throw new InvalidOperationException($"unhandled payload {payload.GetType().Name}");
@@ -106,10 +81,12 @@ public sealed class RequestRunner(
     /// The tick: ledger drain, SWEEP_TARGETS sweeps, then the REPORT_TARGETS report. The drain stops at half the time to
     /// the soft deadline, the sweeps at a quarter left, so nothing starves; what was not reached is in <see cref="InvocationResult.Skipped"/>.
     /// </summary>
-    private async Task<InvocationResult> TickAsync(ScheduledSweepPayload tick, InvocationBudget budget, IProgress<SweepProgress>? progress)
+    private async Task<InvocationResult> TickAsync(ScheduledSweepPayload tick, Invocation invocation)
     {
+        // A ledger entry never drains the ledger it came from.
+        var ledger = invocation.IsLedgerEntry ? null : RetryDrain;
         var sweepsOrReport = settings.SweepTargets.Count > 0 || settings.ReportTargets.Count > 0;
-        if (retryDrain is null && !sweepsOrReport)
+        if (ledger is null && !sweepsOrReport)
         {
             var rejection = AbortResult.Rejected(
                 null,
@@ -122,18 +99,19 @@ public sealed class RequestRunner(
             return InvocationResult.From([rejection]);
         }
         var start = time.GetUtcNow();
-        var softDeadline = budget.Remaining is { } left ? start + left - budget.Reserve : (DateTimeOffset?)null;
+        var softDeadline = invocation.Remaining is { } left ? start + left - invocation.Reserve : (DateTimeOffset?)null;
         DateTimeOffset? At(double share) => softDeadline is { } end ? start + (end - start) * share : null;
 
         var results = new List<AbortResult>();
         var counts = new OutcomeCounts();
         var skipped = new List<string>();
         RetryLedgerDrainResult? drained = null;
-        if (retryDrain is not null)
+        if (ledger is not null)
         {
             try
             {
-                var drain = await retryDrain.DrainAsync(budget.Until(sweepsOrReport ? At(DrainShare) : null), budget.Settle).ConfigureAwait(false);
+                using var drainShare = invocation.Until(sweepsOrReport ? At(DrainShare) : null);
+                var drain = await ledger.DrainAsync(drainShare).ConfigureAwait(false);
                 results.AddRange(drain.Results);
                 counts.Add(drain.Summary);
                 drained = drain.Drain;
@@ -154,12 +132,12 @@ public sealed class RequestRunner(
         IReadOnlyList<SweepSummary> swept = [];
         if (settings.SweepTargets.Count > 0)
         {
-            using var sweepBudget = new InvocationBudget(budget.Until(settings.ReportTargets.Count > 0 ? At(1 - ReportReserve) : null), time, budget.Reserve, budget.Settle);
+            using var sweepShare = invocation.Until(settings.ReportTargets.Count > 0 ? At(1 - ReportReserve) : null);
             var templates = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards });
-            var (targets, unscannable) = await sweeps.SelectAsync(templates, EnvironmentVariables.SweepTargets, sweepBudget.Work).ConfigureAwait(false);
+            var (targets, unscannable) = await sweeps.SelectAsync(templates, EnvironmentVariables.SweepTargets, sweepShare.Work).ConfigureAwait(false);
             if (targets.Count > 0)
             {
-                var run = await sweeps.RunAllAsync(targets, sweepBudget, progress).ConfigureAwait(false);
+                var run = await sweeps.RunAllAsync(targets, sweepShare).ConfigureAwait(false);
                 results.AddRange(run.Notable);
                 counts.Add(run.Counts);
                 swept = run.Summaries;
@@ -174,7 +152,7 @@ public sealed class RequestRunner(
         var answer = new InvocationResult(results, counts) { Sweeps = swept, Drain = drained };
         if (settings.ReportTargets.Count > 0)
         {
-            if (budget.StopTaking)
+            if (invocation.StopTaking)
             {
                 // Nothing half-read reaches the gauges: they keep the last full report's figures.
                 skipped.Add("report: deadline; the metrics keep the last report's figures");
@@ -189,18 +167,18 @@ public sealed class RequestRunner(
                     AllBuckets = settings.ReportTargets.Contains("*"),
                     Depth = settings.ReportDepth,
                 };
-                answer = await ReportAsync(request, answer, budget).ConfigureAwait(false);
+                answer = await ReportAsync(request, answer, invocation).ConfigureAwait(false);
             }
         }
         return answer with { Skipped = skipped };
     }
 
-    private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, InvocationBudget budget)
+    private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, Invocation invocation)
     {
         // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
         var started = await ConcurrencyLimiter
-            .ForEachIndexAsync(items.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, budget).ConfigureAwait(false))
+            .ForEachIndexAsync(items.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, invocation).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < items.Count)
         {
@@ -216,14 +194,14 @@ public sealed class RequestRunner(
                 else
                     passOn.Add(i);
             }
-            var passed = await deferrals.PassOnAsync([.. passOn.Select(i => items[i].Request!)], budget).ConfigureAwait(false);
+            var passed = await deferrals.PassOnAsync([.. passOn.Select(i => items[i].Request!)], invocation).ConfigureAwait(false);
             for (var j = 0; j < passOn.Count; j++)
                 results[passOn[j]] = [passed[j]];
         }
         return results.SelectMany(r => r).ToArray();
     }
 
-    private async Task<IReadOnlyList<AbortResult>> RunOneAsync(ParsedUpload item, AbortOptions options, InvocationBudget budget)
+    private async Task<IReadOnlyList<AbortResult>> RunOneAsync(ParsedUpload item, AbortOptions options, Invocation invocation)
     {
         if (item.Rejection is { } rejection)
         {
@@ -235,22 +213,22 @@ public sealed class RequestRunner(
         // rest, and still settle its batch.
         try
         {
-            await concurrency.AcquireAsync(budget.Work).ConfigureAwait(false);
+            await concurrency.AcquireAsync(invocation.Work).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (budget.Work.IsCancellationRequested)
+        catch (OperationCanceledException) when (invocation.Work.IsCancellationRequested)
         {
-            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+            return [await workflow.DeferAsync(request, invocation).ConfigureAwait(false)];
         }
-        if (budget.StopTaking)
+        if (invocation.StopTaking)
         {
             concurrency.Release();
-            return [await workflow.DeferAsync(request, budget).ConfigureAwait(false)];
+            return [await workflow.DeferAsync(request, invocation).ConfigureAwait(false)];
         }
         try
         {
             if (request.NotBefore is not null || request.NamesKeyOnly)
-                return await timers.RunAsync(request, options, budget).ConfigureAwait(false);
-            return [await workflow.RunAsync(request, options, budget).ConfigureAwait(false)];
+                return await timers.RunAsync(request, options, invocation).ConfigureAwait(false);
+            return [await workflow.RunAsync(request, options, invocation).ConfigureAwait(false)];
         }
         finally
         {
@@ -258,9 +236,9 @@ public sealed class RequestRunner(
         }
     }
 
-    private async Task<InvocationResult> ReportAsync(ReportRequest request, InvocationResult before, InvocationBudget budget)
+    private async Task<InvocationResult> ReportAsync(ReportRequest request, InvocationResult before, Invocation invocation)
     {
-        var report = await reports.RunAsync(request, budget).ConfigureAwait(false);
+        var report = await reports.RunAsync(request, invocation).ConfigureAwait(false);
         var totals = report.Totals.Total;
         log.Log(
             report.Complete ? LogLevel.Information : LogLevel.Warning,

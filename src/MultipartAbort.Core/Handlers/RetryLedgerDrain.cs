@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -14,7 +14,7 @@ namespace MultipartAbort.Core.Handlers;
 /// settled; unsettled entries are rewritten with one more run, dead-lettered after MAX_ATTEMPTS. At least once: a
 /// double run is harmless, and re-queues count from the due time (<see cref="IRetryLedger.CountingFrom"/>), so entries never multiply.
 /// </summary>
-public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, Func<QueuePair, MessageRunner> runners, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, MessageRunner runner, Settings settings, StructuredLogger log, TimeProvider time)
     : IRetryDrain
 {
     private enum Settlement
@@ -30,12 +30,11 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
     public string Address => ledger.Address;
 
     /// <summary>One drain: the entries due now, with at most SWEEP_CONCURRENCY at once. Throws <see cref="QueueException"/> when the ledger cannot be listed.</summary>
-    async Task<InvocationResult> IRetryDrain.DrainAsync(InvocationContext context, CancellationToken ct) =>
-        (await DrainAsync(context, ct).ConfigureAwait(false)).ToInvocationResult();
+    async Task<InvocationResult> IRetryDrain.DrainAsync(Invocation invocation) => (await DrainAsync(invocation).ConfigureAwait(false)).ToInvocationResult();
 
-    public async Task<RetryLedgerDrainResult> DrainAsync(InvocationContext context, CancellationToken cancellationToken)
+    public async Task<RetryLedgerDrainResult> DrainAsync(Invocation invocation)
     {
-        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, cancellationToken);
+        var cancellationToken = invocation.Settle;
         var now = time.GetUtcNow();
         var tally = new int[Enum.GetValues<Settlement>().Length];
         var due = 0;
@@ -53,7 +52,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
                     async entry =>
                     {
                         Interlocked.Increment(ref due);
-                        Interlocked.Increment(ref tally[(int)await SettleAsync(entry, budget, counts, ran).ConfigureAwait(false)]);
+                        Interlocked.Increment(ref tally[(int)await SettleAsync(entry, invocation, counts, ran).ConfigureAwait(false)]);
                     },
                     CancellationToken.None
                 )
@@ -76,7 +75,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         {
             await foreach (var entry in ledger.ListDueAsync(now, cancellationToken).ConfigureAwait(false))
             {
-                if (budget.StopTaking)
+                if (invocation.StopTaking)
                 {
                     stopped = true;
                     yield break;
@@ -86,9 +85,9 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         }
     }
 
-    private async Task<Settlement> SettleAsync(LedgerEntry entry, InvocationBudget budget, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran)
+    private async Task<Settlement> SettleAsync(LedgerEntry entry, Invocation invocation, OutcomeCounts counts, ConcurrentDictionary<string, byte> ran)
     {
-        var ct = budget.Settle;
+        var ct = invocation.Settle;
         byte[]? bytes;
         try
         {
@@ -101,7 +100,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         }
         if (bytes is null)
             return Settlement.Gone;
-        var runner = runners(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
+        invocation = invocation.ForLedgerEntry(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
         // An entry that cannot be decoded never will be: dead-letter it now and go on.
         var body = StrictText.Decode(bytes) ?? System.Text.Encoding.UTF8.GetString(bytes);
         var payload = runner.Decode(entry.Name, () => EventDecoder.DecodeBody(bytes));
@@ -110,13 +109,13 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
             return Settlement.Deferred;
 
         var outcome = Settlement.Settled;
-        if (!await runner.RunAsync(entry.Name, body, payload, counts, budget).ConfigureAwait(false))
+        if (!await runner.RunAsync(entry.Name, body, payload, counts, invocation).ConfigureAwait(false))
         {
             var runs = entry.Runs + 1;
             if (runs < settings.MaxAttempts)
                 return await PostponeAsync(entry, body, runs, ct).ConfigureAwait(false);
             var reason = $"the retry ledger ran it {runs} times ({EnvironmentVariables.MaxAttempts}) and could not settle it";
-            if (!await runner.DeadLetterAsync(entry.Name, reason, body, ct).ConfigureAwait(false))
+            if (!await runner.DeadLetterAsync(entry.Name, reason, body, invocation).ConfigureAwait(false))
                 return Settlement.Kept;
             outcome = Settlement.DeadLettered;
         }

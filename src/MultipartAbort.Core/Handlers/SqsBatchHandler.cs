@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -16,17 +16,16 @@ namespace MultipartAbort.Core.Handlers;
 /// <remarks>
 /// A record without a messageId cannot be listed (Lambda would fail the whole batch), so its body goes round via the queues instead.
 /// </remarks>
-public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, StructuredLogger log, TimeProvider time, ConcurrencyLimiter concurrency)
+public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, ConcurrencyLimiter concurrency)
 {
-    public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, InvocationContext context, CancellationToken ct)
+    public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
     {
-        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
         var records = sqs.Records;
         var settled = new bool[records.Count];
         var counts = new OutcomeCounts();
         // Records take no lease themselves: the uploads (or sweeps) inside each record do.
         var started = await ConcurrencyLimiter
-            .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => budget.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, messages.Decode(records[i].MessageId, () => EventDecoder.DecodeBody(records[i].Body)), counts, budget).ConfigureAwait(false))
+            .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, messages.Decode(records[i].MessageId, () => EventDecoder.DecodeBody(records[i].Body)), counts, invocation).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < records.Count)
             log.Log(LogLevel.Warning, $"the invocation's time ran low after {started} of {records.Count} SQS records; the rest are listed for redelivery, untouched");
@@ -39,15 +38,16 @@ public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, S
             if (!string.IsNullOrWhiteSpace(records[i].MessageId))
                 failures.Add(new SqsBatchItemFailure { ItemIdentifier = records[i].MessageId! });
             else
-                await PassOnWithoutIdAsync(records[i], i < started ? "it failed transiently" : "it was not started before the deadline", budget.Settle).ConfigureAwait(false);
+                await PassOnWithoutIdAsync(records[i], i < started ? "it failed transiently" : "it was not started before the deadline", invocation).ConfigureAwait(false);
         }
         return new SqsBatchAnswer(new SqsBatchResponse { BatchItemFailures = failures }, counts);
     }
 
     /// <summary>A record that must be delivered again but has no messageId to list: its body goes round through the queues.</summary>
-    private async Task PassOnWithoutIdAsync(SqsMessage record, string why, CancellationToken ct)
+    private async Task PassOnWithoutIdAsync(SqsMessage record, string why, Invocation invocation)
     {
-        if (messages.Queues.Retry is { } retry)
+        var ct = invocation.Settle;
+        if (invocation.Queues.Retry is { } retry)
         {
             try
             {
@@ -60,7 +60,7 @@ public sealed class SqsBatchHandler(MessageRunner messages, Settings settings, S
                 log.Log(LogLevel.Error, $"an SQS record without messageId could not be sent to the retry queue: {ex.Message}", ex);
             }
         }
-        if (!await messages.DeadLetterAsync(record.MessageId, $"{why}, and the record has no messageId, so it cannot be listed for redelivery", record.Body, ct).ConfigureAwait(false))
+        if (!await messages.DeadLetterAsync(record.MessageId, $"{why}, and the record has no messageId, so it cannot be listed for redelivery", record.Body, invocation).ConfigureAwait(false))
             log.Log(LogLevel.Critical, "an SQS record without messageId could be neither re-queued nor dead-lettered; it is lost (Lambda never sends such a record)");
     }
 }

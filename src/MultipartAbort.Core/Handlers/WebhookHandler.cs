@@ -1,7 +1,7 @@
 using System.Text;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -13,7 +13,7 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>A webhook: POST only, <c>X-Signature</c> checked before the body is read (fail closed without a secret).</summary>
 public sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
 {
-    public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, InvocationContext context, CancellationToken ct)
+    public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, Invocation invocation)
     {
         if (!string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase))
             return HttpAnswer.Refused(405, $"method {method} is not allowed; POST a JSON request");
@@ -24,12 +24,12 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
             return HttpAnswer.Refused(401, problem);
         }
         var payload = EventDecoder.DecodeBody(rawBody);
-        var result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, ct).ConfigureAwait(false);
+        var result = await requests.RunAsync(payload, AbortOptions.Direct, invocation).ConfigureAwait(false);
         return HttpAnswer.Ran(payload, result);
     }
 
     /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
-    public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, InvocationContext context, CancellationToken ct)
+    public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
     {
         byte[] body;
         try
@@ -40,6 +40,6 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
         {
             return Task.FromResult(HttpAnswer.Refused(400, "the body is marked base64 but is not valid base64"));
         }
-        return HandleAsync(request.Method, request.Header(WebhookSignature.HeaderName), body, context, ct);
+        return HandleAsync(request.Method, request.Header(WebhookSignature.HeaderName), body, invocation);
     }
 }

@@ -14,6 +14,7 @@ namespace MultipartAbort.Core.Hosting;
 public sealed class FunctionServices
 {
     public required Settings Settings { get; init; }
+    public required TimeProvider Time { get; init; }
     public required StructuredLogger Log { get; init; }
     public required IObjectStore Store { get; init; }
 
@@ -54,6 +55,19 @@ public sealed class FunctionServices
     /// <summary>The cos:// retry ledger's drain; null with SQS (which delivers by itself) or no retry queue.</summary>
     public RetryLedgerDrain? RetryLedger { get; init; }
 
+    /// <summary>
+    /// One unit of work from a host's edge: an event's (the floors hold) unless <paramref name="asker"/> says an operator
+    /// asked; null <paramref name="deadline"/>: no deadline (the CLI, tests). Dispose it when done.
+    /// </summary>
+    public Invocation Begin(
+        DateTimeOffset? deadline,
+        CancellationToken ct,
+        Asker asker = Asker.Event,
+        CancellationToken stop = default,
+        IProgress<SweepProgress>? progress = null,
+        bool allowYoung = false
+    ) => new(Time, Settings.DeadlineReserve, deadline, Queues, ct) { Asker = asker, Stop = stop, Progress = progress, AllowYoung = allowYoung };
+
     /// <summary>Builds the services on given ports.</summary>
     public static FunctionServices Create(
         Settings settings,
@@ -74,23 +88,20 @@ public sealed class FunctionServices
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
         var reports = new ReportRunner(store, scan, settings, log, time);
-        // A ledger entry's runner never drains the ledger it came from; only the process's own runner does.
-        (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
-        {
-            var workflow = new AbortWorkflow(store, q, settings, log, time);
-            var sweeps = new SweepRunner(scan, workflow, q, settings, log, time);
-            var timers = new UploadTimer(store, workflow, q, settings, log, time);
-            var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency, drain);
-            return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
-        }
-        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, q => On(q).Messages, settings, log, time) : null;
-        var (workflow, sweeps, timers, requests, messages) = On(queues, retryDrain ?? ledgerDrain);
-        var sqsBatches = new SqsBatchHandler(messages, settings, log, time, concurrency);
+        var workflow = new AbortWorkflow(store, settings, log, time);
+        var sweeps = new SweepRunner(scan, workflow, settings, log, time);
+        var timers = new UploadTimer(store, workflow, settings, log, time);
+        var requests = new RequestRunner(workflow, new DeferredUploads(workflow, settings, log), sweeps, timers, reports, settings, log, time, concurrency);
+        var messages = new MessageRunner(requests, log);
+        var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, messages, settings, log, time) : null;
+        requests.RetryDrain = retryDrain ?? ledgerDrain;
+        var sqsBatches = new SqsBatchHandler(messages, log, concurrency);
         var refusals = new RefusalLog(log, time);
         var webhooks = new WebhookHandler(requests, settings, refusals, time);
         return new FunctionServices
         {
             Settings = settings,
+            Time = time,
             Log = log,
             Store = store,
             Concurrency = concurrency,

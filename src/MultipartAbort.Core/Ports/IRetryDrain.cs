@@ -1,4 +1,3 @@
-using MultipartAbort.Core.Deadline;
 using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Ports;
@@ -7,5 +6,5 @@ namespace MultipartAbort.Core.Ports;
 public interface IRetryDrain
 {
     /// <summary>Takes the entries due now, runs each, and settles it; the result counts their outcomes.</summary>
-    Task<InvocationResult> DrainAsync(InvocationContext context, CancellationToken ct);
+    Task<InvocationResult> DrainAsync(Invocation invocation);
 }

@@ -1,6 +1,6 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -15,19 +15,19 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
 {
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
-    public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, InvocationBudget budget, IProgress<ReportProgress>? progress = null)
+    public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null)
     {
         var now = time.GetUtcNow();
         var minIdle = request.MinIdle ?? settings.MinIdle;
         var top = Math.Max(0, request.Top);
-        var selection = await scan.SelectAsync(request.Buckets, request.AllBuckets, budget.Work).ConfigureAwait(false);
+        var selection = await scan.SelectAsync(request.Buckets, request.AllBuckets, invocation.Work).ConfigureAwait(false);
         var readable = selection.Buckets.Select(b => new BucketReport(b, top)).ToArray();
         var counted = 0L;
         var started = await FleetScan
             .ForEachBucketAsync(
                 readable.Length,
-                () => budget.StopTaking,
-                i => ReadAsync(readable[i], request.Depth, minIdle, now, budget, () => progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted))))
+                () => invocation.StopTaking,
+                i => ReadAsync(readable[i], request.Depth, minIdle, now, invocation, () => progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted))))
             )
             .ConfigureAwait(false);
         foreach (var bucket in readable.Skip(started))
@@ -36,10 +36,10 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
         return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, [.. readable.Concat(refused).OrderBy(b => b.Bucket, StringComparer.Ordinal)]);
     }
 
-    private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, InvocationBudget budget, Action counted)
+    private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action counted)
     {
-        var ct = budget.Work;
-        var listing = scan.List(new UploadListing(bucket.Bucket), budget);
+        var ct = invocation.Work;
+        var listing = scan.List(new UploadListing(bucket.Bucket), invocation);
         var cutOff = false;
         await scan
             .VisitAsync(

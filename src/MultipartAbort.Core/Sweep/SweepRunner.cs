@@ -2,7 +2,7 @@ using System.Diagnostics;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -14,7 +14,7 @@ namespace MultipartAbort.Core.Sweep;
 /// A sweep: streams the listing, aborts each upload older than the cut-off under the <see cref="ConcurrencyLimiter"/>,
 /// and when time runs low lets in-flight work finish and re-queues a continuation.
 /// </summary>
-public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
     public const int MaxReportedResults = 100;
@@ -27,35 +27,40 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     private FleetScan Scan => scan;
     private AbortWorkflow Workflow => workflow;
     private Settings Settings => settings;
-    private QueuePair Queues => queues;
     private StructuredLogger Log => log;
     private TimeProvider Time => time;
     private ConcurrencyLimiter Limiter => scan.Limiter;
 
-    /// <summary>Runs one sweep; <paramref name="stop"/> (Ctrl+C) stops taking uploads, <paramref name="ct"/> cancels in-flight work too.</summary>
-    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationContext context, IProgress<SweepProgress>? progress, CancellationToken ct, CancellationToken stop = default)
-    {
-        using var budget = new InvocationBudget(context, time, settings.DeadlineReserve, ct);
-        return await RunAsync(sweep, budget, progress, stop).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// Runs one sweep within a shared budget. Never throws for the deadline: the summary and continuation are always produced.
+    /// Runs one sweep; the invocation's stop (Ctrl+C) stops taking uploads. Never throws for the deadline: the summary and continuation are always produced.
     /// </summary>
-    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
+    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, Invocation invocation)
     {
-        var run = new Run(this, sweep, budget, progress, stop);
+        var run = new Run(this, sweep, invocation);
         if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
             return run.Refuse(notAllowed);
         if (sweep.FanOut is { } shards)
-            return await new SweepFanOut(queues, log).SendAsync(sweep, shards, budget.Settle).ConfigureAwait(false);
+            return await new SweepFanOut(invocation.Queues, log).SendAsync(sweep, shards, invocation.Settle).ConfigureAwait(false);
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>A sweep not started before the deadline: re-queued as is, or failed naming why.</summary>
-    public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, InvocationBudget budget)
+    /// <summary>
+    /// The floors a sweep must clear, null when it does: SWEEP_MIN_AGE unless the operator allowed young uploads (anyone
+    /// who can send an event could otherwise sweep live uploads), and for an event MIN_IDLE, which it may raise, not lower.
+    /// </summary>
+    public static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
-        var run = new Run(this, sweep, budget, null, default);
+        if (sweep.OlderThan < settings.SweepMinAge && !invocation.AllowYoung)
+            return ("olderThan", $"{IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)})");
+        if (invocation.Asker == Asker.Event && sweep.MinIdle is { } asked && asked < settings.MinIdle)
+            return ("minIdle", $"{IsoDuration.Format(asked)} is below {EnvironmentVariables.MinIdle} ({IsoDuration.Format(settings.MinIdle)}); an event may raise it, not lower it");
+        return null;
+    }
+
+    /// <summary>A sweep not started before the deadline: re-queued as is, or failed naming why.</summary>
+    public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
+    {
+        var run = new Run(this, sweep, invocation);
         return await run.PassOnAsync().ConfigureAwait(false);
     }
 
@@ -80,15 +85,15 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
 
     /// <summary>Several sweeps a few at once under one limiter; those not started by the soft deadline are passed on.</summary>
     /// <param name="oneListing">Shards of one sweep: all run at once and their listing counts once.</param>
-    public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default, bool oneListing = false)
+    public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, Invocation invocation, bool oneListing = false)
     {
-        var merged = new MergedProgress(sweeps.Count, oneListing, progress);
+        var merged = new MergedProgress(sweeps.Count, oneListing, invocation.Progress);
         var runs = new Task<SweepOutcome>[sweeps.Count];
         var started = await FleetScan
-            .ForEachBucketAsync(sweeps.Count, () => budget.StopTaking, i => runs[i] = RunAsync(sweeps[i], budget, merged.For(i), stop), oneListing ? sweeps.Count : FleetScan.BucketsAtOnce)
+            .ForEachBucketAsync(sweeps.Count, () => invocation.StopTaking, i => runs[i] = RunAsync(sweeps[i], invocation.Reporting(merged.For(i))), oneListing ? sweeps.Count : FleetScan.BucketsAtOnce)
             .ConfigureAwait(false);
         for (var i = started; i < sweeps.Count; i++)
-            runs[i] = PassOnAsync(sweeps[i], budget);
+            runs[i] = PassOnAsync(sweeps[i], invocation);
         var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
         var counts = new OutcomeCounts();
         foreach (var (summary, sweepCounts, _) in outcomes)
@@ -103,10 +108,10 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     }
 
     /// <summary>One sweep as <paramref name="shards"/> in-process workers, with the function's fan-out arithmetic.</summary>
-    public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop = default)
+    public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
     {
         var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
-        var (summaries, counts, notable) = await RunAllAsync(requests, budget, progress, stop, oneListing: true).ConfigureAwait(false);
+        var (summaries, counts, notable) = await RunAllAsync(requests, invocation, oneListing: true).ConfigureAwait(false);
         // The listing counts once; what each shard took and did adds up.
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
         var earliest = EarliestStop(summaries);
@@ -130,13 +135,14 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
     internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
 
     /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
-    private sealed class Run(SweepRunner runner, SweepRequest sweep, InvocationBudget budget, IProgress<SweepProgress>? progress, CancellationToken stop)
+    private sealed class Run(SweepRunner runner, SweepRequest sweep, Invocation invocation)
     {
+        private readonly IProgress<SweepProgress>? _progress = invocation.Progress;
         private readonly Settings _settings = runner.Settings;
         private readonly OutcomeCounts _counts = new();
         private readonly List<AbortResult> _notable = [];
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
-        private readonly BucketListing _listing = runner.Scan.List(new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker }, budget, stop);
+        private readonly BucketListing _listing = runner.Scan.List(new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker }, invocation);
         private long _matched, _done, _undated;
         private string? _passedOn;
 
@@ -181,17 +187,17 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                     async upload =>
                     {
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
-                        var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
+                        var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, invocation).ConfigureAwait(false);
                         _counts.Add(result);
                         if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
-                        progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
+                        _progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
                     }
                 )
                 .ConfigureAwait(false);
 
             var continued = await SettleStopAsync().ConfigureAwait(false);
-            progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
+            _progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
             return new(Summary(continued), _counts, _notable);
         }
 
@@ -278,7 +284,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
 
         private async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            if (await new SweepContinuation(runner.Queues, runner.Log).SendAsync(sweep, Resume(), delay, why, budget.Settle).ConfigureAwait(false) is not { } problem)
+            if (await new SweepContinuation(invocation.Queues, runner.Log).SendAsync(sweep, Resume(), delay, why, invocation.Settle).ConfigureAwait(false) is not { } problem)
                 return true;
             Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
             return false;

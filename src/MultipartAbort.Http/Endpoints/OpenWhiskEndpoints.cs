@@ -1,9 +1,10 @@
 using System.Text.Json;
 using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -20,17 +21,9 @@ public static class OpenWhiskEndpoints
     /// <summary>Work still running this close to the deadline is cancelled, so the answer is posted in time.</summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
 
-    /// <param name="settings">For the caller's trust (WEBHOOK_SECRET, CLOUDEVENTS_TRUSTED).</param>
-    public static void MapOpenWhiskEndpoints(
-        this IEndpointRouteBuilder app,
-        RequestRunner requests,
-        Settings settings,
-        RefusalLog refusals,
-        StructuredLogger log,
-        OutcomeMetrics metrics,
-        TimeProvider time
-    )
+    public static void MapOpenWhiskEndpoints(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics)
     {
+        var (requests, settings, refusals, log, time) = (services.Requests, services.Settings, services.Refusals, services.Log, services.Time);
         app.MapPost("/init", () => Results.Text("{\"ok\":true}", "application/json"));
 
         app.MapPost("/run", async (HttpContext http) =>
@@ -73,16 +66,16 @@ public static class OpenWhiskEndpoints
                 return Error(StatusCodes.Status400BadRequest, invalid.Rejection.Message);
             }
 
-            var context = new InvocationContext(deadline);
-            var budgetLeft = context.Remaining(time) - ResponseReserve;
+            var budgetLeft = deadline - time.GetUtcNow() - ResponseReserve;
             if (budgetLeft <= TimeSpan.Zero)
                 return Error(StatusCodes.Status503ServiceUnavailable, "the activation's deadline has already passed");
             // On TimeProvider, so tests move time instead of waiting.
             using var budget = budgetLeft is { } left ? new CancellationTokenSource(left, time) : new CancellationTokenSource();
+            using var invocation = services.Begin(deadline, budget.Token);
             InvocationResult result;
             try
             {
-                result = await requests.RunAsync(payload, AbortOptions.Direct, context, null, budget.Token).ConfigureAwait(false);
+                result = await requests.RunAsync(payload, AbortOptions.Direct, invocation).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {

@@ -1,5 +1,6 @@
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Core.Serialization;
 
@@ -10,16 +11,15 @@ namespace MultipartAbort.Http.Endpoints;
 /// </summary>
 public static class RootEndpoint
 {
-    /// <param name="timeout">HTTP_REQUEST_TIMEOUT: how long a request may work before it answers.</param>
-    public static void MapRootEndpoint(this IEndpointRouteBuilder app, CloudEventHandler cloudEvents, WebhookHandler webhooks, TimeSpan timeout, OutcomeMetrics metrics, TimeProvider time)
+    public static void MapRootEndpoint(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics)
     {
+        var (time, timeout) = (services.Time, services.Settings.HttpRequestTimeout);
         app.MapPost("/", async (HttpContext http) =>
         {
             // Not tied to the client's connection (a started abort is finished and verified), but to HTTP_REQUEST_TIMEOUT,
             // so sweeps and drains stop in time to answer.
-            var context = new InvocationContext(time.GetUtcNow() + timeout);
             using var deadline = new CancellationTokenSource(timeout, time);
-            var ct = deadline.Token;
+            using var invocation = services.Begin(time.GetUtcNow() + timeout, deadline.Token);
             var (body, refusal) = await RequestBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
             if (refusal is not null)
                 return refusal;
@@ -31,11 +31,11 @@ public static class RootEndpoint
                 var (delivery, problem) = CloudEventReader.Read(http.Request, body!);
                 if (delivery is null)
                     return RequestBody.Json(StatusCodes.Status400BadRequest, ResultJson.Error(problem!));
-                answer = await cloudEvents.HandleAsync(delivery, signature, body!, context, ct).ConfigureAwait(false);
+                answer = await services.CloudEvents.HandleAsync(delivery, signature, body!, invocation).ConfigureAwait(false);
             }
             else
             {
-                answer = await webhooks.HandleAsync(http.Request.Method, signature, body!, context, ct).ConfigureAwait(false);
+                answer = await services.Webhooks.HandleAsync(http.Request.Method, signature, body!, invocation).ConfigureAwait(false);
             }
             metrics.Add(answer.Result);
             return RequestBody.Json(answer.Status, answer.Body);

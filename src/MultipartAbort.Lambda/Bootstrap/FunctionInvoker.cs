@@ -1,16 +1,17 @@
-using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Context;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
 /// <summary>Runs one invocation through the core, then writes its EMF lines.</summary>
-public sealed class FunctionInvoker(EventRouter events, EmfMetrics metrics)
+public sealed class FunctionInvoker(FunctionServices services, EmfMetrics metrics)
 {
     public async Task<byte[]> InvokeAsync(LambdaContext context, CancellationToken ct)
     {
         using var deadline = context.CreateDeadlineSource(ct);
-        var response = await events.HandleAsync(context.Request.Event, context.ToInvocationContext(), deadline.Token).ConfigureAwait(false);
+        using var invocation = services.Begin(context.Request.Deadline, deadline.Token);
+        var response = await services.Events.HandleAsync(context.Request.Event, invocation).ConfigureAwait(false);
         metrics.Flush(response.Counts);
         if (response.Result?.Report is { } report)
             metrics.Flush(report);

@@ -55,7 +55,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         }
 
         var bootstrap = new LambdaBootstrap(client, services.Log, function, time);
-        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services.Events, EmfMetrics.For(services.Settings, stdout, time)).InvokeAsync, ct).ConfigureAwait(false);
+        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services, EmfMetrics.For(services.Settings, stdout, time)).InvokeAsync, ct).ConfigureAwait(false);
     }
 
     /// <summary>The loop, on any handler (tests hand in one that throws).</summary>

@@ -1,4 +1,4 @@
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Client;
 
@@ -18,13 +18,10 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
     public bool ColdStart => coldStart;
 
     /// <summary>The time left before the deadline; <see cref="TimeSpan.MaxValue"/> when Lambda gave none.</summary>
-    public TimeSpan RemainingTime => ToInvocationContext().Remaining(time) ?? TimeSpan.MaxValue;
+    public TimeSpan RemainingTime => request.Deadline is { } end ? end - time.GetUtcNow() : TimeSpan.MaxValue;
 
     /// <summary>The X-Ray Root, as Powertools logs it.</summary>
     public string? XRayTraceId => RootOf(request.TraceHeader);
-
-    /// <summary>What the core needs: the deadline (a sweep stops taking work before it).</summary>
-    public InvocationContext ToInvocationContext() => new(request.Deadline);
 
     /// <summary>The Powertools keys every log line of this invocation carries.</summary>
     public LogContext ToLogContext() =>

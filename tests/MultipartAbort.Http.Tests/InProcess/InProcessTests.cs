@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
@@ -29,7 +29,7 @@ public sealed class InProcessTests
     {
         public int Calls;
 
-        public Task<InvocationResult> DrainAsync(InvocationContext context, CancellationToken ct)
+        public Task<InvocationResult> DrainAsync(Invocation invocation)
         {
             Interlocked.Increment(ref Calls);
             return failWith is null ? Task.FromResult(InvocationResult.From([])) : Task.FromException<InvocationResult>(failWith);

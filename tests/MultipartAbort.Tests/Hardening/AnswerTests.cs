@@ -5,7 +5,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Serialization;
 using MultipartAbort.Tests.Workflow;
@@ -15,8 +15,11 @@ namespace MultipartAbort.Tests.Hardening;
 /// <summary>Issue 9 defects 12 to 14: the verdict of an answer, error classification, and the answer's size bound.</summary>
 public class AnswerTests
 {
-    private static Task<Core.Handlers.EventAnswer> Invoke(WorkflowHarness h, string json) =>
-        h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+    private static Task<Core.Handlers.EventAnswer> Invoke(WorkflowHarness h, string json)
+    {
+        var services = h.Services();
+        return services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
+    }
 
     [Fact]
     public async Task Verdict_SqsEventWithAListedRecord_IsNotSucceeded()

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
@@ -39,7 +39,7 @@ internal sealed class DeadlineHarness
         using var host = new CancellationTokenSource(Budget - TimeSpan.FromMilliseconds(500), Clock);
         using var driver = new ClockDriver(Clock, () => Store.Waiting);
         var services = Services();
-        var response = await driver.Run(() => services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), new InvocationContext(deadline), host.Token));
+        var response = await driver.Run(() => services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(deadline, host.Token)));
         return (response, Clock.GetUtcNow(), deadline);
     }
 

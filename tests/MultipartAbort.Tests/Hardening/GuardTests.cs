@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
@@ -49,7 +49,8 @@ public class GuardTests
 
     private static async Task<JsonElement> Invoke(WorkflowHarness h, string json)
     {
-        var response = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
         return JsonDocument.Parse(response.Body).RootElement;
     }
 
@@ -96,7 +97,7 @@ public class GuardTests
         var store = new BlindListingStore();
         store.Add("bkt", "k", "u", parts: 2, initiated: WorkflowHarness.Now.AddMinutes(-1));
 
-        var result = await h.Services(store).Workflow.RunAsync(new AbortRequest("bkt", "k", "u"), AbortOptions.Direct, CancellationToken.None);
+        var result = await h.RunAsync(new AbortRequest("bkt", "k", "u"), AbortOptions.Direct, store);
 
         result.Outcome.Should().Be(AbortOutcome.Rejected);
         result.Message.Should().Contain("MIN_UPLOAD_AGE").And.Contain("age is unknown");

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Testing;
@@ -14,7 +14,8 @@ public class SqsSettlementTests
 {
     private static async Task<JsonElement> HandleAsync(WorkflowHarness h, string json, ScriptedObjectStore? store = null)
     {
-        var response = await h.Services(store).Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services(store);
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
         return JsonDocument.Parse(response.Body).RootElement;
     }
 
@@ -129,7 +130,8 @@ public class SqsSettlementTests
         h.Store.Add("bkt", "k", "u");
         var raw = Encoding.UTF8.GetBytes(envelope);
 
-        var answer = await h.Services().Webhooks.HandleAsync("POST", WebhookSignature.Sign("hook", WorkflowHarness.Now.ToUnixTimeSeconds(), raw), raw, InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Webhooks.HandleAsync("POST", WebhookSignature.Sign("hook", WorkflowHarness.Now.ToUnixTimeSeconds(), raw), raw, services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200, shape);
         answer.Body.Should().Contain("\"outcome\":\"aborted\"");

@@ -28,15 +28,6 @@ public sealed class LambdaContextTests
     public void RemainingTime_WithoutADeadline_IsUnbounded() => ContextWith(null).RemainingTime.Should().Be(TimeSpan.MaxValue);
 
     [Fact]
-    public void ToInvocationContext_HandsTheDeadlineToTheCore()
-    {
-        var context = ContextWith(Now.AddSeconds(30)).ToInvocationContext();
-
-        context.Deadline.Should().Be(Now.AddSeconds(30));
-        context.Remaining(new FixedTimeProvider(Now)).Should().Be(TimeSpan.FromSeconds(30));
-    }
-
-    [Fact]
     public void ToLogContext_CarriesThePowertoolsKeys()
     {
         var log = ContextWith(Now.AddSeconds(30), "Root=1-abc-def", coldStart: true).ToLogContext();

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
@@ -34,7 +34,7 @@ public sealed class RefusalLogTests
         async Task Flood(int n)
         {
             for (var i = 0; i < n; i++)
-                (await services.Webhooks.HandleAsync("POST", "t=1,v1=00", body, InvocationContext.Unbounded, CancellationToken.None)).Status.Should().Be(401);
+                (await services.Webhooks.HandleAsync("POST", "t=1, v1=00", body, services.Begin(null, CancellationToken.None))).Status.Should().Be(401);
         }
 
         await Flood(50);
@@ -60,7 +60,7 @@ public sealed class RefusalLogTests
         var services = FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(null, null), output, LogLevel.Information, new ManualClock(Now));
 
         for (var i = 0; i < 100; i++)
-            await services.Webhooks.HandleAsync("POST", null, "{}"u8.ToArray(), InvocationContext.Unbounded, CancellationToken.None);
+            await services.Webhooks.HandleAsync("POST", null, "{}"u8.ToArray(), services.Begin(null, CancellationToken.None));
 
         Lines(output).Should().ContainSingle().Which.Message.Should().StartWith("webhook refused");
     }

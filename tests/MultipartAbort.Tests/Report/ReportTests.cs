@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Fleet;
@@ -17,8 +17,9 @@ public sealed class ReportTests
 
     private static async Task<IncompleteUploadReport> RunAsync(WorkflowHarness h, ReportRequest request)
     {
-        using var budget = InvocationBudget.Unbounded(CancellationToken.None);
-        return await h.Services().Reports.RunAsync(request, budget);
+        var services = h.Services();
+        using var invocation = services.Begin(null, CancellationToken.None);
+        return await services.Reports.RunAsync(request, invocation);
     }
 
     [Fact]
@@ -90,7 +91,8 @@ public sealed class ReportTests
     {
         var h = new WorkflowHarness();
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
 
         var result = answer.Result!.Results.Should().ContainSingle().Which;
         result.Outcome.Should().Be(AbortOutcome.Rejected);
@@ -107,7 +109,8 @@ public sealed class ReportTests
         h.Store.Add("logs", "x/y.gz", "u3", parts: 0, initiated: Now - TimeSpan.FromSeconds(90));
         var emf = new StringWriter();
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","logs"],"depth":1}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","logs"],"depth":1}}"""), services.Begin(null, CancellationToken.None));
         new EmfMetrics(emf, "MultipartAbort", "multipart-abort", h.Clock).Flush(answer.Result!.Report!);
 
         answer.Succeeded.Should().BeTrue();
@@ -136,7 +139,8 @@ public sealed class ReportTests
         h.Store.Add("photos", "a.bin", "u1", parts: 1, initiated: Now - TimeSpan.FromHours(1));
         var emf = new StringWriter();
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","secret"]}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"buckets":["photos","secret"]}}"""), services.Begin(null, CancellationToken.None));
         new EmfMetrics(emf, "MultipartAbort", "multipart-abort", h.Clock).Flush(answer.Result!.Report!);
 
         var lines = emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -155,7 +159,8 @@ public sealed class ReportTests
         h.Store.Add("keep-b", "k", "u2", parts: 1, initiated: Now - TimeSpan.FromDays(3));
         h.Store.Add("other", "k", "u3", parts: 1, initiated: Now - TimeSpan.FromDays(3));
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), services.Begin(null, CancellationToken.None));
 
         answer.Result!.Report!.Buckets.Select(b => (b.Bucket, b.Overall.Total.Parts)).Should().Equal(("keep-a", 2L), ("keep-b", 1L));
         h.Store.AbortCalls.Should().Be(0, "a report never aborts");
@@ -194,7 +199,8 @@ public sealed class SweepTargetGlobTests
         var outsidePrefix = h.Store.Add("logs-b", "keep/z", "u3", initiated: Now - TimeSpan.FromDays(1));
         var other = h.Store.Add("other", "tmp/x", "u4", initiated: Now - TimeSpan.FromDays(1));
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), services.Begin(null, CancellationToken.None));
 
         targets.Should().BeEmpty("a glob is a valid bucket of SWEEP_TARGETS");
         answer.Result!.Sweeps.Select(s => (s.Bucket, s.Prefix, s.Aborted)).Should().Equal(("logs-a", "tmp/", 1L), ("logs-b", "tmp/", 1L));
@@ -212,7 +218,8 @@ public sealed class SweepTargetGlobTests
         var named = h.Store.Add("named", "k", "u", initiated: Now - TimeSpan.FromDays(1));
         var store = new RefusingDirectory(h.Store);
 
-        var answer = await h.Services(store).Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services(store);
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), services.Begin(null, CancellationToken.None));
 
         answer.Result!.Results.Should().ContainSingle(r => r.Outcome == AbortOutcome.Failed).Which.Message.Should().Contain("SWEEP_TARGETS logs-*").And.Contain("AccessDenied");
         named.Aborted.Should().BeTrue();
@@ -236,7 +243,8 @@ public sealed class SweepTargetGlobTests
         var allowed = h.Store.Add("allowed", "k", "u1", initiated: Now - TimeSpan.FromDays(1));
         var secret = h.Store.Add("secret", "k", "u2", initiated: Now - TimeSpan.FromDays(1));
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), services.Begin(null, CancellationToken.None));
 
         answer.Result!.Results.Should().ContainSingle().Which.Should().Match<AbortResult>(r => r.Outcome == AbortOutcome.Rejected && r.Bucket == "secret" && r.Message.Contains("ALLOWED_BUCKETS"));
         answer.Result.Sweeps.Select(s => s.Bucket).Should().Equal(["allowed"], "a refused bucket is a result, never a sweep that listed nothing (as in mpa sweep over many buckets)");
@@ -276,9 +284,11 @@ public sealed class SweepTargetGlobTests
         var h = new WorkflowHarness { Settings = settings, Clock = TimeProvider.System };
         var tick = Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}""");
 
-        var unbounded = await h.Services(store).Events.HandleAsync(tick, InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services(store);
+        var unbounded = await services.Events.HandleAsync(tick, services.Begin(null, CancellationToken.None));
         var late = new WorkflowHarness { Settings = settings, Clock = TimeProvider.System };
-        var pastDeadline = await late.Services(store).Events.HandleAsync(tick, new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(5)), CancellationToken.None);
+        var lateServices = late.Services(store);
+        var pastDeadline = await lateServices.Events.HandleAsync(tick, lateServices.Begin(DateTimeOffset.UtcNow.AddSeconds(5), CancellationToken.None));
 
         unbounded.Result!.Sweeps.Should().HaveCount(10).And.OnlyContain(s => s.Aborted == 1);
         store.MostAtOnce.Should().BeInRange(2, FleetScan.BucketsAtOnce, "a few buckets at once, never all ten");

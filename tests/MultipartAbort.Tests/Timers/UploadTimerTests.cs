@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Tests.Workflow;
@@ -17,8 +17,12 @@ public class UploadTimerTests
     private static WorkflowHarness Harness(TimeSpan? ttl, TimeProvider clock) =>
         new() { Settings = new Settings { ReabortBackoff = TimeSpan.Zero, UploadTtl = ttl, MinIdle = TimeSpan.Zero }, Clock = clock };
 
-    private static Task<EventAnswer> Handle(WorkflowHarness h, string json) =>
-        h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+    private static Task<EventAnswer> Handle(WorkflowHarness h, string json)
+
+    {
+        var services = h.Services();
+        return services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
+    }
 
     /// <summary>Messages from the retry queue, delivered back as SQS delivers them (one record each, in order).</summary>
     private static string SqsDelivery(params string[] bodies) =>

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
 
@@ -14,7 +14,8 @@ public class EventRouterTests
 
     private static async Task<JsonElement> Handle(WorkflowHarness h, string json)
     {
-        var response = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
         return JsonDocument.Parse(response.Body).RootElement;
     }
 
@@ -79,7 +80,8 @@ public class EventRouterTests
         public async Task<JsonElement> HandleAsync(string json)
         {
             var store = new FlakyStore(h.Store, flaky);
-            var response = await h.Services(store).Events.HandleAsync(Encoding.UTF8.GetBytes(json), InvocationContext.Unbounded, CancellationToken.None);
+            var services = h.Services(store);
+            var response = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
             return JsonDocument.Parse(response.Body).RootElement;
         }
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 
@@ -21,9 +21,11 @@ public sealed class MinIdleTests
         var failures = 1;
         h.Store.FailWith = op => op == "ListParts" && Interlocked.Decrement(ref failures) >= 0 ? new StoreException(op, "HTTP 503", true) : null;
 
-        var sweep = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var sweep = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), services.Begin(null, CancellationToken.None));
         var (body, _) = h.Retry.Sent.Should().ContainSingle().Which;
-        var again = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes(body), InvocationContext.Unbounded, CancellationToken.None);
+        services = h.Services();
+        var again = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(body), services.Begin(null, CancellationToken.None));
 
         sweep.Result!.Summary[AbortOutcome.Requeued].Should().Be(1, "the probe failed transiently");
         JsonDocument.Parse(body).RootElement.GetProperty("minIdle").GetString().Should().Be("PT1H", "the check was not done yet");
@@ -37,7 +39,8 @@ public sealed class MinIdleTests
         var h = new WorkflowHarness { Settings = new Settings { MinIdle = TimeSpan.FromHours(1), SweepMinAge = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero, ImmediateReaborts = 0 } };
         h.Store.Add("bkt", "k", "u", parts: 1, lateLandings: 1, initiated: Now - TimeSpan.FromDays(2)).NewestPart = Now - TimeSpan.FromHours(3);
 
-        await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"sweep":{"bucket":"bkt","olderThan":"P1D"}}"""), services.Begin(null, CancellationToken.None));
 
         var (body, _) = h.Retry.Sent.Should().ContainSingle().Which;
         JsonDocument.Parse(body).RootElement.TryGetProperty("minIdle", out _).Should().BeFalse();
@@ -50,7 +53,7 @@ public sealed class MinIdleTests
         var store = new UndatedStore();
         store.Add("bkt", "k", "u", parts: 0);
 
-        var result = await h.Services(store).Workflow.RunAsync(new AbortRequest("bkt", "k", "u") { MinIdle = TimeSpan.FromHours(1) }, Core.Abort.AbortOptions.Direct, CancellationToken.None);
+        var result = await h.RunAsync(new AbortRequest("bkt", "k", "u") { MinIdle = TimeSpan.FromHours(1) }, Core.Abort.AbortOptions.Direct, store);
 
         result.Outcome.Should().Be(AbortOutcome.Active);
         result.Message.Should().Contain("unknown");
@@ -73,7 +76,8 @@ public sealed class MinIdleTests
         var upload = h.Store.Add("bkt", "k", "u", parts: 1, initiated: Now - TimeSpan.FromDays(2));
         upload.NewestPart = Now - TimeSpan.FromMinutes(30);
 
-        var answer = await h.Services().Events.HandleAsync(Encoding.UTF8.GetBytes("{\"sweep\":{\"bucket\":\"bkt\",\"olderThan\":\"P1D\",\"minIdle\":\"" + asked + "\"}}"), InvocationContext.Unbounded, CancellationToken.None);
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("{\"sweep\":{\"bucket\":\"bkt\",\"olderThan\":\"P1D\",\"minIdle\":\"" + asked + "\"}}"), services.Begin(null, CancellationToken.None));
 
         if (refused)
             answer.Result!.Results.Should().ContainSingle().Which.Message.Should().Contain($"sweep.minIdle {asked} is below MIN_IDLE (PT1H)");

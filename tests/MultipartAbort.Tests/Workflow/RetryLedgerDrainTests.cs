@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -104,7 +104,7 @@ public class RetryLedgerDrainTests
         _store.Add("bucket", "k", "u", parts: 1, lateLandings: 100);
         await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
-        var result = await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var result = await services.RetryLedger!.DrainAsync(services.Begin(null, CancellationToken.None));
 
         result.Counts[AbortOutcome.Requeued].Should().Be(1);
         result.Deferred.Should().Be(1, "its next attempt was due at once and is left for the next drain");
@@ -128,7 +128,7 @@ public class RetryLedgerDrainTests
         _ledger.RawEntries[raw] = [.. "{\"bucket\":\"b-ok\",\"key\":\"odd/"u8, 0xFF, 0xFE, .. "\",\"uploadId\":\"u\"}"u8];
         await Enqueue(MessageJson.AbortRequest(new AbortRequest("b-ok", "k", "u")));
 
-        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var result = await _services.RetryLedger!.DrainAsync(_services.Begin(null, CancellationToken.None));
 
         result.Counts[AbortOutcome.Aborted].Should().Be(1, "the good entry after the poison still runs");
         var reasons = _deadLetters.Sent.Select(m => System.Text.Json.JsonDocument.Parse(m.Body).RootElement.GetProperty("reason").GetString()!).ToArray();
@@ -157,9 +157,9 @@ public class RetryLedgerDrainTests
     {
         _store.Add("bucket", "k", "u");
         await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
-        var context = new InvocationContext(_time.GetUtcNow() + TimeSpan.FromSeconds(2)); // under the 10 s reserve
+        using var context = _services.Begin(_time.GetUtcNow() + TimeSpan.FromSeconds(2), CancellationToken.None); // under the 10 s reserve
 
-        var result = await _services.RetryLedger!.DrainAsync(context, CancellationToken.None);
+        var result = await _services.RetryLedger!.DrainAsync(context);
 
         result.StoppedEarly.Should().BeTrue();
         result.Due.Should().Be(0);
@@ -185,7 +185,7 @@ public class RetryLedgerDrainTests
             return null;
         };
 
-        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, caller.Token);
+        var result = await _services.RetryLedger!.DrainAsync(_services.Begin(null, caller.Token));
 
         result.StoppedEarly.Should().BeTrue();
         result.Counts[AbortOutcome.Aborted].Should().Be(1, "the first entry was done before the stop, and is counted");
@@ -200,7 +200,7 @@ public class RetryLedgerDrainTests
         _store.FailWith = op => new StoreException(op, "InternalError: we encountered an internal error", isTransient: true, "InternalError");
         await Enqueue(MessageJson.AbortRequest(new AbortRequest("bucket", "k", "u")));
 
-        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var result = await _services.RetryLedger!.DrainAsync(_services.Begin(null, CancellationToken.None));
 
         // Settled per upload (as an SQS record is): the transient failure is re-queued as attempt 1, not redelivered.
         result.Kept.Should().Be(0);
@@ -213,7 +213,7 @@ public class RetryLedgerDrainTests
     {
         await Enqueue("{\"bucket\": \"bucket\"}");
 
-        var result = await _services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None);
+        var result = await _services.RetryLedger!.DrainAsync(_services.Begin(null, CancellationToken.None));
 
         result.Settled.Should().Be(1);
         _ledger.Bodies.Should().BeEmpty();
@@ -238,7 +238,7 @@ public class RetryLedgerDrainTests
         var drains = new List<RetryLedgerDrainResult>();
         for (var i = 0; i < 5; i++)
         {
-            drains.Add(await services.RetryLedger!.DrainAsync(InvocationContext.Unbounded, CancellationToken.None));
+            drains.Add(await services.RetryLedger!.DrainAsync(services.Begin(null, CancellationToken.None)));
             if (i < 2)
                 _ledger.Names.Should().ContainSingle().Which.Should().EndWith($"-r{i + 1}", "written again with its run counted");
             _time.Advance(TimeSpan.FromHours(1));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
@@ -33,7 +33,7 @@ public sealed class ShardedSweepTests
         var services = Services(store);
 
         var runs = await Task.WhenAll(
-            Enumerable.Range(0, shards).Select(i => services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Shard = new SweepShard(i, shards) }, InvocationContext.Unbounded, null, CancellationToken.None))
+            Enumerable.Range(0, shards).Select(i => services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Shard = new SweepShard(i, shards) }, services.Begin(null, CancellationToken.None)))
         );
 
         // What each shard lists depends on how far the others got (their aborts leave the listing): not asserted.
@@ -52,8 +52,8 @@ public sealed class ShardedSweepTests
         var services = Services(store);
         var sweep = new SweepRequest("bkt", TimeSpan.FromDays(1)) { Shard = new SweepShard(1, 4) };
 
-        var first = await services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
-        var again = await services.Sweeps.RunAsync(sweep, InvocationContext.Unbounded, null, CancellationToken.None);
+        var first = await services.Sweeps.RunAsync(sweep, services.Begin(null, CancellationToken.None));
+        var again = await services.Sweeps.RunAsync(sweep, services.Begin(null, CancellationToken.None));
 
         first.Summary.Aborted.Should().BeGreaterThan(0);
         again.Summary.Matched.Should().Be(0);
@@ -67,9 +67,9 @@ public sealed class ShardedSweepTests
         var retry = new RecordingQueue();
         var clock = new TickingClock(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
         var services = FunctionServices.Create(new Settings { ReabortBackoff = TimeSpan.Zero, SweepConcurrency = 2 }, store, new QueuePair(retry, null), TextWriter.Null, time: clock);
-        var deadline = new InvocationContext(clock.Start.AddMinutes(60));
+        using var deadline = services.Begin(clock.Start.AddMinutes(60), CancellationToken.None);
 
-        var (summary, _, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Shard = new SweepShard(3, 8) }, deadline, null, CancellationToken.None);
+        var (summary, _, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Shard = new SweepShard(3, 8) }, deadline);
 
         summary.Continued.Should().BeTrue();
         var continuation = JsonDocument.Parse(retry.Sent.Single().Body).RootElement.GetProperty("sweep");
@@ -83,7 +83,8 @@ public sealed class ShardedSweepTests
         var store = new CountingStore(Store(10, uploadsPerKey: 1, pageSize: 1000));
         var retry = new RecordingQueue();
 
-        var (summary, counts, notable) = await Services(store, retry).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { FanOut = 4 }, InvocationContext.Unbounded, null, CancellationToken.None);
+        var services = Services(store, retry);
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { FanOut = 4 }, services.Begin(null, CancellationToken.None));
 
         summary.ShardsQueued.Should().Be(4);
         notable.Should().BeEmpty();
@@ -97,7 +98,8 @@ public sealed class ShardedSweepTests
     [Fact]
     public async Task FanOut_WithoutARetryQueue_FailsSayingWhy()
     {
-        var (summary, counts, notable) = await Services(Store(1, 1, 10)).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { FanOut = 4 }, InvocationContext.Unbounded, null, CancellationToken.None);
+        var services = Services(Store(1, 1, 10));
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { FanOut = 4 }, services.Begin(null, CancellationToken.None));
 
         summary.ShardsQueued.Should().Be(0);
         counts[AbortOutcome.Failed].Should().Be(1);

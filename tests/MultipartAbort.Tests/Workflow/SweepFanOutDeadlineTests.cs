@@ -1,5 +1,5 @@
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
@@ -27,11 +27,10 @@ public sealed class SweepFanOutDeadlineTests
         }
     }
 
-    private static (SweepRunner Sweeps, CancellableQueue Retry) Services()
+    private static (FunctionServices Services, CancellableQueue Retry) Services()
     {
         var retry = new CancellableQueue();
-        var services = FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(retry, null), TextWriter.Null, LogLevel.None, TimeProvider.System);
-        return (services.Sweeps, retry);
+        return (FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(retry, null), TextWriter.Null, LogLevel.None, TimeProvider.System), retry);
     }
 
     private static readonly SweepRequest FanOut = new("bkt", TimeSpan.FromDays(1)) { FanOut = 4 };
@@ -39,11 +38,11 @@ public sealed class SweepFanOutDeadlineTests
     [Fact]
     public async Task FanOut_AfterTheWorkCutOff_StillSendsItsShards_WithTheTimeLeftForSettling()
     {
-        var (sweeps, retry) = Services();
+        var (services, retry) = Services();
         // The work cut-off has passed; the host's own token (settling) has not.
-        using var budget = new InvocationBudget(new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(-1)), TimeProvider.System, TimeSpan.FromSeconds(10), CancellationToken.None);
+        using var invocation = services.Begin(DateTimeOffset.UtcNow.AddSeconds(-1), CancellationToken.None);
 
-        var (summary, counts, notable) = await sweeps.RunAsync(FanOut, budget, null);
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(FanOut, invocation);
 
         summary.ShardsQueued.Should().Be(4);
         retry.Sent.Should().HaveCount(4);
@@ -54,12 +53,12 @@ public sealed class SweepFanOutDeadlineTests
     [Fact]
     public async Task FanOut_WhenEvenSettlingIsCutOff_EndsFailedNamingIt_InsteadOfThrowing()
     {
-        var (sweeps, _) = Services();
+        var (services, _) = Services();
         using var host = new CancellationTokenSource();
         await host.CancelAsync();
-        using var budget = new InvocationBudget(new InvocationContext(DateTimeOffset.UtcNow.AddSeconds(-1)), TimeProvider.System, TimeSpan.FromSeconds(10), host.Token);
+        using var invocation = services.Begin(DateTimeOffset.UtcNow.AddSeconds(-1), host.Token);
 
-        var (_, counts, notable) = await sweeps.RunAsync(FanOut, budget, null);
+        var (_, counts, notable) = await services.Sweeps.RunAsync(FanOut, invocation);
 
         counts[AbortOutcome.Failed].Should().Be(1);
         notable.Single().Message.Should().Contain("ran out of time").And.Contain("sending them all again is harmless");

@@ -1,5 +1,5 @@
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Model;
@@ -23,10 +23,12 @@ public sealed class SweepRunnerTests
         var store = new ScriptedObjectStore();
         store.Add("bkt", "k", "u");
         var retry = new RecordingQueue();
-        var context = new InvocationContext(Now.AddSeconds(1));
         var settings = new Settings();
 
-        var (summary, counts, _) = await Services(store, retry, settings).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context, null, CancellationToken.None);
+        var services = Services(store, retry, settings);
+        using var context = services.Begin(Now.AddSeconds(1), CancellationToken.None);
+
+        var (summary, counts, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context);
 
         summary.StopReason.Should().Be(SweepRunner.StopDeadline);
         summary.Continued.Should().BeTrue("a continuation cut off before its first listing must not be lost");
@@ -43,10 +45,12 @@ public sealed class SweepRunnerTests
         var store = new ScriptedObjectStore();
         store.Add("bkt", "k", "u");
         var retry = new RecordingQueue();
-        var context = new InvocationContext(Now.AddSeconds(1));
         var settings = new Settings { MaxAttempts = 3 };
 
-        var (summary, counts, notable) = await Services(store, retry, settings).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context, null, CancellationToken.None);
+        var services = Services(store, retry, settings);
+        using var context = services.Begin(Now.AddSeconds(1), CancellationToken.None);
+
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)) { Attempt = 2 }, context);
 
         summary.StopReason.Should().Be(SweepRunner.StopDeadline);
         summary.Continued.Should().BeFalse();
@@ -65,7 +69,8 @@ public sealed class SweepRunnerTests
         var calls = 0;
         store.FailWith = op => op == "ListMultipartUploads" && ++calls == 2 ? new StoreException(op, "AccessDenied: no", false, "AccessDenied") : null;
 
-        var (summary, counts, notable) = await Services(store).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var services = Services(store);
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None));
 
         summary.StopReason.Should().Be(SweepRunner.StopListingFailed);
         summary.Aborted.Should().Be(2, "the uploads of the first page were taken and finish");
@@ -83,7 +88,8 @@ public sealed class SweepRunnerTests
         const string refusal = "SignatureDoesNotMatch (HTTP 403); the store refused the request's signature: check the secret key";
         store.FailWith = op => op == "ListMultipartUploads" ? new StoreException(op, refusal, false, "SignatureDoesNotMatch") : null;
 
-        var (summary, counts, notable) = await Services(store).Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var services = Services(store);
+        var (summary, counts, notable) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None));
 
         summary.StopReason.Should().Be(SweepRunner.StopListingFailed);
         counts[AbortOutcome.Failed].Should().Be(1);
@@ -103,9 +109,9 @@ public sealed class SweepRunnerTests
         var retry = new RecordingQueue();
         var services = Services(store, retry);
 
-        var (summary, _, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, null, CancellationToken.None);
+        var (summary, _, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None));
         var body = retry.Sent.Should().ContainSingle().Which.Body;
-        var (rest, _, _) = await services.Sweeps.RunAsync(((SweepPayload)RequestParser.ParseText(body)).Sweep, InvocationContext.Unbounded, null, CancellationToken.None);
+        var (rest, _, _) = await services.Sweeps.RunAsync(((SweepPayload)RequestParser.ParseText(body)).Sweep, services.Begin(null, CancellationToken.None));
 
         summary.Continued.Should().BeTrue();
         summary.Aborted.Should().Be(2, "a/u and b/u, the first page");
@@ -124,8 +130,8 @@ public sealed class SweepRunnerTests
         using var stop = new CancellationTokenSource();
         var progress = new SynchronousProgress(p => { if (p.Done == 10) stop.Cancel(); });
 
-        var (summary, counts, _) = await Services(store, settings: new Settings { SweepConcurrency = 1 })
-            .Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), InvocationContext.Unbounded, progress, CancellationToken.None, stop.Token);
+        var services = Services(store, settings: new Settings { SweepConcurrency = 1 });
+        var (summary, counts, _) = await services.Sweeps.RunAsync(new SweepRequest("bkt", TimeSpan.FromDays(1)), services.Begin(null, CancellationToken.None, stop: stop.Token, progress: progress));
 
         summary.StopReason.Should().Be(SweepRunner.StopInterrupted);
         counts[AbortOutcome.Failed].Should().Be(0, "nothing in flight was cancelled");

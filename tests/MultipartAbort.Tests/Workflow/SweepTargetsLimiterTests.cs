@@ -1,6 +1,6 @@
 using System.Text;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Deadline;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
@@ -51,7 +51,7 @@ public sealed class SweepTargetsLimiterTests
         var services = FunctionServices.Create(settings, store, new QueuePair(null, null), TextWriter.Null, LogLevel.None, TimeProvider.System);
         var tick = """{"version":"0","id":"e","detail-type":"Scheduled Event","source":"aws.events","detail":{}}""";
 
-        var running = services.Events.HandleAsync(Encoding.UTF8.GetBytes(tick), InvocationContext.Unbounded, CancellationToken.None);
+        var running = services.Events.HandleAsync(Encoding.UTF8.GetBytes(tick), services.Begin(null, CancellationToken.None));
         await Task.Delay(TimeSpan.FromMilliseconds(500)); // time for the sweeps to take every lease they can get
         var inside = store.Inside;
         var limit = services.Concurrency.Limit;

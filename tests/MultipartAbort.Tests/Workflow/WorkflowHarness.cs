@@ -26,8 +26,12 @@ internal sealed class WorkflowHarness
     public FunctionServices Services(IObjectStore? store = null) =>
         FunctionServices.Create(Settings, store ?? Store, WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None, Logs, LogLevel.Debug, Clock);
 
-    public Task<AbortResult> RunAsync(AbortRequest request, AbortOptions? options = null) =>
-        Services().Workflow.RunAsync(request, options ?? AbortOptions.Direct, CancellationToken.None);
+    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions? options = null, IObjectStore? store = null)
+    {
+        var services = Services(store);
+        using var invocation = services.Begin(null, CancellationToken.None);
+        return await services.Workflow.RunAsync(request, options ?? AbortOptions.Direct, invocation);
+    }
 }
 
 internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
