@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MultipartAbort.Adapters;
-using MultipartAbort.Adapters.Ledger;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
@@ -55,7 +54,7 @@ internal static class DlqCommand
                 await Console.Error.WriteLineAsync("mpa: --redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
                 return ExitCodes.Configuration;
             }
-            if (!TryOpen(url, services, out var inbox, out var problem))
+            if (!QueueInboxes.TryOpen(url, services.Settings, services.Queues, out var inbox, out var problem))
             {
                 await Console.Error.WriteLineAsync($"mpa: {problem}");
                 return ExitCodes.Configuration;
@@ -83,35 +82,6 @@ internal static class DlqCommand
             }
         });
         return command;
-    }
-
-    /// <summary>An SQS queue, or a <c>cos://</c> ledger read on the store client the configured ledgers use.</summary>
-    private static bool TryOpen(string url, FunctionServices services, out IQueueInbox inbox, out string problem)
-    {
-        inbox = null!;
-        problem = "";
-        if (!CosLocation.IsCosUrl(url))
-        {
-            inbox = new SqsQueueInbox(AwsClients.CreateSqs(services.Settings, url), url);
-            return true;
-        }
-        if (!CosLocation.TryParse(url, out var location, out var error))
-        {
-            problem = $"--queue {error}; got '{url}'";
-            return false;
-        }
-        if ((services.Queues.DeadLetter as CosLedger ?? services.Queues.Retry as CosLedger) is { } ledger)
-        {
-            inbox = new CosLedgerInbox(ledger.At(location));
-            return true;
-        }
-        if (services.Settings.Credentials.Kind == CredentialKind.IbmApiKey)
-        {
-            problem = $"reading {url} with COS_API_KEY needs a cos:// {EnvironmentVariables.RetryQueueUrl} or {EnvironmentVariables.DeadLetterQueueUrl} (their store client is used)";
-            return false;
-        }
-        inbox = new CosLedgerInbox(new CosLedger(AwsClients.CreateS3(services.Settings), location, TimeProvider.System));
-        return true;
     }
 
     /// <summary>Every message up to <paramref name="max"/>, each once: all stay hidden until settled.</summary>

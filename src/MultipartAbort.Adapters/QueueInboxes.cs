@@ -1,0 +1,38 @@
+using MultipartAbort.Adapters.Ledger;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Ports;
+
+namespace MultipartAbort.Adapters;
+
+/// <summary>A queue to read back (<c>mpa dlq</c>), built here so that hosts never construct adapters themselves.</summary>
+public static class QueueInboxes
+{
+    /// <summary>An SQS queue, or a <c>cos://</c> ledger read on the store client the configured ledgers use.</summary>
+    public static bool TryOpen(string url, Settings settings, QueuePair queues, out IQueueInbox inbox, out string problem)
+    {
+        inbox = null!;
+        problem = "";
+        if (!CosLocation.IsCosUrl(url))
+        {
+            inbox = new SqsQueueInbox(AwsClients.CreateSqs(settings, url), url);
+            return true;
+        }
+        if (!CosLocation.TryParse(url, out var location, out var error))
+        {
+            problem = $"--queue {error}; got '{url}'";
+            return false;
+        }
+        if ((queues.DeadLetter as CosLedger ?? queues.Retry as CosLedger) is { } ledger)
+        {
+            inbox = new CosLedgerInbox(ledger.At(location));
+            return true;
+        }
+        if (settings.Credentials.Kind == CredentialKind.IbmApiKey)
+        {
+            problem = $"reading {url} with COS_API_KEY needs a cos:// {EnvironmentVariables.RetryQueueUrl} or {EnvironmentVariables.DeadLetterQueueUrl} (their store client is used)";
+            return false;
+        }
+        inbox = new CosLedgerInbox(new CosLedger(AwsClients.CreateS3(settings), location, TimeProvider.System));
+        return true;
+    }
+}
