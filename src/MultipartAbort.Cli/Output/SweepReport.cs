@@ -18,6 +18,8 @@ internal static class SweepReport
         void Row(string name, string value) => table.AddRow(new Text(name), new Text(value));
         Row("pages listed", Format.Count(s.Pages));
         Row("uploads listed", Format.Count(s.Listed));
+        if (s.PrefixFilteredLocally)
+            Row("prefix filtered locally", "yes (the store misreads prefixes)");
         Row("matched", Format.Count(s.Matched));
         if (s.DryRun)
             Row("would abort", Format.Count(s.WouldAbort));

@@ -13,8 +13,10 @@ namespace MultipartAbort.Core.Abort;
 /// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
 /// one outcome; store and queue failures become outcomes here only.
 /// </summary>
-public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class AbortWorkflow(PrefixListing uploads, QueuePair queues, Settings settings, StructuredLogger log, TimeProvider time)
 {
+    private readonly IObjectStore store = uploads.Store;
+
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, CancellationToken ct)
     {
         using var budget = InvocationBudget.Unbounded(ct);
@@ -179,7 +181,7 @@ public sealed class AbortWorkflow(IObjectStore store, QueuePair queues, Settings
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
         var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
-        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
+        await foreach (var listed in uploads.ListAsync(listing, ct).ConfigureAwait(false))
             if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
                 return listed.Initiated;
         return null;

@@ -24,6 +24,7 @@ public static class EnvironmentVariables
     public const string MinUploadAge = "MIN_UPLOAD_AGE";
     public const string MinIdle = "MIN_IDLE";
     public const string DryRun = "DRY_RUN";
+    public const string PrefixListing = "PREFIX_LISTING";
     public const string SweepTargets = "SWEEP_TARGETS";
     public const string SweepMinAge = "SWEEP_MIN_AGE";
     public const string ReportTargets = "REPORT_TARGETS";

@@ -51,6 +51,9 @@ public sealed record Settings
     /// <summary>UPLOAD_TTL: abort an upload this long after it began; null: off.</summary>
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary>PREFIX_LISTING: whether a prefix is sent to the store, filtered here, or learned per store (the default).</summary>
+    public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
     /// <summary>REPORT_TARGETS: buckets (names or globs) a scheduled tick reports on.</summary>
@@ -129,6 +132,17 @@ public sealed record Settings
                 return uri;
             problems.Add($"{name} must be {expected}; got '{text}'");
             return null;
+        }
+
+        Sweep.PrefixListingMode ReadPrefixListing()
+        {
+            var text = Get(EnvironmentVariables.PrefixListing);
+            if (text is null)
+                return Sweep.PrefixListingMode.Auto;
+            if (Sweep.PrefixListing.TryParseMode(text, out var mode))
+                return mode;
+            problems.Add($"{EnvironmentVariables.PrefixListing} must be auto, server or local; got '{text}'");
+            return Sweep.PrefixListingMode.Auto;
         }
 
         bool ReadBool(string name, bool fallback)
@@ -271,6 +285,7 @@ public sealed record Settings
             MinIdle = ReadDuration(EnvironmentVariables.MinIdle) ?? DefaultMinIdle,
             UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
+            PrefixListing = ReadPrefixListing(),
             SweepTargets = sweepTargets,
             SweepMinAge = sweepMinAge,
             ReportTargets = reportTargets,

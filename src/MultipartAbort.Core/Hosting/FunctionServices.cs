@@ -72,14 +72,16 @@ public sealed class FunctionServices
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
-        var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
+        // What this process learns about how the store reads a prefix, shared by every listing.
+        var uploads = new PrefixListing(store, settings.PrefixListing, log);
+        var scan = new FleetScan(uploads, new BucketSelector(directory, settings.Access), concurrency);
         var reports = new ReportRunner(store, scan, settings, log, time);
         // A ledger entry's runner never drains the ledger it came from; only the process's own runner does.
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
-            var workflow = new AbortWorkflow(store, q, settings, log, time);
+            var workflow = new AbortWorkflow(uploads, q, settings, log, time);
             var sweeps = new SweepRunner(scan, workflow, q, settings, log, time);
-            var timers = new UploadTimer(store, workflow, q, settings, log, time);
+            var timers = new UploadTimer(uploads, workflow, q, settings, log, time);
             var requests = new RequestRunner(workflow, new DeferredUploads(workflow, q, settings, log), sweeps, timers, reports, settings, log, time, concurrency, drain);
             return (workflow, sweeps, timers, requests, new MessageRunner(requests, q, log));
         }

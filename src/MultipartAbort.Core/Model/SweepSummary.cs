@@ -42,6 +42,9 @@ public sealed record SweepSummary
     /// <summary>True when <see cref="Concurrency"/> was found by the adaptive limit, not pinned.</summary>
     public bool AdaptiveConcurrency { get; init; }
 
+    /// <summary>True when the store misreads a prefix (MinIO) and the sweep listed without it, keeping the keys under it.</summary>
+    public bool PrefixFilteredLocally { get; init; }
+
     /// <summary>The shard (<c>i/N</c>) this sweep acted on; null for the whole range.</summary>
     public string? Shard { get; init; }
 

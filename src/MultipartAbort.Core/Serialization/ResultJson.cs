@@ -181,6 +181,8 @@ public static class ResultJson
         json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
         json.WriteNumber("concurrency", s.Concurrency);
         json.WriteBoolean("adaptiveConcurrency", s.AdaptiveConcurrency);
+        if (s.PrefixFilteredLocally)
+            json.WriteBoolean("prefixFilteredLocally", true);
         if (s.Shard is not null)
             json.WriteString("shard", s.Shard);
         if (s.ShardsQueued is { } queued)

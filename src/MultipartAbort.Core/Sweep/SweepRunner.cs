@@ -118,6 +118,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
             Counts = counts,
             ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
             Shard = $"all {shards}",
+            PrefixFilteredLocally = summaries.Any(s => s.PrefixFilteredLocally),
             NextKeyMarker = earliest?.NextKeyMarker,
             NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
@@ -304,6 +305,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                 NextUploadIdMarker = nextId,
                 ElapsedSeconds = _stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
+                PrefixFilteredLocally = _listing.PrefixFilteredLocally,
                 Concurrency = runner.Limiter.Settled,
                 AdaptiveConcurrency = runner.Limiter.IsAdaptive,
             };
