@@ -27,6 +27,8 @@ internal static class SweepReport
             Row("aborted (verified)", Format.Count(s.Aborted));
         Row("already gone", Format.Count(s.AlreadyGone));
         Row($"active (MIN_IDLE {s.MinIdle}), left alone", Format.Count(s.Active));
+        if (s.MaxUploadAge is not null)
+            Row($"active but older than MAX_UPLOAD_AGE {s.MaxUploadAge}, taken", Format.Count(s.OverMaxAge));
         Row("requeued", Format.Count(s.Requeued));
         Row("dead-lettered", Format.Count(s.DeadLettered));
         Row("failed", Format.Count(s.Failed));

@@ -81,6 +81,8 @@ public sealed class UploadTimer(PrefixListing uploads, AbortWorkflow workflow, Q
             ProbeBeforeAbort = true,
             SettleOnProbe = true,
             MinIdle = lastAttempt ? null : settings.MinIdle,
+            // An active upload's timer comes back when it will be idle or reach the cap, whichever is first.
+            MaxAge = settings.MaxUploadAge,
         };
         if (lastAttempt)
             dueRequest = dueRequest with { MinIdle = null };

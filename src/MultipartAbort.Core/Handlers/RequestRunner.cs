@@ -87,6 +87,20 @@ public sealed class RequestRunner(
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }
+                // MAX_UPLOAD_AGE likewise: an event may only let active uploads live longer (unset: they live forever).
+                if (sweep.Sweep.MaxAge is { } cap && (settings.MaxUploadAge is not { } floor || cap < floor))
+                {
+                    var rejection = AbortResult.Rejected(
+                        sweep.Sweep.Bucket,
+                        sweep.Sweep.Prefix,
+                        null,
+                        sweep.Sweep.Attempt,
+                        $"sweep.maxAge {IsoDuration.Format(cap)} is below {EnvironmentVariables.MaxUploadAge} ({(settings.MaxUploadAge is { } m ? IsoDuration.Format(m) : "unset: no cap")}); an event may raise it, not lower it; nothing was listed",
+                        "sweep.maxAge"
+                    );
+                    log.Outcome(rejection);
+                    return InvocationResult.From([rejection]);
+                }
                 var (summaries, counts, notable) = await sweeps.RunAllAsync([sweep.Sweep], budget, progress).ConfigureAwait(false);
                 return new InvocationResult(notable, counts) { Sweeps = summaries };
             }

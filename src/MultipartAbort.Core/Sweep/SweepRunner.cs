@@ -115,6 +115,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
             Pages = summaries.Max(s => s.Pages),
             Listed = summaries.Max(s => s.Listed),
             Matched = summaries.Sum(s => s.Matched),
+            OverMaxAge = summaries.Sum(s => s.OverMaxAge),
             Counts = counts,
             ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
             Shard = $"all {shards}",
@@ -138,7 +139,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
         private readonly List<AbortResult> _notable = [];
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
         private readonly BucketListing _listing = runner.Scan.List(new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker }, budget, stop);
-        private long _matched, _done, _undated;
+        private long _matched, _done, _undated, _overMaxAge;
         private string? _passedOn;
 
         private string? StopReason => _passedOn ?? _listing.StopReason;
@@ -171,6 +172,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                 RequeueTransientFailures = true,
                 DryRun = DryRun,
                 MinIdle = sweep.MinIdle ?? _settings.MinIdle,
+                MaxAge = sweep.MaxAge ?? _settings.MaxUploadAge,
             };
             var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
             // Lease before listing the next upload, so listing waits for room. The deadline does not cancel it:
@@ -184,6 +186,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
                         var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, budget).ConfigureAwait(false);
                         _counts.Add(result);
+                        if (result.StaleBy == AbortResult.StaleByMaxUploadAge)
+                            Interlocked.Increment(ref _overMaxAge);
                         if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
                         progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
@@ -297,8 +301,10 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, QueuePai
                 Pages = _listing.Pages,
                 Listed = _listing.Listed,
                 Matched = _matched,
+                OverMaxAge = Interlocked.Read(ref _overMaxAge),
                 Counts = _counts,
                 MinIdle = IsoDuration.Format(sweep.MinIdle ?? _settings.MinIdle),
+                MaxUploadAge = (sweep.MaxAge ?? _settings.MaxUploadAge) is { } cap ? IsoDuration.Format(cap) : null,
                 Continued = continued,
                 StopReason = StopReason,
                 NextKeyMarker = nextKey,
