@@ -39,6 +39,7 @@ internal static class ListCommand
             var now = DateTimeOffset.UtcNow;
             var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
             long listed = 0, shown = 0;
+            var filteredLocally = false;
             var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
             using var invocation = services.Begin(null, ct, Asker.Operator);
             foreach (var bucket in selection.Buckets)
@@ -53,6 +54,7 @@ internal static class ListCommand
                     shown++;
                     sink.Add(bucket, upload);
                 }
+                filteredLocally |= listing.PrefixFilteredLocally;
                 if (listing.StopReason == BucketListing.StopInterrupted)
                     return ExitCodes.Interrupted;
                 if (listing.Error is { } error)
@@ -68,7 +70,7 @@ internal static class ListCommand
             }
             foreach (var (bucket, error) in failed)
                 await Console.Error.WriteLineAsync($"mpa: {bucket}: {error}");
-            sink.Finish(listed, shown, age, failed);
+            sink.Finish(listed, shown, age, failed, filteredLocally);
             return failed.Count == 0 ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
@@ -81,13 +83,14 @@ internal static class ListCommand
         /// <summary>Writes what was added so far (called at each page, so output streams).</summary>
         void Flush();
 
-        void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed);
+        void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally);
     }
 
-    private static string Summary(long listed, long shown, TimeSpan? olderThan) =>
-        olderThan is { } a
+    private static string Summary(long listed, long shown, TimeSpan? olderThan, bool filteredLocally) =>
+        (olderThan is { } a
             ? $"{shown.ToString("N0", CultureInfo.InvariantCulture)} of {listed.ToString("N0", CultureInfo.InvariantCulture)} uploads are older than {Core.Configuration.IsoDuration.Format(a)}"
-            : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads";
+            : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
+        + (filteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
     /// <summary>On a terminal: one table per listing page (at most 1,000 rows held).</summary>
     private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
@@ -113,10 +116,10 @@ internal static class ListCommand
             _rows.Clear();
         }
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
         {
             Flush();
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(listed, shown, olderThan))}[/]");
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(listed, shown, olderThan, filteredLocally))}[/]");
         }
     }
 
@@ -130,10 +133,10 @@ internal static class ListCommand
 
         public void Flush() => _out.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
         {
             _out.Flush();
-            Console.Error.WriteLine(Summary(listed, shown, olderThan));
+            Console.Error.WriteLine(Summary(listed, shown, olderThan, filteredLocally));
         }
     }
 
@@ -168,13 +171,15 @@ internal static class ListCommand
 
         public void Flush() => _json.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed)
+        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
         {
             _json.WriteEndArray();
             _json.WriteNumber("listed", listed);
             _json.WriteNumber("count", shown);
             if (olderThan is { } a)
                 _json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
+            if (filteredLocally)
+                _json.WriteBoolean("prefixFilteredLocally", true);
             if (failed.Count > 0)
             {
                 _json.WriteStartArray("errors");

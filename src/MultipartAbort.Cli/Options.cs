@@ -57,6 +57,13 @@ internal static class Options
             CustomParser = ParseDuration,
         };
 
+    public static Option<TimeSpan?> MaxAge() =>
+        new("--max-age")
+        {
+            Description = "Abort an upload initiated longer ago than this ISO-8601 duration even if a part landed within --min-idle (default: MAX_UPLOAD_AGE; unset: no cap).",
+            CustomParser = ParseDuration,
+        };
+
     public static Option<bool> Json() => new("--json") { Description = "Write JSON to stdout instead of a table." };
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Report what would be aborted (would-abort); change nothing." };

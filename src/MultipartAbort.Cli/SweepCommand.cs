@@ -34,6 +34,7 @@ internal static class SweepCommand
             Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 1024) r.AddError("--concurrency must be between 1 and 1024"); } },
         };
         var minIdle = Options.MinIdle();
+        var maxAge = Options.MaxAge();
         var showActive = new Option<bool>("--show-active") { Description = "List the uploads left alone as active (they are always counted)." };
         // Accepted but moot: every sweep probes parts first, so it always measures bytes.
         var measure = new Option<bool>("--measure-bytes") { Description = "Kept for old scripts; bytes are always measured now.", Hidden = true };
@@ -56,7 +57,7 @@ internal static class SweepCommand
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            buckets, allBuckets, prefix, olderThan, minIdle, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
+            buckets, allBuckets, prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
         bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Options.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
         command.Validators.Add(r =>
@@ -93,6 +94,9 @@ internal static class SweepCommand
             var flags = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } n)
                 flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
+            // As MAX_UPLOAD_AGE for this run, so it is checked against MIN_UPLOAD_AGE where the setting is.
+            if (parse.GetValue(maxAge) is { } cap)
+                flags[EnvironmentVariables.MaxUploadAge] = IsoDuration.Format(cap);
             var asJson = parse.GetValue(json);
             var display = SweepDisplay.Create(asJson);
             // Log lines written under a live panel would tear it: keep them until the panel is done.

@@ -108,4 +108,54 @@ public sealed class MinIdleOnStoresTests(Stores stores)
         sweep.GetProperty("summary").GetProperty("sweep").GetProperty("active").GetInt64().Should().Be(8, "the merged summary adds up what each shard left alone");
         (await seeder.UploadIdsAsync(bucket)).Should().HaveCount(8);
     }
+
+    [Theory, OnMoto, OnRgw]
+    public async Task MaxAge_AnUploadReceivingAPartEverySecond_IsActiveUnderMinIdle_AndAbortedByTheSameSweepWithMaxAgeBelowItsAge(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        var live = (await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "live.bin" })).UploadId;
+        var begun = DateTimeOffset.UtcNow;
+        using var stop = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            // A part every second until the upload is gone (its parts are then refused) or the test ends.
+            for (var part = 1; !stop.IsCancellationRequested; part++)
+            {
+                try
+                {
+                    await seeder.PartAsync(bucket, "live.bin", live, part, size: 10);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+                }
+                catch (Exception) when (stop.IsCancellationRequested || part > 1)
+                {
+                    return;
+                }
+            }
+        });
+        // Older than the cap (PT3S) by the clock of either store (RGW's real time; moto dates every upload 2010).
+        var wait = begun + TimeSpan.FromSeconds(4) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait);
+        string[] sweep = ["sweep", "--bucket", bucket, "--older-than", "PT0S", "--allow-young", "--show-active", "--json"];
+
+        var idleOnly = Sweep(await MpaProcess.RunAsync(Environment(store, "PT1H"), sweep));
+        var capped = Sweep(await MpaProcess.RunAsync(Environment(store, "PT1H"), [.. sweep, "--max-age", "PT3S"]));
+        await stop.CancelAsync();
+        await pump;
+
+        var first = idleOnly.GetProperty("summary").GetProperty("sweep");
+        first.GetProperty("active").GetInt64().Should().Be(1, "a part landed within the last second");
+        first.GetProperty("aborted").GetInt64().Should().Be(0);
+        first.TryGetProperty("maxUploadAge", out _).Should().BeFalse("no cap is set");
+        idleOnly.GetProperty("results").EnumerateArray().Single().GetProperty("outcome").GetString().Should().Be("active");
+        var second = capped.GetProperty("summary").GetProperty("sweep");
+        second.GetProperty("active").GetInt64().Should().Be(0);
+        second.GetProperty("aborted").GetInt64().Should().Be(1, "it began more than --max-age ago, so its activity no longer protects it");
+        second.GetProperty("maxUploadAge").GetString().Should().Be("PT3S");
+        second.GetProperty("overMaxAge").GetInt64().Should().Be(1);
+        (await seeder.UploadIdsAsync(bucket)).Should().BeEmpty();
+    }
 }

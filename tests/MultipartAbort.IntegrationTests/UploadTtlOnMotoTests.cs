@@ -88,4 +88,34 @@ public sealed class UploadTtlOnMotoTests(MotoServer moto) : IDisposable
         counts["ApproximateNumberOfMessagesDelayed"].Should().Be("1", "SQS holds the timer for the 15-minute delay");
         counts["ApproximateNumberOfMessages"].Should().Be("0");
     }
+
+    [Fact]
+    public async Task DueTimer_OfAnActiveUpload_IsPassedOnToTheCap_AndAbortedOnceItIsReached_SayingSo()
+    {
+        using var s3 = moto.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = await seeder.BucketAsync();
+        var id = await seeder.UploadAsync(bucket, "live.bin");
+        // moto dates every upload here; its parts carry real times, so on this clock the part landed long "after now".
+        var initiated = DateTimeOffset.Parse("2010-11-10T20:48:33Z", CultureInfo.InvariantCulture);
+        var clock = new FakeTimeProvider(initiated + TimeSpan.FromMinutes(10));
+        var settings = Core.Configuration.Settings.Load(
+            new DictionaryEnvironment(moto.FunctionEnvironment(("MIN_IDLE", "PT1H"), ("MAX_UPLOAD_AGE", "PT30M"), ("UPLOAD_TTL", "PT1S")))
+        );
+        var retry = new RecordingQueue();
+        // A recording queue: SQS would hold the passed-on timer for its real 15 minutes.
+        var services = FunctionServices.Create(settings, new S3ObjectStore(AwsClients.CreateS3(settings)), new Core.Ports.QueuePair(retry, null), TextWriter.Null, time: clock);
+        var timer = JsonSerializer.Serialize(new { bucket, key = "live.bin", uploadId = id, notBefore = Core.Events.Rfc3339.Format(clock.GetUtcNow().AddSeconds(-1)) });
+
+        var early = (await Invoke(services, timer)).Results.Single();
+        var passedOn = retry.Sent.Should().ContainSingle().Which;
+        clock.SetUtcNow(initiated + TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
+        var due = (await Invoke(services, passedOn.Body)).Results.Single();
+
+        early.Outcome.Should().Be(AbortOutcome.Requeued, "a part landed within MIN_IDLE");
+        JsonDocument.Parse(passedOn.Body).RootElement.GetProperty("notBefore").GetString().Should().Be("2010-11-10T21:18:33.000Z", "the cap comes before the hour of idleness");
+        due.Outcome.Should().Be(AbortOutcome.Aborted);
+        due.StaleBy.Should().Be(AbortResult.StaleByMaxUploadAge);
+        (await seeder.UploadIdsAsync(bucket)).Should().BeEmpty();
+    }
 }

@@ -18,6 +18,8 @@ internal static class SweepReport
         void Row(string name, string value) => table.AddRow(new Text(name), new Text(value));
         Row("pages listed", Format.Count(s.Pages));
         Row("uploads listed", Format.Count(s.Listed));
+        if (s.PrefixFilteredLocally)
+            Row("prefix filtered locally", "yes (the store misreads prefixes)");
         Row("matched", Format.Count(s.Matched));
         if (s.DryRun)
             Row("would abort", Format.Count(s.WouldAbort));
@@ -25,6 +27,8 @@ internal static class SweepReport
             Row("aborted (verified)", Format.Count(s.Aborted));
         Row("already gone", Format.Count(s.AlreadyGone));
         Row($"active (MIN_IDLE {s.MinIdle}), left alone", Format.Count(s.Active));
+        if (s.MaxUploadAge is not null)
+            Row($"active but older than MAX_UPLOAD_AGE {s.MaxUploadAge}, taken", Format.Count(s.OverMaxAge));
         Row("requeued", Format.Count(s.Requeued));
         Row("dead-lettered", Format.Count(s.DeadLettered));
         Row("failed", Format.Count(s.Failed));

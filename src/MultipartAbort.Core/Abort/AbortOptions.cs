@@ -27,6 +27,9 @@ public sealed record AbortOptions
     /// <summary>MIN_IDLE: leave an upload alone (<see cref="Model.AbortOutcome.Active"/>) while recently active. Null or zero: off.</summary>
     public TimeSpan? MinIdle { get; init; }
 
+    /// <summary>MAX_UPLOAD_AGE: an upload that began longer ago is aborted even while active (MIN_IDLE). Null: no cap.</summary>
+    public TimeSpan? MaxAge { get; init; }
+
     /// <summary>Report would-abort and change nothing, on top of DRY_RUN.</summary>
     public bool DryRun { get; init; }
 }

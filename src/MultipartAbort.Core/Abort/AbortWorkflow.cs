@@ -13,15 +13,20 @@ namespace MultipartAbort.Core.Abort;
 /// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
 /// one outcome; store and queue failures become outcomes here only.
 /// </summary>
-public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class AbortWorkflow(PrefixListing uploads, Settings settings, StructuredLogger log, TimeProvider time)
 {
+    private readonly IObjectStore store = uploads.Store;
+
     /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         AbortResult result;
         try
         {
-            result = await RunCoreAsync(request, options, invocation).ConfigureAwait(false);
+            var staleBy = new StaleBy();
+            result = await RunCoreAsync(request, options, invocation, staleBy).ConfigureAwait(false);
+            if (staleBy.Rule is { } rule && result.Outcome is AbortOutcome.Aborted or AbortOutcome.WouldAbort or AbortOutcome.AlreadyGone or AbortOutcome.Requeued)
+                result = result with { StaleBy = rule };
         }
         catch (Exception ex)
         {
@@ -41,7 +46,13 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         return result;
     }
 
-    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, Invocation invocation)
+    /// <summary>Which rule let an upload chosen by age be taken after its activity check.</summary>
+    private sealed class StaleBy
+    {
+        public string? Rule;
+    }
+
+    private async Task<AbortResult> RunCoreAsync(AbortRequest request, AbortOptions options, Invocation invocation, StaleBy staleBy)
     {
         if (StoreNames.CheckBucket(request.Bucket) is { } badBucket)
             return Result(request, AbortOutcome.Rejected, 0, 0, $"bucket {badBucket}");
@@ -102,13 +113,26 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
                 var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 // No part time and not listed: activity unknown, so taken as active now.
+                staleBy.Rule = AbortResult.StaleByMinIdle;
                 if (PartsCensus.IsActive(activeAt, now, idle))
                 {
-                    var what = activeAt is not { } at ? "when it was last active is unknown (no part time, not listed)"
-                        : probed.NewestPart is null ? $"it began at {at.UtcDateTime:u}"
-                        : $"its newest of {probed.Parts} parts landed at {at.UtcDateTime:u}";
-                    var message = $"active: {what}, less than MIN_IDLE ({IsoDuration.Format(idle)}) ago; left alone";
-                    return Result(request, AbortOutcome.Active, 0, 0, message) with { IdleAt = (activeAt ?? now) + idle };
+                    // The cap: however active, an upload that began longer ago than MAX_UPLOAD_AGE is taken.
+                    var began = options.MaxAge is null ? null : probed.NewestPart is null ? activeAt : options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
+                    var capAt = options.MaxAge is { } cap && began is { } b ? TimeBounds.Add(b, cap) : (DateTimeOffset?)null;
+                    if (capAt is { } reached && reached <= now)
+                    {
+                        staleBy.Rule = AbortResult.StaleByMaxUploadAge;
+                        log.Log(LogLevel.Debug, $"{request}: active, but it began at {began!.Value.UtcDateTime:u}, more than MAX_UPLOAD_AGE ({IsoDuration.Format(options.MaxAge!.Value)}) ago; taken");
+                    }
+                    else
+                    {
+                        var what = activeAt is not { } at ? "when it was last active is unknown (no part time, not listed)"
+                            : probed.NewestPart is null ? $"it began at {at.UtcDateTime:u}"
+                            : $"its newest of {probed.Parts} parts landed at {at.UtcDateTime:u}";
+                        var message = $"active: {what}, less than MIN_IDLE ({IsoDuration.Format(idle)}) ago; left alone";
+                        var idleAt = (activeAt ?? now) + idle;
+                        return Result(request, AbortOutcome.Active, 0, 0, message) with { IdleAt = capAt is { } c && c < idleAt ? c : idleAt };
+                    }
                 }
             }
 
@@ -173,7 +197,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
         var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
-        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
+        await foreach (var listed in uploads.ListAsync(listing, ct).ConfigureAwait(false))
             if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
                 return listed.Initiated;
         return null;

@@ -23,7 +23,9 @@ public static class EnvironmentVariables
     public const string AllowedPrefixes = "ALLOWED_PREFIXES";
     public const string MinUploadAge = "MIN_UPLOAD_AGE";
     public const string MinIdle = "MIN_IDLE";
+    public const string MaxUploadAge = "MAX_UPLOAD_AGE";
     public const string DryRun = "DRY_RUN";
+    public const string PrefixListing = "PREFIX_LISTING";
     public const string SweepTargets = "SWEEP_TARGETS";
     public const string SweepMinAge = "SWEEP_MIN_AGE";
     public const string ReportTargets = "REPORT_TARGETS";

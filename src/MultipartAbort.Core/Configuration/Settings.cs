@@ -48,9 +48,15 @@ public sealed record Settings
 
     public static readonly TimeSpan DefaultMinIdle = TimeSpan.FromHours(1);
 
+    /// <summary>MAX_UPLOAD_AGE: an upload chosen by age that began longer ago is aborted even while active; null: no cap.</summary>
+    public TimeSpan? MaxUploadAge { get; init; }
+
     /// <summary>UPLOAD_TTL: abort an upload this long after it began; null: off.</summary>
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary>PREFIX_LISTING: whether a prefix is sent to the store, filtered here, or learned per store (the default).</summary>
+    public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
     /// <summary>REPORT_TARGETS: buckets (names or globs) a scheduled tick reports on.</summary>
@@ -129,6 +135,17 @@ public sealed record Settings
                 return uri;
             problems.Add($"{name} must be {expected}; got '{text}'");
             return null;
+        }
+
+        Sweep.PrefixListingMode ReadPrefixListing()
+        {
+            var text = Get(EnvironmentVariables.PrefixListing);
+            if (text is null)
+                return Sweep.PrefixListingMode.Auto;
+            if (Sweep.PrefixListing.TryParseMode(text, out var mode))
+                return mode;
+            problems.Add($"{EnvironmentVariables.PrefixListing} must be auto, server or local; got '{text}'");
+            return Sweep.PrefixListingMode.Auto;
         }
 
         bool ReadBool(string name, bool fallback)
@@ -236,6 +253,13 @@ public sealed record Settings
         if (httpTimeout < TimeSpan.FromSeconds(15) || httpTimeout > TimeSpan.FromHours(1))
             problems.Add($"{EnvironmentVariables.HttpRequestTimeout} must be from PT15S (more than the 10 s kept to answer) to PT1H; got '{Get(EnvironmentVariables.HttpRequestTimeout)}'");
 
+        var minUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge);
+        var maxUploadAge = ReadDuration(EnvironmentVariables.MaxUploadAge);
+        if (maxUploadAge is { } cap && (cap <= TimeSpan.Zero || cap < (minUploadAge ?? TimeSpan.Zero)))
+            problems.Add(
+                $"{EnvironmentVariables.MaxUploadAge} must be longer than PT0S and at least {EnvironmentVariables.MinUploadAge} ({IsoDuration.Format(minUploadAge ?? TimeSpan.Zero)}); got '{Get(EnvironmentVariables.MaxUploadAge)}'"
+            );
+
         var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
         var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
         // A sweep's continuation comes back as an event, where the floor applies: refuse up front.
@@ -267,10 +291,12 @@ public sealed record Settings
             WebhookSecret = Get(EnvironmentVariables.WebhookSecret) is { } s ? new Secret(s) : null,
             WebhookTolerance = ReadDuration(EnvironmentVariables.WebhookTolerance) ?? TimeSpan.FromMinutes(5),
             Access = new AccessPolicy(ReadList(EnvironmentVariables.AllowedBuckets), ReadList(EnvironmentVariables.AllowedPrefixes)),
-            MinUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge),
+            MinUploadAge = minUploadAge,
+            MaxUploadAge = maxUploadAge,
             MinIdle = ReadDuration(EnvironmentVariables.MinIdle) ?? DefaultMinIdle,
             UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
+            PrefixListing = ReadPrefixListing(),
             SweepTargets = sweepTargets,
             SweepMinAge = sweepMinAge,
             ReportTargets = reportTargets,

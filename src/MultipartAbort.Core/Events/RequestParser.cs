@@ -165,6 +165,7 @@ public static class RequestParser
         // Accepted but moot: every sweep probes parts before the abort, so it always measures bytes.
         JsonFields.OptionalBool(e, "measureBytes", path, errors);
         var minIdle = OptionalDuration(e, "minIdle", path, errors);
+        var maxAge = OptionalDuration(e, "maxAge", path, errors);
         var showActive = JsonFields.OptionalBool(e, "showActive", path, errors) ?? false;
         var keyMarker = JsonFields.OptionalString(e, "keyMarker", path, errors);
         var uploadIdMarker = JsonFields.OptionalString(e, "uploadIdMarker", path, errors);
@@ -194,6 +195,7 @@ public static class RequestParser
                 Prefix = string.IsNullOrEmpty(prefix) ? null : prefix,
                 DryRun = dryRun,
                 MinIdle = minIdle,
+                MaxAge = maxAge,
                 ShowActive = showActive,
                 KeyMarker = keyMarker,
                 UploadIdMarker = uploadIdMarker,
@@ -254,7 +256,7 @@ public static class RequestParser
 
     // Unknown fields are refused: a misspelt option silently dropped would do something other than asked.
     private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt", "minIdle"];
-    private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
+    private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "maxAge", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
     private static readonly string[] UploadsFields = ["uploads"];
     private static readonly string[] SweepFields = ["sweep"];
     private static readonly string[] ReportFields = ["report"];

@@ -8,7 +8,7 @@ namespace MultipartAbort.Core.Fleet;
 /// One bucket's guarded listing: it ends (never faults) at the operator's stop, deadline, cut-off or store error, saying why
 /// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>). <paramref name="onPage"/> runs per page.
 /// </summary>
-public sealed class BucketListing(IObjectStore store, UploadListing start, Invocation invocation, Action? onPage = null)
+public sealed class BucketListing(PrefixListing lister, UploadListing start, Invocation invocation, Action? onPage = null)
 {
     public const string StopDeadline = "deadline";
     public const string StopInterrupted = "interrupted";
@@ -18,6 +18,9 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
     private long _pages, _listed;
 
     public string Bucket => start.Bucket;
+
+    /// <summary>True when the prefix was filtered on this side (<see cref="PrefixListing"/>): the store misreads prefixes.</summary>
+    public bool PrefixFilteredLocally { get; private set; }
     public long Pages => Interlocked.Read(ref _pages);
     public long Listed => Interlocked.Read(ref _listed);
 
@@ -39,9 +42,8 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
     public async IAsyncEnumerable<ListedUpload> Uploads()
     {
         var ct = invocation.Work;
-        await using var uploads = UploadLister
+        await using var uploads = lister
             .ListAsync(
-                store,
                 start,
                 ct,
                 _ =>
@@ -49,7 +51,8 @@ public sealed class BucketListing(IObjectStore store, UploadListing start, Invoc
                     Interlocked.Increment(ref _pages);
                     onPage?.Invoke();
                 },
-                _checkpoint
+                _checkpoint,
+                () => PrefixFilteredLocally = true
             )
             .GetAsyncEnumerator(ct);
         while (true)

@@ -2,6 +2,7 @@ using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Fleet;
 
@@ -9,7 +10,7 @@ namespace MultipartAbort.Core.Fleet;
 /// The one way every feature covers buckets: select (<see cref="BucketSelector"/>), a few at once, a guarded listing each,
 /// one lease per upload visited.
 /// </summary>
-public sealed class FleetScan(IObjectStore store, BucketSelector selector, ConcurrencyLimiter limiter)
+public sealed class FleetScan(PrefixListing lister, BucketSelector selector, ConcurrencyLimiter limiter)
 {
     /// <summary>Buckets at once: a few, so a slow one does not hold up the rest and memory stays a few pages.</summary>
     public const int BucketsAtOnce = 4;
@@ -29,7 +30,7 @@ public sealed class FleetScan(IObjectStore store, BucketSelector selector, Concu
         ConcurrencyLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
     /// <summary>One bucket's guarded listing from <paramref name="start"/> (a prefix, resume markers).</summary>
-    public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(store, start, invocation, onPage);
+    public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
 
     /// <summary>
     /// Visits the uploads <paramref name="take"/> keeps, one lease each. The deadline ends the listing, not the visits, so none is lost.

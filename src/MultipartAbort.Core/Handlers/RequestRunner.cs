@@ -58,7 +58,7 @@ public sealed class RequestRunner(
             {
                 if (SweepRunner.BelowFloor(sweep.Sweep, settings, invocation) is { } floor)
                 {
-                    var rejection = AbortResult.Rejected(sweep.Sweep.Bucket, sweep.Sweep.Prefix, null, sweep.Sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed");
+                    var rejection = AbortResult.Rejected(sweep.Sweep.Bucket, sweep.Sweep.Prefix, null, sweep.Sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed", $"sweep.{floor.Field}");
                     log.Outcome(rejection);
                     return InvocationResult.From([rejection]);
                 }

@@ -86,11 +86,13 @@ public sealed class FunctionServices
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
-        var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
+        // What this process learns about how the store reads a prefix, shared by every listing.
+        var uploads = new PrefixListing(store, settings.PrefixListing, log);
+        var scan = new FleetScan(uploads, new BucketSelector(directory, settings.Access), concurrency);
         var reports = new ReportRunner(store, scan, settings, log, time);
-        var workflow = new AbortWorkflow(store, settings, log, time);
+        var workflow = new AbortWorkflow(uploads, settings, log, time);
         var sweeps = new SweepRunner(scan, workflow, settings, log, time);
-        var timers = new UploadTimer(store, workflow, settings, log, time);
+        var timers = new UploadTimer(uploads, workflow, settings, log, time);
         var requests = new RequestRunner(workflow, new DeferredUploads(workflow, settings, log), sweeps, timers, reports, settings, log, time, concurrency);
         var messages = new MessageRunner(requests, log);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, messages, settings, log, time) : null;

@@ -21,6 +21,15 @@ public sealed record AbortResult(
     /// <summary>For a rejection: the request's field that was wrong, as a JSON path (<c>uploads[3].key</c>, <c>sweep.olderThan</c>).</summary>
     public string? Field { get; init; }
 
+    /// <summary>
+    /// Set when the activity check (MIN_IDLE) ran and the upload was taken: <c>minIdle</c> (idle long enough) or
+    /// <c>maxUploadAge</c> (active, but it began longer ago than the cap).
+    /// </summary>
+    public string? StaleBy { get; init; }
+
+    public const string StaleByMinIdle = "minIdle";
+    public const string StaleByMaxUploadAge = "maxUploadAge";
+
     /// <summary>For a rejection of the whole body, not of one field: the rule it broke (<c>text</c>, <c>json</c>, <c>shape</c>).</summary>
     public string? Rule { get; init; }
 

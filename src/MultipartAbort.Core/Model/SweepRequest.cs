@@ -16,6 +16,9 @@ public sealed record SweepRequest(string Bucket, TimeSpan OlderThan)
     /// <summary>MIN_IDLE for this sweep; null: the function's; zero: not checked.</summary>
     public TimeSpan? MinIdle { get; init; }
 
+    /// <summary>MAX_UPLOAD_AGE for this sweep: an older upload is taken even while active; null: the function's.</summary>
+    public TimeSpan? MaxAge { get; init; }
+
     /// <summary>List the uploads left alone as active in the answer's results (they are always counted).</summary>
     public bool ShowActive { get; init; }
 

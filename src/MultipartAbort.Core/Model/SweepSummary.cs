@@ -22,6 +22,12 @@ public sealed record SweepSummary
 
     /// <summary>The MIN_IDLE this sweep used (PT0S: off).</summary>
     public string? MinIdle { get; init; }
+
+    /// <summary>The MAX_UPLOAD_AGE this sweep used; null: no cap.</summary>
+    public string? MaxUploadAge { get; init; }
+
+    /// <summary>Uploads still active but older than <see cref="MaxUploadAge"/>, taken anyway (counted in their outcomes too).</summary>
+    public long OverMaxAge { get; init; }
     public long Requeued => Counts[AbortOutcome.Requeued];
     public long DeadLettered => Counts[AbortOutcome.DeadLettered];
     public long Failed => Counts[AbortOutcome.Failed];
@@ -41,6 +47,9 @@ public sealed record SweepSummary
 
     /// <summary>True when <see cref="Concurrency"/> was found by the adaptive limit, not pinned.</summary>
     public bool AdaptiveConcurrency { get; init; }
+
+    /// <summary>True when the store misreads a prefix (MinIO) and the sweep listed without it, keeping the keys under it.</summary>
+    public bool PrefixFilteredLocally { get; init; }
 
     /// <summary>The shard (<c>i/N</c>) this sweep acted on; null for the whole range.</summary>
     public string? Shard { get; init; }

@@ -51,6 +51,8 @@ public static class MessageJson
             json.WriteBoolean("dryRun", sweep.DryRun);
             if (sweep.MinIdle is { } minIdle)
                 json.WriteString("minIdle", IsoDuration.Format(minIdle));
+            if (sweep.MaxAge is { } maxAge)
+                json.WriteString("maxAge", IsoDuration.Format(maxAge));
             if (sweep.ShowActive)
                 json.WriteBoolean("showActive", true);
             if (sweep.KeyMarker is not null)

@@ -99,6 +99,8 @@ public static class ResultJson
             json.WriteString("field", r.Field);
         if (r.Rule is not null)
             json.WriteString("rule", r.Rule);
+        if (r.StaleBy is not null)
+            json.WriteString("staleBy", r.StaleBy);
         json.WriteEndObject();
     }
 
@@ -167,6 +169,11 @@ public static class ResultJson
         json.WriteNumber("active", s.Active);
         if (s.MinIdle is not null)
             json.WriteString("minIdle", s.MinIdle);
+        if (s.MaxUploadAge is not null)
+        {
+            json.WriteString("maxUploadAge", s.MaxUploadAge);
+            json.WriteNumber("overMaxAge", s.OverMaxAge);
+        }
         json.WriteNumber("requeued", s.Requeued);
         json.WriteNumber("deadLettered", s.DeadLettered);
         json.WriteNumber("failed", s.Failed);
@@ -181,6 +188,8 @@ public static class ResultJson
         json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
         json.WriteNumber("concurrency", s.Concurrency);
         json.WriteBoolean("adaptiveConcurrency", s.AdaptiveConcurrency);
+        if (s.PrefixFilteredLocally)
+            json.WriteBoolean("prefixFilteredLocally", true);
         if (s.Shard is not null)
             json.WriteString("shard", s.Shard);
         if (s.ShardsQueued is { } queued)

@@ -46,7 +46,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
 
     /// <summary>
     /// The floors a sweep must clear, null when it does: SWEEP_MIN_AGE unless the operator allowed young uploads (anyone
-    /// who can send an event could otherwise sweep live uploads), and for an event MIN_IDLE, which it may raise, not lower.
+    /// who can send an event could otherwise sweep live uploads), and for an event MIN_IDLE and MAX_UPLOAD_AGE, which it may
+    /// raise, not lower.
     /// </summary>
     public static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
@@ -54,6 +55,9 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             return ("olderThan", $"{IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)})");
         if (invocation.Asker == Asker.Event && sweep.MinIdle is { } asked && asked < settings.MinIdle)
             return ("minIdle", $"{IsoDuration.Format(asked)} is below {EnvironmentVariables.MinIdle} ({IsoDuration.Format(settings.MinIdle)}); an event may raise it, not lower it");
+        // MAX_UPLOAD_AGE likewise: an event may only let active uploads live longer (unset: they live forever).
+        if (invocation.Asker == Asker.Event && sweep.MaxAge is { } cap && (settings.MaxUploadAge is not { } floor || cap < floor))
+            return ("maxAge", $"{IsoDuration.Format(cap)} is below {EnvironmentVariables.MaxUploadAge} ({(settings.MaxUploadAge is { } m ? IsoDuration.Format(m) : "unset: no cap")}); an event may raise it, not lower it");
         return null;
     }
 
@@ -120,9 +124,11 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             Pages = summaries.Max(s => s.Pages),
             Listed = summaries.Max(s => s.Listed),
             Matched = summaries.Sum(s => s.Matched),
+            OverMaxAge = summaries.Sum(s => s.OverMaxAge),
             Counts = counts,
             ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
             Shard = $"all {shards}",
+            PrefixFilteredLocally = summaries.Any(s => s.PrefixFilteredLocally),
             NextKeyMarker = earliest?.NextKeyMarker,
             NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
@@ -143,7 +149,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         private readonly List<AbortResult> _notable = [];
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
         private readonly BucketListing _listing = runner.Scan.List(new UploadListing(sweep.Bucket) { Prefix = sweep.Prefix, KeyMarker = sweep.KeyMarker, UploadIdMarker = sweep.UploadIdMarker }, invocation);
-        private long _matched, _done, _undated;
+        private long _matched, _done, _undated, _overMaxAge;
         private string? _passedOn;
 
         private string? StopReason => _passedOn ?? _listing.StopReason;
@@ -176,6 +182,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                 RequeueTransientFailures = true,
                 DryRun = DryRun,
                 MinIdle = sweep.MinIdle ?? _settings.MinIdle,
+                MaxAge = sweep.MaxAge ?? _settings.MaxUploadAge,
             };
             var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
             // Lease before listing the next upload, so listing waits for room. The deadline does not cancel it:
@@ -189,6 +196,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                         var request = new AbortRequest(sweep.Bucket, upload.Key, upload.UploadId) { Reason = reason };
                         var result = await runner.Workflow.RunAsync(request, options with { KnownInitiated = upload.Initiated }, invocation).ConfigureAwait(false);
                         _counts.Add(result);
+                        if (result.StaleBy == AbortResult.StaleByMaxUploadAge)
+                            Interlocked.Increment(ref _overMaxAge);
                         if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
                         _progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
@@ -302,14 +311,17 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                 Pages = _listing.Pages,
                 Listed = _listing.Listed,
                 Matched = _matched,
+                OverMaxAge = Interlocked.Read(ref _overMaxAge),
                 Counts = _counts,
                 MinIdle = IsoDuration.Format(sweep.MinIdle ?? _settings.MinIdle),
+                MaxUploadAge = (sweep.MaxAge ?? _settings.MaxUploadAge) is { } cap ? IsoDuration.Format(cap) : null,
                 Continued = continued,
                 StopReason = StopReason,
                 NextKeyMarker = nextKey,
                 NextUploadIdMarker = nextId,
                 ElapsedSeconds = _stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
+                PrefixFilteredLocally = _listing.PrefixFilteredLocally,
                 Concurrency = runner.Limiter.Settled,
                 AdaptiveConcurrency = runner.Limiter.IsAdaptive,
             };

@@ -23,7 +23,8 @@ public static class UploadLister
         UploadListing start,
         [EnumeratorCancellation] CancellationToken ct,
         Action<UploadsPage>? onPage = null,
-        ListingCheckpoint? checkpoint = null
+        ListingCheckpoint? checkpoint = null,
+        Func<ListedUpload, bool>? keep = null
     )
     {
         var pageSize = start.MaxUploads ?? DefaultPageSize;
@@ -68,8 +69,10 @@ public static class UploadLister
                 checkpoint?.Page(listing, page.Uploads, fresh);
             for (var i = 0; i < fresh.Count; i++)
             {
+                // An upload left out by keep (a prefix filtered here) still counts as listed, so the markers move past it.
                 checkpoint?.Yielded(i + 1);
-                yield return fresh[i];
+                if (keep is null || keep(fresh[i]))
+                    yield return fresh[i];
             }
 
             // IsTruncated can be wrong: only an empty page ends the listing (or an oversized one: max-uploads ignored).

@@ -1,5 +1,6 @@
 using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Tests.Configuration;
 
@@ -33,6 +34,41 @@ public class SettingsTests
     {
         Load(("COS_ENDPOINT", "https://s3.eu-de.cloud-object-storage.appdomain.cloud")).ForcePathStyle.Should().BeTrue();
         Load(("COS_ENDPOINT", "https://s3.example.com"), ("COS_FORCE_PATH_STYLE", "false")).ForcePathStyle.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("auto", PrefixListingMode.Auto)]
+    [InlineData("SERVER", PrefixListingMode.Server)]
+    [InlineData("local", PrefixListingMode.Local)]
+    public void PrefixListing_TakesItsThreeModes(string value, PrefixListingMode expected)
+    {
+        Load().PrefixListing.Should().Be(PrefixListingMode.Auto);
+        Load(("PREFIX_LISTING", value)).PrefixListing.Should().Be(expected);
+    }
+
+    [Fact]
+    public void PrefixListing_AnythingElse_IsAConfigurationErrorNamingIt()
+    {
+        var act = () => Load(("PREFIX_LISTING", "minio"));
+
+        act.Should().Throw<ConfigurationException>().WithMessage("*PREFIX_LISTING must be auto, server or local; got 'minio'*");
+    }
+
+    [Theory]
+    [InlineData("PT0S", null)]
+    [InlineData("PT1H", "PT2H")]
+    public void MaxUploadAge_ZeroOrBelowMinUploadAge_IsAConfigurationError(string maxAge, string? minAge)
+    {
+        var act = () => Load(minAge is null ? [("MAX_UPLOAD_AGE", maxAge)] : [("MAX_UPLOAD_AGE", maxAge), ("MIN_UPLOAD_AGE", minAge)]);
+
+        act.Should().Throw<ConfigurationException>().WithMessage($"*MAX_UPLOAD_AGE must be longer than PT0S and at least MIN_UPLOAD_AGE*got '{maxAge}'*");
+    }
+
+    [Fact]
+    public void MaxUploadAge_UnsetByDefault_AndTakenAtOrAboveMinUploadAge()
+    {
+        Load().MaxUploadAge.Should().BeNull();
+        Load(("MAX_UPLOAD_AGE", "P7D"), ("MIN_UPLOAD_AGE", "P7D")).MaxUploadAge.Should().Be(TimeSpan.FromDays(7));
     }
 
     [Theory]

@@ -85,4 +85,36 @@ public sealed class MinIdleTests
             answer.Result!.Sweeps.Should().ContainSingle().Which.Active.Should().Be(1);
         upload.Aborted.Should().BeFalse("a part landed 30 minutes ago");
     }
+
+    [Theory]
+    [InlineData(null, "P1D", true)]
+    [InlineData("P3D", "P1D", true)]
+    [InlineData("P1D", "P1D", false)]
+    [InlineData("P1D", "P3D", false)]
+    public async Task ASweepEvent_MayRaiseMaxAge_NeverLowerIt_AndACapReachedTakesAnActiveUpload(string? setting, string asked, bool refused)
+    {
+        var h = new WorkflowHarness
+        {
+            Settings = new Settings { MinIdle = TimeSpan.FromHours(1), MaxUploadAge = setting is null ? null : IsoDuration.Parse(setting), ReabortBackoff = TimeSpan.Zero },
+        };
+        var upload = h.Store.Add("bkt", "k", "u", parts: 1, initiated: Now - TimeSpan.FromDays(2));
+        upload.NewestPart = Now - TimeSpan.FromMinutes(30);
+
+        var services = h.Services();
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("{\"sweep\":{\"bucket\":\"bkt\",\"olderThan\":\"P1D\",\"maxAge\":\"" + asked + "\"}}"), services.Begin(null, CancellationToken.None));
+
+        if (refused)
+        {
+            var rejection = answer.Result!.Results.Should().ContainSingle().Which;
+            rejection.Message.Should().Contain($"sweep.maxAge {asked} is below MAX_UPLOAD_AGE");
+            rejection.Field.Should().Be("sweep.maxAge");
+            upload.Aborted.Should().BeFalse("nothing was listed");
+            return;
+        }
+        var sweep = answer.Result!.Sweeps.Should().ContainSingle().Which;
+        var overCap = IsoDuration.Parse(asked) < TimeSpan.FromDays(2);
+        sweep.MaxUploadAge.Should().Be(asked);
+        (sweep.Aborted, sweep.Active, sweep.OverMaxAge).Should().Be(overCap ? (1, 0, 1) : (0, 1, 0));
+        upload.Aborted.Should().Be(overCap, "the upload began two days ago; a part landed 30 minutes ago");
+    }
 }
