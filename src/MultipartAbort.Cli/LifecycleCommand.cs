@@ -33,21 +33,22 @@ internal static class LifecycleCommand
             if (!global.TryCompose(parse, out var composed, out var exit))
                 return exit;
             var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
-            var lifecycle = new BucketLifecycle(composed.S3);
+            var lifecycle = composed.Services.Lifecycle!;
             var limit = parse.GetValue(days);
-            var rows = new List<(string Bucket, string Status, AbortRule? Rule, string Detail)>();
+            var rows = new List<(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)>();
             foreach (var refused in selection.Refused)
                 rows.Add((refused.Bucket, "error", null, refused.Error));
             foreach (var bucket in selection.Buckets)
             {
                 try
                 {
-                    var rules = BucketLifecycle.AbortRules(await lifecycle.ReadAsync(bucket, ct));
-                    var whole = rules.Where(r => r.Prefix == "").MinBy(r => r.Days);
+                    // Enabled rules with the action; a tag- or size-filtered one is named, though it aborts nothing.
+                    var rules = (await lifecycle.ReadAbortRulesAsync(bucket, ct)).Where(r => r.Enabled && r.Days is > 0).ToArray();
+                    var whole = rules.Where(r => r.Aborts && r.Prefix == "").MinBy(r => r.Days);
                     if (whole is not null)
                         rows.Add((bucket, limit is { } n && whole.Days > n ? "too-long" : "ok", whole, limit is { } m && whole.Days > m ? $"after {whole.Days} days, more than --days {m}" : $"after {whole.Days} days"));
-                    else if (rules.Count > 0)
-                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {string.Join(", ", rules.Select(r => r.Prefix is null ? $"rule '{r.Id}' (tags or sizes)" : $"'{r.Prefix}'"))}"));
+                    else if (rules.Length > 0)
+                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {string.Join(", ", rules.Select(r => r.Filtered ? $"rule '{r.Id}' (tags or sizes: aborts no upload)" : $"'{r.Prefix}'"))}"));
                     else
                         rows.Add((bucket, "missing", null, "no rule aborts incomplete uploads"));
                 }
@@ -70,8 +71,8 @@ internal static class LifecycleCommand
                         if (rule is not null)
                         {
                             w.WriteString("ruleId", rule.Id);
-                            w.WriteNumber("days", rule.Days);
-                            if (rule.Prefix is not null)
+                            w.WriteNumber("days", rule.Days ?? 0);
+                            if (!rule.Filtered)
                                 w.WriteString("prefix", rule.Prefix);
                         }
                         w.WriteString("detail", detail);
@@ -85,7 +86,7 @@ internal static class LifecycleCommand
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
                 foreach (var (bucket, status, rule, detail) in rows)
-                    table.AddRow(new Text(bucket), new Text(status, new Style(status == "ok" ? Color.Green : Color.Red)), new Text(rule?.Id ?? "-"), new Text(rule?.Days.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new Text(detail));
+                    table.AddRow(new Text(bucket), new Text(status, new Style(status == "ok" ? Color.Green : Color.Red)), new Text(rule?.Id ?? "-"), new Text(rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new Text(detail));
                 AnsiConsole.Write(table);
             }
             return rows.Any(r => r.Status != "ok") ? ExitCodes.SomeFailed : ExitCodes.Success;
@@ -201,7 +202,7 @@ internal static class LifecycleCommand
             await lifecycle.WriteAsync(bucket, change.After, ct);
             var readBack = await lifecycle.ReadAsync(bucket, ct);
             var written = readBack.Select(BucketLifecycle.Describe).ToArray();
-            var verified = BucketLifecycle.AbortRules(readBack).Any(r => r.Prefix == prefix && r.Days <= days);
+            var verified = BucketLifecycle.AbortRules(readBack).Any(r => r.Aborts && r.Prefix == prefix && r.Days <= days);
             return verified
                 ? (bucket, "applied", change.What + "; read back: the rule is there", before, written)
                 : (bucket, "unverified", change.What + "; but reading it back does not show the rule", before, written);

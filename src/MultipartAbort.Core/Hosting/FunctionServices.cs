@@ -33,6 +33,9 @@ public sealed class FunctionServices
     /// <summary>How every feature covers buckets.</summary>
     public required FleetScan Scan { get; init; }
 
+    /// <summary>The buckets' lifecycle rules (the report's coverage, <c>mpa lifecycle check</c>); null when the store cannot read them.</summary>
+    public ILifecycleRules? Lifecycle { get; init; }
+
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
 
@@ -71,9 +74,10 @@ public sealed class FunctionServices
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
+        var lifecycle = store as ILifecycleRules;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         var scan = new FleetScan(store, new BucketSelector(directory, settings.Access), concurrency);
-        var reports = new ReportRunner(store, scan, settings, log, time);
+        var reports = new ReportRunner(store, lifecycle, scan, settings, log, time);
         // A ledger entry's runner never drains the ledger it came from; only the process's own runner does.
         (AbortWorkflow Workflow, SweepRunner Sweeps, UploadTimer Timers, RequestRunner Requests, MessageRunner Messages) On(QueuePair q, IRetryDrain? drain = null)
         {
@@ -98,6 +102,7 @@ public sealed class FunctionServices
             Workflow = workflow,
             Timers = timers,
             Sweeps = sweeps,
+            Lifecycle = lifecycle,
             Reports = reports,
             Scan = scan,
             Requests = requests,
