@@ -23,9 +23,13 @@ internal static class LifecycleCommand
         var allBuckets = Options.AllBuckets();
         var days = new Option<int?>("--days") { Description = "Also flag a rule that waits longer than this many days." };
         var json = Options.Json();
+        var uploads = new Option<bool>("--uploads")
+        {
+            Description = "Also list each bucket's incomplete uploads (and their parts) and add up which a rule covers and which no rule does, as mpa report does.",
+        };
         var check = new Command("check", "For each bucket: does a rule abort incomplete uploads, after how many days, for which prefix. Exit 1 when any bucket is flagged.")
         {
-            buckets, allBuckets, days, json,
+            buckets, allBuckets, days, json, uploads,
         };
         check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         check.SetAction(async (parse, ct) =>
@@ -57,6 +61,14 @@ internal static class LifecycleCommand
                     rows.Add((bucket, "error", null, ex.Message));
                 }
             }
+            // Opt-in: without --uploads, check stays one GET a bucket. The coverage is the report's, over the same buckets.
+            Dictionary<string, Core.Report.BucketReport>? coverage = null;
+            if (parse.GetValue(uploads))
+            {
+                using var budget = Core.Deadline.InvocationBudget.Unbounded(ct);
+                var request = new Core.Report.ReportRequest { Buckets = parse.GetValue(buckets) ?? [], AllBuckets = parse.GetValue(allBuckets), Top = 0 };
+                coverage = (await composed.Services.Reports.RunAsync(request, budget)).Buckets.ToDictionary(b => b.Bucket, StringComparer.Ordinal);
+            }
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(w =>
                 {
@@ -76,6 +88,20 @@ internal static class LifecycleCommand
                                 w.WriteString("prefix", rule.Prefix);
                         }
                         w.WriteString("detail", detail);
+                        if (coverage?.GetValueOrDefault(bucket) is { } report)
+                        {
+                            w.WriteStartObject("uploads");
+                            if ((report.Error ?? report.LifecycleError) is { } error)
+                                w.WriteString("error", error);
+                            foreach (var (name, figures) in new[] { ("covered", report.Overall.Covered), ("notCovered", report.Overall.NotCovered), ("coverageUnknown", report.Overall.CoverageUnknown) })
+                            {
+                                w.WriteStartObject(name);
+                                w.WriteNumber("uploads", figures.Uploads);
+                                w.WriteNumber("bytes", figures.Bytes);
+                                w.WriteEndObject();
+                            }
+                            w.WriteEndObject();
+                        }
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -85,8 +111,20 @@ internal static class LifecycleCommand
             else
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
+                if (coverage is not null)
+                    table.AddColumn(new TableColumn("Uploads covered").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned());
                 foreach (var (bucket, status, rule, detail) in rows)
-                    table.AddRow(new Text(bucket), new Text(status, new Style(status == "ok" ? Color.Green : Color.Red)), new Text(rule?.Id ?? "-"), new Text(rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new Text(detail));
+                {
+                    Text[] cells = [new(bucket), new(status, new Style(status == "ok" ? Color.Green : Color.Red)), new(rule?.Id ?? "-"), new(rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(detail)];
+                    if (coverage?.GetValueOrDefault(bucket) is not { } report)
+                        table.AddRow(coverage is null ? cells : [.. cells, new Text("-"), new Text("-")]);
+                    else
+                    {
+                        var o = report.Overall;
+                        var unknown = o.CoverageUnknown.Uploads > 0 ? $" +{Output.Format.Count(o.CoverageUnknown.Uploads)}?" : "";
+                        table.AddRow([.. cells, new Text($"{Output.Format.Count(o.Covered.Uploads)} ({Output.Format.Bytes(o.Covered.Bytes)})"), new Text($"{Output.Format.Count(o.NotCovered.Uploads)} ({Output.Format.Bytes(o.NotCovered.Bytes)}){unknown}")]);
+                    }
+                }
                 AnsiConsole.Write(table);
             }
             return rows.Any(r => r.Status != "ok") ? ExitCodes.SomeFailed : ExitCodes.Success;
