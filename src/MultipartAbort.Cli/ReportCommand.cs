@@ -105,6 +105,8 @@ internal static class ReportCommand
                 ReportTable.Write(AnsiConsole.Console, report);
             foreach (var bucket in report.Buckets.Where(b => b.Error is not null))
                 await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: {bucket.Error}");
+            foreach (var bucket in report.Buckets.Where(b => b.LifecycleError is not null && b.Error is null))
+                await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: lifecycle rules not read, coverage unknown: {bucket.LifecycleError}");
             return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
