@@ -118,6 +118,23 @@ def part_age(bucket_seed, i, pn):
     return age_seconds(bucket_seed, i) - pn  # one second after the previous part; still >= 3 h - 2,700 s old
 
 
+# Every bucket's lifecycle configuration: enabled abort rules on tmp/ and backups/, a disabled one on logs/, and a
+# tag-filtered expiration rule (no abort action). An upload is covered exactly when its key starts with a COVERING prefix.
+LIFECYCLE = (
+    '<LifecycleConfiguration xmlns="{ns}">'
+    "<Rule><ID>tmp-3</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>"
+    "<AbortIncompleteMultipartUpload><DaysAfterInitiation>3</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>"
+    "<Rule><ID>backups-7</ID><Filter><Prefix>backups/</Prefix></Filter><Status>Enabled</Status>"
+    "<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>"
+    "<Rule><ID>logs-off</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Disabled</Status>"
+    "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>"
+    "<Rule><ID>media-tagged</ID><Filter><Tag><Key>class</Key><Value>scratch</Value></Tag></Filter><Status>Enabled</Status>"
+    "<Expiration><Days>30</Days></Expiration></Rule>"
+    "</LifecycleConfiguration>"
+)
+COVERING = ("tmp/", "backups/")
+
+
 def band_of(age):
     for name, upper in BANDS:
         if upper is None or age < upper:
@@ -152,15 +169,19 @@ def ground_truth(buckets, depth, top=10):
             return {"uploads": 0, "parts": 0, "bytes": 0}
 
         overall, ages, active, idle, prefixes = cell(), {b: cell() for b, _ in BANDS}, cell(), cell(), {}
+        covered, not_covered = cell(), cell()
         sizes, olds = [], []
         for i in range(n):
             p = part_count(i)
             b = sum(part_size(i, pn) for pn in range(1, p + 1))
             age = age_seconds(s, i)
             newest_age = min((part_age(s, i, pn) for pn in range(1, p + 1)), default=age)
-            targets = [overall, ages[band_of(age)], active if newest_age < MIN_IDLE else idle]
+            key = key_of(i, n)
+            coverage = "covered" if key.startswith(COVERING) else "notCovered"
+            targets = [overall, ages[band_of(age)], active if newest_age < MIN_IDLE else idle, covered if coverage == "covered" else not_covered]
             if depth > 0:
-                targets.append(prefixes.setdefault(prefix_of(key_of(i, n), depth), cell()))
+                cp = prefixes.setdefault(prefix_of(key, depth), {**cell(), "covered": cell(), "notCovered": cell()})
+                targets += [cp, cp[coverage]]
             for c in targets:
                 c["uploads"] += 1
                 c["parts"] += p
@@ -172,6 +193,8 @@ def ground_truth(buckets, depth, top=10):
             "ages": {k: v for k, v in ages.items()},
             "active": active,
             "idle": idle,
+            "covered": covered,
+            "notCovered": not_covered,
             "prefixes": dict(sorted(prefixes.items())) if depth > 0 else None,
             "largestBytes": sorted(sizes, reverse=True)[:top],
             "oldestAges": sorted(olds, reverse=True)[:top],
@@ -190,7 +213,7 @@ class Store:
         self.reset_counts()
 
     def reset_counts(self):
-        self.counts = {"ListMultipartUploads": 0, "ListParts": 0, "ListPartsContinued": 0, "ListBuckets": 0, "control": 0, "other": 0}
+        self.counts = {"ListMultipartUploads": 0, "ListParts": 0, "ListPartsContinued": 0, "ListBuckets": 0, "GetBucketLifecycleConfiguration": 0, "control": 0, "other": 0}
         self.errors = []
         self.conns_opened = 0
         self.conns_max = getattr(self, "conns_open", 0)
@@ -229,6 +252,9 @@ class Store:
             return self.other(f"{method} {target}")
         if bucket not in self.buckets:
             return 404, error("NoSuchBucket", "The specified bucket does not exist")
+        if not key and "lifecycle" in q:
+            self.counts["GetBucketLifecycleConfiguration"] += 1
+            return 200, ('<?xml version="1.0" encoding="UTF-8"?>\n' + LIFECYCLE.format(ns=NS)).encode()
         if not key and "uploads" in q:
             self.counts["ListMultipartUploads"] += 1
             return 200, self.list_uploads(bucket, q)
@@ -443,6 +469,11 @@ def check(report, truth):
             same(f"{name}.ages[{band}]", b["ages"].get(band, {}), e)
         same(f"{name}.active", b["active"], t["active"])
         same(f"{name}.idle", b["idle"], t["idle"])
+        same(f"{name}.covered", b["covered"], t["covered"])
+        same(f"{name}.notCovered", b["notCovered"], t["notCovered"])
+        for extra in ("coverageUnknown", "lifecycleError", "coverageDisagreements"):
+            if extra in b:
+                bad.append(f"{name}.{extra} = {b[extra]}")
         for extra in ("error", "vanished", "unreadable"):
             if extra in b:
                 bad.append(f"{name}.{extra} = {b[extra]}")
@@ -453,6 +484,8 @@ def check(report, truth):
             else:
                 for p, e in t["prefixes"].items():
                     same(f"{name}.prefixes[{p}]", gp[p], e)
+                    same(f"{name}.prefixes[{p}].covered", gp[p]["covered"], e["covered"])
+                    same(f"{name}.prefixes[{p}].notCovered", gp[p]["notCovered"], e["notCovered"])
         if [u["bytes"] for u in b["largest"]] != t["largestBytes"]:
             bad.append(f"{name}.largest bytes {[u['bytes'] for u in b['largest']]} != {t['largestBytes']}")
         at = parse_time(rep["at"])

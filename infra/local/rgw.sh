@@ -7,6 +7,9 @@
 #   infra/local/rgw.sh start DIR          start; prints RGW_ENDPOINT=... and the keys, also written to DIR/env
 #   infra/local/rgw.sh stop DIR           stop what start started, by PID, and delete DIR
 #
+# RGW_LC_DEBUG_INTERVAL=N makes a lifecycle "day" N seconds and runs RGW's lifecycle engine every N seconds (for the
+# test that watches the engine abort what a rule covers); unset, the engine keeps RGW's defaults.
+#
 # Facts that cost hours when missed (each is set below): without cephx, radosgw needs "ms mon client mode = crc" or it
 # never opens its port; without tcp_nodelay=1 every response with a body stalls ~40 ms (Nagle against delayed ACKs);
 # RGW creates its pools lazily, so the first bucket would take ~2 s: they are created while the user is; several
@@ -76,6 +79,7 @@ rgw gc obj min wait = 30
 rgw gc processor period = 30
 rgw dns name = 127.0.0.1
 rgw enable usage log = false
+${RGW_LC_DEBUG_INTERVAL:+rgw lc debug interval = $RGW_LC_DEBUG_INTERVAL}
 CONF
   local c=(-c "$dir/ceph.conf")
   # A start that fails half-way leaves nothing running.

@@ -8,7 +8,7 @@ namespace MultipartAbort.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>
-public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory
+public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
@@ -68,6 +68,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker)
             {
                 NewestPart = newest is { } n ? Utc(n) : null,
+                AbortDate = response.AbortDate is { } due ? Utc(due) : null,
+                AbortRuleId = string.IsNullOrEmpty(response.AbortRuleId) ? null : response.AbortRuleId,
             };
         }
         // "No such upload": NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW looks uploads up as key.uploadId.meta objects),
@@ -107,6 +109,9 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             throw translated;
         }
     }
+
+    public async Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken) =>
+        Lifecycle.BucketLifecycle.AbortRules(await new Lifecycle.BucketLifecycle(s3).ReadAsync(bucket, cancellationToken).ConfigureAwait(false));
 
     /// <summary>A million buckets at 10,000 a page: far past any account's quota.</summary>
     private const int MaxBucketPages = 100;

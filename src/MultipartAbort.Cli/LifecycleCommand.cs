@@ -23,9 +23,13 @@ internal static class LifecycleCommand
         var allBuckets = Options.AllBuckets();
         var days = new Option<int?>("--days") { Description = "Also flag a rule that waits longer than this many days." };
         var json = Options.Json();
+        var uploads = new Option<bool>("--uploads")
+        {
+            Description = "Also list each bucket's incomplete uploads (and their parts) and add up which a rule covers and which no rule does, as mpa report does.",
+        };
         var check = new Command("check", "For each bucket: does a rule abort incomplete uploads, after how many days, for which prefix. Exit 1 when any bucket is flagged.")
         {
-            buckets, allBuckets, days, json,
+            buckets, allBuckets, days, json, uploads,
         };
         check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         check.SetAction(async (parse, ct) =>
@@ -33,21 +37,22 @@ internal static class LifecycleCommand
             if (!global.TryCompose(parse, out var composed, out var exit))
                 return exit;
             var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
-            var lifecycle = new BucketLifecycle(composed.S3);
+            var lifecycle = composed.Services.Lifecycle!;
             var limit = parse.GetValue(days);
-            var rows = new List<(string Bucket, string Status, AbortRule? Rule, string Detail)>();
+            var rows = new List<(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)>();
             foreach (var refused in selection.Refused)
                 rows.Add((refused.Bucket, "error", null, refused.Error));
             foreach (var bucket in selection.Buckets)
             {
                 try
                 {
-                    var rules = BucketLifecycle.AbortRules(await lifecycle.ReadAsync(bucket, ct));
-                    var whole = rules.Where(r => r.Prefix == "").MinBy(r => r.Days);
+                    // Enabled rules with the action; a tag- or size-filtered one is named, though it aborts nothing.
+                    var rules = (await lifecycle.ReadAbortRulesAsync(bucket, ct)).Where(r => r.Enabled && r.Days is > 0).ToArray();
+                    var whole = rules.Where(r => r.Aborts && r.Prefix == "").MinBy(r => r.Days);
                     if (whole is not null)
                         rows.Add((bucket, limit is { } n && whole.Days > n ? "too-long" : "ok", whole, limit is { } m && whole.Days > m ? $"after {whole.Days} days, more than --days {m}" : $"after {whole.Days} days"));
-                    else if (rules.Count > 0)
-                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {string.Join(", ", rules.Select(r => r.Prefix is null ? $"rule '{r.Id}' (tags or sizes)" : $"'{r.Prefix}'"))}"));
+                    else if (rules.Length > 0)
+                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {string.Join(", ", rules.Select(r => r.Filtered ? $"rule '{r.Id}' (tags or sizes: aborts no upload)" : $"'{r.Prefix}'"))}"));
                     else
                         rows.Add((bucket, "missing", null, "no rule aborts incomplete uploads"));
                 }
@@ -55,6 +60,14 @@ internal static class LifecycleCommand
                 {
                     rows.Add((bucket, "error", null, ex.Message));
                 }
+            }
+            // Opt-in: without --uploads, check stays one GET a bucket. The coverage is the report's, over the same buckets.
+            Dictionary<string, Core.Report.BucketReport>? coverage = null;
+            if (parse.GetValue(uploads))
+            {
+                using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
+                var request = new Core.Report.ReportRequest { Buckets = parse.GetValue(buckets) ?? [], AllBuckets = parse.GetValue(allBuckets), Top = 0 };
+                coverage = (await composed.Services.Reports.RunAsync(request, invocation)).Buckets.ToDictionary(b => b.Bucket, StringComparer.Ordinal);
             }
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(w =>
@@ -70,11 +83,25 @@ internal static class LifecycleCommand
                         if (rule is not null)
                         {
                             w.WriteString("ruleId", rule.Id);
-                            w.WriteNumber("days", rule.Days);
-                            if (rule.Prefix is not null)
+                            w.WriteNumber("days", rule.Days ?? 0);
+                            if (!rule.Filtered)
                                 w.WriteString("prefix", rule.Prefix);
                         }
                         w.WriteString("detail", detail);
+                        if (coverage?.GetValueOrDefault(bucket) is { } report)
+                        {
+                            w.WriteStartObject("uploads");
+                            if ((report.Error ?? report.LifecycleError) is { } error)
+                                w.WriteString("error", error);
+                            foreach (var (name, figures) in new[] { ("covered", report.Overall.Covered), ("notCovered", report.Overall.NotCovered), ("coverageUnknown", report.Overall.CoverageUnknown) })
+                            {
+                                w.WriteStartObject(name);
+                                w.WriteNumber("uploads", figures.Uploads);
+                                w.WriteNumber("bytes", figures.Bytes);
+                                w.WriteEndObject();
+                            }
+                            w.WriteEndObject();
+                        }
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -84,8 +111,20 @@ internal static class LifecycleCommand
             else
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
+                if (coverage is not null)
+                    table.AddColumn(new TableColumn("Uploads covered").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned());
                 foreach (var (bucket, status, rule, detail) in rows)
-                    table.AddRow(new Text(bucket), new Text(status, new Style(status == "ok" ? Color.Green : Color.Red)), new Text(rule?.Id ?? "-"), new Text(rule?.Days.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new Text(detail));
+                {
+                    Text[] cells = [new(bucket), new(status, new Style(status == "ok" ? Color.Green : Color.Red)), new(rule?.Id ?? "-"), new(rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(detail)];
+                    if (coverage?.GetValueOrDefault(bucket) is not { } report)
+                        table.AddRow(coverage is null ? cells : [.. cells, new Text("-"), new Text("-")]);
+                    else
+                    {
+                        var o = report.Overall;
+                        var unknown = o.CoverageUnknown.Uploads > 0 ? $" +{Output.Format.Count(o.CoverageUnknown.Uploads)}?" : "";
+                        table.AddRow([.. cells, new Text($"{Output.Format.Count(o.Covered.Uploads)} ({Output.Format.Bytes(o.Covered.Bytes)})"), new Text($"{Output.Format.Count(o.NotCovered.Uploads)} ({Output.Format.Bytes(o.NotCovered.Bytes)}){unknown}")]);
+                    }
+                }
                 AnsiConsole.Write(table);
             }
             return rows.Any(r => r.Status != "ok") ? ExitCodes.SomeFailed : ExitCodes.Success;
@@ -201,7 +240,7 @@ internal static class LifecycleCommand
             await lifecycle.WriteAsync(bucket, change.After, ct);
             var readBack = await lifecycle.ReadAsync(bucket, ct);
             var written = readBack.Select(BucketLifecycle.Describe).ToArray();
-            var verified = BucketLifecycle.AbortRules(readBack).Any(r => r.Prefix == prefix && r.Days <= days);
+            var verified = BucketLifecycle.AbortRules(readBack).Any(r => r.Aborts && r.Prefix == prefix && r.Days <= days);
             return verified
                 ? (bucket, "applied", change.What + "; read back: the rule is there", before, written)
                 : (bucket, "unverified", change.What + "; but reading it back does not show the rule", before, written);

@@ -29,16 +29,22 @@ internal static class ReportCommand
         };
         var top = new Option<int>("--top") { Description = "How many of each bucket's largest and oldest uploads to name.", DefaultValueFactory = _ => 10 };
         var json = Options.Json();
-        var csv = new Option<bool>("--csv") { Description = "Write CSV to stdout: one row per bucket, prefix, age band and activity." };
+        var csv = new Option<bool>("--csv") { Description = "Write CSV to stdout: one row per bucket, prefix, age band, activity and lifecycle coverage." };
+        var uploads = new Option<bool>("--uploads")
+        {
+            Description = "With --json or --csv: one row per upload (its lifecycle coverage: coveredBy, reapedAfter), written as it is counted, instead of the totals.",
+        };
         var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
         {
-            buckets, allBuckets, depth, minIdle, price, top, json, csv,
+            buckets, allBuckets, depth, minIdle, price, top, json, csv, uploads,
         };
         command.Validators.Add(r =>
         {
             Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(json) && r.GetValue(csv))
                 r.AddError("--json and --csv do not go together");
+            if (r.GetValue(uploads) && !r.GetValue(json) && !r.GetValue(csv))
+                r.AddError("--uploads needs --json (a JSON object per line) or --csv (a row per upload)");
         });
 
         command.SetAction(async (parse, ct) =>
@@ -69,12 +75,29 @@ internal static class ReportCommand
                     Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
                 })
                 : null;
+            // Per-upload rows go out as they are counted (buckets are read concurrently: one writer at a time), never kept.
+            Action<string, ReportedUpload>? rows = null;
+            var gate = new Lock();
+            if (parse.GetValue(uploads))
+            {
+                var asCsv = parse.GetValue(csv);
+                if (asCsv)
+                    Console.Out.Write(ReportCsv.UploadsHeader + "\r\n");
+                rows = (bucket, upload) =>
+                {
+                    var line = asCsv ? ReportCsv.UploadRow(bucket, upload) : ReportJson.Line(bucket, upload) + "\n";
+                    lock (gate)
+                        Console.Out.Write(line);
+                };
+            }
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            var report = await services.Reports.RunAsync(request, invocation, progress);
+            var report = await services.Reports.RunAsync(request, invocation, progress, rows);
             if (live)
                 Console.Error.Write("\r\u001b[K");
 
-            if (parse.GetValue(json))
+            if (rows is not null)
+                await Console.Out.FlushAsync(ct);
+            else if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(ReportJson.Text(report, indented: true));
             else if (parse.GetValue(csv))
                 await Console.Out.WriteAsync(ReportCsv.Text(report));
@@ -82,6 +105,8 @@ internal static class ReportCommand
                 ReportTable.Write(AnsiConsole.Console, report);
             foreach (var bucket in report.Buckets.Where(b => b.Error is not null))
                 await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: {bucket.Error}");
+            foreach (var bucket in report.Buckets.Where(b => b.LifecycleError is not null && b.Error is null))
+                await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: lifecycle rules not read, coverage unknown: {bucket.LifecycleError}");
             return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;

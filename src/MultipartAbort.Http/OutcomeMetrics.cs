@@ -72,7 +72,7 @@ public sealed class OutcomeMetrics
             _reported.UnionWith(now);
         }
 
-        void Set(string bucket, string prefix, Core.Report.UploadFigures figures)
+        void Set(string bucket, string prefix, Core.Report.Breakdown figures)
         {
             var values = EmfMetrics.Figures(report, figures);
             for (var i = 0; i < _report.Length; i++)

@@ -329,6 +329,20 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public async Task Role_MayReadLifecycleRules_OnlyWhereTheReportRuns_OnTheAllowedBucketsThemselves()
+    {
+        var template = await LoadTemplate();
+        var guarded = GuardedGrants(template, "s3:GetLifecycleConfiguration", out var statements);
+
+        statements.Should().NotContain(s => Grants(s, "s3:GetLifecycleConfiguration"), "the lifecycle read is granted only under a condition");
+        guarded.Should().ContainSingle("the report reads each bucket's lifecycle rules to tell which uploads they reap");
+        guarded[0][0].GetString().Should().Be("HasReportTargets");
+        guarded[0][2].GetRawText().Should().Be("""{"Ref":"AWS::NoValue"}""");
+        var resources = guarded[0][1].GetProperty("Resource").EnumerateArray().Select(r => r.GetRawText()).ToArray();
+        resources.Should().HaveCount(10).And.OnlyContain(r => r.Contains("AllowedBucket") && r.Contains("arn:${AWS::Partition}:s3:::${Bucket}\"") , "the buckets of AllowedBuckets, not their objects");
+    }
+
+    [Fact]
     public async Task Role_MayListAllBuckets_ExactlyWhenSweepTargetsHaveAGlobOrReportTargetsAreSet()
     {
         var template = await LoadTemplate();

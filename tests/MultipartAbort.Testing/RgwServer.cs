@@ -15,15 +15,19 @@ public sealed class RgwServer : IDisposable
     private static readonly string Script = Path.Combine(PublishedBinary.RepositoryRoot, "infra", "local", "rgw.sh");
     private readonly string? _dir;
 
-    public RgwServer()
+    /// <param name="lifecycleDayInSeconds">
+    /// Start an own gateway (never the shared RGW_ENDPOINT) whose lifecycle "day" lasts this many seconds and whose
+    /// lifecycle engine runs that often (<c>rgw lc debug interval</c>); null: RGW's defaults.
+    /// </param>
+    public RgwServer(int? lifecycleDayInSeconds = null)
     {
-        if (Environment.GetEnvironmentVariable("RGW_ENDPOINT") is { Length: > 0 } given)
+        if (lifecycleDayInSeconds is null && Environment.GetEnvironmentVariable("RGW_ENDPOINT") is { Length: > 0 } given)
         {
             Store = Rgw(new Uri(given), Environment.GetEnvironmentVariable("RGW_ACCESS_KEY") ?? DefaultAccessKey, Environment.GetEnvironmentVariable("RGW_SECRET_KEY") ?? DefaultSecretKey);
             return;
         }
         _dir = Path.Combine(Path.GetTempPath(), $"mpa-rgw-{Guid.NewGuid():N}");
-        var (code, output) = RunScript("start", _dir);
+        var (code, output) = RunScript("start", _dir, lifecycleDayInSeconds);
         if (code != 0)
             throw new InvalidOperationException($"infra/local/rgw.sh start failed with exit code {code}:\n{output}\n{SkipReason ?? ""}");
         var env = File.ReadAllLines(Path.Combine(_dir, "env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
@@ -48,9 +52,11 @@ public sealed class RgwServer : IDisposable
     private static S3Store Rgw(Uri endpoint, string accessKey, string secretKey) =>
         new("rgw", endpoint, accessKey, secretKey, ChecksSignatures: true, RealInitiatedTimes: true, KeepsUploadAbortedUnderAnotherKey: true);
 
-    private static (int Code, string Output) RunScript(string verb, string dir)
+    private static (int Code, string Output) RunScript(string verb, string dir, int? lifecycleDayInSeconds = null)
     {
         var start = new ProcessStartInfo("bash", [Script, verb, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (lifecycleDayInSeconds is { } seconds)
+            start.Environment["RGW_LC_DEBUG_INTERVAL"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -7,7 +7,7 @@ namespace MultipartAbort.Testing;
 /// An in-memory store double for what moto cannot do: parts that land after an abort, failures on cue,
 /// and (by subclassing <see cref="ListUploadsAsync"/>) listing bugs of other servers. Counts every call.
 /// </summary>
-public class ScriptedObjectStore : IObjectStore, IBucketDirectory
+public class ScriptedObjectStore : IObjectStore, IBucketDirectory, ILifecycleRules
 {
     private readonly ConcurrentDictionary<(string Bucket, string Key, string UploadId), StoredUpload> _uploads = new();
 
@@ -88,6 +88,20 @@ public class ScriptedObjectStore : IObjectStore, IBucketDirectory
     }
 
     /// <summary>Every bucket that holds an upload, in name order (ListBuckets).</summary>
+    /// <summary>Each bucket's lifecycle rules; a bucket not here has no configuration, one set to null refuses the read (AccessDenied).</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<LifecycleAbortRule>?> LifecycleRules { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken)
+    {
+        if (FailWith("GetBucketLifecycleConfiguration") is { } ex)
+            throw ex;
+        if (!LifecycleRules.TryGetValue(bucket, out var rules))
+            return Task.FromResult<IReadOnlyList<LifecycleAbortRule>>([]);
+        return rules is null
+            ? throw new StoreException("GetBucketLifecycleConfiguration", "AccessDenied: Access Denied", false, "AccessDenied")
+            : Task.FromResult(rules);
+    }
+
     public Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(_uploads.Keys.Select(k => k.Bucket).Distinct().Order(StringComparer.Ordinal).ToArray());
 

@@ -49,12 +49,14 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         }
     }
 
-    /// <summary>The enabled rules that abort incomplete uploads, with their scope (a prefix, or what else filters them).</summary>
-    public static IReadOnlyList<AbortRule> AbortRules(IReadOnlyList<LifecycleRule> rules) =>
+    /// <summary>Every rule as the abort action sees it: the one reading of rules the report and <c>lifecycle check</c> share.</summary>
+    public static IReadOnlyList<LifecycleAbortRule> AbortRules(IReadOnlyList<LifecycleRule> rules) =>
         [
-            .. rules
-                .Where(r => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && r.Status == LifecycleRuleStatus.Enabled)
-                .Select(r => new AbortRule(r.Id, r.AbortIncompleteMultipartUpload!.DaysAfterInitiation!.Value, PrefixOnly(r), Describe(r))),
+            .. rules.Select(r =>
+            {
+                var prefix = PrefixOnly(r);
+                return new LifecycleAbortRule(r.Id, r.Status == LifecycleRuleStatus.Enabled, prefix ?? "", prefix is null, r.AbortIncompleteMultipartUpload?.DaysAfterInitiation);
+            }),
         ];
 
     /// <summary>
@@ -176,9 +178,6 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
             AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = days },
         };
 }
-
-/// <summary>An enabled rule that aborts incomplete uploads: its id, days, and prefix (null: it filters by more than a prefix).</summary>
-public sealed record AbortRule(string? Id, int Days, string? Prefix, string Description);
 
 /// <summary>The rules before and after a merge, and what changed (the same list twice: nothing to do).</summary>
 public sealed record LifecycleChange(IReadOnlyList<LifecycleRule> Before, IReadOnlyList<LifecycleRule> After, string What)

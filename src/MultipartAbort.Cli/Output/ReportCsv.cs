@@ -6,7 +6,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>A report as RFC 4180 CSV: a row per bucket and prefix, for all uploads, by age band and by activity.</summary>
+/// <summary>A report as RFC 4180 CSV: a row per bucket and prefix, for all uploads, by age band, by activity and by lifecycle coverage.</summary>
 internal static class ReportCsv
 {
     public const string Header = "bucket,level,prefix,group,uploads,parts,bytes,estimated_monthly_cost,oldest,oldest_age_seconds,error";
@@ -31,6 +31,24 @@ internal static class ReportCsv
                 Row(text, report, bucket, level, prefix, $"age:{band.Name()}", cell.Bands[(int)band], null);
         Row(text, report, bucket, level, prefix, "active", cell.Active, null);
         Row(text, report, bucket, level, prefix, "idle", cell.Idle, null);
+        Row(text, report, bucket, level, prefix, "covered", cell.Covered, null);
+        Row(text, report, bucket, level, prefix, "not-covered", cell.NotCovered, null);
+        if (cell.CoverageUnknown.Uploads > 0)
+            Row(text, report, bucket, level, prefix, "coverage-unknown", cell.CoverageUnknown, null);
+    }
+
+    /// <summary>The header of <c>mpa report --uploads --csv</c>: one row per upload, as it is counted.</summary>
+    public const string UploadsHeader = "bucket,key,upload_id,initiated,newest_part,parts,bytes,active,coverage,covered_by,reaped_after,coverage_note";
+
+    public static string UploadRow(string bucket, ReportedUpload u)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return string.Join(
+            ',',
+            Field(bucket), Field(u.Key), Field(u.UploadId), u.Initiated is { } i ? Rfc3339.Format(i) : "", u.NewestPart is { } n ? Rfc3339.Format(n) : "",
+            u.Parts.ToString(c), u.Bytes.ToString(c), u.Active ? "true" : "false", u.Coverage.Name, Field(u.Coverage.CoveredBy ?? ""),
+            u.Coverage.ReapedAfter is { } r ? Rfc3339.Format(r) : "", Field(u.Coverage.Disagreement ?? "")
+        ) + "\r\n";
     }
 
     private static void Row(StringBuilder text, IncompleteUploadReport report, string bucket, string level, string prefix, string group, UploadFigures f, string? error)

@@ -16,16 +16,17 @@ internal static class ReportTable
         var main = new Table().Border(border)
             .AddColumn("Bucket / prefix").AddColumn(new TableColumn("Uploads").RightAligned()).AddColumn(new TableColumn("Parts").RightAligned())
             .AddColumn(new TableColumn("Size").RightAligned()).AddColumn(new TableColumn("Oldest").RightAligned())
-            .AddColumn(new TableColumn($"Active ({IsoDuration.Format(report.MinIdle)})").RightAligned()).AddColumn(new TableColumn("Est. per month").RightAligned());
+            .AddColumn(new TableColumn($"Active ({IsoDuration.Format(report.MinIdle)})").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned())
+            .AddColumn(new TableColumn("Est. per month").RightAligned());
         void Row(string name, Breakdown cell) =>
             main.AddRow(
                 new Text(name), new Text(Format.Count(cell.Total.Uploads)), new Text(Format.Count(cell.Total.Parts)), new Text(Format.Bytes(cell.Total.Bytes)),
-                new Text(Format.Age(report.At, cell.Total.Oldest)), new Text($"{Format.Count(cell.Active.Uploads)} ({Format.Bytes(cell.Active.Bytes)})"), new Text(cost(cell.Total)));
+                new Text(Format.Age(report.At, cell.Total.Oldest)), new Text($"{Format.Count(cell.Active.Uploads)} ({Format.Bytes(cell.Active.Bytes)})"), new Text(NotCovered(cell)), new Text(cost(cell.Total)));
         foreach (var bucket in report.Buckets)
         {
             if (bucket.Error is not null && bucket.Overall.Total.Uploads == 0)
             {
-                main.AddRow(new Text(bucket.Bucket), new Text("-"), new Text("-"), new Text("-"), new Text("-"), new Text("-"), new Text("-"));
+                main.AddRow(new Text(bucket.Bucket), new Text("-"), new Text("-"), new Text("-"), new Text("-"), new Text("-"), new Text("-"), new Text("-"));
                 main.AddRow(new Text($"  error: {bucket.Error}", new Style(Color.Red)));
                 continue;
             }
@@ -34,6 +35,10 @@ internal static class ReportTable
                 Row($"  {(prefix.Length == 0 ? "(top level)" : prefix)}", cell);
             if (bucket.Error is not null)
                 main.AddRow(new Text($"  error: {bucket.Error}", new Style(Color.Red)));
+            if (bucket.LifecycleError is not null && bucket.Overall.Total.Uploads > 0)
+                main.AddRow(new Text($"  lifecycle rules not read, coverage unknown: {bucket.LifecycleError}", new Style(Color.Yellow)));
+            if (bucket.Disagreements > 0)
+                main.AddRow(new Text($"  {Format.Count(bucket.Disagreements)} uploads: ListParts names another abort rule or date than the configuration (see --uploads)", new Style(Color.Yellow)));
         }
         if (report.Buckets.Count > 1)
             Row("total", totals);
@@ -62,7 +67,13 @@ internal static class ReportTable
         }
         console.WriteLine(
             $"cost estimated at ${report.PricePerGbMonth.ToString(CultureInfo.InvariantCulture)} per GB-month ({report.PriceName}); "
-                + $"active: a part landed (or, with none, it began) within MIN_IDLE {IsoDuration.Format(report.MinIdle)}"
+                + $"active: a part landed (or, with none, it began) within MIN_IDLE {IsoDuration.Format(report.MinIdle)}; "
+                + "no rule reaps: no enabled AbortIncompleteMultipartUpload lifecycle rule covers the upload (\"?\": its bucket's rules could not be read)"
         );
     }
+
+    /// <summary>Uploads (and bytes) no rule covers, with those of unknown coverage marked apart: unknown is never shown as covered.</summary>
+    private static string NotCovered(Breakdown cell) =>
+        $"{Format.Count(cell.NotCovered.Uploads)} ({Format.Bytes(cell.NotCovered.Bytes)})"
+        + (cell.CoverageUnknown.Uploads > 0 ? $" +{Format.Count(cell.CoverageUnknown.Uploads)}?" : "");
 }

@@ -8,6 +8,11 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
     /// <summary>The newest part's LastModified over every page (the newest part is not always the last one); null with no part.</summary>
     public DateTimeOffset? NewestPart { get; init; }
 
+    /// <summary>ListParts' x-amz-abort-date and x-amz-abort-rule-id (the first page's); null where the store does not say.</summary>
+    public DateTimeOffset? AbortDate { get; init; }
+
+    public string? AbortRuleId { get; init; }
+
     public bool IsClean => !Exists || Parts == 0;
 
     /// <summary>
@@ -26,11 +31,15 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
         var parts = 0;
         var bytes = 0L;
         DateTimeOffset? newest = null;
+        DateTimeOffset? abortDate = null;
+        string? abortRuleId = null;
         for (var page = 0; page < MaxPages; page++)
         {
             var result = await store.ListPartsAsync(upload, marker, ct).ConfigureAwait(false);
             if (result is null)
-                return page == 0 ? new PartsCensus(false, 0, 0) : new PartsCensus(parts > 0, parts, bytes) { NewestPart = newest };
+                return page == 0 ? new PartsCensus(false, 0, 0) : new PartsCensus(parts > 0, parts, bytes) { NewestPart = newest, AbortDate = abortDate, AbortRuleId = abortRuleId };
+            if (page == 0)
+                (abortDate, abortRuleId) = (result.AbortDate, result.AbortRuleId);
             parts += result.PartCount;
             bytes += result.Bytes;
             if (result.NewestPart is { } landed && (newest is null || landed > newest))
@@ -40,6 +49,6 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
                 break;
             marker = next;
         }
-        return new PartsCensus(true, parts, bytes) { NewestPart = newest };
+        return new PartsCensus(true, parts, bytes) { NewestPart = newest, AbortDate = abortDate, AbortRuleId = abortRuleId };
     }
 }

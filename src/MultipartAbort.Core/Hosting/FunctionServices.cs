@@ -34,6 +34,9 @@ public sealed class FunctionServices
     /// <summary>How every feature covers buckets.</summary>
     public required FleetScan Scan { get; init; }
 
+    /// <summary>The buckets' lifecycle rules (the report's coverage, <c>mpa lifecycle check</c>); null when the store cannot read them.</summary>
+    public ILifecycleRules? Lifecycle { get; init; }
+
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
 
@@ -85,11 +88,12 @@ public sealed class FunctionServices
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
         concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
+        var lifecycle = store as ILifecycleRules;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         // What this process learns about how the store reads a prefix, shared by every listing.
         var uploads = new PrefixListing(store, settings.PrefixListing, log);
         var scan = new FleetScan(uploads, new BucketSelector(directory, settings.Access), concurrency);
-        var reports = new ReportRunner(store, scan, settings, log, time);
+        var reports = new ReportRunner(store, lifecycle, scan, settings, log, time);
         var workflow = new AbortWorkflow(uploads, settings, log, time);
         var sweeps = new SweepRunner(scan, workflow, settings, log, time);
         var timers = new UploadTimer(uploads, workflow, settings, log, time);
@@ -111,6 +115,7 @@ public sealed class FunctionServices
             Workflow = workflow,
             Timers = timers,
             Sweeps = sweeps,
+            Lifecycle = lifecycle,
             Reports = reports,
             Scan = scan,
             Requests = requests,

@@ -60,6 +60,9 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public const string IncompleteUploadParts = "IncompleteUploadParts";
     public const string IncompleteUploadBytes = "IncompleteUploadBytes";
     public const string OldestIncompleteUploadAgeSeconds = "OldestIncompleteUploadAgeSeconds";
+
+    /// <summary>Bytes no enabled lifecycle rule is known to reap: not covered, or the rules could not be read.</summary>
+    public const string IncompleteUploadBytesNotCovered = "IncompleteUploadBytesNotCovered";
     public const string BucketDimension = "Bucket";
     public const string PrefixDimension = "Prefix";
 
@@ -73,21 +76,23 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public void Flush(Report.IncompleteUploadReport report)
     {
         if (report.Complete)
-            Write([], Figures(report, report.Totals.Total));
+            Write([], Figures(report, report.Totals));
         foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
             Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
     }
 
-    /// <summary>The report's four metrics, in the order <see cref="Figures"/> gives their values.</summary>
-    public static IReadOnlyList<string> ReportMetrics { get; } = [IncompleteUploads, IncompleteUploadParts, IncompleteUploadBytes, OldestIncompleteUploadAgeSeconds];
+    /// <summary>The report's metrics, in the order <see cref="Figures"/> gives their values.</summary>
+    public static IReadOnlyList<string> ReportMetrics { get; } =
+        [IncompleteUploads, IncompleteUploadParts, IncompleteUploadBytes, OldestIncompleteUploadAgeSeconds, IncompleteUploadBytesNotCovered];
 
-    /// <summary>The four report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
-    public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.UploadFigures figures) =>
+    /// <summary>The report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
+    public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
         [
-            (IncompleteUploads, "Count", figures.Uploads),
-            (IncompleteUploadParts, "Count", figures.Parts),
-            (IncompleteUploadBytes, "Bytes", figures.Bytes),
-            (OldestIncompleteUploadAgeSeconds, "Seconds", figures.Oldest is { } oldest ? Serialization.ReportJson.AgeSeconds(report, oldest) : 0),
+            (IncompleteUploads, "Count", cell.Total.Uploads),
+            (IncompleteUploadParts, "Count", cell.Total.Parts),
+            (IncompleteUploadBytes, "Bytes", cell.Total.Bytes),
+            (OldestIncompleteUploadAgeSeconds, "Seconds", cell.Total.Oldest is { } oldest ? Serialization.ReportJson.AgeSeconds(report, oldest) : 0),
+            (IncompleteUploadBytesNotCovered, "Bytes", cell.BytesNotKnownCovered),
         ];
 
     /// <summary>One EMF line: the Service dimension and <paramref name="dimensions"/>, and the metrics with their values.</summary>

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>One bucket's or prefix's figures: in all, by age band, and active (within MIN_IDLE) or idle.</summary>
+/// <summary>One bucket's or prefix's figures: in all, by age band, active (within MIN_IDLE) or idle, and by lifecycle coverage.</summary>
 public sealed class Breakdown
 {
     public UploadFigures Total { get; } = new();
@@ -8,10 +8,33 @@ public sealed class Breakdown
     public UploadFigures Active { get; } = new();
     public UploadFigures Idle { get; } = new();
 
-    public void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active)
+    /// <summary>Per <see cref="CoverageState"/>: covered by a rule, covered by none, unknown (the rules could not be read).</summary>
+    public UploadFigures[] Coverage { get; } = Enum.GetValues<CoverageState>().Select(_ => new UploadFigures()).ToArray();
+
+    public UploadFigures Covered => Coverage[(int)CoverageState.Covered];
+    public UploadFigures NotCovered => Coverage[(int)CoverageState.NotCovered];
+    public UploadFigures CoverageUnknown => Coverage[(int)CoverageState.Unknown];
+
+    /// <summary>Bytes no rule is known to reap: not covered, or unknown (an unreadable configuration never counts as covered).</summary>
+    public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;
+
+    public void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
     {
         Total.Add(parts, bytes, initiated);
         Bands[(int)band].Add(parts, bytes, initiated);
         (active ? Active : Idle).Add(parts, bytes, initiated);
+        Coverage[(int)coverage].Add(parts, bytes, initiated);
+    }
+
+    /// <summary>Adds another cell's figures (the report's totals over buckets).</summary>
+    public void Add(Breakdown other)
+    {
+        Total.Add(other.Total);
+        Active.Add(other.Active);
+        Idle.Add(other.Idle);
+        for (var b = 0; b < Bands.Length; b++)
+            Bands[b].Add(other.Bands[b]);
+        for (var c = 0; c < Coverage.Length; c++)
+            Coverage[c].Add(other.Coverage[c]);
     }
 }

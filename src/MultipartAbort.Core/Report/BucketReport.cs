@@ -23,6 +23,12 @@ public sealed class BucketReport(string bucket, int top)
 
     public Breakdown Overall { get; } = new();
 
+    /// <summary>Why the bucket's lifecycle rules could not be read (its coverage is unknown); null when they were.</summary>
+    public string? LifecycleError { get; set; }
+
+    /// <summary>Uploads whose ListParts named a rule or date other than the configuration's (<see cref="Coverage.Disagreement"/>).</summary>
+    public long Disagreements { get; private set; }
+
     /// <summary>Per prefix (the key's first Depth segments, with the trailing '/'; "" for keys above that), in key order.</summary>
     public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
 
@@ -39,14 +45,16 @@ public sealed class BucketReport(string bucket, int top)
     {
         lock (_gate)
         {
-            Overall.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);
+            Overall.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
+            if (upload.Coverage.Disagreement is not null)
+                Disagreements++;
             if (prefix is not null)
             {
                 if (!_prefixes.ContainsKey(prefix) && _prefixes.Count >= MaxPrefixes)
                     prefix = OtherPrefixes;
                 if (!_prefixes.TryGetValue(prefix, out var cell))
                     _prefixes[prefix] = cell = new Breakdown();
-                cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active);
+                cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
             }
             if (top <= 0)
                 return;

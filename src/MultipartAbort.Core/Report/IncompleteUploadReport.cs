@@ -10,13 +10,7 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
         {
             var totals = new Breakdown();
             foreach (var bucket in Buckets)
-            {
-                totals.Total.Add(bucket.Overall.Total);
-                totals.Active.Add(bucket.Overall.Active);
-                totals.Idle.Add(bucket.Overall.Idle);
-                for (var b = 0; b < totals.Bands.Length; b++)
-                    totals.Bands[b].Add(bucket.Overall.Bands[b]);
-            }
+                totals.Add(bucket.Overall);
             return totals;
         }
     }
@@ -24,13 +18,13 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
     /// <summary>
     /// The metric cells: each bucket read in full and its prefixes (keys above the depth as <paramref name="topLevel"/>: a dimension may not be empty).
     /// </summary>
-    public IEnumerable<(string Bucket, string? Prefix, UploadFigures Figures)> CellsReadInFull(string topLevel)
+    public IEnumerable<(string Bucket, string? Prefix, Breakdown Figures)> CellsReadInFull(string topLevel)
     {
         foreach (var bucket in Buckets.Where(b => b.Complete && b.Error is null))
         {
-            yield return (bucket.Bucket, null, bucket.Overall.Total);
+            yield return (bucket.Bucket, null, bucket.Overall);
             foreach (var (prefix, cell) in bucket.Prefixes)
-                yield return (bucket.Bucket, prefix.Length == 0 ? topLevel : prefix, cell.Total);
+                yield return (bucket.Bucket, prefix.Length == 0 ? topLevel : prefix, cell);
         }
     }
 

@@ -9,13 +9,15 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>
-/// The report: lists uploads and their parts, adding up as it goes so memory stays flat (only the top N kept by name). Never aborts.
+/// The report: lists uploads and their parts, adding up as it goes so memory stays flat (only the top N kept by name), and
+/// tells each upload's lifecycle coverage from the bucket's rules, read once. Never aborts.
 /// </summary>
-public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
-    public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null)
+    /// <param name="uploads">Called with each upload counted, as it is counted (concurrently across buckets): rows streamed, never kept.</param>
+    public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? uploads = null)
     {
         var now = time.GetUtcNow();
         var minIdle = request.MinIdle ?? settings.MinIdle;
@@ -27,7 +29,11 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
             .ForEachBucketAsync(
                 readable.Length,
                 () => invocation.StopTaking,
-                i => ReadAsync(readable[i], request.Depth, minIdle, now, invocation, () => progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted))))
+                i => ReadAsync(readable[i], request.Depth, minIdle, now, invocation, u =>
+                {
+                    uploads?.Invoke(readable[i].Bucket, u);
+                    progress?.Report(new ReportProgress(readable[i].Bucket, Interlocked.Increment(ref counted)));
+                })
             )
             .ConfigureAwait(false);
         foreach (var bucket in readable.Skip(started))
@@ -36,9 +42,10 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
         return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, [.. readable.Concat(refused).OrderBy(b => b.Bucket, StringComparer.Ordinal)]);
     }
 
-    private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action counted)
+    private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action<ReportedUpload> counted)
     {
         var ct = invocation.Work;
+        var rules = await ReadRulesAsync(bucket, ct).ConfigureAwait(false);
         var listing = scan.List(new UploadListing(bucket.Bucket), invocation);
         var cutOff = false;
         await scan
@@ -68,12 +75,10 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
                         return;
                     }
                     var active = PartsCensus.IsActive(census.NewestPart ?? upload.Initiated, now, minIdle);
-                    bucket.Add(
-                        new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active),
-                        depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null,
-                        AgeBands.Of(upload.Initiated, now)
-                    );
-                    counted();
+                    var coverage = LifecycleCoverage.Reconcile(LifecycleCoverage.Of(rules, upload.Key, upload.Initiated), census.AbortDate, census.AbortRuleId);
+                    var reported = new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active) { Coverage = coverage };
+                    bucket.Add(reported, depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null, AgeBands.Of(upload.Initiated, now));
+                    counted(reported);
                 }
             )
             .ConfigureAwait(false);
@@ -90,6 +95,30 @@ public sealed class ReportRunner(IObjectStore store, FleetScan scan, Settings se
             log.Log(LogLevel.Debug, $"report of s3://{bucket.Bucket}/: {stopped}");
         }
         bucket.Complete = stopped is null && bucket.Unreadable == 0;
+    }
+
+    /// <summary>The bucket's rules, once; null (coverage unknown, the reason kept) when they cannot be read.</summary>
+    private async Task<IReadOnlyList<LifecycleAbortRule>?> ReadRulesAsync(BucketReport bucket, CancellationToken ct)
+    {
+        if (lifecycle is null)
+        {
+            bucket.LifecycleError = "this store adapter does not read lifecycle rules";
+            return null;
+        }
+        try
+        {
+            return await lifecycle.ReadAbortRulesAsync(bucket.Bucket, ct).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            bucket.LifecycleError = ex.Message;
+            return null;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            bucket.LifecycleError = OutOfTime;
+            return null;
+        }
     }
 }
 

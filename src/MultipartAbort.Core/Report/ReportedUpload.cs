@@ -1,4 +1,8 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>One upload as a report names it (the largest and the oldest of a bucket).</summary>
-public sealed record ReportedUpload(string Key, string UploadId, DateTimeOffset? Initiated, DateTimeOffset? NewestPart, int Parts, long Bytes, bool Active);
+/// <summary>One upload as a report names it (each row of <c>mpa report --uploads</c>, the largest and the oldest of a bucket).</summary>
+public sealed record ReportedUpload(string Key, string UploadId, DateTimeOffset? Initiated, DateTimeOffset? NewestPart, int Parts, long Bytes, bool Active)
+{
+    /// <summary>Whether a lifecycle rule will abort it, which, and when.</summary>
+    public Coverage Coverage { get; init; } = Coverage.Unknown;
+}

@@ -41,7 +41,11 @@ public static class ReportJson
             if (bucket.Error is not null)
                 json.WriteString("error", bucket.Error);
             json.WriteBoolean("complete", bucket.Complete);
+            if (bucket.LifecycleError is not null)
+                json.WriteString("lifecycleError", bucket.LifecycleError);
             WriteBreakdown(json, bucket.Overall, report);
+            if (bucket.Disagreements > 0)
+                json.WriteNumber("coverageDisagreements", bucket.Disagreements);
             if (bucket.Vanished > 0)
                 json.WriteNumber("vanished", bucket.Vanished);
             if (bucket.Unreadable > 0)
@@ -87,6 +91,18 @@ public static class ReportJson
         json.WriteStartObject("idle");
         WriteFigures(json, cell.Idle, report);
         json.WriteEndObject();
+        json.WriteStartObject("covered");
+        WriteFigures(json, cell.Covered, report);
+        json.WriteEndObject();
+        json.WriteStartObject("notCovered");
+        WriteFigures(json, cell.NotCovered, report);
+        json.WriteEndObject();
+        if (cell.CoverageUnknown.Uploads > 0)
+        {
+            json.WriteStartObject("coverageUnknown");
+            WriteFigures(json, cell.CoverageUnknown, report);
+            json.WriteEndObject();
+        }
     }
 
     private static void WriteFigures(Utf8JsonWriter json, UploadFigures figures, IncompleteUploadReport report)
@@ -106,21 +122,37 @@ public static class ReportJson
     {
         json.WriteStartArray(name);
         foreach (var u in uploads)
-        {
-            json.WriteStartObject();
-            json.WriteString("key", u.Key);
-            json.WriteString("uploadId", u.UploadId);
-            if (u.Initiated is { } initiated)
-                json.WriteString("initiated", Rfc3339.Format(initiated));
-            if (u.NewestPart is { } newest)
-                json.WriteString("newestPart", Rfc3339.Format(newest));
-            json.WriteNumber("parts", u.Parts);
-            json.WriteNumber("bytes", u.Bytes);
-            json.WriteBoolean("active", u.Active);
-            json.WriteEndObject();
-        }
+            WriteUpload(json, null, u);
         json.WriteEndArray();
     }
+
+    /// <summary>One upload as an object: a report's largest and oldest, and each line of <c>mpa report --uploads --json</c> (with its bucket).</summary>
+    public static void WriteUpload(Utf8JsonWriter json, string? bucket, ReportedUpload u)
+    {
+        json.WriteStartObject();
+        if (bucket is not null)
+            json.WriteString("bucket", bucket);
+        json.WriteString("key", u.Key);
+        json.WriteString("uploadId", u.UploadId);
+        if (u.Initiated is { } initiated)
+            json.WriteString("initiated", Rfc3339.Format(initiated));
+        if (u.NewestPart is { } newest)
+            json.WriteString("newestPart", Rfc3339.Format(newest));
+        json.WriteNumber("parts", u.Parts);
+        json.WriteNumber("bytes", u.Bytes);
+        json.WriteBoolean("active", u.Active);
+        json.WriteString("coverage", u.Coverage.Name);
+        if (u.Coverage.CoveredBy is { } rule)
+            json.WriteString("coveredBy", rule);
+        if (u.Coverage.ReapedAfter is { } reaped)
+            json.WriteString("reapedAfter", Rfc3339.Format(reaped));
+        if (u.Coverage.Disagreement is { } note)
+            json.WriteString("coverageNote", note);
+        json.WriteEndObject();
+    }
+
+    /// <summary>One upload as one line of JSON (<c>mpa report --uploads --json</c>).</summary>
+    public static string Line(string bucket, ReportedUpload upload) => ResultJson.Text(json => WriteUpload(json, bucket, upload));
 
     public static long AgeSeconds(IncompleteUploadReport report, DateTimeOffset oldest) => Math.Max(0, (long)(report.At - oldest).TotalSeconds);
 }

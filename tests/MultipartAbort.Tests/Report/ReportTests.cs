@@ -101,6 +101,69 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Coverage_PerUploadAndInTotals_FollowsTheRules_OnceABucket_AndAnUnreadableConfigurationIsUnknown()
+    {
+        var h = new WorkflowHarness();
+        var initiated = new DateTimeOffset(2026, 11, 1, 15, 0, 0, TimeSpan.Zero);
+        h.Store.LifecycleRules["ruled"] =
+        [
+            new("tmp-fast", true, "tmp/", false, 1),
+            new("logs-off", false, "logs/", false, 1),
+            new("tagged", true, "", true, 1),
+            new("expire-only", true, "", false, null),
+            new("deep", true, "tmp/deep/", false, 3),
+        ];
+        h.Store.LifecycleRules["refused"] = null;
+        h.Store.Add("ruled", "tmp/a", "u1", parts: 2, initiated: initiated);
+        h.Store.Add("ruled", "tmp/deep/b", "u2", parts: 1, initiated: initiated);
+        h.Store.Add("ruled", "logs/c", "u3", parts: 3, initiated: initiated);
+        h.Store.Add("ruled", "top", "u4", parts: 1, initiated: initiated);
+        h.Store.Add("bare", "tmp/a", "u5", parts: 1, initiated: initiated);
+        h.Store.Add("refused", "tmp/a", "u6", parts: 5, initiated: initiated);
+        var rows = new System.Collections.Concurrent.ConcurrentDictionary<string, ReportedUpload>();
+        var services = h.Services();
+        using var invocation = services.Begin(null, CancellationToken.None);
+
+        var report = await services.Reports.RunAsync(new ReportRequest { Buckets = ["ruled", "bare", "refused"], Depth = 1 }, invocation, null, (_, u) => rows[u.UploadId] = u);
+
+        var reaped = new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
+        rows.ToDictionary(r => r.Key, r => r.Value.Coverage).Should().BeEquivalentTo(new Dictionary<string, Coverage>
+        {
+            ["u1"] = new(CoverageState.Covered, "tmp-fast", reaped),
+            ["u2"] = new(CoverageState.Covered, "tmp-fast", reaped),
+            ["u3"] = Coverage.NotCovered,
+            ["u4"] = Coverage.NotCovered,
+            ["u5"] = Coverage.NotCovered,
+            ["u6"] = Coverage.Unknown,
+        });
+        var buckets = report.Buckets.ToDictionary(b => b.Bucket);
+        var ruled = buckets["ruled"];
+        (ruled.Overall.Covered.Uploads, ruled.Overall.Covered.Bytes, ruled.Overall.NotCovered.Uploads, ruled.Overall.NotCovered.Bytes).Should().Be((2L, 48L, 2L, 64L));
+        ruled.Prefixes["tmp/"].Covered.Uploads.Should().Be(2);
+        ruled.Prefixes["logs/"].NotCovered.Uploads.Should().Be(1, "its rule is disabled");
+        ruled.Prefixes[""].NotCovered.Uploads.Should().Be(1, "a tag-filtered rule and an expiration-only rule abort no upload");
+        ruled.LifecycleError.Should().BeNull();
+        buckets["bare"].Overall.NotCovered.Uploads.Should().Be(1, "no configuration: no rule covers it");
+        var refused = buckets["refused"];
+        refused.LifecycleError.Should().Contain("AccessDenied");
+        (refused.Overall.CoverageUnknown.Uploads, refused.Overall.Covered.Uploads, refused.Overall.NotCovered.Uploads).Should().Be((1L, 0L, 0L));
+        refused.Complete.Should().BeTrue("the uploads were all counted: only their coverage is unknown");
+        report.Totals.BytesNotKnownCovered.Should().Be(64 + 16 + 80, "not covered, and unknown: never counted as covered");
+
+        using var json = JsonDocument.Parse(MultipartAbort.Core.Serialization.ReportJson.Text(report));
+        var jsonBuckets = json.RootElement.GetProperty("report").GetProperty("buckets").EnumerateArray().ToDictionary(b => b.GetProperty("bucket").GetString()!);
+        jsonBuckets["ruled"].GetProperty("covered").GetProperty("bytes").GetInt64().Should().Be(48);
+        jsonBuckets["ruled"].GetProperty("notCovered").GetProperty("uploads").GetInt64().Should().Be(2);
+        jsonBuckets["refused"].GetProperty("lifecycleError").GetString().Should().Contain("AccessDenied");
+        jsonBuckets["refused"].GetProperty("coverageUnknown").GetProperty("uploads").GetInt64().Should().Be(1);
+        json.RootElement.GetProperty("report").GetProperty("totals").GetProperty("covered").GetProperty("uploads").GetInt64().Should().Be(2);
+        var largest = jsonBuckets["ruled"].GetProperty("largest").EnumerateArray().ToDictionary(u => u.GetProperty("uploadId").GetString()!);
+        (largest["u1"].GetProperty("coveredBy").GetString(), largest["u1"].GetProperty("reapedAfter").GetString()).Should().Be(("tmp-fast", "2026-11-03T00:00:00.000Z"));
+        largest["u3"].GetProperty("coverage").GetString().Should().Be("not-covered");
+        largest["u3"].TryGetProperty("coveredBy", out _).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task ReportEvent_AnswersTheReport_AndWritesOneEmfLinePerBucketAndPrefix_PlusOneForAll()
     {
         var h = new WorkflowHarness();
@@ -119,9 +182,10 @@ public sealed class ReportTests
         report.GetProperty("buckets").EnumerateArray().Select(b => (b.GetProperty("bucket").GetString(), b.GetProperty("parts").GetInt64())).Should().Equal(("logs", 0L), ("photos", 4L));
         const string head = "{\"_aws\":{\"Timestamp\":1795608000000,\"CloudWatchMetrics\":[{\"Namespace\":\"MultipartAbort\",\"Dimensions\":[";
         const string metrics =
-            "],\"Metrics\":[{\"Name\":\"IncompleteUploads\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadParts\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadBytes\",\"Unit\":\"Bytes\"},{\"Name\":\"OldestIncompleteUploadAgeSeconds\",\"Unit\":\"Seconds\"}]}]},\"Service\":\"multipart-abort\",";
+            "],\"Metrics\":[{\"Name\":\"IncompleteUploads\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadParts\",\"Unit\":\"Count\"},{\"Name\":\"IncompleteUploadBytes\",\"Unit\":\"Bytes\"},{\"Name\":\"OldestIncompleteUploadAgeSeconds\",\"Unit\":\"Seconds\"},{\"Name\":\"IncompleteUploadBytesNotCovered\",\"Unit\":\"Bytes\"}]}]},\"Service\":\"multipart-abort\",";
+        // No lifecycle configuration on either bucket: every byte is not covered.
         static string Figures(int uploads, int parts, int bytes, int age) =>
-            $"\"IncompleteUploads\":{uploads},\"IncompleteUploadParts\":{parts},\"IncompleteUploadBytes\":{bytes},\"OldestIncompleteUploadAgeSeconds\":{age}}}";
+            $"\"IncompleteUploads\":{uploads},\"IncompleteUploadParts\":{parts},\"IncompleteUploadBytes\":{bytes},\"OldestIncompleteUploadAgeSeconds\":{age},\"IncompleteUploadBytesNotCovered\":{bytes}}}";
         emf.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
             head + "[\"Service\"]" + metrics + Figures(3, 4, 64, 172800),
             head + "[\"Service\",\"Bucket\"]" + metrics + "\"Bucket\":\"logs\"," + Figures(1, 0, 0, 90),

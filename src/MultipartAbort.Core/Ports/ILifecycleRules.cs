@@ -1,0 +1,19 @@
+namespace MultipartAbort.Core.Ports;
+
+/// <summary>A bucket's lifecycle rules as the abort-incomplete-uploads action sees them (GetBucketLifecycleConfiguration).</summary>
+public interface ILifecycleRules
+{
+    /// <summary>Every rule of the bucket (none without a configuration); throws <see cref="StoreException"/> when the read is refused.</summary>
+    Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One lifecycle rule, reduced to what decides whether it aborts an incomplete upload: its status, its prefix scope, whether
+/// tags or sizes also filter it (an upload has neither, and S3 refuses the action there), and its
+/// AbortIncompleteMultipartUpload days (null: the rule has no such action, e.g. expiration only).
+/// </summary>
+public sealed record LifecycleAbortRule(string? Id, bool Enabled, string Prefix, bool Filtered, int? Days)
+{
+    /// <summary>True when the rule aborts the uploads under its prefix.</summary>
+    public bool Aborts => Enabled && !Filtered && Days is > 0;
+}
