@@ -75,9 +75,6 @@ public sealed class StoreDoctor
             var status = allBuckets ? DoctorStatus.Fail : DoctorStatus.Warn;
             checks.Add(new(null, "list-buckets", status, Refusal(ex, Permissions.ListBuckets) + (allBuckets ? "" : " (needed only for --all-buckets and globs)"), Permissions.ListBuckets));
         }
-        var (server, profile, skew) = Identity();
-        checks.Insert(0, new(null, "store", profile is null ? DoctorStatus.Warn : DoctorStatus.Ok, profile is null ? $"not in the store table (Server: {server ?? "none sent"})" : $"{profile.Heading} (Server: {server ?? "none sent"})"));
-        checks.Insert(1, SkewCheck(skew));
         foreach (var (bucket, error) in refused)
             checks.Add(new(bucket, "bucket", DoctorStatus.Fail, error));
         foreach (var bucket in buckets)
@@ -86,6 +83,10 @@ public sealed class StoreDoctor
             if (canaryPrefix is not null)
                 checks.AddRange(await new Canary(this, bucket, canaryPrefix).RunAsync(ct).ConfigureAwait(false));
         }
+        // Read last: when ListBuckets was refused without headers, a later answer still says who the store is.
+        var (server, profile, skew) = Identity();
+        checks.Insert(0, new(null, "store", profile is null ? DoctorStatus.Warn : DoctorStatus.Ok, profile is null ? $"not in the store table (Server: {server ?? "none sent"})" : $"{profile.Heading} (Server: {server ?? "none sent"})"));
+        checks.Insert(1, SkewCheck(skew));
         return new DoctorReport(_settings.CosEndpoint?.ToString(), server, profile, skew, checks, Unreachable: false);
     }
 
@@ -123,8 +124,8 @@ public sealed class StoreDoctor
         else if (checks.Any(c => c.Check == "list-uploads" && c.Status == DoctorStatus.Ok))
             checks.Add(new(bucket, "prefix-listing", DoctorStatus.Untried, "no upload in the bucket to look for with a prefix (--canary PREFIX tries it with an upload of its own)"));
 
-        checks.Add(await ProbeAsync(bucket, "list-parts", Permissions.ListParts, () => _s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
-        checks.Add(await ProbeAsync(bucket, "abort", Permissions.Abort, () => _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
+        checks.Add(await ProbeAsync(bucket, "list-parts", Permissions.ListParts, ct, () => _s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
+        checks.Add(await ProbeAsync(bucket, "abort", Permissions.Abort, ct, () => _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
 
         try
         {
@@ -176,7 +177,7 @@ public sealed class StoreDoctor
     /// A call on a made-up upload id: "no such upload" (or MinIO's 200) means the store let the call through to the upload
     /// lookup, so the permission is there; a refusal names it.
     /// </summary>
-    private async Task<DoctorCheck> ProbeAsync(string bucket, string check, Permission permission, Func<Task> call)
+    private async Task<DoctorCheck> ProbeAsync(string bucket, string check, Permission permission, CancellationToken ct, Func<Task> call)
     {
         try
         {
@@ -187,7 +188,7 @@ public sealed class StoreDoctor
         {
             return new(bucket, check, DoctorStatus.Ok, $"allowed (a made-up upload id answered {Answer(ex)})", permission);
         }
-        catch (Exception ex) when (S3ObjectStore.Translate(permission.Operation, ex, CancellationToken.None) is { } translated)
+        catch (Exception ex) when (S3ObjectStore.Translate(permission.Operation, ex, ct) is { } translated)
         {
             Remember(ex);
             return new(bucket, check, DoctorStatus.Fail, Refusal(translated, permission), permission);
