@@ -24,6 +24,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(ArmCommand.Create(global));
         root.Subcommands.Add(DeadLetters.DlqCommand.Create(global));
         root.Subcommands.Add(DrainCommand.Create(global));
+        root.Subcommands.Add(DoctorCommand.Create(global));
         foreach (var help in root.Options.OfType<HelpOption>())
             if (help.Action is HelpAction inner)
                 help.Action = new ExamplesHelpAction(inner);
@@ -75,7 +76,7 @@ internal static class MpaCommandLine
                     output.WriteLine($"  {line}");
                 output.WriteLine();
             }
-            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back; drain: some entry was kept), 2 usage, 3 configuration, 4 store or queue error (list, dlq, drain), 70 internal error (a bug: report it), 130 interrupted.");
+            output.WriteLine("Exit codes: 0 all clean, 1 some upload failed / was rejected / dead-lettered (dlq: some message could not be fed back; drain: some entry was kept), 2 usage, 3 configuration, 4 store or queue error (list, dlq, drain; doctor: store unreachable), 70 internal error (a bug: report it), 130 interrupted.");
             output.WriteLine("Environment: COS_ENDPOINT, COS_REGION, COS_ACCESS_KEY_ID, COS_SECRET_ACCESS_KEY (or COS_API_KEY), RETRY_QUEUE_URL, SWEEP_CONCURRENCY, MIN_UPLOAD_AGE, ALLOWED_BUCKETS, ... (see docs/configuration.md).");
             return ExitCodes.Success;
         }
@@ -110,6 +111,12 @@ internal static class MpaCommandLine
                     "mpa dlq --redrive --dry-run              # what would be fed back",
                     "mpa dlq --redrive                        # send each to the retry queue, then delete it",
                     "mpa dlq --redrive --to run               # run each here now; deleted only when settled",
+                ],
+                "doctor" =>
+                [
+                    "mpa doctor --bucket logs                       # read-only: store, clock, permissions, lifecycle rule, prefix listing, uploads",
+                    "mpa doctor --all-buckets --json",
+                    "mpa doctor --bucket logs --canary tmp/doctor/  # also one real upload under tmp/doctor/, aborted and verified gone",
                 ],
                 "drain" => ["RETRY_QUEUE_URL=cos://ops/retry/ mpa drain", "RETRY_QUEUE_URL=cos://ops/retry/ DEAD_LETTER_QUEUE_URL=cos://ops/dead/ mpa drain --json"],
                 "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],

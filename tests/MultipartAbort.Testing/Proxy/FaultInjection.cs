@@ -31,6 +31,9 @@ public sealed class FaultInjection : ProxyBehaviour
     /// <summary>Every request to <paramref name="bucket"/> fails.</summary>
     public FaultInjection FailBucket(string bucket, InjectedFault fault = InjectedFault.ServiceUnavailable) => Add(new FaultRule(fault, e => e.Bucket == bucket));
 
+    /// <summary>Every request that is <paramref name="operation"/> (<see cref="S3Exchange.Operation"/>) is refused: credentials without its permission.</summary>
+    public FaultInjection Refuse(string operation, InjectedFault fault = InjectedFault.AccessDenied) => Add(new FaultRule(fault, e => e.Operation == operation));
+
     public override async Task HandleAsync(S3Exchange exchange, Func<Task> next)
     {
         var rule = Rules.FirstOrDefault(r => r.Takes(exchange));

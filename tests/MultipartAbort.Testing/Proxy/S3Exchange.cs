@@ -39,6 +39,22 @@ public sealed class S3Exchange
     public bool IsAbort => Method == "DELETE" && UploadId is not null;
     public bool IsListParts => Method == "GET" && UploadId is not null;
 
+    /// <summary>The S3 operation this request is, by the name IAM policies and the SDK use (the method for others).</summary>
+    public string Operation =>
+        (Method, Bucket.Length == 0, Key.Length == 0) switch
+        {
+            ("GET", true, _) => "ListBuckets",
+            _ when IsListUploads => "ListMultipartUploads",
+            _ when IsAbort => "AbortMultipartUpload",
+            _ when IsListParts => "ListParts",
+            ("POST", false, false) when Query.ContainsKey("uploads") => "CreateMultipartUpload",
+            ("POST", false, false) when UploadId is not null => "CompleteMultipartUpload",
+            ("PUT", false, false) when UploadId is not null && Query.ContainsKey("partNumber") => "UploadPart",
+            ("GET", false, true) when Query.ContainsKey("lifecycle") => "GetBucketLifecycleConfiguration",
+            ("PUT", false, true) when Query.ContainsKey("lifecycle") => "PutBucketLifecycleConfiguration",
+            _ => Method,
+        };
+
     /// <summary>The request's body, read once (bodies here are small: parts of tests and benchmarks).</summary>
     public async Task<byte[]> BodyAsync()
     {

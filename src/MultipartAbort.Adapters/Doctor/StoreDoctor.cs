@@ -1,0 +1,411 @@
+using System.Globalization;
+using System.Net;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MultipartAbort.Adapters.Lifecycle;
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Sweep;
+
+namespace MultipartAbort.Adapters.Doctor;
+
+/// <summary>
+/// What this store and these credentials can do, found with harmless calls (read-only, or aimed at a made-up upload
+/// id), and with a canary upload of its own when asked: the checks behind <c>mpa doctor</c>. It reads the SDK's answers
+/// themselves (their headers, the exact error codes), which the store port deliberately hides.
+/// </summary>
+public sealed class StoreDoctor
+{
+    /// <summary>SigV4 refuses a request whose time is this far from the store's.</summary>
+    public static readonly TimeSpan SigV4Skew = TimeSpan.FromMinutes(15);
+
+    /// <summary>Counted up to this many uploads a bucket, so a doctor stays quick on a bucket holding millions.</summary>
+    public const int CountLimit = 10_000;
+
+    private readonly IAmazonS3 _s3;
+    private readonly S3ObjectStore _store;
+    private readonly Settings _settings;
+    private readonly TimeProvider _time;
+    private IDictionary<string, string>? _headers;
+    private DateTimeOffset _headersAt;
+
+    public StoreDoctor(IAmazonS3 s3, Settings settings, TimeProvider time)
+    {
+        _s3 = s3;
+        _store = new S3ObjectStore(s3);
+        _settings = settings;
+        _time = time;
+        // The first answer's headers say who the store is and what time it thinks it is.
+        if (s3 is AmazonServiceClient client)
+            client.AfterResponseEvent += (_, e) =>
+            {
+                if (_headers is null && e is WebServiceResponseEventArgs web)
+                    Remember(web.ResponseHeaders);
+            };
+    }
+
+    /// <summary>
+    /// Every check on <paramref name="buckets"/> (<paramref name="refused"/>: buckets the selection turned away, each a
+    /// failed check). With <paramref name="canaryPrefix"/>, a canary upload in each bucket too.
+    /// </summary>
+    public async Task<DoctorReport> RunAsync(
+        IReadOnlyList<string> buckets,
+        IReadOnlyList<(string Bucket, string Error)> refused,
+        bool allBuckets,
+        string? canaryPrefix,
+        CancellationToken ct
+    )
+    {
+        var checks = new List<DoctorCheck>();
+        // ListBuckets first: harmless, and whether the store answers at all.
+        try
+        {
+            var names = await _store.ListBucketsAsync(ct).ConfigureAwait(false);
+            checks.Add(new(null, "list-buckets", DoctorStatus.Ok, $"allowed ({names.Count} bucket(s) listed)", Permissions.ListBuckets));
+        }
+        catch (StoreException ex) when (Unreachable(ex))
+        {
+            return new DoctorReport(_settings.CosEndpoint?.ToString(), null, null, null, [new(null, "store", DoctorStatus.Fail, $"cannot reach the store: {ex.Message}")], Unreachable: true);
+        }
+        catch (StoreException ex)
+        {
+            Remember(ex);
+            var status = allBuckets ? DoctorStatus.Fail : DoctorStatus.Warn;
+            checks.Add(new(null, "list-buckets", status, Refusal(ex, Permissions.ListBuckets) + (allBuckets ? "" : " (needed only for --all-buckets and globs)"), Permissions.ListBuckets));
+        }
+        foreach (var (bucket, error) in refused)
+            checks.Add(new(bucket, "bucket", DoctorStatus.Fail, error));
+        foreach (var bucket in buckets)
+        {
+            checks.AddRange(await BucketAsync(bucket, ct).ConfigureAwait(false));
+            if (canaryPrefix is not null)
+                checks.AddRange(await new Canary(this, bucket, canaryPrefix).RunAsync(ct).ConfigureAwait(false));
+        }
+        // Read last: when ListBuckets was refused without headers, a later answer still says who the store is.
+        var (server, profile, skew) = Identity();
+        checks.Insert(0, new(null, "store", profile is null ? DoctorStatus.Warn : DoctorStatus.Ok, profile is null ? $"not in the store table (Server: {server ?? "none sent"})" : $"{profile.Heading} (Server: {server ?? "none sent"})"));
+        checks.Insert(1, SkewCheck(skew));
+        return new DoctorReport(_settings.CosEndpoint?.ToString(), server, profile, skew, checks, Unreachable: false);
+    }
+
+    private async Task<List<DoctorCheck>> BucketAsync(string bucket, CancellationToken ct)
+    {
+        var checks = new List<DoctorCheck>();
+        // A made-up upload under the first allowed prefix: a policy that scopes the actions to a prefix is tried there.
+        var probeKey = (_settings.Access.Prefixes.FirstOrDefault() ?? "") + "mpa-doctor-probe";
+        var probeId = "mpa-doctor-" + Guid.NewGuid().ToString("N");
+
+        // ListMultipartUploads, all pages up to CountLimit, through the same lister as a sweep.
+        var count = 0;
+        ListedUpload? first = null;
+        try
+        {
+            await foreach (var upload in UploadLister.ListAsync(_store, new UploadListing(bucket), ct).ConfigureAwait(false))
+            {
+                first ??= upload;
+                if (++count >= CountLimit)
+                    break;
+            }
+            checks.Add(new(bucket, "list-uploads", DoctorStatus.Ok, "allowed", Permissions.ListUploads));
+            checks.Add(new(bucket, "uploads", DoctorStatus.Ok, count >= CountLimit ? $"{CountLimit:N0} or more incomplete uploads (counted up to {CountLimit:N0})" : $"{count} incomplete upload(s)"));
+        }
+        catch (StoreException ex)
+        {
+            Remember(ex);
+            checks.Add(new(bucket, "list-uploads", DoctorStatus.Fail, Refusal(ex, Permissions.ListUploads), Permissions.ListUploads));
+            if (ex.IsBucketMissing)
+                return checks;
+        }
+
+        if (first is not null)
+            checks.Add(await PrefixListingAsync(bucket, first, ct).ConfigureAwait(false));
+        else if (checks.Any(c => c.Check == "list-uploads" && c.Status == DoctorStatus.Ok))
+            checks.Add(new(bucket, "prefix-listing", DoctorStatus.Untried, "no upload in the bucket to look for with a prefix (--canary PREFIX tries it with an upload of its own)"));
+
+        checks.Add(await ProbeAsync(bucket, "list-parts", Permissions.ListParts, ct, () => _s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
+        checks.Add(await ProbeAsync(bucket, "abort", Permissions.Abort, ct, () => _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = probeKey, UploadId = probeId }, ct)).ConfigureAwait(false));
+
+        try
+        {
+            var rules = BucketLifecycle.AbortRules(await new BucketLifecycle(_s3).ReadAsync(bucket, ct).ConfigureAwait(false));
+            checks.Add(new(bucket, "lifecycle-read", DoctorStatus.Ok, "allowed", Permissions.GetLifecycle));
+            var whole = rules.Where(r => r.Prefix == "").MinBy(r => r.Days);
+            checks.Add(
+                whole is not null ? new(bucket, "lifecycle-rule", DoctorStatus.Ok, $"rule '{whole.Id}' aborts incomplete uploads after {whole.Days} days")
+                : rules.Count > 0 ? new(bucket, "lifecycle-rule", DoctorStatus.Warn, $"only for {string.Join(", ", rules.Select(r => r.Prefix is null ? $"rule '{r.Id}' (tags or sizes)" : $"'{r.Prefix}'"))} (mpa lifecycle apply adds one)")
+                : new(bucket, "lifecycle-rule", DoctorStatus.Warn, "no rule aborts incomplete uploads (mpa lifecycle apply adds one)")
+            );
+        }
+        catch (StoreException ex)
+        {
+            checks.Add(new(bucket, "lifecycle-read", DoctorStatus.Fail, Refusal(ex, Permissions.GetLifecycle), Permissions.GetLifecycle));
+        }
+        checks.Add(new(bucket, "lifecycle-write", DoctorStatus.Untried, "no harmless call tries it (a PUT replaces the whole configuration): mpa lifecycle apply --yes will tell", Permissions.PutLifecycle));
+        return checks;
+    }
+
+    /// <summary>Whether a listing with a prefix (a key's first characters) finds that key's upload, and only uploads under it.</summary>
+    private async Task<DoctorCheck> PrefixListingAsync(string bucket, ListedUpload upload, CancellationToken ct)
+    {
+        var prefix = upload.Key.Length > 1 ? upload.Key[..^1] : upload.Key;
+        try
+        {
+            var (found, outside, listed) = await FindAsync(bucket, prefix, upload.UploadId, ct).ConfigureAwait(false);
+            return PrefixCheck(bucket, prefix, found, outside, listed, "an upload already there");
+        }
+        catch (StoreException ex)
+        {
+            return new(bucket, "prefix-listing", DoctorStatus.Fail, $"a listing with prefix '{prefix}': {Refusal(ex, Permissions.ListUploads)}", Permissions.ListUploads);
+        }
+    }
+
+    private static DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
+        found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
+        : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
+        : new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only): sweep without --prefix");
+
+    /// <summary>One page listed with a prefix: was the upload in it, how many answers lay outside the prefix, how many in all.</summary>
+    private async Task<(bool Found, int Outside, int Listed)> FindAsync(string bucket, string prefix, string uploadId, CancellationToken ct)
+    {
+        var page = await _store.ListUploadsAsync(new UploadListing(bucket) { Prefix = prefix, MaxUploads = UploadLister.DefaultPageSize }, ct).ConfigureAwait(false);
+        return (page.Uploads.Any(u => u.UploadId == uploadId), page.Uploads.Count(u => !u.Key.StartsWith(prefix, StringComparison.Ordinal)), page.Uploads.Count);
+    }
+
+    /// <summary>
+    /// A call on a made-up upload id: "no such upload" (or MinIO's 200) means the store let the call through to the upload
+    /// lookup, so the permission is there; a refusal names it.
+    /// </summary>
+    private async Task<DoctorCheck> ProbeAsync(string bucket, string check, Permission permission, CancellationToken ct, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            return new(bucket, check, DoctorStatus.Ok, "allowed (a made-up upload id answered 200)", permission);
+        }
+        catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+        {
+            return new(bucket, check, DoctorStatus.Ok, $"allowed (a made-up upload id answered {Answer(ex)})", permission);
+        }
+        catch (Exception ex) when (S3ObjectStore.Translate(permission.Operation, ex, ct) is { } translated)
+        {
+            Remember(ex);
+            return new(bucket, check, DoctorStatus.Fail, Refusal(translated, permission), permission);
+        }
+    }
+
+    private static bool IsNoSuchUpload(AmazonS3Exception ex) =>
+        ex.ErrorCode is S3ObjectStore.NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(ex.ErrorCode));
+
+    private static string Answer(AmazonS3Exception ex) => $"{(int)ex.StatusCode} {(string.IsNullOrEmpty(ex.ErrorCode) ? "(no code)" : ex.ErrorCode)}";
+
+    /// <summary>A refusal in words: the action it needs when the store said AccessDenied, else the store's own answer.</summary>
+    private static string Refusal(StoreException ex, Permission permission) =>
+        ex.ErrorCode == "AccessDenied"
+            ? $"refused (AccessDenied): the credentials lack {permission.Action} ({permission.Operation}; IBM COS role: {permission.CosRole})"
+            : $"failed: {ex.Message}";
+
+    private static bool Unreachable(StoreException ex) => ex.ErrorCode is null && ex.InnerException is { } inner && FailureKind.IsNetworkFailure(inner);
+
+    private DoctorCheck SkewCheck(TimeSpan? skew)
+    {
+        if (skew is not { } s)
+            return new(null, "clock-skew", DoctorStatus.Untried, "the store sent no Date header");
+        var seconds = (long)Math.Round(s.TotalSeconds);
+        var text = $"{(seconds < 0 ? "-" : "+")}{Math.Abs(seconds)} s against the store's Date (1 s resolution)";
+        return Math.Abs(seconds) >= SigV4Skew.TotalSeconds
+            ? new(null, "clock-skew", DoctorStatus.Fail, $"{text}: SigV4 refuses requests more than 15 minutes off (RequestTimeTooSkewed): set this machine's clock")
+            : new(null, "clock-skew", DoctorStatus.Ok, text);
+    }
+
+    private (string? Server, StoreProfile? Profile, TimeSpan? Skew) Identity()
+    {
+        string? Header(string name) => _headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        var server = Header("Server");
+        var profile = StoreProfiles.Identify(server, Header("x-amz-request-id"));
+        TimeSpan? skew = DateTimeOffset.TryParse(Header("Date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? date - _headersAt
+            : null;
+        return (server, profile, skew);
+    }
+
+    private void Remember(IDictionary<string, string>? headers)
+    {
+        if (_headers is not null || headers is null || headers.Count == 0)
+            return;
+        _headers = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
+        _headersAt = _time.GetUtcNow();
+    }
+
+    /// <summary>An error answer's headers (the SDK keeps them on the HTTP exception inside).</summary>
+    private void Remember(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is HttpErrorResponseException { Response: { } response })
+            {
+                Remember(response.GetHeaderNames().ToDictionary(n => n, response.GetHeaderValue, StringComparer.OrdinalIgnoreCase));
+                return;
+            }
+    }
+
+    /// <summary>
+    /// One multipart upload with one small part under the given prefix, then: does a prefix listing find it, what does
+    /// ListParts answer after the abort, was a second abort needed, and is nothing left.
+    /// </summary>
+    private sealed class Canary(StoreDoctor doctor, string bucket, string prefix)
+    {
+        private readonly List<DoctorCheck> _checks = [];
+
+        public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken ct)
+        {
+            var key = $"{prefix}mpa-doctor-canary-{doctor._time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
+            if (doctor._settings.Access.CheckSweep(bucket, prefix) is { } notAllowed)
+                return [new(bucket, "canary", DoctorStatus.Fail, $"refused: {notAllowed}; give --canary a prefix inside ALLOWED_PREFIXES (and a bucket in ALLOWED_BUCKETS)")];
+            if (doctor._settings.DryRun)
+                return
+                [
+                    new(bucket, "canary", DoctorStatus.Skipped,
+                        $"DRY_RUN is set: would create one multipart upload at '{key}' with one 5-byte part, list prefix '{key}', abort it, ListParts, abort again if parts are still listed, and check that nothing is left"),
+                ];
+            string uploadId;
+            var s3 = doctor._s3;
+            try
+            {
+                uploadId = (await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct).ConfigureAwait(false)).UploadId;
+                _checks.Add(new(bucket, "canary-create", DoctorStatus.Ok, $"created an upload at '{key}'", Permissions.PutObject));
+            }
+            catch (Exception ex) when (S3ObjectStore.Translate("CreateMultipartUpload", ex, ct) is { } translated)
+            {
+                _checks.Add(new(bucket, "canary-create", DoctorStatus.Fail, Refusal(translated, Permissions.PutObject), Permissions.PutObject));
+                return _checks;
+            }
+            var leftover = $"upload id '{uploadId}' at '{key}' was left behind: remove it with mpa abort --bucket {bucket} --key '{key}' --upload-id '{uploadId}'";
+            try
+            {
+                using var body = new MemoryStream("mpa\n\n"u8.ToArray());
+                await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = 1, InputStream = body }, ct).ConfigureAwait(false);
+                _checks.Add(new(bucket, "canary-part", DoctorStatus.Ok, "uploaded one 5-byte part", Permissions.PutObject));
+            }
+            catch (Exception ex) when (S3ObjectStore.Translate("UploadPart", ex, ct) is { } translated)
+            {
+                _checks.Add(new(bucket, "canary-part", DoctorStatus.Fail, Refusal(translated, Permissions.PutObject), Permissions.PutObject));
+            }
+            try
+            {
+                var (found, outside, listed) = await doctor.FindAsync(bucket, key, uploadId, ct).ConfigureAwait(false);
+                _checks.Add(PrefixCheck(bucket, key, found, outside, listed, "the canary", "canary-listing"));
+            }
+            catch (StoreException ex)
+            {
+                _checks.Add(new(bucket, "canary-listing", DoctorStatus.Fail, Refusal(ex, Permissions.ListUploads), Permissions.ListUploads));
+            }
+
+            if (!await AbortAsync("canary-abort", key, uploadId, leftover, ct).ConfigureAwait(false))
+                return _checks;
+            var after = await ListPartsAsync(key, uploadId, ct).ConfigureAwait(false);
+            if (after is null)
+                return Fail("canary-after-abort", leftover);
+            _checks.Add(new(bucket, "canary-after-abort", DoctorStatus.Ok, $"ListParts after the abort answered {after.Value.Answer}", Permissions.ListParts));
+            if (after.Value.Parts is > 0)
+            {
+                if (!await AbortAsync("canary-second-abort", key, uploadId, leftover, ct).ConfigureAwait(false))
+                    return _checks;
+                var again = await ListPartsAsync(key, uploadId, ct).ConfigureAwait(false);
+                if (again is null || again.Value.Parts is > 0)
+                    return Fail("canary-second-abort", $"parts still listed after a second abort; {leftover}");
+                _checks.Add(new(bucket, "canary-second-abort", DoctorStatus.Warn, $"needed: after it ListParts answered {again.Value.Answer}", Permissions.Abort));
+            }
+            else
+            {
+                _checks.Add(new(bucket, "canary-second-abort", DoctorStatus.Ok, "not needed"));
+            }
+            try
+            {
+                var (still, _, _) = await doctor.FindAsync(bucket, key, uploadId, ct).ConfigureAwait(false);
+                _checks.Add(still ? new(bucket, "canary-left", DoctorStatus.Fail, $"still listed after the abort: {leftover}") : new(bucket, "canary-left", DoctorStatus.Ok, "nothing left behind (a listing of its key no longer shows it)"));
+            }
+            catch (StoreException ex)
+            {
+                _checks.Add(new(bucket, "canary-left", DoctorStatus.Fail, $"could not verify ({ex.Message}): {leftover}"));
+            }
+            return _checks;
+        }
+
+        private List<DoctorCheck> Fail(string check, string detail)
+        {
+            _checks.Add(new(bucket, check, DoctorStatus.Fail, detail));
+            return _checks;
+        }
+
+        private async Task<bool> AbortAsync(string check, string key, string uploadId, string leftover, CancellationToken ct)
+        {
+            try
+            {
+                await doctor._s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId }, ct).ConfigureAwait(false);
+                if (check == "canary-abort")
+                    _checks.Add(new(bucket, check, DoctorStatus.Ok, "aborted", Permissions.Abort));
+                return true;
+            }
+            catch (Exception ex) when (S3ObjectStore.Translate("AbortMultipartUpload", ex, ct) is { } translated)
+            {
+                _checks.Add(new(bucket, check, DoctorStatus.Fail, $"{Refusal(translated, Permissions.Abort)}; {leftover}", Permissions.Abort));
+                return false;
+            }
+        }
+
+        /// <summary>What ListParts answers, in the store's words; null (and a failed check) when it failed otherwise.</summary>
+        private async Task<(string Answer, int Parts)?> ListPartsAsync(string key, string uploadId, CancellationToken ct)
+        {
+            try
+            {
+                var response = await doctor._s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = key, UploadId = uploadId }, ct).ConfigureAwait(false);
+                var parts = response.Parts?.Count ?? 0;
+                return (parts == 0 ? "an empty list" : $"{parts} part(s) still listed", parts);
+            }
+            catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+            {
+                return (Answer(ex), 0);
+            }
+            catch (Exception ex) when (S3ObjectStore.Translate("ListParts", ex, ct) is { } translated)
+            {
+                _checks.Add(new(bucket, "canary-list-parts", DoctorStatus.Fail, Refusal(translated, Permissions.ListParts), Permissions.ListParts));
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>What a check found: passed, failed, a warning that does not fail the run, not tried, or skipped (DRY_RUN).</summary>
+public enum DoctorStatus
+{
+    Ok,
+    Warn,
+    Fail,
+    Untried,
+    Skipped,
+}
+
+/// <summary>One check, on one bucket (null: the store as a whole), with the permission it tried when it tried one.</summary>
+public sealed record DoctorCheck(string? Bucket, string Check, DoctorStatus Status, string Detail, Permission? Permission = null);
+
+/// <summary>A permission as a policy names it (IAM action, IBM COS role) and the S3 operation that needs it.</summary>
+public sealed record Permission(string Action, string Operation, string CosRole);
+
+/// <summary>The permissions a sweep, a report, <c>mpa lifecycle</c> and the canary need.</summary>
+public static class Permissions
+{
+    public static readonly Permission ListBuckets = new("s3:ListAllMyBuckets", "ListBuckets", "Reader");
+    public static readonly Permission ListUploads = new("s3:ListBucketMultipartUploads", "ListMultipartUploads", "Reader");
+    public static readonly Permission ListParts = new("s3:ListMultipartUploadParts", "ListParts", "Reader");
+    public static readonly Permission Abort = new("s3:AbortMultipartUpload", "AbortMultipartUpload", "Writer");
+    public static readonly Permission GetLifecycle = new("s3:GetLifecycleConfiguration", "GetBucketLifecycleConfiguration", "Manager");
+    public static readonly Permission PutLifecycle = new("s3:PutLifecycleConfiguration", "PutBucketLifecycleConfiguration", "Manager");
+    public static readonly Permission PutObject = new("s3:PutObject", "CreateMultipartUpload, UploadPart", "Writer");
+}
+
+/// <summary>What <c>mpa doctor</c> found: the store, its clock, and every check.</summary>
+public sealed record DoctorReport(string? Endpoint, string? Server, StoreProfile? Profile, TimeSpan? ClockSkew, IReadOnlyList<DoctorCheck> Checks, bool Unreachable)
+{
+    public bool Passed => !Unreachable && Checks.All(c => c.Status != DoctorStatus.Fail);
+}

@@ -1,0 +1,62 @@
+namespace MultipartAbort.Adapters.Doctor;
+
+/// <summary>
+/// The store table of docs/stores.md as data: what each store does where stores differ, so <c>mpa doctor</c> can show
+/// the row of the store it met. A test keeps the page and this table equal, cell by cell.
+/// </summary>
+public static class StoreProfiles
+{
+    /// <summary>The columns, in the page's order.</summary>
+    public static IReadOnlyList<StoreProfile> Stores { get; } =
+    [
+        new("moto", "moto 5.2 (tests)"),
+        new("ceph-rgw", "Ceph RGW 16.2 (tests)"),
+        new("aws-s3", "AWS S3 (docs)"),
+        new("ibm-cos", "IBM COS (docs)"),
+        new("minio", "MinIO (docs)"),
+    ];
+
+    /// <summary>The rows: what differs, then one cell per store in <see cref="Stores"/>' order.</summary>
+    public static IReadOnlyList<(string Behaviour, string[] Cells)> Rows { get; } =
+    [
+        ("abort of an unknown upload id", ["404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "200 (hence the probe first)"]),
+        ("ListParts after abort / of an unknown id", ["404 `NoSuchUpload`", "**404 `NoSuchKey`**", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`"]),
+        ("abort of a real id under another key", ["**deletes the upload**", "404 `NoSuchUpload`, upload kept", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`"]),
+        ("part whose body ends after the abort", ["refused (500)", "refused (404 `NoSuchUpload`)", "may or may not land (AWS: \"might or might not succeed\")", "as S3", "as S3"]),
+        ("ListMultipartUploads order", ["creation order, all in one page", "**its own**: `key.uploadId.meta`, so `file name`, `file-x` before `file`", "UTF-8 key order, then initiation time", "as S3", "as S3"]),
+        ("page size", ["ignores `max-uploads`: one page", "1,000 (larger is capped; `max-uploads=0` answers 0 with `IsTruncated`)", "1,000", "1,000", "1,000"]),
+        ("`prefix` in ListMultipartUploads", ["prefix", "prefix (a `delimiter` drops the uploads below it, no CommonPrefixes)", "prefix", "prefix", "**exact key only** (minio#11686, #20989)"]),
+        ("signatures", ["**not checked**", "SigV4 checked: `SignatureDoesNotMatch`, `InvalidAccessKeyId` (403, empty message)", "checked", "checked (HMAC SigV4 or IAM bearer)", "checked"]),
+        ("`Initiated`", ["**2010-11-10 for every upload**", "real time (ms)", "real time", "real time", "real time"]),
+    ];
+
+    /// <summary>
+    /// The store behind these response headers, or null when none is recognised. Most name themselves in <c>Server</c>;
+    /// Ceph RGW (beast) sends none, but its request ids have their own shape (<c>tx000…-zonegroup</c>).
+    /// </summary>
+    public static StoreProfile? Identify(string? server, string? requestId)
+    {
+        var id = server switch
+        {
+            null or "" when requestId is { } r && r.StartsWith("tx0", StringComparison.Ordinal) && r.Contains('-', StringComparison.Ordinal) => "ceph-rgw",
+            null or "" => null,
+            _ when server.Contains("Werkzeug", StringComparison.OrdinalIgnoreCase) || server.Contains("moto", StringComparison.OrdinalIgnoreCase) => "moto",
+            _ when server.Contains("Ceph", StringComparison.OrdinalIgnoreCase) || server.Contains("RGW", StringComparison.OrdinalIgnoreCase) => "ceph-rgw",
+            _ when server.Contains("AmazonS3", StringComparison.OrdinalIgnoreCase) => "aws-s3",
+            _ when server.Contains("Cleversafe", StringComparison.OrdinalIgnoreCase) => "ibm-cos",
+            _ when server.Contains("MinIO", StringComparison.OrdinalIgnoreCase) => "minio",
+            _ => null,
+        };
+        return Stores.FirstOrDefault(s => s.Id == id);
+    }
+
+    /// <summary>The store's row of the table: each behaviour with its cell.</summary>
+    public static IReadOnlyList<(string Behaviour, string Answer)> Facts(StoreProfile store)
+    {
+        var column = Stores.ToList().IndexOf(store);
+        return [.. Rows.Select(r => (r.Behaviour, r.Cells[column]))];
+    }
+}
+
+/// <summary>One store of the table: a short id (for <c>--json</c>) and its column heading.</summary>
+public sealed record StoreProfile(string Id, string Heading);
