@@ -33,7 +33,7 @@ public sealed class ReportOnMotoTests(MotoServer moto)
         await using var proxy = await LoopbackS3Proxy.StartAsync(moto.Endpoint, new FaultInjection().FailBucket(denied.Bucket, InjectedFault.AccessDenied));
         var settings = Settings.Load(new DictionaryEnvironment(moto.FunctionEnvironment((EnvironmentVariables.CosEndpoint, proxy.Endpoint.ToString()))));
         var store = new S3ObjectStore(AwsClients.CreateS3(settings), partsPageSize: 3);
-        var runner = new ReportRunner(store, store, new FleetScan(new PrefixListing(store, settings.PrefixListing, new StructuredLogger(TextWriter.Null, "t", LogLevel.Error)), new BucketSelector(store, settings.Access), ConcurrencyLimiter.For(null)), settings, new StructuredLogger(TextWriter.Null, "t", LogLevel.Error), TimeProvider.System);
+        var runner = new ReportRunner(store, store, new FleetScan(new PrefixListing(store, settings.PrefixListing, new StructuredLogger(TextWriter.Null, "t", LogLevel.Error)), new BucketSelector(store, settings.Access), StoreCallLimiter.For(null)), settings, new StructuredLogger(TextWriter.Null, "t", LogLevel.Error), TimeProvider.System);
 
         using var invocation = new Invocation(TimeProvider.System, TimeSpan.Zero, null, QueuePair.None, CancellationToken.None);
         var report = await runner.RunAsync(new ReportRequest { Buckets = [big.Bucket, small.Bucket, denied.Bucket], Depth = 2, MinIdle = TimeSpan.FromHours(1) }, invocation);

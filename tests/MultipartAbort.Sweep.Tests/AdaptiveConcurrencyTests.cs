@@ -23,7 +23,7 @@ public sealed class AdaptiveConcurrencyTests
         var store = new ThrottlingObjectStore { MaxInFlight = k };
         for (var i = 0; i < Uploads; i++)
             store.Add("bkt", $"stale/{i:D5}", "u");
-        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit { UtilizationToGrow = 0 });
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit { UtilizationToGrow = 0 });
         store.ClientLimit = () => limiter.Limit;
         var settings = new Settings { ThrottleBackoff = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero };
         var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null, time: new FrozenClock(), concurrency: limiter);

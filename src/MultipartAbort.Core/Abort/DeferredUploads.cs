@@ -44,7 +44,7 @@ public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, S
         }
 
         // The sends run under the settling token.
-        await ConcurrencyLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
+        await StoreCallLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
         return results;
 
         async Task SendAsync(Pack pack)

@@ -14,7 +14,7 @@ namespace MultipartAbort.Core.Concurrency;
 /// <item>A drop (SlowDown, throttling, timeout) cuts by <c>DropBackoff</c>; drops of leases already in flight are
 /// ignored until that many leases end, unless the limit grew past the cut.</item>
 /// </list>
-/// Not thread-safe: <see cref="ConcurrencyLimiter"/> calls it under its lock.
+/// Not thread-safe: <see cref="StoreCallLimiter"/> calls it under its lock.
 /// </summary>
 public sealed class AdaptiveLimit
 {

@@ -3,10 +3,10 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// The store as the workflow sees it: latencies and load refusals feed the <see cref="ConcurrencyLimiter"/>; a refused
+/// The store as the workflow sees it: latencies and load refusals feed the <see cref="StoreCallLimiter"/>; a refused
 /// request is re-sent after a growing pause (up to <see cref="ThrottleRetries"/>), since the limiter has just cut the load.
 /// </summary>
-public sealed class LimitedObjectStore(IObjectStore inner, ConcurrencyLimiter limiter, TimeProvider time) : IObjectStore
+public sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter limiter, TimeProvider time) : IObjectStore
 {
     public const int ThrottleRetries = 6;
 

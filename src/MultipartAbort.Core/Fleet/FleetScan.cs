@@ -10,12 +10,12 @@ namespace MultipartAbort.Core.Fleet;
 /// The one way every feature covers buckets: select (<see cref="BucketSelector"/>), a few at once, a guarded listing each,
 /// one lease per upload visited.
 /// </summary>
-public sealed class FleetScan(PrefixListing lister, BucketSelector selector, ConcurrencyLimiter limiter)
+public sealed class FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter)
 {
     /// <summary>Buckets at once: a few, so a slow one does not hold up the rest and memory stays a few pages.</summary>
     public const int BucketsAtOnce = 4;
 
-    public ConcurrencyLimiter Limiter => limiter;
+    public StoreCallLimiter Limiter => limiter;
 
     public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => selector.SelectAsync(names, all, ct);
 
@@ -27,7 +27,7 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Con
 
     /// <summary>Scans buckets, <paramref name="atOnce"/> at a time, until <paramref name="stopTaking"/>; returns how many started.</summary>
     public static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
-        ConcurrencyLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
+        StoreCallLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
     /// <summary>One bucket's guarded listing from <paramref name="start"/> (a prefix, resume markers).</summary>
     public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);

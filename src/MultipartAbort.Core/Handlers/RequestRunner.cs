@@ -24,7 +24,7 @@ public sealed class RequestRunner(
     Settings settings,
     StructuredLogger log,
     TimeProvider time,
-    ConcurrencyLimiter concurrency
+    StoreCallLimiter concurrency
 )
 {
     /// <summary>The ledger drain the tick runs first; set once at composition (the drain runs entries through this runner).</summary>
@@ -177,7 +177,7 @@ public sealed class RequestRunner(
     {
         // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
-        var started = await ConcurrencyLimiter
+        var started = await StoreCallLimiter
             .ForEachIndexAsync(items.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, invocation).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < items.Count)

@@ -45,7 +45,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         {
             // Entries take no lease (their uploads do). Not cancelled by the caller's token: a cancelled drain stops taking
             // entries, leaves the rest for the next drain and still answers.
-            await ConcurrencyLimiter
+            await StoreCallLimiter
                 .Fixed(settings.SweepConcurrency ?? 16)
                 .ForEachAsync(
                     Taken(),

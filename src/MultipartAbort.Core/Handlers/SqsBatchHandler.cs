@@ -16,7 +16,7 @@ namespace MultipartAbort.Core.Handlers;
 /// <remarks>
 /// A record without a messageId cannot be listed (Lambda would fail the whole batch), so its body goes round via the queues instead.
 /// </remarks>
-public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, ConcurrencyLimiter concurrency)
+public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
 {
     public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
     {
@@ -24,7 +24,7 @@ public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log
         var settled = new bool[records.Count];
         var counts = new OutcomeCounts();
         // Records take no lease themselves: the uploads (or sweeps) inside each record do.
-        var started = await ConcurrencyLimiter
+        var started = await StoreCallLimiter
             .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, messages.Decode(records[i].MessageId, () => EventDecoder.DecodeBody(records[i].Body)), counts, invocation).ConfigureAwait(false))
             .ConfigureAwait(false);
         if (started < records.Count)

@@ -19,7 +19,7 @@ public sealed class FunctionServices
     public required IObjectStore Store { get; init; }
 
     /// <summary>Uploads in flight at once, for every sweep and batch of the process (pinned or adaptive).</summary>
-    public required ConcurrencyLimiter Concurrency { get; init; }
+    public required StoreCallLimiter Concurrency { get; init; }
     public required QueuePair Queues { get; init; }
 
     /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
@@ -81,12 +81,12 @@ public sealed class FunctionServices
         TimeProvider? time = null,
         // A drain for the tick other than the ledger's own (tests hand in a double).
         IRetryDrain? retryDrain = null,
-        ConcurrencyLimiter? concurrency = null
+        StoreCallLimiter? concurrency = null
     )
     {
         time ??= TimeProvider.System;
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);
-        concurrency ??= ConcurrencyLimiter.For(settings.SweepConcurrency);
+        concurrency ??= StoreCallLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         var lifecycle = store as ILifecycleRules;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };

@@ -11,7 +11,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// A sweep: streams the listing, aborts each upload older than the cut-off under the <see cref="ConcurrencyLimiter"/>,
+/// A sweep: streams the listing, aborts each upload older than the cut-off under the <see cref="StoreCallLimiter"/>,
 /// and when time runs low lets in-flight work finish and re-queues a continuation.
 /// </summary>
 public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
@@ -29,7 +29,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     private Settings Settings => settings;
     private StructuredLogger Log => log;
     private TimeProvider Time => time;
-    private ConcurrencyLimiter Limiter => scan.Limiter;
+    private StoreCallLimiter Limiter => scan.Limiter;
 
     /// <summary>
     /// Runs one sweep; the invocation's stop (Ctrl+C) stops taking uploads. Never throws for the deadline: the summary and continuation are always produced.

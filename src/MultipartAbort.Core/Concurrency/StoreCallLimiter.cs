@@ -5,7 +5,7 @@ namespace MultipartAbort.Core.Concurrency;
 /// Uploads in flight at once: pinned (SWEEP_CONCURRENCY) or an <see cref="AdaptiveLimit"/> fed by every store request
 /// (<see cref="LimitedObjectStore"/>). One per process, so the next sweep starts from what the last learned.
 /// </summary>
-public sealed class ConcurrencyLimiter
+public sealed class StoreCallLimiter
 {
     private readonly object _gate = new();
     private readonly Queue<TaskCompletionSource> _waiting = new();
@@ -14,18 +14,18 @@ public sealed class ConcurrencyLimiter
     private int _inFlight;
     private long _drops;
 
-    private ConcurrencyLimiter(int fixedLimit, AdaptiveLimit? adaptive)
+    private StoreCallLimiter(int fixedLimit, AdaptiveLimit? adaptive)
     {
         _fixed = fixedLimit;
         _adaptive = adaptive;
     }
 
-    public static ConcurrencyLimiter Fixed(int limit) => new(Math.Max(1, limit), null);
+    public static StoreCallLimiter Fixed(int limit) => new(Math.Max(1, limit), null);
 
-    public static ConcurrencyLimiter Adaptive(AdaptiveLimit? limit = null) => new(0, limit ?? new AdaptiveLimit());
+    public static StoreCallLimiter Adaptive(AdaptiveLimit? limit = null) => new(0, limit ?? new AdaptiveLimit());
 
     /// <summary>The limiter SWEEP_CONCURRENCY asks for: null is adaptive.</summary>
-    public static ConcurrencyLimiter For(int? pinned) => pinned is { } n ? Fixed(n) : Adaptive();
+    public static StoreCallLimiter For(int? pinned) => pinned is { } n ? Fixed(n) : Adaptive();
 
     public bool IsAdaptive => _adaptive is not null;
 

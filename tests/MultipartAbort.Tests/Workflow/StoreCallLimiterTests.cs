@@ -3,12 +3,12 @@ using MultipartAbort.Core.Concurrency;
 
 namespace MultipartAbort.Tests.Workflow;
 
-public sealed class ConcurrencyLimiterTests
+public sealed class StoreCallLimiterTests
 {
     [Fact]
     public async Task Acquire_BeyondAFixedLimit_WaitsForARelease()
     {
-        var limiter = ConcurrencyLimiter.Fixed(2);
+        var limiter = StoreCallLimiter.Fixed(2);
         await limiter.AcquireAsync(CancellationToken.None);
         await limiter.AcquireAsync(CancellationToken.None);
 
@@ -23,7 +23,7 @@ public sealed class ConcurrencyLimiterTests
     [Fact]
     public async Task Acquire_WhenTheAdaptiveLimitGrows_LetsWaitersIn()
     {
-        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit());
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit());
         await limiter.AcquireAsync(CancellationToken.None);
         var second = limiter.AcquireAsync(CancellationToken.None);
         second.IsCompleted.Should().BeFalse("the adaptive limit starts at 1");
@@ -37,7 +37,7 @@ public sealed class ConcurrencyLimiterTests
 
     /// <summary>One wait that is granted; the weak reference is to what the caller awaited.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static WeakReference GrantOneWait(ConcurrencyLimiter limiter, CancellationToken ct)
+    private static WeakReference GrantOneWait(StoreCallLimiter limiter, CancellationToken ct)
     {
         var wait = limiter.AcquireAsync(ct);
         limiter.Release();
@@ -51,7 +51,7 @@ public sealed class ConcurrencyLimiterTests
         // Issue 22: each wait registered on the token and never unregistered, so a sweep's token kept every granted
         // waiter alive until the sweep ended (one per upload that waited for a lease).
         using var sweep = new CancellationTokenSource();
-        var limiter = ConcurrencyLimiter.Fixed(1);
+        var limiter = StoreCallLimiter.Fixed(1);
         await limiter.AcquireAsync(sweep.Token);
 
         var granted = GrantOneWait(limiter, sweep.Token);
@@ -74,7 +74,7 @@ public sealed class ConcurrencyLimiterTests
     [Fact]
     public async Task Acquire_WhenCancelled_ThrowsAndTakesNoLease()
     {
-        var limiter = ConcurrencyLimiter.Fixed(1);
+        var limiter = StoreCallLimiter.Fixed(1);
         await limiter.AcquireAsync(CancellationToken.None);
         using var cts = new CancellationTokenSource();
 
@@ -91,8 +91,8 @@ public sealed class ConcurrencyLimiterTests
     [Fact]
     public void For_NoPinnedNumber_IsAdaptiveUpToTheCeiling()
     {
-        var adaptive = ConcurrencyLimiter.For(null);
-        var pinned = ConcurrencyLimiter.For(32);
+        var adaptive = StoreCallLimiter.For(null);
+        var pinned = StoreCallLimiter.For(32);
 
         (adaptive.IsAdaptive, adaptive.MaxConcurrency).Should().Be((true, AdaptiveLimit.DefaultCeiling));
         (pinned.IsAdaptive, pinned.Limit, pinned.Settled).Should().Be((false, 32, 32));
@@ -102,7 +102,7 @@ public sealed class ConcurrencyLimiterTests
     /// One round of uploads as a sweep makes them: each takes a lease and makes three requests (probe, abort, verify),
     /// one at a time, all answered after <paramref name="ms"/>; then every lease ends.
     /// </summary>
-    private static async Task SweepRoundAsync(ConcurrencyLimiter limiter, double ms)
+    private static async Task SweepRoundAsync(StoreCallLimiter limiter, double ms)
     {
         var leases = limiter.Limit;
         for (var i = 0; i < leases; i++)
@@ -115,7 +115,7 @@ public sealed class ConcurrencyLimiterTests
     }
 
     /// <summary>A sweep's first upload: its lease ends before the first round of leases does.</summary>
-    private static async Task FirstUploadAsync(ConcurrencyLimiter limiter)
+    private static async Task FirstUploadAsync(StoreCallLimiter limiter)
     {
         await limiter.AcquireAsync(CancellationToken.None);
         limiter.OnSuccess(TimeSpan.FromMilliseconds(20));
@@ -125,7 +125,7 @@ public sealed class ConcurrencyLimiterTests
     [Fact]
     public async Task Adaptive_WhenEachLeaseMakesThreeRequests_JudgesOneWindowPerRoundOfLeases()
     {
-        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit(initial: 16));
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit(initial: 16));
         await FirstUploadAsync(limiter);
 
         await SweepRoundAsync(limiter, 20);
@@ -141,7 +141,7 @@ public sealed class ConcurrencyLimiterTests
     [Fact]
     public async Task Adaptive_AfterADrop_IgnoresTheDropsOfTheLeasesInFlightUntilTheyHaveEnded()
     {
-        var limiter = ConcurrencyLimiter.Adaptive(new AdaptiveLimit(initial: 16));
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit(initial: 16));
         await FirstUploadAsync(limiter);
         for (var i = 0; i < 16; i++)
             await limiter.AcquireAsync(CancellationToken.None);
