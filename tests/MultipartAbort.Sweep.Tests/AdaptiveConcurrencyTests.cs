@@ -6,6 +6,7 @@ using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Sweep.Tests;
 
@@ -26,7 +27,7 @@ public sealed class AdaptiveConcurrencyTests
         var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit { UtilizationToGrow = 0 });
         store.ClientLimit = () => limiter.Limit;
         var settings = new Settings { ThrottleBackoff = TimeSpan.Zero, ReabortBackoff = TimeSpan.Zero };
-        var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null, time: new FrozenClock(), concurrency: limiter);
+        var services = FunctionServices.Create(settings, store, QueuePair.None, TextWriter.Null, null, new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)), retryDrain: null, concurrency: limiter);
         return (services, store);
     }
 
@@ -68,12 +69,5 @@ public sealed class AdaptiveConcurrencyTests
             if (value.Done >= done && Interlocked.Exchange(ref _raised, 1) == 0)
                 raise();
         }
-    }
-
-    private sealed class FrozenClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-
-        public override long GetTimestamp() => 0;
     }
 }

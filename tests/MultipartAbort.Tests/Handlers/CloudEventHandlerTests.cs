@@ -9,6 +9,7 @@ using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Security;
 using MultipartAbort.Testing;
 using MultipartAbort.Tests.Workflow;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Handlers;
 
@@ -31,7 +32,7 @@ public sealed class CloudEventHandlerTests
     }
 
     private FunctionServices Services(Settings settings, IRetryDrain? drain) =>
-        FunctionServices.Create(settings with { ReabortBackoff = TimeSpan.Zero }, _store, QueuePair.None, TextWriter.Null, LogLevel.None, new FixedTime(WorkflowHarness.Now), drain);
+        FunctionServices.Create(settings with { ReabortBackoff = TimeSpan.Zero }, _store, QueuePair.None, TextWriter.Null, LogLevel.None, new FakeTimeProvider(WorkflowHarness.Now), drain);
 
     private static CloudEventDelivery Tick() => new("tick-1", "/pingsources/tick", CloudEventDelivery.PingType, ReadOnlyMemory<byte>.Empty);
 

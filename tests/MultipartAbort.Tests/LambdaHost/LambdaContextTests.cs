@@ -2,6 +2,7 @@ using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.LambdaHost;
 
@@ -11,7 +12,7 @@ public sealed class LambdaContextTests
     private static readonly FunctionIdentity Function = new("multipart-abort", 512, "$LATEST");
 
     private static LambdaContext ContextWith(DateTimeOffset? deadline, string? trace = null, bool coldStart = false) =>
-        new(new InvocationRequest("req-1", []) { Deadline = deadline, TraceHeader = trace, InvokedFunctionArn = "arn:fn" }, Function, coldStart, new FixedTimeProvider(Now));
+        new(new InvocationRequest("req-1", []) { Deadline = deadline, TraceHeader = trace, InvokedFunctionArn = "arn:fn" }, Function, coldStart, new FakeTimeProvider(Now));
 
     [Theory]
     [InlineData("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1", "1-5bef4de7-ad49b0e87f6ef6c87fc2e700")]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Observability;
 
@@ -14,7 +15,7 @@ public sealed class EmfMetricsFormatTests
     private static (EmfMetrics Metrics, StringWriter Output) Metrics(string ns = "MultipartAbort")
     {
         var output = new StringWriter();
-        return (new EmfMetrics(output, ns, "multipart-abort", new FixedTimeProvider(Now)), output);
+        return (new EmfMetrics(output, ns, "multipart-abort", new FakeTimeProvider(Now)), output);
     }
 
     private static OutcomeCounts Counts(params AbortResult[] results)
@@ -39,7 +40,7 @@ public sealed class EmfMetricsFormatTests
     public void Flush_WritesTheLinePowertoolsForDotnetWrites_UpToTheMetricName()
     {
         var output = new StringWriter();
-        var metrics = new EmfMetrics(output, "sam-app-logging", "PowertoolsHelloWorld", new FixedTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1676902528922)));
+        var metrics = new EmfMetrics(output, "sam-app-logging", "PowertoolsHelloWorld", new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1676902528922)));
 
         metrics.Flush(Counts(Result(AbortOutcome.Aborted)));
 

@@ -6,6 +6,7 @@ using MultipartAbort.Core;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Observability;
 
@@ -25,7 +26,7 @@ public sealed class RefusalLogTests
     [Fact]
     public async Task AFloodOfBadSignatures_WritesOneWarningAMinute_SayingHowManyWereRefusedSince()
     {
-        var clock = new ManualClock(Now);
+        var clock = new FakeTimeProvider(Now);
         var output = new StringWriter();
         var store = new ScriptedObjectStore();
         var services = FunctionServices.Create(new Settings { WebhookSecret = new Secret("s3cr3t-webhook-key") }, store, new QueuePair(null, null), output, LogLevel.Debug, clock);
@@ -57,7 +58,7 @@ public sealed class RefusalLogTests
     public async Task AtTheDefaultLevel_AFloodLeavesOneLine()
     {
         var output = new StringWriter();
-        var services = FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(null, null), output, LogLevel.Information, new ManualClock(Now));
+        var services = FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(null, null), output, LogLevel.Information, new FakeTimeProvider(Now));
 
         for (var i = 0; i < 100; i++)
             await services.Webhooks.HandleAsync("POST", null, "{}"u8.ToArray(), services.Begin(null, CancellationToken.None));

@@ -4,6 +4,7 @@ using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Observability;
 
@@ -25,7 +26,7 @@ public sealed class StructuredLoggerFormatTests
     private static (StructuredLogger Log, StringWriter Output) Logger(LogLevel level = LogLevel.Information)
     {
         var output = new StringWriter();
-        return (new StructuredLogger(output, "multipart-abort", level, new FixedTimeProvider(Now)) { Context = Invocation }, output);
+        return (new StructuredLogger(output, "multipart-abort", level, new FakeTimeProvider(Now)) { Context = Invocation }, output);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Workflow;
 
@@ -15,7 +16,7 @@ public sealed class SweepRunnerTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
     private static FunctionServices Services(ScriptedObjectStore store, RecordingQueue? retry = null, Settings? settings = null) =>
-        FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null, time: new FixedTimeProvider(Now));
+        FunctionServices.Create(settings ?? new Settings(), store, new QueuePair(retry, null), TextWriter.Null, time: new FakeTimeProvider(Now));
 
     [Fact]
     public async Task Sweep_WhenTheDeadlineIsTooCloseToListAnything_PassesItselfOnWithAGrowingDelay()

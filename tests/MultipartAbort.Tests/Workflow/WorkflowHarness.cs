@@ -5,6 +5,7 @@ using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.Workflow;
 
@@ -21,7 +22,7 @@ internal sealed class WorkflowHarness
     public bool WithQueues { get; init; } = true;
 
     /// <summary>The clock the services read; a fixed <see cref="Now"/> unless a test moves time itself.</summary>
-    public TimeProvider Clock { get; init; } = new FixedTime(Now);
+    public TimeProvider Clock { get; init; } = new FakeTimeProvider(Now);
 
     public FunctionServices Services(IObjectStore? store = null) =>
         FunctionServices.Create(Settings, store ?? Store, WithQueues ? new QueuePair(Retry, DeadLetter) : QueuePair.None, Logs, LogLevel.Debug, Clock);
@@ -32,9 +33,4 @@ internal sealed class WorkflowHarness
         using var invocation = services.Begin(null, CancellationToken.None);
         return await services.Workflow.RunAsync(request, options ?? AbortOptions.Direct, invocation);
     }
-}
-
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }
