@@ -25,9 +25,11 @@ public static class StoreProfiles
         ("part whose body ends after the abort", ["refused (500)", "refused (404 `NoSuchUpload`)", "may or may not land (AWS: \"might or might not succeed\")", "as S3", "as S3"]),
         ("ListMultipartUploads order", ["creation order, all in one page", "**its own**: `key.uploadId.meta`, so `file name`, `file-x` before `file`", "UTF-8 key order, then initiation time", "as S3", "as S3"]),
         ("page size", ["ignores `max-uploads`: one page", "1,000 (larger is capped; `max-uploads=0` answers 0 with `IsTruncated`)", "1,000", "1,000", "1,000"]),
-        ("`prefix` in ListMultipartUploads", ["prefix", "prefix (a `delimiter` drops the uploads below it, no CommonPrefixes)", "prefix", "prefix", "**exact key only** (minio#11686, #20989)"]),
+        ("`prefix` in ListMultipartUploads", ["prefix", "prefix (a `delimiter` drops the uploads below it, no CommonPrefixes)", "prefix", "prefix", "**exact key only** (minio#11686, #20989): found by the check, then filtered locally"]),
         ("signatures", ["**not checked**", "SigV4 checked: `SignatureDoesNotMatch`, `InvalidAccessKeyId` (403, empty message)", "checked", "checked (HMAC SigV4 or IAM bearer)", "checked"]),
         ("`Initiated`", ["**2010-11-10 for every upload**", "real time (ms)", "real time", "real time", "real time"]),
+        ("reaps incomplete uploads by itself", ["no", "no", "no (only by a lifecycle rule)", "no (only by a lifecycle rule)", "**yes**: stale uploads expire after `api stale_uploads_expiry` (24 h by default), rules or not"]),
+        ("lifecycle `AbortIncompleteMultipartUpload`", ["stored and returned, never applied", "applied by its lifecycle engine (`rgw lc debug interval` makes a day N seconds)", "applied, day rounded up to midnight UTC", "applied, as S3", "applied; some releases drop the action silently (minio#19115)"]),
     ];
 
     /// <summary>
