@@ -38,8 +38,6 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
 
     public IObjectStore Store => store;
 
-    public PrefixListingMode Mode => mode;
-
     /// <summary>True once listings with a prefix are filtered on this side (PREFIX_LISTING=local, or learned).</summary>
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
@@ -79,12 +77,14 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
             await foreach (var upload in UploadLister.ListAsync(store, start, ct, onPage, checkpoint).ConfigureAwait(false))
             {
                 // A key longer than the prefix under it: the store reads prefixes as prefixes, no check is needed again.
-                if (upload.Key.Length > prefix.Length && upload.Key.StartsWith(prefix, StringComparison.Ordinal))
+                if (Volatile.Read(ref _learned) == Unknown && upload.Key.Length > prefix.Length && upload.Key.StartsWith(prefix, StringComparison.Ordinal))
                     Interlocked.CompareExchange(ref _learned, ReadsPrefixes, Unknown);
                 any = true;
                 yield return upload;
             }
-            if (any || Volatile.Read(ref _learned) != Unknown || !await MisreadsAsync(start, prefix, ct).ConfigureAwait(false))
+            // Another listing may have learned while this one was out: only a store known to read prefixes makes empty clean.
+            var learned = Volatile.Read(ref _learned);
+            if (any || learned == ReadsPrefixes || (learned == Unknown && !await MisreadsAsync(start, prefix, ct).ConfigureAwait(false)))
                 yield break;
         }
         filteredLocally?.Invoke();
