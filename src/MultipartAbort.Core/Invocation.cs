@@ -24,37 +24,29 @@ public sealed class Invocation : IDisposable
 
     public Invocation(TimeProvider time, TimeSpan reserve, DateTimeOffset? deadline, QueuePair queues, CancellationToken ct)
     {
-        _time = time;
-        Reserve = reserve;
-        Deadline = deadline;
-        Queues = queues;
-        Settle = ct;
-        Work = ct;
-        if (deadline is { } end)
-        {
-            var untilCutoff = end - time.GetUtcNow() - reserve / 2;
-            _cutoff = untilCutoff > TimeSpan.Zero ? new CancellationTokenSource(untilCutoff, time) : new CancellationTokenSource();
-            if (untilCutoff <= TimeSpan.Zero)
-                _cutoff.Cancel();
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _cutoff.Token);
-            Work = _linked.Token;
-        }
+        (_time, Reserve, Queues, Settle) = (time, reserve, queues, ct);
+        (Deadline, Work, _cutoff, _linked) = Arm(deadline);
     }
 
-    /// <summary>A copy sharing this one's tokens (it owns nothing to dispose).</summary>
-    private Invocation(Invocation of, QueuePair queues, IProgress<SweepProgress>? progress)
+    /// <summary>A copy of <paramref name="of"/>; with <paramref name="deadline"/>, one with its own (earlier) deadline and cut-off.</summary>
+    private Invocation(Invocation of, QueuePair queues, IProgress<SweepProgress>? progress, DateTimeOffset? deadline = null)
     {
-        _time = of._time;
-        Reserve = of.Reserve;
-        Deadline = of.Deadline;
-        Settle = of.Settle;
-        Work = of.Work;
-        Stop = of.Stop;
-        Asker = of.Asker;
-        AllowYoung = of.AllowYoung;
-        IsLedgerEntry = of.IsLedgerEntry;
-        Queues = queues;
-        Progress = progress;
+        (_time, Reserve, Settle, Stop, Asker, AllowYoung, IsLedgerEntry) = (of._time, of.Reserve, of.Settle, of.Stop, of.Asker, of.AllowYoung, of.IsLedgerEntry);
+        (Queues, Progress) = (queues, progress);
+        (Deadline, Work, _cutoff, _linked) = deadline is null ? (of.Deadline, of.Work, null, null) : Arm(deadline);
+    }
+
+    /// <summary>The work token for <paramref name="deadline"/>: cancelled half a reserve before it, or with the host's token.</summary>
+    private (DateTimeOffset?, CancellationToken, CancellationTokenSource?, CancellationTokenSource?) Arm(DateTimeOffset? deadline)
+    {
+        if (deadline is not { } end)
+            return (null, Settle, null, null);
+        var untilCutoff = end - _time.GetUtcNow() - Reserve / 2;
+        var cutoff = untilCutoff > TimeSpan.Zero ? new CancellationTokenSource(untilCutoff, _time) : new CancellationTokenSource();
+        if (untilCutoff <= TimeSpan.Zero)
+            cutoff.Cancel();
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(Settle, cutoff.Token);
+        return (end, linked.Token, cutoff, linked);
     }
 
     public DateTimeOffset? Deadline { get; }
@@ -90,25 +82,25 @@ public sealed class Invocation : IDisposable
     public bool StopTaking => Work.IsCancellationRequested || (Remaining is { } left && left < Reserve);
 
     /// <summary>A share that stops taking work at <paramref name="stopTakingAt"/>, its store calls cut half a reserve later. Null: all of it.</summary>
-    public Invocation Until(DateTimeOffset? stopTakingAt)
-    {
-        if (stopTakingAt is not { } stop || Deadline is not { } deadline)
-            return new Invocation(this, Queues, Progress);
-        return new Invocation(_time, Reserve, stop + Reserve < deadline ? stop + Reserve : deadline, Queues, Settle)
-        {
-            Stop = Stop,
-            Progress = Progress,
-            Asker = Asker,
-            AllowYoung = AllowYoung,
-            IsLedgerEntry = IsLedgerEntry,
-        };
-    }
+    public Invocation Until(DateTimeOffset? stopTakingAt) =>
+        stopTakingAt is { } stop && Deadline is { } deadline
+            ? new Invocation(this, Queues, Progress, stop + Reserve < deadline ? stop + Reserve : deadline)
+            : new Invocation(this, Queues, Progress);
 
     /// <summary>The same invocation reporting its progress to <paramref name="progress"/>.</summary>
     internal Invocation Reporting(IProgress<SweepProgress>? progress) => new(this, Queues, progress);
 
-    /// <summary>The same invocation running one retry ledger entry, whose re-queues go to <paramref name="queues"/>.</summary>
-    internal Invocation ForLedgerEntry(QueuePair queues) => new(this, queues, Progress) { IsLedgerEntry = true };
+    /// <summary>
+    /// The same invocation running one retry ledger entry, whose re-queues go to <paramref name="queues"/>.
+    /// What it runs arrived as an event, so an event's floors hold whoever drains (mpa drain is an operator).
+    /// </summary>
+    internal Invocation ForLedgerEntry(QueuePair queues) =>
+        new(this, queues, Progress)
+        {
+            IsLedgerEntry = true,
+            Asker = Asker.Event,
+            AllowYoung = false,
+        };
 
     public void Dispose()
     {

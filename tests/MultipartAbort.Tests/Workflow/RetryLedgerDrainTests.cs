@@ -116,6 +116,20 @@ public class RetryLedgerDrainTests
     private Task Enqueue(string body) => _ledger.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
 
     [Fact]
+    public async Task Drain_ByAnOperator_StillHoldsEachEntryToTheFloorsOfAnEvent()
+    {
+        _store.Add("bucket", "k", "u", initiated: _time.GetUtcNow() - TimeSpan.FromDays(2));
+        await Enqueue("""{"sweep":{"bucket":"bucket","olderThan":"PT0S"}}""");
+
+        // mpa drain is an operator's command, but what it runs arrived as events: SWEEP_MIN_AGE still holds.
+        var result = await _services.RetryLedger!.DrainAsync(_services.Begin(null, CancellationToken.None, Asker.Operator, allowYoung: true));
+
+        result.Counts[AbortOutcome.Rejected].Should().Be(1);
+        _store.AbortCalls.Should().Be(0);
+        _deadLetters.Sent.Should().ContainSingle().Which.Body.Should().Contain("sweep.olderThan PT0S is below SWEEP_MIN_AGE");
+    }
+
+    [Fact]
     public async Task Drain_WithEntriesThatCannotBeDecoded_DeadLettersEachAtOnce_AndRunsTheRest()
     {
         _store.Add("b-ok", "k", "u");
