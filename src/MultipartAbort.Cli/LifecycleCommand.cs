@@ -46,13 +46,11 @@ internal static class LifecycleCommand
             {
                 try
                 {
-                    // Enabled rules with the action; a tag- or size-filtered one is named, though it aborts nothing.
-                    var rules = (await lifecycle.ReadAbortRulesAsync(bucket, ct)).Where(r => r.Enabled && r.Days is > 0).ToArray();
-                    var whole = rules.Where(r => r.Aborts && r.Prefix == "").MinBy(r => r.Days);
+                    var (whole, rules) = LifecycleAbortRule.Audit(await lifecycle.ReadAbortRulesAsync(bucket, ct));
                     if (whole is not null)
                         rows.Add((bucket, limit is { } n && whole.Days > n ? "too-long" : "ok", whole, limit is { } m && whole.Days > m ? $"after {whole.Days} days, more than --days {m}" : $"after {whole.Days} days"));
                     else if (rules.Length > 0)
-                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {string.Join(", ", rules.Select(r => r.Filtered ? $"rule '{r.Id}' (tags or sizes: aborts no upload)" : $"'{r.Prefix}'"))}"));
+                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {LifecycleAbortRule.Describe(rules)}"));
                     else
                         rows.Add((bucket, "missing", null, "no rule aborts incomplete uploads"));
                 }

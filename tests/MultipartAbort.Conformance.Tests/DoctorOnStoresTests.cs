@@ -61,6 +61,28 @@ public sealed class DoctorOnStoresTests(Stores stores)
     }
 
     [Theory, OnMoto, OnRgw]
+    public async Task Doctor_ADisabledWholeBucketRule_AbortsNothing_SoTheRuleCheckWarns(string name)
+    {
+        var store = stores[name];
+        var (bucket, _) = await SeedAsync(store);
+        using var s3 = store.CreateS3Client();
+        var disabled = new Amazon.S3.Model.LifecycleRule
+        {
+            Id = "off",
+            Status = Amazon.S3.LifecycleRuleStatus.Disabled,
+            Filter = new Amazon.S3.Model.LifecycleFilter { LifecycleFilterPredicate = new Amazon.S3.Model.LifecyclePrefixPredicate { Prefix = "" } },
+            AbortIncompleteMultipartUpload = new Amazon.S3.Model.LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = 1 },
+        };
+        await s3.PutLifecycleConfigurationAsync(new Amazon.S3.Model.PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new() { Rules = [disabled] } });
+
+        var run = await MpaProcess.RunAsync(Env(store), "doctor", "--bucket", bucket, "--json");
+
+        var rule = Status(Json(run), bucket, "lifecycle-rule");
+        rule.Status.Should().Be("warn", "a disabled rule aborts nothing: " + rule.Detail);
+        rule.Detail.Should().Be("no rule aborts incomplete uploads (mpa lifecycle apply adds one)");
+    }
+
+    [Theory, OnMoto, OnRgw]
     public async Task Doctor_Canary_SaysWhatTheStoreAnswersAndLeavesNothingBehind(string name)
     {
         var store = stores[name];

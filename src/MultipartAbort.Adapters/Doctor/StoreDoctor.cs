@@ -129,12 +129,11 @@ public sealed class StoreDoctor
 
         try
         {
-            var rules = BucketLifecycle.AbortRules(await new BucketLifecycle(_s3).ReadAsync(bucket, ct).ConfigureAwait(false));
+            var (whole, rules) = LifecycleAbortRule.Audit(BucketLifecycle.AbortRules(await new BucketLifecycle(_s3).ReadAsync(bucket, ct).ConfigureAwait(false)));
             checks.Add(new(bucket, "lifecycle-read", DoctorStatus.Ok, "allowed", Permissions.GetLifecycle));
-            var whole = rules.Where(r => r.Prefix == "").MinBy(r => r.Days);
             checks.Add(
                 whole is not null ? new(bucket, "lifecycle-rule", DoctorStatus.Ok, $"rule '{whole.Id}' aborts incomplete uploads after {whole.Days} days")
-                : rules.Count > 0 ? new(bucket, "lifecycle-rule", DoctorStatus.Warn, $"only for {string.Join(", ", rules.Select(r => r.Prefix is null ? $"rule '{r.Id}' (tags or sizes)" : $"'{r.Prefix}'"))} (mpa lifecycle apply adds one)")
+                : rules.Length > 0 ? new(bucket, "lifecycle-rule", DoctorStatus.Warn, $"only for {LifecycleAbortRule.Describe(rules)} (mpa lifecycle apply adds one)")
                 : new(bucket, "lifecycle-rule", DoctorStatus.Warn, "no rule aborts incomplete uploads (mpa lifecycle apply adds one)")
             );
         }
@@ -161,10 +160,13 @@ public sealed class StoreDoctor
         }
     }
 
-    private static DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
+    /// <summary>A store that reads a prefix as an exact key is handled by PREFIX_LISTING=auto or local: a warning then, a failure under server.</summary>
+    private DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
         found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
         : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
-        : new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only): sweep without --prefix");
+        : _settings.PrefixListing == PrefixListingMode.Server
+            ? new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only), and PREFIX_LISTING=server trusts it: set PREFIX_LISTING=auto or local")
+        : new(bucket, check, DoctorStatus.Warn, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only); PREFIX_LISTING={(_settings.PrefixListing == PrefixListingMode.Local ? "local" : "auto")} lists without it and filters here");
 
     /// <summary>One page listed with a prefix: was the upload in it, how many answers lay outside the prefix, how many in all.</summary>
     private async Task<(bool Found, int Outside, int Listed)> FindAsync(string bucket, string prefix, string uploadId, CancellationToken ct)
@@ -293,8 +295,10 @@ public sealed class StoreDoctor
             }
             try
             {
-                var (found, outside, listed) = await doctor.FindAsync(bucket, key, uploadId, ct).ConfigureAwait(false);
-                _checks.Add(PrefixCheck(bucket, key, found, outside, listed, "the canary", "canary-listing"));
+                // The key less its last character: a store that reads a prefix as an exact key answers the full key rightly.
+                var shorter = key[..^1];
+                var (found, outside, listed) = await doctor.FindAsync(bucket, shorter, uploadId, ct).ConfigureAwait(false);
+                _checks.Add(doctor.PrefixCheck(bucket, shorter, found, outside, listed, "the canary", "canary-listing"));
             }
             catch (StoreException ex)
             {

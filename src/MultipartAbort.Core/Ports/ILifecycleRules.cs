@@ -16,4 +16,17 @@ public sealed record LifecycleAbortRule(string? Id, bool Enabled, string Prefix,
 {
     /// <summary>True when the rule aborts the uploads under its prefix.</summary>
     public bool Aborts => Enabled && !Filtered && Days is > 0;
+
+    /// <summary>
+    /// What a bucket's rules do for every upload: the whole-bucket rule that aborts soonest, if any, and the enabled rules
+    /// with the action (a prefix scope, or a tag or size filter, which aborts no upload), named by <see cref="Describe"/>.
+    /// </summary>
+    public static (LifecycleAbortRule? Whole, LifecycleAbortRule[] WithAction) Audit(IEnumerable<LifecycleAbortRule> rules)
+    {
+        var withAction = rules.Where(r => r.Enabled && r.Days is > 0).ToArray();
+        return (withAction.Where(r => r.Aborts && r.Prefix == "").MinBy(r => r.Days), withAction);
+    }
+
+    public static string Describe(IEnumerable<LifecycleAbortRule> rules) =>
+        string.Join(", ", rules.Select(r => r.Filtered ? $"rule '{r.Id}' (tags or sizes: aborts no upload)" : $"'{r.Prefix}'"));
 }
