@@ -13,10 +13,8 @@ namespace MultipartAbort.Core.Abort;
 /// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
 /// one outcome; store and queue failures become outcomes here only.
 /// </summary>
-public sealed class AbortWorkflow(PrefixListing uploads, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    private readonly IObjectStore store = uploads.Store;
-
     /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
@@ -197,7 +195,7 @@ public sealed class AbortWorkflow(PrefixListing uploads, Settings settings, Stru
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
         var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
-        await foreach (var listed in uploads.ListAsync(listing, ct).ConfigureAwait(false))
+        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
             if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
                 return listed.Initiated;
         return null;

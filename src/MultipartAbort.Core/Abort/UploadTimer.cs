@@ -15,7 +15,7 @@ namespace MultipartAbort.Core.Abort;
 /// until due. Without an upload id it aborts only that key's uploads initiated by then plus <see cref="InitiatedSkew"/>,
 /// so a newer upload of the key is never touched early.
 /// </summary>
-public sealed class UploadTimer(PrefixListing uploads, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
+public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>Slack between the audit event's time and the store's Initiated (two clocks, whole-second eventTime).</summary>
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
@@ -146,7 +146,7 @@ public sealed class UploadTimer(PrefixListing uploads, AbortWorkflow workflow, S
         {
             var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
             // The whole prefix is read: a store with its own order (Ceph RGW) lists `k name` before `k`.
-            await foreach (var listed in uploads.ListAsync(listing, invocation.Work).ConfigureAwait(false))
+            await foreach (var listed in UploadLister.ListAsync(store, listing, invocation.Work).ConfigureAwait(false))
             {
                 if (listed.Key != request.Key)
                     continue;
