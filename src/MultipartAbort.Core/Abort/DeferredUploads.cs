@@ -1,7 +1,6 @@
 using System.Text;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;

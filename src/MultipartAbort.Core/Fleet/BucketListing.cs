@@ -1,4 +1,3 @@
-using MultipartAbort.Core;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;
 

@@ -1,5 +1,4 @@
 using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Sweep;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Serialization;
 

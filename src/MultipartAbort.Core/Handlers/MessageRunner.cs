@@ -1,5 +1,4 @@
 using MultipartAbort.Core.Abort;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;

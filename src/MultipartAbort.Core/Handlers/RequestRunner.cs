@@ -1,7 +1,6 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;

@@ -1,6 +1,5 @@
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;

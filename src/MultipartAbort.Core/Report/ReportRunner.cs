@@ -1,6 +1,5 @@
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;

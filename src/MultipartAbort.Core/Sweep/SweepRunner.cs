@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
