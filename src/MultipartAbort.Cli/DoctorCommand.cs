@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MultipartAbort.Adapters.Doctor;
+using MultipartAbort.Cli.Output;
 using Spectre.Console;
 
 namespace MultipartAbort.Cli;
@@ -30,6 +31,13 @@ internal static class DoctorCommand
             var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], all, ct);
             var doctor = new StoreDoctor(composed.S3, composed.Services.Settings, composed.Services.Time);
             var report = await doctor.RunAsync(selection.Buckets, [.. selection.Refused.Select(r => (r.Bucket, r.Error))], all, parse.GetValue(canary), ct);
+            if (!report.Unreachable && selection.Buckets.Count > 0)
+            {
+                // The coverage totals are the report's over the same buckets, as mpa lifecycle check --uploads gives them.
+                using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
+                var census = await composed.Services.Reports.RunAsync(new Core.Report.ReportRequest { Buckets = [.. selection.Buckets], Top = 0 }, invocation);
+                report = report with { Checks = [.. report.Checks, .. census.Buckets.Where(b => b.Error is null).Select(Coverage)] };
+            }
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(report));
             else
@@ -37,6 +45,16 @@ internal static class DoctorCommand
             return report.Unreachable ? ExitCodes.StoreError : report.Passed ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    /// <summary>Which of the bucket's uploads an enabled abort rule will reap; a warning for any no rule covers, or when the rules are unknown.</summary>
+    private static DoctorCheck Coverage(Core.Report.BucketReport bucket)
+    {
+        var (covered, notCovered) = (bucket.Overall.Covered, bucket.Overall.NotCovered);
+        if (bucket.LifecycleError is { } error)
+            return new(bucket.Bucket, "lifecycle-coverage", DoctorStatus.Warn, $"unknown: the lifecycle rules could not be read ({error})");
+        var detail = $"{Format.Count(covered.Uploads)} upload(s) ({Format.Bytes(covered.Bytes)}) covered by a rule, {Format.Count(notCovered.Uploads)} ({Format.Bytes(notCovered.Bytes)}) not covered";
+        return new(bucket.Bucket, "lifecycle-coverage", notCovered.Uploads > 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail);
     }
 
     private static void Render(DoctorReport report)

@@ -37,6 +37,9 @@ public sealed class DoctorOnStoresTests(Stores stores)
         Status(report, bucket, "prefix-listing").Status.Should().Be("ok");
         Status(report, bucket, "list-parts").Detail.Should().Contain(name == "rgw" ? "NoSuchKey" : "NoSuchUpload");
         Status(report, bucket, "lifecycle-write").Status.Should().Be("untried");
+        var coverage = Status(report, bucket, "lifecycle-coverage");
+        coverage.Status.Should().Be("warn", "no rule covers the bucket's one upload");
+        coverage.Detail.Should().StartWith("0 upload(s) (").And.Contain("covered by a rule, 1 (");
     }
 
     [Theory, OnMoto, OnRgw]
