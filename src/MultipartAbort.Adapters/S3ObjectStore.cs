@@ -12,6 +12,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
+    private readonly Doctor.StoreIdentity _identity = new(s3);
+
+    public StoreReaping? ReapsByItself => _identity.Profile?.Reaps;
+
     public async Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken)
     {
         var request = new AbortMultipartUploadRequest

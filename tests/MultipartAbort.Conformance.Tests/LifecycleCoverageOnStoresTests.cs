@@ -141,4 +141,40 @@ public sealed class LifecycleCoverageOnStoresTests(Stores stores)
         // A narrow terminal wraps cells: only whole words are looked for.
         table.Stdout.Should().Contain("No rule").And.Contain("AbortIncompleteMultipartUpload");
     }
+    [Theory, OnMoto, OnRgw]
+    public async Task Report_OnAStoreThatReapsByItself_CallsWhatNoRuleCoversTheStores(string name)
+    {
+        var store = stores[name];
+        using var s3 = store.CreateS3Client();
+        var seeder = new StoreSeeder(s3);
+        var bucket = $"reap{Guid.NewGuid():N}"[..14];
+        await seeder.BucketAsync(bucket);
+        await seeder.UploadAsync(bucket, "tmp/a", parts: 2);
+        await seeder.UploadAsync(bucket, "top", parts: 2);
+        await s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = [Abort("tmp-1", "tmp/", 1)] } });
+        // The store behind answers as MinIO names itself: MinIO expires stale uploads whatever the rules.
+        await using var proxy = await LoopbackS3Proxy.StartAsync(store.Endpoint, new ServerNamed("MinIO"));
+        var env = store.StoreEnvironment(proxy.Endpoint);
+        env["AWS_REGION"] = "us-east-1";
+
+        var rows = await MpaProcess.RunAsync(env, "report", "--bucket", bucket, "--uploads", "--json");
+        var totals = await MpaProcess.RunAsync(env, "report", "--bucket", bucket, "--json");
+
+        rows.ExitCode.Should().Be(0, rows.Stderr);
+        var uploads = rows.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToDictionary(u => u.GetProperty("key").GetString()!);
+        uploads["tmp/a"].GetProperty("coverage").GetString().Should().Be("covered", "a rule that covers an upload still names it");
+        uploads["tmp/a"].GetProperty("coveredBy").GetString().Should().Be("tmp-1");
+        var top = uploads["top"];
+        top.GetProperty("coverage").GetString().Should().Be("store", "no rule covers it, and the store reaps it anyway: never 'not covered'");
+        top.GetProperty("coveredBy").GetString().Should().Contain("stale_uploads_expiry");
+        var initiated = DateTimeOffset.Parse(top.GetProperty("initiated").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset.Parse(top.GetProperty("reapedAfter").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(initiated.AddHours(24));
+
+        totals.ExitCode.Should().Be(0, totals.Stderr);
+        var cell = JsonDocument.Parse(totals.Stdout).RootElement.GetProperty("report").GetProperty("buckets")[0];
+        cell.GetProperty("reapedByStore").GetProperty("uploads").GetInt64().Should().Be(1);
+        cell.GetProperty("reapedByStore").GetProperty("bytes").GetInt64().Should().Be(32);
+        cell.GetProperty("notCovered").GetProperty("uploads").GetInt64().Should().Be(0);
+        cell.GetProperty("covered").GetProperty("uploads").GetInt64().Should().Be(1);
+    }
 }

@@ -91,6 +91,8 @@ public class ScriptedObjectStore : IObjectStore, IBucketDirectory, ILifecycleRul
     /// <summary>Each bucket's lifecycle rules; a bucket not here has no configuration, one set to null refuses the read (AccessDenied).</summary>
     public ConcurrentDictionary<string, IReadOnlyList<LifecycleAbortRule>?> LifecycleRules { get; } = new(StringComparer.Ordinal);
 
+    public StoreReaping? ReapsByItself { get; set; }
+
     public Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken)
     {
         if (FailWith("GetBucketLifecycleConfiguration") is { } ex)

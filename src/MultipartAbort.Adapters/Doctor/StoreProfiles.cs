@@ -13,7 +13,7 @@ public static class StoreProfiles
         new("ceph-rgw", "Ceph RGW 16.2 (tests)"),
         new("aws-s3", "AWS S3 (docs)"),
         new("ibm-cos", "IBM COS (docs)"),
-        new("minio", "MinIO (docs)"),
+        new("minio", "MinIO (docs)") { Reaps = new("MinIO stale_uploads_expiry (24 h by default)", TimeSpan.FromHours(24)) },
     ];
 
     /// <summary>The rows: what differs, then one cell per store in <see cref="Stores"/>' order.</summary>
@@ -60,5 +60,9 @@ public static class StoreProfiles
     }
 }
 
-/// <summary>One store of the table: a short id (for <c>--json</c>) and its column heading.</summary>
-public sealed record StoreProfile(string Id, string Heading);
+/// <summary>One store of the table: a short id (for <c>--json</c>), its column heading, and its own expiry of uploads, if any.</summary>
+public sealed record StoreProfile(string Id, string Heading)
+{
+    /// <summary>The default of a setting the S3 API cannot read: the report says "by default".</summary>
+    public Core.Ports.StoreReaping? Reaps { get; init; }
+}

@@ -35,6 +35,8 @@ internal static class ReportCsv
         Row(text, report, bucket, level, prefix, "not-covered", cell.NotCovered, null);
         if (cell.CoverageUnknown.Uploads > 0)
             Row(text, report, bucket, level, prefix, "coverage-unknown", cell.CoverageUnknown, null);
+        if (cell.ReapedByStore.Uploads > 0)
+            Row(text, report, bucket, level, prefix, "reaped-by-store", cell.ReapedByStore, null);
     }
 
     /// <summary>The header of <c>mpa report --uploads --csv</c>: one row per upload, as it is counted.</summary>

@@ -5,7 +5,13 @@ public interface ILifecycleRules
 {
     /// <summary>Every rule of the bucket (none without a configuration); throws <see cref="StoreException"/> when the read is refused.</summary>
     Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken);
+
+    /// <summary>How the store aborts incomplete uploads by itself, rules or not; null when it does not or is not recognised (known once it has answered).</summary>
+    StoreReaping? ReapsByItself { get; }
 }
+
+/// <summary>A store's own expiry of incomplete uploads (MinIO's <c>stale_uploads_expiry</c>): what does it, and how long after an upload began.</summary>
+public sealed record StoreReaping(string By, TimeSpan After);
 
 /// <summary>
 /// One lifecycle rule, reduced to what decides whether it aborts an incomplete upload: its status, its prefix scope, whether

@@ -8,12 +8,13 @@ public sealed class Breakdown
     public UploadFigures Active { get; } = new();
     public UploadFigures Idle { get; } = new();
 
-    /// <summary>Per <see cref="CoverageState"/>: covered by a rule, covered by none, unknown (the rules could not be read).</summary>
+    /// <summary>Per <see cref="CoverageState"/>: covered by a rule, covered by none, unknown (the rules could not be read), reaped by the store itself.</summary>
     public UploadFigures[] Coverage { get; } = Enum.GetValues<CoverageState>().Select(_ => new UploadFigures()).ToArray();
 
     public UploadFigures Covered => Coverage[(int)CoverageState.Covered];
     public UploadFigures NotCovered => Coverage[(int)CoverageState.NotCovered];
     public UploadFigures CoverageUnknown => Coverage[(int)CoverageState.Unknown];
+    public UploadFigures ReapedByStore => Coverage[(int)CoverageState.ByStore];
 
     /// <summary>Bytes no rule is known to reap: not covered, or unknown (an unreadable configuration never counts as covered).</summary>
     public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;

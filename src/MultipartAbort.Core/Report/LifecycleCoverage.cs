@@ -2,12 +2,16 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>Whether a lifecycle rule will abort an upload: covered, no rule covers it, or unknown (the rules could not be read).</summary>
+/// <summary>
+/// Whether an upload will be aborted without this tool: covered by a lifecycle rule, no rule covers it, unknown (the rules
+/// could not be read), or reaped by the store itself (a store that expires uploads whatever the rules).
+/// </summary>
 public enum CoverageState
 {
     Covered,
     NotCovered,
     Unknown,
+    ByStore,
 }
 
 /// <summary>An upload's coverage: the rule that covers it and when the store reaps it (null when the upload has no Initiated time).</summary>
@@ -19,14 +23,21 @@ public readonly record struct Coverage(CoverageState State, string? RuleId = nul
     public string? Disagreement { get; init; }
     public static Coverage NotCovered { get; } = new(CoverageState.NotCovered);
 
-    /// <summary>The name the outputs give a covering rule (a rule may have no id).</summary>
-    public string? CoveredBy => State == CoverageState.Covered ? RuleId ?? "(rule without id)" : null;
+    /// <summary>The name the outputs give a covering rule (a rule may have no id), or the store's own expiry.</summary>
+    public string? CoveredBy =>
+        State switch
+        {
+            CoverageState.Covered => RuleId ?? "(rule without id)",
+            CoverageState.ByStore => RuleId,
+            _ => null,
+        };
 
     public string Name =>
         State switch
         {
             CoverageState.Covered => "covered",
             CoverageState.NotCovered => "not-covered",
+            CoverageState.ByStore => "store",
             _ => "unknown",
         };
 }
@@ -37,16 +48,19 @@ public static class LifecycleCoverage
     /// <summary>
     /// The rule covering <paramref name="key"/>: of the enabled, prefix-only rules with the abort action whose prefix the
     /// key starts with, the one reaping first. <paramref name="rules"/> null (the read was refused) is unknown, never covered.
+    /// An upload no rule is known to cover, on a store that reaps by itself, is the store's (it goes, rules or not).
     /// </summary>
-    public static Coverage Of(IReadOnlyList<LifecycleAbortRule>? rules, string key, DateTimeOffset? initiated)
+    public static Coverage Of(IReadOnlyList<LifecycleAbortRule>? rules, string key, DateTimeOffset? initiated, StoreReaping? store = null)
     {
-        if (rules is null)
-            return Coverage.Unknown;
         LifecycleAbortRule? first = null;
-        foreach (var rule in rules)
+        foreach (var rule in rules ?? [])
             if (rule.Aborts && key.StartsWith(rule.Prefix, StringComparison.Ordinal) && (first is null || rule.Days < first.Days))
                 first = rule;
-        return first is null ? Coverage.NotCovered : new Coverage(CoverageState.Covered, first.Id, initiated is { } at ? ReapTime(at, first.Days!.Value) : null);
+        if (first is not null)
+            return new Coverage(CoverageState.Covered, first.Id, initiated is { } at ? ReapTime(at, first.Days!.Value) : null);
+        if (store is not null)
+            return new Coverage(CoverageState.ByStore, store.By, initiated is { } began ? Configuration.TimeBounds.Add(began, store.After) : null);
+        return rules is null ? Coverage.Unknown : Coverage.NotCovered;
     }
 
     /// <summary>
@@ -63,7 +77,7 @@ public static class LifecycleCoverage
         var rules = fromRules.State switch
         {
             CoverageState.Covered => $"rule '{fromRules.CoveredBy}' after {(fromRules.ReapedAfter is { } r ? Events.Rfc3339.Format(r) : "an unknown date")}",
-            CoverageState.NotCovered => "no rule",
+            CoverageState.NotCovered or CoverageState.ByStore => "no rule",
             _ => "nothing (it could not be read)",
         };
         var said = $"rule '{abortRuleId ?? "?"}' after {(abortDate is { } d ? Events.Rfc3339.Format(d) : "an unknown date")}";

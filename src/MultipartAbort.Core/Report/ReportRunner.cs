@@ -74,7 +74,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
                         return;
                     }
                     var active = PartsCensus.IsActive(census.NewestPart ?? upload.Initiated, now, minIdle);
-                    var coverage = LifecycleCoverage.Reconcile(LifecycleCoverage.Of(rules, upload.Key, upload.Initiated), census.AbortDate, census.AbortRuleId);
+                    var coverage = LifecycleCoverage.Reconcile(LifecycleCoverage.Of(rules, upload.Key, upload.Initiated, lifecycle?.ReapsByItself), census.AbortDate, census.AbortRuleId);
                     var reported = new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active) { Coverage = coverage };
                     bucket.Add(reported, depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null, AgeBands.Of(upload.Initiated, now));
                     counted(reported);

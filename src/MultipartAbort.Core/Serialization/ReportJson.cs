@@ -97,12 +97,13 @@ public static class ReportJson
         json.WriteStartObject("notCovered");
         WriteFigures(json, cell.NotCovered, report);
         json.WriteEndObject();
-        if (cell.CoverageUnknown.Uploads > 0)
-        {
-            json.WriteStartObject("coverageUnknown");
-            WriteFigures(json, cell.CoverageUnknown, report);
-            json.WriteEndObject();
-        }
+        foreach (var (name, figures) in new[] { ("coverageUnknown", cell.CoverageUnknown), ("reapedByStore", cell.ReapedByStore) })
+            if (figures.Uploads > 0)
+            {
+                json.WriteStartObject(name);
+                WriteFigures(json, figures, report);
+                json.WriteEndObject();
+            }
     }
 
     private static void WriteFigures(Utf8JsonWriter json, UploadFigures figures, IncompleteUploadReport report)

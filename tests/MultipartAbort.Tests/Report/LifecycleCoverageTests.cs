@@ -92,4 +92,22 @@ public sealed class LifecycleCoverageTests
     [Fact]
     public void NoAbortHeaders_KeepTheConfigurationsAnswer() =>
         LifecycleCoverage.Reconcile(Coverage.Unknown, null, null).Should().Be(Coverage.Unknown);
+    private static readonly StoreReaping Expiry = new("MinIO stale_uploads_expiry (24 h by default)", TimeSpan.FromHours(24));
+
+    [Theory]
+    [InlineData("no rule covers it", false, "logs/a", CoverageState.ByStore)]
+    [InlineData("the rules could not be read", true, "logs/a", CoverageState.ByStore)]
+    [InlineData("a rule covers it", false, "tmp/a", CoverageState.Covered)]
+    public void OnAStoreThatReapsByItself_WhatNoRuleIsKnownToCover_IsTheStores(string @case, bool refused, string key, CoverageState state)
+    {
+        var coverage = LifecycleCoverage.Of(refused ? null : [Rule("tmp", "tmp/", 3)], key, Initiated, Expiry);
+
+        coverage.State.Should().Be(state, @case);
+        if (state == CoverageState.ByStore)
+        {
+            coverage.Name.Should().Be("store");
+            coverage.CoveredBy.Should().Be(Expiry.By);
+            coverage.ReapedAfter.Should().Be(Initiated.AddHours(24), "the store counts from the upload's start, not to a midnight");
+        }
+    }
 }
