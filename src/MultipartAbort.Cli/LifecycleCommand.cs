@@ -36,48 +36,21 @@ internal static class LifecycleCommand
         {
             if (!global.TryCompose(parse, out var composed, out var exit))
                 return exit;
-            var selection = await composed.Services.Scan.SelectAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), ct);
-            var lifecycle = composed.Services.Lifecycle!;
-            var limit = parse.GetValue(days);
-            var rows = new List<(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)>();
-            foreach (var refused in selection.Refused)
-                rows.Add((refused.Bucket, "error", null, refused.Error));
-            foreach (var bucket in selection.Buckets)
-            {
-                try
-                {
-                    var (whole, rules) = LifecycleAbortRule.Audit(await lifecycle.ReadAbortRulesAsync(bucket, ct));
-                    if (whole is not null)
-                        rows.Add((bucket, limit is { } n && whole.Days > n ? "too-long" : "ok", whole, limit is { } m && whole.Days > m ? $"after {whole.Days} days, more than --days {m}" : $"after {whole.Days} days"));
-                    else if (rules.Length > 0)
-                        rows.Add((bucket, "partial", rules.MinBy(r => r.Days), $"only for {LifecycleAbortRule.Describe(rules)}"));
-                    else
-                        rows.Add((bucket, "missing", null, "no rule aborts incomplete uploads"));
-                }
-                catch (StoreException ex)
-                {
-                    rows.Add((bucket, "error", null, ex.Message));
-                }
-            }
-            // Opt-in: without --uploads, check stays one GET a bucket. The coverage is the report's, over the same buckets.
-            Dictionary<string, Core.Report.BucketReport>? coverage = null;
-            if (parse.GetValue(uploads))
-            {
-                using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
-                var request = new Core.Report.ReportRequest { Buckets = parse.GetValue(buckets) ?? [], AllBuckets = parse.GetValue(allBuckets), Top = 0 };
-                coverage = (await composed.Services.Reports.RunAsync(request, invocation)).Buckets.ToDictionary(b => b.Bucket, StringComparer.Ordinal);
-            }
+            using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
+            var audits = await composed.Services.LifecycleCheck.RunAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), parse.GetValue(uploads), invocation);
+            var withUploads = parse.GetValue(uploads);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(w =>
                 {
                     w.WriteStartObject();
                     w.WriteStartArray("buckets");
-                    foreach (var (bucket, status, rule, detail) in rows)
+                    foreach (var audit in audits)
                     {
+                        var rule = audit.Rule;
                         w.WriteStartObject();
-                        w.WriteString("bucket", bucket);
-                        w.WriteString("status", status);
-                        w.WriteBoolean("flagged", status != "ok");
+                        w.WriteString("bucket", audit.Bucket);
+                        w.WriteString("status", audit.Status);
+                        w.WriteBoolean("flagged", audit.Flagged);
                         if (rule is not null)
                         {
                             w.WriteString("ruleId", rule.Id);
@@ -85,13 +58,13 @@ internal static class LifecycleCommand
                             if (!rule.Filtered)
                                 w.WriteString("prefix", rule.Prefix);
                         }
-                        w.WriteString("detail", detail);
-                        if (coverage?.GetValueOrDefault(bucket) is { } report)
+                        w.WriteString("detail", audit.Detail);
+                        if (audit.Uploads is { } report)
                         {
                             w.WriteStartObject("uploads");
                             if ((report.Error ?? report.LifecycleError) is { } error)
                                 w.WriteString("error", error);
-                            foreach (var (name, figures) in new[] { ("covered", report.Overall.Covered), ("notCovered", report.Overall.NotCovered), ("coverageUnknown", report.Overall.CoverageUnknown) })
+                            foreach (var (name, figures) in new[] { ("covered", report.Overall.Covered), ("notCovered", report.Overall.NotCovered), ("coverageUnknown", report.Overall.CoverageUnknown), ("reapedByStore", report.Overall.ReapedByStore) })
                             {
                                 w.WriteStartObject(name);
                                 w.WriteNumber("uploads", figures.Uploads);
@@ -103,19 +76,19 @@ internal static class LifecycleCommand
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
-                    w.WriteNumber("flagged", rows.Count(r => r.Status != "ok"));
+                    w.WriteNumber("flagged", audits.Count(a => a.Flagged));
                     w.WriteEndObject();
                 }));
             else
             {
                 var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
-                if (coverage is not null)
+                if (withUploads)
                     table.AddColumn(new TableColumn("Uploads covered").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned());
-                foreach (var (bucket, status, rule, detail) in rows)
+                foreach (var audit in audits)
                 {
-                    Text[] cells = [new(bucket), new(status, new Style(status == "ok" ? Color.Green : Color.Red)), new(rule?.Id ?? "-"), new(rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(detail)];
-                    if (coverage?.GetValueOrDefault(bucket) is not { } report)
-                        table.AddRow(coverage is null ? cells : [.. cells, new Text("-"), new Text("-")]);
+                    Text[] cells = [new(audit.Bucket), new(audit.Status, new Style(audit.Flagged ? Color.Red : Color.Green)), new(audit.Rule?.Id ?? "-"), new(audit.Rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(audit.Detail)];
+                    if (audit.Uploads is not { } report)
+                        table.AddRow(withUploads ? [.. cells, new Text("-"), new Text("-")] : cells);
                     else
                     {
                         var o = report.Overall;
@@ -125,7 +98,7 @@ internal static class LifecycleCommand
                 }
                 AnsiConsole.Write(table);
             }
-            return rows.Any(r => r.Status != "ok") ? ExitCodes.SomeFailed : ExitCodes.Success;
+            return audits.Any(a => a.Flagged) ? ExitCodes.SomeFailed : ExitCodes.Success;
         });
         return check;
     }

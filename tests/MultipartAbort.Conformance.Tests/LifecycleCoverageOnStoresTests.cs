@@ -82,7 +82,9 @@ public sealed class LifecycleCoverageOnStoresTests(Stores stores)
         var rows = await MpaProcess.RunAsync(env, "report", "--bucket", $"{family}-*", "--uploads", "--json");
         var totals = await MpaProcess.RunAsync(env, "report", "--bucket", $"{family}-*", "--depth", "1", "--json");
         var table = await MpaProcess.RunAsync(env, "report", "--bucket", ruled);
+        var readsBefore = lifecycleRead.Injected;
         var check = await MpaProcess.RunAsync(env, "lifecycle", "check", "--bucket", ruled, "--bucket", bare, "--bucket", refused, "--uploads", "--json");
+        var checkReads = lifecycleRead.Injected - readsBefore;
         var plainCheck = await MpaProcess.RunAsync(env, "lifecycle", "check", "--bucket", ruled, "--json");
 
         rows.ExitCode.Should().Be(0, rows.Stderr);
@@ -135,6 +137,7 @@ public sealed class LifecycleCoverageOnStoresTests(Stores stores)
         Figures(checkedBuckets[bare].GetProperty("uploads"), "notCovered").Should().Be((Truth.Count, Truth.Count * 32L));
         Figures(checkedBuckets[refused].GetProperty("uploads"), "coverageUnknown").Should().Be((Truth.Count, Truth.Count * 32L));
         checkedBuckets[refused].GetProperty("status").GetString().Should().Be("error");
+        checkReads.Should().Be(1, "check --uploads reads each bucket's rules once: the report's read serves the audit too");
         plainCheck.Stdout.Should().NotContain("\"uploads\"", "without --uploads, check stays one GET a bucket");
 
         table.ExitCode.Should().Be(0, table.Stderr);

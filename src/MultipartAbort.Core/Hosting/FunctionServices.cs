@@ -40,6 +40,9 @@ public sealed class FunctionServices
     /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
 
+    /// <summary>Whether a rule aborts each bucket's incomplete uploads, with their coverage when asked (mpa lifecycle check).</summary>
+    public required LifecycleCheck LifecycleCheck { get; init; }
+
     /// <summary>What one request asks for: uploads, a sweep, a report, the tick.</summary>
     public required RequestRunner Requests { get; init; }
 
@@ -117,6 +120,7 @@ public sealed class FunctionServices
             Sweeps = sweeps,
             Lifecycle = lifecycle,
             Reports = reports,
+            LifecycleCheck = new LifecycleCheck(scan, lifecycle, reports),
             Scan = scan,
             Requests = requests,
             Webhooks = webhooks,

@@ -1,3 +1,4 @@
+using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
@@ -25,6 +26,9 @@ public sealed class BucketReport(string bucket, int top)
 
     /// <summary>Why the bucket's lifecycle rules could not be read (its coverage is unknown); null when they were.</summary>
     public string? LifecycleError { get; set; }
+
+    /// <summary>The bucket's lifecycle rules as read for the coverage (null: not read, <see cref="LifecycleError"/> says why).</summary>
+    public IReadOnlyList<LifecycleAbortRule>? Rules { get; set; }
 
     /// <summary>Uploads whose ListParts named a rule or date other than the configuration's (<see cref="Coverage.Disagreement"/>).</summary>
     public long Disagreements { get; private set; }

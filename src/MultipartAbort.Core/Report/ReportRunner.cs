@@ -13,6 +13,7 @@ namespace MultipartAbort.Core.Report;
 /// </summary>
 public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
+    internal const string NoLifecycleAdapter = "this store adapter does not read lifecycle rules";
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
     /// <param name="uploads">Called with each upload counted, as it is counted (concurrently across buckets): rows streamed, never kept.</param>
@@ -44,7 +45,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
     private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action<ReportedUpload> counted)
     {
         var ct = invocation.Work;
-        var rules = await ReadRulesAsync(bucket, ct).ConfigureAwait(false);
+        var rules = bucket.Rules = await ReadRulesAsync(bucket, ct).ConfigureAwait(false);
         var listing = scan.List(new UploadListing(bucket.Bucket), invocation);
         var cutOff = false;
         await scan
@@ -101,7 +102,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
     {
         if (lifecycle is null)
         {
-            bucket.LifecycleError = "this store adapter does not read lifecycle rules";
+            bucket.LifecycleError = NoLifecycleAdapter;
             return null;
         }
         try
