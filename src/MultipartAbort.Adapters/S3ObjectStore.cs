@@ -8,7 +8,7 @@ namespace MultipartAbort.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>
-public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules
+public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules, IBucketContents
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
@@ -116,6 +116,34 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     public async Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken) =>
         Lifecycle.BucketLifecycle.AbortRules(await new Lifecycle.BucketLifecycle(s3).ReadAsync(bucket, cancellationToken).ConfigureAwait(false));
+
+    public async Task<BucketContents> ReadContentsAsync(string bucket, CancellationToken cancellationToken)
+    {
+        bool objects;
+        try
+        {
+            var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+            objects = (listed.S3Objects?.Count ?? 0) > 0;
+        }
+        catch (Exception ex) when (Translate("ListObjectsV2", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        try
+        {
+            var versions = await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+            return new BucketContents(objects, (versions.Versions?.Count ?? 0) > 0);
+        }
+        // Versions need s3:ListBucketVersions, which a cleanup role often lacks; some stores have no versioning API at all.
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "AccessDenied" or "NotImplemented" || ex.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotImplemented)
+        {
+            return new BucketContents(objects, null) { VersionsUnknownWhy = $"ListObjectVersions refused ({ex.ErrorCode ?? ((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}): needs s3:ListBucketVersions" };
+        }
+        catch (Exception ex) when (Translate("ListObjectVersions", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
 
     /// <summary>A million buckets at 10,000 a page: far past any account's quota.</summary>
     private const int MaxBucketPages = 100;

@@ -19,6 +19,7 @@ internal static class MpaCommandLine
         root.Subcommands.Add(AbortCommand.Create(global));
         root.Subcommands.Add(ListCommand.Create(global));
         root.Subcommands.Add(SweepCommand.Create(global));
+        root.Subcommands.Add(ClearCommand.Create(global));
         root.Subcommands.Add(ReportCommand.Create(global));
         root.Subcommands.Add(LifecycleCommand.Create(global));
         root.Subcommands.Add(ArmCommand.Create(global));
@@ -93,6 +94,12 @@ internal static class MpaCommandLine
                     "mpa sweep --bucket logs --prefix tmp/ --older-than PT6H    # abort and verify, live progress",
                     "mpa sweep --bucket logs --older-than P7D --concurrency 64 --measure-bytes --json > result.json",
                     "mpa sweep --bucket logs --older-than P1D --key-marker 'tmp/k' --upload-id-marker 'u1'   # resume after an interrupt",
+                ],
+                "clear" =>
+                [
+                    "mpa clear --bucket old-logs            # what it would abort; nothing changes",
+                    "mpa clear --bucket old-logs --yes      # abort every upload, verify none is left, say what else blocks DeleteBucket",
+                    "mpa clear --bucket old-logs --yes --json | jq .deletable",
                 ],
                 "list" =>
                 [

@@ -18,6 +18,7 @@ public sealed class OutcomeMetrics
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly Dictionary<string, Counter.Child> _outcomes = new(StringComparer.Ordinal);
     private readonly Counter _requests;
+    private readonly Histogram _durations;
     private readonly string _service;
     private readonly (string Name, Gauge Gauge)[] _report;
     private readonly Lock _reportGate = new();
@@ -38,6 +39,12 @@ public sealed class OutcomeMetrics
             .ReportMetrics.Select(name => (name, factory.CreateGauge($"{prefix}_{SnakeCase(name)}", $"{name}: the last report's figure, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "bucket", "prefix"] })))
             .ToArray();
         _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
+        // From 10 ms to minutes: a tick or a sweep may run up to HTTP_REQUEST_TIMEOUT.
+        _durations = factory.CreateHistogram(
+            $"{prefix}_http_request_duration_seconds",
+            "Time to answer an HTTP request, by route",
+            new HistogramConfiguration { LabelNames = ["service", "route"], Buckets = Histogram.ExponentialBuckets(0.01, 4, 8) }
+        );
     }
 
     /// <summary>Adds what one request did, and keeps its report's figures (if it made one).</summary>
@@ -81,9 +88,12 @@ public sealed class OutcomeMetrics
         }
     }
 
-    /// <summary>Counts an answered request; <paramref name="route"/> is the matched route (null: none, e.g. a 404).</summary>
-    public void CountRequest(string? route, int status) =>
+    /// <summary>Counts an answered request and how long it took; <paramref name="route"/> is the matched route (null: none, e.g. a 404).</summary>
+    public void CountRequest(string? route, int status, TimeSpan took)
+    {
         _requests.WithLabels(_service, route ?? "unmatched", status.ToString(CultureInfo.InvariantCulture)).Inc();
+        _durations.WithLabels(_service, route ?? "unmatched").Observe(took.TotalSeconds);
+    }
 
     /// <summary>The text exposition format.</summary>
     public Task WriteAsync(Stream output, CancellationToken ct) => _registry.CollectAndExportAsTextAsync(output, ct);

@@ -13,6 +13,7 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
 
     public async Task InvokeAsync(HttpContext http)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var requestId = RequestId(http.Request.Headers, http.TraceIdentifier);
         log.Context = new LogContext
         {
@@ -38,7 +39,7 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
         }
         finally
         {
-            metrics.CountRequest((http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, http.Response.StatusCode);
+            metrics.CountRequest((http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, http.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
 

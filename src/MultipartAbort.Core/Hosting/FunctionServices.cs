@@ -31,6 +31,9 @@ public sealed class FunctionServices
     /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
 
+    /// <summary>One bucket cleared of its uploads whatever their activity, verified empty (mpa clear).</summary>
+    public required BucketClear Clears { get; init; }
+
     /// <summary>How every feature covers buckets.</summary>
     public required FleetScan Scan { get; init; }
 
@@ -92,6 +95,7 @@ public sealed class FunctionServices
         concurrency ??= StoreCallLimiter.For(settings.SweepConcurrency);
         var directory = store as IBucketDirectory;
         var lifecycle = store as ILifecycleRules;
+        var contents = store as IBucketContents;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         // What this process learns about how the store reads a prefix, shared by every listing.
         var uploads = new PrefixListing(store, settings.PrefixListing, log);
@@ -118,6 +122,7 @@ public sealed class FunctionServices
             Workflow = workflow,
             Timers = timers,
             Sweeps = sweeps,
+            Clears = new BucketClear(sweeps, scan, contents, settings, time),
             Lifecycle = lifecycle,
             Reports = reports,
             LifecycleCheck = new LifecycleCheck(scan, lifecycle, reports),

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using MultipartAbort.Core;
+using MultipartAbort.Core.Events;
+using MultipartAbort.Core.Fleet;
+using MultipartAbort.Core.Serialization;
+using MultipartAbort.Core.Sweep;
+
+namespace MultipartAbort.Cli;
+
+/// <summary>
+/// <c>mpa clear</c>: every incomplete upload of one bucket aborted whatever its activity, verified gone, and what else still
+/// blocks DeleteBucket; without --yes, what it would abort.
+/// </summary>
+internal static class ClearCommand
+{
+    public static Command Create(GlobalOptions global)
+    {
+        var bucket = new Option<string>("--bucket", "-b")
+        {
+            Description = "The one bucket to clear, by name (no glob).",
+            Required = true,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var token in r.Tokens)
+                        if (BucketSelector.IsGlob(token.Value))
+                            r.AddError($"--bucket '{token.Value}' is a glob: mpa clear takes one bucket by name");
+                        else if (RequestParser.ValidateBucket(token.Value) is { } e)
+                            r.AddError($"--bucket {e}");
+                },
+            },
+        };
+        // Accepted only to refuse it plainly: clearing every bucket is never one command.
+        var allBuckets = new Option<bool>("--all-buckets") { Hidden = true };
+        var prefix = Options.Prefix();
+        var yes = new Option<bool>("--yes", "-y") { Description = "Abort them. Without it nothing changes: it says what it would abort." };
+        var json = Options.Json();
+        var command = new Command("clear", "Abort every incomplete upload of one bucket whatever its activity (MIN_IDLE does not apply), verify ListMultipartUploads is empty, and say whether objects or versions still block DeleteBucket (never deleted).")
+        {
+            bucket, allBuckets, prefix, yes, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(allBuckets))
+                r.AddError("mpa clear takes one bucket (--bucket NAME), never --all-buckets; for many buckets use mpa sweep");
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!global.TryCreateServices(parse, out var services, out var exit))
+                return exit;
+            var request = new ClearRequest(parse.GetValue(bucket)!)
+            {
+                Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
+                Confirmed = parse.GetValue(yes),
+            };
+            using var stop = new OperatorStop(ct, m => Console.Error.WriteLine($"mpa: {m}"));
+            // Clearing is the operator's explicit choice to take uploads of any age and activity.
+            using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, allowYoung: true);
+            ClearResult result;
+            try
+            {
+                result = await services.Clears.RunAsync(request, invocation);
+            }
+            catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("mpa: clear abandoned; uploads that were in flight may be unverified: run it again");
+                return ExitCodes.Interrupted;
+            }
+            if (parse.GetValue(json))
+                await Console.Out.WriteLineAsync(ClearJson.Text(result));
+            else
+                foreach (var line in ClearTable.Lines(result))
+                    await Console.Out.WriteLineAsync(line);
+            if (result.Sweep.StopReason == SweepRunner.StopInterrupted)
+                return ExitCodes.Interrupted;
+            // A dry run succeeds as a sweep's would; a real clear succeeds only when the listing is verified empty.
+            return (result.DryRun ? result.Refused is null && result.Sweep.Complete && result.Sweep.Counts.AllSucceeded : result.Cleared) ? ExitCodes.Success : ExitCodes.SomeFailed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using MultipartAbort.Core.Model;
+
+namespace MultipartAbort.Core.Sweep;
+
+/// <summary>A clear as plain text lines for a terminal: what it did or would do, what is left and why, what blocks DeleteBucket.</summary>
+public static class ClearTable
+{
+    public static IReadOnlyList<string> Lines(ClearResult clear)
+    {
+        var s = clear.Sweep;
+        var target = $"s3://{clear.Request.Bucket}/{clear.Request.Prefix}";
+        var lines = new List<string>();
+        if (clear.Refused is not null)
+        {
+            lines.Add($"{target}: refused: {clear.Refused}");
+            return lines;
+        }
+        lines.Add(
+            clear.DryRun
+                ? $"{target}: would abort {N(s.WouldAbort)} of {N(s.Listed)} incomplete uploads listed; nothing changed{(clear.Request.Confirmed ? " (DRY_RUN is set)" : " (add --yes to abort them)")}"
+                : $"{target}: aborted {N(s.Aborted)} (verified with ListParts), already gone {N(s.AlreadyGone)}, {Bytes(s.BytesReclaimed)} reclaimed, of {N(s.Listed)} listed"
+        );
+        var troubled = s.Requeued + s.DeadLettered + s.Failed + s.Counts[AbortOutcome.Rejected];
+        if (troubled > 0)
+            lines.Add($"  not clean: requeued {N(s.Requeued)}, dead-lettered {N(s.DeadLettered)}, failed {N(s.Failed)}, rejected {N(s.Counts[AbortOutcome.Rejected])}");
+        foreach (var r in clear.Notable.Take(10))
+            lines.Add($"  {r.Outcome.ToWireName()} {r.Key} {r.UploadId}: {r.Message}");
+        if (s.StopReason is not null)
+            lines.Add($"  stopped early ({s.StopReason}); run it again to finish");
+        if (clear.UploadsRemaining is { } left)
+        {
+            var why = new List<string>();
+            if (clear.YoungerThanMinUploadAge > 0)
+                why.Add($"{N(clear.YoungerThanMinUploadAge)} younger than MIN_UPLOAD_AGE");
+            if (clear.OutsideAllowedPrefixes > 0)
+                why.Add($"{N(clear.OutsideAllowedPrefixes)} outside ALLOWED_PREFIXES");
+            var rest = left - clear.YoungerThanMinUploadAge - clear.OutsideAllowedPrefixes;
+            if (rest > 0)
+                why.Add($"{N(rest)} not cleared (begun meanwhile, or not clean above)");
+            lines.Add(left == 0 ? "  ListMultipartUploads: empty" : $"  ListMultipartUploads: {N(left)} left ({string.Join(", ", why)})");
+        }
+        if (clear.RemainingError is not null)
+            lines.Add($"  ListMultipartUploads could not be read to verify: {clear.RemainingError}");
+        if (clear.PrefixBound)
+            lines.Add("  bound to a prefix (--prefix or ALLOWED_PREFIXES): uploads outside it are not touched, so this cannot empty the bucket");
+        if (clear.Contents is { } contents)
+        {
+            lines.Add(contents.ObjectsRemain ? "  objects: some remain (DeleteBucket fails until they are deleted; mpa never deletes objects)" : "  objects: none");
+            lines.Add(
+                contents.VersionsRemain switch
+                {
+                    true => "  versions: some remain (object versions or delete markers; DeleteBucket fails until they are deleted)",
+                    false => "  versions: none",
+                    null => $"  versions: unknown ({contents.VersionsUnknownWhy})",
+                }
+            );
+        }
+        if (clear.ContentsError is not null)
+            lines.Add($"  objects and versions: could not be read: {clear.ContentsError}");
+        if (clear.Deletable)
+            lines.Add("  the bucket is empty: DeleteBucket can succeed");
+        return lines;
+    }
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Bytes(long bytes) =>
+        bytes < 1024 ? FormattableString.Invariant($"{bytes} B")
+        : bytes < 1 << 20 ? FormattableString.Invariant($"{bytes / 1024.0:0.#} KiB")
+        : bytes < 1L << 30 ? FormattableString.Invariant($"{bytes / 1048576.0:0.#} MiB")
+        : FormattableString.Invariant($"{bytes / 1073741824.0:0.##} GiB");
+}
