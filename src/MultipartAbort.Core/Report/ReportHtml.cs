@@ -26,7 +26,7 @@ public static class ReportHtml
     private const string Style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111;background:#fff;max-width:1100px}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-        .meta{color:#444;margin:0 0 16px}.meta span{margin-right:16px;white-space:nowrap}
+        .meta{color:#444;margin:0 0 16px}.meta span{display:inline-block;margin-right:16px}
         .totals{display:flex;flex-wrap:wrap;gap:12px;margin:0;padding:0}
         .totals div{border:1px solid #ccc;border-radius:6px;padding:8px 14px;min-width:130px}
         .totals dt{color:#555;font-size:12px}.totals dd{margin:0;font-size:20px;font-weight:600}
