@@ -8,7 +8,7 @@ namespace MultipartAbort.Adapters;
 
 /// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>
-public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules, IBucketContents
+public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules, IBucketContents, IObjectWriter
 {
     public const string NoSuchUpload = "NoSuchUpload";
 
@@ -109,6 +109,21 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
         }
         catch (Exception ex) when (Translate("ListMultipartUploads", ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>A private object (no ACL given: the bucket owner's alone), written whole.</summary>
+    public async Task PutObjectAsync(string bucket, string key, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(body, writable: false);
+        var request = new PutObjectRequest { BucketName = bucket, Key = key, InputStream = stream, ContentType = contentType };
+        try
+        {
+            await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate("PutObject", ex, cancellationToken) is { } translated)
         {
             throw translated;
         }

@@ -34,9 +34,14 @@ internal static class ReportCommand
         {
             Description = "With --json or --csv: one row per upload (its lifecycle coverage: coveredBy, reapedAfter), written as it is counted, instead of the totals.",
         };
+        var html = new Option<FileInfo?>("--html")
+        {
+            Description = "Also write the report as one self-contained HTML page with charts to this file (it names keys); stdout keeps the table, JSON or CSV.",
+            HelpName = "FILE",
+        };
         var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
         {
-            buckets, allBuckets, depth, minIdle, price, top, json, csv, uploads,
+            buckets, allBuckets, depth, minIdle, price, top, json, csv, uploads, html,
         };
         command.Validators.Add(r =>
         {
@@ -51,6 +56,13 @@ internal static class ReportCommand
         {
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
+            // Opened now, so a path that cannot be written fails before any listing; written once the report is taken.
+            await using var page = OpenPage(parse.GetValue(html), out var pageError);
+            if (pageError is not null)
+            {
+                await Console.Error.WriteLineAsync($"mpa: --html {pageError}");
+                return ExitCodes.Usage;
+            }
             var request = new ReportRequest
             {
                 Buckets = parse.GetValue(buckets) ?? [],
@@ -103,6 +115,11 @@ internal static class ReportCommand
                 await Console.Out.WriteAsync(ReportCsv.Text(report));
             else
                 ReportTable.Write(AnsiConsole.Console, report);
+            if (page is not null)
+            {
+                page.SetLength(0);
+                await page.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(services.Settings))), ct);
+            }
             foreach (var bucket in report.Buckets.Where(b => b.Error is not null))
                 await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: {bucket.Error}");
             foreach (var bucket in report.Buckets.Where(b => b.LifecycleError is not null && b.Error is null))
@@ -110,6 +127,23 @@ internal static class ReportCommand
             return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    /// <summary>The page's file, open for writing (not yet truncated: an existing page stays until the new one is ready), or why it cannot be.</summary>
+    private static FileStream? OpenPage(FileInfo? file, out string? error)
+    {
+        error = null;
+        if (file is null)
+            return null;
+        try
+        {
+            return new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"'{file}' cannot be written: {ex.Message}";
+            return null;
+        }
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>

@@ -93,4 +93,27 @@ public sealed class MpaReportOnStoresTests(Stores stores)
         buckets[readable.Bucket].GetProperty("bytes").GetInt64().Should().Be(readable.Bytes);
         buckets[denied.Bucket].GetProperty("error").GetString().Should().Contain("AccessDenied");
     }
+
+    [Theory]
+    [InlineData("no-such-folder/report.html")]
+    [InlineData("")]
+    public async Task Report_HtmlToAPathThatCannotBeWritten_FailsAsUsage_BeforeAnyStoreCall(string under)
+    {
+        // Nothing listens on the endpoint: a listing would end in a connection error naming the bucket, not exit 2.
+        var env = new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.CosEndpoint] = $"http://127.0.0.1:{LoopbackPort.Free()}",
+            [EnvironmentVariables.CosAccessKeyId] = "k",
+            [EnvironmentVariables.CosSecretAccessKey] = "s",
+            ["AWS_REGION"] = "us-east-1",
+        };
+        var dir = Directory.CreateTempSubdirectory("mpa-html-").FullName;
+        var path = Path.Combine(dir, under);
+
+        var run = await MpaProcess.RunAsync(env, "report", "--bucket", "bkt1", "--html", path);
+
+        run.ExitCode.Should().Be(2, run.Stderr);
+        run.Stderr.Should().Contain("--html").And.Contain(path.TrimEnd('/')).And.Contain("cannot be written").And.NotContain("ListMultipartUploads");
+        run.Stdout.Should().BeEmpty("no report is taken");
+    }
 }

@@ -69,4 +69,27 @@ public sealed class ReportOnMotoTests(MotoServer moto)
         json.RootElement.GetProperty("report").GetProperty("totals").GetProperty("uploads").GetInt64().Should().Be(big.Uploads.Count + small.Uploads.Count);
         (await new StoreSeeder(s3).UploadIdsAsync(big.Bucket)).Should().HaveCount(big.Uploads.Count, "a report only lists");
     }
+
+    [Fact]
+    public async Task ReportEvent_WithReportHtmlUrl_WritesThePageAsAPrivateHtmlObject_WithTheReportsTotals()
+    {
+        using var s3 = moto.CreateS3Client();
+        var plan = new ReportPlan(MotoServer.UniqueBucket("rpt"), 30);
+        var pages = MotoServer.UniqueBucket("pages");
+        await Task.WhenAll(plan.SeedAsync(s3), s3.PutBucketAsync(pages));
+        var log = new StringWriter();
+        var services = ServiceComposition.Create(
+            new DictionaryEnvironment(moto.FunctionEnvironment((EnvironmentVariables.ReportHtmlUrl, $"s3://{pages}/reports/latest.html"))), log);
+
+        var answer = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes("{\"report\":{\"bucket\":\"" + plan.Bucket + "\",\"depth\":1}}"), services.Begin(null, CancellationToken.None));
+
+        answer.Result!.Report!.Totals.Total.Uploads.Should().Be(plan.Uploads.Count, log.ToString());
+        using var page = await s3.GetObjectAsync(pages, "reports/latest.html");
+        page.Headers.ContentType.Should().StartWith("text/html");
+        var html = await new StreamReader(page.ResponseStream).ReadToEndAsync();
+        html.Should().Contain($"id=\"total-uploads\" data-value=\"{plan.Uploads.Count}\"").And.Contain($"id=\"total-bytes\" data-value=\"{plan.Bytes}\"");
+        var acl = await s3.GetObjectAclAsync(new Amazon.S3.Model.GetObjectAclRequest { BucketName = pages, Key = "reports/latest.html" });
+        acl.Grants.Should().NotContain(g => g.Grantee.URI != null, "the page is private: no grant to AllUsers or AuthenticatedUsers");
+        log.ToString().Should().Contain($"report page written to cos://{pages}/reports/latest.html");
+    }
 }

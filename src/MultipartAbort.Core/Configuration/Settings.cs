@@ -64,6 +64,9 @@ public sealed record Settings
 
     /// <summary>REPORT_DEPTH: the scheduled report's per-prefix depth (0: per bucket only).</summary>
     public int ReportDepth { get; init; }
+
+    /// <summary>REPORT_HTML_URL: the object the report event writes its page to; null: no page.</summary>
+    public ObjectUrl? ReportHtml { get; init; }
     /// <summary>Uploads in flight at once; null lets <c>AdaptiveLimit</c> find it.</summary>
     public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
@@ -272,6 +275,10 @@ public sealed record Settings
         foreach (var target in reportTargets.Where(t => !Fleet.BucketSelector.IsGlob(t) && Model.StoreNames.CheckBucket(t) is not null))
             problems.Add($"{EnvironmentVariables.ReportTargets}: '{target}' {Model.StoreNames.CheckBucket(target)}");
 
+        ObjectUrl? reportHtml = null;
+        if (Get(EnvironmentVariables.ReportHtmlUrl) is { } pageUrl && !ObjectUrl.TryParse(pageUrl, out reportHtml, out var pageError))
+            problems.Add($"{EnvironmentVariables.ReportHtmlUrl} {pageError}; got '{pageUrl}'");
+
         var settings = new Settings
         {
             CosEndpoint = endpoint,
@@ -301,6 +308,7 @@ public sealed record Settings
             SweepMinAge = sweepMinAge,
             ReportTargets = reportTargets,
             ReportDepth = ReadInt(EnvironmentVariables.ReportDepth, 0, 0, Report.ReportRequest.MaxDepth),
+            ReportHtml = reportHtml,
             SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             HttpRequestTimeout = httpTimeout,

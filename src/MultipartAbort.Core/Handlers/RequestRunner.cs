@@ -29,6 +29,9 @@ public sealed class RequestRunner(
     /// <summary>The ledger drain the tick runs first; set once at composition (the drain runs entries through this runner).</summary>
     internal IRetryDrain? RetryDrain { get; set; }
 
+    /// <summary>Writes the report's page to REPORT_HTML_URL; null when the store cannot write objects.</summary>
+    internal IObjectWriter? PageWriter { get; set; }
+
     /// <summary>The drain runs until this share of the time to the soft deadline when sweeps or a report follow it.</summary>
     private const double DrainShare = 0.5;
 
@@ -244,6 +247,32 @@ public sealed class RequestRunner(
             $"report of {report.Buckets.Count} bucket(s): {totals.Uploads} incomplete uploads, {totals.Parts} parts, {totals.Bytes} bytes"
                 + string.Concat(report.Buckets.Where(b => b.Error is not null).Select(b => $"; {b.Bucket}: {b.Error}"))
         );
+        if (settings.ReportHtml is { } page)
+            await WritePageAsync(report, page, invocation).ConfigureAwait(false);
         return before with { Report = report };
+    }
+
+    /// <summary>The report as a page at REPORT_HTML_URL, replacing the last; a page that cannot be written is logged as an error, the report still answers.</summary>
+    private async Task WritePageAsync(IncompleteUploadReport report, ObjectUrl page, Invocation invocation)
+    {
+        if (PageWriter is null)
+        {
+            log.Log(LogLevel.Error, $"{EnvironmentVariables.ReportHtmlUrl} is set but this store cannot write objects: no page written to {page}");
+            return;
+        }
+        try
+        {
+            var html = System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(settings)));
+            await PageWriter.PutObjectAsync(page.Bucket, page.Key, html, "text/html; charset=utf-8", invocation.Work).ConfigureAwait(false);
+            log.Log(LogLevel.Information, $"report page written to {page} ({html.Length} bytes)");
+        }
+        catch (StoreException ex)
+        {
+            log.Log(LogLevel.Error, $"the report page could not be written to {page} (it needs s3:PutObject on it): {ex.Message}");
+        }
+        catch (OperationCanceledException) when (invocation.Work.IsCancellationRequested)
+        {
+            log.Log(LogLevel.Warning, $"the invocation's time ran out before the report page was written to {page}; the next report writes it");
+        }
     }
 }

@@ -96,6 +96,7 @@ public sealed class FunctionServices
         var directory = store as IBucketDirectory;
         var lifecycle = store as ILifecycleRules;
         var contents = store as IBucketContents;
+        var pages = store as IObjectWriter;
         store = new LimitedObjectStore(store, concurrency, time) { ThrottlePause = settings.ThrottleBackoff };
         // What this process learns about how the store reads a prefix, shared by every listing.
         var uploads = new PrefixListing(store, settings.PrefixListing, log);
@@ -108,6 +109,7 @@ public sealed class FunctionServices
         var messages = new MessageRunner(requests, log);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, messages, settings, log, time) : null;
         requests.RetryDrain = retryDrain ?? ledgerDrain;
+        requests.PageWriter = pages;
         var sqsBatches = new SqsBatchHandler(messages, log, concurrency);
         var refusals = new RefusalLog(log, time);
         var webhooks = new WebhookHandler(requests, settings, refusals, time);

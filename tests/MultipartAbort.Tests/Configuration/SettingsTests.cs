@@ -151,4 +151,24 @@ public class SettingsTests
     {
         Load(("ALLOWED_BUCKETS", allowed)).Access.IsBucketAllowed(bucket).Should().Be(expected);
     }
+
+    [Theory]
+    [InlineData("https://example.test/page.html", "must start with cos:// or s3://")]
+    [InlineData("cos://pages", "names no object")]
+    [InlineData("s3://pages/reports/", "names no object")]
+    [InlineData("cos:///p.html", "names no valid bucket")]
+    public void ReportHtmlUrl_ThatCannotBeParsed_IsAConfigurationErrorNamingTheVariable(string url, string why)
+    {
+        var act = () => Load(("REPORT_HTML_URL", url));
+
+        act.Should().Throw<ConfigurationException>().WithMessage($"*REPORT_HTML_URL {why}*got '{url}'*");
+    }
+
+    [Theory]
+    [InlineData("cos://pages/reports/latest.html", "pages", "reports/latest.html")]
+    [InlineData("S3://pages/p.html", "pages", "p.html")]
+    public void ReportHtmlUrl_NamesTheBucketAndKey(string url, string bucket, string key)
+    {
+        Load(("REPORT_HTML_URL", url)).ReportHtml.Should().Be(new ObjectUrl(bucket, key));
+    }
 }

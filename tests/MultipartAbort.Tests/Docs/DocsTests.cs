@@ -11,7 +11,10 @@ public partial class DocsTests
     private static readonly string Root = PublishedBinary.RepositoryRoot;
 
     private static IEnumerable<string> Pages() =>
-        new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md")).Concat(Directory.GetFiles(Path.Combine(Root, "bench"), "*.md", SearchOption.AllDirectories));
+        new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md")).Concat(Directory.GetFiles(Path.Combine(Root, "bench"), "*.md", SearchOption.AllDirectories).Where(f => !IsBuildOutput(f)));
+
+    // A bench tool's build output (bench/report/render: Playwright's package ships its own .md files) is not ours.
+    private static bool IsBuildOutput(string file) => Path.GetRelativePath(Root, file).Split(Path.DirectorySeparatorChar).Any(s => s is "bin" or "obj" or "out");
 
     /// <summary>GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens.</summary>
     private static string Slug(string heading) => NotWordOrSpace().Replace(heading.TrimStart('#').Trim().ToLowerInvariant(), "").Replace(' ', '-');

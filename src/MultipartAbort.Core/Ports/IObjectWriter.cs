@@ -1,0 +1,7 @@
+namespace MultipartAbort.Core.Ports;
+
+/// <summary>Writes one private object (the report's page); failures throw <see cref="StoreException"/>.</summary>
+public interface IObjectWriter
+{
+    Task PutObjectAsync(string bucket, string key, byte[] body, string contentType, CancellationToken cancellationToken);
+}

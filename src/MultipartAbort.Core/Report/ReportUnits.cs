@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace MultipartAbort.Core.Report;
+
+/// <summary>How sizes and ages read in every human rendering of a report (mpa's tables, the HTML page).</summary>
+public static class ReportUnits
+{
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : $"{value.ToString("0.0", CultureInfo.InvariantCulture)} {units[unit]}";
+    }
+
+    /// <summary>3d 4h, 5h 12m, 12m 3s.</summary>
+    public static string Age(DateTimeOffset now, DateTimeOffset? at)
+    {
+        if (at is not { } t)
+            return "?";
+        var age = now - t;
+        if (age < TimeSpan.Zero)
+            return "0s";
+        return age.TotalDays >= 1 ? $"{(int)age.TotalDays}d {age.Hours}h"
+            : age.TotalHours >= 1 ? $"{(int)age.TotalHours}h {age.Minutes}m"
+            : $"{(int)age.TotalMinutes}m {age.Seconds}s";
+    }
+}
