@@ -108,8 +108,11 @@ public static class ReportHtml
 
         html.Append("<section><h2>Lifecycle coverage</h2>");
         Chart(html, "chart-coverage", "Share of uploads and bytes an AbortIncompleteMultipartUpload rule reaps",
-            [("bytes", [totals.Covered.Bytes, totals.NotCovered.Bytes, totals.CoverageUnknown.Bytes]), ("uploads", [totals.Covered.Uploads, totals.NotCovered.Uploads, totals.CoverageUnknown.Uploads])],
-            [("a rule reaps them", Green), ("no rule reaps them", Vermillion), ("unknown (rules not read)", Purple)], perRow: true, Count);
+            [
+                ("bytes", [totals.Covered.Bytes, totals.ReapedByStore.Bytes, totals.NotCovered.Bytes, totals.CoverageUnknown.Bytes]),
+                ("uploads", [totals.Covered.Uploads, totals.ReapedByStore.Uploads, totals.NotCovered.Uploads, totals.CoverageUnknown.Uploads]),
+            ],
+            [("a rule reaps them", Green), ("the store reaps them", SkyBlue), ("no rule reaps them", Vermillion), ("unknown (rules not read)", Purple)], perRow: true, Count);
         html.Append("</section>\n");
 
         BucketTable(html, report);
@@ -238,7 +241,12 @@ public static class ReportHtml
             html.Append("<tr><td>").Append(E(bucket)).Append("</td><td class=\"k\">").Append(E(u.Key)).Append("</td><td class=\"n\">").Append(Count(u.Parts))
                 .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(u.Bytes)).Append("</td><td class=\"n\">").Append(E(ReportUnits.Age(report.At, u.Initiated)))
                 .Append("</td><td class=\"n\">").Append(u.NewestPart is null ? "-" : E(ReportUnits.Age(report.At, u.NewestPart) + " ago")).Append("</td><td>").Append(u.Active ? "active" : "idle")
-                .Append("</td><td>").Append(E(u.Coverage.CoveredBy is { } rule ? $"rule {rule}" : u.Coverage.Name)).Append("</td></tr>");
+                .Append("</td><td>").Append(E(u.Coverage.State switch
+                {
+                    CoverageState.Covered => $"rule {u.Coverage.CoveredBy}",
+                    CoverageState.ByStore => $"store: {u.Coverage.CoveredBy}",
+                    _ => u.Coverage.Name,
+                })).Append("</td></tr>");
         html.Append("</tbody></table></section>\n");
     }
 

@@ -39,6 +39,20 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
+    public void AnUploadTheStoreReaps_IsShownAsTheStores_NotAsARule()
+    {
+        var bucket = new BucketReport("b", 10) { Complete = true };
+        var initiated = Now - TimeSpan.FromDays(2);
+        var coverage = new Coverage(CoverageState.ByStore, "MinIO stale_uploads_expiry (24 h by default)", initiated.AddHours(24));
+        bucket.Add(new ReportedUpload("k", "u", initiated, null, 1, 10, false) { Coverage = coverage }, null, AgeBands.Of(initiated, Now));
+
+        var page = ReportHtml.Render(Report(bucket), "e");
+
+        page.Should().Contain("<td>store: MinIO stale_uploads_expiry (24 h by default)</td>").And.NotContain("rule MinIO");
+        page.Should().Contain("the store reaps them");
+    }
+
+    [Fact]
     public void Page_LoadsNothing_AndItsPolicyAllowsItsOneStyleBlockByHash()
     {
         var page = ReportHtml.Render(Report(Bucket("b", ("k", 5, TimeSpan.FromDays(40)))), "http://127.0.0.1:9000");
