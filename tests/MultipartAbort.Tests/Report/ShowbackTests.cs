@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Serialization;
@@ -107,5 +109,36 @@ public sealed class ShowbackTests
 
         json.RootElement.GetProperty("report").TryGetProperty("groups", out _).Should().BeFalse();
         json.RootElement.GetProperty("report").TryGetProperty("by", out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("""{"report":{"bucket":"bkt","by":"team"}}""", "report.by", "report.by must be \"initiator\" or \"owner\"; got the string \"team\"")]
+    [InlineData("""{"report":{"bucket":"bkt","by":7}}""", "report.by", "report.by must be a string")]
+    [InlineData("""{"report":{"bucket":"bkt","by":"owner","byTop":0}}""", "report.byTop", "report.byTop must be from 1 to 1000; got 0")]
+    public async Task ReportEvent_WithABadBy_IsRejectedNamingTheField(string json, string field, string message)
+    {
+        var services = new WorkflowHarness().Services();
+
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes(json), services.Begin(null, CancellationToken.None));
+
+        var result = answer.Result!.Results.Should().ContainSingle().Which;
+        result.Outcome.Should().Be(AbortOutcome.Rejected);
+        result.Field.Should().Be(field);
+        result.Message.Should().Contain(message);
+        answer.Result.Report.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ReportEvent_ByOwner_AnswersWithTheOwnersGroups()
+    {
+        var h = new WorkflowHarness();
+        h.Store.Add("bkt", "k", "u", parts: 2, initiated: Now - TimeSpan.FromDays(2)).Owner = new UploadPrincipal("team-a", "Team A");
+        var services = h.Services();
+
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"report":{"bucket":"bkt","by":"owner","byTop":5}}"""), services.Begin(null, CancellationToken.None));
+
+        var report = answer.Result!.Report!;
+        (report.By, report.ByTop).Should().Be((ReportBy.Owner, 5));
+        report.Groups.Should().ContainSingle().Which.Name.Should().Be("team-a");
     }
 }
