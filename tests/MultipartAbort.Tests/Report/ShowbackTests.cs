@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MultipartAbort.Core.Model;
+using MultipartAbort.Core.Observability;
+using Microsoft.Extensions.Time.Testing;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Serialization;
@@ -140,5 +143,28 @@ public sealed class ShowbackTests
         var report = answer.Result!.Report!;
         (report.By, report.ByTop).Should().Be((ReportBy.Owner, 5));
         report.Groups.Should().ContainSingle().Which.Name.Should().Be("team-a");
+    }
+
+    [Fact]
+    public async Task Emf_WithBy_AddsALinePerGroupUnderByPrincipalNames_AndTheReportLinesAreAsWithout()
+    {
+        var h = new WorkflowHarness();
+        h.Store.Add("b", "k1", "u1", parts: 2, initiated: Now - TimeSpan.FromDays(2)).Initiator = new UploadPrincipal("arn:aws:sts::111122223333:assumed-role/Etl/s1", null);
+        h.Store.Add("b", "k2", "u2", parts: 1, initiated: Now - TimeSpan.FromDays(2));
+        string[] Flush(IncompleteUploadReport report)
+        {
+            var output = new StringWriter();
+            new EmfMetrics(output, "MultipartAbort", "multipart-abort", new FakeTimeProvider(Now)).Flush(report);
+            return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+
+        var plain = Flush(await RunAsync(h, new ReportRequest { Buckets = ["b"] }));
+        var grouped = Flush(await RunAsync(h, new ReportRequest { Buckets = ["b"], By = ReportBy.Initiator }));
+
+        grouped.Where(l => !l.Contains("ByPrincipal", StringComparison.Ordinal)).Should().Equal(plain, "the existing series do not change");
+        var groups = grouped.Select(l => JsonNode.Parse(l)!).Where(l => l["By"] is not null).ToArray();
+        groups.Select(l => ((string)l["Principal"]!, (long)l["IncompleteUploadBytesByPrincipal"]!)).Should().Equal(("arn:aws:iam::111122223333:role/Etl", 32L), (Showback.Unknown, 16L));
+        groups.Should().AllSatisfy(l => ((string)l["By"]!).Should().Be("initiator"));
+        groups.Should().AllSatisfy(l => l["IncompleteUploadBytes"].Should().BeNull("a group's figures go under the new names only"));
     }
 }
