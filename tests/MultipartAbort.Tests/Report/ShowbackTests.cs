@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using Microsoft.Extensions.Time.Testing;
+using MultipartAbort.Testing;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Serialization;
@@ -166,5 +167,28 @@ public sealed class ShowbackTests
         groups.Select(l => ((string)l["Principal"]!, (long)l["IncompleteUploadBytesByPrincipal"]!)).Should().Equal(("arn:aws:iam::111122223333:role/Etl", 32L), (Showback.Unknown, 16L));
         groups.Should().AllSatisfy(l => ((string)l["By"]!).Should().Be("initiator"));
         groups.Should().AllSatisfy(l => l["IncompleteUploadBytes"].Should().BeNull("a group's figures go under the new names only"));
+    }
+
+    [Theory]
+    [InlineData(null, ReportBy.None)]
+    [InlineData("owner", ReportBy.Owner)]
+    [InlineData("Initiator", ReportBy.Initiator)]
+    public void ReportByVariable_IsReadIntoTheSettings(string? value, ReportBy expected)
+    {
+        var env = new Dictionary<string, string?> { ["COS_ENDPOINT"] = "http://127.0.0.1:9" };
+        if (value is not null)
+            env["REPORT_BY"] = value;
+
+        MultipartAbort.Core.Configuration.Settings.Load(new DictionaryEnvironment(env)).ReportBy.Should().Be(expected);
+    }
+
+    [Fact]
+    public void ReportByVariable_OfAnyOtherValue_FailsTheConfigurationNamingIt()
+    {
+        var env = new Dictionary<string, string?> { ["COS_ENDPOINT"] = "http://127.0.0.1:9", ["REPORT_BY"] = "team" };
+
+        var act = () => MultipartAbort.Core.Configuration.Settings.Load(new DictionaryEnvironment(env));
+
+        act.Should().Throw<MultipartAbort.Core.Configuration.ConfigurationException>().Which.Message.Should().Contain("REPORT_BY must be initiator or owner; got 'team'");
     }
 }
