@@ -191,4 +191,20 @@ public sealed class ShowbackTests
 
         act.Should().Throw<MultipartAbort.Core.Configuration.ConfigurationException>().Which.Message.Should().Contain("REPORT_BY must be initiator or owner; got 'team'");
     }
+
+    [Fact]
+    public async Task ScheduledTick_WithReportBy_ReportsTheGroups()
+    {
+        var h = new WorkflowHarness
+        {
+            Settings = new MultipartAbort.Core.Configuration.Settings { ReportTargets = ["bkt"], ReportBy = ReportBy.Owner, ReabortBackoff = TimeSpan.Zero },
+        };
+        h.Store.Add("bkt", "k", "u1", parts: 2, initiated: Now - TimeSpan.FromDays(3)).Owner = new UploadPrincipal("team-a", null);
+        var services = h.Services();
+
+        var answer = await services.Events.HandleAsync(Encoding.UTF8.GetBytes("""{"source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""), services.Begin(null, CancellationToken.None));
+
+        answer.Result!.Report!.By.Should().Be(ReportBy.Owner);
+        answer.Result.Report.Groups.Select(g => (g.Name, g.Figures.Total.Parts)).Should().Equal(("team-a", 2L));
+    }
 }
