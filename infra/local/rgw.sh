@@ -19,6 +19,9 @@ set -euo pipefail
 
 RGW_ACCESS_KEY=${RGW_ACCESS_KEY:-mpa-test-access-key}
 RGW_SECRET_KEY=${RGW_SECRET_KEY:-mpa-test-secret-key-0123456789abcdef}
+# A second user, for the tests of uploads two users start in one bucket (showback by initiator).
+RGW_SECOND_ACCESS_KEY=${RGW_SECOND_ACCESS_KEY:-mpa-test-2-access-key}
+RGW_SECOND_SECRET_KEY=${RGW_SECOND_SECRET_KEY:-mpa-test-2-secret-key-0123456789abcdef}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -100,13 +103,16 @@ CONF
   radosgw "${c[@]}" -n client.rgw
   radosgw-admin "${c[@]}" user create --uid mpa-test --display-name "mpa test" \
     --access-key "$RGW_ACCESS_KEY" --secret-key "$RGW_SECRET_KEY" >/dev/null
+  radosgw-admin "${c[@]}" user create --uid mpa-test-2 --display-name "mpa test 2" \
+    --access-key "$RGW_SECOND_ACCESS_KEY" --secret-key "$RGW_SECOND_SECRET_KEY" >/dev/null
   local endpoint="http://127.0.0.1:$rgw_port"
   for _ in $(seq 1 300); do
     curl -s -o /dev/null "$endpoint/" && break
     sleep 0.1
   done
   curl -s -o /dev/null "$endpoint/" || { echo "rgw.sh: radosgw did not answer on $endpoint; see $dir/log" >&2; exit 1; }
-  printf 'RGW_ENDPOINT=%s\nRGW_ACCESS_KEY=%s\nRGW_SECRET_KEY=%s\n' "$endpoint" "$RGW_ACCESS_KEY" "$RGW_SECRET_KEY" | tee "$dir/env"
+  printf 'RGW_ENDPOINT=%s\nRGW_ACCESS_KEY=%s\nRGW_SECRET_KEY=%s\nRGW_SECOND_ACCESS_KEY=%s\nRGW_SECOND_SECRET_KEY=%s\n' \
+    "$endpoint" "$RGW_ACCESS_KEY" "$RGW_SECRET_KEY" "$RGW_SECOND_ACCESS_KEY" "$RGW_SECOND_SECRET_KEY" | tee "$dir/env"
 }
 
 stop() {

@@ -104,7 +104,11 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             var response = await s3.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
             var uploads = (response.MultipartUploads ?? [])
-                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? Utc(at) : null))
+                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? Utc(at) : null)
+                {
+                    Initiator = Principal(u.Initiator?.Id, u.Initiator?.DisplayName),
+                    Owner = Principal(u.Owner?.Id, u.Owner?.DisplayName),
+                })
                 .ToArray();
             return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
         }
@@ -128,6 +132,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             throw translated;
         }
     }
+
+    /// <summary>Null when the store named no one: the SDK gives an empty element as empty strings.</summary>
+    private static UploadPrincipal? Principal(string? id, string? displayName) =>
+        string.IsNullOrEmpty(id) && string.IsNullOrEmpty(displayName) ? null : new UploadPrincipal(NullIfEmpty(id), NullIfEmpty(displayName));
 
     public async Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken) =>
         Lifecycle.BucketLifecycle.AbortRules(await new Lifecycle.BucketLifecycle(s3).ReadAsync(bucket, cancellationToken).ConfigureAwait(false));

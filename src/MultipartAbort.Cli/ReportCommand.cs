@@ -34,6 +34,17 @@ internal static class ReportCommand
         {
             Description = "With --json or --csv: one row per upload (its lifecycle coverage: coveredBy, reapedAfter), written as it is counted, instead of the totals.",
         };
+        var by = new Option<string?>("--by")
+        {
+            Description = "Group every figure by who started each upload (initiator) or who owns it (owner), as ListMultipartUploads names them; an assumed-role session counts under its role.",
+            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } v && !Showback.TryParse(v, out _)) r.AddError($"--by must be initiator or owner; got '{v}'"); } },
+        };
+        var byTop = new Option<int>("--by-top")
+        {
+            Description = $"With --by: how many groups to keep (the largest by bytes); the rest add up under {Showback.Other} (1 to {Showback.MaxTop}).",
+            DefaultValueFactory = _ => Showback.DefaultTop,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > Showback.MaxTop) r.AddError($"--by-top must be from 1 to {Showback.MaxTop}"); } },
+        };
         var html = new Option<FileInfo?>("--html")
         {
             Description = "Also write the report as one self-contained HTML page with charts to this file (it names keys); stdout keeps the table, JSON or CSV.",
@@ -41,7 +52,7 @@ internal static class ReportCommand
         };
         var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
         {
-            buckets, allBuckets, depth, minIdle, price, top, json, csv, uploads, html,
+            buckets, allBuckets, depth, minIdle, price, top, by, byTop, json, csv, uploads, html,
         };
         command.Validators.Add(r =>
         {
@@ -70,6 +81,8 @@ internal static class ReportCommand
                 Depth = parse.GetValue(depth),
                 MinIdle = parse.GetValue(minIdle),
                 Top = parse.GetValue(top),
+                By = Showback.TryParse(parse.GetValue(by), out var grouping) ? grouping : ReportBy.None,
+                ByTop = parse.GetValue(byTop),
             };
             if (parse.GetValue(price) is { } p)
                 request = request with { PricePerGbMonth = p, PriceName = "--price-per-gb-month" };

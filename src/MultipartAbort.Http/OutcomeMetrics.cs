@@ -23,6 +23,8 @@ public sealed class OutcomeMetrics
     private readonly (string Name, Gauge Gauge)[] _report;
     private readonly Lock _reportGate = new();
     private HashSet<(string Bucket, string Prefix)> _reported = [];
+    private readonly (string Name, Gauge Gauge)[] _showback;
+    private HashSet<(string By, string Principal)> _shown = [];
 
     public OutcomeMetrics(Settings settings)
     {
@@ -37,6 +39,9 @@ public sealed class OutcomeMetrics
         }
         _report = EmfMetrics
             .ReportMetrics.Select(name => (name, factory.CreateGauge($"{prefix}_{SnakeCase(name)}", $"{name}: the last report's figure, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "bucket", "prefix"] })))
+            .ToArray();
+        _showback = EmfMetrics
+            .ShowbackMetrics.Select(name => (name, factory.CreateGauge($"{prefix}_{SnakeCase(name)}", $"{name}: the last complete showback report's figure per initiator or owner, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "by", "principal"] })))
             .ToArray();
         _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
         // From 10 ms to minutes: a tick or a sweep may run up to HTTP_REQUEST_TIMEOUT.
@@ -56,7 +61,36 @@ public sealed class OutcomeMetrics
             if (value > 0)
                 _outcomes[name].Inc(value);
         if (result.Report is { } report)
+        {
             Keep(report);
+            KeepShowback(report);
+        }
+    }
+
+    /// <summary>
+    /// A complete report with groups replaces every group's figures (groups are over all buckets); any other report leaves
+    /// them, so a report without --by or a cut-short one never looks like a group's uploads gone.
+    /// </summary>
+    private void KeepShowback(Core.Report.IncompleteUploadReport report)
+    {
+        if (!report.Complete || report.By == Core.Report.ReportBy.None)
+            return;
+        var by = Core.Report.Showback.Name(report.By);
+        var now = new HashSet<(string, string)>();
+        lock (_reportGate)
+        {
+            foreach (var group in report.Groups)
+            {
+                var values = EmfMetrics.ShowbackFigures(report, group.Figures);
+                for (var i = 0; i < _showback.Length; i++)
+                    _showback[i].Gauge.WithLabels(_service, by, group.Name).Set(values[i].Value);
+                now.Add((by, group.Name));
+            }
+            foreach (var (oldBy, principal) in _shown.Where(old => !now.Contains(old)))
+                foreach (var (_, gauge) in _showback)
+                    gauge.RemoveLabelled(_service, oldBy, principal);
+            _shown = now;
+        }
     }
 
     /// <summary>

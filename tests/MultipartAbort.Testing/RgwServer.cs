@@ -12,6 +12,8 @@ public sealed class RgwServer : IDisposable
 {
     private const string DefaultAccessKey = "mpa-test-access-key";
     private const string DefaultSecretKey = "mpa-test-secret-key-0123456789abcdef";
+    private const string DefaultSecondAccessKey = "mpa-test-2-access-key";
+    private const string DefaultSecondSecretKey = "mpa-test-2-secret-key-0123456789abcdef";
     private static readonly string Script = Path.Combine(PublishedBinary.RepositoryRoot, "infra", "local", "rgw.sh");
     private readonly string? _dir;
 
@@ -23,7 +25,10 @@ public sealed class RgwServer : IDisposable
     {
         if (lifecycleDayInSeconds is null && Environment.GetEnvironmentVariable("RGW_ENDPOINT") is { Length: > 0 } given)
         {
-            Store = Rgw(new Uri(given), Environment.GetEnvironmentVariable("RGW_ACCESS_KEY") ?? DefaultAccessKey, Environment.GetEnvironmentVariable("RGW_SECRET_KEY") ?? DefaultSecretKey);
+            Store = Rgw(new Uri(given), Environment.GetEnvironmentVariable("RGW_ACCESS_KEY") ?? DefaultAccessKey, Environment.GetEnvironmentVariable("RGW_SECRET_KEY") ?? DefaultSecretKey) with
+            {
+                SecondUser = new(Environment.GetEnvironmentVariable("RGW_SECOND_ACCESS_KEY") ?? DefaultSecondAccessKey, Environment.GetEnvironmentVariable("RGW_SECOND_SECRET_KEY") ?? DefaultSecondSecretKey),
+            };
             return;
         }
         _dir = Path.Combine(Path.GetTempPath(), $"mpa-rgw-{Guid.NewGuid():N}");
@@ -31,7 +36,7 @@ public sealed class RgwServer : IDisposable
         if (code != 0)
             throw new InvalidOperationException($"infra/local/rgw.sh start failed with exit code {code}:\n{output}\n{SkipReason ?? ""}");
         var env = File.ReadAllLines(Path.Combine(_dir, "env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        Store = Rgw(new Uri(env["RGW_ENDPOINT"]), env["RGW_ACCESS_KEY"], env["RGW_SECRET_KEY"]);
+        Store = Rgw(new Uri(env["RGW_ENDPOINT"]), env["RGW_ACCESS_KEY"], env["RGW_SECRET_KEY"]) with { SecondUser = new(env["RGW_SECOND_ACCESS_KEY"], env["RGW_SECOND_SECRET_KEY"]) };
     }
 
     public S3Store Store { get; }

@@ -41,5 +41,11 @@ public sealed record S3Store(string Name, Uri Endpoint, string AccessKey, string
             [EnvironmentVariables.MinIdle] = "PT0S",
         };
 
+    /// <summary>A second user's keys (infra/local/rgw.sh makes uid mpa-test-2); null where the store has one user (moto).</summary>
+    public StoreUser? SecondUser { get; init; }
+
     public override string ToString() => Name;
 }
+
+/// <summary>Another user of a store: its keys.</summary>
+public sealed record StoreUser(string AccessKey, string SecretKey);

@@ -41,6 +41,10 @@ public class ScriptedObjectStore : IObjectStore, IBucketDirectory, ILifecycleRul
         /// <summary>After each of the next N aborts, this many parts "land" again (in-flight part uploads).</summary>
         public int LateLandings { get; set; }
         public int PartsPerLanding { get; init; } = 1;
+
+        /// <summary>What ListMultipartUploads names as Initiator and Owner; null: nothing, as a store that gives none.</summary>
+        public UploadPrincipal? Initiator { get; set; }
+        public UploadPrincipal? Owner { get; set; }
     }
 
     public StoredUpload Add(string bucket, string key, string uploadId, int parts = 1, int lateLandings = 0, DateTimeOffset? initiated = null)
@@ -129,7 +133,7 @@ public class ScriptedObjectStore : IObjectStore, IBucketDirectory, ILifecycleRul
     protected List<ListedUpload> Listable(string bucket, string? prefix) =>
         _uploads
             .Where(kv => kv.Key.Bucket == bucket && !(kv.Value.Aborted && kv.Value.Parts == 0) && (prefix is null || kv.Key.Key.StartsWith(prefix, StringComparison.Ordinal)))
-            .Select(kv => new ListedUpload(kv.Key.Key, kv.Key.UploadId, kv.Value.Initiated))
+            .Select(kv => new ListedUpload(kv.Key.Key, kv.Key.UploadId, kv.Value.Initiated) { Initiator = kv.Value.Initiator, Owner = kv.Value.Owner })
             .OrderBy(u => u.Key, StringComparer.Ordinal)
             .ThenBy(u => u.UploadId, StringComparer.Ordinal)
             .ToList();

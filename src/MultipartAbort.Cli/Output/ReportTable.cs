@@ -45,6 +45,19 @@ internal static class ReportTable
         console.WriteLine($"incomplete multipart uploads at {Format.Timestamp(report.At)} UTC");
         console.Write(main);
 
+        if (report.By != ReportBy.None)
+        {
+            var groups = new Table().Border(border).Title($"by {report.By.Name()}")
+                .AddColumn(report.By == ReportBy.Initiator ? "Initiator" : "Owner").AddColumn(new TableColumn("Uploads").RightAligned()).AddColumn(new TableColumn("Parts").RightAligned())
+                .AddColumn(new TableColumn("Size").RightAligned()).AddColumn(new TableColumn("Oldest").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned())
+                .AddColumn(new TableColumn("Est. per month").RightAligned());
+            foreach (var group in report.Groups)
+                groups.AddRow(
+                    new Text(group.Name), new Text(Format.Count(group.Figures.Total.Uploads)), new Text(Format.Count(group.Figures.Total.Parts)), new Text(Format.Bytes(group.Figures.Total.Bytes)),
+                    new Text(Format.Age(report.At, group.Figures.Total.Oldest)), new Text(NotCovered(group.Figures)), new Text(cost(group.Figures.Total)));
+            console.Write(groups);
+        }
+
         var ages = new Table().Border(border).AddColumn("Age (since initiated)");
         var bands = AgeBands.All.Where(b => b != AgeBand.Unknown || totals.Bands[(int)b].Uploads > 0).ToArray();
         foreach (var band in bands)

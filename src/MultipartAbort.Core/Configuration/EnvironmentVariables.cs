@@ -31,6 +31,7 @@ public static class EnvironmentVariables
     public const string ReportTargets = "REPORT_TARGETS";
     public const string ReportDepth = "REPORT_DEPTH";
     public const string ReportHtmlUrl = "REPORT_HTML_URL";
+    public const string ReportBy = "REPORT_BY";
     public const string SweepConcurrency = "SWEEP_CONCURRENCY";
     public const string UploadTtl = "UPLOAD_TTL";
     public const string Port = "PORT";

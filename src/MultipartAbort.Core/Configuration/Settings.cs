@@ -67,6 +67,10 @@ public sealed record Settings
 
     /// <summary>REPORT_HTML_URL: the object the report event writes its page to; null: no page.</summary>
     public ObjectUrl? ReportHtml { get; init; }
+
+    /// <summary>REPORT_BY: the scheduled report's showback groups (and their own metrics); None when unset.</summary>
+    public Report.ReportBy ReportBy { get; init; }
+
     /// <summary>Uploads in flight at once; null lets <c>AdaptiveLimit</c> find it.</summary>
     public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
@@ -149,6 +153,17 @@ public sealed record Settings
                 return mode;
             problems.Add($"{EnvironmentVariables.PrefixListing} must be auto, server or local; got '{text}'");
             return Sweep.PrefixListingMode.Auto;
+        }
+
+        Report.ReportBy ReadReportBy()
+        {
+            var text = Get(EnvironmentVariables.ReportBy);
+            if (text is null)
+                return Report.ReportBy.None;
+            if (Report.Showback.TryParse(text, out var by))
+                return by;
+            problems.Add($"{EnvironmentVariables.ReportBy} must be initiator or owner; got '{text}'");
+            return Report.ReportBy.None;
         }
 
         bool ReadBool(string name, bool fallback)
@@ -309,6 +324,7 @@ public sealed record Settings
             ReportTargets = reportTargets,
             ReportDepth = ReadInt(EnvironmentVariables.ReportDepth, 0, 0, Report.ReportRequest.MaxDepth),
             ReportHtml = reportHtml,
+            ReportBy = ReadReportBy(),
             SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
             Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
             HttpRequestTimeout = httpTimeout,

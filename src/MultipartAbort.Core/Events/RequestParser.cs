@@ -227,6 +227,12 @@ public static class RequestParser
         var all = JsonFields.OptionalBool(e, "allBuckets", path, errors) ?? false;
         var depth = JsonFields.OptionalInt(e, "depth", path, errors) ?? 0;
         var minIdle = OptionalDuration(e, "minIdle", path, errors);
+        var by = Report.ReportBy.None;
+        if (JsonFields.OptionalString(e, "by", path, errors) is { } byText && !Report.Showback.TryParse(byText, out by))
+            errors.Add($"{path}by", $"must be \"initiator\" or \"owner\"; got {JsonFields.Describe(e.GetProperty("by"))}");
+        var byTop = JsonFields.OptionalInt(e, "byTop", path, errors) ?? Report.Showback.DefaultTop;
+        if (byTop is < 1 or > Report.Showback.MaxTop)
+            errors.Add($"{path}byTop", $"must be from 1 to {Report.Showback.MaxTop}; got {byTop}");
         decimal? price = null;
         if (e.TryGetProperty("pricePerGbMonth", out var p) && p.ValueKind != JsonValueKind.Null)
         {
@@ -245,7 +251,7 @@ public static class RequestParser
 
         if (errors.Count > 0)
             return new InvalidPayload(AbortResult.Rejected(buckets.FirstOrDefault(), null, null, 0, errors.ToString(), errors.Field));
-        var request = new Report.ReportRequest { Buckets = buckets, AllBuckets = all, Depth = depth, MinIdle = minIdle };
+        var request = new Report.ReportRequest { Buckets = buckets, AllBuckets = all, Depth = depth, MinIdle = minIdle, By = by, ByTop = byTop };
         return new ReportPayload(price is { } given ? request with { PricePerGbMonth = given, PriceName = "the request's pricePerGbMonth" } : request);
     }
 
@@ -260,7 +266,7 @@ public static class RequestParser
     private static readonly string[] UploadsFields = ["uploads"];
     private static readonly string[] SweepFields = ["sweep"];
     private static readonly string[] ReportFields = ["report"];
-    private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth"];
+    private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth", "by", "byTop"];
 
     /// <summary>A refusal of the whole request: naming the <paramref name="field"/> that was wrong, or the <paramref name="rule"/> it broke.</summary>
     internal static InvalidPayload Invalid(string message, string? field = null, string? rule = null) => new(AbortResult.Rejected(null, null, null, 0, message, field, rule));

@@ -168,6 +168,7 @@ public sealed class RequestRunner(
                     Buckets = [.. settings.ReportTargets.Where(t => t != "*")],
                     AllBuckets = settings.ReportTargets.Contains("*"),
                     Depth = settings.ReportDepth,
+                    By = settings.ReportBy,
                 };
                 answer = await ReportAsync(request, answer, invocation).ConfigureAwait(false);
             }

@@ -66,6 +66,14 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public const string BucketDimension = "Bucket";
     public const string PrefixDimension = "Prefix";
 
+    /// <summary>The showback dimensions: what the groups are by (initiator or owner), and the group.</summary>
+    public const string ByDimension = "By";
+    public const string PrincipalDimension = "Principal";
+
+    /// <summary>The showback metrics of a group, in the order of <see cref="ShowbackMetrics"/>.</summary>
+    public static (string Name, string Unit, long Value)[] ShowbackFigures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
+        [.. Figures(report, cell).Select(f => (f.Name + "ByPrincipal", f.Unit, f.Value))];
+
     /// <summary>What a report's <c>Prefix</c> dimension (and label) says for keys above its depth: a dimension value may not be empty.</summary>
     public const string TopLevelPrefix = "/";
 
@@ -77,6 +85,10 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     {
         if (report.Complete)
             Write([], Figures(report, report.Totals));
+        // Over all buckets, so only from a report read in full; at most ByTop groups and (other): bounded series.
+        if (report.Complete && report.By != Report.ReportBy.None)
+            foreach (var group in report.Groups)
+                Write([(ByDimension, Report.Showback.Name(report.By)), (PrincipalDimension, group.Name)], ShowbackFigures(report, group.Figures));
         foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
             Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
     }
@@ -84,6 +96,12 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     /// <summary>The report's metrics, in the order <see cref="Figures"/> gives their values.</summary>
     public static IReadOnlyList<string> ReportMetrics { get; } =
         [IncompleteUploads, IncompleteUploadParts, IncompleteUploadBytes, OldestIncompleteUploadAgeSeconds, IncompleteUploadBytesNotCovered];
+
+    /// <summary>
+    /// The showback metrics: the report metrics of each group under names of their own (the report metric's name and
+    /// "ByPrincipal"), so the existing series and the alarms on them never see a group.
+    /// </summary>
+    public static IReadOnlyList<string> ShowbackMetrics { get; } = [.. ReportMetrics.Select(n => n + "ByPrincipal")];
 
     /// <summary>The report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
     public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>

@@ -2,7 +2,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
-public sealed class BucketReport(string bucket, int top)
+public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.None)
 {
     /// <summary>Prefixes kept apart per bucket; the rest add up under <see cref="OtherPrefixes"/>, so id-per-folder keys do not make a metric per upload.</summary>
     public const int MaxPrefixes = 1000;
@@ -11,6 +11,7 @@ public sealed class BucketReport(string bucket, int top)
 
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, Breakdown> _prefixes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShowbackGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<ReportedUpload, long> _largest = new();
     private readonly PriorityQueue<ReportedUpload, DateTimeOffset> _oldest = new(Comparer<DateTimeOffset>.Create((a, b) => b.CompareTo(a)));
 
@@ -36,6 +37,22 @@ public sealed class BucketReport(string bucket, int top)
     /// <summary>Per prefix (the key's first Depth segments, with the trailing '/'; "" for keys above that), in key order.</summary>
     public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
 
+    /// <summary>What <see cref="Groups"/> groups by; <see cref="ReportBy.None"/>: no groups.</summary>
+    public ReportBy By { get; } = by;
+
+    /// <summary>
+    /// Per initiator or owner (<see cref="Showback.GroupOf"/>), every distinct value up to <see cref="MaxPrefixes"/>, the rest
+    /// under <see cref="Showback.Other"/>; an answer keeps the top N of them (<see cref="Showback.Top"/>).
+    /// </summary>
+    public IReadOnlyCollection<ShowbackGroup> Groups
+    {
+        get
+        {
+            lock (_gate)
+                return _groups.Values.ToArray();
+        }
+    }
+
     /// <summary>Uploads listed but gone when their parts were listed (completed or aborted meanwhile): not counted.</summary>
     public long Vanished { get; private set; }
 
@@ -59,6 +76,17 @@ public sealed class BucketReport(string bucket, int top)
                 if (!_prefixes.TryGetValue(prefix, out var cell))
                     _prefixes[prefix] = cell = new Breakdown();
                 cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
+            }
+            if (By != ReportBy.None)
+            {
+                var principal = Showback.PrincipalOf(upload, By);
+                var name = Showback.GroupOf(principal);
+                if (!_groups.ContainsKey(name) && _groups.Count >= MaxPrefixes)
+                    name = Showback.Other;
+                if (!_groups.TryGetValue(name, out var group))
+                    _groups[name] = group = new ShowbackGroup(name);
+                group.Figures.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
+                group.Remember(principal);
             }
             if (top <= 0)
                 return;

@@ -3,6 +3,18 @@ namespace MultipartAbort.Core.Report;
 /// <summary>A report's answer: per bucket, at a time, with the MIN_IDLE and the price it was computed with.</summary>
 public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle, int Depth, decimal PricePerGbMonth, string PriceName, IReadOnlyList<BucketReport> Buckets)
 {
+    /// <summary>What the showback groups are by; <see cref="ReportBy.None"/>: none asked for.</summary>
+    public ReportBy By { get; init; }
+
+    /// <summary>How many showback groups an answer keeps; the rest add up under <see cref="Showback.Other"/>.</summary>
+    public int ByTop { get; init; } = Showback.DefaultTop;
+
+    /// <summary>Every bucket's showback groups added up: the <see cref="ByTop"/> largest by bytes, then <see cref="Showback.Other"/>.</summary>
+    public IReadOnlyList<ShowbackGroup> Groups => By == ReportBy.None ? [] : Showback.Top(Buckets.SelectMany(b => b.Groups), ByTop);
+
+    /// <summary>One bucket's showback groups: its <see cref="ByTop"/> largest by bytes, then <see cref="Showback.Other"/>.</summary>
+    public IReadOnlyList<ShowbackGroup> GroupsOf(BucketReport bucket) => By == ReportBy.None ? [] : Showback.Top(bucket.Groups, ByTop);
+
     /// <summary>Every readable bucket's figures added up.</summary>
     public Breakdown Totals
     {

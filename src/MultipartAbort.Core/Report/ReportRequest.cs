@@ -24,4 +24,10 @@ public sealed record ReportRequest
 
     /// <summary>How many of the largest and of the oldest uploads each bucket keeps for the answer.</summary>
     public int Top { get; init; } = 10;
+
+    /// <summary>Group every figure by who started or owns each upload; <see cref="ReportBy.None"/>: no groups.</summary>
+    public ReportBy By { get; init; }
+
+    /// <summary>How many groups the answer keeps (the largest by bytes); the rest add up under <see cref="Showback.Other"/>.</summary>
+    public int ByTop { get; init; } = Showback.DefaultTop;
 }

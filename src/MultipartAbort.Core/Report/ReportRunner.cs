@@ -23,7 +23,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
         var minIdle = request.MinIdle ?? settings.MinIdle;
         var top = Math.Max(0, request.Top);
         var selection = await scan.SelectAsync(request.Buckets, request.AllBuckets, invocation.Work).ConfigureAwait(false);
-        var readable = selection.Buckets.Select(b => new BucketReport(b, top)).ToArray();
+        var readable = selection.Buckets.Select(b => new BucketReport(b, top, request.By)).ToArray();
         var counted = 0L;
         var started = await FleetScan
             .ForEachBucketAsync(
@@ -38,8 +38,12 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
             .ConfigureAwait(false);
         foreach (var bucket in readable.Skip(started))
             bucket.Error = "not read: the invocation's time ran out first";
-        var refused = selection.Refused.Select(r => new BucketReport(r.Bucket, top) { Error = r.Error });
-        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, [.. readable.Concat(refused).OrderBy(b => b.Bucket, StringComparer.Ordinal)]);
+        var refused = selection.Refused.Select(r => new BucketReport(r.Bucket, top, request.By) { Error = r.Error });
+        return new IncompleteUploadReport(now, minIdle, request.Depth, request.PricePerGbMonth, request.PriceName, [.. readable.Concat(refused).OrderBy(b => b.Bucket, StringComparer.Ordinal)])
+        {
+            By = request.By,
+            ByTop = Math.Clamp(request.ByTop, 0, Showback.MaxTop),
+        };
     }
 
     private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action<ReportedUpload> counted)
@@ -76,7 +80,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
                     }
                     var active = PartsCensus.IsActive(census.NewestPart ?? upload.Initiated, now, minIdle);
                     var coverage = LifecycleCoverage.Reconcile(LifecycleCoverage.Of(rules, upload.Key, upload.Initiated, lifecycle?.ReapsByItself), census.AbortDate, census.AbortRuleId);
-                    var reported = new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active) { Coverage = coverage };
+                    var reported = new ReportedUpload(upload.Key, upload.UploadId, upload.Initiated, census.NewestPart, census.Parts, census.Bytes, active) { Coverage = coverage, Initiator = upload.Initiator, Owner = upload.Owner };
                     bucket.Add(reported, depth > 0 ? BucketReport.PrefixOf(upload.Key, depth) : null, AgeBands.Of(upload.Initiated, now));
                     counted(reported);
                 }

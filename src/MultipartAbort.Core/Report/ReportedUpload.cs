@@ -5,4 +5,10 @@ public sealed record ReportedUpload(string Key, string UploadId, DateTimeOffset?
 {
     /// <summary>Whether a lifecycle rule will abort it, which, and when.</summary>
     public Coverage Coverage { get; init; } = Coverage.Unknown;
+
+    /// <summary>Who started the upload, as ListMultipartUploads said; null when it named no one.</summary>
+    public Ports.UploadPrincipal? Initiator { get; init; }
+
+    /// <summary>Who owns the upload, as ListMultipartUploads said; null when it named no one.</summary>
+    public Ports.UploadPrincipal? Owner { get; init; }
 }

@@ -33,6 +33,11 @@ public static class ReportJson
         json.WriteStartObject();
         WriteBreakdown(json, report.Totals, report);
         json.WriteEndObject();
+        if (report.By != ReportBy.None)
+        {
+            json.WriteString("by", report.By.Name());
+            WriteGroups(json, report.Groups, report);
+        }
         json.WriteStartArray("buckets");
         foreach (var bucket in report.Buckets)
         {
@@ -62,11 +67,47 @@ public static class ReportJson
                 }
                 json.WriteEndArray();
             }
+            if (report.By != ReportBy.None)
+                WriteGroups(json, report.GroupsOf(bucket), report);
             WriteUploads(json, "largest", bucket.Largest);
             WriteUploads(json, "oldestUploads", bucket.Oldest);
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The showback groups: each with the ids and display names the store gave (an assumed-role session ARN as it was).</summary>
+    private static void WriteGroups(Utf8JsonWriter json, IReadOnlyList<ShowbackGroup> groups, IncompleteUploadReport report)
+    {
+        json.WriteStartArray("groups");
+        foreach (var group in groups)
+        {
+            json.WriteStartObject();
+            json.WriteString("group", group.Name);
+            json.WriteStartArray("ids");
+            foreach (var id in group.Ids)
+                json.WriteStringValue(id);
+            json.WriteEndArray();
+            json.WriteStartArray("displayNames");
+            foreach (var name in group.DisplayNames)
+                json.WriteStringValue(name);
+            json.WriteEndArray();
+            WriteBreakdown(json, group.Figures, report);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WritePrincipal(Utf8JsonWriter json, string name, Ports.UploadPrincipal? principal)
+    {
+        if (principal is null)
+            return;
+        json.WriteStartObject(name);
+        if (principal.Id is { } id)
+            json.WriteString("id", id);
+        if (principal.DisplayName is { } display)
+            json.WriteString("displayName", display);
         json.WriteEndObject();
     }
 
@@ -149,6 +190,8 @@ public static class ReportJson
             json.WriteString("reapedAfter", Rfc3339.Format(reaped));
         if (u.Coverage.Disagreement is { } note)
             json.WriteString("coverageNote", note);
+        WritePrincipal(json, "initiator", u.Initiator);
+        WritePrincipal(json, "owner", u.Owner);
         json.WriteEndObject();
     }
 
