@@ -31,7 +31,7 @@ public sealed class MpaReportHtmlInBrowserTests(Stores stores)
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, "report.html");
 
-        var run = await MpaProcess.RunAsync(env, "report", "--all-buckets", "--depth", "1", "--json", "--html", file);
+        var run = await MpaProcess.RunAsync(env, "report", "--all-buckets", "--depth", "1", "--by", "initiator", "--json", "--html", file);
 
         run.ExitCode.Should().Be(0, run.Stderr);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -59,7 +59,7 @@ public sealed class MpaReportHtmlInBrowserTests(Stores stores)
         var response = await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
 
         (await page.TitleAsync()).Should().StartWith("Incomplete multipart uploads");
-        foreach (var chart in new[] { "chart-ages", "chart-prefixes", "chart-activity", "chart-coverage" })
+        foreach (var chart in new[] { "chart-ages", "chart-prefixes", "chart-groups", "chart-activity", "chart-coverage" })
         {
             var marks = page.Locator($"svg#{chart} rect.mark");
             (await marks.CountAsync()).Should().BePositive($"{chart} draws its bars");
@@ -79,6 +79,11 @@ public sealed class MpaReportHtmlInBrowserTests(Stores stores)
             var expected = plan.Bytes + (plan == plans[0] ? 2 * 4096 : 0);
             (await page.Locator($"#buckets tr[data-bucket='{plan.Bucket}']").GetAttributeAsync("data-bytes")).Should().Be(expected.ToString(CultureInfo.InvariantCulture));
         }
+
+        var groups = json.RootElement.GetProperty("report").GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("group").GetString()!, g => g.GetProperty("bytes").GetInt64().ToString(CultureInfo.InvariantCulture));
+        groups.Should().NotBeEmpty("the store names who started each upload");
+        var rows = await page.Locator("#groups tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.group, r.dataset.bytes])");
+        rows.ToDictionary(r => r[0], r => r[1]).Should().Equal(groups, "the page's showback is the JSON's, group by group");
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "report.png"), FullPage = true });
         errors.Should().BeEmpty("the page logs no error (a blocked request or a style refused by the policy would)");

@@ -100,6 +100,15 @@ public static class ReportHtml
             Top(cells.OrderByDescending(c => c.Cell.Total.Bytes).ThenBy(c => c.Label, StringComparer.Ordinal).ToArray(), c => [c.Total.Bytes]), [("bytes", Blue)], perRow: false, ReportUnits.Bytes);
         html.Append("</section>\n");
 
+        if (report.Groups is { Count: > 0 } groups)
+        {
+            var by = report.By.Name();
+            html.Append("<section id=\"showback\"><h2>Bytes by ").Append(by).Append(", largest first</h2>");
+            Chart(html, "chart-groups", $"Bytes by {by}", [.. groups.Select(g => (g.Name, new[] { g.Figures.Total.Bytes }))], [("bytes", Blue)], perRow: false, ReportUnits.Bytes);
+            GroupTable(html, report, by, groups);
+            html.Append("</section>\n");
+        }
+
         html.Append("<section><h2>Active or idle</h2>");
         Chart(html, "chart-activity", "Share of uploads and bytes active or idle",
             [("bytes", [totals.Active.Bytes, totals.Idle.Bytes]), ("uploads", [totals.Active.Uploads, totals.Idle.Uploads])],
@@ -228,6 +237,24 @@ public static class ReportHtml
                 .Append("</td><td class=\"n\">$").Append(f.Total.MonthlyCost(report.PricePerGbMonth).ToString("0.00", CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
         html.Append("</tbody></table></section>\n");
+    }
+
+    /// <summary>Showback: each group's figures (an assumed-role session under its role, the rest as (other)).</summary>
+    private static void GroupTable(StringBuilder html, IncompleteUploadReport report, string by, IReadOnlyList<ShowbackGroup> groups)
+    {
+        html.Append("<table id=\"groups\"><thead><tr><th>").Append(E(by)).Append("</th><th class=\"n\">uploads</th><th class=\"n\">parts</th><th class=\"n\">size</th>")
+            .Append("<th class=\"n\">oldest</th><th class=\"n\">no rule reaps</th><th class=\"n\">est. per month</th></tr></thead><tbody>");
+        foreach (var g in groups)
+        {
+            var f = g.Figures;
+            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-uploads=\"").Append(f.Total.Uploads.ToString(CultureInfo.InvariantCulture))
+                .Append("\" data-bytes=\"").Append(f.Total.Bytes.ToString(CultureInfo.InvariantCulture)).Append("\"><td class=\"k\">").Append(E(g.Name))
+                .Append("</td><td class=\"n\">").Append(Count(f.Total.Uploads)).Append("</td><td class=\"n\">").Append(Count(f.Total.Parts))
+                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.Total.Bytes)).Append("</td><td class=\"n\">").Append(E(ReportUnits.Age(report.At, f.Total.Oldest)))
+                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.BytesNotKnownCovered))
+                .Append("</td><td class=\"n\">$").Append(f.Total.MonthlyCost(report.PricePerGbMonth).ToString("0.00", CultureInfo.InvariantCulture)).Append("</td></tr>");
+        }
+        html.Append("</tbody></table>");
     }
 
     private static void UploadTable(StringBuilder html, IncompleteUploadReport report, string id, string title, IEnumerable<(string Bucket, ReportedUpload Upload)> uploads)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
 
 namespace MultipartAbort.Tests.Report;
@@ -50,6 +51,26 @@ public sealed partial class ReportHtmlTests
 
         page.Should().Contain("<td>store: MinIO stale_uploads_expiry (24 h by default)</td>").And.NotContain("rule MinIO");
         page.Should().Contain("the store reaps them");
+    }
+
+    [Fact]
+    public void Showback_IsASectionOfItsOwn_WithEveryGroupsFigures_OnlyWhenAskedFor()
+    {
+        var bucket = new BucketReport("b", 10, ReportBy.Initiator) { Complete = true };
+        var initiated = Now - TimeSpan.FromDays(2);
+        var uploads = new[] { ("arn:aws:sts::123456789012:assumed-role/Builder/s1", 700L), ("arn:aws:sts::123456789012:assumed-role/Builder/s2", 300L), ("alice<b>", 50L) };
+        var i = 0;
+        foreach (var (who, bytes) in uploads)
+            bucket.Add(new ReportedUpload($"k{i}", $"u{i++}", initiated, null, 1, bytes, false) { Initiator = new UploadPrincipal(who, null) }, null, AgeBands.Of(initiated, Now));
+        var grouped = Report(bucket) with { By = ReportBy.Initiator };
+
+        var page = ReportHtml.Render(grouped, "e");
+        var plain = ReportHtml.Render(Report(Bucket("b", ("k", 5, TimeSpan.FromDays(2)))), "e");
+
+        page.Should().Contain("<h2>Bytes by initiator, largest first</h2>").And.Contain("<svg id=\"chart-groups\"");
+        page.Should().Contain("<tr data-group=\"arn:aws:iam::123456789012:role/Builder\" data-uploads=\"2\" data-bytes=\"1000\">", "two sessions of one role are one group");
+        page.Should().Contain("<tr data-group=\"alice&lt;b&gt;\" data-uploads=\"1\" data-bytes=\"50\">", "a name is encoded like a key");
+        plain.Should().NotContain("id=\"showback\"");
     }
 
     [Fact]
