@@ -130,8 +130,10 @@ internal static class ReportCommand
                 ReportTable.Write(AnsiConsole.Console, report);
             if (page is not null)
             {
+                // Rendered before the old page is cut, and written whole (a few hundred KB) without the cancellation.
+                var bytes = System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(services.Settings)));
                 page.SetLength(0);
-                await page.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(services.Settings))), ct);
+                await page.WriteAsync(bytes, CancellationToken.None);
             }
             foreach (var bucket in report.Buckets.Where(b => b.Error is not null))
                 await Console.Error.WriteLineAsync($"mpa: {bucket.Bucket}: {bucket.Error}");

@@ -79,7 +79,7 @@ public sealed class OutcomeMetrics
         var now = new HashSet<(string, string)>();
         lock (_reportGate)
         {
-            foreach (var group in report.Groups)
+            foreach (var group in report.MetricGroups)
             {
                 var values = EmfMetrics.ShowbackFigures(report, group.Figures);
                 for (var i = 0; i < _showback.Length; i++)

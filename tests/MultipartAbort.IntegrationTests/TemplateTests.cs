@@ -214,6 +214,7 @@ public sealed class TemplateTests
     [InlineData("MinIdle", "MIN_IDLE")]
     [InlineData("ReportTargets", "REPORT_TARGETS")]
     [InlineData("ReportDepth", "REPORT_DEPTH")]
+    [InlineData("ReportBy", "REPORT_BY")]
     public async Task Parameter_ReachesTheFunctionsEnvironment(string parameter, string variable)
     {
         var template = await LoadTemplate();
@@ -236,6 +237,12 @@ public sealed class TemplateTests
         pattern.IsMatch("PT0S").Should().BeTrue("PT0S turns the check off");
         pattern.IsMatch("1h").Should().BeFalse("not an ISO-8601 duration");
         parameters.GetProperty("ReportTargets").GetProperty("Default").GetString().Should().BeEmpty();
+        var page = new Regex(parameters.GetProperty("ReportHtmlUrl").GetProperty("AllowedPattern").GetString()!);
+        page.IsMatch("s3://reports/incomplete/latest.html").Should().BeTrue();
+        page.IsMatch("").Should().BeTrue("empty: no page");
+        page.IsMatch("s3://reports/*").Should().BeFalse("IAM reads * in the granted object as a wildcard: PutObject on the whole bucket");
+        page.IsMatch("s3://reports/page?.html").Should().BeFalse("? is a wildcard too");
+        page.IsMatch("s3://reports/dir/").Should().BeFalse("a folder is no object");
         var depth = parameters.GetProperty("ReportDepth");
         (depth.GetProperty("Default").ToString(), depth.GetProperty("MinValue").ToString(), depth.GetProperty("MaxValue").ToString()).Should().Be(("0", "0", "5"));
         parameters.GetProperty("AlarmTopicArn").GetProperty("Default").GetString().Should().BeEmpty("no alarm unless a topic is given");

@@ -85,9 +85,9 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     {
         if (report.Complete)
             Write([], Figures(report, report.Totals));
-        // Over all buckets, so only from a report read in full; at most ByTop groups and (other): bounded series.
+        // Over all buckets, so only from a report read in full; at most 20 groups and (other): bounded series.
         if (report.Complete && report.By != Report.ReportBy.None)
-            foreach (var group in report.Groups)
+            foreach (var group in report.MetricGroups)
                 Write([(ByDimension, Report.Showback.Name(report.By)), (PrincipalDimension, group.Name)], ShowbackFigures(report, group.Figures));
         foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
             Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));

@@ -12,6 +12,12 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
     /// <summary>Every bucket's showback groups added up: the <see cref="ByTop"/> largest by bytes, then <see cref="Showback.Other"/>.</summary>
     public IReadOnlyList<ShowbackGroup> Groups => By == ReportBy.None ? [] : Showback.Top(Buckets.SelectMany(b => b.Groups), ByTop);
 
+    /// <summary>
+    /// The groups metrics are written for: at most <see cref="Showback.DefaultTop"/> and (other), whatever byTop a request
+    /// asked for, as each principal is a series (a custom metric on CloudWatch).
+    /// </summary>
+    public IReadOnlyList<ShowbackGroup> MetricGroups => By == ReportBy.None ? [] : Showback.Top(Buckets.SelectMany(b => b.Groups), Math.Min(ByTop, Showback.DefaultTop));
+
     /// <summary>One bucket's showback groups: its <see cref="ByTop"/> largest by bytes, then <see cref="Showback.Other"/>.</summary>
     public IReadOnlyList<ShowbackGroup> GroupsOf(BucketReport bucket) => By == ReportBy.None ? [] : Showback.Top(bucket.Groups, ByTop);
 

@@ -48,19 +48,20 @@ public static class LifecycleCoverage
     /// <summary>
     /// The rule covering <paramref name="key"/>: of the enabled, prefix-only rules with the abort action whose prefix the
     /// key starts with, the one reaping first. <paramref name="rules"/> null (the read was refused) is unknown, never covered.
-    /// An upload no rule is known to cover, on a store that reaps by itself, is the store's (it goes, rules or not).
+    /// An upload no rule covers, on a store that reaps by itself, is the store's (it goes, rules or not); with rules
+    /// unread it stays unknown, as the store's expiry is only its default.
     /// </summary>
     public static Coverage Of(IReadOnlyList<LifecycleAbortRule>? rules, string key, DateTimeOffset? initiated, StoreReaping? store = null)
     {
+        if (rules is null)
+            return Coverage.Unknown;
         LifecycleAbortRule? first = null;
-        foreach (var rule in rules ?? [])
+        foreach (var rule in rules)
             if (rule.Aborts && key.StartsWith(rule.Prefix, StringComparison.Ordinal) && (first is null || rule.Days < first.Days))
                 first = rule;
         if (first is not null)
             return new Coverage(CoverageState.Covered, first.Id, initiated is { } at ? ReapTime(at, first.Days!.Value) : null);
-        if (store is not null)
-            return new Coverage(CoverageState.ByStore, store.By, initiated is { } began ? Configuration.TimeBounds.Add(began, store.After) : null);
-        return rules is null ? Coverage.Unknown : Coverage.NotCovered;
+        return store is null ? Coverage.NotCovered : new Coverage(CoverageState.ByStore, store.By, initiated is { } began ? Configuration.TimeBounds.Add(began, store.After) : null);
     }
 
     /// <summary>

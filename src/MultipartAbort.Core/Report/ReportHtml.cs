@@ -23,7 +23,8 @@ public static class ReportHtml
     // Okabe-Ito: told apart with every common colour-vision deficiency.
     private const string Orange = "#E69F00", SkyBlue = "#56B4E9", Green = "#009E73", Blue = "#0072B2", Vermillion = "#D55E00", Purple = "#CC79A7", Grey = "#999999";
 
-    private const string Style = """
+    // One line ending whatever the checkout's: the browser hashes the block as it parses it (CR LF read as LF).
+    private static readonly string Style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111;background:#fff;max-width:1100px}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
         .meta{color:#444;margin:0 0 16px}.meta span{display:inline-block;margin-right:16px}
@@ -38,7 +39,7 @@ public static class ReportHtml
         svg text{font:12px system-ui,sans-serif;fill:#111}
         footer{margin-top:28px;color:#555;font-size:12px}
         @media print{body{margin:0;max-width:none;font-size:11px}section,table,svg{break-inside:avoid}h2{break-after:avoid}.totals div{border-color:#000}}
-        """;
+        """.ReplaceLineEndings("\n");
 
     /// <summary>The page's Content-Security-Policy: nothing may load; the one style block is allowed by its hash.</summary>
     public static string ContentSecurityPolicy { get; } =

@@ -96,9 +96,9 @@ public sealed class LifecycleCoverageTests
 
     [Theory]
     [InlineData("no rule covers it", false, "logs/a", CoverageState.ByStore)]
-    [InlineData("the rules could not be read", true, "logs/a", CoverageState.ByStore)]
+    [InlineData("the rules could not be read: unknown, never the store's assumed default", true, "logs/a", CoverageState.Unknown)]
     [InlineData("a rule covers it", false, "tmp/a", CoverageState.Covered)]
-    public void OnAStoreThatReapsByItself_WhatNoRuleIsKnownToCover_IsTheStores(string @case, bool refused, string key, CoverageState state)
+    public void OnAStoreThatReapsByItself_WhatNoRuleCovers_IsTheStores(string @case, bool refused, string key, CoverageState state)
     {
         var coverage = LifecycleCoverage.Of(refused ? null : [Rule("tmp", "tmp/", 3)], key, Initiated, Expiry);
 

@@ -147,6 +147,22 @@ public sealed class ShowbackTests
     }
 
     [Fact]
+    public async Task Emf_WithALargeByTop_WritesAtMostTheDefaultNumberOfGroups_AndOther()
+    {
+        var h = new WorkflowHarness();
+        for (var i = 0; i < Showback.DefaultTop + 5; i++)
+            h.Store.Add("b", $"k{i}", $"u{i}", parts: 1, initiated: Now - TimeSpan.FromDays(2)).Initiator = new UploadPrincipal($"user-{i:D2}", null);
+        var report = await RunAsync(h, new ReportRequest { Buckets = ["b"], By = ReportBy.Initiator, ByTop = Showback.MaxTop });
+        var output = new StringWriter();
+
+        new EmfMetrics(output, "MultipartAbort", "multipart-abort", new FakeTimeProvider(Now)).Flush(report);
+
+        report.Groups.Should().HaveCount(Showback.DefaultTop + 5, "the answer keeps what the request asked for");
+        var principals = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Where(l => l["By"] is not null).Select(l => (string)l["Principal"]!).ToArray();
+        principals.Should().HaveCount(Showback.DefaultTop + 1, "a request cannot make more metric series than the default").And.Contain(Showback.Other);
+    }
+
+    [Fact]
     public async Task Emf_WithBy_AddsALinePerGroupUnderByPrincipalNames_AndTheReportLinesAreAsWithout()
     {
         var h = new WorkflowHarness();
