@@ -5,7 +5,7 @@ namespace MultipartAbort.Cli.Output;
 /// <summary>How numbers, sizes, times and durations read in mpa's tables and progress lines.</summary>
 internal static class Format
 {
-    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+    public static string Count(long n) => Core.Report.ReportUnits.Count(n);
 
     public static string Bytes(long bytes) => Core.Report.ReportUnits.Bytes(bytes);
 

@@ -282,7 +282,7 @@ public static class ReportHtml
 
     private static string Px(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+    private static string Count(long n) => ReportUnits.Count(n);
 
     /// <summary>HTML-encodes text and attribute values (quotes included).</summary>
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -2,9 +2,11 @@ using System.Globalization;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>How sizes and ages read in every human rendering of a report (mpa's tables, the HTML page).</summary>
+/// <summary>How counts, sizes and ages read in every human rendering (mpa's tables, the clear's lines, the HTML page).</summary>
 public static class ReportUnits
 {
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
     public static string Bytes(long bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

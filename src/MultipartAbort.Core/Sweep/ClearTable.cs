@@ -1,5 +1,5 @@
-using System.Globalization;
 using MultipartAbort.Core.Model;
+using static MultipartAbort.Core.Report.ReportUnits;
 
 namespace MultipartAbort.Core.Sweep;
 
@@ -18,12 +18,12 @@ public static class ClearTable
         }
         lines.Add(
             clear.DryRun
-                ? $"{target}: would abort {N(s.WouldAbort)} of {N(s.Listed)} incomplete uploads listed; nothing changed{(clear.Request.Confirmed ? " (DRY_RUN is set)" : " (add --yes to abort them)")}"
-                : $"{target}: aborted {N(s.Aborted)} (verified with ListParts), already gone {N(s.AlreadyGone)}, {Bytes(s.BytesReclaimed)} reclaimed, of {N(s.Listed)} listed"
+                ? $"{target}: would abort {Count(s.WouldAbort)} of {Count(s.Listed)} incomplete uploads listed; nothing changed{(clear.Request.Confirmed ? " (DRY_RUN is set)" : " (add --yes to abort them)")}"
+                : $"{target}: aborted {Count(s.Aborted)} (verified with ListParts), already gone {Count(s.AlreadyGone)}, {Bytes(s.BytesReclaimed)} reclaimed, of {Count(s.Listed)} listed"
         );
         var troubled = s.Requeued + s.DeadLettered + s.Failed + s.Counts[AbortOutcome.Rejected];
         if (troubled > 0)
-            lines.Add($"  not clean: requeued {N(s.Requeued)}, dead-lettered {N(s.DeadLettered)}, failed {N(s.Failed)}, rejected {N(s.Counts[AbortOutcome.Rejected])}");
+            lines.Add($"  not clean: requeued {Count(s.Requeued)}, dead-lettered {Count(s.DeadLettered)}, failed {Count(s.Failed)}, rejected {Count(s.Counts[AbortOutcome.Rejected])}");
         foreach (var r in clear.Notable.Take(10))
             lines.Add($"  {r.Outcome.ToWireName()} {r.Key} {r.UploadId}: {r.Message}");
         if (s.StopReason is not null)
@@ -32,13 +32,13 @@ public static class ClearTable
         {
             var why = new List<string>();
             if (clear.YoungerThanMinUploadAge > 0)
-                why.Add($"{N(clear.YoungerThanMinUploadAge)} younger than MIN_UPLOAD_AGE");
+                why.Add($"{Count(clear.YoungerThanMinUploadAge)} younger than MIN_UPLOAD_AGE");
             if (clear.OutsideAllowedPrefixes > 0)
-                why.Add($"{N(clear.OutsideAllowedPrefixes)} outside ALLOWED_PREFIXES");
+                why.Add($"{Count(clear.OutsideAllowedPrefixes)} outside ALLOWED_PREFIXES");
             var rest = left - clear.YoungerThanMinUploadAge - clear.OutsideAllowedPrefixes;
             if (rest > 0)
-                why.Add($"{N(rest)} not cleared (begun meanwhile, or not clean above)");
-            lines.Add(left == 0 ? "  ListMultipartUploads: empty" : $"  ListMultipartUploads: {N(left)} left ({string.Join(", ", why)})");
+                why.Add($"{Count(rest)} not cleared (begun meanwhile, or not clean above)");
+            lines.Add(left == 0 ? "  ListMultipartUploads: empty" : $"  ListMultipartUploads: {Count(left)} left ({string.Join(", ", why)})");
         }
         if (clear.RemainingError is not null)
             lines.Add($"  ListMultipartUploads could not be read to verify: {clear.RemainingError}");
@@ -62,12 +62,4 @@ public static class ClearTable
             lines.Add("  the bucket is empty: DeleteBucket can succeed");
         return lines;
     }
-
-    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Bytes(long bytes) =>
-        bytes < 1024 ? FormattableString.Invariant($"{bytes} B")
-        : bytes < 1 << 20 ? FormattableString.Invariant($"{bytes / 1024.0:0.#} KiB")
-        : bytes < 1L << 30 ? FormattableString.Invariant($"{bytes / 1048576.0:0.#} MiB")
-        : FormattableString.Invariant($"{bytes / 1073741824.0:0.##} GiB");
 }
