@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MultipartAbort.Testing;
 
 namespace MultipartAbort.IntegrationTests;
 
@@ -36,22 +37,7 @@ public sealed class TemplateTests
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    /// <summary>template.yaml as cfn-lint's loader reads it (!Ref, !If, !GetAtt as Fn:: mappings), in compact JSON.</summary>
-    private static async Task<JsonElement> LoadTemplate()
-    {
-        const string Dump = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nsys.stdout.write(json.dumps(cfn_yaml.load(sys.argv[1]), separators=(',', ':')))";
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Dump);
-        start.ArgumentList.Add(TemplatePath);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, await stderr);
-        using var document = JsonDocument.Parse(await stdout);
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> LoadTemplate() => CloudFormationTemplate.LoadAsync(TemplatePath);
 
     private static JsonElement Resource(JsonElement template, string name) => template.GetProperty("Resources").GetProperty(name);
 

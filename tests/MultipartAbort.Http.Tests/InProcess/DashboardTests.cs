@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -105,22 +104,7 @@ public sealed partial class DashboardTests
         used.Select(u => u.Namespace).Should().OnlyContain(n => n == "MultipartAbort" || n == "AWS/SQS" || n == "AWS/Lambda");
     }
 
-    /// <summary>template.yaml as cfn-lint's loader reads it (the template tests' way), as JSON.</summary>
-    private static async Task<JsonElement> LoadTemplateAsync()
-    {
-        const string Dump = "import json, sys\nfrom cfnlint.decode import cfn_yaml\nsys.stdout.write(json.dumps(cfn_yaml.load(sys.argv[1])))";
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Dump);
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "template.yaml"));
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, await stderr);
-        using var document = JsonDocument.Parse(await stdout);
-        return document.RootElement.Clone();
-    }
+    private static Task<JsonElement> LoadTemplateAsync() => CloudFormationTemplate.LoadAsync(Path.Combine(RepositoryRoot.Path, "template.yaml"));
 
     [GeneratedRegex(@"^# TYPE (\S+) (\w+)$", RegexOptions.Multiline)]
     private static partial Regex TypeLine();
