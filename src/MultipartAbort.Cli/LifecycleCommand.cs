@@ -34,11 +34,11 @@ internal static class LifecycleCommand
         check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         check.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCompose(parse, out var composed, out var exit))
+            if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
-            var audits = await composed.Services.LifecycleCheck.RunAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), parse.GetValue(uploads), invocation);
             var withUploads = parse.GetValue(uploads);
+            using var invocation = services.Begin(null, ct, Core.Asker.Operator);
+            var audits = await services.LifecycleCheck.RunAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), withUploads, invocation);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(Json(w =>
                 {
