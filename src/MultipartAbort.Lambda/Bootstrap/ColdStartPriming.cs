@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>Loads OpenSSL (which SigV4 signing needs first) on another core while the cold start does the rest.</summary>
+/// <summary>Loads OpenSSL (SigV4 signing needs it first) on another core during the cold start.</summary>
 internal static class ColdStartPriming
 {
     public static Task Start() =>

@@ -4,7 +4,6 @@ using MultipartAbort.Lambda.Context;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>Runs one invocation through the core, then writes its EMF lines.</summary>
 public sealed class FunctionInvoker(FunctionServices services, EmfMetrics metrics)
 {
     public async Task<byte[]> InvokeAsync(LambdaContext context, CancellationToken ct)

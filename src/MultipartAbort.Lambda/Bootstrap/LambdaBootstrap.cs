@@ -7,16 +7,13 @@ using MultipartAbort.Lambda.Context;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>
-/// The custom runtime loop. A throwing invocation is reported and the loop goes on; only a broken Runtime API ends it.
-/// </summary>
+/// <summary>A throwing invocation is reported and the loop goes on; only a broken Runtime API ends it.</summary>
 public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger log, FunctionIdentity function, TimeProvider time)
 {
     public const int ExitInitFailed = 1;
     public const int ExitRuntimeApiFailed = 2;
     public const int ExitNotInLambda = 3;
 
-    /// <summary>Start-up and the loop; returns the exit code.</summary>
     public static async Task<int> RunAsync(IEnvironment env, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
     {
         var runtimeApi = env.Get(LambdaEnvironment.RuntimeApi);
@@ -58,7 +55,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services, EmfMetrics.For(services.Settings, stdout, time)).InvokeAsync, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The loop, on any handler (tests hand in one that throws).</summary>
+    // Any handler, so tests can hand in one that throws.
     internal async Task<int> RunInvocationsAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, CancellationToken ct)
     {
         var coldStart = true;
@@ -91,7 +88,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         return 0;
     }
 
-    /// <summary>One invocation; false when the loop must end (a fatal container error, or the host is stopping).</summary>
+    /// <summary>False when the loop must end (a fatal container error, or the host is stopping).</summary>
     private async Task<bool> InvokeAndAnswerAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, LambdaContext context, CancellationToken ct)
     {
         byte[]? body = null;

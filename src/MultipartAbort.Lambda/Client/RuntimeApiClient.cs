@@ -4,9 +4,7 @@ using System.Net.Http.Headers;
 
 namespace MultipartAbort.Lambda.Client;
 
-/// <summary>
-/// A Lambda Runtime API client. No HTTP timeout: Lambda freezes the process in the middle of <c>next</c>.
-/// </summary>
+/// <summary>No HTTP timeout: Lambda freezes the process in the middle of <c>next</c>.</summary>
 public sealed class RuntimeApiClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -24,7 +22,6 @@ public sealed class RuntimeApiClient : IDisposable
     /// <summary>Infinite, so a thawed sandbox finds its <c>next</c> still open.</summary>
     internal TimeSpan HttpTimeout => _http.Timeout;
 
-    /// <summary>Waits for the next invocation (for as long as it takes).</summary>
     public async Task<InvocationRequest> GetNextInvocationAsync(CancellationToken ct)
     {
         using var response = await _http.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
@@ -44,7 +41,6 @@ public sealed class RuntimeApiClient : IDisposable
         };
     }
 
-    /// <summary>Posts the function's answer to an invocation.</summary>
     public Task SendResponseAsync(string requestId, byte[] body, CancellationToken ct)
     {
         var content = new ByteArrayContent(body);
@@ -52,11 +48,11 @@ public sealed class RuntimeApiClient : IDisposable
         return PostAsync("response", $"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", content, null, ct);
     }
 
-    /// <summary>Reports that an invocation failed; Lambda answers the invoker with this error.</summary>
+    /// <summary>Lambda answers the invoker with this error.</summary>
     public Task SendErrorAsync(string requestId, LambdaError error, CancellationToken ct) =>
         PostAsync("error", $"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", ErrorContent(error), error.Category, ct);
 
-    /// <summary>Reports that start-up failed; the runtime must exit afterwards.</summary>
+    /// <summary>The runtime must exit afterwards.</summary>
     public Task SendInitErrorAsync(LambdaError error, CancellationToken ct) => PostAsync("init/error", "runtime/init/error", ErrorContent(error), error.Category, ct);
 
     private static ByteArrayContent ErrorContent(LambdaError error)

@@ -2,7 +2,6 @@ using System.Net;
 
 namespace MultipartAbort.Lambda.Client;
 
-/// <summary>The Runtime API answered with a status other than the documented success.</summary>
 public sealed class RuntimeApiException(string operation, HttpStatusCode status, string body)
     : Exception($"Runtime API {operation} answered {(int)status} {status}: {(body.Length > 500 ? body[..500] : body)}")
 {

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Lambda.Client;
 
-/// <summary>The names and media types of the Lambda Runtime API (version 2018-06-01).</summary>
+/// <summary>Lambda Runtime API version 2018-06-01.</summary>
 public static class RuntimeApiHeaders
 {
     public const string ApiVersion = "2018-06-01";
@@ -12,9 +12,8 @@ public static class RuntimeApiHeaders
     public const string ClientContext = "Lambda-Runtime-Client-Context";
     public const string CognitoIdentity = "Lambda-Runtime-Cognito-Identity";
 
-    /// <summary>Sent with invocation and init errors: a category.reason string such as Runtime.ConfigInvalid.</summary>
+    /// <summary>A category.reason string such as Runtime.ConfigInvalid.</summary>
     public const string FunctionErrorType = "Lambda-Runtime-Function-Error-Type";
 
-    /// <summary>The documented media type of an error body ({errorMessage, errorType, stackTrace}).</summary>
     public const string ErrorContentType = "application/vnd.aws.lambda.error+json";
 }

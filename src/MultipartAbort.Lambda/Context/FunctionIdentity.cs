@@ -3,7 +3,7 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Lambda.Context;
 
-/// <summary>The function's identity, read once (it cannot change within a sandbox).</summary>
+/// <summary>Read once: it cannot change within a sandbox.</summary>
 public sealed record FunctionIdentity(string? Name, int? MemorySizeMb, string? Version)
 {
     public static FunctionIdentity Read(IEnvironment env) =>

@@ -4,12 +4,9 @@ using MultipartAbort.Lambda.Client;
 
 namespace MultipartAbort.Lambda.Context;
 
-/// <summary>One invocation as the function sees it: who it is, which request this is, and how much time is left.</summary>
 public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
 {
-    /// <summary>
-    /// The last cut: what is still settling this close to the deadline is cancelled and ends `failed`, so the answer is posted in time.
-    /// </summary>
+    /// <summary>What still settles this close to the deadline is cancelled (it ends `failed`) so the answer is posted in time.</summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
 
     public InvocationRequest Request => request;
@@ -17,13 +14,12 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
     public string RequestId => request.RequestId;
     public bool ColdStart => coldStart;
 
-    /// <summary>The time left before the deadline; <see cref="TimeSpan.MaxValue"/> when Lambda gave none.</summary>
+    /// <summary><see cref="TimeSpan.MaxValue"/> when Lambda gave no deadline.</summary>
     public TimeSpan RemainingTime => request.Deadline is { } end ? end - time.GetUtcNow() : TimeSpan.MaxValue;
 
     /// <summary>The X-Ray Root, as Powertools logs it.</summary>
     public string? XRayTraceId => RootOf(request.TraceHeader);
 
-    /// <summary>The Powertools keys every log line of this invocation carries.</summary>
     public LogContext ToLogContext() =>
         new()
         {
@@ -35,7 +31,7 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
             XRayTraceId = XRayTraceId,
         };
 
-    /// <summary>A token that is cancelled <see cref="ResponseReserve"/> before the deadline (already, when that has passed).</summary>
+    /// <summary>Cancelled <see cref="ResponseReserve"/> before the deadline (at once when that has passed).</summary>
     public CancellationTokenSource CreateDeadlineSource(CancellationToken outer)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(outer);
