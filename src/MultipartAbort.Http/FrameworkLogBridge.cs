@@ -4,7 +4,7 @@ using MsLogging = Microsoft.Extensions.Logging;
 
 namespace MultipartAbort.Http;
 
-/// <summary>ASP.NET Core's own Warning+ messages as Powertools JSON lines, so stdout stays one JSON object per line.</summary>
+/// <summary>ASP.NET Core's Warning+ messages as Powertools JSON, so stdout stays one JSON object per line.</summary>
 public sealed class FrameworkLogBridge(StructuredLogger log) : MsLogging.ILoggerProvider
 {
     public MsLogging.ILogger CreateLogger(string categoryName) => new Bridge(log, categoryName);
@@ -24,7 +24,7 @@ public sealed class FrameworkLogBridge(StructuredLogger log) : MsLogging.ILogger
                 log.Log(Map(logLevel), $"{category}: {formatter(state, exception)}", exception);
         }
 
-        // The two enums list the same levels in the same order (Trace … None).
+        // The two enums list the same levels in the same order.
         private static LogLevel Map(MsLogging.LogLevel level) => (LogLevel)(int)level;
     }
 }

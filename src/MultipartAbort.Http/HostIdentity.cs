@@ -2,7 +2,7 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Http;
 
-/// <summary>The Code Engine app's name for log lines (CE_APP, or K_SERVICE).</summary>
+/// <summary>CE_APP, or K_SERVICE.</summary>
 public sealed record HostIdentity(string? FunctionName)
 {
     public const string CodeEngineApp = "CE_APP";

@@ -7,16 +7,15 @@ using MultipartAbort.Http.Endpoints;
 
 namespace MultipartAbort.Http;
 
-/// <summary>Start-up (a configuration error exits non-zero) and the web application: Kestrel on PORT, JSON logs, endpoints.</summary>
 public static class HttpHost
 {
     public const int ExitConfigInvalid = 1;
     public const int ExitListenFailed = 2;
 
-    /// <summary>The largest body accepted (Kestrel answers 413 above it). A batch of 1,000 uploads with long keys fits.</summary>
+    /// <summary>A batch of 1,000 uploads with long keys fits.</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
 
-    /// <summary>How long SIGTERM waits for in-flight requests: Code Engine's longest request timeout.</summary>
+    /// <summary>Code Engine's longest request timeout.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(10);
 
     public static async Task<int> RunAsync(string[] args, IEnvironment env, TextWriter stdout, TimeProvider time)
@@ -52,11 +51,11 @@ public static class HttpHost
         return 0;
     }
 
-    /// <summary>The application on given services; <paramref name="configure"/> lets tests swap the server (TestServer).</summary>
+    /// <summary><paramref name="configure"/> lets tests swap the server (TestServer).</summary>
     public static WebApplication Build(string[] args, FunctionServices services, HostIdentity identity, TimeProvider time, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        // stdout carries Powertools JSON lines only: the framework's own messages go through the same logger.
+        // stdout carries Powertools JSON lines only.
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new FrameworkLogBridge(services.Log));
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -3,7 +3,6 @@ using MultipartAbort.Http.Endpoints;
 
 namespace MultipartAbort.Http;
 
-/// <summary>The host's JSON shapes, source-generated for Native AOT.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(OpenWhiskActivation))]
 [JsonSerializable(typeof(HealthStatus))]

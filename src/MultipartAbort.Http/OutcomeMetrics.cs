@@ -7,10 +7,7 @@ using Prometheus;
 
 namespace MultipartAbort.Http;
 
-/// <summary>
-/// The /metrics registry: the EMF counters cumulated, the last report's gauges, and HTTP requests by route and status.
-/// Its own registry, so two hosts in one process never share counters.
-/// </summary>
+/// <summary>Its own registry, so two hosts in one process never share counters.</summary>
 public sealed class OutcomeMetrics
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,7 +28,7 @@ public sealed class OutcomeMetrics
         _service = settings.ServiceName;
         var prefix = SnakeCase(settings.MetricsNamespace);
         var factory = Metrics.WithCustomRegistry(_registry);
-        // The names come from the EMF writer, so the two hosts cannot drift apart.
+        // Names from the EMF writer, so the two hosts cannot drift apart.
         foreach (var (name, _) in EmfMetrics.All(new OutcomeCounts()))
         {
             var counter = factory.CreateCounter($"{prefix}_{SnakeCase(name)}_total", $"{name}: the same count as the EMF metric of that name", new CounterConfiguration { LabelNames = ["service"] });
@@ -44,7 +41,7 @@ public sealed class OutcomeMetrics
             .ShowbackMetrics.Select(name => (name, factory.CreateGauge($"{prefix}_{SnakeCase(name)}", $"{name}: the last complete showback report's figure per initiator or owner, as the EMF metric of that name", new GaugeConfiguration { LabelNames = ["service", "by", "principal"] })))
             .ToArray();
         _requests = factory.CreateCounter($"{prefix}_http_requests_total", "HTTP requests answered, by route and status", new CounterConfiguration { LabelNames = ["service", "route", "status"] });
-        // From 10 ms to minutes: a tick or a sweep may run up to HTTP_REQUEST_TIMEOUT.
+        // A tick or a sweep may run up to HTTP_REQUEST_TIMEOUT.
         _durations = factory.CreateHistogram(
             $"{prefix}_http_request_duration_seconds",
             "Time to answer an HTTP request, by route",
@@ -52,7 +49,6 @@ public sealed class OutcomeMetrics
         );
     }
 
-    /// <summary>Adds what one request did, and keeps its report's figures (if it made one).</summary>
     public void Add(InvocationResult? result)
     {
         if (result is null)
@@ -67,10 +63,7 @@ public sealed class OutcomeMetrics
         }
     }
 
-    /// <summary>
-    /// A complete report with groups replaces every group's figures (groups are over all buckets); any other report leaves
-    /// them, so a report without --by or a cut-short one never looks like a group's uploads gone.
-    /// </summary>
+    // Only a complete report with groups replaces the groups' figures, so a cut-short one never looks like uploads gone.
     private void KeepShowback(Core.Report.IncompleteUploadReport report)
     {
         if (!report.Complete || report.By == Core.Report.ReportBy.None)
@@ -93,9 +86,7 @@ public sealed class OutcomeMetrics
         }
     }
 
-    /// <summary>
-    /// A report replaces the figures of buckets it read in full; others keep theirs, so a refused listing never looks like uploads gone.
-    /// </summary>
+    // Buckets not read in full keep their figures, so a refused listing never looks like uploads gone.
     private void Keep(Core.Report.IncompleteUploadReport report)
     {
         var now = new HashSet<(string, string)>();
@@ -122,14 +113,13 @@ public sealed class OutcomeMetrics
         }
     }
 
-    /// <summary>Counts an answered request and how long it took; <paramref name="route"/> is the matched route (null: none, e.g. a 404).</summary>
+    /// <summary><paramref name="route"/> is null when none matched (e.g. a 404).</summary>
     public void CountRequest(string? route, int status, TimeSpan took)
     {
         _requests.WithLabels(_service, route ?? "unmatched", status.ToString(CultureInfo.InvariantCulture)).Inc();
         _durations.WithLabels(_service, route ?? "unmatched").Observe(took.TotalSeconds);
     }
 
-    /// <summary>The text exposition format.</summary>
     public Task WriteAsync(Stream output, CancellationToken ct) => _registry.CollectAndExportAsTextAsync(output, ct);
 
     /// <summary>UploadsAlreadyGone → uploads_already_gone; MultipartAbort → multipart_abort.</summary>

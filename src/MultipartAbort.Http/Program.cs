@@ -1,4 +1,4 @@
-// The IBM Cloud host (Code Engine app, OpenWhisk Docker action): wiring only; SIGTERM lets in-flight requests finish.
+// Code Engine app and OpenWhisk Docker action; SIGTERM lets in-flight requests finish.
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Http;
 

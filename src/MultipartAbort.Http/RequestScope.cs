@@ -4,9 +4,7 @@ using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 
 namespace MultipartAbort.Http;
 
-/// <summary>
-/// Around every request: log keys, the request metric, and the last line of defence (one Critical line and a JSON 500).
-/// </summary>
+/// <summary>Log keys, the request metric, and the last line of defence (one Critical line and a JSON 500).</summary>
 public sealed class RequestScope(RequestDelegate next, StructuredLogger log, OutcomeMetrics metrics, HostIdentity identity)
 {
     private int _first = 1;
@@ -43,13 +41,13 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
         }
     }
 
-    /// <summary>The request id: <c>X-Request-Id</c>, else <c>ce-id</c>, else the host's own.</summary>
+    /// <summary><c>X-Request-Id</c>, else <c>ce-id</c>, else the host's own.</summary>
     internal static string RequestId(IHeaderDictionary headers, string own) =>
         headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 } given ? given
         : headers["ce-id"].FirstOrDefault() is { Length: > 0 } ce ? ce
         : own;
 
-    /// <summary>The 500's body: never the exception's text, which is for the log.</summary>
+    /// <summary>Never the exception's text, which is for the log.</summary>
     internal static string InternalError(string requestId) =>
         ResultJson.Text(json =>
         {

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>Reads a CloudEvent with the CNCF SDK, binary mode (as Code Engine's cron sends it) or structured.</summary>
+/// <summary>Binary mode (as Code Engine's cron sends it) or structured.</summary>
 public static class CloudEventReader
 {
     private const string HeaderPrefix = "ce-";
@@ -15,11 +15,11 @@ public static class CloudEventReader
     private const string BatchMediaType = "application/cloudevents-batch+json";
     private static readonly JsonEventFormatter Formatter = new();
 
-    /// <summary>True when the request carries a CloudEvent in either mode (else it is a plain webhook).</summary>
+    /// <summary>Else the request is a plain webhook.</summary>
     public static bool IsCloudEvent(HttpRequest request) =>
         request.Headers.ContainsKey(HeaderPrefix + "specversion") || MediaType(request) is StructuredMediaType or BatchMediaType;
 
-    /// <summary>The event, or why it is not a valid CloudEvent (naming the attribute).</summary>
+    /// <summary>The problem names the attribute.</summary>
     public static (CloudEventDelivery? Delivery, string? Problem) Read(HttpRequest request, byte[] body)
     {
         try

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>The body OpenWhisk posts to <c>/run</c>: parameters in <c>value</c>, and a deadline (ms since epoch, as a string).</summary>
+/// <summary>OpenWhisk's deadline is ms since epoch, as a string.</summary>
 public sealed class OpenWhiskActivation
 {
     [JsonPropertyName("value")]
@@ -19,7 +19,7 @@ public sealed class OpenWhiskActivation
     [JsonPropertyName("deadline")]
     public JsonElement Deadline { get; set; }
 
-    /// <summary>The deadline, or why it cannot be read; null (with no problem) when none was given.</summary>
+    /// <summary>Null (with no problem) when none was given.</summary>
     public (DateTimeOffset? Deadline, string? Problem) ReadDeadline()
     {
         long ms;

@@ -13,9 +13,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// The OpenWhisk action protocol (<c>/init</c>, <c>/run</c>), so the image runs as a Docker action; the activation's deadline bounds the work.
-/// </summary>
+/// <summary>The OpenWhisk Docker action protocol; the activation's deadline bounds the work.</summary>
 public static class OpenWhiskEndpoints
 {
     /// <summary>Work still running this close to the deadline is cancelled, so the answer is posted in time.</summary>
@@ -93,7 +91,6 @@ public static class OpenWhiskEndpoints
 
     private static IResult Error(int status, string message) => RequestBody.Json(status, ResultJson.Error(message));
 
-    /// <summary><c>{"error": "...", "result": {...}}</c>: OpenWhisk reads <c>error</c>.</summary>
     private static string WithError(string message, InvocationResult result)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);

@@ -5,9 +5,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// <c>/healthz</c> (open: 503 after SIGTERM) and <c>/metrics</c> (Prometheus; guarded by <see cref="MetricsAccess"/>, as it names buckets).
-/// </summary>
+/// <summary><c>/healthz</c> is open (503 after SIGTERM); <c>/metrics</c> is guarded, as it names buckets.</summary>
 public static class OperationsEndpoints
 {
     public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, OutcomeMetrics metrics, Settings settings, RefusalLog refusals, IHostApplicationLifetime lifetime)

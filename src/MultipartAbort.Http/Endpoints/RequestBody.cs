@@ -2,10 +2,10 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>Reads a request's raw body (signatures cover the exact bytes); past Kestrel's limit, a 413 naming it.</summary>
+/// <summary>The raw body, as signatures cover the exact bytes.</summary>
 public static class RequestBody
 {
-    /// <summary>The body, or the answer to send instead (413 when it is too large, 400 when the client broke off).</summary>
+    /// <summary>413 when too large, 400 when the client broke off.</summary>
     public static async Task<(byte[]? Body, IResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         try
@@ -24,6 +24,5 @@ public static class RequestBody
         }
     }
 
-    /// <summary>A JSON answer with a status (the core has already written the body).</summary>
     public static IResult Json(int status, string body) => Results.Text(body, "application/json", System.Text.Encoding.UTF8, status);
 }

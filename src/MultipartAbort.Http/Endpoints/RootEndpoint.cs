@@ -6,9 +6,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// <c>POST /</c>: a CloudEvent goes to the CloudEvent handler; anything else is a webhook, through the same <see cref="WebhookHandler"/> as Lambda.
-/// </summary>
+/// <summary>A CloudEvent goes to the CloudEvent handler; anything else is a webhook, as on Lambda.</summary>
 public static class RootEndpoint
 {
     public static void MapRootEndpoint(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics)
@@ -16,8 +14,7 @@ public static class RootEndpoint
         var (time, timeout) = (services.Time, services.Settings.HttpRequestTimeout);
         app.MapPost("/", async (HttpContext http) =>
         {
-            // Not tied to the client's connection (a started abort is finished and verified), but to HTTP_REQUEST_TIMEOUT,
-            // so sweeps and drains stop in time to answer.
+            // Not the client's connection (a started abort is finished and verified) but HTTP_REQUEST_TIMEOUT, so sweeps answer in time.
             using var deadline = new CancellationTokenSource(timeout, time);
             using var invocation = services.Begin(time.GetUtcNow() + timeout, deadline.Token);
             var (body, refusal) = await RequestBody.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
