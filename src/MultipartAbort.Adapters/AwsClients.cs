@@ -9,20 +9,19 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>Builds the SDK clients and the ports on them from <see cref="Settings"/>; done once per process.</summary>
+/// <summary>Built once per process.</summary>
 public static class AwsClients
 {
-    /// <summary>The S3 client; with an IBM API key, <paramref name="iamTokens"/> authorises with bearer tokens instead of SigV4.</summary>
+    /// <summary>With <paramref name="iamTokens"/>, bearer tokens instead of SigV4.</summary>
     public static IAmazonS3 CreateS3(Settings settings, IamTokenProvider? iamTokens = null)
     {
         var config = new AmazonS3Config
         {
             ForcePathStyle = settings.ForcePathStyle,
-            // COS and older S3-compatible servers reject the new default CRC checksums: only when an API requires one.
+            // COS and older S3-compatible servers reject the new default CRC checksums.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            // Transient errors: standard-mode retries with jitter, bounded by the work cut-off. Load refusals are left to the
-            // workflow's limiter (ThrottleAwareS3Client).
+            // Standard retries for transient errors; load refusals are left to the workflow's limiter (ThrottleAwareS3Client).
             Timeout = TimeSpan.FromSeconds(30),
             MaxErrorRetry = 3,
             RetryMode = RequestRetryMode.Standard,
@@ -43,7 +42,7 @@ public static class AwsClients
                 config.HttpClientFactory = new StoreHttpClientFactory(null, settings.CosServiceInstanceId);
                 return new ThrottleAwareS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
             case CredentialKind.IbmApiKey:
-                // Anonymous credentials: the SDK signs nothing, and the HTTP pipeline adds Authorization: Bearer.
+                // Anonymous: the SDK signs nothing, the HTTP pipeline adds Authorization: Bearer.
                 config.HttpClientFactory = new StoreHttpClientFactory(
                     iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"),
                     settings.CosServiceInstanceId
@@ -70,7 +69,7 @@ public static class AwsClients
         return new AmazonSQSClient(config);
     }
 
-    /// <summary>The retry and dead-letter queues: cos:// ledgers on <paramref name="s3"/>, or SQS with one client per region.</summary>
+    /// <summary>cos:// ledgers on <paramref name="s3"/>, or SQS with one client per region.</summary>
     public static QueuePair CreateQueues(Settings settings, IAmazonS3? s3 = null, TimeProvider? time = null)
     {
         var sqs = new Dictionary<string, IAmazonSQS>(StringComparer.Ordinal);

@@ -4,7 +4,6 @@ using System.Xml;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>What kind of failure an SDK call ended in: transient (throttle, 5xx, broken connection) or permanent.</summary>
 internal static class FailureKind
 {
     private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
@@ -15,14 +14,11 @@ internal static class FailureKind
         "RequestTimeTooSkewed", "KmsThrottled", "AWS.SimpleQueueService.RequestThrottled",
     };
 
-    /// <summary>A service's answer that a retry may fix: 5xx, 408, 429, or a throttling or internal error code.</summary>
+    /// <summary>5xx, 408, 429, or a throttling or internal error code.</summary>
     public static bool IsTransientServiceError(int status, string? errorCode) =>
         status >= 500 || status is 408 or 429 || (errorCode is not null && TransientCodes.Contains(errorCode));
 
-    /// <summary>
-    /// The one classification of a failed SDK call for store, queues and ledger: retryable or not, in words, with the
-    /// error code. The caller's own cancellation is let through before this.
-    /// </summary>
+    /// <summary>The one classification for store, queues and ledger; the caller's own cancellation is let through before this.</summary>
     public static (bool IsTransient, string Message, string? ErrorCode) Classify(Exception ex)
     {
         if (ex is AmazonServiceException { ErrorCode.Length: > 0 } coded)
@@ -34,13 +30,12 @@ internal static class FailureKind
         {
             AmazonServiceException { StatusCode: not 0 } s => (IsTransientServiceError((int)s.StatusCode, null), Describe(s), null),
             OperationCanceledException => (true, "the request timed out", "RequestTimeout"),
-            // Client-side validation: a retry cannot fix it.
             AmazonClientException => (false, $"rejected by the SDK before sending: {ex.Message}", null),
             _ => (false, $"unexpected {ex.GetType().Name}: {ex.Message}", null),
         };
     }
 
-    /// <summary>A service's answer in words: code, status, message (Ceph RGW sends none) and request id for support.</summary>
+    /// <summary>Ceph RGW sends no message; the request id is for support.</summary>
     private static string Describe(AmazonServiceException s)
     {
         var status = (int)s.StatusCode;
@@ -52,7 +47,7 @@ internal static class FailureKind
         return text;
     }
 
-    /// <summary>The request did not get an answer: a reset, a refused or dropped connection, a cut or garbled response.</summary>
+    /// <summary>A reset, refused or dropped connection, a cut or garbled response.</summary>
     public static bool IsNetworkFailure(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)

@@ -6,13 +6,9 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// Reads secrets named by <c>*_PARAMETER</c> variables from SSM at start-up (one GetParameters call), so no secret
-/// sits in the function's configuration; without any, nothing is called.
-/// </summary>
+/// <summary>Secrets named by <c>*_PARAMETER</c> in one GetParameters call at start-up, so none sits in the function's configuration.</summary>
 public static class ParameterStoreSecrets
 {
-    /// <summary>The secret variables that may instead be named as parameters (docs/configuration.md).</summary>
     public static IReadOnlyList<string> SecretVariables { get; } =
     [
         EnvironmentVariables.CosAccessKeyId,
@@ -21,10 +17,8 @@ public static class ParameterStoreSecrets
         EnvironmentVariables.WebhookSecret,
     ];
 
-    /// <summary>
-    /// <paramref name="env"/> with the named secrets filled in; throws <see cref="ConfigurationException"/> naming variable and parameter, never a value.
-    /// </summary>
-    /// <param name="createClient">Builds the SSM client; null for the default (<c>SSM_ENDPOINT</c>).</param>
+    /// <summary>Errors name variable and parameter, never a value.</summary>
+    /// <param name="createClient">Null for the default (<c>SSM_ENDPOINT</c>).</param>
     public static IEnvironment Resolve(IEnvironment env, Func<IEnvironment, IAmazonSimpleSystemsManagement>? createClient = null)
     {
         var problems = new List<string>();
@@ -78,7 +72,7 @@ public static class ParameterStoreSecrets
         return new ResolvedEnvironment(env, values);
     }
 
-    /// <summary>A parameter answers a requested name when the request used its name, its ARN, or a name:version/label selector.</summary>
+    /// <summary>By name, ARN, or a name:version/label selector.</summary>
     private static bool Names(Parameter parameter, string requested) =>
         requested == parameter.Name || requested == parameter.ARN || (parameter.Selector is { Length: > 0 } sel && requested == parameter.Name + sel);
 

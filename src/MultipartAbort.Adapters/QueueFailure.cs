@@ -2,10 +2,9 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>Turns a failed queue call (SQS, either side, or the cos:// ledger) into a <see cref="QueueException"/>.</summary>
 internal static class QueueFailure
 {
-    /// <summary>Classified like a store call; null only for the caller's own cancellation, so nothing else escapes the port.</summary>
+    /// <summary>Null only for the caller's own cancellation, so nothing else escapes the port.</summary>
     public static QueueException? Translate(string address, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)

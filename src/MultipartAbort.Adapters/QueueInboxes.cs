@@ -4,10 +4,10 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>A queue to read back (<c>mpa dlq</c>), built here so that hosts never construct adapters themselves.</summary>
+/// <summary>Built here so that hosts never construct adapters themselves.</summary>
 public static class QueueInboxes
 {
-    /// <summary>An SQS queue, or a <c>cos://</c> ledger read on the store client the configured ledgers use.</summary>
+    /// <summary>A <c>cos://</c> ledger is read on the store client the configured ledgers use.</summary>
     public static bool TryOpen(string url, Settings settings, QueuePair queues, out IQueueInbox inbox, out string problem)
     {
         inbox = null!;

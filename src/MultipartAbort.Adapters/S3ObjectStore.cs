@@ -6,7 +6,6 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>The store port on AWSSDK.S3: IBM COS, AWS S3 or any S3-compatible server.</summary>
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>
 public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IObjectStore, IBucketDirectory, ILifecycleRules, IBucketContents, IObjectWriter
 {
@@ -118,7 +117,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         }
     }
 
-    /// <summary>A private object (no ACL given: the bucket owner's alone), written whole.</summary>
+    /// <summary>No ACL given: the bucket owner's alone.</summary>
     public async Task PutObjectAsync(string bucket, string key, byte[] body, string contentType, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(body, writable: false);
@@ -133,7 +132,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         }
     }
 
-    /// <summary>Null when the store named no one: the SDK gives an empty element as empty strings.</summary>
+    /// <summary>The SDK gives an empty element as empty strings.</summary>
     private static UploadPrincipal? Principal(string? id, string? displayName) =>
         string.IsNullOrEmpty(id) && string.IsNullOrEmpty(displayName) ? null : new UploadPrincipal(NullIfEmpty(id), NullIfEmpty(displayName));
 
@@ -178,7 +177,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         string? token = null;
         try
         {
-            // Paged where the store pages (max-buckets); a repeated token ends it, so a broken server cannot loop.
+            // A repeated token ends it, so a broken server cannot loop.
             for (var page = 0; page < MaxBucketPages; page++)
             {
                 var request = new ListBucketsRequest { ContinuationToken = token, MaxBuckets = 10_000 };
@@ -198,7 +197,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>What to fix when the store refuses for good; null for answers a retry or a person reading the code handles.</summary>
+    /// <summary>Null for answers a retry or a person reading the code handles.</summary>
     private static string? FixFor(string? errorCode) =>
         errorCode switch
         {
@@ -210,7 +209,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             _ => null,
         };
 
-    /// <summary>Any store call failure as a classified <see cref="StoreException"/>; null only for the caller's cancellation.</summary>
+    /// <summary>Null only for the caller's cancellation.</summary>
     internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -219,7 +218,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         return new StoreException(operation, FixFor(code) is { } fix ? $"{message}; {fix}" : message, transient, code, ex);
     }
 
-    /// <summary>The SDK's times are UTC (S3 sends ISO-8601 with Z); a Local one is converted, never re-labelled.</summary>
+    /// <summary>S3 sends ISO-8601 with Z; a Local time is converted, never re-labelled.</summary>
     private static DateTimeOffset Utc(DateTime at) =>
         at.Kind == DateTimeKind.Local ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 }

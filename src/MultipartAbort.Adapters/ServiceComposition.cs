@@ -5,21 +5,16 @@ using MultipartAbort.Core.Observability;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// The composition root: settings, SDK clients, services. Throws <see cref="ConfigurationException"/> naming every bad
-/// variable, or when IAM refuses COS_API_KEY (never quoting the key).
-/// </summary>
+/// <summary>Throws <see cref="ConfigurationException"/> naming every bad variable, or when IAM refuses COS_API_KEY (never quoting it).</summary>
 public static class ServiceComposition
 {
-    /// <summary>Builds everything from the environment; logs go to <paramref name="logOutput"/>.</summary>
     public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null) =>
         Compose(env, logOutput, logLevel, time, iamHttp).Services;
 
-    /// <summary>The services and the S3 client under them, for what the ports do not cover (mpa lifecycle).</summary>
+    /// <summary>The S3 client too, for what the ports do not cover (mpa lifecycle).</summary>
     public static Composed Compose(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
     {
         time ??= TimeProvider.System;
-        // SSM Parameter Store secrets first (no call when none is named).
         var settings = Settings.Load(ParameterStoreSecrets.Resolve(env));
         var iamTokens = settings.Credentials.Kind == CredentialKind.IbmApiKey ? StartIam(settings, logOutput, logLevel, time, iamHttp) : null;
         var s3 = AwsClients.CreateS3(settings, iamTokens);
@@ -48,5 +43,4 @@ public static class ServiceComposition
     }
 }
 
-/// <summary>What the composition root built: the services, and the S3 client they run on.</summary>
 public sealed record Composed(FunctionServices Services, Amazon.S3.IAmazonS3 S3);

@@ -5,12 +5,12 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>A queue port on AWSSDK.SQS; <c>DelaySeconds</c> carries the re-queue delay (at most 15 minutes).</summary>
+/// <summary><c>DelaySeconds</c> carries the re-queue delay (at most 15 minutes).</summary>
 public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQueue
 {
     public string Address => queueUrl;
 
-    /// <summary>The client it sends with (tests read its region).</summary>
+    /// <summary>Tests read its region.</summary>
     internal IAmazonSQS Client => sqs;
 
     public async Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)

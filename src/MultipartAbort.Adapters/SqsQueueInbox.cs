@@ -6,7 +6,6 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>The receiving side of an SQS queue; failures become <see cref="QueueException"/> like the sending side's.</summary>
 public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
 {
     private const string ReceiveCountAttribute = "ApproximateReceiveCount";
@@ -21,7 +20,7 @@ public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
             QueueUrl = queueUrl,
             MaxNumberOfMessages = Math.Clamp(max, 1, 10),
             VisibilityTimeout = (int)Math.Clamp(Math.Ceiling(visibility.TotalSeconds), 0, 43_200),
-            // A short wait: long enough to reach messages on other SQS hosts, short enough to end a listing quickly.
+            // Long enough to reach messages on other SQS hosts, short enough to end a listing quickly.
             WaitTimeSeconds = 1,
             MessageSystemAttributeNames = [ReceiveCountAttribute, SentAtAttribute],
             MessageAttributeNames = ["All"],

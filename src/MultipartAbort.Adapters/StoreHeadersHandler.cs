@@ -3,11 +3,8 @@ using System.Security.Cryptography;
 namespace MultipartAbort.Adapters;
 
 /// <summary>
-/// Headers stores require that the SDK does not send, added after signing (neither is signed):
-/// <list type="bullet">
-/// <item><c>Content-MD5</c> on PUT ?lifecycle: IBM COS and MinIO refuse it without, and AWSSDK.S3 v4 sends CRC32 instead.</item>
-/// <item><c>ibm-service-instance-id</c> on ListBuckets: IBM COS needs it to list an instance's buckets.</item>
-/// </list>
+/// Headers the SDK does not send, added after signing (neither is signed): <c>Content-MD5</c> on PUT ?lifecycle (COS and
+/// MinIO refuse it without; SDK v4 sends CRC32), <c>ibm-service-instance-id</c> on ListBuckets (COS lists no buckets without).
 /// </summary>
 internal sealed class StoreHeadersHandler(string? serviceInstanceId) : DelegatingHandler
 {
@@ -26,14 +23,14 @@ internal sealed class StoreHeadersHandler(string? serviceInstanceId) : Delegatin
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>ListBuckets' GET / only: virtual-hosted, a bucket's own GET / has the same path and must not get the header.</summary>
+    /// <summary>Virtual-hosted, a bucket's own GET / has the same path and must not get the header.</summary>
     private static bool IsListBuckets(Uri uri) =>
         uri.AbsolutePath == "/"
         && uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).All(p => ListBucketsParameters.Contains(p.Split('=')[0]));
 
     private static readonly HashSet<string> ListBucketsParameters = new(StringComparer.Ordinal) { "max-buckets", "continuation-token", "prefix", "bucket-region", "x-id" };
 
-    /// <summary>?lifecycle, alone or among other query parameters (path-style or virtual-hosted).</summary>
+    /// <summary>Alone or among other query parameters, path-style or virtual-hosted.</summary>
     private static bool IsLifecycle(Uri uri) =>
         uri.Query.TrimStart('?').Split('&').Any(p => p == "lifecycle" || p.StartsWith("lifecycle=", StringComparison.Ordinal));
 }

@@ -4,7 +4,6 @@ using MultipartAbort.Adapters.Iam;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>HTTP clients for S3 whose pipeline adds store headers and, with an IBM API key, IAM bearer tokens.</summary>
 internal sealed class StoreHttpClientFactory(IamTokenProvider? tokens, string? serviceInstanceId) : HttpClientFactory
 {
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)

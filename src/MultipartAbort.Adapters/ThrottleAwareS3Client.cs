@@ -6,10 +6,7 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// SDK retries for everything but load refusals, which go straight back to <c>LimitedObjectStore</c> to cut the limit:
-/// retried inside the SDK they hold the slot and look to the limiter like slow successes.
-/// </summary>
+/// <summary>Load refusals skip SDK retries: retried inside the SDK they hold the limiter's slot and look like slow successes.</summary>
 public sealed class ThrottleAwareS3Client : AmazonS3Client
 {
     public ThrottleAwareS3Client(AWSCredentials credentials, AmazonS3Config config)

@@ -12,16 +12,15 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Adapters.Doctor;
 
 /// <summary>
-/// What this store and these credentials can do, found with harmless calls (read-only, or aimed at a made-up upload
-/// id), and with a canary upload of its own when asked: the checks behind <c>mpa doctor</c>. It reads the SDK's answers
-/// themselves (their headers, the exact error codes), which the store port deliberately hides.
+/// The checks behind <c>mpa doctor</c>, with harmless calls (read-only, or on a made-up upload id) and an optional canary.
+/// It reads the SDK's answers themselves (headers, exact error codes), which the store port deliberately hides.
 /// </summary>
 public sealed class StoreDoctor
 {
     /// <summary>SigV4 refuses a request whose time is this far from the store's.</summary>
     public static readonly TimeSpan SigV4Skew = TimeSpan.FromMinutes(15);
 
-    /// <summary>Counted up to this many uploads a bucket, so a doctor stays quick on a bucket holding millions.</summary>
+    /// <summary>So a doctor stays quick on a bucket holding millions.</summary>
     public const int CountLimit = 10_000;
 
     private readonly IAmazonS3 _s3;
@@ -46,10 +45,7 @@ public sealed class StoreDoctor
             };
     }
 
-    /// <summary>
-    /// Every check on <paramref name="buckets"/> (<paramref name="refused"/>: buckets the selection turned away, each a
-    /// failed check). With <paramref name="canaryPrefix"/>, a canary upload in each bucket too.
-    /// </summary>
+    /// <summary><paramref name="refused"/>: buckets the selection turned away, each a failed check.</summary>
     public async Task<DoctorReport> RunAsync(
         IReadOnlyList<string> buckets,
         IReadOnlyList<(string Bucket, string Error)> refused,
@@ -97,7 +93,6 @@ public sealed class StoreDoctor
         var probeKey = (_settings.Access.Prefixes.FirstOrDefault() ?? "") + "mpa-doctor-probe";
         var probeId = "mpa-doctor-" + Guid.NewGuid().ToString("N");
 
-        // ListMultipartUploads, all pages up to CountLimit, through the same lister as a sweep.
         var count = 0;
         ListedUpload? first = null;
         try
@@ -145,7 +140,6 @@ public sealed class StoreDoctor
         return checks;
     }
 
-    /// <summary>Whether a listing with a prefix (a key's first characters) finds that key's upload, and only uploads under it.</summary>
     private async Task<DoctorCheck> PrefixListingAsync(string bucket, ListedUpload upload, CancellationToken ct)
     {
         var prefix = upload.Key.Length > 1 ? upload.Key[..^1] : upload.Key;
@@ -160,7 +154,7 @@ public sealed class StoreDoctor
         }
     }
 
-    /// <summary>A store that reads a prefix as an exact key is handled by PREFIX_LISTING=auto or local: a warning then, a failure under server.</summary>
+    /// <summary>PREFIX_LISTING=auto or local handles a store that reads a prefix as an exact key: a warning then, a failure under server.</summary>
     private DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
         found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
         : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
@@ -168,17 +162,13 @@ public sealed class StoreDoctor
             ? new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only), and PREFIX_LISTING=server trusts it: set PREFIX_LISTING=auto or local")
         : new(bucket, check, DoctorStatus.Warn, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only); PREFIX_LISTING={(_settings.PrefixListing == PrefixListingMode.Local ? "local" : "auto")} lists without it and filters here");
 
-    /// <summary>One page listed with a prefix: was the upload in it, how many answers lay outside the prefix, how many in all.</summary>
     private async Task<(bool Found, int Outside, int Listed)> FindAsync(string bucket, string prefix, string uploadId, CancellationToken ct)
     {
         var page = await _store.ListUploadsAsync(new UploadListing(bucket) { Prefix = prefix, MaxUploads = UploadLister.DefaultPageSize }, ct).ConfigureAwait(false);
         return (page.Uploads.Any(u => u.UploadId == uploadId), page.Uploads.Count(u => !u.Key.StartsWith(prefix, StringComparison.Ordinal)), page.Uploads.Count);
     }
 
-    /// <summary>
-    /// A call on a made-up upload id: "no such upload" (or MinIO's 200) means the store let the call through to the upload
-    /// lookup, so the permission is there; a refusal names it.
-    /// </summary>
+    /// <summary>"No such upload" (or MinIO's 200) on a made-up upload id means the call reached the lookup, so the permission is there.</summary>
     private async Task<DoctorCheck> ProbeAsync(string bucket, string check, Permission permission, CancellationToken ct, Func<Task> call)
     {
         try
@@ -202,7 +192,6 @@ public sealed class StoreDoctor
 
     private static string Answer(AmazonS3Exception ex) => $"{(int)ex.StatusCode} {(string.IsNullOrEmpty(ex.ErrorCode) ? "(no code)" : ex.ErrorCode)}";
 
-    /// <summary>A refusal in words: the action it needs when the store said AccessDenied, else the store's own answer.</summary>
     private static string Refusal(StoreException ex, Permission permission) =>
         ex.ErrorCode == "AccessDenied"
             ? $"refused (AccessDenied): the credentials lack {permission.Action} ({permission.Operation}; IBM COS role: {permission.CosRole})"
@@ -240,7 +229,7 @@ public sealed class StoreDoctor
         _headersAt = _time.GetUtcNow();
     }
 
-    /// <summary>An error answer's headers (the SDK keeps them on the HTTP exception inside).</summary>
+    /// <summary>The SDK keeps an error answer's headers on the HTTP exception inside.</summary>
     private void Remember(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
@@ -251,10 +240,7 @@ public sealed class StoreDoctor
             }
     }
 
-    /// <summary>
-    /// One multipart upload with one small part under the given prefix, then: does a prefix listing find it, what does
-    /// ListParts answer after the abort, was a second abort needed, and is nothing left.
-    /// </summary>
+    /// <summary>One upload with one small part: found by a prefix listing? ListParts after the abort? a second abort needed? nothing left?</summary>
     private sealed class Canary(StoreDoctor doctor, string bucket, string prefix)
     {
         private readonly List<DoctorCheck> _checks = [];
@@ -358,7 +344,7 @@ public sealed class StoreDoctor
             }
         }
 
-        /// <summary>What ListParts answers, in the store's words; null (and a failed check) when it failed otherwise.</summary>
+        /// <summary>Null (and a failed check) when ListParts failed otherwise.</summary>
         private async Task<(string Answer, int Parts)?> ListPartsAsync(string key, string uploadId, CancellationToken ct)
         {
             try
@@ -380,7 +366,7 @@ public sealed class StoreDoctor
     }
 }
 
-/// <summary>What a check found: passed, failed, a warning that does not fail the run, not tried, or skipped (DRY_RUN).</summary>
+/// <summary>A warning does not fail the run; skipped is DRY_RUN.</summary>
 public enum DoctorStatus
 {
     Ok,
@@ -390,13 +376,11 @@ public enum DoctorStatus
     Skipped,
 }
 
-/// <summary>One check, on one bucket (null: the store as a whole), with the permission it tried when it tried one.</summary>
+/// <summary>Bucket null: the store as a whole.</summary>
 public sealed record DoctorCheck(string? Bucket, string Check, DoctorStatus Status, string Detail, Permission? Permission = null);
 
-/// <summary>A permission as a policy names it (IAM action, IBM COS role) and the S3 operation that needs it.</summary>
 public sealed record Permission(string Action, string Operation, string CosRole);
 
-/// <summary>The permissions a sweep, a report, <c>mpa lifecycle</c> and the canary need.</summary>
 public static class Permissions
 {
     public static readonly Permission ListBuckets = new("s3:ListAllMyBuckets", "ListBuckets", "Reader");
@@ -408,7 +392,6 @@ public static class Permissions
     public static readonly Permission PutObject = new("s3:PutObject", "CreateMultipartUpload, UploadPart", "Writer");
 }
 
-/// <summary>What <c>mpa doctor</c> found: the store, its clock, and every check.</summary>
 public sealed record DoctorReport(string? Endpoint, string? Server, StoreProfile? Profile, TimeSpan? ClockSkew, IReadOnlyList<DoctorCheck> Checks, bool Unreachable)
 {
     public bool Passed => !Unreachable && Checks.All(c => c.Status != DoctorStatus.Fail);

@@ -3,7 +3,7 @@ using Amazon.S3;
 
 namespace MultipartAbort.Adapters.Doctor;
 
-/// <summary>Which store answers an S3 client, from the first answer's headers (see <see cref="StoreProfiles.Identify"/>).</summary>
+/// <summary>Read from the first answer's headers (see <see cref="StoreProfiles.Identify"/>).</summary>
 internal sealed class StoreIdentity
 {
     private int _seen;
@@ -14,7 +14,7 @@ internal sealed class StoreIdentity
             client.AfterResponseEvent += OnResponse;
     }
 
-    /// <summary>The store in the table, or null: not recognised, or no answer yet.</summary>
+    /// <summary>Null: not recognised, or no answer yet.</summary>
     public StoreProfile? Profile { get; private set; }
 
     private void OnResponse(object sender, ResponseEventArgs e)

@@ -1,12 +1,8 @@
 namespace MultipartAbort.Adapters.Doctor;
 
-/// <summary>
-/// The store table of docs/stores.md as data: what each store does where stores differ, so <c>mpa doctor</c> can show
-/// the row of the store it met. A test keeps the page and this table equal, cell by cell.
-/// </summary>
+/// <summary>The store table of docs/stores.md as data; a test keeps the page and this table equal, cell by cell.</summary>
 public static class StoreProfiles
 {
-    /// <summary>The columns, in the page's order.</summary>
     public static IReadOnlyList<StoreProfile> Stores { get; } =
     [
         new("moto", "moto 5.2 (tests)"),
@@ -16,7 +12,7 @@ public static class StoreProfiles
         new("minio", "MinIO (docs)") { Reaps = new("MinIO stale_uploads_expiry (24 h by default)", TimeSpan.FromHours(24)) },
     ];
 
-    /// <summary>The rows: what differs, then one cell per store in <see cref="Stores"/>' order.</summary>
+    /// <summary>One cell per store in <see cref="Stores"/>' order.</summary>
     public static IReadOnlyList<(string Behaviour, string[] Cells)> Rows { get; } =
     [
         ("abort of an unknown upload id", ["404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "404 `NoSuchUpload`", "200 (hence the probe first)"]),
@@ -32,10 +28,7 @@ public static class StoreProfiles
         ("lifecycle `AbortIncompleteMultipartUpload`", ["stored and returned, never applied", "applied by its lifecycle engine (`rgw lc debug interval` makes a day N seconds)", "applied, day rounded up to midnight UTC", "applied, as S3", "applied; some releases drop the action silently (minio#19115)"]),
     ];
 
-    /// <summary>
-    /// The store behind these response headers, or null when none is recognised. Most name themselves in <c>Server</c>;
-    /// Ceph RGW (beast) sends none, but its request ids have their own shape (<c>tx000…-zonegroup</c>).
-    /// </summary>
+    /// <summary>Most stores name themselves in <c>Server</c>; Ceph RGW (beast) sends none, but its request ids look like <c>tx000…-zonegroup</c>.</summary>
     public static StoreProfile? Identify(string? server, string? requestId)
     {
         var id = server switch
@@ -52,7 +45,6 @@ public static class StoreProfiles
         return Stores.FirstOrDefault(s => s.Id == id);
     }
 
-    /// <summary>The store's row of the table: each behaviour with its cell.</summary>
     public static IReadOnlyList<(string Behaviour, string Answer)> Facts(StoreProfile store)
     {
         var column = Stores.ToList().IndexOf(store);
@@ -60,7 +52,7 @@ public static class StoreProfiles
     }
 }
 
-/// <summary>One store of the table: a short id (for <c>--json</c>), its column heading, and its own expiry of uploads, if any.</summary>
+/// <summary>Id is for <c>--json</c>; Heading is the page's column.</summary>
 public sealed record StoreProfile(string Id, string Heading)
 {
     /// <summary>The default of a setting the S3 API cannot read: the report says "by default".</summary>

@@ -3,9 +3,7 @@ using System.Net.Http.Headers;
 
 namespace MultipartAbort.Adapters.Iam;
 
-/// <summary>
-/// Authorises each request with <c>Authorization: Bearer</c> (the SDK signs nothing); on 401/403 it gets a new token and retries once.
-/// </summary>
+/// <summary>The SDK signs nothing; on 401/403 a new token and one retry.</summary>
 internal sealed class BearerTokenHandler(IamTokenProvider tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

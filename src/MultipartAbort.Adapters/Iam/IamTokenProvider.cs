@@ -6,23 +6,17 @@ using MultipartAbort.Core.Observability;
 
 namespace MultipartAbort.Adapters.Iam;
 
-/// <summary>
-/// IBM IAM API key to COS bearer tokens: cached, refreshed at 80% of its lifetime (as IBM's SDKs do), and once more
-/// when COS refuses an old one. Neither key nor token is ever logged.
-/// </summary>
+/// <summary>Refreshed at 80% of a token's lifetime (as IBM's SDKs do) and when COS refuses an old one. Neither key nor token is ever logged.</summary>
 public sealed class IamTokenProvider : IDisposable
 {
     public const string GrantType = "urn:ibm:params:oauth:grant-type:apikey";
 
-    /// <summary>The share of a token's lifetime after which it is replaced in the background.</summary>
     public const double RefreshAt = 0.8;
 
-    /// <summary>
-    /// COS answers expiry and missing permission alike (403). A token this fresh is not expired: no refresh, no IAM call per refusal.
-    /// </summary>
+    /// <summary>COS answers expiry and missing permission alike (403): a token this fresh is not refreshed, so no IAM call per refusal.</summary>
     public static readonly TimeSpan RejectionRefreshFloor = TimeSpan.FromSeconds(30);
 
-    /// <summary>How soon a failed background refresh is tried again (while the current token still lives).</summary>
+    /// <summary>While the current token still lives.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
@@ -36,7 +30,6 @@ public sealed class IamTokenProvider : IDisposable
     private Task _backgroundRefresh = Task.CompletedTask;
     private int _exchanges;
 
-    /// <param name="http">The client for IAM (not the store's).</param>
     public IamTokenProvider(HttpClient http, Uri iamEndpoint, Secret apiKey, TimeProvider time, StructuredLogger? log = null)
     {
         _http = http;
@@ -47,16 +40,15 @@ public sealed class IamTokenProvider : IDisposable
         _timer = time.CreateTimer(_ => Volatile.Write(ref _backgroundRefresh, RefreshInBackgroundAsync()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>How many times the key was exchanged for a token (successfully or not).</summary>
+    /// <summary>Successful or not.</summary>
     public int Exchanges => Volatile.Read(ref _exchanges);
 
-    /// <summary>The background refresh last started by the timer (tests await it instead of sleeping).</summary>
+    /// <summary>Tests await it instead of sleeping.</summary>
     internal Task BackgroundRefresh => Volatile.Read(ref _backgroundRefresh);
 
-    /// <summary>The first exchange; throws <see cref="IamException"/> with IAM's message when the key is refused.</summary>
+    /// <summary>Throws <see cref="IamException"/> with IAM's message when the key is refused.</summary>
     public Task StartAsync(CancellationToken cancellationToken) => RefreshAsync(null, cancellationToken);
 
-    /// <summary>The current token; a new one only when there is none or it has expired.</summary>
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         var token = Volatile.Read(ref _current);
@@ -65,7 +57,7 @@ public sealed class IamTokenProvider : IDisposable
         return (await RefreshAsync(token, cancellationToken).ConfigureAwait(false)).Value;
     }
 
-    /// <summary>After the store refused <paramref name="rejected"/>: the token to retry with, or null when a retry cannot help.</summary>
+    /// <summary>Null when a retry cannot help.</summary>
     public async ValueTask<string?> TokenAfterRejectionAsync(string rejected, CancellationToken cancellationToken)
     {
         var token = Volatile.Read(ref _current);

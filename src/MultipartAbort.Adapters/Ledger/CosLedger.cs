@@ -7,16 +7,12 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters.Ledger;
 
-/// <summary>
-/// A queue as objects under <c>cos://bucket/prefix/</c>, one JSON entry per request. Needs s3:PutObject, GetObject,
-/// ListBucket and DeleteObject on the prefix.
-/// </summary>
-/// <param name="origin">What delays count from; null for now (see <see cref="CountingFrom"/>).</param>
+/// <summary>One JSON object per request; needs s3:PutObject, GetObject, ListBucket and DeleteObject on the prefix.</summary>
+/// <param name="origin">What delays count from; null for now.</param>
 public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider time, DateTimeOffset? origin = null) : IRetryLedger
 {
     public string Address => location.ToString();
 
-    /// <summary>The same store and client at another location (<c>mpa dlq --queue cos://…</c>).</summary>
     public CosLedger At(CosLocation other) => new(s3, other, time);
 
     public IMessageQueue CountingFrom(DateTimeOffset from) => new CosLedger(s3, location, time, from);
@@ -46,7 +42,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         // Key order is due order: the first entry not yet due ends the listing, the rest is later still.
         ListAsync(null, null, cancellationToken).Select(e => e.Entry).TakeWhile(e => e.Due <= now);
 
-    /// <summary>Every entry after <paramref name="after"/>, in due order, page by page; non-entries under the prefix are skipped.</summary>
+    /// <summary>In due order; non-entries under the prefix are skipped.</summary>
     internal async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset? Written)> ListAsync(
         string? after,
         int? pageSize,

@@ -2,9 +2,7 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters.Ledger;
 
-/// <summary>
-/// A ledger read as <c>mpa dlq</c> reads a queue: every entry once, in key order. Nothing is hidden, so release is a no-op.
-/// </summary>
+/// <summary>Every entry once, in key order; nothing is hidden, so release is a no-op.</summary>
 public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
 {
     private string? _after;
@@ -29,7 +27,7 @@ public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
 
     public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>An entry's text to show; bytes that are not UTF-8 are shown replaced (U+FFFD) and marked so.</summary>
+    /// <summary>Bytes that are not UTF-8 are shown replaced (U+FFFD) and marked so.</summary>
     private static string LedgerText(byte[] bytes) =>
         Core.Events.StrictText.Decode(bytes) ?? $"(not valid UTF-8, shown with U+FFFD) {System.Text.Encoding.UTF8.GetString(bytes)}";
 }

@@ -6,8 +6,8 @@ using MultipartAbort.Core.Events;
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>
-/// Entry names <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>: due time first so key order is due order,
-/// then an identity hash so the same request for the same time is one object; reruns add <c>.r2</c>.
+/// <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>: due time first so key order is due order, then an identity
+/// hash so the same request for the same time is one object; reruns add <c>.r2</c>.
 /// </summary>
 internal static class LedgerEntryName
 {
@@ -18,7 +18,7 @@ internal static class LedgerEntryName
     public static string Format(string prefix, DateTimeOffset due, string body, int runs = 0) =>
         $"{prefix}{due.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{IdentityHash(body)}{(runs > 0 ? $".r{runs.ToString(CultureInfo.InvariantCulture)}" : "")}{Suffix}";
 
-    /// <summary>The due time and runs of an entry's name; false for anything else under the prefix (left alone).</summary>
+    /// <summary>False for anything else under the prefix (left alone).</summary>
     public static bool TryParse(string prefix, string name, out DateTimeOffset due, out int runs)
     {
         due = default;
@@ -37,7 +37,7 @@ internal static class LedgerEntryName
         return true;
     }
 
-    /// <summary>An abort's identity is upload and attempt (its reason text may differ between runs); anything else, its whole body.</summary>
+    /// <summary>An abort's identity is upload and attempt (its reason may differ between runs); anything else, its whole body.</summary>
     internal static string IdentityHash(string body)
     {
         var identity = RequestParser.ParseText(body) is UploadsPayload { Items: [{ Request: { } r }] }

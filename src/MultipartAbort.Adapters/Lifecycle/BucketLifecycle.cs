@@ -9,15 +9,12 @@ namespace MultipartAbort.Adapters.Lifecycle;
 // LifecycleRule.Prefix is legacy, but buckets still carry such rules and a merge must keep them exactly.
 #pragma warning disable CS0618
 
-/// <summary>
-/// A bucket's abort-incomplete-uploads rule: read it, or add/shorten it keeping everything else. The PUT replaces the
-/// whole configuration, so the merge re-reads before writing and verifies after.
-/// </summary>
+/// <summary>The PUT replaces the whole configuration, so the merge re-reads before writing and verifies after.</summary>
 public sealed class BucketLifecycle(IAmazonS3 s3)
 {
     public const string RuleId = "abort-incomplete-multipart-uploads";
 
-    /// <summary>The rules (none when the bucket has no configuration).</summary>
+    /// <summary>None when the bucket has no configuration.</summary>
     public async Task<IReadOnlyList<LifecycleRule>> ReadAsync(string bucket, CancellationToken ct)
     {
         try
@@ -35,7 +32,7 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         }
     }
 
-    /// <summary>Writes the rules (Content-MD5 is added under the SDK, <see cref="StoreHeadersHandler"/>).</summary>
+    /// <summary>Content-MD5 is added under the SDK (<see cref="StoreHeadersHandler"/>).</summary>
     public async Task WriteAsync(string bucket, IReadOnlyList<LifecycleRule> rules, CancellationToken ct)
     {
         try
@@ -49,7 +46,7 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         }
     }
 
-    /// <summary>Every rule as the abort action sees it: the one reading of rules the report and <c>lifecycle check</c> share.</summary>
+    /// <summary>The one reading of rules the report and <c>lifecycle check</c> share.</summary>
     public static IReadOnlyList<LifecycleAbortRule> AbortRules(IReadOnlyList<LifecycleRule> rules) =>
         [
             .. rules.Select(r =>
@@ -59,15 +56,11 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
             }),
         ];
 
-    /// <summary>
-    /// The rules with an abort rule for <paramref name="prefix"/> after <paramref name="days"/>: an exact-prefix rule is
-    /// shortened, else one is added. Tag-filtered rules are never used (S3 refuses tags with this action).
-    /// </summary>
+    /// <summary>An exact-prefix rule is shortened, else one is added; never a tag-filtered rule (S3 refuses tags with this action).</summary>
     public static LifecycleChange Merge(IReadOnlyList<LifecycleRule> rules, int days, string prefix)
     {
         if (days < 1)
             throw new ArgumentOutOfRangeException(nameof(days), days, "DaysAfterInitiation must be 1 or more");
-        // If an enabled abort rule of this exact scope already waits no longer, nothing to do.
         var same = rules
             .Where(r => r.Status == LifecycleRuleStatus.Enabled && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0 && PrefixOnly(r) == prefix)
             .MinBy(r => r.AbortIncompleteMultipartUpload!.DaysAfterInitiation);
@@ -93,7 +86,7 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         return new LifecycleChange(rules, [.. rules, added], $"rule '{added.Id}' added: abort incomplete uploads{(prefix.Length == 0 ? "" : $" under '{prefix}'")} after {days} days");
     }
 
-    /// <summary>The rule's scope when it is a plain prefix (the whole bucket: ""); null when tags, sizes or an And filter it.</summary>
+    /// <summary>The whole bucket: ""; null when tags, sizes or an And filter it.</summary>
     public static string? PrefixOnly(LifecycleRule rule)
     {
         var filter = rule.Filter;
@@ -109,7 +102,7 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         };
     }
 
-    /// <summary>Every field of a rule, on one line, in a fixed order: what a change and a diff are judged by.</summary>
+    /// <summary>Every field in a fixed order: what a change and a diff are judged by.</summary>
     public static string Describe(LifecycleRule r)
     {
         var s = new StringBuilder();
@@ -179,7 +172,7 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         };
 }
 
-/// <summary>The rules before and after a merge, and what changed (the same list twice: nothing to do).</summary>
+/// <summary>Before and After the same list: nothing to do.</summary>
 public sealed record LifecycleChange(IReadOnlyList<LifecycleRule> Before, IReadOnlyList<LifecycleRule> After, string What)
 {
     public bool Changes => !ReferenceEquals(Before, After);
