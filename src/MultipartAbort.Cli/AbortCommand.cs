@@ -7,7 +7,6 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa abort --bucket --key --upload-id</c>: one upload through abort, verify, re-abort, re-queue.</summary>
 internal static class AbortCommand
 {
     public static Command Create(GlobalOptions global)

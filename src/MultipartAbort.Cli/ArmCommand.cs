@@ -9,9 +9,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa arm</c>: arms an upload TTL timer by hand on RETRY_QUEUE_URL; without --upload-id it names the key and now.
-/// </summary>
+/// <summary>Without --upload-id it names the key and now.</summary>
 internal static class ArmCommand
 {
     public static Command Create(GlobalOptions global)

@@ -7,10 +7,6 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa clear</c>: every incomplete upload of one bucket aborted whatever its activity, verified gone, and what else still
-/// blocks DeleteBucket; without --yes, what it would abort.
-/// </summary>
 internal static class ClearCommand
 {
     public static Command Create(GlobalOptions global)
@@ -55,7 +51,6 @@ internal static class ClearCommand
                 Confirmed = parse.GetValue(yes),
             };
             using var stop = new OperatorStop(ct, m => Console.Error.WriteLine($"mpa: {m}"));
-            // Clearing is the operator's explicit choice to take uploads of any age and activity.
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, allowYoung: true);
             ClearResult result;
             try
@@ -74,7 +69,7 @@ internal static class ClearCommand
                     await Console.Out.WriteLineAsync(line);
             if (result.Sweep.StopReason == SweepRunner.StopInterrupted)
                 return ExitCodes.Interrupted;
-            // A dry run succeeds as a sweep's would; a real clear succeeds only when the listing is verified empty.
+            // A real clear succeeds only when the listing is verified empty.
             return (result.DryRun ? result.Refused is null && result.Sweep.Complete && result.Sweep.Counts.AllSucceeded : result.Cleared) ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;

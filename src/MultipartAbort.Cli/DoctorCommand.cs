@@ -6,7 +6,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa doctor</c>: what this store and these credentials can do (the checks are <see cref="StoreDoctor"/>'s).</summary>
 internal static class DoctorCommand
 {
     public static Command Create(GlobalOptions global)
@@ -33,7 +32,7 @@ internal static class DoctorCommand
             var report = await doctor.RunAsync(selection.Buckets, [.. selection.Refused.Select(r => (r.Bucket, r.Error))], all, parse.GetValue(canary), ct);
             if (!report.Unreachable && selection.Buckets.Count > 0)
             {
-                // The coverage totals are the report's over the same buckets, as mpa lifecycle check --uploads gives them.
+                // Coverage totals are the report's, as mpa lifecycle check --uploads gives them.
                 using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
                 var census = await composed.Services.Reports.RunAsync(new Core.Report.ReportRequest { Buckets = [.. selection.Buckets], Top = 0 }, invocation);
                 report = report with { Checks = [.. report.Checks, .. census.Buckets.Where(b => b.Error is null).Select(Coverage)] };
@@ -47,7 +46,7 @@ internal static class DoctorCommand
         return command;
     }
 
-    /// <summary>Which of the bucket's uploads an enabled abort rule will reap; a warning for any no rule covers, or when the rules are unknown.</summary>
+    /// <summary>A warning for any upload no enabled abort rule covers, or when the rules are unknown.</summary>
     private static DoctorCheck Coverage(Core.Report.BucketReport bucket)
     {
         var (covered, notCovered) = (bucket.Overall.Covered, bucket.Overall.NotCovered);

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa drain</c>: runs the entries of the cos:// retry ledger that are due now, as one cron tick would.</summary>
+/// <summary>The entries due now, as one cron tick would run them.</summary>
 internal static class DrainCommand
 {
     public static Command Create(GlobalOptions global)

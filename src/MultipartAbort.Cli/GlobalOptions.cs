@@ -6,7 +6,6 @@ using MultipartAbort.Core.Observability;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Options every command takes: where the store is, and how much to log (on stderr).</summary>
 internal sealed class GlobalOptions
 {
     public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "S3-compatible endpoint URL (overrides COS_ENDPOINT).", Recursive = true };
@@ -33,7 +32,7 @@ internal sealed class GlobalOptions
         return new OverlayEnvironment(ProcessEnvironment.Instance, overrides);
     }
 
-    /// <summary>The services on the environment, with the command's flags laid over it (<paramref name="more"/>).</summary>
+    /// <summary>The command's flags (<paramref name="more"/>) laid over the environment.</summary>
     public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null) =>
         Compose(parse, more, logOutput).Services;
 
@@ -41,12 +40,11 @@ internal sealed class GlobalOptions
     {
         var env = Environment(parse, more);
         var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
-        // The CLI keeps stdout for results: logs go to stderr.
+        // stdout is for results.
         logOutput ??= Console.Error;
         return ServiceComposition.Compose(env, logOutput, LogLevels.Parse(level));
     }
 
-    /// <summary>Builds the services, or writes why not and gives the exit code.</summary>
     public bool TryCreateServices(
         ParseResult parse,
         out FunctionServices services,
@@ -60,7 +58,6 @@ internal sealed class GlobalOptions
         return ok;
     }
 
-    /// <summary>The services and the S3 client under them, or writes why not and gives the exit code.</summary>
     public bool TryCompose(ParseResult parse, out Composed composed, out int exitCode, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
     {
         try

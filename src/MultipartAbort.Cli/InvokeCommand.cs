@@ -3,7 +3,6 @@ using MultipartAbort.Core;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa invoke [FILE|-]</c>: runs one event of any shape, prints the result JSON on stdout.</summary>
 internal static class InvokeCommand
 {
     public static Command Create(GlobalOptions global)
@@ -56,7 +55,7 @@ internal static class InvokeCommand
             using var invocation = services.Begin(null, ct);
             var response = await services.Events.HandleAsync(bytes, invocation);
             await Console.Out.WriteLineAsync(response.BodyText);
-            // An SQS event with records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, is a failure too.
+            // Records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, fail too.
             return response.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;

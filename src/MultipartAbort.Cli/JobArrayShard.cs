@@ -3,15 +3,13 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// The shard of a Code Engine array job (JOB_INDEX of JOB_ARRAY_SIZE), so <c>mpa sweep</c> needs no flag there.
-/// </summary>
+/// <summary>JOB_INDEX of JOB_ARRAY_SIZE, so <c>mpa sweep</c> needs no flag in a Code Engine array job.</summary>
 internal static class JobArrayShard
 {
     public const string IndexVariable = "JOB_INDEX";
     public const string SizeVariable = "JOB_ARRAY_SIZE";
 
-    /// <summary>The shard the environment names; null when none (or wrong: <paramref name="error"/> says why).</summary>
+    /// <summary>Null when none (or wrong: <paramref name="error"/> says why).</summary>
     public static SweepShard? FromEnvironment(out string? error)
     {
         error = null;
@@ -19,7 +17,7 @@ internal static class JobArrayShard
         var size = Environment.GetEnvironmentVariable(SizeVariable);
         if (string.IsNullOrWhiteSpace(index) || string.IsNullOrWhiteSpace(size))
             return null;
-        // An array of one is the whole range: a plain (non-array) job also has JOB_INDEX=0.
+        // A plain (non-array) job also has JOB_INDEX=0.
         if (int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n == 1)
             return null;
         var shard = SweepShard.Parse($"{index.Trim()}/{size.Trim()}", out var problem);

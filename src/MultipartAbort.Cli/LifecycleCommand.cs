@@ -6,7 +6,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa lifecycle check|apply</c>: audits, adds or shortens the AbortIncompleteMultipartUpload rule.</summary>
 internal static class LifecycleCommand
 {
     public static Command Create(GlobalOptions global)
@@ -129,7 +128,7 @@ internal static class LifecycleCommand
             var lifecycle = new BucketLifecycle(composed.S3);
             var n = parse.GetValue(days);
             var scope = parse.GetValue(prefix) ?? "";
-            // DRY_RUN holds here as everywhere: --yes does not override the deployment's own "change nothing".
+            // --yes does not override DRY_RUN, the deployment's own "change nothing".
             var settings = composed.Services.Settings;
             var write = parse.GetValue(yes) && !settings.DryRun;
             var rows = new List<(string Bucket, string Status, string What, IReadOnlyList<string> Before, IReadOnlyList<string> After)>();
@@ -172,7 +171,6 @@ internal static class LifecycleCommand
                 foreach (var (bucket, status, what, before, after) in rows)
                 {
                     await Console.Out.WriteLineAsync($"{bucket}: {status}: {what}");
-                    // A diff rule by rule: "-" only before, "+" only after.
                     foreach (var line in before.Union(after))
                         await Console.Out.WriteLineAsync($"  {(before.Contains(line) ? after.Contains(line) ? " " : "-" : "+")} {line}");
                 }
@@ -181,10 +179,7 @@ internal static class LifecycleCommand
         return apply;
     }
 
-    /// <summary>
-    /// One bucket: read, merge, re-read and write only if unchanged, read back. S3 has no conditional lifecycle write,
-    /// so this narrows the race to milliseconds.
-    /// </summary>
+    /// <summary>S3 has no conditional lifecycle write: re-reading before writing narrows the race to milliseconds.</summary>
     private static async Task<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> ApplyOneAsync(
         BucketLifecycle lifecycle,
         string bucket,

@@ -10,9 +10,7 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa list</c>: uploads streamed page by page (flat memory); a bucket that fails is named and the rest listed.
-/// </summary>
+/// <summary>Streamed page by page (flat memory); a bucket that fails is named and the rest listed.</summary>
 internal static class ListCommand
 {
     public static Command Create(GlobalOptions global)
@@ -44,7 +42,7 @@ internal static class ListCommand
             using var invocation = services.Begin(null, ct, Asker.Operator);
             foreach (var bucket in selection.Buckets)
             {
-                // Inline, not under leases: the documented output is bucket after bucket, each in store order.
+                // Not under leases: the documented output is bucket after bucket, each in store order.
                 var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, invocation, onPage: sink.Flush);
                 await foreach (var upload in listing.Uploads())
                 {
@@ -80,7 +78,7 @@ internal static class ListCommand
     {
         void Add(string bucket, ListedUpload upload);
 
-        /// <summary>Writes what was added so far (called at each page, so output streams).</summary>
+        /// <summary>Called at each page, so output streams.</summary>
         void Flush();
 
         void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally);
@@ -92,7 +90,7 @@ internal static class ListCommand
             : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
         + (filteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
-    /// <summary>On a terminal: one table per listing page (at most 1,000 rows held).</summary>
+    /// <summary>At most 1,000 rows held.</summary>
     private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly List<(string Bucket, ListedUpload Upload)> _rows = [];
@@ -123,7 +121,7 @@ internal static class ListCommand
         }
     }
 
-    /// <summary>Not a terminal: tab-separated lines for cut, awk, xargs.</summary>
+    /// <summary>Tab-separated for cut, awk, xargs.</summary>
     private sealed class TsvSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly TextWriter _out = Console.Out;
@@ -140,7 +138,6 @@ internal static class ListCommand
         }
     }
 
-    /// <summary>JSON, written as it streams.</summary>
     private sealed class JsonSink : IUploadSink
     {
         private readonly Stream _stdout = Console.OpenStandardOutput();

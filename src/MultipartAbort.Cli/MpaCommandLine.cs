@@ -4,7 +4,6 @@ using System.CommandLine.Invocation;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>The mpa command tree: wiring, help with examples, and usage errors mapped to exit code 2.</summary>
 internal static class MpaCommandLine
 {
     public static RootCommand Build()
@@ -43,7 +42,7 @@ internal static class MpaCommandLine
             await Console.Error.WriteLineAsync($"Run 'mpa {command}--help' for usage and examples.");
             return ExitCodes.Usage;
         }
-        // Commands handle SIGINT/SIGTERM themselves (a sweep finishes what is in flight), so no forced exit.
+        // Commands handle SIGINT/SIGTERM themselves (a sweep finishes what is in flight).
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
@@ -56,11 +55,10 @@ internal static class MpaCommandLine
         }
     }
 
-    /// <summary>The one line an internal error prints (no code puts a secret in an exception).</summary>
+    /// <summary>No code puts a secret in an exception.</summary>
     internal static string InternalError(Exception ex) =>
         $"mpa: internal error (exit {ExitCodes.Internal}): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} -- please report it with the command and the event that caused it";
 
-    /// <summary>The standard help, then examples and exit codes for the command asked about.</summary>
     private sealed class ExamplesHelpAction(HelpAction inner) : SynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Ctrl+C once: stop taking uploads, let in-flight ones finish so no abort is unverified. Twice: abandon them.</summary>
+/// <summary>Ctrl+C once: in-flight uploads finish so no abort is unverified. Twice: abandon them.</summary>
 internal sealed class OperatorStop : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
@@ -19,10 +19,8 @@ internal sealed class OperatorStop : IDisposable
         ];
     }
 
-    /// <summary>Cancelled at the first signal: take no new work.</summary>
     public CancellationToken Stop => _stop.Token;
 
-    /// <summary>Cancelled at the second signal: cancel the work in flight as well.</summary>
     public CancellationToken Abandon => _abandon.Token;
 
     private void OnSignal(PosixSignalContext context, Action<string>? notify)

@@ -5,7 +5,7 @@ using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Options several commands share, with validation that names what is wrong (usage errors, exit 2).</summary>
+/// <summary>Validation names what is wrong (usage errors, exit 2).</summary>
 internal static class Options
 {
     public static Option<string> Bucket() =>
@@ -16,7 +16,7 @@ internal static class Options
             Validators = { r => Check(r, v => RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null) },
         };
 
-    /// <summary>Several buckets: <c>--bucket</c> repeated, each a name or a glob (<c>logs-*</c>).</summary>
+    /// <summary>Repeated, each a name or a glob (<c>logs-*</c>).</summary>
     public static Option<string[]> Buckets() =>
         new("--bucket", "-b")
         {
@@ -30,10 +30,8 @@ internal static class Options
 
     public static Option<bool> AllBuckets() => new("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
 
-    /// <summary>True when the command covers a fleet rather than one named bucket.</summary>
     public static bool IsFleet(IReadOnlyList<string> buckets, bool all) => all || buckets.Count != 1 || Core.Fleet.BucketSelector.IsGlob(buckets[0]);
 
-    /// <summary>The usage error when a command that takes several buckets was given none.</summary>
     public static void RequireBuckets(CommandResult r, Option<string[]> buckets, Option<bool> all)
     {
         if ((r.GetValue(buckets) ?? []).Length == 0 && !r.GetValue(all))

@@ -2,7 +2,6 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Layers the command's flags on top of another environment.</summary>
 internal sealed class OverlayEnvironment(IEnvironment inner, IReadOnlyDictionary<string, string?> overrides) : IEnvironment
 {
     public string? Get(string name) => overrides.TryGetValue(name, out var v) && v is not null ? v : inner.Get(name);

@@ -9,7 +9,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary><c>mpa report</c>: what incomplete uploads hold and cost, read-only; table, JSON or CSV.</summary>
 internal static class ReportCommand
 {
     public static Command Create(GlobalOptions global)
@@ -67,7 +66,7 @@ internal static class ReportCommand
         {
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
-            // Opened now, so a path that cannot be written fails before any listing; written once the report is taken.
+            // Opened now, so a path that cannot be written fails before any listing.
             await using var page = OpenPage(parse.GetValue(html), out var pageError);
             if (pageError is not null)
             {
@@ -87,7 +86,7 @@ internal static class ReportCommand
             if (parse.GetValue(price) is { } p)
                 request = request with { PricePerGbMonth = p, PriceName = "--price-per-gb-month" };
 
-            // A progress line on a terminal only, on stderr, so stdout stays the report.
+            // On a terminal only, on stderr, so stdout stays the report.
             var live = !Console.IsErrorRedirected && !parse.GetValue(json) && !parse.GetValue(csv);
             var lastDrawn = 0L;
             IProgress<ReportProgress>? progress = live
@@ -100,7 +99,7 @@ internal static class ReportCommand
                     Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
                 })
                 : null;
-            // Per-upload rows go out as they are counted (buckets are read concurrently: one writer at a time), never kept.
+            // Buckets are read concurrently: one writer at a time, and rows are never kept.
             Action<string, ReportedUpload>? rows = null;
             var gate = new Lock();
             if (parse.GetValue(uploads))
@@ -130,7 +129,7 @@ internal static class ReportCommand
                 ReportTable.Write(AnsiConsole.Console, report);
             if (page is not null)
             {
-                // Rendered before the old page is cut, and written whole (a few hundred KB) without the cancellation.
+                // Rendered before the old page is cut, and written whole without the cancellation.
                 var bytes = System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(services.Settings)));
                 page.SetLength(0);
                 await page.WriteAsync(bytes, CancellationToken.None);
@@ -144,7 +143,7 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>The page's file, open for writing (not yet truncated: an existing page stays until the new one is ready), or why it cannot be.</summary>
+    /// <summary>Not yet truncated: an existing page stays until the new one is ready.</summary>
     private static FileStream? OpenPage(FileInfo? file, out string? error)
     {
         error = null;
@@ -161,7 +160,7 @@ internal static class ReportCommand
         }
     }
 
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+    /// <summary>Progress&lt;T&gt; would post to the thread pool, out of order.</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -10,9 +10,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>
-/// <c>mpa sweep</c>: aborts and verifies every upload older than a duration, in one bucket or many under one limiter.
-/// </summary>
 internal static class SweepCommand
 {
     private static SweepShard? Invalid(System.CommandLine.Parsing.ArgumentResult result, string message)
@@ -36,7 +33,7 @@ internal static class SweepCommand
         var minIdle = Options.MinIdle();
         var maxAge = Options.MaxAge();
         var showActive = new Option<bool>("--show-active") { Description = "List the uploads left alone as active (they are always counted)." };
-        // Accepted but moot: every sweep probes parts first, so it always measures bytes.
+        // Moot: every sweep probes parts first, so it always measures bytes.
         var measure = new Option<bool>("--measure-bytes") { Description = "Kept for old scripts; bytes are always measured now.", Hidden = true };
         var keyMarker = new Option<string?>("--key-marker") { Description = "Resume after this key (from an interrupted sweep's summary)." };
         var uploadIdMarker = new Option<string?>("--upload-id-marker") { Description = "Resume after this upload of --key-marker." };
@@ -99,13 +96,13 @@ internal static class SweepCommand
                 flags[EnvironmentVariables.MaxUploadAge] = IsoDuration.Format(cap);
             var asJson = parse.GetValue(json);
             var display = SweepDisplay.Create(asJson);
-            // Log lines written under a live panel would tear it: keep them until the panel is done.
+            // Log lines written under a live panel would tear it.
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
             if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
                 return exit;
             using var stop = new OperatorStop(ct, display.Notify);
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
-            // The operator's own floor holds here too; going below it is a deliberate, explicit choice.
+            // Going below the operator's own floor is a deliberate, explicit choice.
             if (SweepRunner.BelowFloor(sweep, services.Settings, invocation) is { } floor)
             {
                 await Console.Error.WriteLineAsync($"mpa: --older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE");
@@ -131,7 +128,6 @@ internal static class SweepCommand
                 counts = null!;
                 notable = [];
             }
-            // The sweep answers even when abandoned; tell the operator plainly.
             if (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
@@ -150,9 +146,7 @@ internal static class SweepCommand
         return command;
     }
 
-    /// <summary>
-    /// Many buckets under one limiter and one display; a bucket that cannot be taken or listed is a result, the others go on.
-    /// </summary>
+    /// <summary>A bucket that cannot be taken or listed is a result; the others go on.</summary>
     private static async Task<int> SweepFleetAsync(
         Core.Hosting.FunctionServices services,
         Invocation invocation,

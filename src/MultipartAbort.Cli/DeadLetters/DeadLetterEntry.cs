@@ -3,7 +3,7 @@ using MultipartAbort.Adapters;
 
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>One dead-letter message explained, with the body that feeds it back (null when nothing can).</summary>
+/// <summary>The body that feeds it back is null when nothing can.</summary>
 internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Shape, string Reason, string Target, string? RedriveBody)
 {
     public static string ShapeName(DeadLetterShape shape) =>
@@ -68,7 +68,7 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
         : root.TryGetProperty("detail-type", out _) ? $"an EventBridge event ({Text(root, "detail-type")})"
         : "a JSON object";
 
-    /// <summary>A dead-lettered request fed back from the start: attempt 0, old reason dropped.</summary>
+    /// <summary>Attempt 0, old reason dropped.</summary>
     private static string FreshStart(JsonElement request)
     {
         using var stream = new MemoryStream();

@@ -1,17 +1,16 @@
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>What put a message in the dead-letter queue (docs/cli.md, `mpa dlq`).</summary>
+/// <summary>docs/cli.md, `mpa dlq`.</summary>
 internal enum DeadLetterShape
 {
-    /// <summary>An abort request the function dead-lettered, with its reason.</summary>
     Request,
 
-    /// <summary>An SQS record the function could not use: <c>{"reason","messageId","body"}</c>.</summary>
+    /// <summary><c>{"reason","messageId","body"}</c>.</summary>
     Poison,
 
-    /// <summary>Lambda's on-failure destination record of an asynchronous invocation.</summary>
+    /// <summary>Lambda's on-failure destination record.</summary>
     AsyncFailure,
 
-    /// <summary>Anything else: SQS redrive after maxReceiveCount, or an undeliverable EventBridge event.</summary>
+    /// <summary>SQS redrive after maxReceiveCount, or an undeliverable EventBridge event.</summary>
     Original,
 }

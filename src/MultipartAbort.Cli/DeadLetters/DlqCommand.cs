@@ -8,12 +8,8 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>
-/// <c>mpa dlq</c>: lists and explains dead-letter messages (SQS or <c>cos://</c>); <c>--redrive</c> feeds each back and deletes it.
-/// </summary>
 internal static class DlqCommand
 {
-    /// <summary>How long received messages stay hidden while mpa works on them.</summary>
     private static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
 
     public static Command Create(GlobalOptions global)
@@ -84,7 +80,7 @@ internal static class DlqCommand
         return command;
     }
 
-    /// <summary>Every message up to <paramref name="max"/>, each once: all stay hidden until settled.</summary>
+    /// <summary>Each once: all stay hidden until settled.</summary>
     private static async Task<List<InboxMessage>> ReceiveAllAsync(IQueueInbox inbox, int max, CancellationToken ct)
     {
         var all = new List<InboxMessage>();
@@ -101,7 +97,7 @@ internal static class DlqCommand
         return all;
     }
 
-    /// <summary>Feeds one message back (or not) and deletes or releases it; never throws for the message's own failure.</summary>
+    /// <summary>Never throws for the message's own failure.</summary>
     private static async Task<RedriveAction> SettleAsync(DeadLetterEntry entry, IQueueInbox inbox, FunctionServices services, RedriveMode mode, bool dryRun, CancellationToken ct)
     {
         if (mode == RedriveMode.None || entry.RedriveBody is null || dryRun)
@@ -122,7 +118,7 @@ internal static class DlqCommand
         var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(entry.RedriveBody), invocation);
         var results = response.Result?.Results ?? [];
         var outcomes = string.Join(", ", results.GroupBy(r => r.Outcome).Select(g => $"{g.Key.ToWireName()} {g.Count()}"));
-        // Done when nothing more is owed; a new dead-letter entry (dead-lettered again) replaces this one.
+        // A new dead-letter entry (dead-lettered again) replaces this one.
         var settled = response.Result is { } result && results.All(r => r.Outcome.IsSuccess() || r.Outcome == AbortOutcome.DeadLettered) && result.Sweeps.All(s => s.Failed == 0);
         if (!settled)
         {

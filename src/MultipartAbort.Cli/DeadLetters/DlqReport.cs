@@ -4,7 +4,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>How <c>mpa dlq</c> shows the messages: a table on a terminal, tab-separated lines otherwise, or JSON.</summary>
 internal abstract class DlqReport
 {
     protected int Count { get; private set; }
@@ -57,7 +56,7 @@ internal abstract class DlqReport
         }
     }
 
-    /// <summary>Tab-separated lines (tabs and newlines in values become spaces).</summary>
+    /// <summary>Tabs and newlines in values become spaces.</summary>
     private sealed class TsvReport : DlqReport
     {
         protected override void Write(DeadLetterEntry e, RedriveAction action) =>
@@ -74,7 +73,6 @@ internal abstract class DlqReport
         private static string Flat(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
     }
 
-    /// <summary>The JSON report.</summary>
     private sealed class JsonReport : DlqReport
     {
         private readonly Stream _stdout = Console.OpenStandardOutput();

@@ -2,9 +2,7 @@ using System.Text;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>
-/// Holds log lines while a live panel owns the terminal; keeps only the newest past a limit, so memory stays bounded.
-/// </summary>
+/// <summary>Keeps only the newest lines past a limit, so memory stays bounded.</summary>
 internal sealed class DeferredLog(TextWriter target, int maxLines = 1000) : TextWriter
 {
     private readonly Lock _gate = new();
@@ -45,7 +43,6 @@ internal sealed class DeferredLog(TextWriter target, int maxLines = 1000) : Text
             Write(c);
     }
 
-    /// <summary>Writes what was held; from now on lines go straight through.</summary>
     public void Release()
     {
         lock (_gate)

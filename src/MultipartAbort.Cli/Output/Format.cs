@@ -2,7 +2,6 @@ using System.Globalization;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>How numbers, sizes, times and durations read in mpa's tables and progress lines.</summary>
 internal static class Format
 {
     public static string Count(long n) => Core.Report.ReportUnits.Count(n);

@@ -6,15 +6,12 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>
-/// A report as RFC 4180 CSV: a row per bucket and prefix (and, with --by, per bucket and initiator or owner: level
-/// <c>initiator</c>/<c>owner</c>, the group in an added last column <c>principal</c>), for all uploads, by age band, by activity and by lifecycle coverage.
-/// </summary>
+/// <summary>RFC 4180; with --by, rows at level <c>initiator</c>/<c>owner</c> carry the group in a last column.</summary>
 internal static class ReportCsv
 {
     public const string Header = "bucket,level,prefix,group,uploads,parts,bytes,estimated_monthly_cost,oldest,oldest_age_seconds,error";
 
-    /// <summary>The column --by adds (only then, so the columns without it stay as they were).</summary>
+    /// <summary>Only with --by, so the columns without it stay as they were.</summary>
     public const string PrincipalColumn = "principal";
 
     public static string Text(IncompleteUploadReport report)
@@ -50,7 +47,6 @@ internal static class ReportCsv
             Row(text, report, bucket, level, prefix, "reaped-by-store", cell.ReapedByStore, null, principal);
     }
 
-    /// <summary>The header of <c>mpa report --uploads --csv</c>: one row per upload, as it is counted.</summary>
     public const string UploadsHeader = "bucket,key,upload_id,initiated,newest_part,parts,bytes,active,coverage,covered_by,reaped_after,coverage_note,initiator_id,initiator_name,owner_id,owner_name";
 
     public static string UploadRow(string bucket, ReportedUpload u)
@@ -79,7 +75,7 @@ internal static class ReportCsv
         text.Append("\r\n");
     }
 
-    /// <summary>Quoted when it holds a comma, a quote or a line break (keys may hold any of them).</summary>
+    /// <summary>Keys may hold commas, quotes and line breaks.</summary>
     private static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

@@ -5,7 +5,6 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>A report as tables: per bucket (and prefix), by age band, and the largest uploads, with the price named.</summary>
 internal static class ReportTable
 {
     public static void Write(IAnsiConsole console, IncompleteUploadReport report)
@@ -85,7 +84,7 @@ internal static class ReportTable
         );
     }
 
-    /// <summary>Uploads (and bytes) no rule covers, with those of unknown coverage marked apart: unknown is never shown as covered.</summary>
+    /// <summary>Unknown coverage is marked apart, never shown as covered.</summary>
     private static string NotCovered(Breakdown cell) =>
         $"{Format.Count(cell.NotCovered.Uploads)} ({Format.Bytes(cell.NotCovered.Bytes)})"
         + (cell.CoverageUnknown.Uploads > 0 ? $" +{Format.Count(cell.CoverageUnknown.Uploads)}?" : "");

@@ -7,10 +7,7 @@ using Spectre.Console.Rendering;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>
-/// Shows a running sweep (panel, plain lines, or JSON lines) on stderr, except the panel; stdout is for the result.
-/// Only the latest snapshot is drawn, at a steady pace.
-/// </summary>
+/// <summary>On stderr except the panel, as stdout is for the result; only the latest snapshot is drawn, at a steady pace.</summary>
 internal abstract class SweepDisplay : IProgress<SweepProgress>
 {
     private SweepProgress? _latest;
@@ -23,15 +20,13 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
 
     protected SweepProgress? Latest => Volatile.Read(ref _latest);
 
-    /// <summary>Draws until <paramref name="work"/> is done.</summary>
     public abstract Task RunAsync(Task work);
 
     public virtual void Notify(string message) => Console.Error.WriteLine($"mpa: {message}");
 
-    /// <summary>What is being swept, for the display's heading.</summary>
     public string Title { get; set; } = "";
 
-    /// <summary>True for the terminal panel, which nothing else may write to while it is drawn.</summary>
+    /// <summary>Nothing else may write to the terminal while the panel is drawn.</summary>
     public bool IsLive => this is LivePanel;
 
     public static SweepDisplay Create(bool json) =>
@@ -111,7 +106,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
         }
     }
 
-    /// <summary>A terminal: a panel redrawn five times a second, left on screen at the end.</summary>
+    /// <summary>Left on screen at the end.</summary>
     private sealed class LivePanel : SweepDisplay
     {
         private volatile string? _notice;

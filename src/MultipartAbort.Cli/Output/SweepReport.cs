@@ -3,13 +3,12 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>A sweep's final summary table, and the uploads that did not end clean.</summary>
 internal static class SweepReport
 {
     public static void Write(IAnsiConsole console, SweepSummary s, IReadOnlyList<AbortResult> notable)
     {
         var rate = s.ElapsedSeconds > 0 ? (s.Aborted + s.AlreadyGone + s.WouldAbort + s.Active + s.Requeued + s.DeadLettered + s.Failed) / s.ElapsedSeconds : 0;
-        // A heading, not a table title: a wide title would wrap mid-word.
+        // A wide table title would wrap mid-word.
         var heading = $"sweep of s3://{s.Bucket}/{s.Prefix ?? ""} older than {s.OlderThan}{(s.DryRun ? " (dry run)" : "")}";
         var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii)
             .AddColumn("")
@@ -47,10 +46,9 @@ internal static class SweepReport
         WriteNotable(console, notable);
     }
 
-    /// <summary>A fleet: one row per bucket (and a total), then the uploads that did not end clean.</summary>
     public static void WriteFleet(IAnsiConsole console, IReadOnlyList<SweepSummary> summaries, IReadOnlyList<AbortResult> notable)
     {
-        // Seven narrow columns, so a bucket name keeps its width on an 80-column terminal.
+        // Narrow columns, so a bucket name keeps its width on an 80-column terminal.
         var table = new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii).AddColumn(new TableColumn("Bucket").NoWrap());
         foreach (var name in new[] { "Matched", "Aborted", "Active", "Other", "Failed", "Reclaimed" })
             table.AddColumn(new TableColumn(name).RightAligned());
