@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Lambda.Bootstrap;
 
-/// <summary>Loads OpenSSL (SigV4 signing needs it first) on another core during the cold start.</summary>
+// Loads OpenSSL (SigV4 signing needs it first) on another core during the cold start.
 internal static class ColdStartPriming
 {
     public static Task Start() =>

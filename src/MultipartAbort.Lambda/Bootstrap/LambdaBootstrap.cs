@@ -88,7 +88,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         return 0;
     }
 
-    /// <summary>False when the loop must end (a fatal container error, or the host is stopping).</summary>
+    // False when the loop must end (a fatal container error, or the host is stopping).
     private async Task<bool> InvokeAndAnswerAsync(Func<LambdaContext, CancellationToken, Task<byte[]>> handler, LambdaContext context, CancellationToken ct)
     {
         byte[]? body = null;

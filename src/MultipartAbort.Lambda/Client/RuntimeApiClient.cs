@@ -19,7 +19,7 @@ public sealed class RuntimeApiClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri($"http://{runtimeApi}/{RuntimeApiHeaders.ApiVersion}/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Infinite, so a thawed sandbox finds its <c>next</c> still open.</summary>
+    // Infinite, so a thawed sandbox finds its next still open.
     internal TimeSpan HttpTimeout => _http.Timeout;
 
     public async Task<InvocationRequest> GetNextInvocationAsync(CancellationToken ct)
