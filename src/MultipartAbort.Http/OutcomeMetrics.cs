@@ -122,7 +122,7 @@ public sealed class OutcomeMetrics
 
     public Task WriteAsync(Stream output, CancellationToken ct) => _registry.CollectAndExportAsTextAsync(output, ct);
 
-    /// <summary>UploadsAlreadyGone → uploads_already_gone; MultipartAbort → multipart_abort.</summary>
+    // UploadsAlreadyGone → uploads_already_gone; MultipartAbort → multipart_abort.
     internal static string SnakeCase(string name)
     {
         var sb = new StringBuilder(name.Length + 8);

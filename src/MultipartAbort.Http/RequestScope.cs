@@ -41,13 +41,13 @@ public sealed class RequestScope(RequestDelegate next, StructuredLogger log, Out
         }
     }
 
-    /// <summary><c>X-Request-Id</c>, else <c>ce-id</c>, else the host's own.</summary>
+    // X-Request-Id, else ce-id, else the host's own.
     internal static string RequestId(IHeaderDictionary headers, string own) =>
         headers["X-Request-Id"].FirstOrDefault() is { Length: > 0 } given ? given
         : headers["ce-id"].FirstOrDefault() is { Length: > 0 } ce ? ce
         : own;
 
-    /// <summary>Never the exception's text, which is for the log.</summary>
+    // Never the exception's text, which is for the log.
     internal static string InternalError(string requestId) =>
         ResultJson.Text(json =>
         {
