@@ -87,7 +87,7 @@ public static class AwsClients
         return new QueuePair(Queue(settings.RetryQueueUrl, settings.RetryLedger), Queue(settings.DeadLetterQueueUrl, settings.DeadLetterLedger));
     }
 
-    /// <summary>us-east-2 from https://sqs.us-east-2.amazonaws.com/123456789012/name.</summary>
+    // us-east-2 from https://sqs.us-east-2.amazonaws.com/123456789012/name.
     internal static string? RegionOf(string queueUrl) =>
         Uri.TryCreate(queueUrl, UriKind.Absolute, out var uri) && uri.Host.Split('.') is [var service, var region, ..] && service == "sqs" && uri.Host.EndsWith(".amazonaws.com", StringComparison.Ordinal)
             ? region

@@ -35,7 +35,7 @@ internal static class FailureKind
         };
     }
 
-    /// <summary>Ceph RGW sends no message; the request id is for support.</summary>
+    // Ceph RGW sends no message; the request id is for support.
     private static string Describe(AmazonServiceException s)
     {
         var status = (int)s.StatusCode;

@@ -72,7 +72,7 @@ public static class ParameterStoreSecrets
         return new ResolvedEnvironment(env, values);
     }
 
-    /// <summary>By name, ARN, or a name:version/label selector.</summary>
+    // By name, ARN, or a name:version/label selector.
     private static bool Names(Parameter parameter, string requested) =>
         requested == parameter.Name || requested == parameter.ARN || (parameter.Selector is { Length: > 0 } sel && requested == parameter.Name + sel);
 

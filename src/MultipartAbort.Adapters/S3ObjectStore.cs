@@ -132,7 +132,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         }
     }
 
-    /// <summary>The SDK gives an empty element as empty strings.</summary>
+    // The SDK gives an empty element as empty strings.
     private static UploadPrincipal? Principal(string? id, string? displayName) =>
         string.IsNullOrEmpty(id) && string.IsNullOrEmpty(displayName) ? null : new UploadPrincipal(NullIfEmpty(id), NullIfEmpty(displayName));
 
@@ -167,7 +167,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         }
     }
 
-    /// <summary>A million buckets at 10,000 a page: far past any account's quota.</summary>
+    // A million buckets at 10,000 a page: far past any account's quota.
     private const int MaxBucketPages = 100;
 
     public async Task<IReadOnlyList<string>> ListBucketsAsync(CancellationToken cancellationToken)
@@ -197,7 +197,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>Null for answers a retry or a person reading the code handles.</summary>
+    // Null for answers a retry or a person reading the code handles.
     private static string? FixFor(string? errorCode) =>
         errorCode switch
         {
@@ -209,7 +209,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             _ => null,
         };
 
-    /// <summary>Null only for the caller's cancellation.</summary>
+    // Null only for the caller's cancellation.
     internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -218,7 +218,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         return new StoreException(operation, FixFor(code) is { } fix ? $"{message}; {fix}" : message, transient, code, ex);
     }
 
-    /// <summary>S3 sends ISO-8601 with Z; a Local time is converted, never re-labelled.</summary>
+    // S3 sends ISO-8601 with Z; a Local time is converted, never re-labelled.
     private static DateTimeOffset Utc(DateTime at) =>
         at.Kind == DateTimeKind.Local ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 }

@@ -23,7 +23,7 @@ public static class ServiceComposition
         return new Composed(FunctionServices.Create(settings, store, queues, logOutput, logLevel, time), s3);
     }
 
-    /// <summary>The first token exchange happens here, so a refused key stops start-up instead of every request.</summary>
+    // The first token exchange happens here, so a refused key stops start-up instead of every request.
     private static IamTokenProvider StartIam(Settings settings, TextWriter logOutput, LogLevel? logLevel, TimeProvider time, HttpClient? iamHttp)
     {
         var log = new StructuredLogger(logOutput, settings.ServiceName, logLevel ?? LogLevels.Parse(settings.LogLevel), time);

@@ -10,7 +10,7 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
 {
     public string Address => queueUrl;
 
-    /// <summary>Tests read its region.</summary>
+    // Tests read its region.
     internal IAmazonSQS Client => sqs;
 
     public async Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)

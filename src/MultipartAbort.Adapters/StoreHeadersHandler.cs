@@ -23,14 +23,14 @@ internal sealed class StoreHeadersHandler(string? serviceInstanceId) : Delegatin
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Virtual-hosted, a bucket's own GET / has the same path and must not get the header.</summary>
+    // Virtual-hosted, a bucket's own GET / has the same path and must not get the header.
     private static bool IsListBuckets(Uri uri) =>
         uri.AbsolutePath == "/"
         && uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).All(p => ListBucketsParameters.Contains(p.Split('=')[0]));
 
     private static readonly HashSet<string> ListBucketsParameters = new(StringComparer.Ordinal) { "max-buckets", "continuation-token", "prefix", "bucket-region", "x-id" };
 
-    /// <summary>Alone or among other query parameters, path-style or virtual-hosted.</summary>
+    // Alone or among other query parameters, path-style or virtual-hosted.
     private static bool IsLifecycle(Uri uri) =>
         uri.Query.TrimStart('?').Split('&').Any(p => p == "lifecycle" || p.StartsWith("lifecycle=", StringComparison.Ordinal));
 }

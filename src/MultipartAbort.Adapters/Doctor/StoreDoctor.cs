@@ -154,7 +154,7 @@ public sealed class StoreDoctor
         }
     }
 
-    /// <summary>PREFIX_LISTING=auto or local handles a store that reads a prefix as an exact key: a warning then, a failure under server.</summary>
+    // PREFIX_LISTING=auto or local handles a store that reads a prefix as an exact key: a warning then, a failure under server.
     private DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
         found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
         : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
@@ -168,7 +168,7 @@ public sealed class StoreDoctor
         return (page.Uploads.Any(u => u.UploadId == uploadId), page.Uploads.Count(u => !u.Key.StartsWith(prefix, StringComparison.Ordinal)), page.Uploads.Count);
     }
 
-    /// <summary>"No such upload" (or MinIO's 200) on a made-up upload id means the call reached the lookup, so the permission is there.</summary>
+    // "No such upload" (or MinIO's 200) on a made-up upload id means the call reached the lookup, so the permission is there.
     private async Task<DoctorCheck> ProbeAsync(string bucket, string check, Permission permission, CancellationToken ct, Func<Task> call)
     {
         try
@@ -229,7 +229,7 @@ public sealed class StoreDoctor
         _headersAt = _time.GetUtcNow();
     }
 
-    /// <summary>The SDK keeps an error answer's headers on the HTTP exception inside.</summary>
+    // The SDK keeps an error answer's headers on the HTTP exception inside.
     private void Remember(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
@@ -240,7 +240,7 @@ public sealed class StoreDoctor
             }
     }
 
-    /// <summary>One upload with one small part: found by a prefix listing? ListParts after the abort? a second abort needed? nothing left?</summary>
+    // One upload with one small part: found by a prefix listing? ListParts after the abort? a second abort needed? nothing left?
     private sealed class Canary(StoreDoctor doctor, string bucket, string prefix)
     {
         private readonly List<DoctorCheck> _checks = [];
@@ -344,7 +344,7 @@ public sealed class StoreDoctor
             }
         }
 
-        /// <summary>Null (and a failed check) when ListParts failed otherwise.</summary>
+        // Null (and a failed check) when ListParts failed otherwise.
         private async Task<(string Answer, int Parts)?> ListPartsAsync(string key, string uploadId, CancellationToken ct)
         {
             try

@@ -3,7 +3,7 @@ using Amazon.S3;
 
 namespace MultipartAbort.Adapters.Doctor;
 
-/// <summary>Read from the first answer's headers (see <see cref="StoreProfiles.Identify"/>).</summary>
+// Read from the first answer's headers (see StoreProfiles.Identify).
 internal sealed class StoreIdentity
 {
     private int _seen;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 
 namespace MultipartAbort.Adapters.Iam;
 
-/// <summary>The SDK signs nothing; on 401/403 a new token and one retry.</summary>
+// The SDK signs nothing; on 401/403 a new token and one retry.
 internal sealed class BearerTokenHandler(IamTokenProvider tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

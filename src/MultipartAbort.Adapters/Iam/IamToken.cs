@@ -1,6 +1,6 @@
 namespace MultipartAbort.Adapters.Iam;
 
-/// <summary>Times on this process's clock.</summary>
+// Times on this process's clock.
 internal sealed record IamToken(string Value, DateTimeOffset ObtainedAt, DateTimeOffset RefreshAt, DateTimeOffset ExpiresAt)
 {
     // The value is a credential: records print their members, this one must not.

@@ -43,7 +43,7 @@ public sealed class IamTokenProvider : IDisposable
     /// <summary>Successful or not.</summary>
     public int Exchanges => Volatile.Read(ref _exchanges);
 
-    /// <summary>Tests await it instead of sleeping.</summary>
+    // Tests await it instead of sleeping.
     internal Task BackgroundRefresh => Volatile.Read(ref _backgroundRefresh);
 
     /// <summary>Throws <see cref="IamException"/> with IAM's message when the key is refused.</summary>
@@ -152,7 +152,7 @@ public sealed class IamTokenProvider : IDisposable
         return new IamToken(value, asked, asked + lifetime * RefreshAt, asked + lifetime);
     }
 
-    /// <summary>IAM does not echo the key, but a message must never carry it, whatever a server does.</summary>
+    // IAM does not echo the key, but a message must never carry it, whatever a server does.
     private string Redact(string message) => _apiKey.Reveal() is { Length: > 0 } key ? message.Replace(key, "***", StringComparison.Ordinal) : message;
 
     private static string Text(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "missing";

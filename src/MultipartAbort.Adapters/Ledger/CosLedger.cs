@@ -42,7 +42,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         // Key order is due order: the first entry not yet due ends the listing, the rest is later still.
         ListAsync(null, null, cancellationToken).Select(e => e.Entry).TakeWhile(e => e.Due <= now);
 
-    /// <summary>In due order; non-entries under the prefix are skipped.</summary>
+    // In due order; non-entries under the prefix are skipped.
     internal async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset? Written)> ListAsync(
         string? after,
         int? pageSize,

@@ -27,7 +27,7 @@ public sealed class CosLedgerInbox(CosLedger ledger) : IQueueInbox
 
     public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Bytes that are not UTF-8 are shown replaced (U+FFFD) and marked so.</summary>
+    // Bytes that are not UTF-8 are shown replaced (U+FFFD) and marked so.
     private static string LedgerText(byte[] bytes) =>
         Core.Events.StrictText.Decode(bytes) ?? $"(not valid UTF-8, shown with U+FFFD) {System.Text.Encoding.UTF8.GetString(bytes)}";
 }

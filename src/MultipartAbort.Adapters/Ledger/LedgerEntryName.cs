@@ -37,7 +37,7 @@ internal static class LedgerEntryName
         return true;
     }
 
-    /// <summary>An abort's identity is upload and attempt (its reason may differ between runs); anything else, its whole body.</summary>
+    // An abort's identity is upload and attempt (its reason may differ between runs); anything else, its whole body.
     internal static string IdentityHash(string body)
     {
         var identity = RequestParser.ParseText(body) is UploadsPayload { Items: [{ Request: { } r }] }
