@@ -9,7 +9,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Without --upload-id it names the key and now.</summary>
+// Without --upload-id it names the key and now.
 internal static class ArmCommand
 {
     public static Command Create(GlobalOptions global)

@@ -46,7 +46,7 @@ internal static class DoctorCommand
         return command;
     }
 
-    /// <summary>A warning for any upload no enabled abort rule covers, or when the rules are unknown.</summary>
+    // A warning for any upload no enabled abort rule covers, or when the rules are unknown.
     private static DoctorCheck Coverage(Core.Report.BucketReport bucket)
     {
         var (covered, notCovered) = (bucket.Overall.Covered, bucket.Overall.NotCovered);

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>The entries due now, as one cron tick would run them.</summary>
+// The entries due now, as one cron tick would run them.
 internal static class DrainCommand
 {
     public static Command Create(GlobalOptions global)

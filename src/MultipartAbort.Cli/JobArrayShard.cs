@@ -3,7 +3,7 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>JOB_INDEX of JOB_ARRAY_SIZE, so <c>mpa sweep</c> needs no flag in a Code Engine array job.</summary>
+// JOB_INDEX of JOB_ARRAY_SIZE, so mpa sweep needs no flag in a Code Engine array job.
 internal static class JobArrayShard
 {
     public const string IndexVariable = "JOB_INDEX";

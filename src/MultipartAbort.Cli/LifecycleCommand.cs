@@ -179,7 +179,7 @@ internal static class LifecycleCommand
         return apply;
     }
 
-    /// <summary>S3 has no conditional lifecycle write: re-reading before writing narrows the race to milliseconds.</summary>
+    // S3 has no conditional lifecycle write: re-reading before writing narrows the race to milliseconds.
     private static async Task<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> ApplyOneAsync(
         BucketLifecycle lifecycle,
         string bucket,

@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Streamed page by page (flat memory); a bucket that fails is named and the rest listed.</summary>
+// Streamed page by page (flat memory); a bucket that fails is named and the rest listed.
 internal static class ListCommand
 {
     public static Command Create(GlobalOptions global)
@@ -90,7 +90,7 @@ internal static class ListCommand
             : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
         + (filteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
-    /// <summary>At most 1,000 rows held.</summary>
+    // At most 1,000 rows held.
     private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly List<(string Bucket, ListedUpload Upload)> _rows = [];
@@ -121,7 +121,7 @@ internal static class ListCommand
         }
     }
 
-    /// <summary>Tab-separated for cut, awk, xargs.</summary>
+    // Tab-separated for cut, awk, xargs.
     private sealed class TsvSink(DateTimeOffset now, bool fleet) : IUploadSink
     {
         private readonly TextWriter _out = Console.Out;

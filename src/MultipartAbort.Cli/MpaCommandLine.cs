@@ -55,7 +55,7 @@ internal static class MpaCommandLine
         }
     }
 
-    /// <summary>No code puts a secret in an exception.</summary>
+    // No code puts a secret in an exception.
     internal static string InternalError(Exception ex) =>
         $"mpa: internal error (exit {ExitCodes.Internal}): {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} -- please report it with the command and the event that caused it";
 

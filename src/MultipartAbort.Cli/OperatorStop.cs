@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Ctrl+C once: in-flight uploads finish so no abort is unverified. Twice: abandon them.</summary>
+// Ctrl+C once: in-flight uploads finish so no abort is unverified. Twice: abandon them.
 internal sealed class OperatorStop : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();

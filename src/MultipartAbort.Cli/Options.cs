@@ -5,7 +5,7 @@ using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Cli;
 
-/// <summary>Validation names what is wrong (usage errors, exit 2).</summary>
+// Validation names what is wrong (usage errors, exit 2).
 internal static class Options
 {
     public static Option<string> Bucket() =>

@@ -143,7 +143,7 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>Not yet truncated: an existing page stays until the new one is ready.</summary>
+    // Not yet truncated: an existing page stays until the new one is ready.
     private static FileStream? OpenPage(FileInfo? file, out string? error)
     {
         error = null;
@@ -160,7 +160,7 @@ internal static class ReportCommand
         }
     }
 
-    /// <summary>Progress&lt;T&gt; would post to the thread pool, out of order.</summary>
+    // Progress<T> would post to the thread pool, out of order.
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

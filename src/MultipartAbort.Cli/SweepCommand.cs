@@ -146,7 +146,7 @@ internal static class SweepCommand
         return command;
     }
 
-    /// <summary>A bucket that cannot be taken or listed is a result; the others go on.</summary>
+    // A bucket that cannot be taken or listed is a result; the others go on.
     private static async Task<int> SweepFleetAsync(
         Core.Hosting.FunctionServices services,
         Invocation invocation,

@@ -3,7 +3,7 @@ using MultipartAbort.Adapters;
 
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>The body that feeds it back is null when nothing can.</summary>
+// The body that feeds it back is null when nothing can.
 internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Shape, string Reason, string Target, string? RedriveBody)
 {
     public static string ShapeName(DeadLetterShape shape) =>
@@ -68,7 +68,7 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
         : root.TryGetProperty("detail-type", out _) ? $"an EventBridge event ({Text(root, "detail-type")})"
         : "a JSON object";
 
-    /// <summary>Attempt 0, old reason dropped.</summary>
+    // Attempt 0, old reason dropped.
     private static string FreshStart(JsonElement request)
     {
         using var stream = new MemoryStream();

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Cli.DeadLetters;
 
-/// <summary>docs/cli.md, `mpa dlq`.</summary>
+// docs/cli.md, `mpa dlq`.
 internal enum DeadLetterShape
 {
     Request,

@@ -80,7 +80,7 @@ internal static class DlqCommand
         return command;
     }
 
-    /// <summary>Each once: all stay hidden until settled.</summary>
+    // Each once: all stay hidden until settled.
     private static async Task<List<InboxMessage>> ReceiveAllAsync(IQueueInbox inbox, int max, CancellationToken ct)
     {
         var all = new List<InboxMessage>();
@@ -97,7 +97,7 @@ internal static class DlqCommand
         return all;
     }
 
-    /// <summary>Never throws for the message's own failure.</summary>
+    // Never throws for the message's own failure.
     private static async Task<RedriveAction> SettleAsync(DeadLetterEntry entry, IQueueInbox inbox, FunctionServices services, RedriveMode mode, bool dryRun, CancellationToken ct)
     {
         if (mode == RedriveMode.None || entry.RedriveBody is null || dryRun)

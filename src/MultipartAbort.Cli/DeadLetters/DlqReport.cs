@@ -56,7 +56,7 @@ internal abstract class DlqReport
         }
     }
 
-    /// <summary>Tabs and newlines in values become spaces.</summary>
+    // Tabs and newlines in values become spaces.
     private sealed class TsvReport : DlqReport
     {
         protected override void Write(DeadLetterEntry e, RedriveAction action) =>

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>Keeps only the newest lines past a limit, so memory stays bounded.</summary>
+// Keeps only the newest lines past a limit, so memory stays bounded.
 internal sealed class DeferredLog(TextWriter target, int maxLines = 1000) : TextWriter
 {
     private readonly Lock _gate = new();

@@ -6,7 +6,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>RFC 4180; with --by, rows at level <c>initiator</c>/<c>owner</c> carry the group in a last column.</summary>
+// RFC 4180; with --by, rows at level initiator/owner carry the group in a last column.
 internal static class ReportCsv
 {
     public const string Header = "bucket,level,prefix,group,uploads,parts,bytes,estimated_monthly_cost,oldest,oldest_age_seconds,error";
@@ -75,7 +75,7 @@ internal static class ReportCsv
         text.Append("\r\n");
     }
 
-    /// <summary>Keys may hold commas, quotes and line breaks.</summary>
+    // Keys may hold commas, quotes and line breaks.
     private static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

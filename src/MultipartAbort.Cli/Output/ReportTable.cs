@@ -84,7 +84,7 @@ internal static class ReportTable
         );
     }
 
-    /// <summary>Unknown coverage is marked apart, never shown as covered.</summary>
+    // Unknown coverage is marked apart, never shown as covered.
     private static string NotCovered(Breakdown cell) =>
         $"{Format.Count(cell.NotCovered.Uploads)} ({Format.Bytes(cell.NotCovered.Bytes)})"
         + (cell.CoverageUnknown.Uploads > 0 ? $" +{Format.Count(cell.CoverageUnknown.Uploads)}?" : "");

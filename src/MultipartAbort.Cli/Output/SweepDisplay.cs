@@ -7,7 +7,7 @@ using Spectre.Console.Rendering;
 
 namespace MultipartAbort.Cli.Output;
 
-/// <summary>On stderr except the panel, as stdout is for the result; only the latest snapshot is drawn, at a steady pace.</summary>
+// On stderr except the panel, as stdout is for the result; only the latest snapshot is drawn, at a steady pace.
 internal abstract class SweepDisplay : IProgress<SweepProgress>
 {
     private SweepProgress? _latest;
@@ -106,7 +106,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
         }
     }
 
-    /// <summary>Left on screen at the end.</summary>
+    // Left on screen at the end.
     private sealed class LivePanel : SweepDisplay
     {
         private volatile string? _notice;
