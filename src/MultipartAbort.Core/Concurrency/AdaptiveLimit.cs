@@ -9,10 +9,11 @@ namespace MultipartAbort.Core.Concurrency;
 /// <item>Slow start doubles per clean window until the first trouble, then +1; only a used limit
 /// (<c>UtilizationToGrow</c>) grows.</item>
 /// <item>Latency holding stands in for throughput growing (Little's law). A mean above <c>LatencyTolerance</c> x baseline
-/// is queueing: shrink by <c>LatencyBackoff</c>. The baseline drifts up only from windows at or below its limit, else the
-/// limit would creep up on a saturated store.</item>
+/// and more than <c>QueueAllowance</c> above it is queueing: shrink by <c>LatencyBackoff</c>. The baseline drifts up only
+/// from windows at or below its limit, else the limit would creep up on a saturated store.</item>
 /// <item>A drop (SlowDown, throttling, timeout) cuts by <c>DropBackoff</c>; drops of leases already in flight are
-/// ignored until that many leases end, unless the limit grew past the cut.</item>
+/// ignored until that many leases end, unless the limit grew past the cut. Back near the refused limit it grows once
+/// every <c>PlateauWindows</c> windows.</item>
 /// </list>
 /// Not thread-safe: <see cref="StoreCallLimiter"/> calls it under its lock.
 /// </summary>
@@ -28,6 +29,18 @@ public sealed class AdaptiveLimit
     /// growing past twice the unloaded latency; a hard knee is found anyway and SlowDown cuts regardless.
     /// </summary>
     public double LatencyTolerance { get; init; } = 4.0;
+
+    /// <summary>
+    /// Queueing this small is no overload whatever the ratio: next to the store (1-3 ms a request) four times the baseline
+    /// is a few ms, and the store still gains throughput well past it. A batch sweep does not mind 50 ms more a request.
+    /// </summary>
+    public TimeSpan QueueAllowance { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Clean windows the last refused limit, or one below it, waits before it grows: each refusal costs requests and
+    /// a retry, so the sawtooth spends its time just below the store's limit and touches it less often.
+    /// </summary>
+    public int PlateauWindows { get; init; } = 4;
     public double LatencyBackoff { get; init; } = 0.9;
     public double DropBackoff { get; init; } = 0.5;
 
@@ -36,7 +49,7 @@ public sealed class AdaptiveLimit
 
     private int _limit;
     private bool _slowStart = true;
-    private int _windowSamples, _windowReleases, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut;
+    private int _windowSamples, _windowReleases, _windowMaxInFlight, _ignoreDropsFor, _limitAfterCut, _refusedAt, _plateau;
     private bool _leases;
     private double _windowLatencySum;
     private double _bestLatency = double.MaxValue;
@@ -92,7 +105,7 @@ public sealed class AdaptiveLimit
         else if (Limit <= _bestLimit)
             // No busier than the baseline's window, yet slower: the store itself answers slower now (1/16 a window).
             _bestLatency += (mean - _bestLatency) / 16;
-        if (mean > LatencyTolerance * _bestLatency)
+        if (mean > Math.Max(LatencyTolerance * _bestLatency, _bestLatency + QueueAllowance.TotalMilliseconds))
         {
             _slowStart = false;
             EndCycle();
@@ -101,11 +114,13 @@ public sealed class AdaptiveLimit
         else
         {
             _cleanThisCycle = Math.Max(_cleanThisCycle, Limit);
-            if (_windowMaxInFlight >= Limit * UtilizationToGrow)
+            if (_windowMaxInFlight >= Limit * UtilizationToGrow && !OnPlateau())
                 _limit = Math.Min(Ceiling, _slowStart ? Limit * 2 : Limit + 1);
         }
         StartWindow();
     }
+
+    private bool OnPlateau() => _refusedAt - Limit is 0 or 1 && ++_plateau % PlateauWindows != 0;
 
     /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out.</summary>
     public void OnDrop()
@@ -120,6 +135,7 @@ public sealed class AdaptiveLimit
         }
         _slowStart = false;
         Drops++;
+        _refusedAt = Limit;
         _ignoreDropsFor = Limit;
         EndCycle();
         _limit = _limitAfterCut = Math.Max(Floor, (int)(Limit * DropBackoff));

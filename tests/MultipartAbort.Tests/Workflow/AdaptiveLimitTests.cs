@@ -99,7 +99,7 @@ public sealed class AdaptiveLimitTests
         // A store 25 ms away that serves 180 requests/s: up to 4.5 in flight each takes 25 ms; beyond that they queue
         // (Little's law: latency = in flight / throughput). A latency guard of twice the baseline allows about 9.
         static TimeSpan Latency(int inFlight) => TimeSpan.FromMilliseconds(Math.Max(25, inFlight / 0.18));
-        var limit = new AdaptiveLimit { LatencyTolerance = 2 };
+        var limit = new AdaptiveLimit { LatencyTolerance = 2, QueueAllowance = TimeSpan.Zero };
         var seen = new List<int>();
 
         for (var w = 0; w < 2000; w++)
@@ -110,6 +110,45 @@ public sealed class AdaptiveLimitTests
 
         seen.Skip(100).Should().AllSatisfy(l => l.Should().BeInRange(5, 12, "past the knee more in flight only queues"));
         limit.Settled.Should().BeInRange(8, 10);
+    }
+
+    [Fact]
+    public void Limit_NextToASaturatedStore_TakesTheQueueAllowanceBeforeItShrinks()
+    {
+        // A store next door: 2 ms a request unloaded, 800 requests/s at most (Ceph RGW on loopback). Four times the
+        // baseline is 8 ms, about 6 in flight; the allowance lets it queue up to 50 ms above the baseline, about 41.
+        static TimeSpan Latency(int inFlight) => TimeSpan.FromMilliseconds(Math.Max(2, inFlight / 0.8));
+        var limit = new AdaptiveLimit();
+        var seen = new List<int>();
+
+        for (var w = 0; w < 2000; w++)
+        {
+            CleanWindow(limit, Latency(limit.Limit));
+            seen.Add(limit.Limit);
+        }
+
+        seen.Skip(100).Should().AllSatisfy(l => l.Should().BeInRange(33, 42, "52 ms is 41.6 in flight"));
+        limit.Settled.Should().Be(41);
+    }
+
+    [Fact]
+    public void Limit_BackAtTheLimitTheStoreRefused_GrowsOnceEveryPlateauWindows()
+    {
+        var limit = new AdaptiveLimit(initial: 26);
+        limit.OnDrop();
+        var windowsAt = new Dictionary<int, int>();
+
+        while (limit.Limit <= 27)
+        {
+            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
+            CleanWindow(limit, Fast);
+        }
+
+        windowsAt[13].Should().Be(1, "far below the refused 26 it grows by one a window");
+        windowsAt[24].Should().Be(1);
+        windowsAt[25].Should().Be(4, "one below the refused limit it waits");
+        windowsAt[26].Should().Be(4);
+        windowsAt[27].Should().Be(1, "past the refused limit the store took more: grow as before");
     }
 
     [Fact]
