@@ -64,6 +64,7 @@ public sealed class Invocation : IDisposable
 
     public Asker Asker { get; init; }
 
+    // --allow-young: the operator lets a sweep go below SWEEP_MIN_AGE.
     public bool AllowYoung { get; init; }
 
     internal bool IsLedgerEntry { get; private init; }

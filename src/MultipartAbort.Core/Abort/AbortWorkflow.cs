@@ -32,7 +32,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         return result;
     }
 
-    // attempt + 1, so it cannot loop forever.
+    // Re-queued with attempt + 1, so a deferred upload cannot loop forever.
     public async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
     {
         var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, invocation).ConfigureAwait(false);

@@ -6,7 +6,7 @@ public enum AbortOutcome
     // Verified clean with ListParts.
     Aborted,
 
-    // Verified.
+    // No such upload, verified.
     AlreadyGone,
 
     Requeued,

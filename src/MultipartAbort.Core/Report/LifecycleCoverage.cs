@@ -11,7 +11,7 @@ public enum CoverageState
     ByStore,
 }
 
-// ReapsAt is null when the upload has no Initiated time.
+// ReapedAfter is null when the upload has no Initiated time.
 public readonly record struct Coverage(CoverageState State, string? RuleId = null, DateTimeOffset? ReapedAfter = null)
 {
     public static Coverage Unknown { get; } = new(CoverageState.Unknown);

@@ -13,7 +13,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
     internal const string NoLifecycleAdapter = "this store adapter does not read lifecycle rules";
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
-    // uploads runs per upload as counted, concurrently across buckets: rows streamed, never kept.
+    // uploads sees each upload as it is counted (concurrently across buckets): rows are streamed, never kept.
     public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? uploads = null)
     {
         var now = time.GetUtcNow();
