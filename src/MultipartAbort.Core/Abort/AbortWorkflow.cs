@@ -8,13 +8,10 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>
-/// Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter. Every path ends in exactly
-/// one outcome; store and queue failures become outcomes here only.
-/// </summary>
+/// <summary>Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter; exactly one outcome per path.</summary>
 public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
+    // Store calls end at the work cut-off; re-queues may use the rest.
     public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         AbortResult result;
@@ -35,7 +32,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         return result;
     }
 
-    /// <summary>An upload not started before the soft deadline: re-queued with attempt + 1, so it cannot loop forever.</summary>
+    // Re-queued with attempt + 1, so a deferred upload cannot loop forever.
     public async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
     {
         var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, invocation).ConfigureAwait(false);
@@ -43,7 +40,6 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         return result;
     }
 
-    /// <summary>Which rule let an upload chosen by age be taken after its activity check.</summary>
     private sealed class StaleBy
     {
         public string? Rule;
@@ -58,7 +54,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
             return Result(request, AbortOutcome.Rejected, 0, 0, notAllowed);
         var ct = invocation.Work;
-        // The owed activity check travels on the request, so a re-queue before the abort still owes it.
+        // On the request, so a re-queue before the abort still owes the activity check.
         var minIdle = request.MinIdle ?? options.MinIdle;
         request = request with { MinIdle = minIdle > TimeSpan.Zero ? minIdle : null };
 
@@ -76,7 +72,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
                 var initiated = options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                 if (initiated is null)
                 {
-                    // Not listed: either gone (verify) or a listing that misses it; its age is unknown, so never abort it.
+                    // Not listed: gone or missed by the listing; its age is unknown, so never abort it.
                     step = "ListParts";
                     var census = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
                     return census.Exists
@@ -113,7 +109,6 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
                 staleBy.Rule = AbortResult.StaleByMinIdle;
                 if (PartsCensus.IsActive(activeAt, now, idle))
                 {
-                    // The cap: however active, an upload that began longer ago than MAX_UPLOAD_AGE is taken.
                     var began = options.MaxAge is null ? null : probed.NewestPart is null ? activeAt : options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                     var capAt = options.MaxAge is { } cap && began is { } b ? TimeBounds.Add(b, cap) : (DateTimeOffset?)null;
                     if (capAt is { } reached && reached <= now)
@@ -172,7 +167,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         }
         catch (StoreException ex)
         {
-            // NoSuchBucket is permanent (a typo, a wrong endpoint or region): dead-lettered naming it, never already-gone.
+            // NoSuchBucket is permanent (a typo, wrong endpoint or region): dead-lettered naming it, never already-gone.
             if (!ex.IsTransient)
                 return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", invocation).ConfigureAwait(false);
             if (options.RequeueTransientFailures && invocation.Queues.Retry is not null)
@@ -188,9 +183,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
         }
     }
 
-    /// <summary>
-    /// The upload's initiated time from the listing, or null. Reads the whole prefix: Ceph RGW lists <c>k name</c> before <c>k</c>.
-    /// </summary>
+    // The whole prefix: Ceph RGW lists "k name" before "k".
     private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
     {
         var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };

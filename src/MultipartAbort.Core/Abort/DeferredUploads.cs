@@ -9,15 +9,15 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>
-/// A batch's uploads not started by the soft deadline, re-queued with attempt + 1 in packed bodies, so a large batch
-/// costs a few sends in the seconds left. An upload on its last attempt is dead-lettered instead of going round.
+/// A batch's uploads not started by the soft deadline, re-queued in packed bodies so a large batch costs a few sends
+/// in the seconds left. An upload on its last attempt is dead-lettered instead.
 /// </summary>
 public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, StructuredLogger log)
 {
-    /// <summary>Uploads in one re-queued body; a tenth of a batch, so a redelivered body is quick to settle.</summary>
+    // A tenth of a batch, so a redelivered body is quick to settle.
     public const int MaxPerMessage = 100;
 
-    /// <summary>Below SQS's 256 KiB message limit, whatever the keys (1,024 bytes at most) and their escaping.</summary>
+    // Below SQS's 256 KiB limit whatever the keys (1,024 bytes at most) and their escaping.
     public const int MaxMessageBytes = 192 * 1024;
 
     private const string Why = "not started before the invocation's deadline";
@@ -42,7 +42,6 @@ public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, S
             packs[^1].Add(i, item, bytes);
         }
 
-        // The sends run under the settling token.
         await StoreCallLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
         return results;
 
@@ -72,7 +71,6 @@ public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, S
         }
     }
 
-    /// <summary>One re-queued body under construction: the uploads it carries (by index) and its JSON so far.</summary>
     private sealed class Pack
     {
         public List<int> Items { get; } = [];

@@ -2,27 +2,24 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain, and when the newest landed.</summary>
+/// <summary>What ListParts (all pages) said: no such upload, or the parts and bytes that remain.</summary>
 public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
 {
-    /// <summary>The newest part's LastModified over every page (the newest part is not always the last one); null with no part.</summary>
+    // Over every page: the newest part is not always the last one.
     public DateTimeOffset? NewestPart { get; init; }
 
-    /// <summary>ListParts' x-amz-abort-date and x-amz-abort-rule-id (the first page's); null where the store does not say.</summary>
+    // The first page's; null where the store does not say.
     public DateTimeOffset? AbortDate { get; init; }
 
     public string? AbortRuleId { get; init; }
 
     public bool IsClean => !Exists || Parts == 0;
 
-    /// <summary>
-    /// Stale by activity (MIN_IDLE), the one rule for aborts and reports: active while the last activity (the newest
-    /// part, or with none the start) is less than <paramref name="minIdle"/> old, or unknown; zero turns it off.
-    /// </summary>
+    // The one MIN_IDLE rule for aborts and reports: active while the newest part (or the start) is younger, or unknown.
     public static bool IsActive(DateTimeOffset? lastActivity, DateTimeOffset now, TimeSpan minIdle) =>
         minIdle > TimeSpan.Zero && (lastActivity is not { } at || now - at < minIdle);
 
-    /// <summary>Never more pages than S3's 10,000 parts at one per page, whatever a broken server says.</summary>
+    // S3's 10,000 parts at one per page, whatever a broken server says.
     private const int MaxPages = 10_001;
 
     public static async Task<PartsCensus> TakeAsync(IObjectStore store, UploadRef upload, CancellationToken ct)
@@ -44,7 +41,7 @@ public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
             bytes += result.Bytes;
             if (result.NewestPart is { } landed && (newest is null || landed > newest))
                 newest = landed;
-            // A page that claims more but gives no marker past the last one would loop forever: stop there.
+            // No marker past the last one would loop forever: stop there.
             if (!result.IsTruncated || result.NextPartNumberMarker is not { } next || (marker is { } m && next <= m))
                 break;
             marker = next;

@@ -11,15 +11,13 @@ namespace MultipartAbort.Core.Abort;
 
 /// <summary>
 /// Upload TTL without a scheduler: a timer is an abort request with <c>notBefore</c>, passed on through the retry queue
-/// until due. Without an upload id it aborts only that key's uploads initiated by then plus <see cref="InitiatedSkew"/>,
-/// so a newer upload of the key is never touched early.
+/// until due. Without an upload id, only uploads initiated by then (plus skew) go, so a newer one is never touched early.
 /// </summary>
 public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    /// <summary>Slack between the audit event's time and the store's Initiated (two clocks, whole-second eventTime).</summary>
+    // Two clocks, and the audit event's time is in whole seconds.
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
-    /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
     public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
@@ -51,7 +49,6 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
         return await RunAsync(request, options, invocation, $"armed by {start.Source} (UPLOAD_TTL {IsoDuration.Format(ttl)})").ConfigureAwait(false);
     }
 
-    /// <summary>Runs a timer: passes it on when early, aborts when due; a cut-off becomes an outcome.</summary>
     public async Task<IReadOnlyList<AbortResult>> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation, string? armedBy = null)
     {
         if (settings.Access.Check(request.Bucket, request.Key) is { } notAllowed)
@@ -71,8 +68,8 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
             return [Logged(await PassOnAsync(request, due, now, armedBy, invocation).ConfigureAwait(false))];
         }
 
-        // Due: probe first, so a finished upload ends here and an active one (MIN_IDLE) waits. The last attempt skips
-        // the check, so an upload that never stops is still aborted.
+        // Probe first, so a finished upload ends here and an active one waits. The last attempt skips the check, so an
+        // upload that never stops is still aborted.
         var dueRequest = request with { NotBefore = null };
         var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
         var dueOptions = options with
@@ -80,7 +77,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
             ProbeBeforeAbort = true,
             SettleOnProbe = true,
             MinIdle = lastAttempt ? null : settings.MinIdle,
-            // An active upload's timer comes back when it will be idle or reach the cap, whichever is first.
+            // Back when it will be idle or reach the cap, whichever is first.
             MaxAge = settings.MaxUploadAge,
         };
         if (lastAttempt)
@@ -96,7 +93,6 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
         return settled;
     }
 
-    /// <summary>A due timer whose upload is active: passed on until it will have been idle for MIN_IDLE.</summary>
     private Task<AbortResult> UntilIdleAsync(AbortRequest request, AbortResult active, DateTimeOffset idleAt, DateTimeOffset now, Invocation invocation)
     {
         var next = request with
@@ -134,7 +130,6 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
         return Result(request, AbortOutcome.Requeued, $"{what}: due at {Rfc3339.Format(due)}; passed on through the retry queue with a delay of {seconds} s, no store call");
     }
 
-    /// <summary>A due timer without an upload id: the uploads of exactly this key initiated by InitiatedAt + skew.</summary>
     private async Task<IReadOnlyList<AbortResult>> RunByKeyAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         var cutoff = TimeBounds.Add(request.InitiatedAt!.Value, InitiatedSkew);
@@ -144,7 +139,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
         try
         {
             var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
-            // The whole prefix is read: a store with its own order (Ceph RGW) lists `k name` before `k`.
+            // The whole prefix: Ceph RGW lists "k name" before "k".
             await foreach (var listed in UploadLister.ListAsync(store, listing, invocation.Work).ConfigureAwait(false))
             {
                 if (listed.Key != request.Key)
@@ -165,7 +160,6 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
         }
         catch (OperationCanceledException) when (invocation.Work.IsCancellationRequested)
         {
-            // Cut off while listing: the timer is passed on; no upload was touched.
             return [await workflow.DeferAsync(request, invocation).ConfigureAwait(false)];
         }
 

@@ -3,14 +3,13 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// The store as the workflow sees it: latencies and load refusals feed the <see cref="StoreCallLimiter"/>; a refused
-/// request is re-sent after a growing pause (up to <see cref="ThrottleRetries"/>), since the limiter has just cut the load.
+/// The store as the workflow sees it: latencies and load refusals feed the limiter; a refused request is re-sent after
+/// a growing pause, since the limiter has just cut the load.
 /// </summary>
 public sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter limiter, TimeProvider time) : IObjectStore
 {
     public const int ThrottleRetries = 6;
 
-    /// <summary>The first pause after a refusal; doubled for each further one.</summary>
     public TimeSpan ThrottlePause { get; init; } = TimeSpan.FromMilliseconds(50);
 
     public IObjectStore Inner => inner;

@@ -25,7 +25,6 @@ public sealed class AccessPolicy
 
     public bool IsKeyAllowed(string key) => _prefixes is null || _prefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
-    /// <summary>Why a request may not touch this upload, or null when it may.</summary>
     public string? Check(string bucket, string key)
     {
         if (!IsBucketAllowed(bucket))
@@ -35,12 +34,11 @@ public sealed class AccessPolicy
         return null;
     }
 
-    /// <summary>Why a sweep of this bucket and prefix is not allowed, or null when it is.</summary>
     public string? CheckSweep(string bucket, string? prefix)
     {
         if (!IsBucketAllowed(bucket))
             return $"bucket '{bucket}' is not in ALLOWED_BUCKETS";
-        // A sweep may only list inside an allowed prefix: its own prefix must extend one of them.
+        // A sweep's own prefix must extend an allowed one.
         if (_prefixes is not null && !_prefixes.Any(p => (prefix ?? "").StartsWith(p, StringComparison.Ordinal)))
             return $"sweep prefix '{prefix}' is not inside any of ALLOWED_PREFIXES";
         return null;

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>The environment is invalid; the message names every variable that is wrong (never a secret's value).</summary>
+/// <summary>The message names every wrong variable, never a secret's value.</summary>
 public sealed class ConfigurationException(IReadOnlyList<string> problems)
     : Exception("Invalid configuration: " + string.Join("; ", problems))
 {

@@ -1,13 +1,13 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>A place in the store named <c>cos://bucket/prefix/</c>: where the retry (or dead-letter) ledger keeps its entries.</summary>
+/// <summary><c>cos://bucket/prefix/</c>: where the retry (or dead-letter) ledger keeps its entries.</summary>
 public sealed record CosLocation(string Bucket, string Prefix)
 {
     public const string Scheme = "cos://";
 
     public static bool IsCosUrl(string? text) => text is not null && text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Parses <c>cos://bucket/prefix/</c> (the prefix may be empty; a missing trailing '/' is added so entries stay under it).</summary>
+    // A missing trailing '/' is added so entries stay under the prefix.
     public static bool TryParse(string? text, out CosLocation location, out string error)
     {
         location = null!;
@@ -32,9 +32,7 @@ public sealed record CosLocation(string Bucket, string Prefix)
         return true;
     }
 
-    /// <summary>
-    /// The dead-letter ledger beside this one: a sibling (<c>cos://b/retry-dead-letters/</c>), so a drain never lists it.
-    /// </summary>
+    // A sibling (cos://b/retry-dead-letters/), so a drain never lists it.
     public CosLocation DeadLetters => new(Bucket, Prefix.Length == 0 ? "dead-letters/" : $"{Prefix.TrimEnd('/')}-dead-letters/");
 
     public override string ToString() => $"{Scheme}{Bucket}/{Prefix}";

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>Every environment variable the function reads, in one place (docs/configuration.md).</summary>
+/// <summary>Every environment variable the function reads (docs/configuration.md).</summary>
 public static class EnvironmentVariables
 {
     public const string CosEndpoint = "COS_ENDPOINT";
@@ -39,7 +39,7 @@ public static class EnvironmentVariables
     public const string CloudEventsTrusted = "CLOUDEVENTS_TRUSTED";
     public const string MetricsToken = "METRICS_TOKEN";
 
-    /// <summary>On AWS each of these names an SSM SecureString whose value becomes the variable without the suffix.</summary>
+    // On AWS each of these names an SSM SecureString whose value becomes the variable without the suffix.
     public const string ParameterSuffix = "_PARAMETER";
 
     public const string CosAccessKeyIdParameter = CosAccessKeyId + ParameterSuffix;
@@ -47,13 +47,12 @@ public static class EnvironmentVariables
     public const string CosApiKeyParameter = CosApiKey + ParameterSuffix;
     public const string WebhookSecretParameter = WebhookSecret + ParameterSuffix;
 
-    /// <summary>SSM endpoint override (a local emulator); unset means the region's SSM endpoint.</summary>
     public const string SsmEndpoint = "SSM_ENDPOINT";
 
     public const string PowertoolsServiceName = "POWERTOOLS_SERVICE_NAME";
     public const string PowertoolsLogLevel = "POWERTOOLS_LOG_LEVEL";
     public const string PowertoolsMetricsNamespace = "POWERTOOLS_METRICS_NAMESPACE";
 
-    /// <summary>Lambda's log-level setting, which POWERTOOLS_LOG_LEVEL falls back to (the rest of Lambda's variables live with the Lambda host).</summary>
+    // POWERTOOLS_LOG_LEVEL falls back to it; Lambda's other variables live with the Lambda host.
     public const string LambdaLogLevel = "AWS_LAMBDA_LOG_LEVEL";
 }

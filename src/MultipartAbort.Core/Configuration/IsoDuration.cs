@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>ISO-8601 durations of fixed length: weeks, days, hours, minutes, seconds (PT30S, P1D, P1DT12H, P2W).</summary>
+/// <summary>ISO-8601 durations of fixed length: weeks, days, hours, minutes, seconds (PT30S, P1D, P2W).</summary>
 public static partial class IsoDuration
 {
     [GeneratedRegex(
@@ -13,7 +13,7 @@ public static partial class IsoDuration
     )]
     private static partial Regex Pattern();
 
-    // A well-formed duration whose date part has years or months (P1M, P1Y2M3D): valid ISO-8601 but of no fixed length.
+    // Years or months are valid ISO-8601 but of no fixed length: matched to be named in the error.
     [GeneratedRegex(@"^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T[0-9.,HMS]*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex CalendarPattern();
 
@@ -27,7 +27,7 @@ public static partial class IsoDuration
             return false;
         }
 
-        // Digits are ASCII only (the pattern says [0-9], not \d, which takes any script's digits).
+        // [0-9], not \d, which takes any script's digits.
         var trimmed = text.Trim().ToUpperInvariant();
         var match = Pattern().Match(trimmed);
         if (!match.Success || trimmed == "P" || trimmed.EndsWith('T'))
@@ -62,7 +62,6 @@ public static partial class IsoDuration
     public static TimeSpan Parse(string text) =>
         TryParse(text, out var value, out var error) ? value : throw new FormatException($"Duration {error}.");
 
-    /// <summary>The shortest ISO-8601 text for a duration (P1D, PT30S, P1DT2H).</summary>
     public static string Format(TimeSpan span)
     {
         if (span == TimeSpan.Zero)

@@ -1,6 +1,5 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>The process's environment variables.</summary>
 public sealed class ProcessEnvironment : IEnvironment
 {
     public static ProcessEnvironment Instance { get; } = new();

@@ -7,32 +7,28 @@ public sealed record Settings
 {
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(15);
 
-    /// <summary>UPLOAD_TTL's floor: one second (the granularity of an SQS delay); anything shorter is a typo, not a TTL.</summary>
+    // One second, an SQS delay's granularity: anything shorter is a typo.
     public static readonly TimeSpan MinUploadTtl = TimeSpan.FromSeconds(1);
 
-    /// <summary>How far ahead a timer may be due (UPLOAD_TTL's ceiling too): 30 days.</summary>
     public static readonly TimeSpan MaxTimerHorizon = TimeSpan.FromDays(30);
 
     public Uri? CosEndpoint { get; init; }
     public string CosRegion { get; init; } = "us-east-1";
     public bool ForcePathStyle { get; init; }
     public StoreCredentials Credentials { get; init; } = StoreCredentials.DefaultChain;
-    /// <summary>IAM's token endpoint base URL, used with <see cref="CredentialKind.IbmApiKey"/> credentials.</summary>
     public Uri IamEndpoint { get; init; } = DefaultIamEndpoint;
 
     public static readonly Uri DefaultIamEndpoint = new("https://iam.cloud.ibm.com");
 
-    /// <summary>COS_SERVICE_INSTANCE_ID: IBM COS needs it as <c>ibm-service-instance-id</c> on ListBuckets.</summary>
+    // IBM COS needs it as ibm-service-instance-id on ListBuckets.
     public string? CosServiceInstanceId { get; init; }
 
-    /// <summary>An SQS queue URL, or <c>cos://bucket/prefix/</c> for the retry ledger (see <see cref="RetryLedger"/>).</summary>
+    // An SQS queue URL, or cos://bucket/prefix/ for the retry ledger.
     public string? RetryQueueUrl { get; init; }
     public string? DeadLetterQueueUrl { get; init; }
 
-    /// <summary>Where the retry ledger lives when <see cref="RetryQueueUrl"/> is a cos:// URL; null for SQS or none.</summary>
     public CosLocation? RetryLedger { get; init; }
 
-    /// <summary>The cos:// dead-letter location, explicit or beside a retry ledger (<see cref="CosLocation.DeadLetters"/>).</summary>
     public CosLocation? DeadLetterLedger { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public int MaxAttempts { get; init; } = 8;
@@ -43,72 +39,54 @@ public sealed record Settings
     public AccessPolicy Access { get; init; } = AccessPolicy.AllowAll;
     public TimeSpan? MinUploadAge { get; init; }
 
-    /// <summary>MIN_IDLE: an upload chosen by age is left alone while its last activity is more recent; zero: off.</summary>
     public TimeSpan MinIdle { get; init; } = DefaultMinIdle;
 
     public static readonly TimeSpan DefaultMinIdle = TimeSpan.FromHours(1);
 
-    /// <summary>MAX_UPLOAD_AGE: an upload chosen by age that began longer ago is aborted even while active; null: no cap.</summary>
     public TimeSpan? MaxUploadAge { get; init; }
 
-    /// <summary>UPLOAD_TTL: abort an upload this long after it began; null: off.</summary>
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
 
-    /// <summary>PREFIX_LISTING: whether a prefix is sent to the store, filtered here, or learned per store (the default).</summary>
     public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
     public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
-    /// <summary>REPORT_TARGETS: buckets (names or globs) a scheduled tick reports on.</summary>
     public IReadOnlyList<string> ReportTargets { get; init; } = [];
 
-    /// <summary>REPORT_DEPTH: the scheduled report's per-prefix depth (0: per bucket only).</summary>
     public int ReportDepth { get; init; }
 
-    /// <summary>REPORT_HTML_URL: the object the report event writes its page to; null: no page.</summary>
     public ObjectUrl? ReportHtml { get; init; }
 
-    /// <summary>REPORT_BY: the scheduled report's showback groups (and their own metrics); None when unset.</summary>
     public Report.ReportBy ReportBy { get; init; }
 
-    /// <summary>Uploads in flight at once; null lets <c>AdaptiveLimit</c> find it.</summary>
+    // Null lets AdaptiveLimit find it.
     public int? SweepConcurrency { get; init; }
     public int Port { get; init; } = 8080;
 
-    /// <summary>
-    /// HTTP_REQUEST_TIMEOUT: a request's deadline, so a tick stops in time to answer; keep it under the platform's
-    /// (Code Engine's default is 300 s).
-    /// </summary>
+    // Keep it under the platform's (Code Engine's default is 300 s) so a tick stops in time to answer.
     public TimeSpan HttpRequestTimeout { get; init; } = DefaultHttpRequestTimeout;
 
     public static readonly TimeSpan DefaultHttpRequestTimeout = TimeSpan.FromSeconds(290);
 
-    /// <summary>Accept unsigned CloudEvents and OpenWhisk activations: only where the platform keeps the host private.</summary>
+    // Only where the platform keeps the host private.
     public bool CloudEventsTrusted { get; init; }
 
-    /// <summary>METRICS_TOKEN: the bearer token <c>/metrics</c> asks for.</summary>
     public Secret? MetricsToken { get; init; }
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
     public string MetricsNamespace { get; init; } = "MultipartAbort";
 
-    /// <summary>Backoff between the immediate re-aborts of one invocation (doubles each time).</summary>
     public TimeSpan ReabortBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>
-    /// Time kept back from an invocation: no new work within it, store calls cancelled at half; the rest re-queues and answers.
-    /// </summary>
+    // No new work within it, store calls cancelled at half; the rest re-queues and answers.
     public TimeSpan DeadlineReserve { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The floor for a sweep's olderThan arriving as an event (SWEEP_MIN_AGE).</summary>
     public TimeSpan SweepMinAge { get; init; } = DefaultSweepMinAge;
 
     public static readonly TimeSpan DefaultSweepMinAge = TimeSpan.FromHours(1);
 
-    /// <summary>The pause before a request refused for load (SlowDown) is sent again (doubles each time).</summary>
     public TimeSpan ThrottleBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The re-queue delay for a request that has already been tried <paramref name="attempt"/> times.</summary>
     public TimeSpan RetryDelayFor(int attempt)
     {
         var factor = Math.Pow(2, Math.Clamp(attempt, 0, 30));
@@ -116,7 +94,7 @@ public sealed record Settings
         return TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Reads and validates every variable; throws <see cref="ConfigurationException"/> naming all that are wrong.</summary>
+    /// <summary>Throws <see cref="ConfigurationException"/> naming every variable that is wrong.</summary>
     public static Settings Load(IEnvironment env)
     {
         var problems = new List<string>();
@@ -280,7 +258,7 @@ public sealed record Settings
 
         var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
         var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
-        // A sweep's continuation comes back as an event, where the floor applies: refuse up front.
+        // A continuation comes back as an event, where the floor applies: refuse up front.
         foreach (var target in sweepTargets.Where(t => t.OlderThan < sweepMinAge))
             problems.Add(
                 $"{EnvironmentVariables.SweepTargets}: {target.Bucket} olderThan {IsoDuration.Format(target.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(sweepMinAge)}); lower {EnvironmentVariables.SweepMinAge} to allow it"

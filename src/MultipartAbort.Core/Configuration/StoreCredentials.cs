@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>How the store client authenticates: HMAC keys, an IBM IAM API key, or the default AWS chain.</summary>
+/// <summary>HMAC keys, an IBM IAM API key, or the default AWS chain.</summary>
 public sealed record StoreCredentials(CredentialKind Kind, string? AccessKeyId, Secret? SecretValue)
 {
     public static StoreCredentials DefaultChain { get; } = new(CredentialKind.DefaultChain, null, null);

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>One SWEEP_TARGETS entry, <c>bucket[/prefix]:olderThan[:shards]</c>; with shards it fans out on the retry queue.</summary>
+/// <summary>One SWEEP_TARGETS entry, <c>bucket[/prefix]:olderThan[:shards]</c>.</summary>
 public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderThan)
 {
     public int? Shards { get; init; }

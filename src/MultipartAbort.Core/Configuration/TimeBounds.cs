@@ -1,20 +1,17 @@
 namespace MultipartAbort.Core.Configuration;
 
-/// <summary>
-/// Bounds on durations and times, and the one place a time moves by a duration, so no arithmetic leaves the calendar.
-/// </summary>
+/// <summary>Bounds on durations and times; the one place a time moves by a duration, so none leaves the calendar.</summary>
 public static class TimeBounds
 {
-    /// <summary>The longest duration any field or setting takes: 100 years of days (P36500D).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36500);
 
-    /// <summary>How far back a time may lie: no multipart upload, timer or ledger entry is older than this.</summary>
+    // No multipart upload, timer or ledger entry is older.
     public static readonly TimeSpan MaxPast = TimeSpan.FromDays(36525);
 
-    /// <summary>How far ahead of this clock an upload's start may lie: S3 refuses requests skewed by more (RequestTimeTooSkewed).</summary>
+    // S3 refuses requests skewed by more (RequestTimeTooSkewed).
     public static readonly TimeSpan StartSkew = TimeSpan.FromMinutes(15);
 
-    /// <summary><paramref name="at"/> moved by <paramref name="by"/> (negative: back), held at the ends of the calendar instead of throwing.</summary>
+    // Held at the ends of the calendar instead of throwing.
     public static DateTimeOffset Add(DateTimeOffset at, TimeSpan by)
     {
         var ticks = at.UtcTicks;
@@ -25,7 +22,6 @@ public static class TimeBounds
         return at.ToUniversalTime() + by;
     }
 
-    /// <summary>Null when <paramref name="at"/> lies within [now − 100 years, now + <paramref name="ahead"/>]; else what is wrong with it.</summary>
     public static string? Check(DateTimeOffset at, DateTimeOffset now, TimeSpan ahead)
     {
         if (at < Add(now, -MaxPast))

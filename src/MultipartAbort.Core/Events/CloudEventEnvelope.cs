@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>A CloudEvent in structured JSON mode (IBM Code Engine subscriptions deliver these).</summary>
+/// <summary>Structured JSON mode, as IBM Code Engine subscriptions deliver.</summary>
 public sealed class CloudEventEnvelope
 {
     [JsonPropertyName("specversion")]

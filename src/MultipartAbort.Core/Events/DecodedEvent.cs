@@ -1,4 +1,3 @@
 namespace MultipartAbort.Core.Events;
 
-/// <summary>An event as it arrived, sorted by shape.</summary>
 public abstract record DecodedEvent;

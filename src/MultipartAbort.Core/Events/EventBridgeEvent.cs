@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>An EventBridge event (rule target or scheduled rule).</summary>
 public sealed class EventBridgeEvent
 {
     [JsonPropertyName("version")]

@@ -16,7 +16,7 @@ public static class EventDecoder
             return DecodeChecked(doc.RootElement);
     }
 
-    /// <summary>An event already parsed by the host (an OpenWhisk activation's value): its text is checked first.</summary>
+    // An OpenWhisk activation's value, already parsed by the host.
     public static DecodedEvent Decode(JsonElement root) =>
         StrictText.JsonProblem(root) is { } problem ? Invalid($"the event is not valid text: {problem}", "text") : DecodeChecked(root);
 
@@ -43,11 +43,11 @@ public static class EventDecoder
 
     public static DecodedEvent Decode(string json) => Decode(Encoding.UTF8.GetBytes(json));
 
-    /// <summary>A body (SQS, webhook, ledger): a request, bare or in an EventBridge/CloudEvent envelope; nested SQS or HTTP events are refused.</summary>
+    // Nested SQS or HTTP events are refused.
     public static RequestPayload DecodeBody(string? text) =>
         StrictText.SurrogateProblem(text) is { } problem ? Refused($"the body is not valid text: {problem}", "text") : DecodeBody(Encoding.UTF8.GetBytes(text ?? ""));
 
-    /// <summary>The same for raw bytes (a webhook body), so invalid UTF-8 is refused instead of silently replaced.</summary>
+    // From bytes, so invalid UTF-8 is refused instead of silently replaced.
     public static RequestPayload DecodeBody(ReadOnlySpan<byte> utf8)
     {
         if (Parse(utf8, "body", out var refusal) is not { } doc)
@@ -63,7 +63,6 @@ public static class EventDecoder
         }
     }
 
-    /// <summary>A CloudEvent's data as bytes (binary mode: the body; structured: <c>data</c>); empty is a tick.</summary>
     public static RequestPayload DecodeCloudEventData(ReadOnlySpan<byte> utf8, string? source)
     {
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)
@@ -74,7 +73,6 @@ public static class EventDecoder
             return Data(doc.RootElement, source);
     }
 
-    /// <summary>The request <paramref name="root"/> carries once its envelopes (EventBridge, CloudEvent) are taken off.</summary>
     public static RequestPayload Unwrap(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -108,9 +106,7 @@ public static class EventDecoder
         return RequestParser.Parse(root);
     }
 
-    /// <summary>
-    /// An envelope's data. No data, null, {} or "" is the tick; a JSON string holding a request is that request (cron <c>--data</c> may arrive quoted).
-    /// </summary>
+    // No data, null, {} or "" is the tick; a JSON string holding a request is that request (cron --data may arrive quoted).
     private static RequestPayload Data(JsonElement data, string? source)
     {
         switch (data.ValueKind)
@@ -126,7 +122,6 @@ public static class EventDecoder
         }
     }
 
-    /// <summary>The document, or null with <paramref name="refusal"/> naming why: empty, not UTF-8, or not JSON.</summary>
     private static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
     {
         refusal = null!;
@@ -167,6 +162,5 @@ public static class EventDecoder
 
     private static PayloadEvent Invalid(string message, string rule) => new(Refused(message, rule));
 
-    /// <summary>A refusal of the whole event or body, naming the rule it broke.</summary>
     private static InvalidPayload Refused(string message, string rule) => RequestParser.Invalid(message, rule: rule);
 }

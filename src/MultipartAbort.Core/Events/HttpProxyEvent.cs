@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>An HTTP request from Function URLs or API Gateway (payload 2.0 or 1.0; the method lives in different places).</summary>
+/// <summary>Function URL or API Gateway request (payload 2.0 or 1.0: the method lives in different places).</summary>
 public sealed class HttpProxyEvent
 {
     [JsonPropertyName("version")]
@@ -34,7 +34,7 @@ public sealed class HttpProxyEvent
 
     public bool IsPayloadV2 => Version == "2.0" || RequestContext?.Http is not null;
 
-    /// <summary>A header's value, looked up without regard to case in either payload version's header maps.</summary>
+    // Case-insensitive, in either payload version's header maps.
     public string? Header(string name)
     {
         if (Headers is { } headers)

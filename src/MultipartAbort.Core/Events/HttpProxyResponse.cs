@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>The proxy response Function URLs and API Gateway expect.</summary>
 public sealed class HttpProxyResponse
 {
     [JsonPropertyName("statusCode")]

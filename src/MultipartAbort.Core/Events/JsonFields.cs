@@ -5,10 +5,9 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>Reads one field of a request object by hand, so that every rejection names the field and what it got.</summary>
+// By hand, so that every rejection names the field and what it got.
 internal static class JsonFields
 {
-    /// <summary>Null when every field is known; else the message naming them, and the first as <paramref name="field"/>.</summary>
     internal static string? Unknown(JsonElement e, string path, string[] known, out string field)
     {
         var unknown = e.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).Take(4).ToArray();
@@ -51,7 +50,7 @@ internal static class JsonFields
         return null;
     }
 
-    /// <summary>A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.</summary>
+    // A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.
     internal static string? ReadString(JsonElement v, string name, string path, Problems errors)
     {
         try

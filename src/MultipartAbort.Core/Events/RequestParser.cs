@@ -12,7 +12,6 @@ public static class RequestParser
     private const int MaxKeyBytes = StoreNames.MaxKeyBytes;
     private const int MaxRawEntryChars = 4096;
 
-    /// <summary>Parses a body (SQS message, webhook, CloudEvent data) given as text.</summary>
     public static RequestPayload ParseText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -32,12 +31,11 @@ public static class RequestParser
 
     internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
 
-    /// <summary>Parses one request shape. Anything else is an <see cref="InvalidPayload"/> naming the problem.</summary>
     public static RequestPayload Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}", rule: "shape");
-        // Upload-started/finished events are recognised here so every carrier takes them.
+        // Here so every carrier takes upload-started/finished events.
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
         if (root.TryGetProperty("uploads", out var uploads))
@@ -70,7 +68,6 @@ public static class RequestParser
         return new UploadsPayload(items);
     }
 
-    /// <summary>Reads one abort request; <paramref name="path"/> prefixes field names in messages (uploads[3].).</summary>
     public static ParsedUpload ParseUpload(JsonElement e, string path)
     {
         var parsed = ParseUploadCore(e, path);
@@ -255,7 +252,6 @@ public static class RequestParser
         return new ReportPayload(price is { } given ? request with { PricePerGbMonth = given, PriceName = "the request's pricePerGbMonth" } : request);
     }
 
-    /// <summary>Null when the name could be a bucket; else what is wrong with it (see <see cref="StoreNames"/>).</summary>
     internal static string Describe(JsonElement v) => JsonFields.Describe(v);
 
     public static string? ValidateBucket(string bucket) => StoreNames.CheckBucket(bucket);
@@ -268,6 +264,5 @@ public static class RequestParser
     private static readonly string[] ReportFields = ["report"];
     private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth", "by", "byTop"];
 
-    /// <summary>A refusal of the whole request: naming the <paramref name="field"/> that was wrong, or the <paramref name="rule"/> it broke.</summary>
     internal static InvalidPayload Invalid(string message, string? field = null, string? rule = null) => new(AbortResult.Rejected(null, null, null, 0, message, field, rule));
 }

@@ -3,9 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// Wire times: RFC 3339 with an offset, written in UTC; <see cref="TryParseEventTime"/> also takes Activity Tracker's <c>+0000</c>.
-/// </summary>
+/// <summary>Wire times: RFC 3339 with an offset, written in UTC; event times also take Activity Tracker's <c>+0000</c>.</summary>
 public static partial class Rfc3339
 {
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
@@ -22,7 +20,7 @@ public static partial class Rfc3339
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value);
     }
 
-    /// <summary>An event time as CloudTrail (<c>2019-02-01T03:18:19Z</c>) or Activity Tracker (<c>2020-03-11T09:28:35.15+0000</c>) write it.</summary>
+    // CloudTrail: 2019-02-01T03:18:19Z; Activity Tracker: 2020-03-11T09:28:35.15+0000.
     public static bool TryParseEventTime(string? text, out DateTimeOffset value)
     {
         value = default;
@@ -32,6 +30,5 @@ public static partial class Rfc3339
         return TryParse(normalized, out value);
     }
 
-    /// <summary>UTC with milliseconds: <c>2026-11-25T12:00:00.000Z</c>.</summary>
     public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>The answer to an SQS batch with ReportBatchItemFailures.</summary>
+// ReportBatchItemFailures.
 public sealed class SqsBatchResponse
 {
     [JsonPropertyName("batchItemFailures")]

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 // The envelopes AWS and IBM deliver, as documented; only the fields this function reads or echoes.
-/// <summary>An SQS event source batch.</summary>
 public sealed class SqsEvent
 {
     [JsonPropertyName("Records")]

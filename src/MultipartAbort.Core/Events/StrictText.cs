@@ -3,14 +3,11 @@ using System.Text.Json;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// Strict text: UTF-8 bytes, no lone surrogate. Nothing is replaced (U+FFFD would act on a key nobody sent); checks answer what is wrong, or null.
-/// </summary>
+/// <summary>Strict text: UTF-8, no lone surrogate. Nothing is replaced: U+FFFD would act on a key nobody sent.</summary>
 public static class StrictText
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Null when <paramref name="utf8"/> is UTF-8; else where it stops being text.</summary>
     public static string? Utf8Problem(ReadOnlySpan<byte> utf8)
     {
         if (System.Text.Unicode.Utf8.IsValid(utf8))
@@ -21,7 +18,6 @@ public static class StrictText
         return $"it holds bytes that are not valid UTF-8 (at byte {valid})";
     }
 
-    /// <summary>The text of <paramref name="utf8"/>, or null when it is not UTF-8.</summary>
     public static string? Decode(ReadOnlySpan<byte> utf8)
     {
         try
@@ -34,7 +30,6 @@ public static class StrictText
         }
     }
 
-    /// <summary>Null when <paramref name="text"/> is valid UTF-16; else where its lone surrogate is.</summary>
     public static string? SurrogateProblem(ReadOnlySpan<char> text)
     {
         for (var i = 0; i < text.Length; i++)
@@ -51,7 +46,7 @@ public static class StrictText
         return null;
     }
 
-    /// <summary>Null when every string in <paramref name="element"/> is text; else which escapes a lone surrogate (the JSON reader accepts them).</summary>
+    // The JSON reader accepts escaped lone surrogates.
     public static string? JsonProblem(JsonElement element)
     {
         if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.String))

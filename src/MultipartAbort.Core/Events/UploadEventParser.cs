@@ -3,16 +3,13 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// Recognises upload audit events: a CloudTrail S3 data event record and an IBM Activity Tracker event.
-/// </summary>
+/// <summary>Upload audit events: a CloudTrail S3 data event record and an IBM Activity Tracker event.</summary>
 public static class UploadEventParser
 {
     public const string CloudTrailStart = "CreateMultipartUpload";
     public const string ActivityTrackerStart = "cloud-object-storage.object-multipart.start";
     private const string ActivityTrackerPrefix = "cloud-object-storage.";
 
-    /// <summary>The payload an upload event asks for, or null when <paramref name="root"/> is not such an event.</summary>
     public static RequestPayload? TryParse(JsonElement root)
     {
         if (String(root, "eventSource") == "s3.amazonaws.com" && String(root, "eventName") is { } eventName)
@@ -82,7 +79,7 @@ public static class UploadEventParser
         return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
     }
 
-    /// <summary>A name the request parser would refuse is refused when the event arrives, not when its timer falls due.</summary>
+    // Refused when the event arrives, not when its timer falls due.
     private static void Names(string? bucket, string? key, string bucketField, string keyField, Problems errors)
     {
         if (bucket is not null && StoreNames.CheckBucket(bucket) is { } bucketError)

@@ -1,6 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
-/// <summary>
-/// An upload-completed or -aborted event: nothing to do, as timers are not disarmed (one ListParts settles them).
-/// </summary>
+// Nothing to do: timers are not disarmed (one ListParts settles them).
 public sealed record UploadFinishedPayload(string Description) : RequestPayload;

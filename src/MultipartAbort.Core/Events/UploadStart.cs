@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
-/// <summary>An upload began, per an audit event; <see cref="UploadId"/> is null when the event does not carry it.</summary>
+// UploadId is null when the audit event does not carry it.
 public sealed record UploadStart(string Bucket, string Key, string? UploadId, DateTimeOffset Initiated, string Source);

@@ -3,10 +3,7 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Fleet;
 
-/// <summary>
-/// One bucket's guarded listing: it ends (never faults) at the operator's stop, deadline, cut-off or store error, saying why
-/// (<see cref="StopReason"/>) and where to resume (<see cref="ResumeAfter"/>). <paramref name="onPage"/> runs per page.
-/// </summary>
+/// <summary>One bucket's guarded listing: it ends (never faults) at a stop, deadline or store error, saying why and where to resume.</summary>
 public sealed class BucketListing(PrefixListing lister, UploadListing start, Invocation invocation, Action? onPage = null)
 {
     public const string StopDeadline = "deadline";
@@ -18,26 +15,21 @@ public sealed class BucketListing(PrefixListing lister, UploadListing start, Inv
 
     public string Bucket => start.Bucket;
 
-    /// <summary>True when the prefix was filtered on this side (<see cref="PrefixListing"/>): the store misreads prefixes.</summary>
+    /// <summary>The store misreads prefixes, so the prefix was filtered here.</summary>
     public bool PrefixFilteredLocally { get; private set; }
     public long Pages => Interlocked.Read(ref _pages);
     public long Listed => Interlocked.Read(ref _listed);
 
-    /// <summary>The last upload handed out; resuming after it loses nothing.</summary>
+    /// <summary>Resuming after the last upload handed out loses nothing.</summary>
     public (string Key, string UploadId)? LastListed { get; private set; }
 
-    /// <summary>Why the listing ended before its end; null when it listed everything.</summary>
     public string? StopReason { get; private set; }
 
-    /// <summary>The store's error when <see cref="StopReason"/> is <see cref="StopListingFailed"/>.</summary>
     public StoreException? Error { get; private set; }
 
     public (string? KeyMarker, string? UploadIdMarker) ResumeAfter() => _checkpoint.ResumeAfter(LastListed);
 
-    /// <summary>
-    /// The uploads in store order, read one step at a time. Errors and the deadline end the stream rather than fault
-    /// the loop, which would lose visits in flight.
-    /// </summary>
+    // Errors and the deadline end the stream rather than fault the loop, which would lose visits in flight.
     public async IAsyncEnumerable<ListedUpload> Uploads()
     {
         var ct = invocation.Work;
@@ -78,7 +70,7 @@ public sealed class BucketListing(PrefixListing lister, UploadListing start, Inv
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The host's own token with no deadline is the operator abandoning the run, not the clock.
+                // The host's token with no deadline is the operator abandoning the run, not the clock.
                 StopReason = invocation.Settle.IsCancellationRequested && invocation.Remaining is null ? StopInterrupted : StopDeadline;
                 yield break;
             }

@@ -3,9 +3,7 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Fleet;
 
-/// <summary>
-/// Which buckets a run covers: names, globs, or every listable bucket, always within ALLOWED_BUCKETS (a named bucket outside it is refused).
-/// </summary>
+/// <summary>Which buckets a run covers (names, globs, or all), always within ALLOWED_BUCKETS.</summary>
 public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy access)
 {
     public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
@@ -14,7 +12,7 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
     {
         var buckets = new SortedSet<string>(StringComparer.Ordinal);
         var refused = new List<RefusedBucket>();
-        // The bucket only: a prefix bound (ALLOWED_PREFIXES) is for each command to check against its own prefix.
+        // ALLOWED_PREFIXES is for each command to check against its own prefix.
         foreach (var name in names.Where(n => !IsGlob(n)))
         {
             if (!access.IsBucketAllowed(name))
@@ -34,7 +32,7 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
         }
         catch (Exception ex) when (ex is StoreException || (ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            // A refusal or the deadline is named, never thrown, so what the run did still reaches the answer.
+            // Named, never thrown, so what the run did still reaches the answer.
             var why = ex is StoreException ? ex.Message : "ListBuckets was cut off: the invocation's time ran out";
             refused.Add(new RefusedBucket(all ? "*" : string.Join(",", globs), why, Listed: true));
             return new BucketSelection([.. buckets], refused);
@@ -46,8 +44,6 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
     }
 }
 
-/// <summary>The buckets to run on, in name order, and those refused (named outside ALLOWED_BUCKETS, or a ListBuckets that failed).</summary>
 public sealed record BucketSelection(IReadOnlyList<string> Buckets, IReadOnlyList<RefusedBucket> Refused);
 
-/// <summary>A bucket (or a glob, or <c>*</c>) that could not be taken, and why; <see cref="Listed"/>: ListBuckets failed.</summary>
 public sealed record RefusedBucket(string Bucket, string Error, bool Listed);

@@ -5,7 +5,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>The entry for a raw event of any shape: sorts it, hands it to its handler, encodes the answer its shape expects.</summary>
+/// <summary>A raw event of any shape: sorted, handed to its handler, answered in the shape it expects.</summary>
 public sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
 {
     public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, Invocation invocation)

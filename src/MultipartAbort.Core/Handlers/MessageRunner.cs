@@ -7,15 +7,10 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// Runs one queued message (SQS body or ledger entry), settling each upload on its own so a repeated delivery never
-/// repeats finished work. False: the queue must deliver it again.
-/// </summary>
+/// <summary>Runs one queued message, settling each upload on its own so a repeated delivery never repeats finished work.</summary>
 public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
 {
-    /// <summary>
-    /// A message's request. Should decoding throw (a bug), the message is refused for dead-lettering: the same bytes would throw on every delivery.
-    /// </summary>
+    // A decoder that throws (a bug) would throw on every delivery: the message is refused for dead-lettering.
     public RequestPayload Decode(string? id, Func<RequestPayload> decode)
     {
         try
@@ -29,7 +24,7 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
         }
     }
 
-    /// <summary>Runs <paramref name="payload"/> (decoded from <paramref name="body"/>); true when the message is done with.</summary>
+    // True when the message is done with; false: the queue must deliver it again.
     public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
     {
         try
@@ -48,7 +43,7 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
         }
     }
 
-    /// <summary>Dead-letters what can never succeed: the whole body, or each rejected upload of a batch. False when that failed.</summary>
+    // False when dead-lettering failed.
     private async Task<bool> DeadLetterRejectedAsync(string? id, string? body, RequestPayload payload, InvocationResult result, Invocation invocation)
     {
         var rejected = result.Results.Where(r => r.Outcome == AbortOutcome.Rejected).ToArray();
@@ -71,7 +66,6 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
         return all;
     }
 
-    /// <summary>Sends <paramref name="body"/> to the dead-letter queue wrapped with its reason; false when there is none or the send failed.</summary>
     public async Task<bool> DeadLetterAsync(string? id, string reason, string? body, Invocation invocation)
     {
         var (queues, ct) = (invocation.Queues, invocation.Settle);

@@ -10,10 +10,7 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// Runs one request, whatever carried it: uploads (order kept), a sweep, a report, or the tick; uploads not started
-/// by the soft deadline are passed on.
-/// </summary>
+/// <summary>Runs one request, whatever carried it: uploads, a sweep, a report, or the tick.</summary>
 public sealed class RequestRunner(
     AbortWorkflow workflow,
     DeferredUploads deferrals,
@@ -26,16 +23,13 @@ public sealed class RequestRunner(
     StoreCallLimiter concurrency
 )
 {
-    /// <summary>The ledger drain the tick runs first; set once at composition (the drain runs entries through this runner).</summary>
+    // Set once at composition: the drain runs entries through this runner.
     internal IRetryDrain? RetryDrain { get; set; }
 
-    /// <summary>Writes the report's page to REPORT_HTML_URL; null when the store cannot write objects.</summary>
     internal IObjectWriter? PageWriter { get; set; }
 
-    /// <summary>The drain runs until this share of the time to the soft deadline when sweeps or a report follow it.</summary>
     private const double DrainShare = 0.5;
 
-    /// <summary>The sweeps stop taking work when this share of the time is left, when a report follows them.</summary>
     private const double ReportReserve = 0.25;
 
     public async Task<InvocationResult> RunAsync(RequestPayload payload, AbortOptions options, Invocation invocation)
@@ -79,10 +73,7 @@ public sealed class RequestRunner(
         }
     }
 
-    /// <summary>
-    /// The tick: ledger drain, SWEEP_TARGETS sweeps, then the REPORT_TARGETS report. The drain stops at half the time to
-    /// the soft deadline, the sweeps at a quarter left, so nothing starves; what was not reached is in <see cref="InvocationResult.Skipped"/>.
-    /// </summary>
+    // The drain stops at half the time to the soft deadline, the sweeps at a quarter left, so nothing starves.
     private async Task<InvocationResult> TickAsync(ScheduledSweepPayload tick, Invocation invocation)
     {
         // A ledger entry never drains the ledger it came from.
@@ -122,7 +113,7 @@ public sealed class RequestRunner(
             }
             catch (Exception ex) when (ex is QueueException or StoreException)
             {
-                // The sweeps and the report still run; the failed drain makes the answer a 5xx so the tick is sent again.
+                // The rest still runs; the failed drain makes the answer a 5xx so the tick is sent again.
                 var failure = new AbortResult("", "", "", AbortOutcome.Failed, 0, 0, 0, $"the retry ledger could not be drained: {ex.Message}");
                 log.Outcome(failure);
                 results.Add(failure);
@@ -156,13 +147,13 @@ public sealed class RequestRunner(
         {
             if (invocation.StopTaking)
             {
-                // Nothing half-read reaches the gauges: they keep the last full report's figures.
+                // Nothing half-read reaches the gauges.
                 skipped.Add("report: deadline; the metrics keep the last report's figures");
                 log.Log(LogLevel.Warning, "the tick's time ran out before the report; the next tick reports");
             }
             else
             {
-                // After the sweeps, so the figures are what the sweeps left (what still costs money).
+                // After the sweeps, so the figures are what still costs money.
                 var request = new ReportRequest
                 {
                     Buckets = [.. settings.ReportTargets.Where(t => t != "*")],
@@ -178,7 +169,7 @@ public sealed class RequestRunner(
 
     private async Task<AbortResult[]> RunUploadsAsync(IReadOnlyList<ParsedUpload> items, AbortOptions options, Invocation invocation)
     {
-        // A timer (notBefore, or a key named by time) may answer for several uploads of its key, hence a list per item.
+        // A timer may answer for several uploads of its key, hence a list per item.
         var results = new IReadOnlyList<AbortResult>[items.Count];
         var started = await StoreCallLimiter
             .ForEachIndexAsync(items.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => results[i] = await RunOneAsync(items[i], options, invocation).ConfigureAwait(false))
@@ -212,8 +203,7 @@ public sealed class RequestRunner(
             return [rejection];
         }
         var request = item.Request!;
-        // One lease per upload. An upload with no lease by the soft deadline was not started: pass it on like the
-        // rest, and still settle its batch.
+        // An upload with no lease by the soft deadline was not started: pass it on, and still settle its batch.
         try
         {
             await concurrency.AcquireAsync(invocation.Work).ConfigureAwait(false);
@@ -253,7 +243,7 @@ public sealed class RequestRunner(
         return before with { Report = report };
     }
 
-    /// <summary>The report as a page at REPORT_HTML_URL, replacing the last; a page that cannot be written is logged as an error, the report still answers.</summary>
+    // A page that cannot be written is logged as an error; the report still answers.
     private async Task WritePageAsync(IncompleteUploadReport report, ObjectUrl page, Invocation invocation)
     {
         if (PageWriter is null)

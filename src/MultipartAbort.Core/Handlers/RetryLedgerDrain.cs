@@ -9,9 +9,8 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>
-/// Drains the cos:// retry ledger: runs each due entry through <see cref="MessageRunner"/> and deletes it only once
-/// settled; unsettled entries are rewritten with one more run, dead-lettered after MAX_ATTEMPTS. At least once: a
-/// double run is harmless, and re-queues count from the due time (<see cref="IRetryLedger.CountingFrom"/>), so entries never multiply.
+/// Drains the cos:// retry ledger, deleting an entry only once settled. At least once: a double run is harmless, and
+/// re-queues count from the due time, so entries never multiply.
 /// </summary>
 public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, MessageRunner runner, Settings settings, StructuredLogger log, TimeProvider time)
     : IRetryDrain
@@ -25,10 +24,8 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         DeadLettered,
     }
 
-    /// <summary>Where the ledger is (<c>cos://bucket/prefix/</c>).</summary>
     public string Address => ledger.Address;
 
-    /// <summary>One drain: the entries due now, with at most SWEEP_CONCURRENCY at once. Throws <see cref="QueueException"/> when the ledger cannot be listed.</summary>
     async Task<InvocationResult> IRetryDrain.DrainAsync(Invocation invocation) => (await DrainAsync(invocation).ConfigureAwait(false)).ToInvocationResult();
 
     public async Task<RetryLedgerDrainResult> DrainAsync(Invocation invocation)
@@ -42,8 +39,7 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         var ran = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         try
         {
-            // Entries take no lease (their uploads do). Not cancelled by the caller's token: a cancelled drain stops taking
-            // entries, leaves the rest for the next drain and still answers.
+            // Entries take no lease (their uploads do). Not cancelled by the caller: a cancelled drain leaves the rest and still answers.
             await StoreCallLimiter
                 .Fixed(settings.SweepConcurrency ?? 16)
                 .ForEachAsync(
@@ -59,7 +55,6 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Cut off while listing or reading an entry: what was settled is counted, the rest waits for the next drain.
             stopped = true;
         }
         var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], stopped, counts)
@@ -100,10 +95,10 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         if (bytes is null)
             return Settlement.Gone;
         invocation = invocation.ForLedgerEntry(new QueuePair(ledger.CountingFrom(entry.Due), deadLetter is IRetryLedger dead ? dead.CountingFrom(entry.Due) : deadLetter));
-        // An entry that cannot be decoded never will be: dead-letter it now and go on.
+        // An entry that cannot be decoded never will be: dead-letter it now.
         var body = StrictText.Decode(bytes) ?? System.Text.Encoding.UTF8.GetString(bytes);
         var payload = runner.Decode(entry.Name, () => EventDecoder.DecodeBody(bytes));
-        // A next attempt already due waits for the next drain, so one drain never burns through an upload's attempts.
+        // So one drain never burns through an upload's attempts.
         if (RunsOf(payload) is { } work && !ran.TryAdd(work, 0))
             return Settlement.Deferred;
 
@@ -125,13 +120,13 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         }
         catch (QueueException ex)
         {
-            // Its work is done; the next drain runs it again, which ends already-gone (or rewrites the same next attempt).
+            // Its work is done; the next drain ends already-gone (or rewrites the same next attempt).
             log.Log(LogLevel.Warning, $"retry ledger entry {entry.Name} is settled but could not be deleted; the next drain repeats it harmlessly: {ex.Message}");
             return Settlement.Kept;
         }
     }
 
-    /// <summary>An entry not settled waits the retry delay of its run count (from its due time, so two drains write one entry).</summary>
+    // From its due time, so two drains write one entry.
     private async Task<Settlement> PostponeAsync(LedgerEntry entry, string body, int runs, CancellationToken ct)
     {
         var next = TimeBounds.Add(entry.Due, settings.RetryDelayFor(runs));
@@ -147,7 +142,6 @@ public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLet
         return Settlement.Kept;
     }
 
-    /// <summary>What an entry works on (an upload, or a sweep's bucket and prefix); null for a body that names neither.</summary>
     private static string? RunsOf(RequestPayload payload) =>
         payload switch
         {

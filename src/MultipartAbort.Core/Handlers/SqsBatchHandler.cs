@@ -8,13 +8,7 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// An SQS batch: records run concurrently through <see cref="MessageRunner"/>; only unsettled or unstarted records go
-/// in batchItemFailures.
-/// </summary>
-/// <remarks>
-/// A record without a messageId cannot be listed (Lambda would fail the whole batch), so its body goes round via the queues instead.
-/// </remarks>
+/// <summary>An SQS batch: records run concurrently; only unsettled or unstarted records go in batchItemFailures.</summary>
 public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
 {
     public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
@@ -22,7 +16,7 @@ public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log
         var records = sqs.Records;
         var settled = new bool[records.Count];
         var counts = new OutcomeCounts();
-        // Records take no lease themselves: the uploads (or sweeps) inside each record do.
+        // Records take no lease: the uploads inside each do.
         var started = await StoreCallLimiter
             .ForEachIndexAsync(records.Count, concurrency.MaxConcurrency, () => invocation.StopTaking, async i => settled[i] = await messages.RunAsync(records[i].MessageId, records[i].Body, messages.Decode(records[i].MessageId, () => EventDecoder.DecodeBody(records[i].Body)), counts, invocation).ConfigureAwait(false))
             .ConfigureAwait(false);
@@ -42,7 +36,7 @@ public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log
         return new SqsBatchAnswer(new SqsBatchResponse { BatchItemFailures = failures }, counts);
     }
 
-    /// <summary>A record that must be delivered again but has no messageId to list: its body goes round through the queues.</summary>
+    // Without a messageId Lambda would fail the whole batch, so the body goes round through the queues.
     private async Task PassOnWithoutIdAsync(SqsMessage record, string why, Invocation invocation)
     {
         var ct = invocation.Settle;

@@ -27,7 +27,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
         return HttpAnswer.Ran(payload, result);
     }
 
-    /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
+    // A Lambda Function URL or API Gateway request.
     public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
     {
         byte[] body;

@@ -10,7 +10,7 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Hosting;
 
-/// <summary>What the hosts share, built once per process on the two ports: settings, logger and handlers.</summary>
+/// <summary>What the hosts share, built once per process: settings, logger and handlers.</summary>
 public sealed class FunctionServices
 {
     public required Settings Settings { get; init; }
@@ -18,56 +18,41 @@ public sealed class FunctionServices
     public required StructuredLogger Log { get; init; }
     public required IObjectStore Store { get; init; }
 
-    /// <summary>Uploads in flight at once, for every sweep and batch of the process (pinned or adaptive).</summary>
+    // Shared by every sweep and batch of the process.
     public required StoreCallLimiter Concurrency { get; init; }
     public required QueuePair Queues { get; init; }
 
-    /// <summary>One upload: abort, verify, re-abort, re-queue or dead-letter.</summary>
     public required AbortWorkflow Workflow { get; init; }
 
-    /// <summary>Upload TTL timers: arming from upload-started events, passing on early timers, running due ones.</summary>
     public required UploadTimer Timers { get; init; }
 
-    /// <summary>One sweep of a bucket (and prefix), with its continuation.</summary>
     public required SweepRunner Sweeps { get; init; }
 
-    /// <summary>One bucket cleared of its uploads whatever their activity, verified empty (mpa clear).</summary>
     public required BucketClear Clears { get; init; }
 
-    /// <summary>How every feature covers buckets.</summary>
     public required FleetScan Scan { get; init; }
 
-    /// <summary>The buckets' lifecycle rules (the report's coverage, <c>mpa lifecycle check</c>); null when the store cannot read them.</summary>
+    // Null when the store cannot read lifecycle rules.
     public ILifecycleRules? Lifecycle { get; init; }
 
-    /// <summary>What incomplete uploads hold, read-only (mpa report, the report event).</summary>
     public required ReportRunner Reports { get; init; }
 
-    /// <summary>Whether a rule aborts each bucket's incomplete uploads, with their coverage when asked (mpa lifecycle check).</summary>
     public required LifecycleCheck LifecycleCheck { get; init; }
 
-    /// <summary>What one request asks for: uploads, a sweep, a report, the tick.</summary>
     public required RequestRunner Requests { get; init; }
 
-    /// <summary>A signed HTTP request.</summary>
     public required WebhookHandler Webhooks { get; init; }
 
-    /// <summary>A raw event of any shape.</summary>
     public required EventRouter Events { get; init; }
 
-    /// <summary>Refused callers, logged sampled (one Warning a minute, the rest at Debug).</summary>
     public required RefusalLog Refusals { get; init; }
 
-    /// <summary>A CloudEvent delivered over HTTP (the IBM Code Engine host).</summary>
     public required CloudEventHandler CloudEvents { get; init; }
 
-    /// <summary>The cos:// retry ledger's drain; null with SQS (which delivers by itself) or no retry queue.</summary>
+    // Null with SQS (which delivers by itself) or no retry queue.
     public RetryLedgerDrain? RetryLedger { get; init; }
 
-    /// <summary>
-    /// One unit of work from a host's edge: an event's (the floors hold) unless <paramref name="asker"/> says an operator
-    /// asked; null <paramref name="deadline"/>: no deadline (the CLI, tests). Dispose it when done.
-    /// </summary>
+    /// <summary>One unit of work from a host's edge; the floors hold unless an operator asked. Null deadline: none (CLI, tests).</summary>
     public Invocation Begin(
         DateTimeOffset? deadline,
         CancellationToken ct,
@@ -77,7 +62,6 @@ public sealed class FunctionServices
         bool allowYoung = false
     ) => new(Time, Settings.DeadlineReserve, deadline, Queues, ct) { Asker = asker, Stop = stop, Progress = progress, AllowYoung = allowYoung };
 
-    /// <summary>Builds the services on given ports.</summary>
     public static FunctionServices Create(
         Settings settings,
         IObjectStore store,
@@ -85,7 +69,7 @@ public sealed class FunctionServices
         TextWriter logOutput,
         LogLevel? logLevel = null,
         TimeProvider? time = null,
-        // A drain for the tick other than the ledger's own (tests hand in a double).
+        // Tests hand in a double.
         IRetryDrain? retryDrain = null,
         StoreCallLimiter? concurrency = null
     )

@@ -1,29 +1,27 @@
 namespace MultipartAbort.Core.Model;
 
-/// <summary>How one request ended. Every request ends in exactly one of these.</summary>
+/// <summary>Every request ends in exactly one of these.</summary>
 public enum AbortOutcome
 {
-    /// <summary>Abort done and verified clean with ListParts.</summary>
+    // Verified clean with ListParts.
     Aborted,
 
-    /// <summary>There was no such upload (verified).</summary>
+    // No such upload, verified.
     AlreadyGone,
 
-    /// <summary>Parts remained; the request was re-queued with attempt + 1.</summary>
     Requeued,
 
-    /// <summary>Parts remained after the last attempt (or the request can never succeed); sent to the dead-letter queue.</summary>
+    // Or the request can never succeed.
     DeadLettered,
 
-    /// <summary>Invalid or not allowed: no call to the store was made.</summary>
+    // No call to the store was made.
     Rejected,
 
-    /// <summary>A transient error outlived the retries.</summary>
+    // A transient error outlived the retries.
     Failed,
 
-    /// <summary>Dry run: the upload would have been aborted; nothing changed.</summary>
     WouldAbort,
 
-    /// <summary>Chosen by age but still receiving parts (MIN_IDLE): left alone, nothing changed.</summary>
+    // Chosen by age but still receiving parts (MIN_IDLE).
     Active,
 }

@@ -11,7 +11,7 @@ public static class AbortOutcomeNames
     public const string WouldAbort = "would-abort";
     public const string Active = "active";
 
-    /// <summary>Every outcome, in the order summaries list them.</summary>
+    // In the order summaries list them.
     public static IReadOnlyList<AbortOutcome> All { get; } = Enum.GetValues<AbortOutcome>();
 
     public static string ToWireName(this AbortOutcome outcome) =>
@@ -28,9 +28,9 @@ public static class AbortOutcomeNames
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
         };
 
-    /// <summary>True for the outcomes that need no one's attention: the upload is gone, would be, or was rightly left alone.</summary>
+    // Needs no one's attention: gone, would be, or rightly left alone.
     public static bool IsClean(this AbortOutcome outcome) => outcome is AbortOutcome.Aborted or AbortOutcome.AlreadyGone or AbortOutcome.WouldAbort or AbortOutcome.Active;
 
-    /// <summary>True for the outcomes after which nothing is owed: clean, or re-queued (the queue owes the rest).</summary>
+    // Nothing owed: clean, or re-queued (the queue owes the rest).
     public static bool IsSuccess(this AbortOutcome outcome) => outcome.IsClean() || outcome is AbortOutcome.Requeued;
 }

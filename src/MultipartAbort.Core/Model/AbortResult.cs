@@ -12,30 +12,26 @@ public sealed record AbortResult(
     string Message
 )
 {
-    /// <summary>Bytes of the parts this abort removed, when they were listed before it; null when unknown.</summary>
+    // Null when the parts were not listed before the abort.
     public long? BytesReclaimed { get; init; }
 
-    /// <summary>For <see cref="AbortOutcome.Active"/>: when the upload is idle long enough to abort, if no part lands before.</summary>
     public DateTimeOffset? IdleAt { get; init; }
 
-    /// <summary>For a rejection: the request's field that was wrong, as a JSON path (<c>uploads[3].key</c>, <c>sweep.olderThan</c>).</summary>
+    // As a JSON path: uploads[3].key, sweep.olderThan.
     public string? Field { get; init; }
 
-    /// <summary>
-    /// Set when the activity check (MIN_IDLE) ran and the upload was taken: <c>minIdle</c> (idle long enough) or
-    /// <c>maxUploadAge</c> (active, but it began longer ago than the cap).
-    /// </summary>
+    // minIdle (idle long enough) or maxUploadAge (active, but older than the cap).
     public string? StaleBy { get; init; }
 
     public const string StaleByMinIdle = "minIdle";
     public const string StaleByMaxUploadAge = "maxUploadAge";
 
-    /// <summary>For a rejection of the whole body, not of one field: the rule it broke (<c>text</c>, <c>json</c>, <c>shape</c>).</summary>
+    // A whole-body rejection: text, json or shape.
     public string? Rule { get; init; }
 
     public static AbortResult Rejected(string? bucket, string? key, string? uploadId, int attempt, string message, string? field = null, string? rule = null) =>
         new(Clip(bucket), Clip(key), Clip(uploadId), AbortOutcome.Rejected, attempt, 0, 0, message) { Field = field, Rule = rule };
 
-    /// <summary>A rejected name longer than any valid one (a 10 MB "key") is cut, so the answer stays small.</summary>
+    // A 10 MB "key" is cut, so the answer stays small.
     private static string Clip(string? name) => name is null ? "" : name.Length <= 1100 ? name : string.Concat(name.AsSpan(0, 1100), "...");
 }

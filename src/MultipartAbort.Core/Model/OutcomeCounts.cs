@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Model;
 
-/// <summary>Thread-safe counts by outcome, with parts remaining and bytes reclaimed; feeds summaries and metrics.</summary>
+/// <summary>Thread-safe counts by outcome, with parts remaining and bytes reclaimed.</summary>
 public sealed class OutcomeCounts
 {
     private readonly long[] _byOutcome = new long[AbortOutcomeNames.All.Count];

@@ -2,19 +2,13 @@ using System.Text;
 
 namespace MultipartAbort.Core.Model;
 
-/// <summary>
-/// Which bucket names and keys can exist, so a request naming one that cannot is <c>rejected</c> before any store call.
-/// </summary>
-/// <remarks>
-/// Buckets: 3-63 of letters, digits, '.', '-', '_', alphanumeric at both ends, no "..", not an IP (widened for
-/// legacy us-east-1 names). Keys: 1-1,024 UTF-8 bytes, no lone surrogate, no U+0000; all else is passed on as named.
-/// </remarks>
+/// <summary>Which bucket names and keys can exist, so one that cannot is <c>rejected</c> before any store call.</summary>
+// Buckets widened for legacy us-east-1 names; keys: 1-1,024 UTF-8 bytes, no lone surrogate, no U+0000.
 public static class StoreNames
 {
     public const int MaxKeyBytes = 1024;
     public const int MaxBucketLength = 63;
 
-    /// <summary>Null when the name could be a bucket; else what is wrong with it (without the field name).</summary>
     public static string? CheckBucket(string bucket)
     {
         if (bucket.Length is < 3 or > MaxBucketLength)
@@ -31,12 +25,11 @@ public static class StoreNames
         return null;
     }
 
-    /// <summary>Null when the key could exist; else what is wrong with it (without the field name).</summary>
     public static string? CheckKey(string key)
     {
         if (key.Length == 0)
             return "is empty";
-        // Every UTF-16 unit is at least one byte of UTF-8: a longer string is refused without reading it all.
+        // Every UTF-16 unit is at least one UTF-8 byte: a longer string is refused without reading it all.
         if (key.Length > MaxKeyBytes)
             return $"is at least {key.Length} bytes of UTF-8; at most {MaxKeyBytes} are allowed";
         for (var i = 0; i < key.Length; i++)

@@ -3,19 +3,12 @@ using System.Text;
 
 namespace MultipartAbort.Core.Model;
 
-/// <summary>
-/// Shard <c>i/N</c>: a worker lists the whole range but acts only on uploads whose stable hash falls in its shard,
-/// so N workers share a bucket with no coordinator.
-/// </summary>
+/// <summary>Shard <c>i/N</c>: a worker lists the whole range but acts only on its hash's share, so N workers need no coordinator.</summary>
 public readonly record struct SweepShard(int Index, int Count)
 {
-    /// <summary>The most shards one sweep may be split into.</summary>
     public const int MaxCount = 1024;
 
-    /// <summary>
-    /// FNV-1a 64 over key, 0, upload id, with MurmurHash3's finaliser to spread the low bits. Shards and continuations
-    /// rely on it being stable: never change it.
-    /// </summary>
+    // FNV-1a 64 with MurmurHash3's finaliser. Shards and continuations rely on it being stable: never change it.
     public static ulong Hash(string key, string uploadId)
     {
         const ulong offset = 14695981039346656037UL;
@@ -38,10 +31,8 @@ public readonly record struct SweepShard(int Index, int Count)
         return hash;
     }
 
-    /// <summary>Whether this shard acts on the upload.</summary>
     public bool Contains(string key, string uploadId) => (int)(Hash(key, uploadId) % (ulong)Count) == Index;
 
-    /// <summary>Reads <c>i/N</c> with 0 ≤ i &lt; N ≤ <see cref="MaxCount"/>; null and an error message when it is not that.</summary>
     public static SweepShard? Parse(string text, out string? error)
     {
         var slash = text.IndexOf('/');

@@ -7,7 +7,7 @@ namespace MultipartAbort.Core.Observability;
 /// <summary>CloudWatch Embedded Metric Format: one line of counts per invocation, shaped as Powertools for .NET writes it.</summary>
 public sealed class EmfMetrics(TextWriter output, string metricsNamespace, string service, TimeProvider? time = null)
 {
-    /// <summary>Powertools for .NET's dimension name (Python's is <c>service</c>), so .NET dashboards and alarms fit.</summary>
+    // Powertools for .NET's name (Python's is "service"), so .NET dashboards and alarms fit.
     public const string ServiceDimension = "Service";
 
     public const string UploadsAborted = "UploadsAborted";
@@ -26,14 +26,13 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         ? throw new ArgumentException("POWERTOOLS_METRICS_NAMESPACE must not be empty", nameof(metricsNamespace))
         : metricsNamespace;
 
-    /// <summary>The writer the settings ask for (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME).</summary>
     public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
         new(output, settings.MetricsNamespace, settings.ServiceName, time);
 
-    /// <summary>The non-zero metric values of an invocation, as Powertools adds only what was recorded.</summary>
+    // Non-zero only, as Powertools adds only what was recorded.
     public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts) => All(counts).Where(m => m.Value != 0).ToArray();
 
-    /// <summary>Every metric with its value, zeros included (the HTTP host's Prometheus counters are these, cumulated).</summary>
+    // Zeros included: the HTTP host's Prometheus counters are these, cumulated.
     public static IReadOnlyList<KeyValuePair<string, long>> All(OutcomeCounts counts) =>
         new KeyValuePair<string, long>[]
         {
@@ -47,7 +46,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             new(Failed, counts[AbortOutcome.Failed]),
         };
 
-    /// <summary>Writes the invocation's metrics as one EMF line; nothing when there is nothing to report.</summary>
     public void Flush(OutcomeCounts counts)
     {
         var metrics = From(counts);
@@ -61,26 +59,21 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public const string IncompleteUploadBytes = "IncompleteUploadBytes";
     public const string OldestIncompleteUploadAgeSeconds = "OldestIncompleteUploadAgeSeconds";
 
-    /// <summary>Bytes no enabled lifecycle rule is known to reap: not covered, or the rules could not be read.</summary>
+    // Not covered, or the rules could not be read.
     public const string IncompleteUploadBytesNotCovered = "IncompleteUploadBytesNotCovered";
     public const string BucketDimension = "Bucket";
     public const string PrefixDimension = "Prefix";
 
-    /// <summary>The showback dimensions: what the groups are by (initiator or owner), and the group.</summary>
     public const string ByDimension = "By";
     public const string PrincipalDimension = "Principal";
 
-    /// <summary>The showback metrics of a group, in the order of <see cref="ShowbackMetrics"/>.</summary>
     public static (string Name, string Unit, long Value)[] ShowbackFigures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
         [.. Figures(report, cell).Select(f => (f.Name + "ByPrincipal", f.Unit, f.Value))];
 
-    /// <summary>What a report's <c>Prefix</c> dimension (and label) says for keys above its depth: a dimension value may not be empty.</summary>
+    // A dimension value may not be empty.
     public const string TopLevelPrefix = "/";
 
-    /// <summary>
-    /// A report's figures: all buckets, each bucket, each prefix (with a depth). Only what was read in full is written,
-    /// so a refused or cut-short listing shows as missing data, not as a drop.
-    /// </summary>
+    // Only what was read in full is written, so a refused or cut-short listing shows as missing data, not as a drop.
     public void Flush(Report.IncompleteUploadReport report)
     {
         if (report.Complete)
@@ -93,17 +86,12 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
     }
 
-    /// <summary>The report's metrics, in the order <see cref="Figures"/> gives their values.</summary>
     public static IReadOnlyList<string> ReportMetrics { get; } =
         [IncompleteUploads, IncompleteUploadParts, IncompleteUploadBytes, OldestIncompleteUploadAgeSeconds, IncompleteUploadBytesNotCovered];
 
-    /// <summary>
-    /// The showback metrics: the report metrics of each group under names of their own (the report metric's name and
-    /// "ByPrincipal"), so the existing series and the alarms on them never see a group.
-    /// </summary>
+    // Names of their own ("ByPrincipal"), so the existing series and the alarms on them never see a group.
     public static IReadOnlyList<string> ShowbackMetrics { get; } = [.. ReportMetrics.Select(n => n + "ByPrincipal")];
 
-    /// <summary>The report metrics of a cell, in the order the EMF line and the Prometheus gauges give them.</summary>
     public static (string Name, string Unit, long Value)[] Figures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
         [
             (IncompleteUploads, "Count", cell.Total.Uploads),
@@ -113,7 +101,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             (IncompleteUploadBytesNotCovered, "Bytes", cell.BytesNotKnownCovered),
         ];
 
-    /// <summary>One EMF line: the Service dimension and <paramref name="dimensions"/>, and the metrics with their values.</summary>
     private void Write((string Name, string Value)[] dimensions, (string Name, string Unit, long Value)[] metrics)
     {
         var buffer = new ArrayBufferWriter<byte>(512);

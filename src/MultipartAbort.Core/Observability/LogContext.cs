@@ -1,6 +1,5 @@
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>The invocation-wide keys of a Powertools log line; a host sets them when an invocation starts.</summary>
 public sealed record LogContext
 {
     public static LogContext Empty { get; } = new();

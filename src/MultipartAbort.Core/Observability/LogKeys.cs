@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>The key names of a log line: Powertools Logging's, then this function's (docs/events.md, "Logs and metrics").</summary>
+/// <summary>Powertools Logging's keys, then this function's (docs/events.md, "Logs and metrics").</summary>
 public static class LogKeys
 {
     public const string Level = "level";

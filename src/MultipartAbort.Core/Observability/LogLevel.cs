@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>.NET's log levels; their names are what the Powertools schema writes in <c>level</c>.</summary>
+// The names are what the Powertools schema writes in "level".
 public enum LogLevel
 {
     Trace,

@@ -2,7 +2,7 @@ namespace MultipartAbort.Core.Observability;
 
 public static class LogLevels
 {
-    /// <summary>POWERTOOLS_LOG_LEVEL (or AWS_LAMBDA_LOG_LEVEL) as Powertools reads it: .NET or Lambda names, any case; else Information.</summary>
+    // As Powertools reads it: .NET or Lambda names, any case; else Information.
     public static LogLevel Parse(string? text) =>
         text?.Trim().ToUpperInvariant() switch
         {

@@ -1,11 +1,8 @@
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>
-/// Refused callers, logged so a flood cannot drive log cost: one Warning per <see cref="Interval"/> with a count, the rest at Debug.
-/// </summary>
+/// <summary>Refused callers, sampled so a flood cannot drive log cost: one Warning a minute with a count, the rest at Debug.</summary>
 public sealed class RefusalLog(StructuredLogger log, TimeProvider time)
 {
-    /// <summary>At most one Warning line for refusals per this much time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();

@@ -4,9 +4,7 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>
-/// JSON lines in the Powertools Logging schema; invocation keys flow with the async context, so concurrent requests keep their own.
-/// </summary>
+/// <summary>JSON lines in the Powertools Logging schema; invocation keys flow with the async context, so concurrent requests keep their own.</summary>
 public sealed class StructuredLogger
 {
     private readonly TextWriter _output;
@@ -22,13 +20,11 @@ public sealed class StructuredLogger
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>A logger that writes nothing (tests, benchmarks).</summary>
     public static StructuredLogger Null { get; } = new(TextWriter.Null, "multipart-abort", LogLevel.None);
 
     public string Service { get; }
     public LogLevel MinimumLevel { get; }
 
-    /// <summary>The keys of the current invocation; set by the host at the start of each one.</summary>
     public LogContext Context
     {
         get => _context.Value ?? LogContext.Empty;
@@ -39,7 +35,6 @@ public sealed class StructuredLogger
 
     public void Log(LogLevel level, string message, Exception? exception = null) => Write(level, message, null, exception);
 
-    /// <summary>A line about one upload's outcome, with bucket, key, uploadId, attempt and outcome keys.</summary>
     public void Outcome(AbortResult result)
     {
         var level = result.Outcome switch

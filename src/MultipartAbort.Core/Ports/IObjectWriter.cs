@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Ports;
 
-/// <summary>Writes one private object (the report's page); failures throw <see cref="StoreException"/>.</summary>
+/// <summary>Writes one private object (the report's page).</summary>
 public interface IObjectWriter
 {
     Task PutObjectAsync(string bucket, string key, byte[] body, string contentType, CancellationToken cancellationToken);

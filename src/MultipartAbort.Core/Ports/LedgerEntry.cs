@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Ports;
 
-/// <summary>One pending request in a retry ledger: its name in the store, when it is due, and how many drains have run it unsettled.</summary>
+// Runs: how many drains have run it unsettled.
 public sealed record LedgerEntry(string Name, DateTimeOffset Due, int Runs = 0);

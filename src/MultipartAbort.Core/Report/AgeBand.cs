@@ -1,6 +1,5 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>How long ago an upload began: the report's age bands.</summary>
 public enum AgeBand
 {
     UnderOneDay,
@@ -8,7 +7,7 @@ public enum AgeBand
     SevenToThirtyDays,
     OverThirtyDays,
 
-    /// <summary>The store gave no Initiated time.</summary>
+    // The store gave no Initiated time.
     Unknown,
 }
 

@@ -1,6 +1,6 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>One bucket's or prefix's figures: in all, by age band, active (within MIN_IDLE) or idle, and by lifecycle coverage.</summary>
+/// <summary>One bucket's or prefix's figures: in all, by age band, active or idle, and by lifecycle coverage.</summary>
 public sealed class Breakdown
 {
     public UploadFigures Total { get; } = new();
@@ -8,7 +8,6 @@ public sealed class Breakdown
     public UploadFigures Active { get; } = new();
     public UploadFigures Idle { get; } = new();
 
-    /// <summary>Per <see cref="CoverageState"/>: covered by a rule, covered by none, unknown (the rules could not be read), reaped by the store itself.</summary>
     public UploadFigures[] Coverage { get; } = Enum.GetValues<CoverageState>().Select(_ => new UploadFigures()).ToArray();
 
     public UploadFigures Covered => Coverage[(int)CoverageState.Covered];
@@ -16,7 +15,7 @@ public sealed class Breakdown
     public UploadFigures CoverageUnknown => Coverage[(int)CoverageState.Unknown];
     public UploadFigures ReapedByStore => Coverage[(int)CoverageState.ByStore];
 
-    /// <summary>Bytes no rule is known to reap: not covered, or unknown (an unreadable configuration never counts as covered).</summary>
+    // An unreadable configuration never counts as covered.
     public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;
 
     public void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
@@ -27,7 +26,6 @@ public sealed class Breakdown
         Coverage[(int)coverage].Add(parts, bytes, initiated);
     }
 
-    /// <summary>Adds another cell's figures (the report's totals over buckets).</summary>
     public void Add(Breakdown other)
     {
         Total.Add(other.Total);

@@ -1,10 +1,10 @@
 using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Report;
 
-/// <summary>What one bucket's incomplete uploads hold. Thread-safe: the report's ListParts calls add concurrently.</summary>
+/// <summary>One bucket's figures. Thread-safe: the report's ListParts calls add concurrently.</summary>
 public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.None)
 {
-    /// <summary>Prefixes kept apart per bucket; the rest add up under <see cref="OtherPrefixes"/>, so id-per-folder keys do not make a metric per upload.</summary>
+    // Beyond this, prefixes add up under OtherPrefixes, so id-per-folder keys do not make a metric per upload.
     public const int MaxPrefixes = 1000;
 
     public const string OtherPrefixes = "(other)";
@@ -17,33 +17,26 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
 
     public string Bucket { get; } = bucket;
 
-    /// <summary>Why the bucket could not be read (in full or from some point on); null when it was.</summary>
+    // Null when the bucket was read in full.
     public string? Error { get; set; }
 
-    /// <summary>True when every upload the listing gave was counted (no listing error, no deadline).</summary>
     public bool Complete { get; set; }
 
     public Breakdown Overall { get; } = new();
 
-    /// <summary>Why the bucket's lifecycle rules could not be read (its coverage is unknown); null when they were.</summary>
     public string? LifecycleError { get; set; }
 
-    /// <summary>The bucket's lifecycle rules as read for the coverage (null: not read, <see cref="LifecycleError"/> says why).</summary>
     public IReadOnlyList<LifecycleAbortRule>? Rules { get; set; }
 
-    /// <summary>Uploads whose ListParts named a rule or date other than the configuration's (<see cref="Coverage.Disagreement"/>).</summary>
+    // Uploads whose ListParts named a rule or date other than the configuration's.
     public long Disagreements { get; private set; }
 
-    /// <summary>Per prefix (the key's first Depth segments, with the trailing '/'; "" for keys above that), in key order.</summary>
+    // "" for keys above the depth.
     public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
 
-    /// <summary>What <see cref="Groups"/> groups by; <see cref="ReportBy.None"/>: no groups.</summary>
     public ReportBy By { get; } = by;
 
-    /// <summary>
-    /// Per initiator or owner (<see cref="Showback.GroupOf"/>), every distinct value up to <see cref="MaxPrefixes"/>, the rest
-    /// under <see cref="Showback.Other"/>; an answer keeps the top N of them (<see cref="Showback.Top"/>).
-    /// </summary>
+    // Every distinct value up to MaxPrefixes, the rest under (other).
     public IReadOnlyCollection<ShowbackGroup> Groups
     {
         get
@@ -53,10 +46,9 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
         }
     }
 
-    /// <summary>Uploads listed but gone when their parts were listed (completed or aborted meanwhile): not counted.</summary>
+    // Completed or aborted between the listing and ListParts: not counted.
     public long Vanished { get; private set; }
 
-    /// <summary>Uploads whose ListParts failed: not counted; <see cref="Error"/> names the first.</summary>
     public long Unreadable { get; private set; }
 
     public IReadOnlyList<ReportedUpload> Largest => Drain(_largest).OrderByDescending(u => u.Bytes).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
@@ -123,7 +115,6 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
             return queue.UnorderedItems.Select(i => i.Element).ToArray();
     }
 
-    /// <summary>The prefix of a key to a depth: its first <paramref name="depth"/> '/'-separated segments with the '/', or the folders it has.</summary>
     public static string PrefixOf(string key, int depth)
     {
         var end = 0;

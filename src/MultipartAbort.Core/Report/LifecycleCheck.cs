@@ -3,10 +3,7 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// <c>mpa lifecycle check</c>: per bucket, does an enabled rule abort incomplete uploads, after how many days, for which
-/// prefix; with uploads, the report's coverage of each bucket's uploads, from the rules the report read (one read a bucket).
-/// </summary>
+/// <summary><c>mpa lifecycle check</c>: per bucket, does an enabled rule abort incomplete uploads, after how many days, for which prefix.</summary>
 public sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle, ReportRunner reports)
 {
     public async Task<IReadOnlyList<LifecycleAudit>> RunAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation)
@@ -39,7 +36,7 @@ public sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle, R
 
     private static LifecycleAudit Failed(string bucket, string error) => new(bucket, LifecycleAudit.Error, null, error);
 
-    /// <summary>ok or too-long (a whole-bucket rule, against <paramref name="days"/>), partial (only some prefixes), missing.</summary>
+    // ok or too-long (a whole-bucket rule, against days), partial (only some prefixes), missing.
     internal static LifecycleAudit Audit(string bucket, IReadOnlyList<LifecycleAbortRule> rules, int? days)
     {
         var (whole, withAction) = LifecycleAbortRule.Audit(rules);
@@ -53,7 +50,6 @@ public sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle, R
     }
 }
 
-/// <summary>One bucket's answer: its status, the rule that decides it, a detail line, and (when asked) the report of its uploads.</summary>
 public sealed record LifecycleAudit(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)
 {
     public const string Error = "error";

@@ -2,10 +2,7 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// Whether an upload will be aborted without this tool: covered by a lifecycle rule, no rule covers it, unknown (the rules
-/// could not be read), or reaped by the store itself (a store that expires uploads whatever the rules).
-/// </summary>
+/// <summary>Whether an upload will be aborted without this tool: by a rule, by none, unknown (rules unreadable), or by the store itself.</summary>
 public enum CoverageState
 {
     Covered,
@@ -14,16 +11,16 @@ public enum CoverageState
     ByStore,
 }
 
-/// <summary>An upload's coverage: the rule that covers it and when the store reaps it (null when the upload has no Initiated time).</summary>
+// ReapedAfter is null when the upload has no Initiated time.
 public readonly record struct Coverage(CoverageState State, string? RuleId = null, DateTimeOffset? ReapedAfter = null)
 {
     public static Coverage Unknown { get; } = new(CoverageState.Unknown);
 
-    /// <summary>What ListParts said (x-amz-abort-date, x-amz-abort-rule-id) where it differs from the configuration; null when they agree.</summary>
+    // Where ListParts (x-amz-abort-date, x-amz-abort-rule-id) differs from the configuration.
     public string? Disagreement { get; init; }
     public static Coverage NotCovered { get; } = new(CoverageState.NotCovered);
 
-    /// <summary>The name the outputs give a covering rule (a rule may have no id), or the store's own expiry.</summary>
+    // A rule may have no id.
     public string? CoveredBy =>
         State switch
         {
@@ -42,15 +39,10 @@ public readonly record struct Coverage(CoverageState State, string? RuleId = nul
         };
 }
 
-/// <summary>The coverage rule: which enabled abort rule covers a key, and when the store reaps the upload.</summary>
 public static class LifecycleCoverage
 {
-    /// <summary>
-    /// The rule covering <paramref name="key"/>: of the enabled, prefix-only rules with the abort action whose prefix the
-    /// key starts with, the one reaping first. <paramref name="rules"/> null (the read was refused) is unknown, never covered.
-    /// An upload no rule covers, on a store that reaps by itself, is the store's (it goes, rules or not); with rules
-    /// unread it stays unknown, as the store's expiry is only its default.
-    /// </summary>
+    // Of the enabled prefix-only abort rules matching the key, the one reaping first. Rules unread stay unknown, never
+    // covered; with none covering, a store that reaps by itself is the store's (its expiry is only a default).
     public static Coverage Of(IReadOnlyList<LifecycleAbortRule>? rules, string key, DateTimeOffset? initiated, StoreReaping? store = null)
     {
         if (rules is null)
@@ -64,10 +56,7 @@ public static class LifecycleCoverage
         return store is null ? Coverage.NotCovered : new Coverage(CoverageState.ByStore, store.By, initiated is { } began ? Configuration.TimeBounds.Add(began, store.After) : null);
     }
 
-    /// <summary>
-    /// The store's own answer (ListParts' x-amz-abort-date and x-amz-abort-rule-id) wins over the configuration's: the
-    /// store applies it. Where the two differ, the coverage says how.
-    /// </summary>
+    // The store's own answer (ListParts' abort date and rule id) wins: the store applies it.
     public static Coverage Reconcile(Coverage fromRules, DateTimeOffset? abortDate, string? abortRuleId)
     {
         if (abortDate is null && abortRuleId is null)
@@ -85,7 +74,7 @@ public static class LifecycleCoverage
         return store with { Disagreement = $"ListParts says {said}; the lifecycle configuration says {rules}" };
     }
 
-    /// <summary>Initiated + days, rounded up to the next midnight UTC, as S3 and IBM COS apply the rule.</summary>
+    // Rounded up to the next midnight UTC, as S3 and IBM COS apply the rule.
     public static DateTimeOffset ReapTime(DateTimeOffset initiated, int days)
     {
         var due = initiated.ToUniversalTime().AddDays(days);

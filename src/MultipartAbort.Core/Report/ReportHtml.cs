@@ -8,16 +8,13 @@ using MultipartAbort.Core.Events;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>
-/// A report as one self-contained HTML page (<c>mpa report --html</c>, REPORT_HTML_URL): charts drawn here as inline SVG,
-/// one hashed style block, no script, so the page makes no request and works from <c>file://</c>. Every key, bucket and
-/// error is user data and is HTML-encoded.
+/// A report as one self-contained HTML page: inline SVG, one hashed style block, no script, so it makes no request and
+/// works from <c>file://</c>. Every key, bucket and error is user data and is HTML-encoded.
 /// </summary>
 public static class ReportHtml
 {
-    /// <summary>Bars kept apart in a chart; the rest add up under <see cref="BucketReport.OtherPrefixes"/>.</summary>
     public const int TopBars = 20;
 
-    /// <summary>Uploads named in each of the largest and oldest tables, over all buckets.</summary>
     public const int TopUploads = 20;
 
     // Okabe-Ito: told apart with every common colour-vision deficiency.
@@ -41,7 +38,7 @@ public static class ReportHtml
         @media print{body{margin:0;max-width:none;font-size:11px}section,table,svg{break-inside:avoid}h2{break-after:avoid}.totals div{border-color:#000}}
         """.ReplaceLineEndings("\n");
 
-    /// <summary>The page's Content-Security-Policy: nothing may load; the one style block is allowed by its hash.</summary>
+    // Nothing may load; the one style block is allowed by its hash.
     public static string ContentSecurityPolicy { get; } =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; img-src data:";
 
@@ -54,7 +51,6 @@ public static class ReportHtml
         (AgeBand.Unknown.Name(), Grey),
     ];
 
-    /// <summary>The page for <paramref name="report"/>; <paramref name="endpoint"/> names the store it was taken from.</summary>
     public static string Render(IncompleteUploadReport report, string endpoint)
     {
         var totals = report.Totals;
@@ -137,7 +133,7 @@ public static class ReportHtml
         return html.ToString();
     }
 
-    /// <summary>How a page names the store: the endpoint without any user part, or the SDK's default.</summary>
+    // Without any user part.
     public static string EndpointName(Settings settings) =>
         settings.CosEndpoint is { } e ? $"{e.Scheme}://{e.Host}{(e.IsDefaultPort ? "" : ":" + e.Port.ToString(CultureInfo.InvariantCulture))}{e.AbsolutePath.TrimEnd('/')}" : "AWS S3 (the SDK's endpoint for the region)";
 
@@ -164,7 +160,6 @@ public static class ReportHtml
         html.Append("</ul></section>\n");
     }
 
-    /// <summary>The first <see cref="TopBars"/> rows as they are, the rest added up as one "(other)" row.</summary>
     private static (string Label, long[] Values)[] Top(IReadOnlyList<(string Label, Breakdown Cell)> rows, Func<Breakdown, long[]> values)
     {
         var kept = rows.Take(TopBars).Select(r => (r.Label, values(r.Cell))).ToList();
@@ -176,10 +171,7 @@ public static class ReportHtml
         return [.. kept];
     }
 
-    /// <summary>
-    /// Horizontal bars, one per row, stacked by series: to the largest row's sum, or each to its own sum (<paramref name="perRow"/>, shares).
-    /// Each mark is a rect with a title naming its row, series and value.
-    /// </summary>
+    // Stacked bars to the largest row's sum, or each to its own (perRow, shares).
     private static void Chart(StringBuilder html, string id, string title, IReadOnlyList<(string Label, long[] Values)> rows, (string Name, string Colour)[] series, bool perRow, Func<long, string> unit)
     {
         const int labelWidth = 260, barWidth = 520, rowHeight = 22, width = labelWidth + barWidth + 120;
@@ -240,7 +232,6 @@ public static class ReportHtml
         html.Append("</tbody></table></section>\n");
     }
 
-    /// <summary>Showback: each group's figures (an assumed-role session under its role, the rest as (other)).</summary>
     private static void GroupTable(StringBuilder html, IncompleteUploadReport report, string by, IReadOnlyList<ShowbackGroup> groups)
     {
         html.Append("<table id=\"groups\"><thead><tr><th>").Append(E(by)).Append("</th><th class=\"n\">uploads</th><th class=\"n\">parts</th><th class=\"n\">size</th>")
@@ -284,6 +275,6 @@ public static class ReportHtml
 
     private static string Count(long n) => ReportUnits.Count(n);
 
-    /// <summary>HTML-encodes text and attribute values (quotes included).</summary>
+    // Quotes included, for attribute values.
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -7,16 +7,13 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// The report: lists uploads and their parts, adding up as it goes so memory stays flat (only the top N kept by name), and
-/// tells each upload's lifecycle coverage from the bucket's rules, read once. Never aborts.
-/// </summary>
+/// <summary>The report: adds up as it lists so memory stays flat, and tells each upload's lifecycle coverage. Never aborts.</summary>
 public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
     internal const string NoLifecycleAdapter = "this store adapter does not read lifecycle rules";
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";
 
-    /// <param name="uploads">Called with each upload counted, as it is counted (concurrently across buckets): rows streamed, never kept.</param>
+    // uploads sees each upload as it is counted (concurrently across buckets): rows are streamed, never kept.
     public async Task<IncompleteUploadReport> RunAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? uploads = null)
     {
         var now = time.GetUtcNow();
@@ -101,7 +98,7 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
         bucket.Complete = stopped is null && bucket.Unreadable == 0;
     }
 
-    /// <summary>The bucket's rules, once; null (coverage unknown, the reason kept) when they cannot be read.</summary>
+    // Null (coverage unknown, the reason kept) when they cannot be read.
     private async Task<IReadOnlyList<LifecycleAbortRule>?> ReadRulesAsync(BucketReport bucket, CancellationToken ct)
     {
         if (lifecycle is null)
@@ -126,5 +123,4 @@ public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle,
     }
 }
 
-/// <summary>How far a report is: the bucket being read and the uploads counted so far in the whole report.</summary>
 public readonly record struct ReportProgress(string Bucket, long Uploads);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>How counts, sizes and ages read in every human rendering (mpa's tables, the clear's lines, the HTML page).</summary>
+/// <summary>How counts, sizes and ages read in every human rendering.</summary>
 public static class ReportUnits
 {
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
@@ -20,7 +20,7 @@ public static class ReportUnits
         return unit == 0 ? $"{bytes} B" : $"{value.ToString("0.0", CultureInfo.InvariantCulture)} {units[unit]}";
     }
 
-    /// <summary>3d 4h, 5h 12m, 12m 3s.</summary>
+    // 3d 4h, 5h 12m, 12m 3s.
     public static string Age(DateTimeOffset now, DateTimeOffset? at)
     {
         if (at is not { } t)

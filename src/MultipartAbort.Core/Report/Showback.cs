@@ -2,7 +2,6 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>What a report groups its figures by: no one, who started each upload, or who owns it.</summary>
 public enum ReportBy
 {
     None,
@@ -10,10 +9,10 @@ public enum ReportBy
     Owner,
 }
 
-/// <summary>One showback group: the figures of the uploads of one initiator or owner, and the raw names that folded into it.</summary>
+/// <summary>The figures of one initiator's or owner's uploads, and the raw names folded into it.</summary>
 public sealed class ShowbackGroup(string name)
 {
-    /// <summary>Raw ids and display names kept per group: enough to tell the sessions of a role apart, never one per upload.</summary>
+    // Enough to tell the sessions of a role apart, never one per upload.
     public const int MaxNames = 20;
 
     private readonly SortedSet<string> _ids = new(StringComparer.Ordinal);
@@ -22,7 +21,7 @@ public sealed class ShowbackGroup(string name)
     public string Name { get; } = name;
     public Breakdown Figures { get; } = new();
 
-    /// <summary>The ids as the store gave them (an assumed-role session ARN before it was folded into its role).</summary>
+    // As the store gave them (a session ARN before it was folded into its role).
     public IReadOnlyCollection<string> Ids => _ids;
 
     public IReadOnlyCollection<string> DisplayNames => _displayNames;
@@ -45,16 +44,12 @@ public sealed class ShowbackGroup(string name)
     }
 }
 
-/// <summary>The showback rules: which value an upload groups under, and how many groups an answer keeps.</summary>
 public static class Showback
 {
-    /// <summary>The group of uploads whose store named no initiator (or owner).</summary>
     public const string Unknown = "(unknown)";
 
-    /// <summary>The group the values past the top N add up under.</summary>
     public const string Other = "(other)";
 
-    /// <summary>How many groups an answer keeps by default (the largest by bytes); the rest add up under <see cref="Other"/>.</summary>
     public const int DefaultTop = 20;
 
     public const int MaxTop = 1000;
@@ -67,7 +62,6 @@ public static class Showback
             _ => "none",
         };
 
-    /// <summary>"initiator" or "owner" (any case); false for anything else.</summary>
     public static bool TryParse(string? text, out ReportBy by)
     {
         by = text?.ToLowerInvariant() switch
@@ -79,19 +73,13 @@ public static class Showback
         return by != ReportBy.None;
     }
 
-    /// <summary>
-    /// The group of a principal: its id (an assumed-role session ARN folded into its role, so every session of a role
-    /// adds up together), else its display name, else <see cref="Unknown"/>.
-    /// </summary>
+    // A session ARN is folded into its role, so every session of a role adds up together.
     public static string GroupOf(UploadPrincipal? principal) =>
         principal?.Id is { Length: > 0 } id ? RoleOf(id) ?? id
         : principal?.DisplayName is { Length: > 0 } display ? display
         : Unknown;
 
-    /// <summary>
-    /// <c>arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION</c> → <c>arn:PARTITION:iam::ACCOUNT:role/ROLE</c>; null for
-    /// any other id. The session ARN carries no role path, so the role is named without one.
-    /// </summary>
+    // assumed-role/ROLE/SESSION -> role/ROLE. The session ARN carries no role path, so the role is named without one.
     public static string? RoleOf(string id)
     {
         var parts = id.Split(':', 6);
@@ -103,7 +91,6 @@ public static class Showback
         return $"arn:{parts[1]}:iam::{parts[4]}:role/{resource[1]}";
     }
 
-    /// <summary>The principal an upload is grouped by.</summary>
     public static UploadPrincipal? PrincipalOf(ReportedUpload upload, ReportBy by) =>
         by switch
         {
@@ -112,10 +99,7 @@ public static class Showback
             _ => null,
         };
 
-    /// <summary>
-    /// Groups of the same name added up, the <paramref name="top"/> largest by bytes kept (then by name), the rest under
-    /// <see cref="Other"/> (last): a bounded answer and metric set however many principals the store names.
-    /// </summary>
+    // A bounded answer and metric set however many principals the store names.
     public static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
     {
         var merged = new Dictionary<string, ShowbackGroup>(StringComparer.Ordinal);

@@ -1,13 +1,12 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>Uploads, parts and bytes of one cell of a report, and when its oldest upload began. Not thread-safe: the report adds under one lock.</summary>
+/// <summary>Uploads, parts and bytes of one report cell. Not thread-safe: the report adds under one lock.</summary>
 public sealed class UploadFigures
 {
     public long Uploads { get; private set; }
     public long Parts { get; private set; }
     public long Bytes { get; private set; }
 
-    /// <summary>When the oldest upload of the cell began; null when none is dated.</summary>
     public DateTimeOffset? Oldest { get; private set; }
 
     public void Add(long parts, long bytes, DateTimeOffset? initiated)
@@ -28,6 +27,6 @@ public sealed class UploadFigures
             Oldest = at;
     }
 
-    /// <summary>The estimated monthly cost of the bytes at a price per GB-month (a GB of 2^30 bytes, as S3 and COS bill).</summary>
+    // A GB of 2^30 bytes, as S3 and COS bill.
     public double MonthlyCost(decimal pricePerGbMonth) => Math.Round(Bytes / (double)(1L << 30) * (double)pricePerGbMonth, 4);
 }

@@ -2,10 +2,10 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Core.Security;
 
-/// <summary>Who may call unsigned: nobody, unless CLOUDEVENTS_TRUSTED says the host is private; else <c>X-Signature</c> is checked.</summary>
+/// <summary>Nobody may call unsigned unless CLOUDEVENTS_TRUSTED says the host is private; else <c>X-Signature</c> is checked.</summary>
 public static class CallerTrust
 {
-    /// <summary>Null when the request may run; else why not (safe to show: never contains the secret).</summary>
+    // Null when the request may run; the reason never contains the secret.
     public static string? Refusal(Settings settings, string? signatureHeader, ReadOnlySpan<byte> rawBody, DateTimeOffset now)
     {
         if (settings.CloudEventsTrusted)

@@ -4,14 +4,12 @@ using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Core.Security;
 
-/// <summary>
-/// Who may read <c>/metrics</c> (it names buckets): METRICS_TOKEN's holder; without one, anyone only on a trusted host, else nobody.
-/// </summary>
+/// <summary><c>/metrics</c> names buckets: METRICS_TOKEN's holder reads it; without one, anyone on a trusted host only.</summary>
 public static class MetricsAccess
 {
     public const string Scheme = "Bearer";
 
-    /// <summary>Null when the scrape may read; else why not (safe to show: never contains the token).</summary>
+    // The reason never contains the token.
     public static string? Refusal(Settings settings, string? authorizationHeader)
     {
         if (settings.MetricsToken is not { } token)

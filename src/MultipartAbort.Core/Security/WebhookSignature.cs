@@ -12,7 +12,7 @@ public static class WebhookSignature
 {
     public const string HeaderName = "X-Signature";
 
-    /// <summary>Null when the signature is good; else why it is not (safe to show: never contains the secret).</summary>
+    // The reason never contains the secret.
     public static string? Verify(string? header, ReadOnlySpan<byte> rawBody, string? secret, DateTimeOffset now, TimeSpan tolerance)
     {
         if (string.IsNullOrEmpty(secret))
@@ -60,7 +60,6 @@ public static class WebhookSignature
         return $"the {HeaderName} signature does not match the body";
     }
 
-    /// <summary>The header value a sender computes (used by tests and the CLI's signing helper).</summary>
     public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> rawBody)
     {
         var t = unixSeconds.ToString(CultureInfo.InvariantCulture);

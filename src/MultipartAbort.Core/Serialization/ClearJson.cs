@@ -3,7 +3,7 @@ using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Core.Serialization;
 
-/// <summary>A clear as JSON (docs/cli.md, <c>mpa clear --json</c>): the sweep's summary, what is left, and what else blocks DeleteBucket.</summary>
+/// <summary><c>mpa clear --json</c> (docs/cli.md).</summary>
 public static class ClearJson
 {
     public static string Text(ClearResult clear, bool indented = false) =>

@@ -4,12 +4,9 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Serialization;
 
-/// <summary>
-/// Writes queue messages in the shape the function reads, so either queue's messages can be fed back as is.
-/// </summary>
+/// <summary>Queue messages in the shape the function reads, so either queue's messages can be fed back as is.</summary>
 public static class MessageJson
 {
-    /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
     public static string AbortRequest(AbortRequest request)
     {
         return ResultJson.Text(json =>
@@ -17,7 +14,7 @@ public static class MessageJson
             json.WriteStartObject();
             json.WriteString("bucket", request.Bucket);
             json.WriteString("key", request.Key);
-            // A timer armed without an upload id names the key by time instead (initiatedAt).
+            // A timer armed without an upload id names the key by time instead.
             if (!request.NamesKeyOnly)
                 json.WriteString("uploadId", request.UploadId);
             if (request.InitiatedAt is { } initiatedAt)
@@ -37,7 +34,6 @@ public static class MessageJson
         });
     }
 
-    /// <summary>A sweep request (a continuation carries its markers).</summary>
     public static string Sweep(SweepRequest sweep)
     {
         return ResultJson.Text(json =>
@@ -69,7 +65,7 @@ public static class MessageJson
         });
     }
 
-    /// <summary>A message that could not be processed at all, kept with its reason for an operator.</summary>
+    // Kept with its reason for an operator.
     public static string Poison(string reason, string? body, string? messageId)
     {
         return ResultJson.Text(json =>

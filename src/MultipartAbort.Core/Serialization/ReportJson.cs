@@ -5,7 +5,7 @@ using MultipartAbort.Core.Report;
 
 namespace MultipartAbort.Core.Serialization;
 
-/// <summary>A report as JSON (docs/cli.md, <c>mpa report --json</c>; the <c>summary.report</c> of a report event's answer).</summary>
+/// <summary><c>mpa report --json</c> and a report event's <c>summary.report</c> (docs/cli.md).</summary>
 public static class ReportJson
 {
     public static string Text(IncompleteUploadReport report, bool indented = false) =>
@@ -77,7 +77,7 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    /// <summary>The showback groups: each with the ids and display names the store gave (an assumed-role session ARN as it was).</summary>
+    // Ids as the store gave them (a session ARN as it was).
     private static void WriteGroups(Utf8JsonWriter json, IReadOnlyList<ShowbackGroup> groups, IncompleteUploadReport report)
     {
         json.WriteStartArray("groups");
@@ -111,7 +111,6 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    /// <summary>A cell's figures inline, then by age band and by activity.</summary>
     private static void WriteBreakdown(Utf8JsonWriter json, Breakdown cell, IncompleteUploadReport report)
     {
         WriteFigures(json, cell.Total, report);
@@ -168,7 +167,6 @@ public static class ReportJson
         json.WriteEndArray();
     }
 
-    /// <summary>One upload as an object: a report's largest and oldest, and each line of <c>mpa report --uploads --json</c> (with its bucket).</summary>
     public static void WriteUpload(Utf8JsonWriter json, string? bucket, ReportedUpload u)
     {
         json.WriteStartObject();
@@ -195,7 +193,6 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    /// <summary>One upload as one line of JSON (<c>mpa report --uploads --json</c>).</summary>
     public static string Line(string bucket, ReportedUpload upload) => ResultJson.Text(json => WriteUpload(json, bucket, upload));
 
     public static long AgeSeconds(IncompleteUploadReport report, DateTimeOffset oldest) => Math.Max(0, (long)(report.At - oldest).TotalSeconds);

@@ -6,18 +6,12 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Serialization;
 
-/// <summary>Writes the function's answers: a request's result (with truncation) and an HTTP error body.</summary>
 public static class ResultJson
 {
-    /// <summary>
-    /// Most bytes of <c>results</c>: Lambda's limit is 6 MB and an HTTP answer may embed this JSON escaped (up to twice as long).
-    /// </summary>
+    // Lambda's limit is 6 MB and an HTTP answer may embed this JSON escaped (up to twice as long).
     public const int MaxResultsBytes = 2_500_000;
 
-    /// <summary>
-    /// The answer. Past <paramref name="maxResultsBytes"/>, results needing attention are kept first, then clean ones
-    /// while they fit, and <c>"truncated": {"omittedResults": n}</c> counts the rest.
-    /// </summary>
+    // Past the budget, results needing attention are kept first, then clean ones while they fit; the rest are counted.
     public static byte[] Result(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes)
     {
         var keep = SelectWithinBudget(result.Results, maxResultsBytes, out var omitted);
@@ -44,7 +38,6 @@ public static class ResultJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Null when every result fits; else which to keep and how many are left out.</summary>
     private static bool[]? SelectWithinBudget(IReadOnlyList<AbortResult> results, int budget, out int omitted)
     {
         omitted = 0;
@@ -197,7 +190,6 @@ public static class ResultJson
         json.WriteEndObject();
     }
 
-    /// <summary>The body of an HTTP error answer: <c>{"error": "..."}</c>.</summary>
     public static string Error(string message) =>
         Text(json =>
         {
@@ -208,7 +200,6 @@ public static class ResultJson
 
     internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>One small JSON document written by <paramref name="write"/>, as text.</summary>
     public static string Text(Action<Utf8JsonWriter> write, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

@@ -3,7 +3,6 @@ using static MultipartAbort.Core.Report.ReportUnits;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>A clear as plain text lines for a terminal: what it did or would do, what is left and why, what blocks DeleteBucket.</summary>
 public static class ClearTable
 {
     public static IReadOnlyList<string> Lines(ClearResult clear)

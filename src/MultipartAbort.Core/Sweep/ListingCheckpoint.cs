@@ -2,11 +2,8 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>Where a part-way listing can restart without losing an upload, even on a buggy server.</summary>
-/// <remarks>
-/// It names a key-marker alone when it can: resuming from the last key and upload id would lose that key's other
-/// uploads on a server that ignores upload-id-marker. The cost: the last key may be listed again.
-/// </remarks>
+/// <summary>Where a listing can restart without losing an upload, even on a buggy server.</summary>
+// A key-marker alone when it can: last key + upload id would lose that key's other uploads where upload-id-marker is ignored.
 public sealed class ListingCheckpoint(UploadListing start)
 {
     private readonly UploadListing _start = start;
@@ -16,7 +13,6 @@ public sealed class ListingCheckpoint(UploadListing start)
     private int _yielded;
     private bool _serverOrder;
 
-    /// <summary>A page with uploads not yielded before, fetched by <paramref name="request"/>.</summary>
     internal void Page(UploadListing request, IReadOnlyList<ListedUpload> page, List<ListedUpload> fresh)
     {
         _request = request;
@@ -25,13 +21,11 @@ public sealed class ListingCheckpoint(UploadListing start)
         _yielded = 0;
     }
 
-    /// <summary>The first <paramref name="count"/> of the page's new uploads have been yielded.</summary>
     internal void Yielded(int count) => _yielded = count;
 
-    /// <summary>The server lists in its own order (Ceph RGW) and honours exact markers in it: resume right after the last upload.</summary>
+    // Ceph RGW lists in its own order and honours exact markers in it.
     internal void FollowServerOrder() => _serverOrder = true;
 
-    /// <summary>The markers to list from next. Only the last page's uploads are looked at, once.</summary>
     public (string? KeyMarker, string? UploadIdMarker) ResumeFrom()
     {
         if (_page.Count == 0)
@@ -57,10 +51,7 @@ public sealed class ListingCheckpoint(UploadListing start)
         return (done, null);
     }
 
-    /// <summary>
-    /// Where a sweep resumes: <see cref="ResumeFrom"/>, or after the last upload listed when that is where it began,
-    /// so each continuation gets further.
-    /// </summary>
+    // Or after the last upload listed when that is where it began, so each continuation gets further.
     public (string? KeyMarker, string? UploadIdMarker) ResumeAfter((string Key, string UploadId)? last)
     {
         var begun = (_start.KeyMarker, _start.UploadIdMarker);
@@ -70,6 +61,6 @@ public sealed class ListingCheckpoint(UploadListing start)
         return resume == begun ? l : resume;
     }
 
-    /// <summary>What fetched the page, with the real id in place of a made-up "id + tab" marker.</summary>
+    // The real id in place of a made-up "id + tab" marker.
     private (string?, string?) Request() => (_request.KeyMarker, _request.UploadIdMarker?.TrimEnd('\t'));
 }

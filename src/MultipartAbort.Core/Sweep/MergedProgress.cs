@@ -5,7 +5,7 @@ namespace MultipartAbort.Core.Sweep;
 /// <summary>Sums each sweep's latest snapshot; shards list the same range, so listing counts once.</summary>
 internal sealed class MergedProgress(int sweeps, bool oneListing, IProgress<SweepProgress>? target)
 {
-    /// <summary>Summing every snapshot per finished upload costs sweeps x uploads; displays draw a few times a second.</summary>
+    // Summing per finished upload costs sweeps x uploads; displays draw a few times a second.
     private const long SumEveryMilliseconds = 100;
 
     private readonly SweepProgress?[] _latest = new SweepProgress?[sweeps];

@@ -7,25 +7,22 @@ namespace MultipartAbort.Core.Sweep;
 /// <summary>PREFIX_LISTING: how a listing with a prefix asks the store.</summary>
 public enum PrefixListingMode
 {
-    /// <summary>Send the prefix until the store shows it reads a prefix as an exact key (MinIO), then filter here.</summary>
+    // Send the prefix until the store shows it reads it as an exact key (MinIO), then filter here.
     Auto,
 
-    /// <summary>Always send the prefix (S3, COS, RGW): no check.</summary>
+    // S3, COS, RGW.
     Server,
 
-    /// <summary>Never send the prefix: list from just before it and keep the keys under it.</summary>
     Local,
 }
 
 /// <summary>
-/// Every listing of one store, with what this process learned about how the store reads a prefix. A store that reads
-/// it as an exact key (MinIO, RustFS, storj) answers an empty listing for <c>tmp/</c>; taking that as clean would leave
-/// the uploads forever, so an empty prefix listing costs one check without the prefix, and a store caught misreading
-/// is listed without the prefix and filtered here for the rest of the process.
+/// Every listing of one store. A store that reads a prefix as an exact key (MinIO, RustFS, storj) answers an empty
+/// listing for <c>tmp/</c>; taken as clean the uploads would stay forever, so an empty answer costs one check without
+/// the prefix, and a store caught misreading is filtered here for the rest of the process.
 /// </summary>
 public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, StructuredLogger log)
 {
-    /// <summary>Uploads the check reads in its one request.</summary>
     public const int CheckPageSize = 1000;
 
     private const int Unknown = 0, ReadsPrefixes = 1, MisreadsPrefixes = 2;
@@ -38,7 +35,6 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
 
     public IObjectStore Store => store;
 
-    /// <summary>True once listings with a prefix are filtered on this side (PREFIX_LISTING=local, or learned).</summary>
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
     public static bool TryParseMode(string text, out PrefixListingMode parsed)
@@ -53,10 +49,6 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
         return ok;
     }
 
-    /// <summary>
-    /// The uploads under <paramref name="start"/>'s prefix (all, without one) in the store's order, through the one
-    /// guarded loop (<see cref="UploadLister"/>). <paramref name="filteredLocally"/> runs when the prefix is filtered here.
-    /// </summary>
     public async IAsyncEnumerable<ListedUpload> ListAsync(
         UploadListing start,
         [EnumeratorCancellation] CancellationToken ct,
@@ -76,13 +68,13 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
             var any = false;
             await foreach (var upload in UploadLister.ListAsync(store, start, ct, onPage, checkpoint).ConfigureAwait(false))
             {
-                // A key longer than the prefix under it: the store reads prefixes as prefixes, no check is needed again.
+                // A longer key under the prefix: the store reads prefixes as prefixes.
                 if (Volatile.Read(ref _learned) == Unknown && upload.Key.Length > prefix.Length && upload.Key.StartsWith(prefix, StringComparison.Ordinal))
                     Interlocked.CompareExchange(ref _learned, ReadsPrefixes, Unknown);
                 any = true;
                 yield return upload;
             }
-            // Another listing may have learned while this one was out: only a store known to read prefixes makes empty clean.
+            // Another listing may have learned meanwhile: only a store known to read prefixes makes empty clean.
             var learned = Volatile.Read(ref _learned);
             if (any || learned == ReadsPrefixes || (learned == Unknown && !await MisreadsAsync(start, prefix, ct).ConfigureAwait(false)))
                 yield break;
@@ -93,10 +85,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
             yield return upload;
     }
 
-    /// <summary>
-    /// The one check after an empty prefix listing: one page without the prefix from where the listing began. An upload
-    /// under the prefix there means the store misread it; nothing there means the empty answer was right.
-    /// </summary>
+    // One page without the prefix from where the listing began: an upload under the prefix means the store misread it.
     private async Task<bool> MisreadsAsync(UploadListing start, string prefix, CancellationToken ct)
     {
         var check = start with
@@ -125,7 +114,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
         || KeyOrder.Compare(u.Key, marker) > 0
         || (u.Key == marker && start.UploadIdMarker is { } id && u.UploadId != id);
 
-    /// <summary>A key-marker at or before every key under <paramref name="prefix"/> in any byte order: the prefix without its last character.</summary>
+    // The prefix without its last character: at or before every key under it in any byte order.
     internal static string? Before(string prefix)
     {
         var cut = prefix.Length - (prefix.Length >= 2 && char.IsSurrogatePair(prefix[^2], prefix[^1]) ? 2 : 1);

@@ -6,13 +6,10 @@ using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>A sweep request with <c>"shards": N</c>: it sweeps nothing itself, it hands the work to N workers.</summary>
+/// <summary>A sweep with <c>"shards": N</c> sweeps nothing itself: it hands the work to N workers.</summary>
 public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
 {
-    /// <summary>
-    /// Sends shards 0/N ... N-1/N to the retry queue, one worker each; a shard sent twice finds its uploads gone.
-    /// </summary>
-    /// <param name="ct">The settling token: sends pass work on, so they may use the time after the work cut-off.</param>
+    // A shard sent twice finds its uploads gone. ct is the settling token: sends pass work on, so may use the time after the cut-off.
     public async Task<SweepOutcome> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)
     {
         var counts = new OutcomeCounts();

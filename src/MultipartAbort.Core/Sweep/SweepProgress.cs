@@ -7,13 +7,11 @@ public sealed record SweepProgress(long Pages, long Listed, long Matched, long D
 {
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Uploads taken and not finished yet.</summary>
     public long InFlight => Math.Max(0, Matched - Done);
 
-    /// <summary>Uploads allowed in flight now (the adaptive limit, or the pinned number).</summary>
+    // The adaptive limit, or the pinned number.
     public int Concurrency { get; init; }
 
-    /// <summary>True for the last report of a sweep.</summary>
     public bool Final { get; init; }
 
     public double UploadsPerSecond => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;

@@ -9,13 +9,10 @@ using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// A sweep: streams the listing, aborts each upload older than the cut-off under the <see cref="StoreCallLimiter"/>,
-/// and when time runs low lets in-flight work finish and re-queues a continuation.
-/// </summary>
+/// <summary>Streams the listing, aborts each upload older than the cut-off, and when time runs low lets in-flight work finish and re-queues a continuation.</summary>
 public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
-    /// <summary>How many non-clean results a sweep keeps for its answer; the counts cover every upload.</summary>
+    // The counts cover every upload; the answer keeps only this many non-clean results.
     public const int MaxReportedResults = 100;
 
     public const string StopDeadline = BucketListing.StopDeadline;
@@ -30,9 +27,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     private TimeProvider Time => time;
     private StoreCallLimiter Limiter => scan.Limiter;
 
-    /// <summary>
-    /// Runs one sweep; the invocation's stop (Ctrl+C) stops taking uploads. Never throws for the deadline: the summary and continuation are always produced.
-    /// </summary>
+    // Never throws for the deadline: the summary and continuation are always produced.
     public async Task<SweepOutcome> RunAsync(SweepRequest sweep, Invocation invocation)
     {
         var run = new Run(this, sweep, invocation);
@@ -43,34 +38,25 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The floors a sweep must clear, null when it does: SWEEP_MIN_AGE unless the operator allowed young uploads (anyone
-    /// who can send an event could otherwise sweep live uploads), and for an event MIN_IDLE and MAX_UPLOAD_AGE, which it may
-    /// raise, not lower.
-    /// </summary>
+    // SWEEP_MIN_AGE unless the operator allowed young uploads (else anyone who can send an event could sweep live
+    // uploads); an event may raise MIN_IDLE and MAX_UPLOAD_AGE, never lower them.
     public static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
         if (sweep.OlderThan < settings.SweepMinAge && !invocation.AllowYoung)
             return ("olderThan", $"{IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)})");
         if (invocation.Asker == Asker.Event && sweep.MinIdle is { } asked && asked < settings.MinIdle)
             return ("minIdle", $"{IsoDuration.Format(asked)} is below {EnvironmentVariables.MinIdle} ({IsoDuration.Format(settings.MinIdle)}); an event may raise it, not lower it");
-        // MAX_UPLOAD_AGE likewise: an event may only let active uploads live longer (unset: they live forever).
         if (invocation.Asker == Asker.Event && sweep.MaxAge is { } cap && (settings.MaxUploadAge is not { } floor || cap < floor))
             return ("maxAge", $"{IsoDuration.Format(cap)} is below {EnvironmentVariables.MaxUploadAge} ({(settings.MaxUploadAge is { } m ? IsoDuration.Format(m) : "unset: no cap")}); an event may raise it, not lower it");
         return null;
     }
 
-    /// <summary>A sweep not started before the deadline: re-queued as is, or failed naming why.</summary>
     public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
     {
         var run = new Run(this, sweep, invocation);
         return await run.PassOnAsync().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The sweeps <paramref name="templates"/> ask for (bucket name or glob) within ALLOWED_BUCKETS, in name order;
-    /// an unscannable bucket is a result naming <paramref name="asker"/>.
-    /// </summary>
     public async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Unscannable)> SelectAsync(IEnumerable<SweepRequest> templates, string asker, CancellationToken ct)
     {
         var sweeps = new List<SweepRequest>();
@@ -86,8 +72,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return (sweeps, unscannable);
     }
 
-    /// <summary>Several sweeps a few at once under one limiter; those not started by the soft deadline are passed on.</summary>
-    /// <param name="oneListing">Shards of one sweep: all run at once and their listing counts once.</param>
+    // oneListing: shards of one sweep, all run at once, their listing counted once.
     public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, Invocation invocation, bool oneListing = false)
     {
         var merged = new MergedProgress(sweeps.Count, oneListing, invocation.Progress);
@@ -110,12 +95,10 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return new([.. outcomes.Select(o => o.Summary)], counts, [.. outcomes.SelectMany(o => o.Notable)]);
     }
 
-    /// <summary>One sweep as <paramref name="shards"/> in-process workers, with the function's fan-out arithmetic.</summary>
     public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
     {
         var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
         var (summaries, counts, notable) = await RunAllAsync(requests, invocation, oneListing: true).ConfigureAwait(false);
-        // The listing counts once; what each shard took and did adds up.
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
         var earliest = EarliestStop(summaries);
         var summary = first with
@@ -134,12 +117,9 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return new(summary, counts, [.. notable.Take(MaxReportedResults)]);
     }
 
-    /// <summary>
-    /// Resuming all shards from the earliest stop loses nothing; all list the same order, so the one that listed fewest stopped earliest.
-    /// </summary>
+    // All shards list the same order, so the one that listed fewest stopped earliest; resuming there loses nothing.
     internal static SweepSummary? EarliestStop(IEnumerable<SweepSummary> summaries) => summaries.Where(s => s.NextKeyMarker is not null).MinBy(s => s.Listed);
 
-    /// <summary>One sweep's state: what it listed, matched and finished, and where it stopped.</summary>
     private sealed class Run(SweepRunner runner, SweepRequest sweep, Invocation invocation)
     {
         private readonly IProgress<SweepProgress>? _progress = invocation.Progress;
@@ -184,8 +164,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                 MaxAge = sweep.MaxAge ?? _settings.MaxUploadAge,
             };
             var reason = $"sweep older than {IsoDuration.Format(sweep.OlderThan)}";
-            // Lease before listing the next upload, so listing waits for room. The deadline does not cancel it:
-            // Matching() ends instead, so no in-flight result is lost.
+            // Lease before listing the next upload, so listing waits for room. The deadline ends Matching(), not the lease,
+            // so no in-flight result is lost.
             await runner
                 .Scan.VisitAsync(
                     _listing,
@@ -209,10 +189,9 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             return new(Summary(continued), _counts, _notable);
         }
 
-        /// <summary>Whether a listed upload is this sweep's to abort; runs in the listing's loop, one at a time.</summary>
         private bool Matches(ListedUpload upload, DateTimeOffset cutoff)
         {
-            // Safe on a live bucket: an upload whose age is unknown is never taken for a stale one.
+            // An upload of unknown age is never taken for a stale one.
             if (upload.Initiated is not { } at)
             {
                 if (Interlocked.Increment(ref _undated) == 1)
@@ -227,7 +206,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             return true;
         }
 
-        /// <summary>A stop before the listing's end owes a continuation (true) or a failure saying where to resume.</summary>
+        // A stop before the listing's end owes a continuation (true) or a failure saying where to resume.
         private async Task<bool> SettleStopAsync()
         {
             var listed = _listing.Listed;
@@ -242,7 +221,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                     Fail(error.IsTransient || _listing.LastListed is not null ? $"sweep listing failed: {error.Message}; {ResumeHint()}" : $"sweep listing failed: {error.Message}");
                     return false;
                 case StopDeadline when listed == 0:
-                    // Nothing listed before the deadline: re-queued with a growing delay, failing after MAX_ATTEMPTS.
                     if (sweep.Attempt + 1 < _settings.MaxAttempts)
                         return await ContinueAsync(_settings.RetryDelayFor(sweep.Attempt), "the invocation's time ran out before one upload was listed").ConfigureAwait(false);
                     Fail($"the invocation's time ran out before one upload was listed, {sweep.Attempt + 1} times; give the function a longer timeout than {IsoDuration.Format(_settings.DeadlineReserve)} plus one listing call");

@@ -4,18 +4,14 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>
-/// Streams ListMultipartUploads page by page, yielding each upload at most once despite server listing bugs
-/// (repeated marker, wrong IsTruncated, ignored markers or max-uploads, unsorted pages); throws
-/// <see cref="StoreException"/> rather than stop silently.
+/// Streams ListMultipartUploads, yielding each upload at most once despite server bugs (repeated marker, wrong
+/// IsTruncated, ignored markers or max-uploads, unsorted pages); throws rather than stop silently.
 /// </summary>
-/// <remarks>
-/// Memory stays flat: a frontier key (below it all done) plus the ids of that key already yielded. Keys compare in
-/// S3's UTF-8 order until the server shows its own (Ceph RGW). Next markers come from what was received, never from
-/// NextKeyMarker/NextUploadIdMarker.
-/// </remarks>
+// Memory stays flat: a frontier key plus the ids of that key already yielded. Next markers come from what was
+// received, never from NextKeyMarker/NextUploadIdMarker.
 public static class UploadLister
 {
-    /// <summary>S3's largest (and default) page; asked for explicitly so a full page can be told from a last one.</summary>
+    // Asked for explicitly so a full page can be told from a last one.
     public const int DefaultPageSize = 1000;
 
     public static async IAsyncEnumerable<ListedUpload> ListAsync(
@@ -42,7 +38,7 @@ public static class UploadLister
             onPage?.Invoke(page);
             if (!ownOrder && ListsInOwnOrder(page, pageSize, frontier.Key, previousIds))
             {
-                // Judged by S3's order this page may have lost uploads: ask again in the server's order after the last upload.
+                // Judged by S3's order this page may have lost uploads: ask again in the server's order.
                 ownOrder = true;
                 checkpoint?.FollowServerOrder();
                 if (previousLast is { } last)
@@ -54,7 +50,7 @@ public static class UploadLister
                 }
             }
 
-            // New-ness is judged against the frontier before this page, so an unsorted page (moto) still yields everything.
+            // Judged against the frontier before this page, so an unsorted page (moto) still yields everything.
             pageIds.Clear();
             var fresh = new List<ListedUpload>(page.Uploads.Count);
             foreach (var upload in page.Uploads)
@@ -69,7 +65,7 @@ public static class UploadLister
                 checkpoint?.Page(listing, page.Uploads, fresh);
             for (var i = 0; i < fresh.Count; i++)
             {
-                // An upload left out by keep (a prefix filtered here) still counts as listed, so the markers move past it.
+                // A filtered-out upload still counts as listed, so the markers move past it.
                 checkpoint?.Yielded(i + 1);
                 if (keep is null || keep(fresh[i]))
                     yield return fresh[i];
@@ -91,7 +87,6 @@ public static class UploadLister
             }
             else
             {
-                // Nothing new. A correct server never does this on a truncated page resumed with exact markers.
                 if (!page.IsTruncated)
                     yield break;
                 if (count == 0 && mode != ResumeMode.Boundary)
@@ -99,7 +94,7 @@ public static class UploadLister
                 mode = mode switch
                 {
                     ResumeMode.Boundary => ResumeMode.Exact,
-                    // A key-marker alone is inclusive on Ceph RGW: step past the done key by upload-id-marker.
+                    // A key-marker alone is inclusive on Ceph RGW.
                     ResumeMode.Exact when frontier.StepsThroughDoneKey(page.Uploads) => ResumeMode.Exact,
                     ResumeMode.Exact when frontier.LastId is not null => ResumeMode.Successor,
                     _ => throw new StoreException(
@@ -114,10 +109,8 @@ public static class UploadLister
         }
     }
 
-    /// <summary>
-    /// Whether the server lists in its own order (Ceph RGW sorts by <c>key.uploadId.meta</c>): judged by S3's order its
-    /// next page would look already listed and be dropped. One unsorted page holding everything (moto) is not a sign.
-    /// </summary>
+    // Ceph RGW sorts by key.uploadId.meta: by S3's order its next page would look already listed. One unsorted page
+    // holding everything (moto) is not a sign.
     private static bool ListsInOwnOrder(UploadsPage page, int pageSize, string? frontierKey, HashSet<(string, string)> previousIds)
     {
         var uploads = page.Uploads;
@@ -133,20 +126,18 @@ public static class UploadLister
         return false;
     }
 
-    /// <summary>How the next page is asked for, from the most to the least forgiving of server bugs.</summary>
     private enum ResumeMode
     {
-        /// <summary>key-marker before the last key: re-sends its uploads, so ignoring upload-id-marker drops none.</summary>
+        // key-marker before the last key: ignoring upload-id-marker then drops none.
         Boundary,
 
-        /// <summary>key-marker and upload-id-marker of the last upload received, as S3 documents.</summary>
         Exact,
 
-        /// <summary>upload-id-marker just past the last id: steps past a server that includes the marker upload.</summary>
+        // Steps past a server that includes the marker upload.
         Successor,
     }
 
-    /// <summary>Below <see cref="Key"/> all is done; of <see cref="Key"/>, the ids in the set (or all, after a key-marker alone).</summary>
+    /// <summary>Below <see cref="Key"/> all is done; of Key, the ids in the set (or all, after a key-marker alone).</summary>
     private sealed class Frontier
     {
         private readonly HashSet<string> _idsOfKey = new(StringComparer.Ordinal);
@@ -154,10 +145,8 @@ public static class UploadLister
 
         public string? Key { get; private set; }
 
-        /// <summary>The last id of <see cref="Key"/> received, in the server's order.</summary>
         public string? LastId { get; private set; }
 
-        /// <summary>The greatest key below <see cref="Key"/> on the last page, if any.</summary>
         public string? Boundary { get; private set; }
 
         public static Frontier From(UploadListing start)
@@ -206,7 +195,6 @@ public static class UploadLister
                     Boundary = u.Key;
         }
 
-        /// <summary>A page of done uploads of <see cref="Key"/>: ask after its last one, unless this page came from there.</summary>
         public bool StepsThroughDoneKey(IReadOnlyList<ListedUpload> page)
         {
             if (!_wholeKeyDone || page.Count == 0 || page[^1].UploadId == LastId || page.Any(u => u.Key != Key))
@@ -215,7 +203,6 @@ public static class UploadLister
             return true;
         }
 
-        /// <summary>On a server with its own order: the next page starts after the last upload received, in that order.</summary>
         public void Follow(ListedUpload last)
         {
             Key = last.Key;
