@@ -15,7 +15,7 @@ namespace MultipartAbort.Core.Abort;
 public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
 {
     /// <summary>Runs one upload within the invocation's budget: store calls end at its work cut-off, re-queues may use the rest.</summary>
-    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
+    internal async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         AbortResult result;
         try
@@ -36,7 +36,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
     }
 
     /// <summary>An upload not started before the soft deadline: re-queued with attempt + 1, so it cannot loop forever.</summary>
-    public async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
+    internal async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
     {
         var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, invocation).ConfigureAwait(false);
         log.Outcome(result);

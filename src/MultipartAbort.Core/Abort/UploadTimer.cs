@@ -20,7 +20,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
     /// <summary>Arms the timer for an upload-started event: rejected (nothing armed) when UPLOAD_TTL is not set.</summary>
-    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
+    internal async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
         {

@@ -57,7 +57,7 @@ public sealed record Settings
 
     /// <summary>PREFIX_LISTING: whether a prefix is sent to the store, filtered here, or learned per store (the default).</summary>
     public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
-    public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
+    internal IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
     /// <summary>REPORT_TARGETS: buckets (names or globs) a scheduled tick reports on.</summary>
     public IReadOnlyList<string> ReportTargets { get; init; } = [];
@@ -66,10 +66,10 @@ public sealed record Settings
     public int ReportDepth { get; init; }
 
     /// <summary>REPORT_HTML_URL: the object the report event writes its page to; null: no page.</summary>
-    public ObjectUrl? ReportHtml { get; init; }
+    internal ObjectUrl? ReportHtml { get; init; }
 
     /// <summary>REPORT_BY: the scheduled report's showback groups (and their own metrics); None when unset.</summary>
-    public Report.ReportBy ReportBy { get; init; }
+    internal Report.ReportBy ReportBy { get; init; }
 
     /// <summary>Uploads in flight at once; null lets <c>AdaptiveLimit</c> find it.</summary>
     public int? SweepConcurrency { get; init; }

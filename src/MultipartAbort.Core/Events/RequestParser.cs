@@ -33,7 +33,7 @@ public static class RequestParser
     internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
 
     /// <summary>Parses one request shape. Anything else is an <see cref="InvalidPayload"/> naming the problem.</summary>
-    public static RequestPayload Parse(JsonElement root)
+    internal static RequestPayload Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}", rule: "shape");
@@ -71,7 +71,7 @@ public static class RequestParser
     }
 
     /// <summary>Reads one abort request; <paramref name="path"/> prefixes field names in messages (uploads[3].).</summary>
-    public static ParsedUpload ParseUpload(JsonElement e, string path)
+    internal static ParsedUpload ParseUpload(JsonElement e, string path)
     {
         var parsed = ParseUploadCore(e, path);
         if (parsed.Rejection is null)

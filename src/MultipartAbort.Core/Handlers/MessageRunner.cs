@@ -16,7 +16,7 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
     /// <summary>
     /// A message's request. Should decoding throw (a bug), the message is refused for dead-lettering: the same bytes would throw on every delivery.
     /// </summary>
-    public RequestPayload Decode(string? id, Func<RequestPayload> decode)
+    internal RequestPayload Decode(string? id, Func<RequestPayload> decode)
     {
         try
         {
@@ -30,7 +30,7 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
     }
 
     /// <summary>Runs <paramref name="payload"/> (decoded from <paramref name="body"/>); true when the message is done with.</summary>
-    public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
+    internal async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
     {
         try
         {

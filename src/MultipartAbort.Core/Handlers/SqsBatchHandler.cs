@@ -17,7 +17,7 @@ namespace MultipartAbort.Core.Handlers;
 /// </remarks>
 public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
 {
-    public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
+    internal async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
     {
         var records = sqs.Records;
         var settled = new bool[records.Count];

@@ -28,7 +28,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
     }
 
     /// <summary>The same, for a request as a Lambda Function URL or API Gateway delivers it.</summary>
-    public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
+    internal Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
     {
         byte[] body;
         try

@@ -12,7 +12,7 @@ public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, Outcom
     public Report.IncompleteUploadReport? Report { get; init; }
 
     /// <summary>What a drain of the cos:// retry ledger did (a tick, <c>mpa drain</c>); null when none ran.</summary>
-    public Handlers.RetryLedgerDrainResult? Drain { get; init; }
+    internal Handlers.RetryLedgerDrainResult? Drain { get; init; }
 
     /// <summary>What a tick did not reach, each naming the part and why (<c>report: deadline</c>).</summary>
     public IReadOnlyList<string> Skipped { get; init; } = [];

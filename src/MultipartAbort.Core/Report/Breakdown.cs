@@ -19,7 +19,7 @@ public sealed class Breakdown
     /// <summary>Bytes no rule is known to reap: not covered, or unknown (an unreadable configuration never counts as covered).</summary>
     public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;
 
-    public void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
+    internal void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
     {
         Total.Add(parts, bytes, initiated);
         Bands[(int)band].Add(parts, bytes, initiated);

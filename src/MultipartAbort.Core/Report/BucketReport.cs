@@ -38,13 +38,13 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
 
     /// <summary>What <see cref="Groups"/> groups by; <see cref="ReportBy.None"/>: no groups.</summary>
-    public ReportBy By { get; } = by;
+    internal ReportBy By { get; } = by;
 
     /// <summary>
     /// Per initiator or owner (<see cref="Showback.GroupOf"/>), every distinct value up to <see cref="MaxPrefixes"/>, the rest
     /// under <see cref="Showback.Other"/>; an answer keeps the top N of them (<see cref="Showback.Top"/>).
     /// </summary>
-    public IReadOnlyCollection<ShowbackGroup> Groups
+    internal IReadOnlyCollection<ShowbackGroup> Groups
     {
         get
         {
@@ -62,7 +62,7 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     public IReadOnlyList<ReportedUpload> Largest => Drain(_largest).OrderByDescending(u => u.Bytes).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
     public IReadOnlyList<ReportedUpload> Oldest => Drain(_oldest).OrderBy(u => u.Initiated).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
 
-    public void Add(ReportedUpload upload, string? prefix, AgeBand band)
+    internal void Add(ReportedUpload upload, string? prefix, AgeBand band)
     {
         lock (_gate)
         {

@@ -116,7 +116,7 @@ public static class Showback
     /// Groups of the same name added up, the <paramref name="top"/> largest by bytes kept (then by name), the rest under
     /// <see cref="Other"/> (last): a bounded answer and metric set however many principals the store names.
     /// </summary>
-    public static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
+    internal static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
     {
         var merged = new Dictionary<string, ShowbackGroup>(StringComparer.Ordinal);
         foreach (var group in groups)

@@ -41,7 +41,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
     /// <summary>True once listings with a prefix are filtered on this side (PREFIX_LISTING=local, or learned).</summary>
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
-    public static bool TryParseMode(string text, out PrefixListingMode parsed)
+    internal static bool TryParseMode(string text, out PrefixListingMode parsed)
     {
         (var ok, parsed) = text.ToLowerInvariant() switch
         {
@@ -57,7 +57,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
     /// The uploads under <paramref name="start"/>'s prefix (all, without one) in the store's order, through the one
     /// guarded loop (<see cref="UploadLister"/>). <paramref name="filteredLocally"/> runs when the prefix is filtered here.
     /// </summary>
-    public async IAsyncEnumerable<ListedUpload> ListAsync(
+    internal async IAsyncEnumerable<ListedUpload> ListAsync(
         UploadListing start,
         [EnumeratorCancellation] CancellationToken ct,
         Action<UploadsPage>? onPage = null,

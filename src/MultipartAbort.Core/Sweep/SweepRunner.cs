@@ -61,7 +61,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     }
 
     /// <summary>A sweep not started before the deadline: re-queued as is, or failed naming why.</summary>
-    public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
+    internal async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
     {
         var run = new Run(this, sweep, invocation);
         return await run.PassOnAsync().ConfigureAwait(false);
