@@ -3,7 +3,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>What ListParts (all pages) said: no such upload, or how many parts and bytes remain, and when the newest landed.</summary>
-public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
+internal readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
 {
     /// <summary>The newest part's LastModified over every page (the newest part is not always the last one); null with no part.</summary>
     public DateTimeOffset? NewestPart { get; init; }
