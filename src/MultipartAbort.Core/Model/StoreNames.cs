@@ -9,7 +9,7 @@ namespace MultipartAbort.Core.Model;
 /// Buckets: 3-63 of letters, digits, '.', '-', '_', alphanumeric at both ends, no "..", not an IP (widened for
 /// legacy us-east-1 names). Keys: 1-1,024 UTF-8 bytes, no lone surrogate, no U+0000; all else is passed on as named.
 /// </remarks>
-public static class StoreNames
+internal static class StoreNames
 {
     public const int MaxKeyBytes = 1024;
     public const int MaxBucketLength = 63;
