@@ -43,7 +43,7 @@ public readonly record struct Coverage(CoverageState State, string? RuleId = nul
 }
 
 /// <summary>The coverage rule: which enabled abort rule covers a key, and when the store reaps the upload.</summary>
-public static class LifecycleCoverage
+internal static class LifecycleCoverage
 {
     /// <summary>
     /// The rule covering <paramref name="key"/>: of the enabled, prefix-only rules with the abort action whose prefix the
