@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep that stopped early, passed on through the retry queue to resume where its listing can start again.</summary>
-public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
+internal sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
 {
     /// <summary>Re-sends <paramref name="current"/> from <paramref name="resume"/>, attempt + 1; null when sent, else why not.</summary>
     public async Task<string?> SendAsync(SweepRequest current, (string? KeyMarker, string? UploadIdMarker) resume, TimeSpan delay, string why, CancellationToken token)

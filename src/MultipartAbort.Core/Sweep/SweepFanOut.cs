@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep request with <c>"shards": N</c>: it sweeps nothing itself, it hands the work to N workers.</summary>
-public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
+internal sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
 {
     /// <summary>
     /// Sends shards 0/N ... N-1/N to the retry queue, one worker each; a shard sent twice finds its uploads gone.
