@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>A CloudEvent in structured JSON mode (IBM Code Engine subscriptions deliver these).</summary>
-public sealed class CloudEventEnvelope
+internal sealed class CloudEventEnvelope
 {
     [JsonPropertyName("specversion")]
     public string? SpecVersion { get; set; }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>An EventBridge event (rule target or scheduled rule).</summary>
-public sealed class EventBridgeEvent
+internal sealed class EventBridgeEvent
 {
     [JsonPropertyName("version")]
     public string? Version { get; set; }

@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
 /// <summary>An HTTP request (Function URL, API Gateway v1/v2): signature first, then the body.</summary>
-public sealed record HttpEvent(HttpProxyEvent Request) : DecodedEvent;
+internal sealed record HttpEvent(HttpProxyEvent Request) : DecodedEvent;

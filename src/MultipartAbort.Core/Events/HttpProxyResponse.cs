@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>The proxy response Function URLs and API Gateway expect.</summary>
-public sealed class HttpProxyResponse
+internal sealed class HttpProxyResponse
 {
     [JsonPropertyName("statusCode")]
     public int StatusCode { get; set; }

@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
 /// <summary>An SQS batch: each record's body is decoded on its own.</summary>
-public sealed record SqsBatchEvent(SqsEvent Event) : DecodedEvent;
+internal sealed record SqsBatchEvent(SqsEvent Event) : DecodedEvent;

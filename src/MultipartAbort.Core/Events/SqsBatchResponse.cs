@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>The answer to an SQS batch with ReportBatchItemFailures.</summary>
-public sealed class SqsBatchResponse
+internal sealed class SqsBatchResponse
 {
     [JsonPropertyName("batchItemFailures")]
     public List<SqsBatchItemFailure> BatchItemFailures { get; set; } = [];

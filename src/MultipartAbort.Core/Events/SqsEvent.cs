@@ -5,7 +5,7 @@ namespace MultipartAbort.Core.Events;
 
 // The envelopes AWS and IBM deliver, as documented; only the fields this function reads or echoes.
 /// <summary>An SQS event source batch.</summary>
-public sealed class SqsEvent
+internal sealed class SqsEvent
 {
     [JsonPropertyName("Records")]
     public List<SqsMessage> Records { get; set; } = [];

@@ -3,4 +3,4 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>A sweep of one bucket (and prefix).</summary>
-public sealed record SweepPayload(SweepRequest Sweep) : RequestPayload;
+internal sealed record SweepPayload(SweepRequest Sweep) : RequestPayload;

@@ -7,7 +7,7 @@ namespace MultipartAbort.Core.Serialization;
 /// <summary>
 /// Writes queue messages in the shape the function reads, so either queue's messages can be fed back as is.
 /// </summary>
-public static class MessageJson
+internal static class MessageJson
 {
     /// <summary>An abort request as the function reads it (for the retry and dead-letter queues).</summary>
     public static string AbortRequest(AbortRequest request)
