@@ -12,7 +12,7 @@ namespace MultipartAbort.Core.Abort;
 public sealed class AbortWorkflow(IObjectStore store, Settings settings, StructuredLogger log, TimeProvider time)
 {
     // Store calls end at the work cut-off; re-queues may use the rest.
-    public async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
+    internal async Task<AbortResult> RunAsync(AbortRequest request, AbortOptions options, Invocation invocation)
     {
         AbortResult result;
         try
@@ -33,7 +33,7 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
     }
 
     // Re-queued with attempt + 1, so a deferred upload cannot loop forever.
-    public async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
+    internal async Task<AbortResult> DeferAsync(AbortRequest request, Invocation invocation)
     {
         var result = await RequeueOrDeadLetterAsync(request, 0, 0, "not started before the invocation's deadline", TimeSpan.Zero, invocation).ConfigureAwait(false);
         log.Outcome(result);

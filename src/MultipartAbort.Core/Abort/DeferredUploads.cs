@@ -22,7 +22,7 @@ public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, S
 
     private const string Why = "not started before the invocation's deadline";
 
-    public async Task<AbortResult[]> PassOnAsync(IReadOnlyList<AbortRequest> requests, Invocation invocation)
+    internal async Task<AbortResult[]> PassOnAsync(IReadOnlyList<AbortRequest> requests, Invocation invocation)
     {
         var queues = invocation.Queues;
         var results = new AbortResult[requests.Count];

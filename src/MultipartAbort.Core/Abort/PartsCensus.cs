@@ -3,7 +3,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>What ListParts (all pages) said: no such upload, or the parts and bytes that remain.</summary>
-public readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
+internal readonly record struct PartsCensus(bool Exists, int Parts, long Bytes)
 {
     // Over every page: the newest part is not always the last one.
     public DateTimeOffset? NewestPart { get; init; }

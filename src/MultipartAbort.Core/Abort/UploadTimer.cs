@@ -18,7 +18,7 @@ public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Sett
     // Two clocks, and the audit event's time is in whole seconds.
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
 
-    public async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
+    internal async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
         {

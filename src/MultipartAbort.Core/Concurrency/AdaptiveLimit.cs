@@ -17,7 +17,7 @@ namespace MultipartAbort.Core.Concurrency;
 /// </list>
 /// Not thread-safe: <see cref="StoreCallLimiter"/> calls it under its lock.
 /// </summary>
-public sealed class AdaptiveLimit
+internal sealed class AdaptiveLimit
 {
     public const int DefaultCeiling = 256;
 

@@ -6,7 +6,7 @@ namespace MultipartAbort.Core.Concurrency;
 /// The store as the workflow sees it: latencies and load refusals feed the limiter; a refused request is re-sent after
 /// a growing pause, since the limiter has just cut the load.
 /// </summary>
-public sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter limiter, TimeProvider time) : IObjectStore
+internal sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter limiter, TimeProvider time) : IObjectStore
 {
     public const int ThrottleRetries = 6;
 

@@ -22,7 +22,7 @@ public sealed class StoreCallLimiter
 
     public static StoreCallLimiter Fixed(int limit) => new(Math.Max(1, limit), null);
 
-    public static StoreCallLimiter Adaptive(AdaptiveLimit? limit = null) => new(0, limit ?? new AdaptiveLimit());
+    internal static StoreCallLimiter Adaptive(AdaptiveLimit? limit = null) => new(0, limit ?? new AdaptiveLimit());
 
     /// <summary>The limiter SWEEP_CONCURRENCY asks for: null is adaptive.</summary>
     public static StoreCallLimiter For(int? pinned) => pinned is { } n ? Fixed(n) : Adaptive();

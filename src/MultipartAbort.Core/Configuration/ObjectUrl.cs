@@ -1,7 +1,7 @@
 namespace MultipartAbort.Core.Configuration;
 
 /// <summary><c>cos://bucket/key</c> or <c>s3://bucket/key</c>: where the report event writes its page (REPORT_HTML_URL).</summary>
-public sealed record ObjectUrl(string Bucket, string Key)
+internal sealed record ObjectUrl(string Bucket, string Key)
 {
     public static bool TryParse(string text, out ObjectUrl url, out string error)
     {

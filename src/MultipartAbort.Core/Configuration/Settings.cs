@@ -49,15 +49,15 @@ public sealed record Settings
     public bool DryRun { get; init; }
 
     public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
-    public IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
+    internal IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
 
     public IReadOnlyList<string> ReportTargets { get; init; } = [];
 
     public int ReportDepth { get; init; }
 
-    public ObjectUrl? ReportHtml { get; init; }
+    internal ObjectUrl? ReportHtml { get; init; }
 
-    public Report.ReportBy ReportBy { get; init; }
+    internal Report.ReportBy ReportBy { get; init; }
 
     // Null lets AdaptiveLimit find it.
     public int? SweepConcurrency { get; init; }

@@ -1,7 +1,7 @@
 namespace MultipartAbort.Core.Configuration;
 
 /// <summary>One SWEEP_TARGETS entry, <c>bucket[/prefix]:olderThan[:shards]</c>.</summary>
-public sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderThan)
+internal sealed record SweepTarget(string Bucket, string? Prefix, TimeSpan OlderThan)
 {
     public int? Shards { get; init; }
 

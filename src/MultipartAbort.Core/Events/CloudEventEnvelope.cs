@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Structured JSON mode, as IBM Code Engine subscriptions deliver.</summary>
-public sealed class CloudEventEnvelope
+internal sealed class CloudEventEnvelope
 {
     [JsonPropertyName("specversion")]
     public string? SpecVersion { get; set; }

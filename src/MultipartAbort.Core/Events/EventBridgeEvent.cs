@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class EventBridgeEvent
+internal sealed class EventBridgeEvent
 {
     [JsonPropertyName("version")]
     public string? Version { get; set; }

@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
 // Signature first, then the body.
-public sealed record HttpEvent(HttpProxyEvent Request) : DecodedEvent;
+internal sealed record HttpEvent(HttpProxyEvent Request) : DecodedEvent;

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Function URL or API Gateway request (payload 2.0 or 1.0: the method lives in different places).</summary>
-public sealed class HttpProxyEvent
+internal sealed class HttpProxyEvent
 {
     [JsonPropertyName("version")]
     public string? Version { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class HttpProxyResponse
+internal sealed class HttpProxyResponse
 {
     [JsonPropertyName("statusCode")]
     public int StatusCode { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class HttpRequestContext
+internal sealed class HttpRequestContext
 {
     [JsonPropertyName("requestId")]
     public string? RequestId { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class HttpRequestDescription
+internal sealed class HttpRequestDescription
 {
     [JsonPropertyName("method")]
     public string? Method { get; set; }

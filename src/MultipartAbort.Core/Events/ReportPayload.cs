@@ -2,4 +2,4 @@ using MultipartAbort.Core.Report;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed record ReportPayload(ReportRequest Report) : RequestPayload;
+internal sealed record ReportPayload(ReportRequest Report) : RequestPayload;

@@ -31,7 +31,7 @@ public static class RequestParser
 
     internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
 
-    public static RequestPayload Parse(JsonElement root)
+    internal static RequestPayload Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"expected a JSON object; got {JsonFields.Describe(root)}", rule: "shape");
@@ -68,7 +68,7 @@ public static class RequestParser
         return new UploadsPayload(items);
     }
 
-    public static ParsedUpload ParseUpload(JsonElement e, string path)
+    internal static ParsedUpload ParseUpload(JsonElement e, string path)
     {
         var parsed = ParseUploadCore(e, path);
         if (parsed.Rejection is null)

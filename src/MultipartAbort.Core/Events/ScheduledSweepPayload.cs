@@ -3,4 +3,4 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>A scheduled event with an empty detail: run the sweeps of SWEEP_TARGETS.</summary>
-public sealed record ScheduledSweepPayload(string? Source) : RequestPayload;
+internal sealed record ScheduledSweepPayload(string? Source) : RequestPayload;

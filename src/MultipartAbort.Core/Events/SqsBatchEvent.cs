@@ -1,3 +1,3 @@
 namespace MultipartAbort.Core.Events;
 
-public sealed record SqsBatchEvent(SqsEvent Event) : DecodedEvent;
+internal sealed record SqsBatchEvent(SqsEvent Event) : DecodedEvent;

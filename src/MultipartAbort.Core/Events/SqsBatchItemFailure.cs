@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class SqsBatchItemFailure
+internal sealed class SqsBatchItemFailure
 {
     [JsonPropertyName("itemIdentifier")]
     public required string ItemIdentifier { get; set; }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 // ReportBatchItemFailures.
-public sealed class SqsBatchResponse
+internal sealed class SqsBatchResponse
 {
     [JsonPropertyName("batchItemFailures")]
     public List<SqsBatchItemFailure> BatchItemFailures { get; set; } = [];

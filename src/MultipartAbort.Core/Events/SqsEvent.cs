@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 // The envelopes AWS and IBM deliver, as documented; only the fields this function reads or echoes.
-public sealed class SqsEvent
+internal sealed class SqsEvent
 {
     [JsonPropertyName("Records")]
     public List<SqsMessage> Records { get; set; } = [];

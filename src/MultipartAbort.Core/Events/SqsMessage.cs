@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed class SqsMessage
+internal sealed class SqsMessage
 {
     [JsonPropertyName("messageId")]
     public string? MessageId { get; set; }

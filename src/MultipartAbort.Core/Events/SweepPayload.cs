@@ -2,4 +2,4 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed record SweepPayload(SweepRequest Sweep) : RequestPayload;
+internal sealed record SweepPayload(SweepRequest Sweep) : RequestPayload;

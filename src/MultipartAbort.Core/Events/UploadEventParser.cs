@@ -4,7 +4,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Upload audit events: a CloudTrail S3 data event record and an IBM Activity Tracker event.</summary>
-public static class UploadEventParser
+internal static class UploadEventParser
 {
     public const string CloudTrailStart = "CreateMultipartUpload";
     public const string ActivityTrackerStart = "cloud-object-storage.object-multipart.start";

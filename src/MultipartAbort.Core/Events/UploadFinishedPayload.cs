@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
 // Nothing to do: timers are not disarmed (one ListParts settles them).
-public sealed record UploadFinishedPayload(string Description) : RequestPayload;
+internal sealed record UploadFinishedPayload(string Description) : RequestPayload;

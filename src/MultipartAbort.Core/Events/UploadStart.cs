@@ -1,4 +1,4 @@
 namespace MultipartAbort.Core.Events;
 
 // UploadId is null when the audit event does not carry it.
-public sealed record UploadStart(string Bucket, string Key, string? UploadId, DateTimeOffset Initiated, string Source);
+internal sealed record UploadStart(string Bucket, string Key, string? UploadId, DateTimeOffset Initiated, string Source);

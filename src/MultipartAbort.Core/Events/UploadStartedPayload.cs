@@ -1,3 +1,3 @@
 namespace MultipartAbort.Core.Events;
 
-public sealed record UploadStartedPayload(UploadStart Start) : RequestPayload;
+internal sealed record UploadStartedPayload(UploadStart Start) : RequestPayload;

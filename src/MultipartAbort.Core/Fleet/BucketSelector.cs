@@ -8,7 +8,7 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
 {
     public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
-    public async Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct)
+    internal async Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct)
     {
         var buckets = new SortedSet<string>(StringComparer.Ordinal);
         var refused = new List<RefusedBucket>();

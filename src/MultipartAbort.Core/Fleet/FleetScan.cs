@@ -16,7 +16,7 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
     public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => selector.SelectAsync(names, all, ct);
 
     /// <summary><c>rejected</c> when a guard refuses the bucket, <c>failed</c> when the store does.</summary>
-    public static AbortResult Unscannable(RefusedBucket refused, string? prefix, string asker) =>
+    internal static AbortResult Unscannable(RefusedBucket refused, string? prefix, string asker) =>
         refused.Listed
             ? new AbortResult(refused.Bucket, prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"{asker} {refused.Bucket}: {refused.Error}")
             : AbortResult.Rejected(refused.Bucket, prefix, null, 0, refused.Error);
@@ -27,6 +27,6 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
     public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
 
     // The deadline ends the listing, not the visits, so none is lost.
-    public Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
+    internal Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
         limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
 }

@@ -14,5 +14,5 @@ public sealed record HttpAnswer(int Status, string Body, InvocationResult? Resul
 
     public static HttpAnswer Refused(int status, string message) => new(status, ResultJson.Error(message), null);
 
-    public HttpProxyResponse ToProxyResponse() => new() { StatusCode = Status, Body = Body };
+    internal HttpProxyResponse ToProxyResponse() => new() { StatusCode = Status, Body = Body };
 }

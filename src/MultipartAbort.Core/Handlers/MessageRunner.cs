@@ -11,7 +11,7 @@ namespace MultipartAbort.Core.Handlers;
 public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
 {
     // A decoder that throws (a bug) would throw on every delivery: the message is refused for dead-lettering.
-    public RequestPayload Decode(string? id, Func<RequestPayload> decode)
+    internal RequestPayload Decode(string? id, Func<RequestPayload> decode)
     {
         try
         {
@@ -25,7 +25,7 @@ public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
     }
 
     // True when the message is done with; false: the queue must deliver it again.
-    public async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
+    internal async Task<bool> RunAsync(string? id, string? body, RequestPayload payload, OutcomeCounts counts, Invocation invocation)
     {
         try
         {

@@ -3,4 +3,4 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Handlers;
 
-public sealed record SqsBatchAnswer(SqsBatchResponse Response, OutcomeCounts Counts);
+internal sealed record SqsBatchAnswer(SqsBatchResponse Response, OutcomeCounts Counts);

@@ -11,7 +11,7 @@ namespace MultipartAbort.Core.Handlers;
 /// <summary>An SQS batch: records run concurrently; only unsettled or unstarted records go in batchItemFailures.</summary>
 public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
 {
-    public async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
+    internal async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
     {
         var records = sqs.Records;
         var settled = new bool[records.Count];

@@ -28,7 +28,7 @@ public sealed class WebhookHandler(RequestRunner requests, Settings settings, Re
     }
 
     // A Lambda Function URL or API Gateway request.
-    public Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
+    internal Task<HttpAnswer> HandleProxyAsync(HttpProxyEvent request, Invocation invocation)
     {
         byte[] body;
         try

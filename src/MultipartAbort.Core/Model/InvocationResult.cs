@@ -9,7 +9,7 @@ public sealed record InvocationResult(IReadOnlyList<AbortResult> Results, Outcom
 
     public Report.IncompleteUploadReport? Report { get; init; }
 
-    public Handlers.RetryLedgerDrainResult? Drain { get; init; }
+    internal Handlers.RetryLedgerDrainResult? Drain { get; init; }
 
     public IReadOnlyList<string> Skipped { get; init; } = [];
 

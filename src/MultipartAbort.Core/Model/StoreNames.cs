@@ -4,7 +4,7 @@ namespace MultipartAbort.Core.Model;
 
 /// <summary>Which bucket names and keys can exist, so one that cannot is <c>rejected</c> before any store call.</summary>
 // Buckets widened for legacy us-east-1 names; keys: 1-1,024 UTF-8 bytes, no lone surrogate, no U+0000.
-public static class StoreNames
+internal static class StoreNames
 {
     public const int MaxKeyBytes = 1024;
     public const int MaxBucketLength = 63;

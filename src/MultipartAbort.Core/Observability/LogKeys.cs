@@ -1,7 +1,7 @@
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>Powertools Logging's keys, then this function's (docs/events.md, "Logs and metrics").</summary>
-public static class LogKeys
+internal static class LogKeys
 {
     public const string Level = "level";
     public const string Message = "message";

@@ -18,7 +18,7 @@ public sealed class Breakdown
     // An unreadable configuration never counts as covered.
     public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;
 
-    public void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
+    internal void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
     {
         Total.Add(parts, bytes, initiated);
         Bands[(int)band].Add(parts, bytes, initiated);

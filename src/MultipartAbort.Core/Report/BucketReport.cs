@@ -34,10 +34,10 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     // "" for keys above the depth.
     public IReadOnlyDictionary<string, Breakdown> Prefixes => _prefixes;
 
-    public ReportBy By { get; } = by;
+    internal ReportBy By { get; } = by;
 
     // Every distinct value up to MaxPrefixes, the rest under (other).
-    public IReadOnlyCollection<ShowbackGroup> Groups
+    internal IReadOnlyCollection<ShowbackGroup> Groups
     {
         get
         {
@@ -54,7 +54,7 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     public IReadOnlyList<ReportedUpload> Largest => Drain(_largest).OrderByDescending(u => u.Bytes).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
     public IReadOnlyList<ReportedUpload> Oldest => Drain(_oldest).OrderBy(u => u.Initiated).ThenBy(u => u.Key, StringComparer.Ordinal).ToArray();
 
-    public void Add(ReportedUpload upload, string? prefix, AgeBand band)
+    internal void Add(ReportedUpload upload, string? prefix, AgeBand band)
     {
         lock (_gate)
         {

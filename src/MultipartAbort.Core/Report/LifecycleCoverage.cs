@@ -39,7 +39,7 @@ public readonly record struct Coverage(CoverageState State, string? RuleId = nul
         };
 }
 
-public static class LifecycleCoverage
+internal static class LifecycleCoverage
 {
     // Of the enabled prefix-only abort rules matching the key, the one reaping first. Rules unread stay unknown, never
     // covered; with none covering, a store that reaps by itself is the store's (its expiry is only a default).

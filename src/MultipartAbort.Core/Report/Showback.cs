@@ -100,7 +100,7 @@ public static class Showback
         };
 
     // A bounded answer and metric set however many principals the store names.
-    public static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
+    internal static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
     {
         var merged = new Dictionary<string, ShowbackGroup>(StringComparer.Ordinal);
         foreach (var group in groups)

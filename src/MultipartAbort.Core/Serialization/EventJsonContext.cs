@@ -11,4 +11,4 @@ namespace MultipartAbort.Core.Serialization;
 [JsonSerializable(typeof(HttpProxyEvent))]
 [JsonSerializable(typeof(HttpProxyResponse))]
 [JsonSerializable(typeof(CloudEventEnvelope))]
-public sealed partial class EventJsonContext : JsonSerializerContext;
+internal sealed partial class EventJsonContext : JsonSerializerContext;

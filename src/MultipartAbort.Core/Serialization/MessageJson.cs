@@ -5,7 +5,7 @@ using MultipartAbort.Core.Model;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>Queue messages in the shape the function reads, so either queue's messages can be fed back as is.</summary>
-public static class MessageJson
+internal static class MessageJson
 {
     public static string AbortRequest(AbortRequest request)
     {

@@ -4,7 +4,7 @@ using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>S3's key order: by UTF-8 bytes, which is code-point order (UTF-16 ordinal order differs above U+D7FF).</summary>
-public static class KeyOrder
+internal static class KeyOrder
 {
     public static int Compare(string a, string b)
     {

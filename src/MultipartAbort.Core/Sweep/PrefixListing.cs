@@ -37,7 +37,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
 
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
-    public static bool TryParseMode(string text, out PrefixListingMode parsed)
+    internal static bool TryParseMode(string text, out PrefixListingMode parsed)
     {
         (var ok, parsed) = text.ToLowerInvariant() switch
         {
@@ -49,7 +49,7 @@ public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, St
         return ok;
     }
 
-    public async IAsyncEnumerable<ListedUpload> ListAsync(
+    internal async IAsyncEnumerable<ListedUpload> ListAsync(
         UploadListing start,
         [EnumeratorCancellation] CancellationToken ct,
         Action<UploadsPage>? onPage = null,

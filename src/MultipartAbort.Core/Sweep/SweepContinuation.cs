@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep that stopped early, re-sent through the retry queue to resume where its listing left off.</summary>
-public sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
+internal sealed class SweepContinuation(QueuePair queues, StructuredLogger log)
 {
     /// <summary>Null when sent, else why not.</summary>
     public async Task<string?> SendAsync(SweepRequest current, (string? KeyMarker, string? UploadIdMarker) resume, TimeSpan delay, string why, CancellationToken token)

@@ -7,7 +7,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep with <c>"shards": N</c> sweeps nothing itself: it hands the work to N workers.</summary>
-public sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
+internal sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
 {
     // A shard sent twice finds its uploads gone. ct is the settling token: sends pass work on, so may use the time after the cut-off.
     public async Task<SweepOutcome> SendAsync(SweepRequest sweep, int shards, CancellationToken ct)

@@ -51,7 +51,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return null;
     }
 
-    public async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
+    internal async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
     {
         var run = new Run(this, sweep, invocation);
         return await run.PassOnAsync().ConfigureAwait(false);
