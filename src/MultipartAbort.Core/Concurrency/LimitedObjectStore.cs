@@ -27,6 +27,7 @@ internal sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter li
     {
         for (var attempt = 0; ; attempt++)
         {
+            await limiter.AcquireRequestAsync(ct).ConfigureAwait(false);
             var started = time.GetTimestamp();
             try
             {
@@ -39,6 +40,10 @@ internal sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter li
                 limiter.OnDrop();
                 if (attempt >= ThrottleRetries)
                     throw;
+            }
+            finally
+            {
+                limiter.ReleaseRequest();
             }
             var pause = ThrottlePause * Math.Pow(2, attempt);
             if (pause > TimeSpan.Zero)

@@ -9,9 +9,10 @@ public sealed class StoreCallLimiter
 {
     private readonly object _gate = new();
     private readonly Queue<TaskCompletionSource> _waiting = new();
+    private readonly Queue<TaskCompletionSource> _waitingRequests = new();
     private readonly AdaptiveLimit? _adaptive;
     private readonly int _fixed;
-    private int _inFlight;
+    private int _inFlight, _requests;
     private long _drops;
 
     private StoreCallLimiter(int fixedLimit, AdaptiveLimit? adaptive)
@@ -69,14 +70,47 @@ public sealed class StoreCallLimiter
             }
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Enqueue(waiter);
-            return ct.CanBeCanceled ? WaitAsync(waiter, ct) : waiter.Task;
+            return ct.CanBeCanceled ? WaitAsync(waiter, Release, ct) : waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// Waits until one more store request may go out; <see cref="ReleaseRequest"/> when it has answered. Adaptive only:
+    /// after a cut, the uploads already out would otherwise go on sending at the old rate until each ends, and a store
+    /// that refused the load would refuse their next requests too.
+    /// </summary>
+    public Task AcquireRequestAsync(CancellationToken ct)
+    {
+        if (_adaptive is null)
+            return Task.CompletedTask;
+        lock (_gate)
+        {
+            if (_waitingRequests.Count == 0 && _requests < LimitLocked())
+            {
+                _requests++;
+                return Task.CompletedTask;
+            }
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waitingRequests.Enqueue(waiter);
+            return ct.CanBeCanceled ? WaitAsync(waiter, ReleaseRequest, ct) : waiter.Task;
+        }
+    }
+
+    public void ReleaseRequest()
+    {
+        if (_adaptive is null)
+            return;
+        lock (_gate)
+        {
+            _requests--;
+            GrantLocked();
         }
     }
 
     /// <summary>
     /// Waits for a lease. WaitAsync drops its token hold when done; a registration per wait would keep every waiter alive.
     /// </summary>
-    private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken ct)
+    private static async Task WaitAsync(TaskCompletionSource waiter, Action release, CancellationToken ct)
     {
         try
         {
@@ -86,7 +120,7 @@ public sealed class StoreCallLimiter
         {
             // Granted at the moment of cancelling: the lease is ours, so it goes back; else the grant skips this waiter.
             if (!waiter.TrySetCanceled(ct))
-                Release();
+                release();
             throw;
         }
     }
@@ -206,6 +240,10 @@ public sealed class StoreCallLimiter
 
     private void GrantLocked()
     {
+        // Requests of uploads already out go first: they finish work that holds a lease.
+        while (_requests < LimitLocked() && _waitingRequests.TryDequeue(out var request))
+            if (request.TrySetResult())
+                _requests++;
         while (_inFlight < LimitLocked() && _waiting.TryDequeue(out var next))
             if (next.TrySetResult())
                 _inFlight++;

@@ -156,4 +156,36 @@ public sealed class StoreCallLimiterTests
         limiter.Limit.Should().Be(8, "the second refusal of a lease in flight at the cut says nothing new");
         limiter.Drops.Should().Be(32, "every refusal is still counted");
     }
+
+    [Fact]
+    public async Task Adaptive_AfterACut_HoldsBackTheRequestsOfTheLeasesAlreadyOut()
+    {
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit(initial: 16));
+        for (var i = 0; i < 16; i++)
+        {
+            await limiter.AcquireAsync(CancellationToken.None);
+            await limiter.AcquireRequestAsync(CancellationToken.None);
+        }
+
+        limiter.OnDrop();
+        for (var i = 0; i < 16; i++)
+            limiter.ReleaseRequest();
+        var next = Enumerable.Range(0, 16).Select(_ => limiter.AcquireRequestAsync(CancellationToken.None)).ToList();
+
+        limiter.Limit.Should().Be(8);
+        next.Count(t => t.IsCompleted).Should().Be(8, "sixteen uploads are out, but after the cut only eight requests go");
+        limiter.ReleaseRequest();
+        await next[8];
+        next.Count(t => t.IsCompleted).Should().Be(9, "one answered, one more goes, oldest first");
+    }
+
+    [Fact]
+    public async Task Fixed_RequestsAreBoundedByTheLeasesAlone()
+    {
+        var limiter = StoreCallLimiter.Fixed(2);
+        var requests = Enumerable.Range(0, 5).Select(_ => limiter.AcquireRequestAsync(CancellationToken.None)).ToList();
+
+        requests.Should().AllSatisfy(t => t.IsCompleted.Should().BeTrue("a pinned limit counts uploads, not requests"));
+        await Task.WhenAll(requests);
+    }
 }
