@@ -188,4 +188,18 @@ public sealed class StoreCallLimiterTests
         requests.Should().AllSatisfy(t => t.IsCompleted.Should().BeTrue("a pinned limit counts uploads, not requests"));
         await Task.WhenAll(requests);
     }
+
+    [Fact]
+    public async Task Adaptive_ByDefault_StartsWithEightUploadsInFlight()
+    {
+        var limiter = StoreCallLimiter.For(pinned: null);
+        for (var i = 0; i < 8; i++)
+            await limiter.AcquireAsync(CancellationToken.None);
+
+        var ninth = limiter.AcquireAsync(CancellationToken.None);
+
+        ninth.IsCompleted.Should().BeFalse("eight go at once before any window has ended");
+        limiter.Release();
+        await ninth;
+    }
 }
