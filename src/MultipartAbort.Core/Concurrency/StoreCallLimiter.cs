@@ -66,16 +66,7 @@ public sealed class StoreCallLimiter
     public Task AcquireAsync(CancellationToken ct)
     {
         lock (_gate)
-        {
-            if (_waiting.Count == 0 && _inFlight < LimitLocked())
-            {
-                _inFlight++;
-                return Task.CompletedTask;
-            }
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting.Enqueue(waiter);
-            return ct.CanBeCanceled ? WaitAsync(waiter, Release, ct) : waiter.Task;
-        }
+            return EnterLocked(ref _inFlight, _waiting, Release, ct);
     }
 
     /// <summary>
@@ -88,16 +79,20 @@ public sealed class StoreCallLimiter
         if (_adaptive is null)
             return Task.CompletedTask;
         lock (_gate)
+            return EnterLocked(ref _requests, _waitingRequests, ReleaseRequest, ct);
+    }
+
+    // Leases and request slots share one rule: in at once while under the limit and nobody waits, else in turn.
+    private Task EnterLocked(ref int count, Queue<TaskCompletionSource> waiting, Action release, CancellationToken ct)
+    {
+        if (waiting.Count == 0 && count < LimitLocked())
         {
-            if (_waitingRequests.Count == 0 && _requests < LimitLocked())
-            {
-                _requests++;
-                return Task.CompletedTask;
-            }
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waitingRequests.Enqueue(waiter);
-            return ct.CanBeCanceled ? WaitAsync(waiter, ReleaseRequest, ct) : waiter.Task;
+            count++;
+            return Task.CompletedTask;
         }
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiting.Enqueue(waiter);
+        return ct.CanBeCanceled ? WaitAsync(waiter, release, ct) : waiter.Task;
     }
 
     public void ReleaseRequest()
@@ -245,11 +240,14 @@ public sealed class StoreCallLimiter
     private void GrantLocked()
     {
         // Requests of uploads already out go first: they finish work that holds a lease.
-        while (_requests < LimitLocked() && _waitingRequests.TryDequeue(out var request))
-            if (request.TrySetResult())
-                _requests++;
-        while (_inFlight < LimitLocked() && _waiting.TryDequeue(out var next))
+        GrantLocked(ref _requests, _waitingRequests);
+        GrantLocked(ref _inFlight, _waiting);
+    }
+
+    private void GrantLocked(ref int count, Queue<TaskCompletionSource> waiting)
+    {
+        while (count < LimitLocked() && waiting.TryDequeue(out var next))
             if (next.TrySetResult())
-                _inFlight++;
+                count++;
     }
 }
