@@ -5,7 +5,7 @@ namespace MultipartAbort.Core.Concurrency;
 /// A run's concurrency limit by AIMD (as TCP Reno, Netflix's <c>AIMDLimit</c>) with slow start and a latency guard.
 /// <list type="bullet">
 /// <item>Windows count ended leases (<c>max(limit, MinWindow)</c>), not time or requests: no clock, deterministic, and a
-/// cut is judged only after it could act. Without leases a window counts requests.</item>
+/// cut is judged only after it could act. While no lease is out (a listing, a report) a window counts requests.</item>
 /// <item>Slow start doubles per clean window until the first trouble, then +1; only a used limit
 /// (<c>UtilizationToGrow</c>) grows.</item>
 /// <item>Latency holding stands in for throughput growing (Little's law). A mean above <c>LatencyTolerance</c> x baseline
@@ -70,13 +70,17 @@ internal sealed class AdaptiveLimit
     /// <summary>Windows that cut the limit for a drop; for tests and the summary.</summary>
     public int Drops { get; private set; }
 
-    /// <summary>A request that succeeded after <paramref name="latency"/>, with <paramref name="inFlight"/> requests in flight when it started.</summary>
-    public void OnSuccess(TimeSpan latency, int inFlight)
+    /// <summary>
+    /// A request that succeeded after <paramref name="latency"/> with <paramref name="inFlight"/> in flight (uploads or
+    /// requests, whichever is more). <paramref name="leased"/>: an upload's lease is out, so once leases have ended, lease
+    /// ends count the window.
+    /// </summary>
+    public void OnSuccess(TimeSpan latency, int inFlight, bool leased = false)
     {
         _windowSamples++;
         _windowLatencySum += latency.TotalMilliseconds;
         _windowMaxInFlight = Math.Max(_windowMaxInFlight, inFlight);
-        if (_leases)
+        if (_leases && leased)
             return;
         if (_ignoreDropsFor > 0)
             _ignoreDropsFor--;
@@ -116,26 +120,30 @@ internal sealed class AdaptiveLimit
             _cleanThisCycle = Math.Max(_cleanThisCycle, Limit);
             if (_windowMaxInFlight >= Limit * UtilizationToGrow && !OnPlateau())
                 _limit = Math.Min(Ceiling, _slowStart ? Limit * 2 : Limit + 1);
+            // Past the refused limit the store took more: that refusal no longer marks a plateau.
+            if (Limit > _refusedAt)
+                _refusedAt = 0;
         }
         StartWindow();
     }
 
     private bool OnPlateau() => _refusedAt - Limit is 0 or 1 && ++_plateau % PlateauWindows != 0;
 
-    /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out.</summary>
-    public void OnDrop()
+    /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out; <paramref name="leased"/> as in <see cref="OnSuccess"/>.</summary>
+    public void OnDrop(bool leased = false)
     {
         // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.
         if (_ignoreDropsFor > 0 && Limit <= _limitAfterCut)
         {
             // A refused request is sent again within its lease, so the guard counts leases.
-            if (!_leases)
+            if (!(_leases && leased))
                 _ignoreDropsFor--;
             return;
         }
         _slowStart = false;
         Drops++;
         _refusedAt = Limit;
+        _plateau = 0;
         _ignoreDropsFor = Limit;
         EndCycle();
         _limit = _limitAfterCut = Math.Max(Floor, (int)(Limit * DropBackoff));

@@ -2,8 +2,9 @@
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
-/// Uploads in flight at once: pinned (SWEEP_CONCURRENCY) or an <see cref="AdaptiveLimit"/> fed by every store request
-/// (<see cref="LimitedObjectStore"/>). One per process, so the next sweep starts from what the last learned.
+/// Uploads in flight at once: pinned (SWEEP_CONCURRENCY), or an <see cref="AdaptiveLimit"/> fed by every store request
+/// (<see cref="LimitedObjectStore"/>) that bounds both the uploads and the requests in flight. One per process, so the
+/// next sweep starts from what the last learned.
 /// </summary>
 public sealed class StoreCallLimiter
 {
@@ -107,7 +108,8 @@ public sealed class StoreCallLimiter
     }
 
     /// <summary>
-    /// Waits for a lease. WaitAsync drops its token hold when done; a registration per wait would keep every waiter alive.
+    /// Waits for a lease or a request slot. WaitAsync drops its token hold when done; a registration per wait would keep
+    /// every waiter alive.
     /// </summary>
     private static async Task WaitAsync(TaskCompletionSource waiter, Action release, CancellationToken ct)
     {
@@ -117,7 +119,7 @@ public sealed class StoreCallLimiter
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Granted at the moment of cancelling: the lease is ours, so it goes back; else the grant skips this waiter.
+            // Granted at the moment of cancelling: the slot is ours, so it goes back; else the grant skips this waiter.
             if (!waiter.TrySetCanceled(ct))
                 release();
             throw;
@@ -141,7 +143,8 @@ public sealed class StoreCallLimiter
             return;
         lock (_gate)
         {
-            _adaptive.OnSuccess(latency, _inFlight);
+            // Requests outside any lease (a listing) count too, or they could never grow a limit that was cut.
+            _adaptive.OnSuccess(latency, Math.Max(_inFlight, _requests), leased: _inFlight > 0);
             GrantLocked();
         }
     }
@@ -153,7 +156,7 @@ public sealed class StoreCallLimiter
         if (_adaptive is null)
             return;
         lock (_gate)
-            _adaptive.OnDrop();
+            _adaptive.OnDrop(leased: _inFlight > 0);
     }
 
     /// <summary>

@@ -152,6 +152,52 @@ public sealed class AdaptiveLimitTests
     }
 
     [Fact]
+    public void Limit_RefusedAgainOnThePlateau_WaitsTheFullPlateauBelowTheNewRefusal()
+    {
+        var limit = new AdaptiveLimit(initial: 26);
+        limit.OnDrop();
+        while (limit.Limit < 25)
+            CleanWindow(limit, Fast);
+        CleanWindow(limit, Fast);
+        CleanWindow(limit, Fast);
+        limit.Limit.Should().Be(25, "two of the four windows at 25 have passed");
+
+        limit.OnDrop();
+        var windowsAt = new Dictionary<int, int>();
+        while (limit.Limit <= 25)
+        {
+            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
+            CleanWindow(limit, Fast);
+        }
+
+        limit.Limit.Should().Be(26);
+        windowsAt[23].Should().Be(1);
+        windowsAt[24].Should().Be(4, "a new refusal starts a new plateau: the windows at the old one do not count");
+        windowsAt[25].Should().Be(4);
+    }
+
+    [Fact]
+    public void Limit_CutByLatencyBelowALimitItHasSincePassed_GrowsByOneAWindow()
+    {
+        var limit = new AdaptiveLimit(initial: 26);
+        limit.OnDrop();
+        while (limit.Limit <= 27)
+            CleanWindow(limit, Fast);
+
+        CleanWindow(limit, TimeSpan.FromMilliseconds(500));
+        limit.Limit.Should().Be(25, "one queueing window cuts 28 by a tenth");
+        var windowsAt = new Dictionary<int, int>();
+        while (limit.Limit <= 26)
+        {
+            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
+            CleanWindow(limit, Fast);
+        }
+
+        windowsAt[25].Should().Be(1, "the store took 27 since it refused 26: no plateau there any more");
+        windowsAt[26].Should().Be(1);
+    }
+
+    [Fact]
     public void Limit_StaysWithinTheFloorAndTheCeiling()
     {
         var limit = new AdaptiveLimit { Ceiling = 64 };

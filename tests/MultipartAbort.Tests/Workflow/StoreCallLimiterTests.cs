@@ -26,7 +26,7 @@ public sealed class StoreCallLimiterTests
         var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit());
         await limiter.AcquireAsync(CancellationToken.None);
         var second = limiter.AcquireAsync(CancellationToken.None);
-        second.IsCompleted.Should().BeFalse("the adaptive limit starts at 1");
+        second.IsCompleted.Should().BeFalse("new AdaptiveLimit() starts at 1 (the process default is 8)");
 
         for (var i = 0; i < 4; i++)
             limiter.OnSuccess(TimeSpan.FromMilliseconds(10));
@@ -177,6 +177,29 @@ public sealed class StoreCallLimiterTests
         limiter.ReleaseRequest();
         await next[8];
         next.Count(t => t.IsCompleted).Should().Be(9, "one answered, one more goes, oldest first");
+    }
+
+    [Fact]
+    public async Task Adaptive_RequestsOutsideAnyLease_GrowTheLimitAfterASweep()
+    {
+        var limiter = StoreCallLimiter.Adaptive(new AdaptiveLimit(initial: 8));
+        await FirstUploadAsync(limiter);
+        await SweepRoundAsync(limiter, 20);
+        limiter.Limit.Should().Be(16);
+
+        // Then only listings: sixteen requests at a time, no upload out.
+        for (var round = 0; round < 2; round++)
+        {
+            var slots = limiter.Limit;
+            for (var i = 0; i < slots; i++)
+                await limiter.AcquireRequestAsync(CancellationToken.None);
+            for (var i = 0; i < slots; i++)
+                limiter.OnSuccess(TimeSpan.FromMilliseconds(20));
+            for (var i = 0; i < slots; i++)
+                limiter.ReleaseRequest();
+        }
+
+        limiter.Limit.Should().Be(64, "with no lease out a window counts requests, and requests in flight use the limit");
     }
 
     [Fact]
