@@ -28,7 +28,8 @@ public sealed class FunctionServices
 
     public required SweepRunner Sweeps { get; init; }
 
-    public required BucketClear Clears { get; init; }
+    internal BucketClear Clears { get; init; } = null!;
+    public Task<ClearResult> ClearAsync(ClearRequest request, Invocation invocation) => Clears.RunAsync(request, invocation);
 
     public required FleetScan Scan { get; init; }
 
