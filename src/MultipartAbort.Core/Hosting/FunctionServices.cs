@@ -38,7 +38,9 @@ public sealed class FunctionServices
 
     public required ReportRunner Reports { get; init; }
 
-    public required LifecycleCheck LifecycleCheck { get; init; }
+    internal LifecycleCheck LifecycleCheck { get; init; } = null!;
+    public Task<LifecycleCheckResult> CheckLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation) => LifecycleCheck.RunAsync(buckets, allBuckets, days, uploads, invocation);
+    public Task<LifecycleApplyResult> ApplyLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int days, string prefix, bool yes, Invocation invocation) => LifecycleCheck.ApplyAsync(buckets, allBuckets, days, prefix, yes, Settings, invocation);
 
     public required RequestRunner Requests { get; init; }
 
