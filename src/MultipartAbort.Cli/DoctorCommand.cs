@@ -34,7 +34,7 @@ internal static class DoctorCommand
             {
                 // Coverage totals are the report's, as mpa lifecycle check --uploads gives them.
                 using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
-                var census = await composed.Services.Reports.RunAsync(new Core.Report.ReportRequest { Buckets = [.. selection.Buckets], Top = 0 }, invocation);
+                var census = await composed.Services.ReportAsync(new Core.Report.ReportRequest { Buckets = [.. selection.Buckets], Top = 0 }, invocation);
                 report = report with { Checks = [.. report.Checks, .. census.Buckets.Where(b => b.Error is null).Select(Coverage)] };
             }
             if (parse.GetValue(json))

@@ -36,7 +36,8 @@ public sealed class FunctionServices
     // Null when the store cannot read lifecycle rules.
     public ILifecycleRules? Lifecycle { get; init; }
 
-    public required ReportRunner Reports { get; init; }
+    internal ReportRunner Reports { get; init; } = null!;
+    public Task<IncompleteUploadReport> ReportAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? rows = null) => Reports.RunAsync(request, invocation, progress, rows);
 
     internal LifecycleCheck LifecycleCheck { get; init; } = null!;
     public Task<LifecycleCheckResult> CheckLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation) => LifecycleCheck.RunAsync(buckets, allBuckets, days, uploads, invocation);

@@ -6,7 +6,7 @@ using MultipartAbort.Core.Report;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary><c>mpa report --json</c> and a report event's <c>summary.report</c> (docs/cli.md).</summary>
-public static class ReportJson
+internal static class ReportJson
 {
     public static string Text(IncompleteUploadReport report, bool indented = false) =>
         ResultJson.Text(
