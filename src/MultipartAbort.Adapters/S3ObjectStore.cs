@@ -139,6 +139,9 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
     public async Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken) =>
         Lifecycle.BucketLifecycle.AbortRules(await new Lifecycle.BucketLifecycle(s3).ReadAsync(bucket, cancellationToken).ConfigureAwait(false));
 
+    public Task<LifecycleApplied> ApplyAbortRuleAsync(string bucket, int days, string prefix, bool write, CancellationToken cancellationToken) =>
+        new Lifecycle.BucketLifecycle(s3).ApplyAsync(bucket, days, prefix, write, cancellationToken);
+
     public async Task<BucketContents> ReadContentsAsync(string bucket, CancellationToken cancellationToken)
     {
         bool objects;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Serialization;
 using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Cli;
@@ -55,22 +54,16 @@ internal static class ClearCommand
             ClearResult result;
             try
             {
-                result = await services.Clears.RunAsync(request, invocation);
+                result = await services.ClearAsync(request, invocation);
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: clear abandoned; uploads that were in flight may be unverified: run it again");
                 return ExitCodes.Interrupted;
             }
-            if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(ClearJson.Text(result));
-            else
-                foreach (var line in ClearTable.Lines(result))
-                    await Console.Out.WriteLineAsync(line);
-            if (result.Sweep.StopReason == SweepRunner.StopInterrupted)
-                return ExitCodes.Interrupted;
-            // A real clear succeeds only when the listing is verified empty.
-            return (result.DryRun ? result.Refused is null && result.Sweep.Complete && result.Sweep.Counts.AllSucceeded : result.Cleared) ? ExitCodes.Success : ExitCodes.SomeFailed;
+            foreach (var line in parse.GetValue(json) ? [result.Json()] : result.Lines())
+                await Console.Out.WriteLineAsync(line);
+            return result.Interrupted ? ExitCodes.Interrupted : result.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
     }

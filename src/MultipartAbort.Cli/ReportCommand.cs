@@ -4,7 +4,6 @@ using MultipartAbort.Cli.Output;
 using MultipartAbort.Core;
 using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Report;
-using MultipartAbort.Core.Serialization;
 using Spectre.Console;
 
 namespace MultipartAbort.Cli;
@@ -106,31 +105,31 @@ internal static class ReportCommand
             {
                 var asCsv = parse.GetValue(csv);
                 if (asCsv)
-                    Console.Out.Write(ReportCsv.UploadsHeader + "\r\n");
+                    Console.Out.Write(ReportedUpload.CsvHeader + "\r\n");
                 rows = (bucket, upload) =>
                 {
-                    var line = asCsv ? ReportCsv.UploadRow(bucket, upload) : ReportJson.Line(bucket, upload) + "\n";
+                    var line = asCsv ? upload.CsvRow(bucket) : upload.JsonLine(bucket) + "\n";
                     lock (gate)
                         Console.Out.Write(line);
                 };
             }
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            var report = await services.Reports.RunAsync(request, invocation, progress, rows);
+            var report = await services.ReportAsync(request, invocation, progress, rows);
             if (live)
                 Console.Error.Write("\r\u001b[K");
 
             if (rows is not null)
                 await Console.Out.FlushAsync(ct);
             else if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(ReportJson.Text(report, indented: true));
+                await Console.Out.WriteLineAsync(report.Json(indented: true));
             else if (parse.GetValue(csv))
-                await Console.Out.WriteAsync(ReportCsv.Text(report));
+                await Console.Out.WriteAsync(report.Csv());
             else
                 ReportTable.Write(AnsiConsole.Console, report);
             if (page is not null)
             {
                 // Rendered before the old page is cut, and written whole without the cancellation.
-                var bytes = System.Text.Encoding.UTF8.GetBytes(ReportHtml.Render(report, ReportHtml.EndpointName(services.Settings)));
+                var bytes = System.Text.Encoding.UTF8.GetBytes(report.Html(services.Settings));
                 page.SetLength(0);
                 await page.WriteAsync(bytes, CancellationToken.None);
             }

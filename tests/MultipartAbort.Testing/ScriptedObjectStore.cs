@@ -97,6 +97,9 @@ public class ScriptedObjectStore : IObjectStore, IBucketDirectory, ILifecycleRul
 
     public StoreReaping? ReapsByItself { get; set; }
 
+    public Task<LifecycleApplied> ApplyAbortRuleAsync(string bucket, int days, string prefix, bool write, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("a scripted store has no lifecycle configuration to merge");
+
     public Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken)
     {
         if (FailWith("GetBucketLifecycleConfiguration") is { } ex)

@@ -1,12 +1,13 @@
-using System.Globalization;
 using System.Net;
-using Amazon.Runtime;
-using Amazon.Runtime.Internal;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MultipartAbort.Adapters.Lifecycle;
+using MultipartAbort.Core;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Fleet;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Adapters.Doctor;
@@ -23,37 +24,48 @@ public sealed class StoreDoctor
     /// <summary>So a doctor stays quick on a bucket holding millions.</summary>
     public const int CountLimit = 10_000;
 
+    // A full page, as S3 gives one.
+    private const int PageSize = 1000;
+
     private readonly IAmazonS3 _s3;
     private readonly S3ObjectStore _store;
+    private readonly FleetScan _scan;
     private readonly Settings _settings;
     private readonly TimeProvider _time;
-    private IDictionary<string, string>? _headers;
-    private DateTimeOffset _headersAt;
+    private readonly StoreIdentity _identity;
 
-    public StoreDoctor(IAmazonS3 s3, Settings settings, TimeProvider time)
+    private StoreDoctor(IAmazonS3 s3, FunctionServices services)
     {
-        _s3 = s3;
-        _store = new S3ObjectStore(s3);
-        _settings = settings;
-        _time = time;
-        // The first answer's headers say who the store is and what time it thinks it is.
-        if (s3 is AmazonServiceClient client)
-            client.AfterResponseEvent += (_, e) =>
-            {
-                if (_headers is null && e is WebServiceResponseEventArgs web)
-                    Remember(web.ResponseHeaders);
-            };
+        (_s3, _store, _scan, _settings, _time) = (s3, new S3ObjectStore(s3), services.Scan, services.Settings, services.Time);
+        _identity = new StoreIdentity(s3, _time);
     }
 
-    /// <summary><paramref name="refused"/>: buckets the selection turned away, each a failed check.</summary>
-    public async Task<DoctorReport> RunAsync(
-        IReadOnlyList<string> buckets,
-        IReadOnlyList<(string Bucket, string Error)> refused,
-        bool allBuckets,
-        string? canaryPrefix,
-        CancellationToken ct
-    )
+    /// <summary><c>mpa doctor</c>: the selected buckets' checks, then each one's lifecycle coverage as the report counts it.</summary>
+    public static async Task<DoctorReport> RunAsync(Composed composed, IReadOnlyList<string> names, bool allBuckets, string? canaryPrefix, Invocation invocation)
     {
+        var services = composed.Services;
+        var selection = await services.Scan.SelectAsync(names, allBuckets, invocation.Work).ConfigureAwait(false);
+        var report = await new StoreDoctor(composed.S3, services).RunAsync(selection, allBuckets, canaryPrefix, invocation).ConfigureAwait(false);
+        if (report.Unreachable || selection.Buckets.Count == 0)
+            return report;
+        var census = await services.ReportAsync(new ReportRequest { Buckets = [.. selection.Buckets], Top = 0 }, invocation).ConfigureAwait(false);
+        return report with { Checks = [.. report.Checks, .. census.Buckets.Where(b => b.Error is null).Select(Coverage)] };
+    }
+
+    // A warning for any upload no enabled abort rule covers, or when the rules are unknown.
+    private static DoctorCheck Coverage(BucketReport bucket)
+    {
+        var (covered, notCovered) = (bucket.Overall.Covered, bucket.Overall.NotCovered);
+        if (bucket.LifecycleError is { } error)
+            return new(bucket.Bucket, "lifecycle-coverage", DoctorStatus.Warn, $"unknown: the lifecycle rules could not be read ({error})");
+        var detail = $"{ReportUnits.Count(covered.Uploads)} upload(s) ({ReportUnits.Bytes(covered.Bytes)}) covered by a rule, {ReportUnits.Count(notCovered.Uploads)} ({ReportUnits.Bytes(notCovered.Bytes)}) not covered";
+        return new(bucket.Bucket, "lifecycle-coverage", notCovered.Uploads > 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail);
+    }
+
+    // Buckets the selection turned away are each a failed check.
+    private async Task<DoctorReport> RunAsync(BucketSelection selection, bool allBuckets, string? canaryPrefix, Invocation invocation)
+    {
+        var ct = invocation.Work;
         var checks = new List<DoctorCheck>();
         // ListBuckets first: harmless, and whether the store answers at all.
         try
@@ -67,27 +79,28 @@ public sealed class StoreDoctor
         }
         catch (StoreException ex)
         {
-            Remember(ex);
+            _identity.Remember(ex);
             var status = allBuckets ? DoctorStatus.Fail : DoctorStatus.Warn;
             checks.Add(new(null, "list-buckets", status, Refusal(ex, Permissions.ListBuckets) + (allBuckets ? "" : " (needed only for --all-buckets and globs)"), Permissions.ListBuckets));
         }
-        foreach (var (bucket, error) in refused)
-            checks.Add(new(bucket, "bucket", DoctorStatus.Fail, error));
-        foreach (var bucket in buckets)
+        foreach (var refused in selection.Refused)
+            checks.Add(new(refused.Bucket, "bucket", DoctorStatus.Fail, refused.Error));
+        foreach (var bucket in selection.Buckets)
         {
-            checks.AddRange(await BucketAsync(bucket, ct).ConfigureAwait(false));
+            checks.AddRange(await BucketAsync(bucket, invocation).ConfigureAwait(false));
             if (canaryPrefix is not null)
                 checks.AddRange(await new Canary(this, bucket, canaryPrefix).RunAsync(ct).ConfigureAwait(false));
         }
         // Read last: when ListBuckets was refused without headers, a later answer still says who the store is.
-        var (server, profile, skew) = Identity();
+        var (server, profile, skew) = (_identity.Server, _identity.Profile, _identity.Skew);
         checks.Insert(0, new(null, "store", profile is null ? DoctorStatus.Warn : DoctorStatus.Ok, profile is null ? $"not in the store table (Server: {server ?? "none sent"})" : $"{profile.Heading} (Server: {server ?? "none sent"})"));
         checks.Insert(1, SkewCheck(skew));
         return new DoctorReport(_settings.CosEndpoint?.ToString(), server, profile, skew, checks, Unreachable: false);
     }
 
-    private async Task<List<DoctorCheck>> BucketAsync(string bucket, CancellationToken ct)
+    private async Task<List<DoctorCheck>> BucketAsync(string bucket, Invocation invocation)
     {
+        var ct = invocation.Work;
         var checks = new List<DoctorCheck>();
         // A made-up upload under the first allowed prefix: a policy that scopes the actions to a prefix is tried there.
         var probeKey = (_settings.Access.Prefixes.FirstOrDefault() ?? "") + "mpa-doctor-probe";
@@ -95,23 +108,26 @@ public sealed class StoreDoctor
 
         var count = 0;
         ListedUpload? first = null;
-        try
+        var listing = _scan.List(new UploadListing(bucket), invocation);
+        await foreach (var upload in listing.Uploads().ConfigureAwait(false))
         {
-            await foreach (var upload in UploadLister.ListAsync(_store, new UploadListing(bucket), ct).ConfigureAwait(false))
-            {
-                first ??= upload;
-                if (++count >= CountLimit)
-                    break;
-            }
+            first ??= upload;
+            if (++count >= CountLimit)
+                break;
+        }
+        // The guarded listing ends at Ctrl+C instead of throwing: the doctor stops there as before.
+        ct.ThrowIfCancellationRequested();
+        if (listing.Error is { } refused)
+        {
+            _identity.Remember(refused);
+            checks.Add(new(bucket, "list-uploads", DoctorStatus.Fail, Refusal(refused, Permissions.ListUploads), Permissions.ListUploads));
+            if (refused.IsBucketMissing)
+                return checks;
+        }
+        else
+        {
             checks.Add(new(bucket, "list-uploads", DoctorStatus.Ok, "allowed", Permissions.ListUploads));
             checks.Add(new(bucket, "uploads", DoctorStatus.Ok, count >= CountLimit ? $"{CountLimit:N0} or more incomplete uploads (counted up to {CountLimit:N0})" : $"{count} incomplete upload(s)"));
-        }
-        catch (StoreException ex)
-        {
-            Remember(ex);
-            checks.Add(new(bucket, "list-uploads", DoctorStatus.Fail, Refusal(ex, Permissions.ListUploads), Permissions.ListUploads));
-            if (ex.IsBucketMissing)
-                return checks;
         }
 
         if (first is not null)
@@ -164,7 +180,7 @@ public sealed class StoreDoctor
 
     private async Task<(bool Found, int Outside, int Listed)> FindAsync(string bucket, string prefix, string uploadId, CancellationToken ct)
     {
-        var page = await _store.ListUploadsAsync(new UploadListing(bucket) { Prefix = prefix, MaxUploads = UploadLister.DefaultPageSize }, ct).ConfigureAwait(false);
+        var page = await _store.ListUploadsAsync(new UploadListing(bucket) { Prefix = prefix, MaxUploads = PageSize }, ct).ConfigureAwait(false);
         return (page.Uploads.Any(u => u.UploadId == uploadId), page.Uploads.Count(u => !u.Key.StartsWith(prefix, StringComparison.Ordinal)), page.Uploads.Count);
     }
 
@@ -182,7 +198,7 @@ public sealed class StoreDoctor
         }
         catch (Exception ex) when (S3ObjectStore.Translate(permission.Operation, ex, ct) is { } translated)
         {
-            Remember(ex);
+            _identity.Remember(ex);
             return new(bucket, check, DoctorStatus.Fail, Refusal(translated, permission), permission);
         }
     }
@@ -208,36 +224,6 @@ public sealed class StoreDoctor
         return Math.Abs(seconds) >= SigV4Skew.TotalSeconds
             ? new(null, "clock-skew", DoctorStatus.Fail, $"{text}: SigV4 refuses requests more than 15 minutes off (RequestTimeTooSkewed): set this machine's clock")
             : new(null, "clock-skew", DoctorStatus.Ok, text);
-    }
-
-    private (string? Server, StoreProfile? Profile, TimeSpan? Skew) Identity()
-    {
-        string? Header(string name) => _headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
-        var server = Header("Server");
-        var profile = StoreProfiles.Identify(server, Header("x-amz-request-id"));
-        TimeSpan? skew = DateTimeOffset.TryParse(Header("Date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            ? date - _headersAt
-            : null;
-        return (server, profile, skew);
-    }
-
-    private void Remember(IDictionary<string, string>? headers)
-    {
-        if (_headers is not null || headers is null || headers.Count == 0)
-            return;
-        _headers = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
-        _headersAt = _time.GetUtcNow();
-    }
-
-    // The SDK keeps an error answer's headers on the HTTP exception inside.
-    private void Remember(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-            if (e is HttpErrorResponseException { Response: { } response })
-            {
-                Remember(response.GetHeaderNames().ToDictionary(n => n, response.GetHeaderValue, StringComparer.OrdinalIgnoreCase));
-                return;
-            }
     }
 
     // One upload with one small part: found by a prefix listing? ListParts after the abort? a second abort needed? nothing left?
@@ -377,7 +363,10 @@ public enum DoctorStatus
 }
 
 /// <summary>Bucket null: the store as a whole.</summary>
-public sealed record DoctorCheck(string? Bucket, string Check, DoctorStatus Status, string Detail, Permission? Permission = null);
+public sealed record DoctorCheck(string? Bucket, string Check, DoctorStatus Status, string Detail, Permission? Permission = null)
+{
+    public string StatusName => Status.ToString().ToLowerInvariant();
+}
 
 public sealed record Permission(string Action, string Operation, string CosRole);
 
@@ -395,4 +384,49 @@ public static class Permissions
 public sealed record DoctorReport(string? Endpoint, string? Server, StoreProfile? Profile, TimeSpan? ClockSkew, IReadOnlyList<DoctorCheck> Checks, bool Unreachable)
 {
     public bool Passed => !Unreachable && Checks.All(c => c.Status != DoctorStatus.Fail);
+
+    // mpa doctor --json (docs/cli.md).
+    public string Json() =>
+        Core.Serialization.ResultJson.Text(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("passed", Passed);
+            w.WriteBoolean("unreachable", Unreachable);
+            if (Endpoint is not null)
+                w.WriteString("endpoint", Endpoint);
+            if (Server is not null)
+                w.WriteString("server", Server);
+            if (ClockSkew is { } skew)
+                w.WriteNumber("clockSkewSeconds", Math.Round(skew.TotalSeconds));
+            if (Profile is { } profile)
+            {
+                w.WriteStartObject("store");
+                w.WriteString("id", profile.Id);
+                w.WriteString("heading", profile.Heading);
+                w.WriteStartObject("facts");
+                foreach (var (behaviour, answer) in StoreProfiles.Facts(profile))
+                    w.WriteString(behaviour, answer);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteStartArray("checks");
+            foreach (var c in Checks)
+            {
+                w.WriteStartObject();
+                if (c.Bucket is not null)
+                    w.WriteString("bucket", c.Bucket);
+                w.WriteString("check", c.Check);
+                w.WriteString("status", c.StatusName);
+                w.WriteString("detail", c.Detail);
+                if (c.Permission is { } p)
+                {
+                    w.WriteString("action", p.Action);
+                    w.WriteString("operation", p.Operation);
+                    w.WriteString("cosRole", p.CosRole);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
 }

@@ -46,6 +46,25 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
         }
     }
 
+    /// <summary>S3 has no conditional lifecycle write: re-reading before writing narrows the race to milliseconds.</summary>
+    public async Task<LifecycleApplied> ApplyAsync(string bucket, int days, string prefix, bool write, CancellationToken ct)
+    {
+        var read = await ReadAsync(bucket, ct).ConfigureAwait(false);
+        var change = Merge(read, days, prefix);
+        var before = read.Select(Describe).ToArray();
+        if (!change.Changes || !write)
+            return new(bucket, change.Changes ? "would-apply" : "unchanged", change.What, before, [.. change.After.Select(Describe)]);
+        var again = (await ReadAsync(bucket, ct).ConfigureAwait(false)).Select(Describe).ToArray();
+        if (!again.SequenceEqual(before))
+            return new(bucket, "conflict", "the configuration changed since it was read; nothing was written: run it again", before, again);
+        await WriteAsync(bucket, change.After, ct).ConfigureAwait(false);
+        var readBack = await ReadAsync(bucket, ct).ConfigureAwait(false);
+        var verified = AbortRules(readBack).Any(r => r.Aborts && r.Prefix == prefix && r.Days <= days);
+        return verified
+            ? new(bucket, "applied", change.What + "; read back: the rule is there", before, [.. readBack.Select(Describe)])
+            : new(bucket, "unverified", change.What + "; but reading it back does not show the rule", before, [.. readBack.Select(Describe)]);
+    }
+
     /// <summary>The one reading of rules the report and <c>lifecycle check</c> share.</summary>
     public static IReadOnlyList<LifecycleAbortRule> AbortRules(IReadOnlyList<LifecycleRule> rules) =>
         [

@@ -28,16 +28,20 @@ public sealed class FunctionServices
 
     public required SweepRunner Sweeps { get; init; }
 
-    public required BucketClear Clears { get; init; }
+    internal BucketClear Clears { get; init; } = null!;
+    public Task<ClearResult> ClearAsync(ClearRequest request, Invocation invocation) => Clears.RunAsync(request, invocation);
 
     public required FleetScan Scan { get; init; }
 
     // Null when the store cannot read lifecycle rules.
     public ILifecycleRules? Lifecycle { get; init; }
 
-    public required ReportRunner Reports { get; init; }
+    internal ReportRunner Reports { get; init; } = null!;
+    public Task<IncompleteUploadReport> ReportAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? rows = null) => Reports.RunAsync(request, invocation, progress, rows);
 
-    public required LifecycleCheck LifecycleCheck { get; init; }
+    internal LifecycleCheck LifecycleCheck { get; init; } = null!;
+    public Task<LifecycleCheckResult> CheckLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation) => LifecycleCheck.RunAsync(buckets, allBuckets, days, uploads, invocation);
+    public Task<LifecycleApplyResult> ApplyLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int days, string prefix, bool yes, Invocation invocation) => LifecycleCheck.ApplyAsync(buckets, allBuckets, days, prefix, yes, Settings, invocation);
 
     public required RequestRunner Requests { get; init; }
 

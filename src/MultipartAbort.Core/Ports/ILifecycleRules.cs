@@ -6,9 +6,15 @@ public interface ILifecycleRules
     // None without a configuration; throws when the read is refused.
     Task<IReadOnlyList<LifecycleAbortRule>> ReadAbortRulesAsync(string bucket, CancellationToken cancellationToken);
 
+    // Adds or shortens the one rule for prefix, keeping every other rule as it is; the merge is the adapter's, so no field is lost.
+    Task<LifecycleApplied> ApplyAbortRuleAsync(string bucket, int days, string prefix, bool write, CancellationToken cancellationToken);
+
     // Rules or not; null when the store does not reap or is not recognised (known once it has answered).
     StoreReaping? ReapsByItself { get; }
 }
+
+// Status: applied, unchanged, would-apply, conflict, unverified (or error, refused from the caller). Rules as BucketLifecycle.Describe writes them.
+public sealed record LifecycleApplied(string Bucket, string Status, string What, IReadOnlyList<string> Before, IReadOnlyList<string> After);
 
 // MinIO's stale_uploads_expiry: what does it, and how long after an upload began.
 public sealed record StoreReaping(string By, TimeSpan After);

@@ -1,3 +1,6 @@
+using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Serialization;
+
 namespace MultipartAbort.Core.Report;
 
 /// <summary>A report's answer: per bucket, with the MIN_IDLE and the price it was computed with.</summary>
@@ -37,4 +40,11 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
     }
 
     public bool Complete => Buckets.All(b => b.Complete && b.Error is null);
+
+    // The renderers every host reaches: mpa report's outputs and the tick's page.
+    public string Json(bool indented = false) => ReportJson.Text(this, indented);
+
+    public string Csv() => ReportCsv.Text(this);
+
+    public string Html(Settings settings) => ReportHtml.Render(this, ReportHtml.EndpointName(settings));
 }

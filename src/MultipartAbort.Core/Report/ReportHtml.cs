@@ -11,7 +11,7 @@ namespace MultipartAbort.Core.Report;
 /// A report as one self-contained HTML page: inline SVG, one hashed style block, no script, so it makes no request and
 /// works from <c>file://</c>. Every key, bucket and error is user data and is HTML-encoded.
 /// </summary>
-public static class ReportHtml
+internal static class ReportHtml
 {
     public const int TopBars = 20;
 

@@ -8,4 +8,11 @@ public sealed record ReportedUpload(string Key, string UploadId, DateTimeOffset?
     public Ports.UploadPrincipal? Initiator { get; init; }
 
     public Ports.UploadPrincipal? Owner { get; init; }
+
+    // mpa report --uploads: one row or JSON object per upload, written as it is counted.
+    public const string CsvHeader = ReportCsv.UploadsHeader;
+
+    public string CsvRow(string bucket) => ReportCsv.UploadRow(bucket, this);
+
+    public string JsonLine(string bucket) => Serialization.ReportJson.Line(bucket, this);
 }

@@ -4,7 +4,7 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary><c>mpa clear --json</c> (docs/cli.md).</summary>
-public static class ClearJson
+internal static class ClearJson
 {
     public static string Text(ClearResult clear, bool indented = false) =>
         ResultJson.Text(

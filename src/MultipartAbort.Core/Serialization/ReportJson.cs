@@ -6,7 +6,7 @@ using MultipartAbort.Core.Report;
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary><c>mpa report --json</c> and a report event's <c>summary.report</c> (docs/cli.md).</summary>
-public static class ReportJson
+internal static class ReportJson
 {
     public static string Text(IncompleteUploadReport report, bool indented = false) =>
         ResultJson.Text(
@@ -116,34 +116,21 @@ public static class ReportJson
         WriteFigures(json, cell.Total, report);
         json.WriteStartObject("ages");
         foreach (var band in AgeBands.All)
-        {
-            var figures = cell.Bands[(int)band];
-            if (band == AgeBand.Unknown && figures.Uploads == 0)
-                continue;
-            json.WriteStartObject(band.Name());
-            WriteFigures(json, figures, report);
-            json.WriteEndObject();
-        }
+            if (band != AgeBand.Unknown || cell.Bands[(int)band].Uploads > 0)
+                WriteNamed(json, band.Name(), cell.Bands[(int)band], report);
         json.WriteEndObject();
-        json.WriteStartObject("active");
-        WriteFigures(json, cell.Active, report);
+        // The last two only when some upload is in them.
+        var named = new[] { ("active", cell.Active, true), ("idle", cell.Idle, true), ("covered", cell.Covered, true), ("notCovered", cell.NotCovered, true), ("coverageUnknown", cell.CoverageUnknown, false), ("reapedByStore", cell.ReapedByStore, false) };
+        foreach (var (name, figures, always) in named)
+            if (always || figures.Uploads > 0)
+                WriteNamed(json, name, figures, report);
+    }
+
+    private static void WriteNamed(Utf8JsonWriter json, string name, UploadFigures figures, IncompleteUploadReport report)
+    {
+        json.WriteStartObject(name);
+        WriteFigures(json, figures, report);
         json.WriteEndObject();
-        json.WriteStartObject("idle");
-        WriteFigures(json, cell.Idle, report);
-        json.WriteEndObject();
-        json.WriteStartObject("covered");
-        WriteFigures(json, cell.Covered, report);
-        json.WriteEndObject();
-        json.WriteStartObject("notCovered");
-        WriteFigures(json, cell.NotCovered, report);
-        json.WriteEndObject();
-        foreach (var (name, figures) in new[] { ("coverageUnknown", cell.CoverageUnknown), ("reapedByStore", cell.ReapedByStore) })
-            if (figures.Uploads > 0)
-            {
-                json.WriteStartObject(name);
-                WriteFigures(json, figures, report);
-                json.WriteEndObject();
-            }
     }
 
     private static void WriteFigures(Utf8JsonWriter json, UploadFigures figures, IncompleteUploadReport report)

@@ -2,6 +2,7 @@ using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Ports;
+using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Core.Sweep;
 
@@ -45,13 +46,22 @@ public sealed record ClearResult
     public bool Cleared => Refused is null && !DryRun && Sweep.Complete && Sweep.Counts.AllSucceeded && UploadsRemaining == 0;
 
     public bool Deletable => Cleared && !PrefixBound && Contents is { ObjectsRemain: false, VersionsRemain: false };
+
+    // A real clear succeeds only when the listing is verified empty.
+    public bool Succeeded => DryRun ? Refused is null && Sweep.Complete && Sweep.Counts.AllSucceeded : Cleared;
+
+    public bool Interrupted => Sweep.StopReason == SweepRunner.StopInterrupted;
+
+    public string Json() => ClearJson.Text(this);
+
+    public IReadOnlyList<string> Lines() => ClearTable.Lines(this);
 }
 
 /// <summary>
 /// <c>mpa clear</c>: one bucket's sweep with the activity floors off (MIN_UPLOAD_AGE, ALLOWED_* and DRY_RUN hold),
 /// then a verifying listing and a look at what else blocks DeleteBucket. Objects are never deleted.
 /// </summary>
-public sealed class BucketClear(SweepRunner sweeps, FleetScan scan, IBucketContents? contents, Settings settings, TimeProvider time)
+internal sealed class BucketClear(SweepRunner sweeps, FleetScan scan, IBucketContents? contents, Settings settings, TimeProvider time)
 {
     public async Task<ClearResult> RunAsync(ClearRequest clear, Invocation invocation)
     {

@@ -3,7 +3,7 @@ using static MultipartAbort.Core.Report.ReportUnits;
 
 namespace MultipartAbort.Core.Sweep;
 
-public static class ClearTable
+internal static class ClearTable
 {
     public static IReadOnlyList<string> Lines(ClearResult clear)
     {

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
 using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Report;
 using MultipartAbort.Core.Serialization;
 
-namespace MultipartAbort.Cli.Output;
+namespace MultipartAbort.Core.Report;
 
 // RFC 4180; with --by, rows at level initiator/owner carry the group in a last column.
 internal static class ReportCsv
