@@ -31,7 +31,7 @@ internal static class ListCommand
                 return exit;
             var names = parse.GetValue(buckets) ?? [];
             var all = parse.GetValue(allBuckets);
-            var fleet = Options.IsFleet(names, all);
+            var fleet = Core.Fleet.BucketSelector.IsFleet(names, all);
             var selection = fleet ? await services.Scan.SelectAsync(names, all, ct) : new BucketSelection(names, []);
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;

@@ -38,6 +38,43 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The sweep use case of every host: one bucket, its shards run here, or a fleet (bucket names and globs, <c>*</c> for
+    /// all). A sweep below a floor is refused before anything is listed; <paramref name="selected"/> hears how many
+    /// buckets are swept, before any is.
+    /// </summary>
+    public async Task<InvocationResult> SweepAsync(SweepRequest sweep, Invocation invocation, IReadOnlyList<string>? fleet = null, int? shards = null, Action<int>? selected = null)
+    {
+        if (BelowFloor(sweep, settings, invocation) is { } floor)
+            return InvocationResult.From([Refuse(sweep, floor, invocation.Asker)]);
+        if (fleet is not null)
+            return await SweepFleetAsync(fleet.Select(b => sweep with { Bucket = b }), "mpa sweep", invocation, selected).ConfigureAwait(false);
+        selected?.Invoke(1);
+        var (summaries, counts, notable) = shards is { } n ? await RunShardsAsync(sweep, n, invocation).ConfigureAwait(false) : await RunAllAsync([sweep], invocation).ConfigureAwait(false);
+        return new InvocationResult(notable, counts) { Sweeps = summaries };
+    }
+
+    // A bucket that cannot be scanned is a result and the others go on; even one bucket answers as a list.
+    internal async Task<InvocationResult> SweepFleetAsync(IEnumerable<SweepRequest> templates, string asker, Invocation invocation, Action<int>? selected = null)
+    {
+        var (sweeps, unscannable) = await SelectAsync(templates, asker, invocation.Work).ConfigureAwait(false);
+        selected?.Invoke(sweeps.Count);
+        var (summaries, counts, notable) = await RunAllAsync(sweeps, invocation).ConfigureAwait(false);
+        foreach (var refusal in unscannable)
+            counts.Add(refusal);
+        return new InvocationResult([.. unscannable, .. notable], counts) { Sweeps = summaries, SweepsAsList = true };
+    }
+
+    // The operator reads it as a usage error (field sweep.olderThan) and fixes the command line; an event reads it in its answer and the log.
+    private AbortResult Refuse(SweepRequest sweep, (string Field, string Problem) floor, Asker asker)
+    {
+        if (asker == Asker.Operator)
+            return AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"--older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower {EnvironmentVariables.SweepMinAge}", $"sweep.{floor.Field}");
+        var rejection = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed", $"sweep.{floor.Field}");
+        log.Outcome(rejection);
+        return rejection;
+    }
+
     // SWEEP_MIN_AGE unless the operator allowed young uploads (else anyone who can send an event could sweep live
     // uploads); an event may raise MIN_IDLE and MAX_UPLOAD_AGE, never lower them.
     public static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
@@ -95,7 +132,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return new([.. outcomes.Select(o => o.Summary)], counts, [.. outcomes.SelectMany(o => o.Notable)]);
     }
 
-    public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
+    // Answered as one sweep: the shards list one range.
+    internal async Task<FleetSweep> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
     {
         var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
         var (summaries, counts, notable) = await RunAllAsync(requests, invocation, oneListing: true).ConfigureAwait(false);
@@ -114,7 +152,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             NextKeyMarker = earliest?.NextKeyMarker,
             NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
-        return new(summary, counts, [.. notable.Take(MaxReportedResults)]);
+        return new([summary], counts, [.. notable.Take(MaxReportedResults)]);
     }
 
     // All shards list the same order, so the one that listed fewest stopped earliest; resuming there loses nothing.
