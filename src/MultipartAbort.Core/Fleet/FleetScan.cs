@@ -26,7 +26,53 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
 
     public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
 
+    /// <summary>
+    /// The list use case ("print"): bucket after bucket, each in the store's order, so output reads as the store lists.
+    /// A bucket named alone that fails ends the run with its error; in a fleet it is named and the rest are listed.
+    /// </summary>
+    public async Task<UploadList> PrintAsync(IReadOnlyList<string> names, bool all, string? prefix, TimeSpan? olderThan, DateTimeOffset now, Action<string, ListedUpload> print, Action flush, Invocation invocation)
+    {
+        var fleet = BucketSelector.IsFleet(names, all);
+        var selection = fleet ? await SelectAsync(names, all, invocation.Work).ConfigureAwait(false) : new BucketSelection(names, []);
+        long listed = 0, shown = 0;
+        var filteredLocally = false;
+        var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
+        foreach (var bucket in selection.Buckets)
+        {
+            // Not under leases: the visit is the printing, in order.
+            var listing = List(new UploadListing(bucket) { Prefix = prefix }, invocation, flush);
+            await foreach (var upload in listing.Uploads().ConfigureAwait(false))
+            {
+                listed++;
+                if (olderThan is { } age && !(upload.Initiated is { } at && now - at > age))
+                    continue;
+                shown++;
+                print(bucket, upload);
+            }
+            filteredLocally |= listing.PrefixFilteredLocally;
+            if (listing.StopReason == BucketListing.StopInterrupted)
+                return new(listed, shown, failed, filteredLocally) { Interrupted = true };
+            if (listing.Error is { } error)
+            {
+                flush();
+                if (!fleet)
+                    return new(listed, shown, failed, filteredLocally) { Error = error.Message };
+                failed.Add((bucket, error.Message));
+            }
+        }
+        return new(listed, shown, failed, filteredLocally);
+    }
+
     // The deadline ends the listing, not the visits, so none is lost.
     internal Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
         limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
+}
+
+/// <summary>What <c>mpa list</c> listed: the counts, the buckets that failed, and why it ended early.</summary>
+public sealed record UploadList(long Listed, long Shown, IReadOnlyList<(string Bucket, string Error)> Failed, bool PrefixFilteredLocally)
+{
+    public bool Interrupted { get; init; }
+
+    // One bucket named alone: its listing error ends the run.
+    public string? Error { get; init; }
 }
