@@ -9,9 +9,9 @@ namespace MultipartAbort.Core.Fleet;
 public sealed class FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter)
 {
     // A few, so a slow bucket does not hold up the rest and memory stays a few pages.
-    public const int BucketsAtOnce = 4;
+    internal const int BucketsAtOnce = 4;
 
-    public StoreCallLimiter Limiter => limiter;
+    internal StoreCallLimiter Limiter => limiter;
 
     public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => selector.SelectAsync(names, all, ct);
 
@@ -21,10 +21,10 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
             ? new AbortResult(refused.Bucket, prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"{asker} {refused.Bucket}: {refused.Error}")
             : AbortResult.Rejected(refused.Bucket, prefix, null, 0, refused.Error);
 
-    public static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
+    internal static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
         StoreCallLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
-    public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
+    internal BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
 
     /// <summary>
     /// The list use case ("print"): bucket after bucket, each in the store's order, so output reads as the store lists.
