@@ -6,14 +6,21 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>The one way every feature covers buckets: select, a few at once, a guarded listing each, one lease per upload.</summary>
-public sealed class FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter)
+public sealed class FleetScan
 {
+    private readonly PrefixListing _lister;
+    private readonly BucketSelector _selector;
+    private readonly StoreCallLimiter _limiter;
+
+    // Built by FunctionServices only: hosts select and print through it, the listing stays Core's.
+    internal FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter) => (_lister, _selector, _limiter) = (lister, selector, limiter);
+
     // A few, so a slow bucket does not hold up the rest and memory stays a few pages.
     internal const int BucketsAtOnce = 4;
 
-    internal StoreCallLimiter Limiter => limiter;
+    internal StoreCallLimiter Limiter => _limiter;
 
-    public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => selector.SelectAsync(names, all, ct);
+    public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => _selector.SelectAsync(names, all, ct);
 
     /// <summary><c>rejected</c> when a guard refuses the bucket, <c>failed</c> when the store does.</summary>
     internal static AbortResult Unscannable(RefusedBucket refused, string? prefix, string asker) =>
@@ -24,7 +31,7 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
     internal static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
         StoreCallLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
-    internal BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
+    internal BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(_lister, start, invocation, onPage);
 
     /// <summary>
     /// The list use case ("print"): bucket after bucket, each in the store's order, so output reads as the store lists.
@@ -65,7 +72,7 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
 
     // The deadline ends the listing, not the visits, so none is lost.
     internal Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
-        limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
+        _limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
 }
 
 /// <summary>What <c>mpa list</c> listed: the counts, the buckets that failed, and why it ended early.</summary>
