@@ -103,7 +103,7 @@ internal static class SweepCommand
             using var stop = new OperatorStop(ct, display.Notify);
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
             var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";
-            var selected = new TaskCompletionSource();
+            var selected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var work = services.Sweeps.SweepAsync(
                 sweep,
                 invocation,
