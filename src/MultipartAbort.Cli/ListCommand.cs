@@ -5,7 +5,6 @@ using MultipartAbort.Cli.Output;
 using MultipartAbort.Core;
 using MultipartAbort.Core.Fleet;
 using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Sweep;
 using Spectre.Console;
 
 namespace MultipartAbort.Cli;
@@ -30,46 +29,23 @@ internal static class ListCommand
             if (!global.TryCreateServices(parse, out var services, out var exit))
                 return exit;
             var names = parse.GetValue(buckets) ?? [];
-            var all = parse.GetValue(allBuckets);
-            var fleet = Options.IsFleet(names, all);
-            var selection = fleet ? await services.Scan.SelectAsync(names, all, ct) : new BucketSelection(names, []);
+            var fleet = BucketSelector.IsFleet(names, parse.GetValue(allBuckets));
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;
             var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
-            long listed = 0, shown = 0;
-            var filteredLocally = false;
-            var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            foreach (var bucket in selection.Buckets)
+            var list = await services.Scan.PrintAsync(names, parse.GetValue(allBuckets), parse.GetValue(prefix) is { Length: > 0 } p ? p : null, age, now, sink.Add, sink.Flush, invocation);
+            if (list.Interrupted)
+                return ExitCodes.Interrupted;
+            if (list.Error is { } error)
             {
-                // Not under leases: the documented output is bucket after bucket, each in store order.
-                var listing = services.Scan.List(new UploadListing(bucket) { Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null }, invocation, onPage: sink.Flush);
-                await foreach (var upload in listing.Uploads())
-                {
-                    listed++;
-                    if (age is { } a && !(upload.Initiated is { } at && now - at > a))
-                        continue;
-                    shown++;
-                    sink.Add(bucket, upload);
-                }
-                filteredLocally |= listing.PrefixFilteredLocally;
-                if (listing.StopReason == BucketListing.StopInterrupted)
-                    return ExitCodes.Interrupted;
-                if (listing.Error is { } error)
-                {
-                    sink.Flush();
-                    if (!fleet)
-                    {
-                        await Console.Error.WriteLineAsync($"mpa: {error.Message}");
-                        return ExitCodes.StoreError;
-                    }
-                    failed.Add((bucket, error.Message));
-                }
+                await Console.Error.WriteLineAsync($"mpa: {error}");
+                return ExitCodes.StoreError;
             }
-            foreach (var (bucket, error) in failed)
-                await Console.Error.WriteLineAsync($"mpa: {bucket}: {error}");
-            sink.Finish(listed, shown, age, failed, filteredLocally);
-            return failed.Count == 0 ? ExitCodes.Success : ExitCodes.SomeFailed;
+            foreach (var (bucket, failure) in list.Failed)
+                await Console.Error.WriteLineAsync($"mpa: {bucket}: {failure}");
+            sink.Finish(list, age);
+            return list.Failed.Count == 0 ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
     }
@@ -81,14 +57,14 @@ internal static class ListCommand
         /// <summary>Called at each page, so output streams.</summary>
         void Flush();
 
-        void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally);
+        void Finish(UploadList list, TimeSpan? olderThan);
     }
 
-    private static string Summary(long listed, long shown, TimeSpan? olderThan, bool filteredLocally) =>
+    private static string Summary(UploadList list, TimeSpan? olderThan) =>
         (olderThan is { } a
-            ? $"{shown.ToString("N0", CultureInfo.InvariantCulture)} of {listed.ToString("N0", CultureInfo.InvariantCulture)} uploads are older than {Core.Configuration.IsoDuration.Format(a)}"
-            : $"{listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
-        + (filteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
+            ? $"{list.Shown.ToString("N0", CultureInfo.InvariantCulture)} of {list.Listed.ToString("N0", CultureInfo.InvariantCulture)} uploads are older than {Core.Configuration.IsoDuration.Format(a)}"
+            : $"{list.Listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
+        + (list.PrefixFilteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
     // At most 1,000 rows held.
     private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
@@ -114,10 +90,10 @@ internal static class ListCommand
             _rows.Clear();
         }
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
+        public void Finish(UploadList list, TimeSpan? olderThan)
         {
             Flush();
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(listed, shown, olderThan, filteredLocally))}[/]");
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(list, olderThan))}[/]");
         }
     }
 
@@ -131,10 +107,10 @@ internal static class ListCommand
 
         public void Flush() => _out.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
+        public void Finish(UploadList list, TimeSpan? olderThan)
         {
             _out.Flush();
-            Console.Error.WriteLine(Summary(listed, shown, olderThan, filteredLocally));
+            Console.Error.WriteLine(Summary(list, olderThan));
         }
     }
 
@@ -168,19 +144,19 @@ internal static class ListCommand
 
         public void Flush() => _json.Flush();
 
-        public void Finish(long listed, long shown, TimeSpan? olderThan, IReadOnlyList<(string Bucket, string Error)> failed, bool filteredLocally)
+        public void Finish(UploadList list, TimeSpan? olderThan)
         {
             _json.WriteEndArray();
-            _json.WriteNumber("listed", listed);
-            _json.WriteNumber("count", shown);
+            _json.WriteNumber("listed", list.Listed);
+            _json.WriteNumber("count", list.Shown);
             if (olderThan is { } a)
                 _json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
-            if (filteredLocally)
+            if (list.PrefixFilteredLocally)
                 _json.WriteBoolean("prefixFilteredLocally", true);
-            if (failed.Count > 0)
+            if (list.Failed.Count > 0)
             {
                 _json.WriteStartArray("errors");
-                foreach (var (bucket, error) in failed)
+                foreach (var (bucket, error) in list.Failed)
                 {
                     _json.WriteStartObject();
                     _json.WriteString("bucket", bucket);

@@ -30,8 +30,6 @@ internal static class Options
 
     public static Option<bool> AllBuckets() => new("--all-buckets") { Description = "Every bucket the credentials can list (ListBuckets), within ALLOWED_BUCKETS." };
 
-    public static bool IsFleet(IReadOnlyList<string> buckets, bool all) => all || buckets.Count != 1 || Core.Fleet.BucketSelector.IsGlob(buckets[0]);
-
     public static void RequireBuckets(CommandResult r, Option<string[]> buckets, Option<bool> all)
     {
         if ((r.GetValue(buckets) ?? []).Length == 0 && !r.GetValue(all))

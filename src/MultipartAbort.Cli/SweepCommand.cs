@@ -56,7 +56,7 @@ internal static class SweepCommand
         {
             buckets, allBuckets, prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
-        bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Options.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
+        bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Core.Fleet.BucketSelector.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
         command.Validators.Add(r =>
         {
             Options.RequireBuckets(r, buckets, allBuckets);
@@ -102,95 +102,55 @@ internal static class SweepCommand
                 return exit;
             using var stop = new OperatorStop(ct, display.Notify);
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
-            // Going below the operator's own floor is a deliberate, explicit choice.
-            if (SweepRunner.BelowFloor(sweep, services.Settings, invocation) is { } floor)
-            {
-                await Console.Error.WriteLineAsync($"mpa: --older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower SWEEP_MIN_AGE");
-                return ExitCodes.Usage;
-            }
             var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";
-            if (fleet)
-                return await SweepFleetAsync(services, invocation, stop, sweep, names, parse.GetValue(allBuckets), display, logs, concurrencyTitle, asJson);
-            display.Title = $"{sweep} · {concurrencyTitle}";
-            var work = parse.GetValue(shards) is { } shardCount ? services.Sweeps.RunShardsAsync(sweep, shardCount, invocation) : services.Sweeps.RunAsync(sweep, invocation);
-            await display.RunAsync(work);
+            var selected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var work = services.Sweeps.SweepAsync(
+                sweep,
+                invocation,
+                fleet ? (parse.GetValue(allBuckets) ? [.. names, "*"] : names) : null,
+                parse.GetValue(shards),
+                count =>
+                {
+                    display.Title = fleet
+                        ? $"{count} buckets{(sweep.Prefix is null ? "" : $" (prefix {sweep.Prefix})")} older than {IsoDuration.Format(sweep.OlderThan)}{(sweep.DryRun ? " (dry run)" : "")} · {concurrencyTitle}"
+                        : $"{sweep} · {concurrencyTitle}";
+                    selected.SetResult();
+                }
+            );
+            // Refused before anything was selected: no display.
+            if (await Task.WhenAny(selected.Task, work) == selected.Task)
+                await display.RunAsync(work);
             logs?.Release();
-            SweepSummary summary;
-            OutcomeCounts counts;
-            IReadOnlyList<AbortResult> notable;
+            InvocationResult result;
             try
             {
-                (summary, counts, notable) = await work;
+                result = await work;
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
             {
-                summary = null!;
-                counts = null!;
-                notable = [];
+                result = null!;
             }
             if (stop.Abandon.IsCancellationRequested)
             {
                 await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
                 return ExitCodes.Interrupted;
             }
-
-            var result = new InvocationResult(notable, counts) { Sweeps = [summary] };
+            // Going below the operator's own floor is a deliberate, explicit choice.
+            if (result.Results is [{ Outcome: AbortOutcome.Rejected, Field: not null } floor] && result.Sweeps.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"mpa: {floor.Message}");
+                return ExitCodes.Usage;
+            }
             if (asJson)
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
+            else if (fleet)
+                SweepReport.WriteFleet(AnsiConsole.Console, result.Sweeps, result.Results);
             else
-                SweepReport.Write(AnsiConsole.Console, summary, notable);
-            if (summary.StopReason == SweepRunner.StopInterrupted)
+                SweepReport.Write(AnsiConsole.Console, result.Sweeps[0], result.Results);
+            if (result.Sweeps.Any(s => s.StopReason == SweepRunner.StopInterrupted))
                 return ExitCodes.Interrupted;
             return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
-    }
-
-    // A bucket that cannot be taken or listed is a result; the others go on.
-    private static async Task<int> SweepFleetAsync(
-        Core.Hosting.FunctionServices services,
-        Invocation invocation,
-        OperatorStop stop,
-        SweepRequest template,
-        IReadOnlyList<string> names,
-        bool all,
-        SweepDisplay display,
-        DeferredLog? logs,
-        string concurrencyTitle,
-        bool asJson
-    )
-    {
-        var (requests, refusals) = await services.Sweeps.SelectAsync((all ? [.. names, "*"] : names).Select(n => template with { Bucket = n }), "mpa sweep", invocation.Work);
-        display.Title = $"{requests.Count} buckets{(template.Prefix is null ? "" : $" (prefix {template.Prefix})")} older than {IsoDuration.Format(template.OlderThan)}{(template.DryRun ? " (dry run)" : "")} · {concurrencyTitle}";
-        var work = services.Sweeps.RunAllAsync(requests, invocation);
-        await display.RunAsync(work);
-        logs?.Release();
-        IReadOnlyList<SweepSummary> summaries;
-        OutcomeCounts counts;
-        IReadOnlyList<AbortResult> notable;
-        try
-        {
-            (summaries, counts, notable) = await work;
-        }
-        catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
-            return ExitCodes.Interrupted;
-        }
-        if (stop.Abandon.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
-            return ExitCodes.Interrupted;
-        }
-        foreach (var refusal in refusals)
-            counts.Add(refusal);
-        var result = new InvocationResult([.. refusals, .. notable], counts) { Sweeps = summaries, SweepsAsList = true };
-        if (asJson)
-            await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
-        else
-            SweepReport.WriteFleet(AnsiConsole.Console, summaries, result.Results);
-        if (summaries.Any(s => s.StopReason == SweepRunner.StopInterrupted))
-            return ExitCodes.Interrupted;
-        return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
     }
 }

@@ -59,7 +59,7 @@ public sealed class SweepHarness : IAsyncDisposable
         return ServiceComposition.Create(new DictionaryEnvironment(variables), TextWriter.Null, time: time);
     }
 
-    public async Task<SweepOutcome> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env)
+    internal async Task<SweepOutcome> SweepAsync(SweepRequest sweep, params (string Name, string? Value)[] env)
 
     {
         var services = Services(null, env);

@@ -4,7 +4,7 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>One bucket's guarded listing: it ends (never faults) at a stop, deadline or store error, saying why and where to resume.</summary>
-public sealed class BucketListing(PrefixListing lister, UploadListing start, Invocation invocation, Action? onPage = null)
+internal sealed class BucketListing(PrefixListing lister, UploadListing start, Invocation invocation, Action? onPage = null)
 {
     public const string StopDeadline = "deadline";
     public const string StopInterrupted = "interrupted";

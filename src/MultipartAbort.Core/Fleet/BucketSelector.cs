@@ -8,6 +8,9 @@ public sealed class BucketSelector(IBucketDirectory? directory, AccessPolicy acc
 {
     public static bool IsGlob(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
+    // One bucket named alone is not a fleet: it answers with its own error and shape.
+    public static bool IsFleet(IReadOnlyList<string> names, bool all) => all || names.Count != 1 || IsGlob(names[0]);
+
     internal async Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct)
     {
         var buckets = new SortedSet<string>(StringComparer.Ordinal);

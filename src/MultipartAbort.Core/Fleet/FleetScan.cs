@@ -6,14 +6,21 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>The one way every feature covers buckets: select, a few at once, a guarded listing each, one lease per upload.</summary>
-public sealed class FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter)
+public sealed class FleetScan
 {
+    private readonly PrefixListing _lister;
+    private readonly BucketSelector _selector;
+    private readonly StoreCallLimiter _limiter;
+
+    // Built by FunctionServices only: hosts select and print through it, the listing stays Core's.
+    internal FleetScan(PrefixListing lister, BucketSelector selector, StoreCallLimiter limiter) => (_lister, _selector, _limiter) = (lister, selector, limiter);
+
     // A few, so a slow bucket does not hold up the rest and memory stays a few pages.
-    public const int BucketsAtOnce = 4;
+    internal const int BucketsAtOnce = 4;
 
-    public StoreCallLimiter Limiter => limiter;
+    internal StoreCallLimiter Limiter => _limiter;
 
-    public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => selector.SelectAsync(names, all, ct);
+    public Task<BucketSelection> SelectAsync(IReadOnlyList<string> names, bool all, CancellationToken ct) => _selector.SelectAsync(names, all, ct);
 
     /// <summary><c>rejected</c> when a guard refuses the bucket, <c>failed</c> when the store does.</summary>
     internal static AbortResult Unscannable(RefusedBucket refused, string? prefix, string asker) =>
@@ -21,12 +28,58 @@ public sealed class FleetScan(PrefixListing lister, BucketSelector selector, Sto
             ? new AbortResult(refused.Bucket, prefix ?? "", "", AbortOutcome.Failed, 0, 0, 0, $"{asker} {refused.Bucket}: {refused.Error}")
             : AbortResult.Rejected(refused.Bucket, prefix, null, 0, refused.Error);
 
-    public static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
+    internal static Task<int> ForEachBucketAsync(int count, Func<bool> stopTaking, Func<int, Task> scan, int atOnce = BucketsAtOnce) =>
         StoreCallLimiter.ForEachIndexAsync(count, atOnce, stopTaking, scan);
 
-    public BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(lister, start, invocation, onPage);
+    internal BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(_lister, start, invocation, onPage);
+
+    /// <summary>
+    /// The list use case ("print"): bucket after bucket, each in the store's order, so output reads as the store lists.
+    /// A bucket named alone that fails ends the run with its error; in a fleet it is named and the rest are listed.
+    /// </summary>
+    public async Task<UploadList> PrintAsync(IReadOnlyList<string> names, bool all, string? prefix, TimeSpan? olderThan, DateTimeOffset now, Action<string, ListedUpload> print, Action flush, Invocation invocation)
+    {
+        var fleet = BucketSelector.IsFleet(names, all);
+        var selection = fleet ? await SelectAsync(names, all, invocation.Work).ConfigureAwait(false) : new BucketSelection(names, []);
+        long listed = 0, shown = 0;
+        var filteredLocally = false;
+        var failed = selection.Refused.Select(r => (r.Bucket, r.Error)).ToList();
+        foreach (var bucket in selection.Buckets)
+        {
+            // Not under leases: the visit is the printing, in order.
+            var listing = List(new UploadListing(bucket) { Prefix = prefix }, invocation, flush);
+            await foreach (var upload in listing.Uploads().ConfigureAwait(false))
+            {
+                listed++;
+                if (olderThan is { } age && !(upload.Initiated is { } at && now - at > age))
+                    continue;
+                shown++;
+                print(bucket, upload);
+            }
+            filteredLocally |= listing.PrefixFilteredLocally;
+            if (listing.StopReason == BucketListing.StopInterrupted)
+                return new(listed, shown, failed, filteredLocally) { Interrupted = true };
+            if (listing.Error is { } error)
+            {
+                flush();
+                if (!fleet)
+                    return new(listed, shown, failed, filteredLocally) { Error = error.Message };
+                failed.Add((bucket, error.Message));
+            }
+        }
+        return new(listed, shown, failed, filteredLocally);
+    }
 
     // The deadline ends the listing, not the visits, so none is lost.
     internal Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
-        limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
+        _limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
+}
+
+/// <summary>What <c>mpa list</c> listed: the counts, the buckets that failed, and why it ended early.</summary>
+public sealed record UploadList(long Listed, long Shown, IReadOnlyList<(string Bucket, string Error)> Failed, bool PrefixFilteredLocally)
+{
+    public bool Interrupted { get; init; }
+
+    // One bucket named alone: its listing error ends the run.
+    public string? Error { get; init; }
 }

@@ -51,16 +51,7 @@ public sealed class RequestRunner(
                 return InvocationResult.From([]);
 
             case SweepPayload sweep:
-            {
-                if (SweepRunner.BelowFloor(sweep.Sweep, settings, invocation) is { } floor)
-                {
-                    var rejection = AbortResult.Rejected(sweep.Sweep.Bucket, sweep.Sweep.Prefix, null, sweep.Sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed", $"sweep.{floor.Field}");
-                    log.Outcome(rejection);
-                    return InvocationResult.From([rejection]);
-                }
-                var (summaries, counts, notable) = await sweeps.RunAllAsync([sweep.Sweep], invocation).ConfigureAwait(false);
-                return new InvocationResult(notable, counts) { Sweeps = summaries };
-            }
+                return await sweeps.SweepAsync(sweep.Sweep, invocation).ConfigureAwait(false);
 
             case ReportPayload report:
                 return await ReportAsync(report.Report, InvocationResult.From([]), invocation).ConfigureAwait(false);
@@ -127,19 +118,10 @@ public sealed class RequestRunner(
         {
             using var sweepShare = invocation.Until(settings.ReportTargets.Count > 0 ? At(1 - ReportReserve) : null);
             var templates = settings.SweepTargets.Select(t => new SweepRequest(t.Bucket, t.OlderThan) { Prefix = t.Prefix, FanOut = t.Shards });
-            var (targets, unscannable) = await sweeps.SelectAsync(templates, EnvironmentVariables.SweepTargets, sweepShare.Work).ConfigureAwait(false);
-            if (targets.Count > 0)
-            {
-                var run = await sweeps.RunAllAsync(targets, sweepShare).ConfigureAwait(false);
-                results.AddRange(run.Notable);
-                counts.Add(run.Counts);
-                swept = run.Summaries;
-            }
-            foreach (var failure in unscannable)
-            {
-                results.Add(failure);
-                counts.Add(failure);
-            }
+            var fleet = await sweeps.SweepFleetAsync(templates, EnvironmentVariables.SweepTargets, sweepShare).ConfigureAwait(false);
+            results.AddRange(fleet.Results);
+            counts.Add(fleet.Summary);
+            swept = fleet.Sweeps;
         }
 
         var answer = new InvocationResult(results, counts) { Sweeps = swept, Drain = drained };

@@ -21,7 +21,7 @@ public enum PrefixListingMode
 /// listing for <c>tmp/</c>; taken as clean the uploads would stay forever, so an empty answer costs one check without
 /// the prefix, and a store caught misreading is filtered here for the rest of the process.
 /// </summary>
-public sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, StructuredLogger log)
+internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, StructuredLogger log)
 {
     public const int CheckPageSize = 1000;
 

@@ -28,7 +28,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     private StoreCallLimiter Limiter => scan.Limiter;
 
     // Never throws for the deadline: the summary and continuation are always produced.
-    public async Task<SweepOutcome> RunAsync(SweepRequest sweep, Invocation invocation)
+    internal async Task<SweepOutcome> RunAsync(SweepRequest sweep, Invocation invocation)
     {
         var run = new Run(this, sweep, invocation);
         if (settings.Access.CheckSweep(sweep.Bucket, sweep.Prefix) is { } notAllowed)
@@ -38,9 +38,54 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The sweep use case of every host: one bucket, its shards run here, or a fleet (bucket names and globs, <c>*</c> for
+    /// all). A sweep below a floor is refused before anything is listed; <paramref name="selected"/> hears how many
+    /// buckets are swept, before any is.
+    /// </summary>
+    public async Task<InvocationResult> SweepAsync(SweepRequest sweep, Invocation invocation, IReadOnlyList<string>? fleet = null, int? shards = null, Action<int>? selected = null)
+    {
+        if (BelowFloor(sweep, settings, invocation) is { } floor)
+            return InvocationResult.From([Refuse(sweep, floor, invocation.Asker)]);
+        if (fleet is not null)
+            return await SweepFleetAsync(fleet.Select(b => sweep with { Bucket = b }), "mpa sweep", invocation, selected).ConfigureAwait(false);
+        selected?.Invoke(1);
+        return shards is { } n ? await RunShardsAsync(sweep, n, invocation).ConfigureAwait(false) : await RunAllAsync([sweep], invocation).ConfigureAwait(false);
+    }
+
+    // A bucket that cannot be scanned is a result and the others go on; even one bucket answers as a list.
+    internal async Task<InvocationResult> SweepFleetAsync(IEnumerable<SweepRequest> templates, string asker, Invocation invocation, Action<int>? selected = null)
+    {
+        var sweeps = new List<SweepRequest>();
+        var unscannable = new List<AbortResult>();
+        foreach (var group in templates.GroupBy(t => t with { Bucket = "" }))
+        {
+            var selection = await scan.SelectAsync([.. group.Select(t => t.Bucket)], false, invocation.Work).ConfigureAwait(false);
+            unscannable.AddRange(selection.Refused.Select(r => FleetScan.Unscannable(r, group.Key.Prefix, asker)));
+            sweeps.AddRange(selection.Buckets.Select(b => group.Key with { Bucket = b }));
+        }
+        foreach (var refusal in unscannable)
+            log.Outcome(refusal);
+        selected?.Invoke(sweeps.Count);
+        var run = await RunAllAsync(sweeps, invocation).ConfigureAwait(false);
+        foreach (var refusal in unscannable)
+            run.Summary.Add(refusal);
+        return run with { Results = [.. unscannable, .. run.Results], SweepsAsList = true };
+    }
+
+    // The operator reads it as a usage error (field sweep.olderThan) and fixes the command line; an event reads it in its answer and the log.
+    private AbortResult Refuse(SweepRequest sweep, (string Field, string Problem) floor, Asker asker)
+    {
+        if (asker == Asker.Operator)
+            return AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"--older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower {EnvironmentVariables.SweepMinAge}", $"sweep.{floor.Field}");
+        var rejection = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed", $"sweep.{floor.Field}");
+        log.Outcome(rejection);
+        return rejection;
+    }
+
     // SWEEP_MIN_AGE unless the operator allowed young uploads (else anyone who can send an event could sweep live
     // uploads); an event may raise MIN_IDLE and MAX_UPLOAD_AGE, never lower them.
-    public static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
+    internal static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
         if (sweep.OlderThan < settings.SweepMinAge && !invocation.AllowYoung)
             return ("olderThan", $"{IsoDuration.Format(sweep.OlderThan)} is below {EnvironmentVariables.SweepMinAge} ({IsoDuration.Format(settings.SweepMinAge)})");
@@ -57,23 +102,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return await run.PassOnAsync().ConfigureAwait(false);
     }
 
-    public async Task<(IReadOnlyList<SweepRequest> Sweeps, IReadOnlyList<AbortResult> Unscannable)> SelectAsync(IEnumerable<SweepRequest> templates, string asker, CancellationToken ct)
-    {
-        var sweeps = new List<SweepRequest>();
-        var unscannable = new List<AbortResult>();
-        foreach (var group in templates.GroupBy(t => t with { Bucket = "" }))
-        {
-            var selection = await scan.SelectAsync([.. group.Select(t => t.Bucket)], false, ct).ConfigureAwait(false);
-            unscannable.AddRange(selection.Refused.Select(r => FleetScan.Unscannable(r, group.Key.Prefix, asker)));
-            sweeps.AddRange(selection.Buckets.Select(b => group.Key with { Bucket = b }));
-        }
-        foreach (var result in unscannable)
-            log.Outcome(result);
-        return (sweeps, unscannable);
-    }
-
     // oneListing: shards of one sweep, all run at once, their listing counted once.
-    public async Task<FleetSweep> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, Invocation invocation, bool oneListing = false)
+    internal async Task<InvocationResult> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, Invocation invocation, bool oneListing = false)
     {
         var merged = new MergedProgress(sweeps.Count, oneListing, invocation.Progress);
         var runs = new Task<SweepOutcome>[sweeps.Count];
@@ -92,13 +122,15 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                 $"sweep of {summary.Bucket}{(summary.Prefix is null ? "" : "/" + summary.Prefix)}: listed {summary.Listed}, matched {summary.Matched}, aborted {summary.Aborted}, already gone {summary.AlreadyGone}, requeued {summary.Requeued}, failed {summary.Failed}"
             );
         }
-        return new([.. outcomes.Select(o => o.Summary)], counts, [.. outcomes.SelectMany(o => o.Notable)]);
+        return new InvocationResult([.. outcomes.SelectMany(o => o.Notable)], counts) { Sweeps = [.. outcomes.Select(o => o.Summary)] };
     }
 
-    public async Task<SweepOutcome> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
+    // Answered as one sweep: the shards list one range.
+    private async Task<InvocationResult> RunShardsAsync(SweepRequest sweep, int shards, Invocation invocation)
     {
         var requests = Enumerable.Range(0, shards).Select(i => sweep with { Shard = new SweepShard(i, shards) }).ToArray();
-        var (summaries, counts, notable) = await RunAllAsync(requests, invocation, oneListing: true).ConfigureAwait(false);
+        var all = await RunAllAsync(requests, invocation, oneListing: true).ConfigureAwait(false);
+        var summaries = all.Sweeps;
         var first = summaries.FirstOrDefault(s => s.StopReason is not null) ?? summaries[0];
         var earliest = EarliestStop(summaries);
         var summary = first with
@@ -107,14 +139,14 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             Listed = summaries.Max(s => s.Listed),
             Matched = summaries.Sum(s => s.Matched),
             OverMaxAge = summaries.Sum(s => s.OverMaxAge),
-            Counts = counts,
+            Counts = all.Summary,
             ElapsedSeconds = summaries.Max(s => s.ElapsedSeconds),
             Shard = $"all {shards}",
             PrefixFilteredLocally = summaries.Any(s => s.PrefixFilteredLocally),
             NextKeyMarker = earliest?.NextKeyMarker,
             NextUploadIdMarker = earliest?.NextUploadIdMarker,
         };
-        return new(summary, counts, [.. notable.Take(MaxReportedResults)]);
+        return new InvocationResult([.. all.Results.Take(MaxReportedResults)], all.Summary) { Sweeps = [summary] };
     }
 
     // All shards list the same order, so the one that listed fewest stopped earliest; resuming there loses nothing.
