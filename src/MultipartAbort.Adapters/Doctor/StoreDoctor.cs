@@ -106,18 +106,10 @@ public sealed class StoreDoctor
         var probeKey = (_settings.Access.Prefixes.FirstOrDefault() ?? "") + "mpa-doctor-probe";
         var probeId = "mpa-doctor-" + Guid.NewGuid().ToString("N");
 
-        var count = 0;
-        ListedUpload? first = null;
-        var listing = _scan.List(new UploadListing(bucket), invocation);
-        await foreach (var upload in listing.Uploads().ConfigureAwait(false))
-        {
-            first ??= upload;
-            if (++count >= CountLimit)
-                break;
-        }
+        var (count, first, error) = await _scan.CountAsync(bucket, CountLimit, invocation).ConfigureAwait(false);
         // The guarded listing ends at Ctrl+C instead of throwing: the doctor stops there as before.
         ct.ThrowIfCancellationRequested();
-        if (listing.Error is { } refused)
+        if (error is { } refused)
         {
             _identity.Remember(refused);
             checks.Add(new(bucket, "list-uploads", DoctorStatus.Fail, Refusal(refused, Permissions.ListUploads), Permissions.ListUploads));

@@ -70,6 +70,21 @@ public sealed class FleetScan
         return new(listed, shown, failed, filteredLocally);
     }
 
+    /// <summary>The doctor's look ("count"): uploads up to <paramref name="limit"/>, the first one, or why the store refused.</summary>
+    public async Task<(int Count, ListedUpload? First, StoreException? Error)> CountAsync(string bucket, int limit, Invocation invocation)
+    {
+        var count = 0;
+        ListedUpload? first = null;
+        var listing = List(new UploadListing(bucket), invocation);
+        await foreach (var upload in listing.Uploads().ConfigureAwait(false))
+        {
+            first ??= upload;
+            if (++count >= limit)
+                break;
+        }
+        return (count, first, listing.Error);
+    }
+
     // The deadline ends the listing, not the visits, so none is lost.
     internal Task VisitAsync(BucketListing listing, Func<ListedUpload, bool> take, Func<ListedUpload, Task> visit) =>
         _limiter.ForEachAsync(listing.Uploads().Where(take), visit, CancellationToken.None);
