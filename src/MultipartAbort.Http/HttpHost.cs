@@ -75,7 +75,7 @@ public static class HttpHost
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
         app.MapRootEndpoint(services, metrics);
         app.MapOpenWhiskEndpoints(services, metrics);
-        app.MapOperationsEndpoints(metrics, services.Settings, services.Refusals, lifetime);
+        app.MapOperationsEndpoints(metrics, services, lifetime);
         return app;
     }
 }

@@ -4,6 +4,5 @@ using MultipartAbort.Http.Endpoints;
 namespace MultipartAbort.Http;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(OpenWhiskActivation))]
 [JsonSerializable(typeof(HealthStatus))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Context;
@@ -8,9 +9,7 @@ public sealed class FunctionInvoker(FunctionServices services, EmfMetrics metric
 {
     public async Task<byte[]> InvokeAsync(LambdaContext context, CancellationToken ct)
     {
-        using var deadline = context.CreateDeadlineSource(ct);
-        using var invocation = services.Begin(context.Request.Deadline, deadline.Token);
-        var response = await services.Events.HandleAsync(context.Request.Event, invocation).ConfigureAwait(false);
+        var response = await services.InvokeAsync(context.Request.Event, context.Request.Deadline, ct).ConfigureAwait(false);
         metrics.Flush(response.Counts);
         if (response.Result?.Report is { } report)
             metrics.Flush(report);

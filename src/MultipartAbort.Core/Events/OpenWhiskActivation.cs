@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MultipartAbort.Http.Endpoints;
+namespace MultipartAbort.Core.Events;
 
 /// <summary>OpenWhisk's deadline is ms since epoch, as a string.</summary>
-public sealed class OpenWhiskActivation
+internal sealed class OpenWhiskActivation
 {
     [JsonPropertyName("value")]
     public JsonElement Value { get; set; }
@@ -39,3 +39,6 @@ public sealed class OpenWhiskActivation
         return (DateTimeOffset.FromUnixTimeMilliseconds(ms), null);
     }
 }
+
+[JsonSerializable(typeof(OpenWhiskActivation))]
+internal sealed partial class OpenWhiskJsonContext : JsonSerializerContext;
