@@ -29,12 +29,7 @@ public static class HttpHost
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            // The message names the wrong variables, never a secret's value.
-            var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
-            {
-                Context = new LogContext { ColdStart = true, FunctionName = HostIdentity.Read(env).FunctionName },
-            };
-            initLog.Log(LogLevel.Critical, $"start-up failed: {ex.Message}", ex is ConfigurationException ? null : ex);
+            StructuredLogger.StartupFailed(env, stdout, time, new LogContext { FunctionName = HostIdentity.Read(env).FunctionName }, $"start-up failed: {ex.Message}", ex);
             return ExitConfigInvalid;
         }
 
