@@ -60,7 +60,6 @@ public static class HttpHost
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default));
         configure?.Invoke(builder);
 
         var app = builder.Build();

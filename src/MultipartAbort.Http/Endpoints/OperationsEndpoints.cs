@@ -11,8 +11,8 @@ public static class OperationsEndpoints
     {
         app.MapGet("/healthz", () =>
             lifetime.ApplicationStopping.IsCancellationRequested
-                ? Results.Json(new HealthStatus("stopping"), HttpJsonContext.Default.HealthStatus, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Json(new HealthStatus("ready"), HttpJsonContext.Default.HealthStatus));
+                ? RequestBody.Json(StatusCodes.Status503ServiceUnavailable, "{\"status\":\"stopping\"}")
+                : RequestBody.Json(StatusCodes.Status200OK, "{\"status\":\"ready\"}"));
 
         app.MapGet("/metrics", async (HttpContext http) =>
         {
