@@ -5,20 +5,13 @@ using System.Text.Json.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>OpenWhisk's deadline is ms since epoch, as a string.</summary>
-internal sealed class OpenWhiskActivation
+internal sealed record OpenWhiskActivation(
+    [property: JsonPropertyName("value")] JsonElement Value,
+    [property: JsonPropertyName("activation_id")] string? ActivationId,
+    [property: JsonPropertyName("action_name")] string? ActionName,
+    [property: JsonPropertyName("deadline")] JsonElement Deadline
+)
 {
-    [JsonPropertyName("value")]
-    public JsonElement Value { get; set; }
-
-    [JsonPropertyName("activation_id")]
-    public string? ActivationId { get; set; }
-
-    [JsonPropertyName("action_name")]
-    public string? ActionName { get; set; }
-
-    [JsonPropertyName("deadline")]
-    public JsonElement Deadline { get; set; }
-
     /// <summary>Null (with no problem) when none was given.</summary>
     public (DateTimeOffset? Deadline, string? Problem) ReadDeadline()
     {

@@ -74,9 +74,9 @@ public static class HostDoors
             log.Outcome(invalid.Rejection);
             return HttpAnswer.Refused(400, invalid.Rejection.Message) with { Result = Model.InvocationResult.From([invalid.Rejection]) };
         }
-        if (deadline - time.GetUtcNow() - ResponseReserve <= TimeSpan.Zero)
-            return HttpAnswer.Refused(503, "the activation's deadline has already passed");
         using var answerBy = AnswerBy(deadline, time);
+        if (answerBy.IsCancellationRequested)
+            return HttpAnswer.Refused(503, "the activation's deadline has already passed");
         using var invocation = services.Begin(deadline, answerBy.Token);
         try
         {
