@@ -29,12 +29,7 @@ public static class HttpHost
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            // The message names the wrong variables, never a secret's value.
-            var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
-            {
-                Context = new LogContext { ColdStart = true, FunctionName = HostIdentity.Read(env).FunctionName },
-            };
-            initLog.Log(LogLevel.Critical, $"start-up failed: {ex.Message}", ex is ConfigurationException ? null : ex);
+            StructuredLogger.StartupFailed(env, stdout, time, new LogContext { FunctionName = HostIdentity.Read(env).FunctionName }, $"start-up failed: {ex.Message}", ex);
             return ExitConfigInvalid;
         }
 
@@ -65,7 +60,6 @@ public static class HttpHost
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -75,7 +69,7 @@ public static class HttpHost
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
         app.MapRootEndpoint(services, metrics);
         app.MapOpenWhiskEndpoints(services, metrics);
-        app.MapOperationsEndpoints(metrics, services.Settings, services.Refusals, lifetime);
+        app.MapOperationsEndpoints(metrics, services, lifetime);
         return app;
     }
 }

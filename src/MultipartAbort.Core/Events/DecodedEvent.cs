@@ -1,3 +1,3 @@
 namespace MultipartAbort.Core.Events;
 
-public abstract record DecodedEvent;
+internal abstract record DecodedEvent;

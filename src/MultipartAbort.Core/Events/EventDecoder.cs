@@ -6,7 +6,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Sorts an event by shape and takes out the request, with one <see cref="Unwrap"/> for every carrier.</summary>
-public static class EventDecoder
+internal static class EventDecoder
 {
     public static DecodedEvent Decode(ReadOnlySpan<byte> utf8Json)
     {

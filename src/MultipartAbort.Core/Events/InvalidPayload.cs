@@ -2,4 +2,4 @@ using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Events;
 
-public sealed record InvalidPayload(AbortResult Rejection) : RequestPayload;
+internal sealed record InvalidPayload(AbortResult Rejection) : RequestPayload;

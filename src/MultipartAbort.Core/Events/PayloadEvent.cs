@@ -1,3 +1,3 @@
 namespace MultipartAbort.Core.Events;
 
-public sealed record PayloadEvent(RequestPayload Payload) : DecodedEvent;
+internal sealed record PayloadEvent(RequestPayload Payload) : DecodedEvent;

@@ -10,7 +10,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A CloudEvent: signed with <c>X-Signature</c> unless CLOUDEVENTS_TRUSTED. 2xx only once done: Knative retries failures.</summary>
-public sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
+internal sealed class CloudEventHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
 {
     public async Task<HttpAnswer> HandleAsync(CloudEventDelivery delivery, string? signatureHeader, byte[] rawBody, Invocation invocation)
     {

@@ -7,12 +7,26 @@ namespace MultipartAbort.Core.Handlers;
 public sealed record HttpAnswer(int Status, string Body, InvocationResult? Result)
 {
     // 502 on a transient failure, so it is sent again.
-    public static int StatusOf(RequestPayload payload, InvocationResult result) =>
+    internal static int StatusOf(RequestPayload payload, InvocationResult result) =>
         payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
 
-    public static HttpAnswer Ran(RequestPayload payload, InvocationResult result) => new(StatusOf(payload, result), ResultJson.ResultText(result), result);
+    // OpenWhisk reads "error" on a failed activation: withError puts the result beside it.
+    internal static HttpAnswer Ran(RequestPayload payload, InvocationResult result, bool withError = false) =>
+        StatusOf(payload, result) is var status && (status == 200 || !withError)
+            ? new(status, ResultJson.ResultText(result), result)
+            : new(status, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result), result);
 
-    public static HttpAnswer Refused(int status, string message) => new(status, ResultJson.Error(message), null);
+    internal static HttpAnswer Refused(int status, string message) => new(status, ResultJson.Error(message), null);
 
     internal HttpProxyResponse ToProxyResponse() => new() { StatusCode = Status, Body = Body };
+
+    private static string WithError(string message, InvocationResult result) =>
+        ResultJson.Text(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", message);
+            json.WritePropertyName("result");
+            json.WriteRawValue(ResultJson.Result(result), skipInputValidation: true);
+            json.WriteEndObject();
+        });
 }

@@ -8,7 +8,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>Runs one queued message, settling each upload on its own so a repeated delivery never repeats finished work.</summary>
-public sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
+internal sealed class MessageRunner(RequestRunner requests, StructuredLogger log)
 {
     // A decoder that throws (a bug) would throw on every delivery: the message is refused for dead-lettering.
     internal RequestPayload Decode(string? id, Func<RequestPayload> decode)

@@ -12,9 +12,18 @@ namespace MultipartAbort.Core.Handlers;
 /// Drains the cos:// retry ledger, deleting an entry only once settled. At least once: a double run is harmless, and
 /// re-queues count from the due time, so entries never multiply.
 /// </summary>
-public sealed class RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, MessageRunner runner, Settings settings, StructuredLogger log, TimeProvider time)
-    : IRetryDrain
+public sealed class RetryLedgerDrain : IRetryDrain
 {
+    private readonly IRetryLedger ledger;
+    private readonly IMessageQueue? deadLetter;
+    private readonly MessageRunner runner;
+    private readonly Settings settings;
+    private readonly StructuredLogger log;
+    private readonly TimeProvider time;
+
+    internal RetryLedgerDrain(IRetryLedger ledger, IMessageQueue? deadLetter, MessageRunner runner, Settings settings, StructuredLogger log, TimeProvider time) =>
+        (this.ledger, this.deadLetter, this.runner, this.settings, this.log, this.time) = (ledger, deadLetter, runner, settings, log, time);
+
     private enum Settlement
     {
         Settled,

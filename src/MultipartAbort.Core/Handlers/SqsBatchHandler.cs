@@ -9,7 +9,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>An SQS batch: records run concurrently; only unsettled or unstarted records go in batchItemFailures.</summary>
-public sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
+internal sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger log, StoreCallLimiter concurrency)
 {
     internal async Task<SqsBatchAnswer> HandleAsync(SqsEvent sqs, Invocation invocation)
     {

@@ -10,7 +10,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A webhook: POST only, <c>X-Signature</c> checked before the body is read (fail closed without a secret).</summary>
-public sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
+internal sealed class WebhookHandler(RequestRunner requests, Settings settings, RefusalLog refusals, TimeProvider time)
 {
     public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, Invocation invocation)
     {

@@ -22,7 +22,7 @@ public sealed class FunctionServices
     public required StoreCallLimiter Concurrency { get; init; }
     public required QueuePair Queues { get; init; }
 
-    public required AbortWorkflow Workflow { get; init; }
+    internal AbortWorkflow Workflow { get; init; } = null!;
 
     public required UploadTimer Timers { get; init; }
 
@@ -45,13 +45,13 @@ public sealed class FunctionServices
 
     public required RequestRunner Requests { get; init; }
 
-    public required WebhookHandler Webhooks { get; init; }
+    internal WebhookHandler Webhooks { get; init; } = null!;
 
     public required EventRouter Events { get; init; }
 
-    public required RefusalLog Refusals { get; init; }
+    internal RefusalLog Refusals { get; init; } = null!;
 
-    public required CloudEventHandler CloudEvents { get; init; }
+    internal CloudEventHandler CloudEvents { get; init; } = null!;
 
     // Null with SQS (which delivers by itself) or no retry queue.
     public RetryLedgerDrain? RetryLedger { get; init; }

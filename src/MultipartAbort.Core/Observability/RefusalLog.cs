@@ -1,7 +1,7 @@
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>Refused callers, sampled so a flood cannot drive log cost: one Warning a minute with a count, the rest at Debug.</summary>
-public sealed class RefusalLog(StructuredLogger log, TimeProvider time)
+internal sealed class RefusalLog(StructuredLogger log, TimeProvider time)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 

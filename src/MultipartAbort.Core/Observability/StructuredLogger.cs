@@ -22,6 +22,14 @@ public sealed class StructuredLogger
 
     public static StructuredLogger Null { get; } = new(TextWriter.Null, "multipart-abort", LogLevel.None);
 
+    /// <summary>Before there are settings: one Critical line whose message names the wrong variables, never a secret's value.</summary>
+    public static StructuredLogger StartupFailed(Configuration.IEnvironment env, TextWriter output, TimeProvider time, LogContext context, string message, Exception ex)
+    {
+        var log = new StructuredLogger(output, env.Get(Configuration.EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time) { Context = context with { ColdStart = true } };
+        log.Log(LogLevel.Critical, message, ex is Configuration.ConfigurationException ? null : ex);
+        return log;
+    }
+
     public string Service { get; }
     public LogLevel MinimumLevel { get; }
 

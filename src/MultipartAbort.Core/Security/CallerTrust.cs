@@ -3,7 +3,7 @@ using MultipartAbort.Core.Configuration;
 namespace MultipartAbort.Core.Security;
 
 /// <summary>Nobody may call unsigned unless CLOUDEVENTS_TRUSTED says the host is private; else <c>X-Signature</c> is checked.</summary>
-public static class CallerTrust
+internal static class CallerTrust
 {
     // Null when the request may run; the reason never contains the secret.
     public static string? Refusal(Settings settings, string? signatureHeader, ReadOnlySpan<byte> rawBody, DateTimeOffset now)

@@ -5,7 +5,7 @@ using MultipartAbort.Core.Configuration;
 namespace MultipartAbort.Core.Security;
 
 /// <summary><c>/metrics</c> names buckets: METRICS_TOKEN's holder reads it; without one, anyone on a trusted host only.</summary>
-public static class MetricsAccess
+internal static class MetricsAccess
 {
     public const string Scheme = "Bearer";
 

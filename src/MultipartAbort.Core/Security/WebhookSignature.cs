@@ -8,7 +8,7 @@ namespace MultipartAbort.Core.Security;
 /// X-Signature: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>, within a
 /// tolerance, compared in constant time. No secret: every request fails.
 /// </summary>
-public static class WebhookSignature
+internal static class WebhookSignature
 {
     public const string HeaderName = "X-Signature";
 

@@ -1,6 +1,5 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Security;
+using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
@@ -8,19 +7,18 @@ namespace MultipartAbort.Http.Endpoints;
 /// <summary><c>/healthz</c> is open (503 after SIGTERM); <c>/metrics</c> is guarded, as it names buckets.</summary>
 public static class OperationsEndpoints
 {
-    public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, OutcomeMetrics metrics, Settings settings, RefusalLog refusals, IHostApplicationLifetime lifetime)
+    public static void MapOperationsEndpoints(this IEndpointRouteBuilder app, OutcomeMetrics metrics, FunctionServices services, IHostApplicationLifetime lifetime)
     {
         app.MapGet("/healthz", () =>
             lifetime.ApplicationStopping.IsCancellationRequested
-                ? Results.Json(new HealthStatus("stopping"), HttpJsonContext.Default.HealthStatus, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Json(new HealthStatus("ready"), HttpJsonContext.Default.HealthStatus));
+                ? RequestBody.Json(StatusCodes.Status503ServiceUnavailable, "{\"status\":\"stopping\"}")
+                : RequestBody.Json(StatusCodes.Status200OK, "{\"status\":\"ready\"}"));
 
         app.MapGet("/metrics", async (HttpContext http) =>
         {
-            if (MetricsAccess.Refusal(settings, http.Request.Headers.Authorization.FirstOrDefault()) is { } problem)
+            if (services.MetricsRefusal(http.Request.Headers.Authorization.FirstOrDefault()) is { } problem)
             {
-                refusals.Refused($"metrics scrape refused: {problem}");
-                http.Response.Headers.WWWAuthenticate = $"{MetricsAccess.Scheme} realm=\"metrics\"";
+                http.Response.Headers.WWWAuthenticate = $"{HostDoors.MetricsScheme} realm=\"metrics\"";
                 await RequestBody.Json(StatusCodes.Status401Unauthorized, ResultJson.Error(problem)).ExecuteAsync(http).ConfigureAwait(false);
                 return;
             }

@@ -1,3 +1,4 @@
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Http.Endpoints;
@@ -25,4 +26,10 @@ public static class RequestBody
     }
 
     public static IResult Json(int status, string body) => Results.Text(body, "application/json", System.Text.Encoding.UTF8, status);
+
+    public static IResult Answer(HttpAnswer answer, OutcomeMetrics metrics)
+    {
+        metrics.Add(answer.Result);
+        return Json(answer.Status, answer.Body);
+    }
 }

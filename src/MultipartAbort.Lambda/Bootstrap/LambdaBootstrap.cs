@@ -1,5 +1,6 @@
 using MultipartAbort.Adapters;
 using MultipartAbort.Core.Configuration;
+using MultipartAbort.Core.Handlers;
 using MultipartAbort.Core.Hosting;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Client;
@@ -33,13 +34,8 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         }
         catch (Exception ex)
         {
-            // The message names the wrong variables, never a secret's value.
-            var initLog = new StructuredLogger(stdout, env.Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort", LogLevel.Information, time)
-            {
-                Context = new LogContext { ColdStart = true, FunctionName = function.Name, FunctionMemorySize = function.MemorySizeMb },
-            };
             var category = ex is ConfigurationException ? LambdaError.ConfigInvalid : LambdaError.InitFailed;
-            initLog.Log(LogLevel.Critical, $"start-up failed ({category}): {ex.Message}", ex is ConfigurationException ? null : ex);
+            var initLog = StructuredLogger.StartupFailed(env, stdout, time, new LogContext { FunctionName = function.Name, FunctionMemorySize = function.MemorySizeMb }, $"start-up failed ({category}): {ex.Message}", ex);
             try
             {
                 await client.SendInitErrorAsync(LambdaError.From(ex, category), ct).ConfigureAwait(false);
@@ -51,8 +47,20 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
             return ExitInitFailed;
         }
 
-        var bootstrap = new LambdaBootstrap(client, services.Log, function, time);
-        return await bootstrap.RunInvocationsAsync(new FunctionInvoker(services, EmfMetrics.For(services.Settings, stdout, time)).InvokeAsync, ct).ConfigureAwait(false);
+        var metrics = EmfMetrics.For(services.Settings, stdout, time);
+        return await new LambdaBootstrap(client, services.Log, function, time)
+            .RunInvocationsAsync(
+                async (context, ct) =>
+                {
+                    var answer = await services.InvokeAsync(context.Request.Event, context.Request.Deadline, ct).ConfigureAwait(false);
+                    metrics.Flush(answer.Counts);
+                    if (answer.Result?.Report is { } report)
+                        metrics.Flush(report);
+                    return answer.Body;
+                },
+                ct
+            )
+            .ConfigureAwait(false);
     }
 
     // Any handler, so tests can hand in one that throws.

@@ -9,8 +9,6 @@ public static class RuntimeApiHeaders
     public const string DeadlineMs = "Lambda-Runtime-Deadline-Ms";
     public const string InvokedFunctionArn = "Lambda-Runtime-Invoked-Function-Arn";
     public const string TraceId = "Lambda-Runtime-Trace-Id";
-    public const string ClientContext = "Lambda-Runtime-Client-Context";
-    public const string CognitoIdentity = "Lambda-Runtime-Cognito-Identity";
 
     /// <summary>A category.reason string such as Runtime.ConfigInvalid.</summary>
     public const string FunctionErrorType = "Lambda-Runtime-Function-Error-Type";

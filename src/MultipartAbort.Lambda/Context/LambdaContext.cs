@@ -6,9 +6,6 @@ namespace MultipartAbort.Lambda.Context;
 
 public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
 {
-    /// <summary>What still settles this close to the deadline is cancelled (it ends `failed`) so the answer is posted in time.</summary>
-    public static readonly TimeSpan ResponseReserve = TimeSpan.FromMilliseconds(500);
-
     public InvocationRequest Request => request;
     public FunctionIdentity Function => function;
     public string RequestId => request.RequestId;
@@ -30,21 +27,6 @@ public sealed class LambdaContext(InvocationRequest request, FunctionIdentity fu
             FunctionRequestId = request.RequestId,
             XRayTraceId = XRayTraceId,
         };
-
-    /// <summary>Cancelled <see cref="ResponseReserve"/> before the deadline (at once when that has passed).</summary>
-    public CancellationTokenSource CreateDeadlineSource(CancellationToken outer)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        if (request.Deadline is not null)
-        {
-            var budget = RemainingTime - ResponseReserve;
-            if (budget <= TimeSpan.Zero)
-                source.Cancel();
-            else
-                source.CancelAfter(budget);
-        }
-        return source;
-    }
 
     internal static string? RootOf(string? traceHeader)
     {

@@ -42,25 +42,6 @@ public sealed class LambdaContextTests
     }
 
     [Fact]
-    public void CreateDeadlineSource_WhenTheDeadlineHasPassed_IsAlreadyCancelled()
-    {
-        using var source = ContextWith(Now.AddMilliseconds(100)).CreateDeadlineSource(CancellationToken.None);
-
-        source.IsCancellationRequested.Should().BeTrue("less than the response reserve is left");
-    }
-
-    [Fact]
-    public void CreateDeadlineSource_WithTimeLeft_IsNotCancelled_AndFollowsTheOuterToken()
-    {
-        using var outer = new CancellationTokenSource();
-        using var source = ContextWith(Now.AddMinutes(5)).CreateDeadlineSource(outer.Token);
-
-        source.IsCancellationRequested.Should().BeFalse();
-        outer.Cancel();
-        source.IsCancellationRequested.Should().BeTrue();
-    }
-
-    [Fact]
     public void FunctionIdentity_ReadsTheSandboxVariables()
     {
         var env = new DictionaryEnvironment(

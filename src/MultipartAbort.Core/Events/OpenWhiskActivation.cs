@@ -2,23 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MultipartAbort.Http.Endpoints;
+namespace MultipartAbort.Core.Events;
 
 /// <summary>OpenWhisk's deadline is ms since epoch, as a string.</summary>
-public sealed class OpenWhiskActivation
+internal sealed record OpenWhiskActivation(
+    [property: JsonPropertyName("value")] JsonElement Value,
+    [property: JsonPropertyName("activation_id")] string? ActivationId,
+    [property: JsonPropertyName("action_name")] string? ActionName,
+    [property: JsonPropertyName("deadline")] JsonElement Deadline
+)
 {
-    [JsonPropertyName("value")]
-    public JsonElement Value { get; set; }
-
-    [JsonPropertyName("activation_id")]
-    public string? ActivationId { get; set; }
-
-    [JsonPropertyName("action_name")]
-    public string? ActionName { get; set; }
-
-    [JsonPropertyName("deadline")]
-    public JsonElement Deadline { get; set; }
-
     /// <summary>Null (with no problem) when none was given.</summary>
     public (DateTimeOffset? Deadline, string? Problem) ReadDeadline()
     {
@@ -39,3 +32,6 @@ public sealed class OpenWhiskActivation
         return (DateTimeOffset.FromUnixTimeMilliseconds(ms), null);
     }
 }
+
+[JsonSerializable(typeof(OpenWhiskActivation))]
+internal sealed partial class OpenWhiskJsonContext : JsonSerializerContext;

@@ -1,3 +1,0 @@
-namespace MultipartAbort.Http.Endpoints;
-
-public sealed record HealthStatus(string Status);
