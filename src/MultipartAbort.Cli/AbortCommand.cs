@@ -24,7 +24,7 @@ internal static class AbortCommand
                 return exit;
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            var result = await services.Requests.RunAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);
+            var result = await services.AbortAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else

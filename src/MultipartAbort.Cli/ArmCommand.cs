@@ -54,7 +54,7 @@ internal static class ArmCommand
                 Reason = "mpa arm",
             };
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            var results = await services.Timers.RunAsync(request, AbortOptions.Direct, invocation, "armed by mpa arm");
+            var results = await services.ArmAsync(request, AbortOptions.Direct, invocation, "armed by mpa arm");
             var result = InvocationResult.From(results);
             if (parse.GetValue(json))
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));

@@ -53,7 +53,7 @@ internal static class InvokeCommand
                 return exit;
             // An event fed by hand is still an event: the floors hold.
             using var invocation = services.Begin(null, ct);
-            var response = await services.Events.HandleAsync(bytes, invocation);
+            var response = await services.HandleEventAsync(bytes, invocation);
             await Console.Out.WriteLineAsync(response.BodyText);
             // Records listed or dead-lettered, or an HTTP event answered 401/405/400/5xx, fail too.
             return response.Succeeded ? ExitCodes.Success : ExitCodes.SomeFailed;

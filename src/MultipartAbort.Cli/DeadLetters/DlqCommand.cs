@@ -115,7 +115,7 @@ internal static class DlqCommand
         }
 
         using var invocation = services.Begin(null, ct);
-        var response = await services.Events.HandleAsync(System.Text.Encoding.UTF8.GetBytes(entry.RedriveBody), invocation);
+        var response = await services.HandleEventAsync(System.Text.Encoding.UTF8.GetBytes(entry.RedriveBody), invocation);
         var results = response.Result?.Results ?? [];
         var outcomes = string.Join(", ", results.GroupBy(r => r.Outcome).Select(g => $"{g.Key.ToWireName()} {g.Count()}"));
         // A new dead-letter entry (dead-lettered again) replaces this one.

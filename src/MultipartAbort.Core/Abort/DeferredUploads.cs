@@ -12,7 +12,7 @@ namespace MultipartAbort.Core.Abort;
 /// A batch's uploads not started by the soft deadline, re-queued in packed bodies so a large batch costs a few sends
 /// in the seconds left. An upload on its last attempt is dead-lettered instead.
 /// </summary>
-public sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, StructuredLogger log)
+internal sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, StructuredLogger log)
 {
     // A tenth of a batch, so a redelivered body is quick to settle.
     public const int MaxPerMessage = 100;

@@ -13,7 +13,7 @@ namespace MultipartAbort.Core.Abort;
 /// Upload TTL without a scheduler: a timer is an abort request with <c>notBefore</c>, passed on through the retry queue
 /// until due. Without an upload id, only uploads initiated by then (plus skew) go, so a newer one is never touched early.
 /// </summary>
-public sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
+internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     // Two clocks, and the audit event's time is in whole seconds.
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);

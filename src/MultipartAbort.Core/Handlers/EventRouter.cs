@@ -6,7 +6,7 @@ using MultipartAbort.Core.Serialization;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A raw event of any shape: sorted, handed to its handler, answered in the shape it expects.</summary>
-public sealed class EventRouter
+internal sealed class EventRouter
 {
     private readonly RequestRunner requests;
     private readonly SqsBatchHandler sqsBatches;

@@ -11,7 +11,7 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>Runs one request, whatever carried it: uploads, a sweep, a report, or the tick.</summary>
-public sealed class RequestRunner(
+internal sealed class RequestRunner(
     AbortWorkflow workflow,
     DeferredUploads deferrals,
     SweepRunner sweeps,

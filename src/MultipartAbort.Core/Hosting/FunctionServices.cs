@@ -2,7 +2,9 @@ using MultipartAbort.Core.Abort;
 using MultipartAbort.Core.Concurrency;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Core.Fleet;
+using MultipartAbort.Core.Events;
 using MultipartAbort.Core.Handlers;
+using MultipartAbort.Core.Model;
 using MultipartAbort.Core.Observability;
 using MultipartAbort.Core.Ports;
 using MultipartAbort.Core.Report;
@@ -24,7 +26,8 @@ public sealed class FunctionServices
 
     internal AbortWorkflow Workflow { get; init; } = null!;
 
-    public required UploadTimer Timers { get; init; }
+    internal UploadTimer Timers { get; init; } = null!;
+    public Task<IReadOnlyList<AbortResult>> ArmAsync(AbortRequest request, AbortOptions options, Invocation invocation, string armedBy) => Timers.RunAsync(request, options, invocation, armedBy);
 
     public required SweepRunner Sweeps { get; init; }
 
@@ -43,11 +46,13 @@ public sealed class FunctionServices
     public Task<LifecycleCheckResult> CheckLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation) => LifecycleCheck.RunAsync(buckets, allBuckets, days, uploads, invocation);
     public Task<LifecycleApplyResult> ApplyLifecycleAsync(IReadOnlyList<string> buckets, bool allBuckets, int days, string prefix, bool yes, Invocation invocation) => LifecycleCheck.ApplyAsync(buckets, allBuckets, days, prefix, yes, Settings, invocation);
 
-    public required RequestRunner Requests { get; init; }
+    internal RequestRunner Requests { get; init; } = null!;
+    public Task<InvocationResult> AbortAsync(RequestPayload payload, AbortOptions options, Invocation invocation) => Requests.RunAsync(payload, options, invocation);
 
     internal WebhookHandler Webhooks { get; init; } = null!;
 
-    public required EventRouter Events { get; init; }
+    internal EventRouter Events { get; init; } = null!;
+    public Task<EventAnswer> HandleEventAsync(ReadOnlyMemory<byte> eventJson, Invocation invocation) => Events.HandleAsync(eventJson, invocation);
 
     internal RefusalLog Refusals { get; init; } = null!;
 

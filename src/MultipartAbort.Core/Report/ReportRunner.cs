@@ -8,7 +8,7 @@ using MultipartAbort.Core.Sweep;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>The report: adds up as it lists so memory stays flat, and tells each upload's lifecycle coverage. Never aborts.</summary>
-public sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
+internal sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycle, FleetScan scan, Settings settings, StructuredLogger log, TimeProvider time)
 {
     internal const string NoLifecycleAdapter = "this store adapter does not read lifecycle rules";
     private const string OutOfTime = "the invocation's time ran out; the figures cover what was listed";

@@ -4,7 +4,7 @@ namespace MultipartAbort.Core.Sweep;
 
 /// <summary>Where a listing can restart without losing an upload, even on a buggy server.</summary>
 // A key-marker alone when it can: last key + upload id would lose that key's other uploads where upload-id-marker is ignored.
-public sealed class ListingCheckpoint(UploadListing start)
+internal sealed class ListingCheckpoint(UploadListing start)
 {
     private readonly UploadListing _start = start;
     private UploadListing _request = start;

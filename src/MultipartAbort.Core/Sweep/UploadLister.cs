@@ -9,7 +9,7 @@ namespace MultipartAbort.Core.Sweep;
 /// </summary>
 // Memory stays flat: a frontier key plus the ids of that key already yielded. Next markers come from what was
 // received, never from NextKeyMarker/NextUploadIdMarker.
-public static class UploadLister
+internal static class UploadLister
 {
     // Asked for explicitly so a full page can be told from a last one.
     public const int DefaultPageSize = 1000;
