@@ -16,6 +16,18 @@ public sealed class AdaptiveLimitTests
             limit.OnSuccess(latency, limit.Limit);
     }
 
+    /// <summary>Clean windows until the limit passes <paramref name="last"/>: how many ran at each limit.</summary>
+    private static Dictionary<int, int> CleanWindowsUpTo(AdaptiveLimit limit, int last)
+    {
+        var windowsAt = new Dictionary<int, int>();
+        while (limit.Limit <= last)
+        {
+            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
+            CleanWindow(limit, Fast);
+        }
+        return windowsAt;
+    }
+
     [Fact]
     public void Limit_WhenWindowsAreCleanAndTheLimitIsUsed_DoublesInSlowStart()
     {
@@ -136,13 +148,7 @@ public sealed class AdaptiveLimitTests
     {
         var limit = new AdaptiveLimit(initial: 26);
         limit.OnDrop();
-        var windowsAt = new Dictionary<int, int>();
-
-        while (limit.Limit <= 27)
-        {
-            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
-            CleanWindow(limit, Fast);
-        }
+        var windowsAt = CleanWindowsUpTo(limit, 27);
 
         windowsAt[13].Should().Be(1, "far below the refused 26 it grows by one a window");
         windowsAt[24].Should().Be(1);
@@ -163,12 +169,7 @@ public sealed class AdaptiveLimitTests
         limit.Limit.Should().Be(25, "two of the four windows at 25 have passed");
 
         limit.OnDrop();
-        var windowsAt = new Dictionary<int, int>();
-        while (limit.Limit <= 25)
-        {
-            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
-            CleanWindow(limit, Fast);
-        }
+        var windowsAt = CleanWindowsUpTo(limit, 25);
 
         limit.Limit.Should().Be(26);
         windowsAt[23].Should().Be(1);
@@ -186,12 +187,7 @@ public sealed class AdaptiveLimitTests
 
         CleanWindow(limit, TimeSpan.FromMilliseconds(500));
         limit.Limit.Should().Be(25, "one queueing window cuts 28 by a tenth");
-        var windowsAt = new Dictionary<int, int>();
-        while (limit.Limit <= 26)
-        {
-            windowsAt[limit.Limit] = windowsAt.GetValueOrDefault(limit.Limit) + 1;
-            CleanWindow(limit, Fast);
-        }
+        var windowsAt = CleanWindowsUpTo(limit, 26);
 
         windowsAt[25].Should().Be(1, "the store took 27 since it refused 26: no plateau there any more");
         windowsAt[26].Should().Be(1);
