@@ -115,7 +115,8 @@ internal static class SweepCommand
                         ? $"{count} buckets{(sweep.Prefix is null ? "" : $" (prefix {sweep.Prefix})")} older than {IsoDuration.Format(sweep.OlderThan)}{(sweep.DryRun ? " (dry run)" : "")} · {concurrencyTitle}"
                         : $"{sweep} · {concurrencyTitle}";
                     selected.SetResult();
-                }
+                },
+                commandLine: true
             );
             // Refused before anything was selected: no display.
             if (await Task.WhenAny(selected.Task, work) == selected.Task)

@@ -41,12 +41,12 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     /// <summary>
     /// The sweep use case of every host: one bucket, its shards run here, or a fleet (bucket names and globs, <c>*</c> for
     /// all). A sweep below a floor is refused before anything is listed; <paramref name="selected"/> hears how many
-    /// buckets are swept, before any is.
+    /// buckets are swept, before any is; <paramref name="commandLine"/>: a refusal is worded for the command line.
     /// </summary>
-    public async Task<InvocationResult> SweepAsync(SweepRequest sweep, Invocation invocation, IReadOnlyList<string>? fleet = null, int? shards = null, Action<int>? selected = null)
+    public async Task<InvocationResult> SweepAsync(SweepRequest sweep, Invocation invocation, IReadOnlyList<string>? fleet = null, int? shards = null, Action<int>? selected = null, bool commandLine = false)
     {
         if (BelowFloor(sweep, settings, invocation) is { } floor)
-            return InvocationResult.From([Refuse(sweep, floor, invocation.Asker)]);
+            return InvocationResult.From([Refuse(sweep, floor, commandLine)]);
         if (fleet is not null)
             return await SweepFleetAsync(fleet.Select(b => sweep with { Bucket = b }), "mpa sweep", invocation, selected).ConfigureAwait(false);
         selected?.Invoke(1);
@@ -73,10 +73,10 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return run with { Results = [.. unscannable, .. run.Results], SweepsAsList = true };
     }
 
-    // The operator reads it as a usage error (field sweep.olderThan) and fixes the command line; an event reads it in its answer and the log.
-    private AbortResult Refuse(SweepRequest sweep, (string Field, string Problem) floor, Asker asker)
+    // `mpa sweep` reads it as a usage error (field sweep.olderThan); an event, drained ones too, reads it in its answer and the log.
+    private AbortResult Refuse(SweepRequest sweep, (string Field, string Problem) floor, bool commandLine)
     {
-        if (asker == Asker.Operator)
+        if (commandLine)
             return AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"--older-than {floor.Problem}; add --allow-young to sweep uploads that young, or lower {EnvironmentVariables.SweepMinAge}", $"sweep.{floor.Field}");
         var rejection = AbortResult.Rejected(sweep.Bucket, sweep.Prefix, null, sweep.Attempt, $"sweep.{floor.Field} {floor.Problem}; nothing was listed", $"sweep.{floor.Field}");
         log.Outcome(rejection);

@@ -29,16 +29,18 @@ public sealed class SweepUseCaseTests
     private Invocation Begin(Asker asker, bool allowYoung = false) => new(_time, TimeSpan.FromSeconds(5), null, new QueuePair(null, null), CancellationToken.None) { Asker = asker, AllowYoung = allowYoung };
 
     [Theory]
-    [InlineData(Asker.Operator, "--older-than PT5M is below SWEEP_MIN_AGE (PT1H); add --allow-young")]
-    [InlineData(Asker.Event, "sweep.olderThan PT5M is below SWEEP_MIN_AGE (PT1H); nothing was listed")]
-    public async Task ASweepBelowTheFloor_IsRefusedBeforeAnyListing_InTheWordsOfWhoAsked(Asker asker, string message)
+    [InlineData(Asker.Operator, true, "--older-than PT5M is below SWEEP_MIN_AGE (PT1H); add --allow-young")]
+    [InlineData(Asker.Event, false, "sweep.olderThan PT5M is below SWEEP_MIN_AGE (PT1H); nothing was listed")]
+    // mpa drain replays queued events as the operator: they keep the event's words and log line.
+    [InlineData(Asker.Operator, false, "sweep.olderThan PT5M is below SWEEP_MIN_AGE (PT1H); nothing was listed")]
+    public async Task ASweepBelowTheFloor_IsRefusedBeforeAnyListing_InTheWordsOfWhoAsked(Asker asker, bool commandLine, string message)
     {
         var store = new ScriptedObjectStore();
         store.Add("bkt", "k", "u", initiated: DayOld);
         var selected = 0;
         using var invocation = Begin(asker);
 
-        var result = await Runner(store, new Settings()).SweepAsync(new SweepRequest("bkt", TimeSpan.FromMinutes(5)), invocation, selected: n => selected = n);
+        var result = await Runner(store, new Settings()).SweepAsync(new SweepRequest("bkt", TimeSpan.FromMinutes(5)), invocation, selected: n => selected = n, commandLine: commandLine);
 
         var refused = result.Results.Should().ContainSingle().Subject;
         refused.Outcome.Should().Be(AbortOutcome.Rejected);
