@@ -26,16 +26,23 @@ public static class HostDoors
         return await services.Events.HandleAsync(eventJson, invocation).ConfigureAwait(false);
     }
 
-    /// <summary><c>POST /</c>: a CloudEvent when the host read one, else a webhook.</summary>
-    public static async Task<HttpAnswer> PostAsync(this FunctionServices services, string method, string? signature, byte[] body, CloudEventDelivery? cloudEvent)
+    /// <summary><c>POST /</c>: a CloudEvent when the host read one, else a webhook; <paramref name="received"/>: when the request came in.</summary>
+    public static async Task<HttpAnswer> PostAsync(this FunctionServices services, string method, string? signature, byte[] body, CloudEventDelivery? cloudEvent, DateTimeOffset received)
     {
         // Not the client's connection (a started abort is finished and verified) but HTTP_REQUEST_TIMEOUT, so sweeps answer in time.
-        var (time, timeout) = (services.Time, services.Settings.HttpRequestTimeout);
-        using var deadline = new CancellationTokenSource(timeout, time);
-        using var invocation = services.Begin(time.GetUtcNow() + timeout, deadline.Token);
+        var (answerBy, source) = RequestDeadline(received, services.Settings.HttpRequestTimeout, services.Time);
+        using var deadline = source;
+        using var invocation = services.Begin(answerBy, deadline.Token);
         return cloudEvent is null
             ? await services.Webhooks.HandleAsync(method, signature, body, invocation).ConfigureAwait(false)
             : await services.CloudEvents.HandleAsync(cloudEvent, signature, body, invocation).ConfigureAwait(false);
+    }
+
+    /// <summary>A request's timeout counted from its arrival, so the time spent reading its body counts.</summary>
+    internal static (DateTimeOffset At, CancellationTokenSource Source) RequestDeadline(DateTimeOffset received, TimeSpan timeout, TimeProvider time)
+    {
+        var at = received + timeout;
+        return (at, new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(0, (at - time.GetUtcNow()).Ticks)), time));
     }
 
     /// <summary>OpenWhisk's <c>/run</c>: the parameters in <c>value</c>; the activation's deadline bounds the work.</summary>

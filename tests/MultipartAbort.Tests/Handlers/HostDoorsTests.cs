@@ -28,6 +28,29 @@ public sealed class HostDoorsTests
     }
 
     [Fact]
+    public void RequestDeadline_CountsFromTheRequestsArrival_SoReadingTheBodyCounts()
+    {
+        var time = new FakeTimeProvider(Now.AddSeconds(10));
+        var (at, source) = HostDoors.RequestDeadline(Now, TimeSpan.FromSeconds(30), time);
+        using var _ = source;
+
+        at.Should().Be(Now.AddSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(20) - TimeSpan.FromMilliseconds(1));
+        source.IsCancellationRequested.Should().BeFalse();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        source.IsCancellationRequested.Should().BeTrue("10 s went on reading the body, so 20 s were left of 30");
+    }
+
+    [Fact]
+    public void RequestDeadline_WhenTheTimeoutPassedWhileReading_IsAlreadyCancelled()
+    {
+        var (_, source) = HostDoors.RequestDeadline(Now, TimeSpan.FromSeconds(30), new FakeTimeProvider(Now.AddMinutes(1)));
+        using var _ = source;
+
+        source.IsCancellationRequested.Should().BeTrue();
+    }
+
+    [Fact]
     public void AnswerBy_WithoutADeadline_IsNeverCancelled()
     {
         var time = new FakeTimeProvider(Now);
