@@ -11,7 +11,7 @@ public static class ServiceComposition
     public static FunctionServices Create(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null) =>
         Compose(env, logOutput, logLevel, time, iamHttp).Services;
 
-    /// <summary>The S3 client too, for what the ports do not cover (mpa lifecycle).</summary>
+    /// <summary>The S3 client too, for what the ports do not cover (mpa doctor).</summary>
     public static Composed Compose(IEnvironment env, TextWriter logOutput, LogLevel? logLevel = null, TimeProvider? time = null, HttpClient? iamHttp = null)
     {
         time ??= TimeProvider.System;

@@ -107,7 +107,7 @@ public sealed class StoreDoctor
         var probeId = "mpa-doctor-" + Guid.NewGuid().ToString("N");
 
         var (count, first, error) = await _scan.CountAsync(bucket, CountLimit, invocation).ConfigureAwait(false);
-        // The guarded listing ends at Ctrl+C instead of throwing: the doctor stops there as before.
+        // Ctrl+C ends the guarded listing without throwing; rethrow so the doctor stops.
         ct.ThrowIfCancellationRequested();
         if (error is { } refused)
         {
