@@ -1,11 +1,7 @@
 using Amazon;
-using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.SQS;
 using MultipartAbort.Adapters.Iam;
 using MultipartAbort.Adapters.Ledger;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Amazon.Runtime;
 using System.Xml;
 
 namespace MultipartAbort.Adapters;

@@ -1,8 +1,6 @@
 using Amazon;
-using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Adapters;
 

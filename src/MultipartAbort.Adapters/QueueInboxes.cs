@@ -1,6 +1,4 @@
 using MultipartAbort.Adapters.Ledger;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 

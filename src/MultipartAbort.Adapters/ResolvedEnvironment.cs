@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Configuration;
-
 namespace MultipartAbort.Adapters;
 
 // Parameter Store secrets never enter the process environment.

@@ -1,9 +1,3 @@
-using System.Net;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Adapters;
 
 /// <param name="partsPageSize">max-parts per ListParts page; null for the server's default.</param>

@@ -1,7 +1,4 @@
 using MultipartAbort.Adapters.Iam;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Observability;
 
 namespace MultipartAbort.Adapters;
 

@@ -1,7 +1,5 @@
-using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 

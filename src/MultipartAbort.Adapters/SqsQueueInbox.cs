@@ -1,8 +1,5 @@
-using System.Globalization;
-using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using Amazon.Runtime;
 using MultipartAbort.Adapters.Iam;
 
 namespace MultipartAbort.Adapters;

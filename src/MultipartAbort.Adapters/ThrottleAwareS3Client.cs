@@ -1,8 +1,5 @@
-using Amazon.Runtime;
 using Amazon.Runtime.Internal;
-using Amazon.S3;
 using Amazon.S3.Internal;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Adapters;
 

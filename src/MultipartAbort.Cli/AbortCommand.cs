@@ -1,10 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Cli;
 
 internal static class AbortCommand

@@ -1,11 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Serialization;
 
 namespace MultipartAbort.Cli;
 

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Cli;
 
 internal static class ClearCommand

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using MultipartAbort.Adapters.Doctor;
-using Spectre.Console;
 
 namespace MultipartAbort.Cli;
 

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Cli;
 
 // The entries due now, as one cron tick would run them.

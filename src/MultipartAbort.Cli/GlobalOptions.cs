@@ -1,9 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Adapters;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Observability;
-
 namespace MultipartAbort.Cli;
 
 internal sealed class GlobalOptions

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Core;
-
 namespace MultipartAbort.Cli;
 
 internal static class InvokeCommand

@@ -1,6 +1,3 @@
-using System.Globalization;
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Cli;
 
 // JOB_INDEX of JOB_ARRAY_SIZE, so mpa sweep needs no flag in a Code Engine array job.

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli;
 
 internal static class LifecycleCommand

@@ -1,12 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using MultipartAbort.Cli.Output;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Ports;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli;
 
 // Streamed page by page (flat memory); a bucket that fails is named and the rest listed.

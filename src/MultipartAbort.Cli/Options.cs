@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Cli;
 

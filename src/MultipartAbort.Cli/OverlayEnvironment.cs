@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Configuration;
-
 namespace MultipartAbort.Cli;
 
 internal sealed class OverlayEnvironment(IEnvironment inner, IReadOnlyDictionary<string, string?> overrides) : IEnvironment

@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using MultipartAbort.Cli.Output;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Report;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli;
 
 internal static class ReportCommand

@@ -1,13 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using MultipartAbort.Cli.Output;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Sweep;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli;
 
 internal static class SweepCommand

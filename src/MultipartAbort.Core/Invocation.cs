@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core;
 
 /// <summary>An event may only make a sweep more careful; an operator may pass the floors on purpose.</summary>

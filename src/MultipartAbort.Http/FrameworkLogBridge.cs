@@ -1,4 +1,3 @@
-using MultipartAbort.Core.Observability;
 using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MsLogging = Microsoft.Extensions.Logging;
 

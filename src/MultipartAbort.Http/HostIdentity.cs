@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Configuration;
-
 namespace MultipartAbort.Http;
 
 /// <summary>CE_APP, or K_SERVICE.</summary>

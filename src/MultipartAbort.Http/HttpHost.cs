@@ -1,7 +1,4 @@
 using MultipartAbort.Adapters;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Observability;
 using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 using MultipartAbort.Http.Endpoints;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
 using Prometheus;
 
 namespace MultipartAbort.Http;

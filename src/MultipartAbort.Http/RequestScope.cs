@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Serialization;
 using LogLevel = MultipartAbort.Core.Observability.LogLevel;
 
 namespace MultipartAbort.Http;

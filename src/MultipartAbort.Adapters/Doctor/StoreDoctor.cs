@@ -1,14 +1,4 @@
-using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
 using MultipartAbort.Adapters.Lifecycle;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Report;
-using MultipartAbort.Core.Sweep;
 
 namespace MultipartAbort.Adapters.Doctor;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
-using Amazon.Runtime;
 using Amazon.Runtime.Internal;
-using Amazon.S3;
 
 namespace MultipartAbort.Adapters.Doctor;
 

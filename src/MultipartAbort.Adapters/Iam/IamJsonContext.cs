@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MultipartAbort.Adapters.Iam;
 
 [JsonSerializable(typeof(IamTokenResponse))]

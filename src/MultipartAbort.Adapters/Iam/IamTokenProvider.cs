@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Observability;
 
 namespace MultipartAbort.Adapters.Iam;
 

@@ -1,10 +1,3 @@
-using System.Net;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>One JSON object per request; needs s3:PutObject, GetObject, ListBucket and DeleteObject on the prefix.</summary>

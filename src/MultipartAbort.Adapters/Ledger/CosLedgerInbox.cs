@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Adapters.Ledger;
 
 /// <summary>Every entry once, in key order; nothing is hidden, so release is a no-op.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Amazon.S3;
-using Amazon.S3.Model;
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Adapters.Lifecycle;
 
 // LifecycleRule.Prefix is legacy, but buckets still carry such rules and a merge must keep them exactly.

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Adapters;
-
 namespace MultipartAbort.Cli.DeadLetters;
 
 // The body that feeds it back is null when nothing can.

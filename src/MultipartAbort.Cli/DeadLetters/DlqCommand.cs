@@ -1,11 +1,3 @@
-using System.CommandLine;
-using MultipartAbort.Adapters;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Cli.DeadLetters;
 
 internal static class DlqCommand

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Cli.Output;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli.DeadLetters;
 
 internal abstract class DlqReport

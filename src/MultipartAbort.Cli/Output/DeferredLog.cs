@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MultipartAbort.Cli.Output;
 
 // Keeps only the newest lines past a limit, so memory stays bounded.

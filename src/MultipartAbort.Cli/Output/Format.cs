@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MultipartAbort.Cli.Output;
 
 internal static class Format

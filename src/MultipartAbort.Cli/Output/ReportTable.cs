@@ -1,8 +1,3 @@
-using System.Globalization;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Report;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli.Output;
 
 internal static class ReportTable

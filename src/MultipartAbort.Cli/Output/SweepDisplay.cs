@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Sweep;
-using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace MultipartAbort.Cli.Output;

@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Model;
-using Spectre.Console;
-
 namespace MultipartAbort.Cli.Output;
 
 internal static class SweepReport

@@ -1,4 +1,3 @@
-
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>What differs between a direct request, an SQS record and a sweep.</summary>

@@ -1,11 +1,3 @@
-using System.Globalization;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>Abort, verify with ListParts, re-abort while parts remain, then re-queue or dead-letter; exactly one outcome per path.</summary>

@@ -1,11 +1,3 @@
-using System.Text;
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>What ListParts (all pages) said: no such upload, or the parts and bytes that remain.</summary>

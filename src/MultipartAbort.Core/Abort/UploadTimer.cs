@@ -1,12 +1,3 @@
-using System.Globalization;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Abort;
 
 /// <summary>

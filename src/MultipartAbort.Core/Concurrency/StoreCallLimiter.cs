@@ -1,4 +1,3 @@
-
 namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>

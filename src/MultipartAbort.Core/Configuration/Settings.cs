@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MultipartAbort.Core.Configuration;
 
 /// <summary>The function's configuration, read once from the environment and validated (docs/configuration.md).</summary>

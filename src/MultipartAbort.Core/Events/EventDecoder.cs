@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Sorts an event by shape and takes out the request, with one <see cref="Unwrap"/> for every carrier.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Function URL or API Gateway request (payload 2.0 or 1.0: the method lives in different places).</summary>

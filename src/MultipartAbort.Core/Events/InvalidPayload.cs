@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 internal sealed record InvalidPayload(AbortResult Rejection) : RequestPayload;

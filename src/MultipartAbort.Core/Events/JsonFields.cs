@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 // By hand, so that every rejection names the field and what it got.

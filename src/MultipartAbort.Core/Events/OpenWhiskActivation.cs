@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>OpenWhisk's deadline is ms since epoch, as a string.</summary>

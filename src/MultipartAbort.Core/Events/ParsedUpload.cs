@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 public sealed record ParsedUpload(AbortRequest? Request, AbortResult? Rejection)

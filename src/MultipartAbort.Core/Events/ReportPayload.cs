@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Report;
-
 namespace MultipartAbort.Core.Events;
 
 internal sealed record ReportPayload(ReportRequest Report) : RequestPayload;

@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Reads the request shapes by hand rather than by a serialiser, so every rejection names the field and the fault.</summary>

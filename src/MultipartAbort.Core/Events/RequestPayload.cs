@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 public abstract record RequestPayload;

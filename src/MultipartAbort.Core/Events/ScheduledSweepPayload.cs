@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>A scheduled event with an empty detail: run the sweeps of SWEEP_TARGETS.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MultipartAbort.Core.Events;
 
 // The envelopes AWS and IBM deliver, as documented; only the fields this function reads or echoes.

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Strict text: UTF-8, no lone surrogate. Nothing is replaced: U+FFFD would act on a key nobody sent.</summary>

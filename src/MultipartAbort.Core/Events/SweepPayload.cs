@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 internal sealed record SweepPayload(SweepRequest Sweep) : RequestPayload;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Events;
 
 /// <summary>Upload audit events: a CloudTrail S3 data event record and an IBM Activity Tracker event.</summary>

@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>One bucket's guarded listing: it ends (never faults) at a stop, deadline or store error, saying why and where to resume.</summary>

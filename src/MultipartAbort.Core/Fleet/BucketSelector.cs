@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>Which buckets a run covers (names, globs, or all), always within ALLOWED_BUCKETS.</summary>

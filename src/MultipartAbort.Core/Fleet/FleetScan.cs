@@ -1,8 +1,3 @@
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Fleet;
 
 /// <summary>The one way every feature covers buckets: select, a few at once, a guarded listing each, one lease per upload.</summary>

@@ -1,12 +1,3 @@
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Security;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A CloudEvent: signed with <c>X-Signature</c> unless CLOUDEVENTS_TRUSTED. 2xx only once done: Knative retries failures.</summary>

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>What a host sends back for an event, and the counts for metrics. Succeeded is <c>mpa invoke</c>'s exit code.</summary>

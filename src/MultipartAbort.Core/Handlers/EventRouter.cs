@@ -1,8 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A raw event of any shape: sorted, handed to its handler, answered in the shape it expects.</summary>

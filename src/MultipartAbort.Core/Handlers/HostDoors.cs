@@ -1,10 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Security;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>Every door a host opens: the host reads bytes and headers, calls one of these, and writes the answer.</summary>

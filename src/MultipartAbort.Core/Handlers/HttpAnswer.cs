@@ -1,7 +1,3 @@
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 public sealed record HttpAnswer(int Status, string Body, InvocationResult? Result)

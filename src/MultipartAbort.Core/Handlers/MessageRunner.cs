@@ -1,10 +1,3 @@
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>Runs one queued message, settling each upload on its own so a repeated delivery never repeats finished work.</summary>

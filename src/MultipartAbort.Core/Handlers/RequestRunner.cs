@@ -1,13 +1,3 @@
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Report;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>Runs one request, whatever carried it: uploads, a sweep, a report, or the tick.</summary>

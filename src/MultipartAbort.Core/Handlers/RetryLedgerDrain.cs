@@ -1,10 +1,4 @@
 using System.Collections.Concurrent;
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Handlers;
 

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>What one drain did. Settled: deleted (final, or next attempt written); Gone: settled by another drain meanwhile.</summary>

@@ -1,11 +1,3 @@
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>An SQS batch: records run concurrently; only unsettled or unstarted records go in batchItemFailures.</summary>

@@ -1,12 +1,3 @@
-using System.Text;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Security;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A webhook: POST only, <c>X-Signature</c> checked before the body is read (fail closed without a secret).</summary>

@@ -1,15 +1,3 @@
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Report;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Hosting;
 
 /// <summary>What the hosts share, built once per process: settings, logger and handlers.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MultipartAbort.Core.Model;
 
 /// <summary>Which bucket names and keys can exist, so one that cannot is <c>rejected</c> before any store call.</summary>

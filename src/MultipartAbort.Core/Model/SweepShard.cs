@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace MultipartAbort.Core.Model;
 
 /// <summary>Shard <c>i/N</c>: a worker lists the whole range but acts only on its hash's share, so N workers need no coordinator.</summary>

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Observability;
 

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Ports;
 
 /// <summary>Runs a retry ledger nothing delivers by itself (<c>cos://</c>; Lambda polls SQS).</summary>

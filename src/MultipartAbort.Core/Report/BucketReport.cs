@@ -1,4 +1,3 @@
-using MultipartAbort.Core.Ports;
 namespace MultipartAbort.Core.Report;
 
 /// <summary>One bucket's figures. Thread-safe: the report's ListParts calls add concurrently.</summary>

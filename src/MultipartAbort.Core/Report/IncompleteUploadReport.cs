@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Report;
 
 /// <summary>A report's answer: per bucket, with the MIN_IDLE and the price it was computed with.</summary>

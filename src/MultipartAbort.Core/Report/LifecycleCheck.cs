@@ -1,8 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Report;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Core.Report;
 
 /// <summary>Whether an upload will be aborted without this tool: by a rule, by none, unknown (rules unreadable), or by the store itself.</summary>

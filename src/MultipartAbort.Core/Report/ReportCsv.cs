@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Report;
 
 // RFC 4180; with --by, rows at level initiator/owner carry the group in a last column.

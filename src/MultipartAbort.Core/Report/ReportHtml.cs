@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Core.Report;
 

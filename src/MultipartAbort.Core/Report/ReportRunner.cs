@@ -1,10 +1,3 @@
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Report;
 
 /// <summary>The report: adds up as it lists so memory stays flat, and tells each upload's lifecycle coverage. Never aborts.</summary>

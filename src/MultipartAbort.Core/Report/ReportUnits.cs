@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MultipartAbort.Core.Report;
 
 /// <summary>How counts, sizes and ages read in every human rendering.</summary>

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Core.Report;
 
 public enum ReportBy

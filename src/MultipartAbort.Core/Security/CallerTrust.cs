@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Configuration;
-
 namespace MultipartAbort.Core.Security;
 
 /// <summary>Nobody may call unsigned unless CLOUDEVENTS_TRUSTED says the host is private; else <c>X-Signature</c> is checked.</summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using MultipartAbort.Core.Configuration;
 
 namespace MultipartAbort.Core.Security;
 

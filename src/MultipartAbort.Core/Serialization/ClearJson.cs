@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Core.Sweep;
-
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary><c>mpa clear --json</c> (docs/cli.md).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using MultipartAbort.Core.Events;
-
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>Source-generated (reflection-free, AOT-safe) serialisers for every envelope the function reads or writes.</summary>

@@ -1,7 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary>Queue messages in the shape the function reads, so either queue's messages can be fed back as is.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Report;
-
 namespace MultipartAbort.Core.Serialization;
 
 /// <summary><c>mpa report --json</c> and a report event's <c>summary.report</c> (docs/cli.md).</summary>

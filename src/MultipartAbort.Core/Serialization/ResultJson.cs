@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Events;
-using MultipartAbort.Core.Model;
 
 namespace MultipartAbort.Core.Serialization;
 

@@ -1,9 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>Clear one bucket (or prefix) of its incomplete uploads; unconfirmed, a dry run.</summary>

@@ -1,4 +1,3 @@
-using MultipartAbort.Core.Model;
 using static MultipartAbort.Core.Report.ReportUnits;
 
 namespace MultipartAbort.Core.Sweep;

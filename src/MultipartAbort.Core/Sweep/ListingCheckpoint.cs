@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Ports;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>Where a listing can restart without losing an upload, even on a buggy server.</summary>

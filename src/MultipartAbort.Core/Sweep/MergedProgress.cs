@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>Sums each sweep's latest snapshot; shards list the same range, so listing counts once.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 

@@ -1,9 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep that stopped early, re-sent through the retry queue to resume where its listing left off.</summary>

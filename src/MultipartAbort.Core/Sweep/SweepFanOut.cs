@@ -1,9 +1,3 @@
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A sweep with <c>"shards": N</c> sweeps nothing itself: it hands the work to N workers.</summary>

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Sweep;
 
 internal sealed record SweepOutcome(SweepSummary Summary, OutcomeCounts Counts, IReadOnlyList<AbortResult> Notable);

@@ -1,5 +1,3 @@
-using MultipartAbort.Core.Model;
-
 namespace MultipartAbort.Core.Sweep;
 
 /// <summary>A snapshot of a running sweep for progress displays.</summary>

@@ -1,11 +1,4 @@
 using System.Diagnostics;
-using MultipartAbort.Core.Abort;
-using MultipartAbort.Core.Concurrency;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Fleet;
-using MultipartAbort.Core.Model;
-using MultipartAbort.Core.Observability;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 

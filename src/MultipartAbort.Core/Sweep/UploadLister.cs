@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MultipartAbort.Core.Ports;
 
 namespace MultipartAbort.Core.Sweep;
 

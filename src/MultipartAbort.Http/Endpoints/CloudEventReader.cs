@@ -1,9 +1,6 @@
 using System.Net.Mime;
-using System.Text;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
-using MultipartAbort.Core.Events;
 
 namespace MultipartAbort.Http.Endpoints;
 

@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
-
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>The OpenWhisk Docker action protocol.</summary>

@@ -1,7 +1,3 @@
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary><c>/healthz</c> is open (503 after SIGTERM); <c>/metrics</c> is guarded, as it names buckets.</summary>

@@ -1,6 +1,3 @@
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>The raw body, as signatures cover the exact bytes.</summary>

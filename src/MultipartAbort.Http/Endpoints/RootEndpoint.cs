@@ -1,7 +1,3 @@
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Serialization;
-
 namespace MultipartAbort.Http.Endpoints;
 
 /// <summary>A CloudEvent goes to the CloudEvent handler; anything else is a webhook, as on Lambda.</summary>

@@ -1,8 +1,4 @@
 using MultipartAbort.Adapters;
-using MultipartAbort.Core.Configuration;
-using MultipartAbort.Core.Handlers;
-using MultipartAbort.Core.Hosting;
-using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;
 

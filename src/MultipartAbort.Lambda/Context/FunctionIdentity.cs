@@ -1,6 +1,3 @@
-using System.Globalization;
-using MultipartAbort.Core.Configuration;
-
 namespace MultipartAbort.Lambda.Context;
 
 /// <summary>Read once: it cannot change within a sandbox.</summary>

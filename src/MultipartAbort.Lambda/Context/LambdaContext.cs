@@ -1,5 +1,3 @@
-using MultipartAbort.Core;
-using MultipartAbort.Core.Observability;
 using MultipartAbort.Lambda.Client;
 
 namespace MultipartAbort.Lambda.Context;
