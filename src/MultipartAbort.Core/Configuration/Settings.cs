@@ -10,13 +10,14 @@ public sealed record Settings
 
     public static readonly TimeSpan MaxTimerHorizon = TimeSpan.FromDays(30);
 
+    // What an unset variable means: the properties' own initialisers, so each default is written once.
+    private static readonly Settings Defaults = new();
+
     public Uri? CosEndpoint { get; init; }
     public string CosRegion { get; init; } = "us-east-1";
     public bool ForcePathStyle { get; init; }
     public StoreCredentials Credentials { get; init; } = StoreCredentials.DefaultChain;
-    public Uri IamEndpoint { get; init; } = DefaultIamEndpoint;
-
-    public static readonly Uri DefaultIamEndpoint = new("https://iam.cloud.ibm.com");
+    public Uri IamEndpoint { get; init; } = new("https://iam.cloud.ibm.com");
 
     // IBM COS needs it as ibm-service-instance-id on ListBuckets.
     public string? CosServiceInstanceId { get; init; }
@@ -24,9 +25,7 @@ public sealed record Settings
     // An SQS queue URL, or cos://bucket/prefix/ for the retry ledger.
     public string? RetryQueueUrl { get; init; }
     public string? DeadLetterQueueUrl { get; init; }
-
     public CosLocation? RetryLedger { get; init; }
-
     public CosLocation? DeadLetterLedger { get; init; }
     public Uri? SqsEndpoint { get; init; }
     public int MaxAttempts { get; init; } = 8;
@@ -36,25 +35,15 @@ public sealed record Settings
     public TimeSpan WebhookTolerance { get; init; } = TimeSpan.FromMinutes(5);
     public AccessPolicy Access { get; init; } = AccessPolicy.AllowAll;
     public TimeSpan? MinUploadAge { get; init; }
-
-    public TimeSpan MinIdle { get; init; } = DefaultMinIdle;
-
-    public static readonly TimeSpan DefaultMinIdle = TimeSpan.FromHours(1);
-
+    public TimeSpan MinIdle { get; init; } = TimeSpan.FromHours(1);
     public TimeSpan? MaxUploadAge { get; init; }
-
     public TimeSpan? UploadTtl { get; init; }
     public bool DryRun { get; init; }
-
     public Sweep.PrefixListingMode PrefixListing { get; init; } = Sweep.PrefixListingMode.Auto;
     internal IReadOnlyList<SweepTarget> SweepTargets { get; init; } = [];
-
     public IReadOnlyList<string> ReportTargets { get; init; } = [];
-
     public int ReportDepth { get; init; }
-
     internal ObjectUrl? ReportHtml { get; init; }
-
     internal Report.ReportBy ReportBy { get; init; }
 
     // Null lets AdaptiveLimit find it.
@@ -62,9 +51,7 @@ public sealed record Settings
     public int Port { get; init; } = 8080;
 
     // Keep it under the platform's (Code Engine's default is 300 s) so a tick stops in time to answer.
-    public TimeSpan HttpRequestTimeout { get; init; } = DefaultHttpRequestTimeout;
-
-    public static readonly TimeSpan DefaultHttpRequestTimeout = TimeSpan.FromSeconds(290);
+    public TimeSpan HttpRequestTimeout { get; init; } = TimeSpan.FromSeconds(290);
 
     // Only where the platform keeps the host private.
     public bool CloudEventsTrusted { get; init; }
@@ -73,16 +60,12 @@ public sealed record Settings
     public string ServiceName { get; init; } = "multipart-abort";
     public string? LogLevel { get; init; }
     public string MetricsNamespace { get; init; } = "MultipartAbort";
-
     public TimeSpan ReabortBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
     // No new work within it, store calls cancelled at half; the rest re-queues and answers.
     public TimeSpan DeadlineReserve { get; init; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan SweepMinAge { get; init; } = DefaultSweepMinAge;
-
-    public static readonly TimeSpan DefaultSweepMinAge = TimeSpan.FromHours(1);
-
+    public TimeSpan SweepMinAge { get; init; } = TimeSpan.FromHours(1);
     public TimeSpan ThrottleBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     public TimeSpan RetryDelayFor(int attempt)
@@ -92,83 +75,41 @@ public sealed record Settings
         return TimeSpan.FromSeconds(seconds);
     }
 
+    private delegate bool TryParse<T>(string text, out T value);
+
+    private static bool TryParseHttpUri(string text, out Uri? uri) => Uri.TryCreate(text, UriKind.Absolute, out uri) && uri.Scheme is "http" or "https";
+
+    private static bool TryParseBool(string text, out bool value)
+    {
+        value = text.ToLowerInvariant() is "true" or "1" or "yes" or "on";
+        return value || text.ToLowerInvariant() is "false" or "0" or "no" or "off";
+    }
+
     /// <summary>Throws <see cref="ConfigurationException"/> naming every variable that is wrong.</summary>
     public static Settings Load(IEnvironment env)
     {
         var problems = new List<string>();
         string? Get(string name) => env.Get(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        // A header value carries only visible ASCII; the message names the variable, never the value.
-        Secret? ReadToken(string name)
-        {
-            var text = Get(name);
-            if (text is null)
-                return null;
-            if (text.Any(c => c is < '!' or > '~'))
-                problems.Add($"{name} must be visible ASCII characters without spaces (it is sent in an Authorization header)");
-            return new Secret(text);
-        }
-
-        Uri? ReadUri(string name, string expected = "an absolute http(s) URL")
-        {
-            var text = Get(name);
-            if (text is null)
-                return null;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                return uri;
-            problems.Add($"{name} must be {expected}; got '{text}'");
-            return null;
-        }
-
-        Sweep.PrefixListingMode ReadPrefixListing()
-        {
-            var text = Get(EnvironmentVariables.PrefixListing);
-            if (text is null)
-                return Sweep.PrefixListingMode.Auto;
-            if (Sweep.PrefixListing.TryParseMode(text, out var mode))
-                return mode;
-            problems.Add($"{EnvironmentVariables.PrefixListing} must be auto, server or local; got '{text}'");
-            return Sweep.PrefixListingMode.Auto;
-        }
-
-        Report.ReportBy ReadReportBy()
-        {
-            var text = Get(EnvironmentVariables.ReportBy);
-            if (text is null)
-                return Report.ReportBy.None;
-            if (Report.Showback.TryParse(text, out var by))
-                return by;
-            problems.Add($"{EnvironmentVariables.ReportBy} must be initiator or owner; got '{text}'");
-            return Report.ReportBy.None;
-        }
-
-        bool ReadBool(string name, bool fallback)
+        // One reader for every variable: unset keeps the default, a bad value is named with what was expected.
+        T Read<T>(string name, T fallback, TryParse<T> parse, string expected)
         {
             var text = Get(name);
             if (text is null)
                 return fallback;
-            switch (text.ToLowerInvariant())
-            {
-                case "true" or "1" or "yes" or "on":
-                    return true;
-                case "false" or "0" or "no" or "off":
-                    return false;
-                default:
-                    problems.Add($"{name} must be true or false; got '{text}'");
-                    return fallback;
-            }
-        }
-
-        int ReadInt(string name, int fallback, int min, int max)
-        {
-            var text = Get(name);
-            if (text is null)
-                return fallback;
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            if (parse(text, out var value))
                 return value;
-            problems.Add($"{name} must be a whole number from {min} to {max}; got '{text}'");
+            problems.Add($"{name} must be {expected}; got '{text}'");
             return fallback;
         }
+
+        Uri? ReadUri(string name, string expected = "an absolute http(s) URL") => Read<Uri?>(name, null, TryParseHttpUri, expected);
+
+        bool ReadBool(string name, bool fallback) => Read(name, fallback, TryParseBool, "true or false");
+
+        int ReadInt(string name, int fallback, int min, int max) =>
+            Read(name, fallback, (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
+                $"a whole number from {min} to {max}");
 
         TimeSpan? ReadDuration(string name)
         {
@@ -179,6 +120,15 @@ public sealed record Settings
                 return value;
             problems.Add($"{name} {error}");
             return null;
+        }
+
+        // A header value carries only visible ASCII; the message names the variable, never the value.
+        Secret? ReadToken(string name)
+        {
+            var text = Get(name);
+            if (text is not null && text.Any(c => c is < '!' or > '~'))
+                problems.Add($"{name} must be visible ASCII characters without spaces (it is sent in an Authorization header)");
+            return text is null ? null : new Secret(text);
         }
 
         // Set but empty is a mistake, and on COS the allowlist is the only guard: fail rather than allow all.
@@ -212,7 +162,7 @@ public sealed record Settings
             if (endpoint is null)
                 problems.Add($"{EnvironmentVariables.CosApiKey} needs {EnvironmentVariables.CosEndpoint} (an IBM COS endpoint): IAM bearer tokens do not work with AWS S3");
         }
-        var iamEndpoint = ReadUri(EnvironmentVariables.IbmIamEndpoint) ?? DefaultIamEndpoint;
+        var iamEndpoint = ReadUri(EnvironmentVariables.IbmIamEndpoint) ?? Defaults.IamEndpoint;
 
         CosLocation? ReadQueue(string name)
         {
@@ -235,7 +185,7 @@ public sealed record Settings
         var deadLetterUrl = Get(EnvironmentVariables.DeadLetterQueueUrl);
         var deadLetterLedger = deadLetterUrl is null ? retryLedger?.DeadLetters : ReadQueue(EnvironmentVariables.DeadLetterQueueUrl);
 
-        var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay) ?? TimeSpan.FromSeconds(30);
+        var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay) ?? Defaults.RetryBaseDelay;
         if (baseDelay > MaxRetryDelay)
             problems.Add($"{EnvironmentVariables.RetryBaseDelay} must be at most PT15M (SQS's longest delay); got '{Get(EnvironmentVariables.RetryBaseDelay)}'");
 
@@ -243,7 +193,7 @@ public sealed record Settings
         if (uploadTtl is { } ttl && (ttl < MinUploadTtl || ttl > MaxTimerHorizon))
             problems.Add($"{EnvironmentVariables.UploadTtl} must be from PT1S to P30D; got '{Get(EnvironmentVariables.UploadTtl)}'");
 
-        var httpTimeout = ReadDuration(EnvironmentVariables.HttpRequestTimeout) ?? DefaultHttpRequestTimeout;
+        var httpTimeout = ReadDuration(EnvironmentVariables.HttpRequestTimeout) ?? Defaults.HttpRequestTimeout;
         if (httpTimeout < TimeSpan.FromSeconds(15) || httpTimeout > TimeSpan.FromHours(1))
             problems.Add($"{EnvironmentVariables.HttpRequestTimeout} must be from PT15S (more than the 10 s kept to answer) to PT1H; got '{Get(EnvironmentVariables.HttpRequestTimeout)}'");
 
@@ -254,7 +204,7 @@ public sealed record Settings
                 $"{EnvironmentVariables.MaxUploadAge} must be longer than PT0S and at least {EnvironmentVariables.MinUploadAge} ({IsoDuration.Format(minUploadAge ?? TimeSpan.Zero)}); got '{Get(EnvironmentVariables.MaxUploadAge)}'"
             );
 
-        var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? DefaultSweepMinAge;
+        var sweepMinAge = ReadDuration(EnvironmentVariables.SweepMinAge) ?? Defaults.SweepMinAge;
         var sweepTargets = SweepTarget.ParseList(Get(EnvironmentVariables.SweepTargets), problems);
         // A continuation comes back as an event, where the floor applies: refuse up front.
         foreach (var target in sweepTargets.Where(t => t.OlderThan < sweepMinAge))
@@ -273,7 +223,7 @@ public sealed record Settings
         var settings = new Settings
         {
             CosEndpoint = endpoint,
-            CosRegion = Get(EnvironmentVariables.CosRegion) ?? "us-east-1",
+            CosRegion = Get(EnvironmentVariables.CosRegion) ?? Defaults.CosRegion,
             ForcePathStyle = ReadBool(EnvironmentVariables.CosForcePathStyle, endpoint is not null),
             Credentials = credentials,
             IamEndpoint = iamEndpoint,
@@ -283,32 +233,32 @@ public sealed record Settings
             RetryLedger = retryLedger,
             DeadLetterLedger = deadLetterLedger,
             SqsEndpoint = ReadUri(EnvironmentVariables.SqsEndpoint),
-            MaxAttempts = ReadInt(EnvironmentVariables.MaxAttempts, 8, 1, 1000),
-            ImmediateReaborts = ReadInt(EnvironmentVariables.ImmediateReaborts, 2, 0, 20),
+            MaxAttempts = ReadInt(EnvironmentVariables.MaxAttempts, Defaults.MaxAttempts, 1, 1000),
+            ImmediateReaborts = ReadInt(EnvironmentVariables.ImmediateReaborts, Defaults.ImmediateReaborts, 0, 20),
             RetryBaseDelay = baseDelay,
             WebhookSecret = Get(EnvironmentVariables.WebhookSecret) is { } s ? new Secret(s) : null,
-            WebhookTolerance = ReadDuration(EnvironmentVariables.WebhookTolerance) ?? TimeSpan.FromMinutes(5),
+            WebhookTolerance = ReadDuration(EnvironmentVariables.WebhookTolerance) ?? Defaults.WebhookTolerance,
             Access = new AccessPolicy(ReadList(EnvironmentVariables.AllowedBuckets), ReadList(EnvironmentVariables.AllowedPrefixes)),
             MinUploadAge = minUploadAge,
             MaxUploadAge = maxUploadAge,
-            MinIdle = ReadDuration(EnvironmentVariables.MinIdle) ?? DefaultMinIdle,
+            MinIdle = ReadDuration(EnvironmentVariables.MinIdle) ?? Defaults.MinIdle,
             UploadTtl = uploadTtl,
             DryRun = ReadBool(EnvironmentVariables.DryRun, false),
-            PrefixListing = ReadPrefixListing(),
+            PrefixListing = Read(EnvironmentVariables.PrefixListing, Defaults.PrefixListing, Sweep.PrefixListing.TryParseMode, "auto, server or local"),
             SweepTargets = sweepTargets,
             SweepMinAge = sweepMinAge,
             ReportTargets = reportTargets,
             ReportDepth = ReadInt(EnvironmentVariables.ReportDepth, 0, 0, Report.ReportRequest.MaxDepth),
             ReportHtml = reportHtml,
-            ReportBy = ReadReportBy(),
+            ReportBy = Read(EnvironmentVariables.ReportBy, Report.ReportBy.None, Report.Showback.TryParse, "initiator or owner"),
             SweepConcurrency = Get(EnvironmentVariables.SweepConcurrency) is null ? null : ReadInt(EnvironmentVariables.SweepConcurrency, 16, 1, 1024),
-            Port = ReadInt(EnvironmentVariables.Port, 8080, 1, 65535),
+            Port = ReadInt(EnvironmentVariables.Port, Defaults.Port, 1, 65535),
             HttpRequestTimeout = httpTimeout,
             CloudEventsTrusted = ReadBool(EnvironmentVariables.CloudEventsTrusted, false),
             MetricsToken = ReadToken(EnvironmentVariables.MetricsToken),
-            ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? "multipart-abort",
+            ServiceName = Get(EnvironmentVariables.PowertoolsServiceName) ?? Defaults.ServiceName,
             LogLevel = Get(EnvironmentVariables.PowertoolsLogLevel) ?? Get(EnvironmentVariables.LambdaLogLevel),
-            MetricsNamespace = Get(EnvironmentVariables.PowertoolsMetricsNamespace) ?? "MultipartAbort",
+            MetricsNamespace = Get(EnvironmentVariables.PowertoolsMetricsNamespace) ?? Defaults.MetricsNamespace,
         };
 
         if (problems.Count > 0)
