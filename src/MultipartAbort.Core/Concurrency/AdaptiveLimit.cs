@@ -2,19 +2,10 @@ namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
 /// A run's concurrency limit by AIMD (as TCP Reno, Netflix's <c>AIMDLimit</c>) with slow start and a latency guard.
-/// <list type="bullet">
-/// <item>Windows count ended leases (<c>max(limit, MinWindow)</c>), not time or requests: no clock, deterministic, and a
-/// cut is judged only after it could act. While no lease is out (a listing, a report) a window counts requests.</item>
-/// <item>Slow start doubles per clean window until the first trouble, then +1; only a used limit
-/// (<c>UtilizationToGrow</c>) grows.</item>
-/// <item>Latency holding stands in for throughput growing (Little's law). A mean above <c>LatencyTolerance</c> x baseline
-/// and more than <c>QueueAllowance</c> above it is queueing: shrink by <c>LatencyBackoff</c>. The baseline drifts up only
-/// from windows at or below its limit, else the limit would creep up on a saturated store.</item>
-/// <item>A drop (SlowDown, throttling, timeout) cuts by <c>DropBackoff</c>; drops of leases already in flight are
-/// ignored until that many leases end, unless the limit grew past the cut. Back near the refused limit it grows once
-/// every <c>PlateauWindows</c> windows.</item>
-/// </list>
-/// Not thread-safe: <see cref="StoreCallLimiter"/> calls it under its lock.
+/// Windows count ended leases (<c>max(limit, MinWindow)</c>), or requests while no lease is out: no clock, deterministic.
+/// Slow start doubles a used limit per clean window until the first trouble, then +1. A mean latency above
+/// <c>LatencyTolerance</c> x baseline (and <c>QueueAllowance</c> over it) is queueing (Little's law): shrink. A drop cuts
+/// by <c>DropBackoff</c>, ignoring drops of leases already out. Not thread-safe: <see cref="StoreCallLimiter"/> locks.
 /// </summary>
 internal sealed class AdaptiveLimit
 {
@@ -23,27 +14,18 @@ internal sealed class AdaptiveLimit
     public int Floor { get; init; } = 1;
     public int Ceiling { get; init; } = DefaultCeiling;
     public int MinWindow { get; init; } = 4;
-    /// <summary>
-    /// How far above the baseline a mean may go before it is queueing. Four: behind network latency throughput keeps
-    /// growing past twice the unloaded latency; a hard knee is found anyway and SlowDown cuts regardless.
-    /// </summary>
+    // Four: behind network latency throughput keeps growing past twice the unloaded latency; SlowDown cuts regardless.
     public double LatencyTolerance { get; init; } = 4.0;
 
-    /// <summary>
-    /// Queueing this small is no overload whatever the ratio: next to the store (1-3 ms a request) four times the baseline
-    /// is a few ms, and the store still gains throughput well past it. A batch sweep does not mind 50 ms more a request.
-    /// </summary>
+    // Next to the store (1-3 ms a request) four times the baseline is a few ms, and throughput still grows well past it.
     public TimeSpan QueueAllowance { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>
-    /// Clean windows the last refused limit, or one below it, waits before it grows: each refusal costs requests and
-    /// a retry, so the sawtooth spends its time just below the store's limit and touches it less often.
-    /// </summary>
+    // Clean windows at (or one below) the last refused limit before it grows: each refusal costs a retry.
     public int PlateauWindows { get; init; } = 4;
     public double LatencyBackoff { get; init; } = 0.9;
     public double DropBackoff { get; init; } = 0.5;
 
-    /// <summary>The share of the limit that must have been in flight during a window for it to grow (Netflix's AIMDLimit: half).</summary>
+    // The share of the limit in flight during a window for it to grow (Netflix's AIMDLimit: half).
     public double UtilizationToGrow { get; init; } = 0.5;
 
     private int _limit;
@@ -56,24 +38,16 @@ internal sealed class AdaptiveLimit
 
     public AdaptiveLimit(int initial = 1) => _limit = initial;
 
-    /// <summary>Requests allowed in flight now.</summary>
     public int Limit => Math.Clamp(_limit, Floor, Ceiling);
 
-    /// <summary>
-    /// Where the run settled: the highest clean-window limit in this AIMD cycle or the last, so a cut does not hide the top.
-    /// </summary>
+    // The highest clean-window limit in this AIMD cycle or the last, so a cut does not hide the top.
     public int Settled => Math.Max(_cleanThisCycle, _cleanLastCycle) is > 0 and var best ? best : Limit;
 
     private int _cleanThisCycle, _cleanLastCycle;
 
-    /// <summary>Windows that cut the limit for a drop; for tests and the summary.</summary>
     public int Drops { get; private set; }
 
-    /// <summary>
-    /// A request that succeeded after <paramref name="latency"/> with <paramref name="inFlight"/> in flight (uploads or
-    /// requests, whichever is more). <paramref name="leased"/>: an upload's lease is out, so once leases have ended, lease
-    /// ends count the window.
-    /// </summary>
+    // inFlight: uploads or requests, whichever is more; leased: once leases have ended, lease ends count the window.
     public void OnSuccess(TimeSpan latency, int inFlight, bool leased = false)
     {
         _windowSamples++;
@@ -87,7 +61,7 @@ internal sealed class AdaptiveLimit
             EndWindow();
     }
 
-    /// <summary>A lease ended (an upload is done, whatever requests it made): the unit a window and the drop guard count in.</summary>
+    // A lease ended (an upload is done): the unit a window and the drop guard count in.
     public void OnRelease()
     {
         _leases = true;
@@ -128,7 +102,7 @@ internal sealed class AdaptiveLimit
 
     private bool OnPlateau() => _refusedAt - Limit is 0 or 1 && ++_plateau % PlateauWindows != 0;
 
-    /// <summary>A request the store refused for load (SlowDown, throttling) or that timed out; <paramref name="leased"/> as in <see cref="OnSuccess"/>.</summary>
+    // A request refused for load (SlowDown, throttling) or timed out.
     public void OnDrop(bool leased = false)
     {
         // Drops of requests sent before the cut say nothing new; once the limit has grown past the cut, a drop does.

@@ -10,8 +10,6 @@ internal sealed class LimitedObjectStore(IObjectStore inner, StoreCallLimiter li
 
     public TimeSpan ThrottlePause { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    public IObjectStore Inner => inner;
-
     public Task<StoreStatus> AbortAsync(UploadRef upload, CancellationToken cancellationToken) =>
         SendAsync(static (s, a, ct) => s.AbortAsync(a.upload, ct), (upload, 0), cancellationToken);
 

@@ -2,8 +2,7 @@ namespace MultipartAbort.Core.Concurrency;
 
 /// <summary>
 /// Uploads in flight at once: pinned (SWEEP_CONCURRENCY), or an <see cref="AdaptiveLimit"/> fed by every store request
-/// (<see cref="LimitedObjectStore"/>) that bounds both the uploads and the requests in flight. One per process, so the
-/// next sweep starts from what the last learned.
+/// that bounds uploads and requests in flight. One per process, so the next sweep starts from what the last learned.
 /// </summary>
 public sealed class StoreCallLimiter
 {
@@ -29,51 +28,47 @@ public sealed class StoreCallLimiter
 
     internal static StoreCallLimiter Adaptive(AdaptiveLimit? limit = null) => new(0, limit ?? new AdaptiveLimit(InitialLimit));
 
-    /// <summary>The limiter SWEEP_CONCURRENCY asks for: null is adaptive.</summary>
+    // SWEEP_CONCURRENCY: null is adaptive.
     public static StoreCallLimiter For(int? pinned) => pinned is { } n ? Fixed(n) : Adaptive();
 
     public bool IsAdaptive => _adaptive is not null;
 
-    /// <summary>Uploads allowed in flight now.</summary>
+    // Uploads allowed in flight now.
     public int Limit
     {
         get
         {
             lock (_gate)
-                return _adaptive?.Limit ?? _fixed;
+                return LimitLocked();
         }
     }
 
-    /// <summary>What the limit settled on (pinned, or the last clean adaptive window).</summary>
+    // Pinned, or the last clean adaptive window.
     public int Settled
     {
         get
         {
             lock (_gate)
-                return _adaptive is null ? _fixed : _adaptive.Settled > 0 ? _adaptive.Settled : _adaptive.Limit;
+                return _adaptive?.Settled ?? _fixed;
         }
     }
 
-    /// <summary>The most uploads a fan-out may start before it waits for leases: the pinned number or the ceiling.</summary>
+    // The most uploads a fan-out may start before it waits for leases.
     public int MaxConcurrency => _adaptive?.Ceiling ?? _fixed;
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>Requests the store refused for load (or that timed out), since the process started.</summary>
+    // Requests the store refused for load (or that timed out), since the process started.
     public long Drops => Interlocked.Read(ref _drops);
 
-    /// <summary>Waits until one more upload may start; <see cref="Release"/> when it is done.</summary>
+    // Waits until one more upload may start; Release when it is done.
     public Task AcquireAsync(CancellationToken ct)
     {
         lock (_gate)
             return EnterLocked(ref _inFlight, _waiting, Release, ct);
     }
 
-    /// <summary>
-    /// Waits until one more store request may go out; <see cref="ReleaseRequest"/> when it has answered. Adaptive only:
-    /// after a cut, the uploads already out would otherwise go on sending at the old rate until each ends, and a store
-    /// that refused the load would refuse their next requests too.
-    /// </summary>
+    // Adaptive only: after a cut, the uploads already out would otherwise go on sending at the old rate until each ends.
     public Task AcquireRequestAsync(CancellationToken ct)
     {
         if (_adaptive is null)
@@ -106,10 +101,7 @@ public sealed class StoreCallLimiter
         }
     }
 
-    /// <summary>
-    /// Waits for a lease or a request slot. WaitAsync drops its token hold when done; a registration per wait would keep
-    /// every waiter alive.
-    /// </summary>
+    // WaitAsync drops its token hold when done; a registration per wait would keep every waiter alive.
     private static async Task WaitAsync(TaskCompletionSource waiter, Action release, CancellationToken ct)
     {
         try
@@ -135,7 +127,6 @@ public sealed class StoreCallLimiter
         }
     }
 
-    /// <summary>A store request that answered after <paramref name="latency"/>.</summary>
     public void OnSuccess(TimeSpan latency)
     {
         if (_adaptive is null)
@@ -148,7 +139,6 @@ public sealed class StoreCallLimiter
         }
     }
 
-    /// <summary>A store request refused for load (SlowDown, throttling) or timed out.</summary>
     public void OnDrop()
     {
         Interlocked.Increment(ref _drops);
@@ -158,10 +148,7 @@ public sealed class StoreCallLimiter
             _adaptive.OnDrop(leased: _inFlight > 0);
     }
 
-    /// <summary>
-    /// Runs items 0..count-1, at most <paramref name="limit"/> at once, until <paramref name="stopTaking"/>; returns how many
-    /// started. A deadline never throws: each item turns its cancellation into an outcome.
-    /// </summary>
+    // Returns how many started. A deadline never throws: each item turns its cancellation into an outcome.
     public static async Task<int> ForEachIndexAsync(int count, int limit, Func<bool> stopTaking, Func<int, Task> body)
     {
         var started = 0;
@@ -170,9 +157,7 @@ public sealed class StoreCallLimiter
         return started;
     }
 
-    /// <summary>
-    /// The one fan-out: one lease per item, the next item taken only when a lease is free; the first exception is rethrown at the end.
-    /// </summary>
+    /// <summary>The one fan-out: one lease per item, the next taken only when a lease is free; the first exception rethrown at the end.</summary>
     public async Task ForEachAsync<T>(IAsyncEnumerable<T> items, Func<T, Task> body, CancellationToken ct)
     {
         long pending = 1;
@@ -185,21 +170,19 @@ public sealed class StoreCallLimiter
                 while (true)
                 {
                     await AcquireAsync(ct).ConfigureAwait(false);
-                    bool more;
+                    var more = false;
                     try
                     {
                         more = await e.MoveNextAsync().ConfigureAwait(false);
                     }
-                    catch
+                    finally
                     {
-                        Release();
-                        throw;
+                        // No item (or the enumerator threw): the lease goes back.
+                        if (!more)
+                            Release();
                     }
                     if (!more)
-                    {
-                        Release();
                         break;
-                    }
                     Interlocked.Increment(ref pending);
                     _ = RunAsync(e.Current);
                 }
