@@ -19,28 +19,36 @@ public sealed class Invocation : IDisposable
 
     public Invocation(TimeProvider time, TimeSpan reserve, DateTimeOffset? deadline, QueuePair queues, CancellationToken ct)
     {
-        (_time, Reserve, Queues, Settle) = (time, reserve, queues, ct);
-        (Deadline, Work, _cutoff, _linked) = Arm(deadline);
-    }
-
-    private Invocation(Invocation of, QueuePair queues, IProgress<SweepProgress>? progress, DateTimeOffset? deadline = null)
-    {
-        (_time, Reserve, Settle, Stop, Asker, AllowYoung, IsLedgerEntry) = (of._time, of.Reserve, of.Settle, of.Stop, of.Asker, of.AllowYoung, of.IsLedgerEntry);
-        (Queues, Progress) = (queues, progress);
-        (Deadline, Work, _cutoff, _linked) = deadline is null ? (of.Deadline, of.Work, null, null) : Arm(deadline);
-    }
-
-    // Cancelled half a reserve before the deadline, or with the host's token.
-    private (DateTimeOffset?, CancellationToken, CancellationTokenSource?, CancellationTokenSource?) Arm(DateTimeOffset? deadline)
-    {
+        _time = time;
+        Reserve = reserve;
+        Queues = queues;
+        Settle = ct;
+        Deadline = deadline;
+        Work = ct;
         if (deadline is not { } end)
-            return (null, Settle, null, null);
-        var untilCutoff = end - _time.GetUtcNow() - Reserve / 2;
-        var cutoff = untilCutoff > TimeSpan.Zero ? new CancellationTokenSource(untilCutoff, _time) : new CancellationTokenSource();
+            return;
+        // Cancelled half a reserve before the deadline, or with the host's token.
+        var untilCutoff = end - time.GetUtcNow() - reserve / 2;
+        _cutoff = untilCutoff > TimeSpan.Zero ? new CancellationTokenSource(untilCutoff, time) : new CancellationTokenSource();
         if (untilCutoff <= TimeSpan.Zero)
-            cutoff.Cancel();
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(Settle, cutoff.Token);
-        return (end, linked.Token, cutoff, linked);
+            _cutoff.Cancel();
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _cutoff.Token);
+        Work = _linked.Token;
+    }
+
+    // A new deadline arms its own cut-off; without one the parent's holds.
+    private Invocation(Invocation of, QueuePair queues, IProgress<SweepProgress>? progress, DateTimeOffset? deadline = null)
+        : this(of._time, of.Reserve, deadline, queues, of.Settle)
+    {
+        Stop = of.Stop;
+        Asker = of.Asker;
+        AllowYoung = of.AllowYoung;
+        IsLedgerEntry = of.IsLedgerEntry;
+        Progress = progress;
+        if (deadline is not null)
+            return;
+        Deadline = of.Deadline;
+        Work = of.Work;
     }
 
     public DateTimeOffset? Deadline { get; }
