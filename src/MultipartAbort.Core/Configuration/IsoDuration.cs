@@ -64,22 +64,10 @@ public static partial class IsoDuration
     {
         if (span == TimeSpan.Zero)
             return "PT0S";
-        var sb = new StringBuilder("P");
-        if (span.Days > 0)
-            sb.Append(CultureInfo.InvariantCulture, $"{span.Days}D");
-        if (span.Hours > 0 || span.Minutes > 0 || span.Seconds > 0 || span.Milliseconds > 0)
-        {
-            sb.Append('T');
-            if (span.Hours > 0)
-                sb.Append(CultureInfo.InvariantCulture, $"{span.Hours}H");
-            if (span.Minutes > 0)
-                sb.Append(CultureInfo.InvariantCulture, $"{span.Minutes}M");
-            if (span.Seconds > 0 || span.Milliseconds > 0)
-            {
-                var secs = span.Seconds + span.Milliseconds / 1000.0;
-                sb.Append(secs.ToString("0.###", CultureInfo.InvariantCulture)).Append('S');
-            }
-        }
-        return sb.ToString();
+        var seconds = span.Seconds + span.Milliseconds / 1000.0;
+        var time = string.Concat(Unit(span.Hours, "H"), Unit(span.Minutes, "M"), seconds > 0 ? seconds.ToString("0.###", CultureInfo.InvariantCulture) + "S" : "");
+        return $"P{Unit(span.Days, "D")}{(time.Length > 0 ? "T" : "")}{time}";
     }
+
+    private static string Unit(int count, string unit) => count > 0 ? count.ToString(CultureInfo.InvariantCulture) + unit : "";
 }
