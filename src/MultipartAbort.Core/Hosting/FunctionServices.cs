@@ -24,9 +24,6 @@ public sealed class FunctionServices
 
     public required FleetScan Scan { get; init; }
 
-    // Null when the store cannot read lifecycle rules.
-    public ILifecycleRules? Lifecycle { get; init; }
-
     internal ReportRunner Reports { get; init; } = null!;
     public Task<IncompleteUploadReport> ReportAsync(ReportRequest request, Invocation invocation, IProgress<ReportProgress>? progress = null, Action<string, ReportedUpload>? rows = null) => Reports.RunAsync(request, invocation, progress, rows);
 
@@ -106,7 +103,6 @@ public sealed class FunctionServices
             Timers = timers,
             Sweeps = sweeps,
             Clears = new BucketClear(sweeps, scan, contents, settings, time),
-            Lifecycle = lifecycle,
             Reports = reports,
             LifecycleCheck = new LifecycleCheck(scan, lifecycle, reports),
             Scan = scan,
