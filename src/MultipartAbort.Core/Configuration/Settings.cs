@@ -266,3 +266,10 @@ public sealed record Settings
         return settings;
     }
 }
+
+/// <summary>The message names every wrong variable, never a secret's value.</summary>
+public sealed class ConfigurationException(IReadOnlyList<string> problems)
+    : Exception("Invalid configuration: " + string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

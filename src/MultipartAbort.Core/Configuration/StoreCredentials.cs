@@ -16,3 +16,18 @@ public sealed record StoreCredentials(CredentialKind Kind, string? AccessKeyId, 
         _ => "default AWS credential chain",
     };
 }
+
+public enum CredentialKind
+{
+    DefaultChain,
+    Hmac,
+    IbmApiKey,
+}
+
+/// <summary>A secret that never prints itself: ToString, logs and serialisers see "***".</summary>
+public sealed class Secret(string value)
+{
+    public string Reveal() => value;
+
+    public override string ToString() => "***";
+}

@@ -17,3 +17,12 @@ public interface IRetryLedger : IMessageQueue
     // Delays counted from an entry's due time, so running an entry twice rewrites the same entries.
     IMessageQueue CountingFrom(DateTimeOffset origin);
 }
+
+// Runs: how many drains have run it unsettled.
+public sealed record LedgerEntry(string Name, DateTimeOffset Due, int Runs = 0);
+
+/// <summary>Runs a retry ledger nothing delivers by itself (<c>cos://</c>; Lambda polls SQS).</summary>
+public interface IRetryDrain
+{
+    Task<InvocationResult> DrainAsync(Invocation invocation);
+}

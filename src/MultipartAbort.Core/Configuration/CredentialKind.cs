@@ -1,8 +1,0 @@
-namespace MultipartAbort.Core.Configuration;
-
-public enum CredentialKind
-{
-    DefaultChain,
-    Hmac,
-    IbmApiKey,
-}

@@ -1,8 +1,0 @@
-namespace MultipartAbort.Core.Configuration;
-
-public sealed class ProcessEnvironment : IEnvironment
-{
-    public static ProcessEnvironment Instance { get; } = new();
-
-    public string? Get(string name) => Environment.GetEnvironmentVariable(name);
-}

@@ -1,7 +1,0 @@
-namespace MultipartAbort.Core.Ports;
-
-public enum StoreStatus
-{
-    Ok,
-    NoSuchUpload,
-}

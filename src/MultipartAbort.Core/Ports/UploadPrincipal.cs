@@ -1,3 +1,0 @@
-namespace MultipartAbort.Core.Ports;
-
-public sealed record UploadPrincipal(string? Id, string? DisplayName);
