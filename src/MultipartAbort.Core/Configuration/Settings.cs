@@ -111,14 +111,18 @@ public sealed record Settings
             Read(name, fallback, (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max,
                 $"a whole number from {min} to {max}");
 
-        TimeSpan? ReadDuration(string name)
+        // Outside [min, max] is named with the range the variable takes.
+        TimeSpan? ReadDuration(string name, TimeSpan? min = null, TimeSpan? max = null, string range = "")
         {
             var text = Get(name);
             if (text is null)
                 return null;
-            if (IsoDuration.TryParse(text, out var value, out var error))
+            if (!IsoDuration.TryParse(text, out var value, out var error))
+                problems.Add($"{name} {error}");
+            else if (value < min || value > max)
+                problems.Add($"{name} must be {range}; got '{text}'");
+            else
                 return value;
-            problems.Add($"{name} {error}");
             return null;
         }
 
@@ -185,17 +189,10 @@ public sealed record Settings
         var deadLetterUrl = Get(EnvironmentVariables.DeadLetterQueueUrl);
         var deadLetterLedger = deadLetterUrl is null ? retryLedger?.DeadLetters : ReadQueue(EnvironmentVariables.DeadLetterQueueUrl);
 
-        var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay) ?? Defaults.RetryBaseDelay;
-        if (baseDelay > MaxRetryDelay)
-            problems.Add($"{EnvironmentVariables.RetryBaseDelay} must be at most PT15M (SQS's longest delay); got '{Get(EnvironmentVariables.RetryBaseDelay)}'");
-
-        var uploadTtl = ReadDuration(EnvironmentVariables.UploadTtl);
-        if (uploadTtl is { } ttl && (ttl < MinUploadTtl || ttl > MaxTimerHorizon))
-            problems.Add($"{EnvironmentVariables.UploadTtl} must be from PT1S to P30D; got '{Get(EnvironmentVariables.UploadTtl)}'");
-
-        var httpTimeout = ReadDuration(EnvironmentVariables.HttpRequestTimeout) ?? Defaults.HttpRequestTimeout;
-        if (httpTimeout < TimeSpan.FromSeconds(15) || httpTimeout > TimeSpan.FromHours(1))
-            problems.Add($"{EnvironmentVariables.HttpRequestTimeout} must be from PT15S (more than the 10 s kept to answer) to PT1H; got '{Get(EnvironmentVariables.HttpRequestTimeout)}'");
+        var baseDelay = ReadDuration(EnvironmentVariables.RetryBaseDelay, max: MaxRetryDelay, range: "at most PT15M (SQS's longest delay)") ?? Defaults.RetryBaseDelay;
+        var uploadTtl = ReadDuration(EnvironmentVariables.UploadTtl, MinUploadTtl, MaxTimerHorizon, "from PT1S to P30D");
+        var httpTimeout = ReadDuration(EnvironmentVariables.HttpRequestTimeout, TimeSpan.FromSeconds(15), TimeSpan.FromHours(1), "from PT15S (more than the 10 s kept to answer) to PT1H")
+            ?? Defaults.HttpRequestTimeout;
 
         var minUploadAge = ReadDuration(EnvironmentVariables.MinUploadAge);
         var maxUploadAge = ReadDuration(EnvironmentVariables.MaxUploadAge);
