@@ -174,7 +174,7 @@ public sealed class StoreDoctor
             await call().ConfigureAwait(false);
             return new(bucket, check, DoctorStatus.Ok, "allowed (a made-up upload id answered 200)", permission);
         }
-        catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+        catch (AmazonS3Exception ex) when (S3ObjectStore.IsNoSuchUpload(ex))
         {
             return new(bucket, check, DoctorStatus.Ok, $"allowed (a made-up upload id answered {Answer(ex)})", permission);
         }
@@ -184,9 +184,6 @@ public sealed class StoreDoctor
             return new(bucket, check, DoctorStatus.Fail, Refusal(translated, permission), permission);
         }
     }
-
-    private static bool IsNoSuchUpload(AmazonS3Exception ex) =>
-        ex.ErrorCode is S3ObjectStore.NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(ex.ErrorCode));
 
     private static string Answer(AmazonS3Exception ex) => $"{(int)ex.StatusCode} {(string.IsNullOrEmpty(ex.ErrorCode) ? "(no code)" : ex.ErrorCode)}";
 
@@ -321,7 +318,7 @@ public sealed class StoreDoctor
                 var parts = response.Parts?.Count ?? 0;
                 return (parts == 0 ? "an empty list" : $"{parts} part(s) still listed", parts);
             }
-            catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+            catch (AmazonS3Exception ex) when (S3ObjectStore.IsNoSuchUpload(ex))
             {
                 return (Answer(ex), 0);
             }
