@@ -50,15 +50,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
             var parts = response.Parts ?? [];
-            long bytes = 0;
-            DateTime? newest = null;
-            foreach (var p in parts)
-            {
-                bytes += p.Size ?? 0;
-                if (p.LastModified is { } landed && (newest is null || landed > newest))
-                    newest = landed;
-            }
-            return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker)
+            var newest = parts.Max(p => p.LastModified);
+            return new PartsPage(parts.Count, parts.Sum(p => p.Size ?? 0), response.IsTruncated ?? false, response.NextPartNumberMarker)
             {
                 NewestPart = newest is { } n ? Utc(n) : null,
                 AbortDate = response.AbortDate is { } due ? Utc(due) : null,
