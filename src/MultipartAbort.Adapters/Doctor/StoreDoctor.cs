@@ -2,10 +2,7 @@ using MultipartAbort.Adapters.Lifecycle;
 
 namespace MultipartAbort.Adapters.Doctor;
 
-/// <summary>
-/// The checks behind <c>mpa doctor</c>, with harmless calls (read-only, or on a made-up upload id) and an optional canary.
-/// It reads the SDK's answers themselves (headers, exact error codes), which the store port deliberately hides.
-/// </summary>
+/// <summary><c>mpa doctor</c>: harmless calls (read-only, or on a made-up upload id) whose exact SDK answers the store port hides.</summary>
 public sealed class StoreDoctor
 {
     /// <summary>SigV4 refuses a request whose time is this far from the store's.</summary>
