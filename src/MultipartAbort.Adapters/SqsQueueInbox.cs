@@ -29,15 +29,11 @@ public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
     public Task DeleteAsync(InboxMessage message, CancellationToken cancellationToken) =>
         FailureKind.QueueCallAsync(queueUrl, () => sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle }, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) =>
-        FailureKind.QueueCallAsync(
-            queueUrl,
-            () => sqs.ChangeMessageVisibilityAsync(
-                new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = 0 },
-                cancellationToken
-            ),
-            cancellationToken
-        );
+    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken)
+    {
+        var request = new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = 0 };
+        return FailureKind.QueueCallAsync(queueUrl, () => sqs.ChangeMessageVisibilityAsync(request, cancellationToken), cancellationToken);
+    }
 
     private static InboxMessage ToInbox(Message m)
     {
