@@ -13,7 +13,7 @@ internal static class FailureKind
         "RequestTimeTooSkewed", "KmsThrottled", "AWS.SimpleQueueService.RequestThrottled",
     };
 
-    /// <summary>An SDK call whose failures leave as <paramref name="translate"/> makes them; null from it lets the caller's cancellation through.</summary>
+    // Failures leave as translate makes them; its null lets the caller's own cancellation through.
     public static async Task<T> CallAsync<T>(Func<Task<T>> call, Func<Exception, Exception?> translate)
     {
         try
@@ -26,10 +26,10 @@ internal static class FailureKind
         }
     }
 
-    /// <summary>A queue's or ledger's SDK call: nothing but the caller's own cancellation escapes the port untranslated.</summary>
     public static Task<T> QueueCallAsync<T>(string address, Func<Task<T>> call, CancellationToken cancellationToken) =>
         CallAsync(call, ex => QueueFailure(address, ex, cancellationToken));
 
+    // Null only for the caller's own cancellation, so nothing else escapes the port.
     internal static QueueException? QueueFailure(string address, Exception ex, CancellationToken cancellationToken)
     {
         if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
