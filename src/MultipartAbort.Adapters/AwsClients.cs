@@ -32,22 +32,16 @@ public static class AwsClients
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.CosRegion);
         }
 
-        switch (settings.Credentials.Kind)
+        var kind = settings.Credentials.Kind;
+        var bearer = kind == CredentialKind.IbmApiKey ? iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider") : null;
+        config.HttpClientFactory = new StoreHttpClientFactory(bearer, settings.CosServiceInstanceId);
+        return kind switch
         {
-            case CredentialKind.Hmac:
-                config.HttpClientFactory = new StoreHttpClientFactory(null, settings.CosServiceInstanceId);
-                return new ThrottleAwareS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config);
-            case CredentialKind.IbmApiKey:
-                // Anonymous: the SDK signs nothing, the HTTP pipeline adds Authorization: Bearer.
-                config.HttpClientFactory = new StoreHttpClientFactory(
-                    iamTokens ?? throw new ArgumentNullException(nameof(iamTokens), "an IBM API key needs an IAM token provider"),
-                    settings.CosServiceInstanceId
-                );
-                return new ThrottleAwareS3Client(new AnonymousAWSCredentials(), config);
-            default:
-                config.HttpClientFactory = new StoreHttpClientFactory(null, settings.CosServiceInstanceId);
-                return new ThrottleAwareS3Client(config);
-        }
+            CredentialKind.Hmac => new ThrottleAwareS3Client(new BasicAWSCredentials(settings.Credentials.AccessKeyId, settings.Credentials.SecretValue!.Reveal()), config),
+            // Anonymous: the SDK signs nothing, the HTTP pipeline adds Authorization: Bearer.
+            CredentialKind.IbmApiKey => new ThrottleAwareS3Client(new AnonymousAWSCredentials(), config),
+            _ => new ThrottleAwareS3Client(config),
+        };
     }
 
     public static IAmazonSQS CreateSqs(Settings settings, string queueUrl)

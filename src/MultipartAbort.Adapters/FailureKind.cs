@@ -13,6 +13,31 @@ internal static class FailureKind
         "RequestTimeTooSkewed", "KmsThrottled", "AWS.SimpleQueueService.RequestThrottled",
     };
 
+    // Failures leave as translate makes them; its null lets the caller's own cancellation through.
+    public static async Task<T> CallAsync<T>(Func<Task<T>> call, Func<Exception, Exception?> translate)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (translate(ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public static Task<T> QueueCallAsync<T>(string address, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        CallAsync(call, ex => QueueFailure(address, ex, cancellationToken));
+
+    // Null only for the caller's own cancellation, so nothing else escapes the port.
+    internal static QueueException? QueueFailure(string address, Exception ex, CancellationToken cancellationToken)
+    {
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            return null;
+        var (transient, message, code) = Classify(ex);
+        return new QueueException(address, message, transient, code, ex);
+    }
+
     /// <summary>5xx, 408, 429, or a throttling or internal error code.</summary>
     public static bool IsTransientServiceError(int status, string? errorCode) =>
         status >= 500 || status is 408 or 429 || (errorCode is not null && TransientCodes.Contains(errorCode));

@@ -90,4 +90,10 @@ public static class ParameterStoreSecrets
         }
         return new AmazonSimpleSystemsManagementClient(config);
     }
+
+    // Parameter Store secrets never enter the process environment.
+    private sealed class ResolvedEnvironment(IEnvironment inner, IReadOnlyDictionary<string, string?> secrets) : IEnvironment
+    {
+        public string? Get(string name) => secrets.TryGetValue(name, out var value) ? value : inner.Get(name);
+    }
 }

@@ -22,16 +22,12 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             request.RequestPayer = RequestPayer.Requester;
         try
         {
-            await s3.AbortMultipartUploadAsync(request, cancellationToken).ConfigureAwait(false);
+            await CallAsync("AbortMultipartUpload", () => s3.AbortMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
             return StoreStatus.Ok;
         }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode == NoSuchUpload)
+        catch (StoreException ex) when (ex.ErrorCode == NoSuchUpload)
         {
             return StoreStatus.NoSuchUpload;
-        }
-        catch (Exception ex) when (Translate("AbortMultipartUpload", ex, cancellationToken) is { } translated)
-        {
-            throw translated;
         }
     }
 
@@ -54,24 +50,15 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         {
             var response = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
             var parts = response.Parts ?? [];
-            long bytes = 0;
-            DateTime? newest = null;
-            foreach (var p in parts)
-            {
-                bytes += p.Size ?? 0;
-                if (p.LastModified is { } landed && (newest is null || landed > newest))
-                    newest = landed;
-            }
-            return new PartsPage(parts.Count, bytes, response.IsTruncated ?? false, response.NextPartNumberMarker)
+            var newest = parts.Max(p => p.LastModified);
+            return new PartsPage(parts.Count, parts.Sum(p => p.Size ?? 0), response.IsTruncated ?? false, response.NextPartNumberMarker)
             {
                 NewestPart = newest is { } n ? Utc(n) : null,
                 AbortDate = response.AbortDate is { } due ? Utc(due) : null,
                 AbortRuleId = string.IsNullOrEmpty(response.AbortRuleId) ? null : response.AbortRuleId,
             };
         }
-        // "No such upload": NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW looks uploads up as key.uploadId.meta objects),
-        // or a bare 404. A missing bucket is NoSuchBucket, never these.
-        catch (AmazonS3Exception ex) when (ex.ErrorCode is NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is null or ""))
+        catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
         {
             return null;
         }
@@ -93,22 +80,15 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         };
         if (listing.MaxUploads is { } max)
             request.MaxUploads = max;
-        try
-        {
-            var response = await s3.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
-            var uploads = (response.MultipartUploads ?? [])
-                .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? Utc(at) : null)
-                {
-                    Initiator = Principal(u.Initiator?.Id, u.Initiator?.DisplayName),
-                    Owner = Principal(u.Owner?.Id, u.Owner?.DisplayName),
-                })
-                .ToArray();
-            return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
-        }
-        catch (Exception ex) when (Translate("ListMultipartUploads", ex, cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
+        var response = await CallAsync("ListMultipartUploads", () => s3.ListMultipartUploadsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var uploads = (response.MultipartUploads ?? [])
+            .Select(u => new ListedUpload(u.Key, u.UploadId, u.Initiated is { } at ? Utc(at) : null)
+            {
+                Initiator = Principal(u.Initiator?.Id, u.Initiator?.DisplayName),
+                Owner = Principal(u.Owner?.Id, u.Owner?.DisplayName),
+            })
+            .ToArray();
+        return new UploadsPage(uploads, response.IsTruncated ?? false, NullIfEmpty(response.NextKeyMarker), NullIfEmpty(response.NextUploadIdMarker));
     }
 
     /// <summary>No ACL given: the bucket owner's alone.</summary>
@@ -116,14 +96,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
     {
         using var stream = new MemoryStream(body, writable: false);
         var request = new PutObjectRequest { BucketName = bucket, Key = key, InputStream = stream, ContentType = contentType };
-        try
-        {
-            await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Translate("PutObject", ex, cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
+        await CallAsync("PutObject", () => s3.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     // The SDK gives an empty element as empty strings.
@@ -138,16 +111,9 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
 
     public async Task<BucketContents> ReadContentsAsync(string bucket, CancellationToken cancellationToken)
     {
-        bool objects;
-        try
-        {
-            var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
-            objects = (listed.S3Objects?.Count ?? 0) > 0;
-        }
-        catch (Exception ex) when (Translate("ListObjectsV2", ex, cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
+        var listed = await CallAsync("ListObjectsV2", () => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        var objects = (listed.S3Objects?.Count ?? 0) > 0;
         try
         {
             var versions = await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
@@ -172,22 +138,15 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? token = null;
-        try
+        // A repeated token ends it, so a broken server cannot loop.
+        for (var page = 0; page < MaxBucketPages; page++)
         {
-            // A repeated token ends it, so a broken server cannot loop.
-            for (var page = 0; page < MaxBucketPages; page++)
-            {
-                var request = new ListBucketsRequest { ContinuationToken = token, MaxBuckets = 10_000 };
-                var response = await s3.ListBucketsAsync(request, cancellationToken).ConfigureAwait(false);
-                names.AddRange((response.Buckets ?? []).Select(b => b.BucketName));
-                if (NullIfEmpty(response.ContinuationToken) is not { } next || !seen.Add(next))
-                    break;
-                token = next;
-            }
-        }
-        catch (Exception ex) when (Translate("ListBuckets", ex, cancellationToken) is { } translated)
-        {
-            throw translated;
+            var request = new ListBucketsRequest { ContinuationToken = token, MaxBuckets = 10_000 };
+            var response = await CallAsync("ListBuckets", () => s3.ListBucketsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            names.AddRange((response.Buckets ?? []).Select(b => b.BucketName));
+            if (NullIfEmpty(response.ContinuationToken) is not { } next || !seen.Add(next))
+                break;
+            token = next;
         }
         return names;
     }
@@ -205,6 +164,14 @@ public sealed class S3ObjectStore(IAmazonS3 s3, int? partsPageSize = null) : IOb
             "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired" => "the session token is invalid or expired: check the credentials the function runs with",
             _ => null,
         };
+
+    // "No such upload": NoSuchUpload (S3, COS, moto), NoSuchKey (Ceph RGW looks uploads up as key.uploadId.meta objects),
+    // or a bare 404. A missing bucket is NoSuchBucket, never these.
+    internal static bool IsNoSuchUpload(AmazonS3Exception ex) =>
+        ex.ErrorCode is NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(ex.ErrorCode));
+
+    internal static Task<T> CallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken) =>
+        FailureKind.CallAsync(call, ex => Translate(operation, ex, cancellationToken));
 
     // Null only for the caller's cancellation.
     internal static StoreException? Translate(string operation, Exception ex, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
     // Tests read its region.
     internal IAmazonSQS Client => sqs;
 
-    public async Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+    // SQS throttling (a 400 ThrottlingException) is transient; FailureKind classifies it.
+    public Task SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         var request = new SendMessageRequest
         {
@@ -19,14 +20,6 @@ public sealed class SqsMessageQueue(IAmazonSQS sqs, string queueUrl) : IMessageQ
             MessageBody = body,
             DelaySeconds = (int)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 0, 900),
         };
-        try
-        {
-            await sqs.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (QueueFailure.Translate(queueUrl, ex, cancellationToken) is { } translated)
-        {
-            // SQS throttling (a 400 ThrottlingException) is transient; FailureKind classifies it.
-            throw translated;
-        }
+        return FailureKind.QueueCallAsync(queueUrl, () => sqs.SendMessageAsync(request, cancellationToken), cancellationToken);
     }
 }

@@ -22,21 +22,18 @@ public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
             MessageSystemAttributeNames = [ReceiveCountAttribute, SentAtAttribute],
             MessageAttributeNames = ["All"],
         };
-        var response = await Call(() => sqs.ReceiveMessageAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await FailureKind.QueueCallAsync(queueUrl, () => sqs.ReceiveMessageAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         return (response.Messages ?? []).Select(ToInbox).ToList();
     }
 
     public Task DeleteAsync(InboxMessage message, CancellationToken cancellationToken) =>
-        Call(() => sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle }, cancellationToken), cancellationToken);
+        FailureKind.QueueCallAsync(queueUrl, () => sqs.DeleteMessageAsync(new DeleteMessageRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle }, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken) =>
-        Call(
-            () => sqs.ChangeMessageVisibilityAsync(
-                new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = 0 },
-                cancellationToken
-            ),
-            cancellationToken
-        );
+    public Task ReleaseAsync(InboxMessage message, CancellationToken cancellationToken)
+    {
+        var request = new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = 0 };
+        return FailureKind.QueueCallAsync(queueUrl, () => sqs.ChangeMessageVisibilityAsync(request, cancellationToken), cancellationToken);
+    }
 
     private static InboxMessage ToInbox(Message m)
     {
@@ -49,17 +46,5 @@ public sealed class SqsQueueInbox(IAmazonSQS sqs, string queueUrl) : IQueueInbox
             .Where(a => a.Value.StringValue is not null)
             .ToDictionary(a => a.Key, a => a.Value.StringValue, StringComparer.Ordinal);
         return new InboxMessage(m.MessageId, m.Body ?? "", m.ReceiptHandle, receives, sentAt, attributes);
-    }
-
-    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (QueueFailure.Translate(queueUrl, ex, cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
     }
 }

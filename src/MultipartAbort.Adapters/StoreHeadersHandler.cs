@@ -2,10 +2,8 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Adapters;
 
-/// <summary>
-/// Headers the SDK does not send, added after signing (neither is signed): <c>Content-MD5</c> on PUT ?lifecycle (COS and
-/// MinIO refuse it without; SDK v4 sends CRC32), <c>ibm-service-instance-id</c> on ListBuckets (COS lists no buckets without).
-/// </summary>
+// Unsigned headers the SDK does not send: Content-MD5 on PUT ?lifecycle (COS and MinIO refuse SDK v4's CRC32 alone),
+// ibm-service-instance-id on ListBuckets (COS lists no buckets without).
 internal sealed class StoreHeadersHandler(string? serviceInstanceId) : DelegatingHandler
 {
     public const string ServiceInstanceHeader = "ibm-service-instance-id";

@@ -2,10 +2,7 @@ using MultipartAbort.Adapters.Lifecycle;
 
 namespace MultipartAbort.Adapters.Doctor;
 
-/// <summary>
-/// The checks behind <c>mpa doctor</c>, with harmless calls (read-only, or on a made-up upload id) and an optional canary.
-/// It reads the SDK's answers themselves (headers, exact error codes), which the store port deliberately hides.
-/// </summary>
+/// <summary><c>mpa doctor</c>: harmless calls (read-only, or on a made-up upload id) whose exact SDK answers the store port hides.</summary>
 public sealed class StoreDoctor
 {
     /// <summary>SigV4 refuses a request whose time is this far from the store's.</summary>
@@ -112,8 +109,8 @@ public sealed class StoreDoctor
             checks.Add(new(bucket, "uploads", DoctorStatus.Ok, count >= CountLimit ? $"{CountLimit:N0} or more incomplete uploads (counted up to {CountLimit:N0})" : $"{count} incomplete upload(s)"));
         }
 
-        if (first is not null)
-            checks.Add(await PrefixListingAsync(bucket, first, ct).ConfigureAwait(false));
+        if (first is { Key: var k })
+            checks.Add(await PrefixCheckAsync(bucket, k.Length > 1 ? k[..^1] : k, first.UploadId, "an upload already there", "prefix-listing", ct).ConfigureAwait(false));
         else if (checks.Any(c => c.Check == "list-uploads" && c.Status == DoctorStatus.Ok))
             checks.Add(new(bucket, "prefix-listing", DoctorStatus.Untried, "no upload in the bucket to look for with a prefix (--canary PREFIX tries it with an upload of its own)"));
 
@@ -138,27 +135,24 @@ public sealed class StoreDoctor
         return checks;
     }
 
-    private async Task<DoctorCheck> PrefixListingAsync(string bucket, ListedUpload upload, CancellationToken ct)
+    // PREFIX_LISTING=auto or local handles a store that reads a prefix as an exact key: a warning then, a failure under server.
+    private async Task<DoctorCheck> PrefixCheckAsync(string bucket, string prefix, string uploadId, string what, string check, CancellationToken ct)
     {
-        var prefix = upload.Key.Length > 1 ? upload.Key[..^1] : upload.Key;
         try
         {
-            var (found, outside, listed) = await FindAsync(bucket, prefix, upload.UploadId, ct).ConfigureAwait(false);
-            return PrefixCheck(bucket, prefix, found, outside, listed, "an upload already there");
+            var (found, outside, listed) = await FindAsync(bucket, prefix, uploadId, ct).ConfigureAwait(false);
+            return found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
+                : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
+                : _settings.PrefixListing == PrefixListingMode.Server
+                    ? new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only), and PREFIX_LISTING=server trusts it: set PREFIX_LISTING=auto or local")
+                : new(bucket, check, DoctorStatus.Warn, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only); PREFIX_LISTING={(_settings.PrefixListing == PrefixListingMode.Local ? "local" : "auto")} lists without it and filters here");
         }
         catch (StoreException ex)
         {
-            return new(bucket, "prefix-listing", DoctorStatus.Fail, $"a listing with prefix '{prefix}': {Refusal(ex, Permissions.ListUploads)}", Permissions.ListUploads);
+            var refusal = Refusal(ex, Permissions.ListUploads);
+            return new(bucket, check, DoctorStatus.Fail, check == "prefix-listing" ? $"a listing with prefix '{prefix}': {refusal}" : refusal, Permissions.ListUploads);
         }
     }
-
-    // PREFIX_LISTING=auto or local handles a store that reads a prefix as an exact key: a warning then, a failure under server.
-    private DoctorCheck PrefixCheck(string bucket, string prefix, bool found, int outside, int listed, string what, string check = "prefix-listing") =>
-        found && outside == 0 ? new(bucket, check, DoctorStatus.Ok, $"honoured: prefix '{prefix}' found {what} ({listed} listed)")
-        : outside > 0 ? new(bucket, check, DoctorStatus.Fail, $"ignored: prefix '{prefix}' listed {outside} upload(s) outside it; sweep without --prefix (ALLOWED_PREFIXES still bounds the aborts)")
-        : _settings.PrefixListing == PrefixListingMode.Server
-            ? new(bucket, check, DoctorStatus.Fail, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only), and PREFIX_LISTING=server trusts it: set PREFIX_LISTING=auto or local")
-        : new(bucket, check, DoctorStatus.Warn, $"not honoured: prefix '{prefix}' did not find {what} (the store answered {listed}; MinIO lists one exact key only); PREFIX_LISTING={(_settings.PrefixListing == PrefixListingMode.Local ? "local" : "auto")} lists without it and filters here");
 
     private async Task<(bool Found, int Outside, int Listed)> FindAsync(string bucket, string prefix, string uploadId, CancellationToken ct)
     {
@@ -174,7 +168,7 @@ public sealed class StoreDoctor
             await call().ConfigureAwait(false);
             return new(bucket, check, DoctorStatus.Ok, "allowed (a made-up upload id answered 200)", permission);
         }
-        catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+        catch (AmazonS3Exception ex) when (S3ObjectStore.IsNoSuchUpload(ex))
         {
             return new(bucket, check, DoctorStatus.Ok, $"allowed (a made-up upload id answered {Answer(ex)})", permission);
         }
@@ -184,9 +178,6 @@ public sealed class StoreDoctor
             return new(bucket, check, DoctorStatus.Fail, Refusal(translated, permission), permission);
         }
     }
-
-    private static bool IsNoSuchUpload(AmazonS3Exception ex) =>
-        ex.ErrorCode is S3ObjectStore.NoSuchUpload or "NoSuchKey" || (ex.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(ex.ErrorCode));
 
     private static string Answer(AmazonS3Exception ex) => $"{(int)ex.StatusCode} {(string.IsNullOrEmpty(ex.ErrorCode) ? "(no code)" : ex.ErrorCode)}";
 
@@ -247,17 +238,8 @@ public sealed class StoreDoctor
             {
                 _checks.Add(new(bucket, "canary-part", DoctorStatus.Fail, Refusal(translated, Permissions.PutObject), Permissions.PutObject));
             }
-            try
-            {
-                // The key less its last character: a store that reads a prefix as an exact key answers the full key rightly.
-                var shorter = key[..^1];
-                var (found, outside, listed) = await doctor.FindAsync(bucket, shorter, uploadId, ct).ConfigureAwait(false);
-                _checks.Add(doctor.PrefixCheck(bucket, shorter, found, outside, listed, "the canary", "canary-listing"));
-            }
-            catch (StoreException ex)
-            {
-                _checks.Add(new(bucket, "canary-listing", DoctorStatus.Fail, Refusal(ex, Permissions.ListUploads), Permissions.ListUploads));
-            }
+            // The key less its last character: a store that reads a prefix as an exact key answers the full key rightly.
+            _checks.Add(await doctor.PrefixCheckAsync(bucket, key[..^1], uploadId, "the canary", "canary-listing", ct).ConfigureAwait(false));
 
             if (!await AbortAsync("canary-abort", key, uploadId, leftover, ct).ConfigureAwait(false))
                 return _checks;
@@ -321,7 +303,7 @@ public sealed class StoreDoctor
                 var parts = response.Parts?.Count ?? 0;
                 return (parts == 0 ? "an empty list" : $"{parts} part(s) still listed", parts);
             }
-            catch (AmazonS3Exception ex) when (IsNoSuchUpload(ex))
+            catch (AmazonS3Exception ex) when (S3ObjectStore.IsNoSuchUpload(ex))
             {
                 return (Answer(ex), 0);
             }

@@ -75,7 +75,8 @@ public sealed class IamTokenProvider : IDisposable
                 return now;
             var fresh = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _current, fresh);
-            _timer.Change(Max(fresh.RefreshAt - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan);
+            var wait = fresh.RefreshAt - _time.GetUtcNow();
+            _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             return fresh;
         }
         finally
@@ -153,11 +154,36 @@ public sealed class IamTokenProvider : IDisposable
 
     private static string Text(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "missing";
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
     public void Dispose()
     {
         _timer.Dispose();
         _gate.Dispose();
     }
 }
+
+/// <summary>The message is IAM's (or the network's), never the key.</summary>
+public sealed class IamException(string message, Exception? inner = null) : Exception(message, inner);
+
+// Times on this process's clock.
+internal sealed record IamToken(string Value, DateTimeOffset ObtainedAt, DateTimeOffset RefreshAt, DateTimeOffset ExpiresAt)
+{
+    // The value is a credential: records print their members, this one must not.
+    public override string ToString() => $"IAM token obtained {ObtainedAt:O}, expiring {ExpiresAt:O}";
+}
+
+/// <param name="ExpiresIn">3600 on IBM Cloud.</param>
+/// <param name="Expiration">Unix seconds of IAM's clock.</param>
+internal sealed record IamTokenResponse(
+    [property: JsonPropertyName("access_token")] string? AccessToken,
+    [property: JsonPropertyName("expires_in")] long? ExpiresIn,
+    [property: JsonPropertyName("expiration")] long? Expiration,
+    [property: JsonPropertyName("errorCode")] string? ErrorCode,
+    [property: JsonPropertyName("errorMessage")] string? ErrorMessage
+)
+{
+    // It carries a credential: records print their members, this one must not.
+    public override string ToString() => nameof(IamTokenResponse);
+}
+
+[JsonSerializable(typeof(IamTokenResponse))]
+internal sealed partial class IamJsonContext : JsonSerializerContext;

@@ -28,7 +28,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
             ContentBody = body,
             ContentType = "application/json",
         };
-        await CallAsync(() => s3.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await FailureKind.QueueCallAsync(Address, () => s3.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public IAsyncEnumerable<LedgerEntry> ListDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -45,7 +45,7 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, StartAfter = after, MaxKeys = pageSize };
         while (true)
         {
-            var page = await CallAsync(() => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var page = await FailureKind.QueueCallAsync(Address, () => s3.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
                 if (LedgerEntryName.TryParse(location.Prefix, o.Key, out var due, out var runs))
                     yield return (new LedgerEntry(o.Key, due, runs), o.LastModified is { } written ? new DateTimeOffset(written.ToUniversalTime()) : null);
@@ -68,26 +68,12 @@ public sealed class CosLedger(IAmazonS3 s3, CosLocation location, TimeProvider t
         {
             return null;
         }
-        catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
+        catch (Exception ex) when (FailureKind.QueueFailure(Address, ex, cancellationToken) is { } translated)
         {
             throw translated;
         }
     }
 
     public Task DeleteAsync(LedgerEntry entry, CancellationToken cancellationToken) =>
-        CallAsync(() => s3.DeleteObjectAsync(location.Bucket, entry.Name, cancellationToken), cancellationToken);
-
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
-        {
-            throw translated;
-        }
-    }
-
-    private QueueException? Translate(Exception ex, CancellationToken cancellationToken) => QueueFailure.Translate(Address, ex, cancellationToken);
+        FailureKind.QueueCallAsync(Address, () => s3.DeleteObjectAsync(location.Bucket, entry.Name, cancellationToken), cancellationToken);
 }

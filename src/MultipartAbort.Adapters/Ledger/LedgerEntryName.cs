@@ -2,10 +2,8 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Adapters.Ledger;
 
-/// <summary>
-/// <c>prefix/20260101T000030.000Z-0123456789abcdef.json</c>: due time first so key order is due order, then an identity
-/// hash so the same request for the same time is one object; reruns add <c>.r2</c>.
-/// </summary>
+// prefix/20260101T000030.000Z-0123456789abcdef.json: due first so key order is due order, then an identity hash so the
+// same request for the same time is one object; reruns add .r2.
 internal static class LedgerEntryName
 {
     private const string TimeFormat = "yyyyMMdd'T'HHmmss'.'fff'Z'";

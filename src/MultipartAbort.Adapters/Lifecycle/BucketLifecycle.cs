@@ -13,31 +13,21 @@ public sealed class BucketLifecycle(IAmazonS3 s3)
     {
         try
         {
-            var response = await s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+            var request = new GetLifecycleConfigurationRequest { BucketName = bucket };
+            var response = await S3ObjectStore.CallAsync("GetBucketLifecycleConfiguration", () => s3.GetLifecycleConfigurationAsync(request, ct), ct).ConfigureAwait(false);
             return response.Configuration?.Rules ?? [];
         }
-        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchLifecycleConfiguration")
+        catch (StoreException ex) when (ex.ErrorCode == "NoSuchLifecycleConfiguration")
         {
             return [];
-        }
-        catch (Exception ex) when (S3ObjectStore.Translate("GetBucketLifecycleConfiguration", ex, ct) is { } translated)
-        {
-            throw translated;
         }
     }
 
     /// <summary>Content-MD5 is added under the SDK (<see cref="StoreHeadersHandler"/>).</summary>
-    public async Task WriteAsync(string bucket, IReadOnlyList<LifecycleRule> rules, CancellationToken ct)
+    public Task WriteAsync(string bucket, IReadOnlyList<LifecycleRule> rules, CancellationToken ct)
     {
-        try
-        {
-            var request = new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = [.. rules] } };
-            await s3.PutLifecycleConfigurationAsync(request, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (S3ObjectStore.Translate("PutBucketLifecycleConfiguration", ex, ct) is { } translated)
-        {
-            throw translated;
-        }
+        var request = new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = [.. rules] } };
+        return S3ObjectStore.CallAsync("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(request, ct), ct);
     }
 
     /// <summary>S3 has no conditional lifecycle write: re-reading before writing narrows the race to milliseconds.</summary>
