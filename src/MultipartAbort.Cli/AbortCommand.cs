@@ -13,8 +13,8 @@ internal static class AbortCommand
         command.SetAction(async (parse, ct) =>
         {
             var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, parse.GetValue(uploadId)!) { Reason = "mpa abort" };
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var result = await services.AbortAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);

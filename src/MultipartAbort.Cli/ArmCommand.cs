@@ -31,8 +31,8 @@ internal static class ArmCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             if (services.Settings.RetryQueueUrl is null)
             {
                 await Console.Error.WriteLineAsync($"mpa: arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");

@@ -36,8 +36,8 @@ internal static class ClearCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var request = new ClearRequest(parse.GetValue(bucket)!)
             {
                 Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,

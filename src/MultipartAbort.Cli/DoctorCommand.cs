@@ -20,8 +20,8 @@ internal static class DoctorCommand
         command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCompose(parse, out var composed, out var exit))
-                return exit;
+            if (!global.TryCompose(parse, out var composed))
+                return ExitCodes.Configuration;
             using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
             var report = await StoreDoctor.RunAsync(composed, parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(canary), invocation);
             if (parse.GetValue(json))

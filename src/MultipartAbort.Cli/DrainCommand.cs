@@ -15,8 +15,8 @@ internal static class DrainCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             if (services.RetryLedger is not { } ledger)
             {
                 await Console.Error.WriteLineAsync($"mpa: {EnvironmentVariables.RetryQueueUrl} is not a cos://bucket/prefix/ retry ledger, so there is nothing to drain (SQS delivers by itself)");

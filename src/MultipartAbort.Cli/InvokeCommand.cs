@@ -46,8 +46,8 @@ internal static class InvokeCommand
                 return ExitCodes.Usage;
             }
 
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             // An event fed by hand is still an event: the floors hold.
             using var invocation = services.Begin(null, ct);
             var response = await services.HandleEventAsync(bytes, invocation);

@@ -27,8 +27,8 @@ internal static class LifecycleCommand
         check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         check.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var withUploads = parse.GetValue(uploads);
             using var invocation = services.Begin(null, ct, Core.Asker.Operator);
             var result = await services.CheckLifecycleAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), withUploads, invocation);
@@ -78,8 +78,8 @@ internal static class LifecycleCommand
         });
         apply.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             using var invocation = services.Begin(null, ct, Core.Asker.Operator);
             var result = await services.ApplyLifecycleAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), parse.GetValue(prefix) ?? "", parse.GetValue(yes), invocation);
             foreach (var line in parse.GetValue(json) ? [result.Json()] : result.Lines())

@@ -17,8 +17,8 @@ internal static class ListCommand
         command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var names = parse.GetValue(buckets) ?? [];
             var fleet = BucketSelector.IsFleet(names, parse.GetValue(allBuckets));
             var age = parse.GetValue(olderThan);

@@ -55,8 +55,8 @@ internal static class ReportCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             // Opened now, so a path that cannot be written fails before any listing.
             await using var page = OpenPage(parse.GetValue(html), out var pageError);
             if (pageError is not null)

@@ -88,8 +88,8 @@ internal static class SweepCommand
             var display = SweepDisplay.Create(asJson);
             // Log lines written under a live panel would tear it.
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
-            if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services, flags, logs))
+                return ExitCodes.Configuration;
             using var stop = new OperatorStop(ct, display.Notify);
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
             var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";

@@ -28,8 +28,8 @@ internal static class DlqCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var url = parse.GetValue(queue) is { Length: > 0 } q ? q : services.Settings.DeadLetterQueueUrl;
             if (url is null)
             {
