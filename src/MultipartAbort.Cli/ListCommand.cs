@@ -23,9 +23,9 @@ internal static class ListCommand
             var fleet = BucketSelector.IsFleet(names, parse.GetValue(allBuckets));
             var age = parse.GetValue(olderThan);
             var now = DateTimeOffset.UtcNow;
-            var sink = parse.GetValue(json) ? (IUploadSink)new JsonSink(now) : Console.IsOutputRedirected ? new TsvSink(now, fleet) : new TableSink(now, fleet);
+            var rows = new UploadRows(parse.GetValue(json), now, fleet);
             using var invocation = services.Begin(null, ct, Asker.Operator);
-            var list = await services.Scan.PrintAsync(names, parse.GetValue(allBuckets), parse.GetValue(prefix) is { Length: > 0 } p ? p : null, age, now, sink.Add, sink.Flush, invocation);
+            var list = await services.Scan.PrintAsync(names, parse.GetValue(allBuckets), parse.GetValue(prefix) is { Length: > 0 } p ? p : null, age, now, (b, u) => rows.Add((b, u)), rows.Flush, invocation);
             if (list.Interrupted)
                 return ExitCodes.Interrupted;
             if (list.Error is { } error)
@@ -35,20 +35,10 @@ internal static class ListCommand
             }
             foreach (var (bucket, failure) in list.Failed)
                 await Console.Error.WriteLineAsync($"mpa: {bucket}: {failure}");
-            sink.Finish(list, age);
+            rows.Finish(list, age);
             return list.Failed.Count == 0 ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
-    }
-
-    private interface IUploadSink
-    {
-        void Add(string bucket, ListedUpload upload);
-
-        /// <summary>Called at each page, so output streams.</summary>
-        void Flush();
-
-        void Finish(UploadList list, TimeSpan? olderThan);
     }
 
     private static string Summary(UploadList list, TimeSpan? olderThan) =>
@@ -57,109 +47,53 @@ internal static class ListCommand
             : $"{list.Listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
         + (list.PrefixFilteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
-    // At most 1,000 rows held.
-    private sealed class TableSink(DateTimeOffset now, bool fleet) : IUploadSink
+    private sealed class UploadRows(bool json, DateTimeOffset now, bool fleet) : RowOutput<(string Bucket, ListedUpload Upload)>(json, "uploads")
     {
-        private readonly List<(string Bucket, ListedUpload Upload)> _rows = [];
+        protected override Table Columns(Table table) =>
+            (fleet ? table.AddColumn("Bucket") : table).AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").AddColumn(new TableColumn("Age").RightAligned());
 
-        public void Add(string bucket, ListedUpload upload) => _rows.Add((bucket, upload));
-
-        public void Flush()
+        protected override IEnumerable<string> Cells((string Bucket, ListedUpload Upload) row, bool tsv)
         {
-            if (_rows.Count == 0)
-                return;
-            var table = new Table().Border(TableBorder.Rounded);
-            if (fleet)
-                table.AddColumn("Bucket");
-            table.AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").AddColumn(new TableColumn("Age").RightAligned());
-            foreach (var (bucket, u) in _rows)
+            var u = row.Upload;
+            string[] cells = [u.Key, u.UploadId, Format.Timestamp(u.Initiated), tsv ? Format.AgeSeconds(now, u.Initiated) : Format.Age(now, u.Initiated)];
+            return fleet ? cells.Prepend(row.Bucket) : cells;
+        }
+
+        protected override void WriteJson(Utf8JsonWriter json, (string Bucket, ListedUpload Upload) row)
+        {
+            json.WriteString("bucket", row.Bucket);
+            json.WriteString("key", row.Upload.Key);
+            json.WriteString("uploadId", row.Upload.UploadId);
+            if (row.Upload.Initiated is { } at)
             {
-                Text[] cells = [new(u.Key), new(u.UploadId), new(Format.Timestamp(u.Initiated)), new(Format.Age(now, u.Initiated))];
-                table.AddRow(fleet ? [new Text(bucket), .. cells] : cells);
+                json.WriteString("initiated", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                json.WriteNumber("ageSeconds", Math.Round((now - at).TotalSeconds));
             }
-            AnsiConsole.Write(table);
-            _rows.Clear();
         }
 
-        public void Finish(UploadList list, TimeSpan? olderThan)
-        {
-            Flush();
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(list, olderThan))}[/]");
-        }
-    }
-
-    // Tab-separated for cut, awk, xargs.
-    private sealed class TsvSink(DateTimeOffset now, bool fleet) : IUploadSink
-    {
-        private readonly TextWriter _out = Console.Out;
-
-        public void Add(string bucket, ListedUpload u) =>
-            _out.WriteLine($"{(fleet ? bucket + "\t" : "")}{u.Key}\t{u.UploadId}\t{Format.Timestamp(u.Initiated)}\t{Format.AgeSeconds(now, u.Initiated)}");
-
-        public void Flush() => _out.Flush();
-
-        public void Finish(UploadList list, TimeSpan? olderThan)
-        {
-            _out.Flush();
-            Console.Error.WriteLine(Summary(list, olderThan));
-        }
-    }
-
-    private sealed class JsonSink : IUploadSink
-    {
-        private readonly Stream _stdout = Console.OpenStandardOutput();
-        private readonly Utf8JsonWriter _json;
-        private readonly DateTimeOffset _now;
-
-        public JsonSink(DateTimeOffset now)
-        {
-            _now = now;
-            _json = new Utf8JsonWriter(_stdout, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            _json.WriteStartObject();
-            _json.WriteStartArray("uploads");
-        }
-
-        public void Add(string bucket, ListedUpload u)
-        {
-            _json.WriteStartObject();
-            _json.WriteString("bucket", bucket);
-            _json.WriteString("key", u.Key);
-            _json.WriteString("uploadId", u.UploadId);
-            if (u.Initiated is { } at)
-            {
-                _json.WriteString("initiated", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-                _json.WriteNumber("ageSeconds", Math.Round((_now - at).TotalSeconds));
-            }
-            _json.WriteEndObject();
-        }
-
-        public void Flush() => _json.Flush();
-
-        public void Finish(UploadList list, TimeSpan? olderThan)
-        {
-            _json.WriteEndArray();
-            _json.WriteNumber("listed", list.Listed);
-            _json.WriteNumber("count", list.Shown);
-            if (olderThan is { } a)
-                _json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
-            if (list.PrefixFilteredLocally)
-                _json.WriteBoolean("prefixFilteredLocally", true);
-            if (list.Failed.Count > 0)
-            {
-                _json.WriteStartArray("errors");
-                foreach (var (bucket, error) in list.Failed)
+        public void Finish(UploadList list, TimeSpan? olderThan) =>
+            Finish(
+                Summary(list, olderThan),
+                json =>
                 {
-                    _json.WriteStartObject();
-                    _json.WriteString("bucket", bucket);
-                    _json.WriteString("error", error);
-                    _json.WriteEndObject();
+                    json.WriteNumber("listed", list.Listed);
+                    json.WriteNumber("count", list.Shown);
+                    if (olderThan is { } a)
+                        json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
+                    if (list.PrefixFilteredLocally)
+                        json.WriteBoolean("prefixFilteredLocally", true);
+                    if (list.Failed.Count == 0)
+                        return;
+                    json.WriteStartArray("errors");
+                    foreach (var (bucket, error) in list.Failed)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("bucket", bucket);
+                        json.WriteString("error", error);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
                 }
-                _json.WriteEndArray();
-            }
-            _json.WriteEndObject();
-            _json.Flush();
-            _stdout.WriteByte((byte)'\n');
-            _stdout.Flush();
-        }
+            );
     }
 }

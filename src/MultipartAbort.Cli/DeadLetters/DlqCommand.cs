@@ -47,7 +47,7 @@ internal static class DlqCommand
                 await Console.Error.WriteLineAsync($"mpa: {problem}");
                 return ExitCodes.Configuration;
             }
-            var report = DlqReport.For(parse.GetValue(json), mode, parse.GetValue(dryRun));
+            var report = new DlqReport(parse.GetValue(json), mode, parse.GetValue(dryRun));
             try
             {
                 var messages = await ReceiveAllAsync(inbox, parse.GetValue(max), ct);
