@@ -66,23 +66,15 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
         : "a JSON object";
 
     // Attempt 0, old reason dropped.
-    private static string FreshStart(JsonElement request)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    private static string FreshStart(JsonElement request) =>
+        ResultJson.Text(json =>
         {
             json.WriteStartObject();
-            foreach (var property in request.EnumerateObject())
-            {
-                if (property.NameEquals("reason") || property.NameEquals("attempt"))
-                    continue;
+            foreach (var property in request.EnumerateObject().Where(p => !p.NameEquals("reason") && !p.NameEquals("attempt")))
                 property.WriteTo(json);
-            }
             json.WriteNumber("attempt", 0);
             json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+        });
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -25,9 +25,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
     public bool IsLive => this is LivePanel;
 
     public static SweepDisplay Create(bool json) =>
-        json ? new JsonLines()
-        : !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel()
-        : new PlainLines();
+        !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel() : new Lines(json);
 
     internal static string Line(SweepProgress p) =>
         string.Create(
@@ -39,46 +37,35 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 + $"concurrency {Format.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
-    private sealed class PlainLines : SweepDisplay
+    // Every two seconds, a line (or with --json a JSON object) on stderr.
+    private sealed class Lines(bool json) : SweepDisplay
     {
-        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-
         public override async Task RunAsync(Task work)
         {
-            await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
-            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
+            if (!json)
+                await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
+            while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2))) != work)
                 if (Latest is { } p)
-                    await Console.Error.WriteLineAsync($"mpa: {Line(p)}");
-        }
-    }
-
-    private sealed class JsonLines : SweepDisplay
-    {
-        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-
-        public override async Task RunAsync(Task work)
-        {
-            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
-                if (Latest is { } p)
-                    await Console.Error.WriteLineAsync(Json(p));
+                    await Console.Error.WriteLineAsync(json ? Json(p) : $"mpa: {Line(p)}");
         }
 
         public override void Notify(string message)
         {
-            using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream))
-            {
-                json.WriteStartObject();
-                json.WriteString("notice", message);
-                json.WriteEndObject();
-            }
-            Console.Error.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            if (!json)
+                base.Notify(message);
+            else
+                Console.Error.WriteLine(
+                    ResultJson.Text(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("notice", message);
+                        w.WriteEndObject();
+                    })
+                );
         }
 
-        private string Json(SweepProgress p)
-        {
-            using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream))
+        private string Json(SweepProgress p) =>
+            ResultJson.Text(json =>
             {
                 json.WriteStartObject();
                 json.WriteStartObject("progress");
@@ -96,9 +83,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 json.WriteNumber("uploadsPerSecond", Math.Round(p.UploadsPerSecond, 1));
                 json.WriteEndObject();
                 json.WriteEndObject();
-            }
-            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        }
+            });
     }
 
     // Left on screen at the end.
