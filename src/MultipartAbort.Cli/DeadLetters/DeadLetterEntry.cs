@@ -79,3 +79,18 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
+
+// docs/cli.md, `mpa dlq`.
+internal enum DeadLetterShape
+{
+    Request,
+
+    /// <summary><c>{"reason","messageId","body"}</c>.</summary>
+    Poison,
+
+    /// <summary>Lambda's on-failure destination record.</summary>
+    AsyncFailure,
+
+    /// <summary>SQS redrive after maxReceiveCount, or an undeliverable EventBridge event.</summary>
+    Original,
+}

@@ -122,3 +122,19 @@ internal static class DlqCommand
         return RedriveAction.Done($"ran: {(outcomes.Length > 0 ? outcomes : "done")}; deleted");
     }
 }
+
+internal sealed record RedriveAction(string Text, bool Deleted, bool Failed)
+{
+    public static RedriveAction Listed { get; } = new("", false, false);
+
+    public static RedriveAction Done(string text) => new(text, true, false);
+
+    public static RedriveAction Kept(string text, bool failed) => new(text, false, failed);
+}
+
+internal enum RedriveMode
+{
+    None,
+    Retry,
+    Run,
+}
