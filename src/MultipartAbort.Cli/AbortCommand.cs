@@ -18,13 +18,19 @@ internal static class AbortCommand
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var result = await services.AbortAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);
-            if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
-            else
-                foreach (var r in result.Results)
-                    await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {r.UploadId}): {r.Message}");
-            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+            return await WriteAsync(result, parse.GetValue(json));
         });
         return command;
+    }
+
+    /// <summary>The result JSON, or a line per upload (<paramref name="noUploadId"/> names an upload without an id).</summary>
+    internal static async Task<int> WriteAsync(InvocationResult result, bool json, string noUploadId = "")
+    {
+        if (json)
+            await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
+        else
+            foreach (var r in result.Results)
+                await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {(r.UploadId.Length > 0 ? r.UploadId : noUploadId)}): {r.Message}");
+        return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
     }
 }

@@ -6,8 +6,6 @@ internal static class DoctorCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var canary = new Option<string?>("--canary")
         {
             Description = "Also create one multipart upload with one small part under this prefix (it needs s3:PutObject), abort it and check nothing is left: how the store really answers.",
@@ -15,9 +13,9 @@ internal static class DoctorCommand
         var json = Options.Json();
         var command = new Command("doctor", "Check the store and the credentials before a cleanup: who the store is, clock skew, each permission a sweep, a report and lifecycle need (tried harmlessly), the lifecycle rule, the prefix listing, the upload count. Read-only unless --canary.")
         {
-            buckets, allBuckets, canary, json,
+            canary, json,
         };
-        command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!global.TryCompose(parse, out var composed))

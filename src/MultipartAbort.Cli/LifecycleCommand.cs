@@ -12,8 +12,6 @@ internal static class LifecycleCommand
 
     private static Command Check(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var days = new Option<int?>("--days") { Description = "Also flag a rule that waits longer than this many days." };
         var json = Options.Json();
         var uploads = new Option<bool>("--uploads")
@@ -22,9 +20,9 @@ internal static class LifecycleCommand
         };
         var check = new Command("check", "For each bucket: does a rule abort incomplete uploads, after how many days, for which prefix. Exit 1 when any bucket is flagged.")
         {
-            buckets, allBuckets, days, json, uploads,
+            days, json, uploads,
         };
-        check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
+        var (buckets, allBuckets) = Options.AddBuckets(check);
         check.SetAction(async (parse, ct) =>
         {
             if (!global.TryCreateServices(parse, out var services))
@@ -60,19 +58,17 @@ internal static class LifecycleCommand
 
     private static Command Apply(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var days = new Option<int>("--days") { Description = "Abort incomplete uploads this many days after they began (1 or more).", Required = true };
         var prefix = new Option<string?>("--prefix", "-p") { Description = "Only uploads under this prefix (default: the whole bucket)." };
         var yes = new Option<bool>("--yes") { Description = "Write the change; without it, show what would change and change nothing." };
         var json = Options.Json();
         var apply = new Command("apply", "Add (or shorten) one rule that aborts incomplete uploads, keeping every other rule as it is. A dry run unless --yes.")
         {
-            buckets, allBuckets, days, prefix, yes, json,
+            days, prefix, yes, json,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(apply);
         apply.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(days) < 1)
                 r.AddError($"--days must be 1 or more (S3 and IBM COS refuse DaysAfterInitiation below 1); got {r.GetValue(days)}");
         });

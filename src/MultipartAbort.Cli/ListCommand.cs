@@ -5,16 +5,14 @@ internal static class ListCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var prefix = Options.Prefix();
         var olderThan = Options.OlderThan(required: false);
         var json = Options.Json();
         var command = new Command("list", "List the multipart uploads of a bucket, or of several (all pages), optionally only those older than a duration.")
         {
-            buckets, allBuckets, prefix, olderThan, json,
+            prefix, olderThan, json,
         };
-        command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!global.TryCreateServices(parse, out var services))

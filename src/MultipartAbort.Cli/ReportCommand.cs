@@ -4,8 +4,6 @@ internal static class ReportCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var depth = new Option<int>("--depth")
         {
             Description = $"Break each bucket down by prefix: the key's first N '/'-separated segments (0 to {ReportRequest.MaxDepth}).",
@@ -42,11 +40,11 @@ internal static class ReportCommand
         };
         var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
         {
-            buckets, allBuckets, depth, minIdle, price, top, by, byTop, json, csv, uploads, html,
+            depth, minIdle, price, top, by, byTop, json, csv, uploads, html,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         command.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(json) && r.GetValue(csv))
                 r.AddError("--json and --csv do not go together");
             if (r.GetValue(uploads) && !r.GetValue(json) && !r.GetValue(csv))

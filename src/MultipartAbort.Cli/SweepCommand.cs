@@ -10,8 +10,6 @@ internal static class SweepCommand
 
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var prefix = Options.Prefix();
         var olderThan = Options.OlderThan(required: true);
         var dryRun = Options.DryRun();
@@ -44,12 +42,12 @@ internal static class SweepCommand
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            buckets, allBuckets, prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
+            prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Core.Fleet.BucketSelector.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
         command.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (IsFleet(r) && (r.GetValue(shard) is not null || r.GetValue(shards) is not null || r.GetValue(keyMarker) is not null))
                 r.AddError("--shard, --shards and --key-marker take one bucket, not several (--bucket repeated, a glob, --all-buckets)");
             if (r.GetValue(uploadIdMarker) is not null && r.GetValue(keyMarker) is null)
