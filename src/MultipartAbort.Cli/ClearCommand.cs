@@ -11,13 +11,10 @@ internal static class ClearCommand
             Validators =
             {
                 r =>
-                {
-                    foreach (var token in r.Tokens)
-                        if (BucketSelector.IsGlob(token.Value))
-                            r.AddError($"--bucket '{token.Value}' is a glob: mpa clear takes one bucket by name");
-                        else if (RequestParser.ValidateBucket(token.Value) is { } e)
-                            r.AddError($"--bucket {e}");
-                },
+                    Options.Check(
+                        r,
+                        v => BucketSelector.IsGlob(v) ? $"--bucket '{v}' is a glob: mpa clear takes one bucket by name" : RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null
+                    ),
             },
         };
         // Accepted only to refuse it plainly: clearing every bucket is never one command.

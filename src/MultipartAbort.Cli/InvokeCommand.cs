@@ -35,12 +35,7 @@ internal static class InvokeCommand
                 else
                     bytes = await File.ReadAllBytesAsync(source, ct);
             }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
-                return ExitCodes.Usage;
-            }
-            catch (UnauthorizedAccessException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
                 return ExitCodes.Usage;

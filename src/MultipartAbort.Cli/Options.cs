@@ -70,7 +70,8 @@ internal static class Options
         return null;
     }
 
-    private static void Check(OptionResult result, Func<string, string?> problem)
+    /// <summary>Each value's problem, if any, is a usage error.</summary>
+    public static void Check(OptionResult result, Func<string, string?> problem)
     {
         foreach (var token in result.Tokens)
             if (problem(token.Value) is { } message)
