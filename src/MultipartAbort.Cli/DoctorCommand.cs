@@ -42,7 +42,7 @@ internal static class DoctorCommand
         {
             var facts = new Table().Border(TableBorder.Rounded).AddColumn("What differs between stores").AddColumn(profile.Heading + " (docs/stores.md)");
             foreach (var (behaviour, answer) in StoreProfiles.Facts(profile))
-                facts.AddRow(new Text(behaviour.Replace("`", "", StringComparison.Ordinal)), new Text(answer.Replace("*", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal)));
+                facts.Row(behaviour.Replace("`", "", StringComparison.Ordinal), answer.Replace("*", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal));
             AnsiConsole.Write(facts);
         }
         var failed = report.Checks.Count(c => c.Status == DoctorStatus.Fail);

@@ -34,20 +34,14 @@ internal static class LifecycleCommand
                 await Console.Out.WriteLineAsync(result.Json());
             else
             {
-                var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
+                var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").RightAligned("Days").AddColumn("Detail");
                 if (withUploads)
-                    table.AddColumn(new TableColumn("Uploads covered").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned());
+                    table.RightAligned("Uploads covered", "No rule reaps");
                 foreach (var audit in result.Buckets)
                 {
-                    Text[] cells = [new(audit.Bucket), new(audit.Status, new Style(audit.Flagged ? Color.Red : Color.Green)), new(audit.Rule?.Id ?? "-"), new(audit.Rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(audit.Detail)];
-                    if (audit.Uploads is not { } report)
-                        table.AddRow(withUploads ? [.. cells, new Text("-"), new Text("-")] : cells);
-                    else
-                    {
-                        var o = report.Overall;
-                        var unknown = o.CoverageUnknown.Uploads > 0 ? $" +{Output.Format.Count(o.CoverageUnknown.Uploads)}?" : "";
-                        table.AddRow([.. cells, new Text($"{Output.Format.Count(o.Covered.Uploads)} ({Output.Format.Bytes(o.Covered.Bytes)})"), new Text($"{Output.Format.Count(o.NotCovered.Uploads)} ({Output.Format.Bytes(o.NotCovered.Bytes)}){unknown}")]);
-                    }
+                    Text[] cells = [new(audit.Bucket), new(audit.Status, new Style(audit.Flagged ? Color.Red : Color.Green)), new(audit.Rule?.Id ?? "-"), new(audit.Rule?.Days?.ToString(CultureInfo.InvariantCulture) ?? "-"), new(audit.Detail)];
+                    string[] covered = audit.Uploads?.Overall is { } o ? [$"{ReportUnits.Count(o.Covered.Uploads)} ({ReportUnits.Bytes(o.Covered.Bytes)})", ReportTable.NotCovered(o)] : ["-", "-"];
+                    table.AddRow(withUploads ? [.. cells, .. covered.Select(c => new Text(c))] : cells);
                 }
                 AnsiConsole.Write(table);
             }

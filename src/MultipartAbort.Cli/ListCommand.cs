@@ -48,12 +48,12 @@ internal static class ListCommand
     private sealed class UploadRows(bool json, DateTimeOffset now, bool fleet) : RowOutput<(string Bucket, ListedUpload Upload)>(json, "uploads")
     {
         protected override Table Columns(Table table) =>
-            (fleet ? table.AddColumn("Bucket") : table).AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").AddColumn(new TableColumn("Age").RightAligned());
+            (fleet ? table.AddColumn("Bucket") : table).AddColumn("Key").AddColumn("Upload id").AddColumn("Initiated (UTC)").RightAligned("Age");
 
         protected override IEnumerable<string> Cells((string Bucket, ListedUpload Upload) row, bool tsv)
         {
             var u = row.Upload;
-            string[] cells = [u.Key, u.UploadId, Format.Timestamp(u.Initiated), tsv ? Format.AgeSeconds(now, u.Initiated) : Format.Age(now, u.Initiated)];
+            string[] cells = [u.Key, u.UploadId, Format.Timestamp(u.Initiated), tsv ? Format.AgeSeconds(now, u.Initiated) : ReportUnits.Age(now, u.Initiated)];
             return fleet ? cells.Prepend(row.Bucket) : cells;
         }
 

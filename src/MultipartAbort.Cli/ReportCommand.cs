@@ -85,7 +85,7 @@ internal static class ReportCommand
                     if (now - Interlocked.Read(ref lastDrawn) < 200)
                         return;
                     Interlocked.Exchange(ref lastDrawn, now);
-                    Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
+                    Console.Error.Write($"\r{p.Bucket}: {ReportUnits.Count(p.Uploads)} uploads counted\u001b[K");
                 })
                 : null;
             // Buckets are read concurrently: one writer at a time, and rows are never kept.

@@ -27,7 +27,7 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
 
     public void Finish(string queueUrl) =>
         Finish(
-            _count == 0 ? $"{queueUrl} is empty" : $"{Format.Count(_count)} message(s) in {queueUrl}" + (_deleted > 0 ? $"; {Format.Count(_deleted)} fed back and deleted" : ""),
+            _count == 0 ? $"{queueUrl} is empty" : $"{ReportUnits.Count(_count)} message(s) in {queueUrl}" + (_deleted > 0 ? $"; {ReportUnits.Count(_deleted)} fed back and deleted" : ""),
             w =>
             {
                 w.WriteString("queue", queueUrl);
@@ -36,7 +36,7 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
             }
         );
 
-    protected override Table Columns(Table table) => table.AddColumn("Shape").AddColumn("About").AddColumn("Reason").AddColumn(new TableColumn("Age").RightAligned()).AddColumn("Redrive");
+    protected override Table Columns(Table table) => table.AddColumn("Shape").AddColumn("About").AddColumn("Reason").RightAligned("Age").AddColumn("Redrive");
 
     // Tabs and newlines in TSV values become spaces.
     protected override IEnumerable<string> Cells((DeadLetterEntry Entry, RedriveAction Action) row, bool tsv)
@@ -45,7 +45,7 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
         var shape = DeadLetterEntry.ShapeName(e.Shape);
         return tsv
             ? [e.Message.MessageId, shape, Flat(e.Target), Flat(e.Reason), Format.AgeSeconds(DateTimeOffset.UtcNow, e.Message.SentAt), Flat(action.Text)]
-            : [shape, e.Target, e.Reason, Format.Age(DateTimeOffset.UtcNow, e.Message.SentAt), action.Text.Length > 0 ? action.Text : e.RedriveBody is null ? "cannot (no body)" : "-"];
+            : [shape, e.Target, e.Reason, ReportUnits.Age(DateTimeOffset.UtcNow, e.Message.SentAt), action.Text.Length > 0 ? action.Text : e.RedriveBody is null ? "cannot (no body)" : "-"];
     }
 
     protected override void WriteJson(Utf8JsonWriter json, (DeadLetterEntry Entry, RedriveAction Action) row)

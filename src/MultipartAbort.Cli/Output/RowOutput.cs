@@ -52,7 +52,7 @@ internal abstract class RowOutput<T>
             return;
         var table = Columns(new Table().Border(TableBorder.Rounded));
         foreach (var row in _rows)
-            table.AddRow([.. Cells(row, tsv: false).Select(c => new Text(c))]);
+            table.Row(Cells(row, tsv: false));
         AnsiConsole.Write(table);
         _rows.Clear();
     }

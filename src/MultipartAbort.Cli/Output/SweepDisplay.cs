@@ -30,11 +30,11 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
     internal static string Line(SweepProgress p) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"listed {Format.Count(p.Listed)}, matched {Format.Count(p.Matched)}, done {Format.Count(p.Done)} ({Format.Rate(p.UploadsPerSecond)}/s), "
-                + $"aborted {Format.Count(p.Counts[AbortOutcome.Aborted])}, already gone {Format.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
-                + $"would abort {Format.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {Format.Count(p.Counts[AbortOutcome.Requeued])}, "
-                + $"failed {Format.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
-                + $"concurrency {Format.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
+            $"listed {ReportUnits.Count(p.Listed)}, matched {ReportUnits.Count(p.Matched)}, done {ReportUnits.Count(p.Done)} ({Format.Rate(p.UploadsPerSecond)}/s), "
+                + $"aborted {ReportUnits.Count(p.Counts[AbortOutcome.Aborted])}, already gone {ReportUnits.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
+                + $"would abort {ReportUnits.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {ReportUnits.Count(p.Counts[AbortOutcome.Requeued])}, "
+                + $"failed {ReportUnits.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
+                + $"concurrency {ReportUnits.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
     // Every two seconds, a line (or with --json a JSON object) on stderr.
@@ -118,11 +118,11 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
             else
             {
                 var failed = p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected];
-                grid.AddRow("listed", Format.Count(p.Listed), "  matched", Format.Count(p.Matched), "  in flight", Format.Count(p.InFlight));
-                grid.AddRow("[green]aborted[/]", Format.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", Format.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", Format.Count(p.Counts[AbortOutcome.WouldAbort]));
-                grid.AddRow("[yellow]requeued[/]", Format.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", Format.Count(failed), "  bytes", Format.Bytes(p.Counts.BytesReclaimed));
-                grid.AddRow("done", Format.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
-                grid.AddRow("concurrency", Format.Count(p.Concurrency), "", "", "", "");
+                grid.AddRow("listed", ReportUnits.Count(p.Listed), "  matched", ReportUnits.Count(p.Matched), "  in flight", ReportUnits.Count(p.InFlight));
+                grid.AddRow("[green]aborted[/]", ReportUnits.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", ReportUnits.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", ReportUnits.Count(p.Counts[AbortOutcome.WouldAbort]));
+                grid.AddRow("[yellow]requeued[/]", ReportUnits.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", ReportUnits.Count(failed), "  bytes", ReportUnits.Bytes(p.Counts.BytesReclaimed));
+                grid.AddRow("done", ReportUnits.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
+                grid.AddRow("concurrency", ReportUnits.Count(p.Concurrency), "", "", "", "");
             }
             IRenderable body = _notice is { } n ? new Rows(grid, new Markup($"[yellow]{Markup.Escape(n)}[/]")) : grid;
             return new Panel(body).Header($" {Markup.Escape(Title)} ").Border(BoxBorder.Rounded);
