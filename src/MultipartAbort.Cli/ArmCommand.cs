@@ -34,10 +34,7 @@ internal static class ArmCommand
             if (!global.TryCreateServices(parse, out var services))
                 return ExitCodes.Configuration;
             if (services.Settings.RetryQueueUrl is null)
-            {
-                await Console.Error.WriteLineAsync($"mpa: arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, $"arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");
             var now = TimeProvider.System.GetUtcNow();
             var id = parse.GetValue(uploadId);
             var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, id ?? "")

@@ -49,8 +49,7 @@ internal static class ClearCommand
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync("mpa: clear abandoned; uploads that were in flight may be unverified: run it again");
-                return ExitCodes.Interrupted;
+                return await ExitCodes.FailAsync(ExitCodes.Interrupted, "clear abandoned; uploads that were in flight may be unverified: run it again");
             }
             foreach (var line in parse.GetValue(json) ? [result.Json()] : result.Lines())
                 await Console.Out.WriteLineAsync(line);

@@ -26,10 +26,7 @@ internal static class InvokeCommand
                 else if (source.TrimStart().StartsWith('{'))
                 {
                     if (MultipartAbort.Core.Events.StrictText.SurrogateProblem(source) is { } problem)
-                    {
-                        await Console.Error.WriteLineAsync($"mpa: the event given on the command line is not valid text: {problem}");
-                        return ExitCodes.Usage;
-                    }
+                        return await ExitCodes.FailAsync(ExitCodes.Usage, $"the event given on the command line is not valid text: {problem}");
                     bytes = System.Text.Encoding.UTF8.GetBytes(source);
                 }
                 else
@@ -37,8 +34,7 @@ internal static class InvokeCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
-                return ExitCodes.Usage;
+                return await ExitCodes.FailAsync(ExitCodes.Usage, $"cannot read the event from '{source}': {ex.Message}");
             }
 
             if (!global.TryCreateServices(parse, out var services))

@@ -27,10 +27,7 @@ internal static class ListCommand
             if (list.Interrupted)
                 return ExitCodes.Interrupted;
             if (list.Error is { } error)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {error}");
-                return ExitCodes.StoreError;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.StoreError, error);
             foreach (var (bucket, failure) in list.Failed)
                 await Console.Error.WriteLineAsync($"mpa: {bucket}: {failure}");
             rows.Finish(list, age);

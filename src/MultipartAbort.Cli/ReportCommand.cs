@@ -55,13 +55,17 @@ internal static class ReportCommand
         {
             if (!global.TryCreateServices(parse, out var services))
                 return ExitCodes.Configuration;
-            // Opened now, so a path that cannot be written fails before any listing.
-            await using var page = OpenPage(parse.GetValue(html), out var pageError);
-            if (pageError is not null)
+            // Opened now, so a path that cannot be written fails before any listing; not yet cut, so an old page stays until the new one is ready.
+            FileStream? page;
+            try
             {
-                await Console.Error.WriteLineAsync($"mpa: --html {pageError}");
-                return ExitCodes.Usage;
+                page = parse.GetValue(html) is { } file ? new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read) : null;
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await ExitCodes.FailAsync(ExitCodes.Usage, $"--html '{parse.GetValue(html)}' cannot be written: {ex.Message}");
+            }
+            await using var _ = page;
             var request = new ReportRequest
             {
                 Buckets = parse.GetValue(buckets) ?? [],
@@ -130,23 +134,6 @@ internal static class ReportCommand
             return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
-    }
-
-    // Not yet truncated: an existing page stays until the new one is ready.
-    private static FileStream? OpenPage(FileInfo? file, out string? error)
-    {
-        error = null;
-        if (file is null)
-            return null;
-        try
-        {
-            return new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error = $"'{file}' cannot be written: {ex.Message}";
-            return null;
-        }
     }
 
     // Progress<T> would post to the thread pool, out of order.

@@ -72,10 +72,7 @@ internal static class SweepCommand
                 Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? JobArrayShard.FromEnvironment(out jobError) : null),
             };
             if (jobError is not null)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {jobError}");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, jobError);
             var flags = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } n)
                 flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
@@ -120,16 +117,10 @@ internal static class SweepCommand
                 result = null!;
             }
             if (stop.Abandon.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
-                return ExitCodes.Interrupted;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Interrupted, "sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
             // Going below the operator's own floor is a deliberate, explicit choice.
             if (result.Results is [{ Outcome: AbortOutcome.Rejected, Field: not null } floor] && result.Sweeps.Count == 0)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {floor.Message}");
-                return ExitCodes.Usage;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Usage, floor.Message);
             if (asJson)
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else if (fleet)

@@ -32,21 +32,12 @@ internal static class DlqCommand
                 return ExitCodes.Configuration;
             var url = parse.GetValue(queue) is { Length: > 0 } q ? q : services.Settings.DeadLetterQueueUrl;
             if (url is null)
-            {
-                await Console.Error.WriteLineAsync("mpa: no dead-letter queue: set DEAD_LETTER_QUEUE_URL or pass --queue");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, "no dead-letter queue: set DEAD_LETTER_QUEUE_URL or pass --queue");
             var mode = parse.GetValue(redrive) ? (parse.GetValue(to) == "run" ? RedriveMode.Run : RedriveMode.Retry) : RedriveMode.None;
             if (mode == RedriveMode.Retry && services.Queues.Retry is null)
-            {
-                await Console.Error.WriteLineAsync("mpa: --redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, "--redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
             if (!QueueInboxes.TryOpen(url, services.Settings, services.Queues, out var inbox, out var problem))
-            {
-                await Console.Error.WriteLineAsync($"mpa: {problem}");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, problem);
             var report = new DlqReport(parse.GetValue(json), mode, parse.GetValue(dryRun));
             try
             {
