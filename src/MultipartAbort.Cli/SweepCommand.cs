@@ -69,7 +69,7 @@ internal static class SweepCommand
                 ShowActive = parse.GetValue(showActive),
                 KeyMarker = parse.GetValue(keyMarker),
                 UploadIdMarker = parse.GetValue(uploadIdMarker),
-                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? JobArrayShard.FromEnvironment(out jobError) : null),
+                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? FromJobArray(out jobError) : null),
             };
             if (jobError is not null)
                 return await ExitCodes.FailAsync(ExitCodes.Configuration, jobError);
@@ -132,5 +132,20 @@ internal static class SweepCommand
             return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    // JOB_INDEX of JOB_ARRAY_SIZE, so a Code Engine array job needs no flag; null when none (or wrong: error says why).
+    private static SweepShard? FromJobArray(out string? error)
+    {
+        error = null;
+        var index = Environment.GetEnvironmentVariable("JOB_INDEX");
+        var size = Environment.GetEnvironmentVariable("JOB_ARRAY_SIZE");
+        // A plain (non-array) job also has JOB_INDEX=0.
+        if (string.IsNullOrWhiteSpace(index) || string.IsNullOrWhiteSpace(size) || int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n == 1)
+            return null;
+        var shard = SweepShard.Parse($"{index.Trim()}/{size.Trim()}", out var problem);
+        if (shard is null)
+            error = $"JOB_INDEX={index} and JOB_ARRAY_SIZE={size} do not name a shard: {problem}";
+        return shard;
     }
 }

@@ -3,15 +3,6 @@ namespace MultipartAbort.Cli.DeadLetters;
 // The body that feeds it back is null when nothing can.
 internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Shape, string Reason, string Target, string? RedriveBody)
 {
-    public static string ShapeName(DeadLetterShape shape) =>
-        shape switch
-        {
-            DeadLetterShape.Request => "dead-lettered request",
-            DeadLetterShape.Poison => "poison record",
-            DeadLetterShape.AsyncFailure => "failed async invocation",
-            _ => "redrive original",
-        };
-
     public static DeadLetterEntry Explain(InboxMessage message)
     {
         JsonElement root;

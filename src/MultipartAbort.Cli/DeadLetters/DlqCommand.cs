@@ -7,7 +7,12 @@ internal static class DlqCommand
     public static Command Create(GlobalOptions global)
     {
         var queue = new Option<string?>("--queue") { Description = "The dead-letter queue URL (default: DEAD_LETTER_QUEUE_URL)." };
-        var max = new Option<int>("--max") { Description = "Read at most this many messages.", DefaultValueFactory = _ => 100 };
+        var max = new Option<int>("--max")
+        {
+            Description = "Read at most this many messages.",
+            DefaultValueFactory = _ => 100,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--max must be from 1 to 100000"); } },
+        };
         var redrive = new Option<bool>("--redrive") { Description = "Feed each message back (see --to), then delete it from the dead-letter queue." };
         var to = new Option<string>("--to")
         {
@@ -17,11 +22,6 @@ internal static class DlqCommand
         to.AcceptOnlyFromAmong("retry", "run");
         var dryRun = new Option<bool>("--dry-run") { Description = "With --redrive: say what would be fed back; send, run and delete nothing." };
         var json = Options.Json();
-        max.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-                r.AddError("--max must be from 1 to 100000");
-        });
         var command = new Command("dlq", "List the dead-letter queue, explain each message (shape and reason), and redrive them with --redrive.")
         {
             queue, max, redrive, to, dryRun, json,

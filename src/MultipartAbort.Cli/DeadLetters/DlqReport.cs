@@ -42,7 +42,7 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
     protected override IEnumerable<string> Cells((DeadLetterEntry Entry, RedriveAction Action) row, bool tsv)
     {
         var (e, action) = row;
-        var shape = DeadLetterEntry.ShapeName(e.Shape);
+        var shape = Names(e.Shape).Text;
         return tsv
             ? [e.Message.MessageId, shape, Flat(e.Target), Flat(e.Reason), Format.AgeSeconds(DateTimeOffset.UtcNow, e.Message.SentAt), Flat(action.Text)]
             : [shape, e.Target, e.Reason, ReportUnits.Age(DateTimeOffset.UtcNow, e.Message.SentAt), action.Text.Length > 0 ? action.Text : e.RedriveBody is null ? "cannot (no body)" : "-"];
@@ -52,13 +52,7 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
     {
         var (e, action) = row;
         json.WriteString("messageId", e.Message.MessageId);
-        json.WriteString("shape", e.Shape switch
-        {
-            DeadLetterShape.Request => "request",
-            DeadLetterShape.Poison => "poison",
-            DeadLetterShape.AsyncFailure => "async-failure",
-            _ => "original",
-        });
+        json.WriteString("shape", Names(e.Shape).Wire);
         json.WriteString("about", e.Target);
         json.WriteString("reason", e.Reason);
         json.WriteNumber("receiveCount", e.Message.ReceiveCount);
@@ -70,6 +64,15 @@ internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
             json.WriteString("redrive", action.Text);
         json.WriteBoolean("deleted", action.Deleted);
     }
+
+    private static (string Text, string Wire) Names(DeadLetterShape shape) =>
+        shape switch
+        {
+            DeadLetterShape.Request => ("dead-lettered request", "request"),
+            DeadLetterShape.Poison => ("poison record", "poison"),
+            DeadLetterShape.AsyncFailure => ("failed async invocation", "async-failure"),
+            _ => ("redrive original", "original"),
+        };
 
     private static string Flat(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
 }
