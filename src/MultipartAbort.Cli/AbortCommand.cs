@@ -23,7 +23,6 @@ internal static class AbortCommand
         return command;
     }
 
-    /// <summary>The result JSON, or a line per upload (<paramref name="noUploadId"/> names an upload without an id).</summary>
     internal static async Task<int> WriteAsync(InvocationResult result, bool json, string noUploadId = "")
     {
         if (json)

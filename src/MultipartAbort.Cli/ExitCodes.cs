@@ -21,7 +21,6 @@ public static class ExitCodes
 
     public const int Interrupted = 130;
 
-    /// <summary>Says why on stderr, then gives <paramref name="code"/>.</summary>
     internal static async Task<int> FailAsync(int code, string message)
     {
         await Console.Error.WriteLineAsync($"mpa: {message}");

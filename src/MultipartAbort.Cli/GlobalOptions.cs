@@ -19,7 +19,7 @@ internal sealed class GlobalOptions
         return services is not null;
     }
 
-    /// <summary>The command's flags (<paramref name="more"/>) laid over the environment; a bad setting is said on stderr.</summary>
+    /// <summary>The command's flags (<paramref name="more"/>) laid over the environment.</summary>
     public bool TryCompose(ParseResult parse, out Composed composed, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
     {
         var overrides = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())

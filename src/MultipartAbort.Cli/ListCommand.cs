@@ -38,8 +38,8 @@ internal static class ListCommand
 
     private static string Summary(UploadList list, TimeSpan? olderThan) =>
         (olderThan is { } a
-            ? $"{list.Shown.ToString("N0", CultureInfo.InvariantCulture)} of {list.Listed.ToString("N0", CultureInfo.InvariantCulture)} uploads are older than {Core.Configuration.IsoDuration.Format(a)}"
-            : $"{list.Listed.ToString("N0", CultureInfo.InvariantCulture)} uploads")
+            ? $"{ReportUnits.Count(list.Shown)} of {ReportUnits.Count(list.Listed)} uploads are older than {IsoDuration.Format(a)}"
+            : $"{ReportUnits.Count(list.Listed)} uploads")
         + (list.PrefixFilteredLocally ? " (prefix filtered locally: the store misreads prefixes)" : "");
 
     private sealed class UploadRows(bool json, DateTimeOffset now, bool fleet) : RowOutput<(string Bucket, ListedUpload Upload)>(json, "uploads")
@@ -74,7 +74,7 @@ internal static class ListCommand
                     json.WriteNumber("listed", list.Listed);
                     json.WriteNumber("count", list.Shown);
                     if (olderThan is { } a)
-                        json.WriteString("olderThan", Core.Configuration.IsoDuration.Format(a));
+                        json.WriteString("olderThan", IsoDuration.Format(a));
                     if (list.PrefixFilteredLocally)
                         json.WriteBoolean("prefixFilteredLocally", true);
                     if (list.Failed.Count == 0)

@@ -13,7 +13,7 @@ internal static class Options
             Validators = { r => Check(r, v => RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null) },
         };
 
-    /// <summary>--bucket (repeated, each a name or a glob: <c>logs-*</c>) and --all-buckets, first on <paramref name="command"/>; one of them is needed.</summary>
+    /// <summary>--bucket (repeatable, globs allowed) or --all-buckets.</summary>
     public static (Option<string[]> Buckets, Option<bool> All) AddBuckets(Command command)
     {
         var buckets = new Option<string[]>("--bucket", "-b")
@@ -60,7 +60,6 @@ internal static class Options
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Report what would be aborted (would-abort); change nothing." };
 
-    /// <summary>An ISO-8601 duration; <paramref name="positive"/>: longer than zero.</summary>
     public static TimeSpan? ParseDuration(ArgumentResult result, bool positive = false)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -70,7 +69,6 @@ internal static class Options
         return null;
     }
 
-    /// <summary>Each value's problem, if any, is a usage error.</summary>
     public static void Check(OptionResult result, Func<string, string?> problem)
     {
         foreach (var token in result.Tokens)

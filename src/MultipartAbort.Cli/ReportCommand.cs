@@ -55,7 +55,7 @@ internal static class ReportCommand
         {
             if (!global.TryCreateServices(parse, out var services))
                 return ExitCodes.Configuration;
-            // Opened now, so a path that cannot be written fails before any listing; not yet cut, so an old page stays until the new one is ready.
+            // Opened (not cut) now, so a bad path fails before any listing and an old page stays until the new one is ready.
             FileStream? page;
             try
             {
@@ -93,20 +93,18 @@ internal static class ReportCommand
                 })
                 : null;
             // Buckets are read concurrently: one writer at a time, and rows are never kept.
-            Action<string, ReportedUpload>? rows = null;
             var gate = new Lock();
-            if (parse.GetValue(uploads))
-            {
-                var asCsv = parse.GetValue(csv);
-                if (asCsv)
-                    Console.Out.Write(ReportedUpload.CsvHeader + "\r\n");
-                rows = (bucket, upload) =>
+            var asCsv = parse.GetValue(csv);
+            if (parse.GetValue(uploads) && asCsv)
+                Console.Out.Write(ReportedUpload.CsvHeader + "\r\n");
+            Action<string, ReportedUpload>? rows = !parse.GetValue(uploads)
+                ? null
+                : (bucket, upload) =>
                 {
                     var line = asCsv ? upload.CsvRow(bucket) : upload.JsonLine(bucket) + "\n";
                     lock (gate)
                         Console.Out.Write(line);
                 };
-            }
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var report = await services.ReportAsync(request, invocation, progress, rows);
             if (live)

@@ -134,7 +134,7 @@ internal static class SweepCommand
         return command;
     }
 
-    // JOB_INDEX of JOB_ARRAY_SIZE, so a Code Engine array job needs no flag; null when none (or wrong: error says why).
+    // JOB_INDEX of JOB_ARRAY_SIZE, so a Code Engine array job needs no flag.
     private static SweepShard? FromJobArray(out string? error)
     {
         error = null;

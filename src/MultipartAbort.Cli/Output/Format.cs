@@ -14,7 +14,6 @@ internal static class Format
     public static string AgeSeconds(DateTimeOffset now, DateTimeOffset? at) =>
         at is { } t ? Math.Round((now - t).TotalSeconds).ToString(CultureInfo.InvariantCulture) : "";
 
-    /// <summary>Rounded where the terminal draws Unicode.</summary>
     public static Table Table(IAnsiConsole console) => new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii);
 
     public static Table RightAligned(this Table table, params IEnumerable<string> columns)
@@ -24,6 +23,6 @@ internal static class Format
         return table;
     }
 
-    /// <summary>Plain text, never read as markup.</summary>
+    // Text, not markup.
     public static Table Row(this Table table, params IEnumerable<string> cells) => table.AddRow([.. cells.Select(c => new Text(c))]);
 }

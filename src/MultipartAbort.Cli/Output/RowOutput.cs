@@ -1,6 +1,6 @@
 namespace MultipartAbort.Cli.Output;
 
-// Rows as a table on a terminal, tab-separated lines in a pipe (for cut, awk, xargs; the summary on stderr) or one JSON object on stdout.
+// A table on a terminal, TSV in a pipe (for cut, awk, xargs), or one JSON object.
 internal abstract class RowOutput<T>
 {
     private readonly List<T> _rows = [];
@@ -42,7 +42,7 @@ internal abstract class RowOutput<T>
             _rows.Add(row);
     }
 
-    /// <summary>Writes what is held, so output streams and a table holds one page at most.</summary>
+    // Called each page, so output streams.
     public void Flush()
     {
         _json?.Flush();

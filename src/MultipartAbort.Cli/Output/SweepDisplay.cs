@@ -37,7 +37,6 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 + $"concurrency {ReportUnits.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
-    // Every two seconds, a line (or with --json a JSON object) on stderr.
     private sealed class Lines(bool json) : SweepDisplay
     {
         public override async Task RunAsync(Task work)
