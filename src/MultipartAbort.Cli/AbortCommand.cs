@@ -13,18 +13,23 @@ internal static class AbortCommand
         command.SetAction(async (parse, ct) =>
         {
             var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, parse.GetValue(uploadId)!) { Reason = "mpa abort" };
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var options = AbortOptions.Direct with { DryRun = parse.GetValue(dryRun) };
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var result = await services.AbortAsync(new UploadsPayload([ParsedUpload.Valid(request)]), options, invocation);
-            if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
-            else
-                foreach (var r in result.Results)
-                    await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {r.UploadId}): {r.Message}");
-            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+            return await WriteAsync(result, parse.GetValue(json));
         });
         return command;
+    }
+
+    internal static async Task<int> WriteAsync(InvocationResult result, bool json, string noUploadId = "")
+    {
+        if (json)
+            await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
+        else
+            foreach (var r in result.Results)
+                await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {(r.UploadId.Length > 0 ? r.UploadId : noUploadId)}): {r.Message}");
+        return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
     }
 }

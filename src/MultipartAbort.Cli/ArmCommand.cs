@@ -10,7 +10,7 @@ internal static class ArmCommand
         var bucket = Options.Bucket();
         var key = new Option<string>("--key", "-k") { Description = "The object key of the upload.", Required = true };
         var uploadId = new Option<string?>("--upload-id", "-u") { Description = "The upload id; without it, every upload of the key initiated by now is timed." };
-        var ttl = new Option<TimeSpan?>("--ttl") { Description = "Abort this long from now (ISO-8601 duration: PT2H, P1D).", CustomParser = ParseTtl };
+        var ttl = new Option<TimeSpan?>("--ttl") { Description = "Abort this long from now (ISO-8601 duration: PT2H, P1D).", CustomParser = r => Options.ParseDuration(r, positive: true) };
         var notBefore = new Option<DateTimeOffset?>("--not-before") { Description = "Abort at this RFC 3339 time (2026-01-01T12:00:00Z).", CustomParser = ParseTime };
         var json = Options.Json();
         var command = new Command("arm", "Arm an upload TTL timer by hand: the upload is aborted and verified once the time comes (needs RETRY_QUEUE_URL).")
@@ -31,13 +31,10 @@ internal static class ArmCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
-            if (services.Settings.RetryQueueUrl is null)
-            {
-                await Console.Error.WriteLineAsync($"mpa: arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");
+            if (!global.TryCreateServices(parse, out var services))
                 return ExitCodes.Configuration;
-            }
+            if (services.Settings.RetryQueueUrl is null)
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, $"arm sends the timer to the retry queue, but {EnvironmentVariables.RetryQueueUrl} is not set");
             var now = TimeProvider.System.GetUtcNow();
             var id = parse.GetValue(uploadId);
             var request = new AbortRequest(parse.GetValue(bucket)!, parse.GetValue(key)!, id ?? "")
@@ -48,24 +45,9 @@ internal static class ArmCommand
             };
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var results = await services.ArmAsync(request, AbortOptions.Direct, invocation, "armed by mpa arm");
-            var result = InvocationResult.From(results);
-            if (parse.GetValue(json))
-                await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
-            else
-                foreach (var r in results)
-                    await Console.Out.WriteLineAsync($"{r.Outcome.ToWireName()}: s3://{r.Bucket}/{r.Key} (upload {(r.UploadId.Length > 0 ? r.UploadId : "any initiated by now")}): {r.Message}");
-            return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
+            return await AbortCommand.WriteAsync(InvocationResult.From(results), parse.GetValue(json), "any initiated by now");
         });
         return command;
-    }
-
-    private static TimeSpan? ParseTtl(ArgumentResult result)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (IsoDuration.TryParse(text, out var value, out var error) && value > TimeSpan.Zero)
-            return value;
-        result.AddError($"--ttl {error ?? $"must be longer than zero; got '{text}'"}");
-        return null;
     }
 
     private static DateTimeOffset? ParseTime(ArgumentResult result)

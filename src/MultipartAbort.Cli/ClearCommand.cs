@@ -11,13 +11,10 @@ internal static class ClearCommand
             Validators =
             {
                 r =>
-                {
-                    foreach (var token in r.Tokens)
-                        if (BucketSelector.IsGlob(token.Value))
-                            r.AddError($"--bucket '{token.Value}' is a glob: mpa clear takes one bucket by name");
-                        else if (RequestParser.ValidateBucket(token.Value) is { } e)
-                            r.AddError($"--bucket {e}");
-                },
+                    Options.Check(
+                        r,
+                        v => BucketSelector.IsGlob(v) ? $"--bucket '{v}' is a glob: mpa clear takes one bucket by name" : RequestParser.ValidateBucket(v) is { } e ? $"--bucket {e}" : null
+                    ),
             },
         };
         // Accepted only to refuse it plainly: clearing every bucket is never one command.
@@ -36,8 +33,8 @@ internal static class ClearCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var request = new ClearRequest(parse.GetValue(bucket)!)
             {
                 Prefix = parse.GetValue(prefix) is { Length: > 0 } p ? p : null,
@@ -52,8 +49,7 @@ internal static class ClearCommand
             }
             catch (OperationCanceledException) when (stop.Abandon.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync("mpa: clear abandoned; uploads that were in flight may be unverified: run it again");
-                return ExitCodes.Interrupted;
+                return await ExitCodes.FailAsync(ExitCodes.Interrupted, "clear abandoned; uploads that were in flight may be unverified: run it again");
             }
             foreach (var line in parse.GetValue(json) ? [result.Json()] : result.Lines())
                 await Console.Out.WriteLineAsync(line);

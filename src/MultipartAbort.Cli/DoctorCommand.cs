@@ -6,8 +6,6 @@ internal static class DoctorCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var canary = new Option<string?>("--canary")
         {
             Description = "Also create one multipart upload with one small part under this prefix (it needs s3:PutObject), abort it and check nothing is left: how the store really answers.",
@@ -15,13 +13,13 @@ internal static class DoctorCommand
         var json = Options.Json();
         var command = new Command("doctor", "Check the store and the credentials before a cleanup: who the store is, clock skew, each permission a sweep, a report and lifecycle need (tried harmlessly), the lifecycle rule, the prefix listing, the upload count. Read-only unless --canary.")
         {
-            buckets, allBuckets, canary, json,
+            canary, json,
         };
-        command.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCompose(parse, out var composed, out var exit))
-                return exit;
+            if (!global.TryCompose(parse, out var composed))
+                return ExitCodes.Configuration;
             using var invocation = composed.Services.Begin(null, ct, Core.Asker.Operator);
             var report = await StoreDoctor.RunAsync(composed, parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(canary), invocation);
             if (parse.GetValue(json))
@@ -44,7 +42,7 @@ internal static class DoctorCommand
         {
             var facts = new Table().Border(TableBorder.Rounded).AddColumn("What differs between stores").AddColumn(profile.Heading + " (docs/stores.md)");
             foreach (var (behaviour, answer) in StoreProfiles.Facts(profile))
-                facts.AddRow(new Text(behaviour.Replace("`", "", StringComparison.Ordinal)), new Text(answer.Replace("*", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal)));
+                facts.Row(behaviour.Replace("`", "", StringComparison.Ordinal), answer.Replace("*", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal));
             AnsiConsole.Write(facts);
         }
         var failed = report.Checks.Count(c => c.Status == DoctorStatus.Fail);

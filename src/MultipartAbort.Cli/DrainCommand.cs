@@ -15,13 +15,10 @@ internal static class DrainCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
-            if (services.RetryLedger is not { } ledger)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {EnvironmentVariables.RetryQueueUrl} is not a cos://bucket/prefix/ retry ledger, so there is nothing to drain (SQS delivers by itself)");
+            if (!global.TryCreateServices(parse, out var services))
                 return ExitCodes.Configuration;
-            }
+            if (services.RetryLedger is not { } ledger)
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, $"{EnvironmentVariables.RetryQueueUrl} is not a cos://bucket/prefix/ retry ledger, so there is nothing to drain (SQS delivers by itself)");
             try
             {
                 using var invocation = services.Begin(null, ct, Asker.Operator);
@@ -38,8 +35,7 @@ internal static class DrainCommand
             }
             catch (QueueException ex)
             {
-                await Console.Error.WriteLineAsync($"mpa: {ex.Message}");
-                return ExitCodes.StoreError;
+                return await ExitCodes.FailAsync(ExitCodes.StoreError, ex.Message);
             }
         });
         return command;

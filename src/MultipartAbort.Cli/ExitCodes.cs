@@ -20,4 +20,10 @@ public static class ExitCodes
     public const int Internal = 70;
 
     public const int Interrupted = 130;
+
+    internal static async Task<int> FailAsync(int code, string message)
+    {
+        await Console.Error.WriteLineAsync($"mpa: {message}");
+        return code;
+    }
 }

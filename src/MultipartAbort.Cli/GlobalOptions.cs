@@ -13,59 +13,39 @@ internal sealed class GlobalOptions
         root.Options.Add(LogLevel);
     }
 
-    public IEnvironment Environment(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null)
+    public bool TryCreateServices(ParseResult parse, out FunctionServices services, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
     {
-        var overrides = new Dictionary<string, string?>
+        services = TryCompose(parse, out var composed, more, logOutput) ? composed.Services : null!;
+        return services is not null;
+    }
+
+    /// <summary>The command's flags (<paramref name="more"/>) laid over the environment.</summary>
+    public bool TryCompose(ParseResult parse, out Composed composed, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
+    {
+        var overrides = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
         {
             [EnvironmentVariables.CosEndpoint] = parse.GetValue(Endpoint),
             [EnvironmentVariables.CosRegion] = parse.GetValue(Region),
         };
-        if (more is not null)
-            foreach (var (name, value) in more)
-                overrides[name] = value;
-        return new OverlayEnvironment(ProcessEnvironment.Instance, overrides);
-    }
-
-    /// <summary>The command's flags (<paramref name="more"/>) laid over the environment.</summary>
-    public FunctionServices CreateServices(ParseResult parse, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null) =>
-        Compose(parse, more, logOutput).Services;
-
-    private Composed Compose(ParseResult parse, IReadOnlyDictionary<string, string?>? more, TextWriter? logOutput)
-    {
-        var env = Environment(parse, more);
-        var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
-        // stdout is for results.
-        logOutput ??= Console.Error;
-        return ServiceComposition.Compose(env, logOutput, LogLevels.Parse(level));
-    }
-
-    public bool TryCreateServices(
-        ParseResult parse,
-        out FunctionServices services,
-        out int exitCode,
-        IReadOnlyDictionary<string, string?>? more = null,
-        TextWriter? logOutput = null
-    )
-    {
-        var ok = TryCompose(parse, out var composed, out exitCode, more, logOutput);
-        services = ok ? composed.Services : null!;
-        return ok;
-    }
-
-    public bool TryCompose(ParseResult parse, out Composed composed, out int exitCode, IReadOnlyDictionary<string, string?>? more = null, TextWriter? logOutput = null)
-    {
+        var env = new OverlayEnvironment(ProcessEnvironment.Instance, overrides);
         try
         {
-            composed = Compose(parse, more, logOutput);
-            exitCode = ExitCodes.Success;
+            var level = parse.GetValue(LogLevel) ?? env.Get(EnvironmentVariables.PowertoolsLogLevel) ?? "Warning";
+            // stdout is for results.
+            composed = ServiceComposition.Compose(env, logOutput ?? Console.Error, LogLevels.Parse(level));
             return true;
         }
         catch (ConfigurationException ex)
         {
             Console.Error.WriteLine($"mpa: {ex.Message}");
             composed = null!;
-            exitCode = ExitCodes.Configuration;
             return false;
         }
+    }
+
+    // A flag left unset falls through to the environment.
+    private sealed class OverlayEnvironment(IEnvironment inner, IReadOnlyDictionary<string, string?> overrides) : IEnvironment
+    {
+        public string? Get(string name) => overrides.TryGetValue(name, out var v) && v is not null ? v : inner.Get(name);
     }
 }

@@ -26,28 +26,19 @@ internal static class InvokeCommand
                 else if (source.TrimStart().StartsWith('{'))
                 {
                     if (MultipartAbort.Core.Events.StrictText.SurrogateProblem(source) is { } problem)
-                    {
-                        await Console.Error.WriteLineAsync($"mpa: the event given on the command line is not valid text: {problem}");
-                        return ExitCodes.Usage;
-                    }
+                        return await ExitCodes.FailAsync(ExitCodes.Usage, $"the event given on the command line is not valid text: {problem}");
                     bytes = System.Text.Encoding.UTF8.GetBytes(source);
                 }
                 else
                     bytes = await File.ReadAllBytesAsync(source, ct);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
-                return ExitCodes.Usage;
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                await Console.Error.WriteLineAsync($"mpa: cannot read the event from '{source}': {ex.Message}");
-                return ExitCodes.Usage;
+                return await ExitCodes.FailAsync(ExitCodes.Usage, $"cannot read the event from '{source}': {ex.Message}");
             }
 
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             // An event fed by hand is still an event: the floors hold.
             using var invocation = services.Begin(null, ct);
             var response = await services.HandleEventAsync(bytes, invocation);

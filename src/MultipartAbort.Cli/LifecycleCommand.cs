@@ -12,8 +12,6 @@ internal static class LifecycleCommand
 
     private static Command Check(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var days = new Option<int?>("--days") { Description = "Also flag a rule that waits longer than this many days." };
         var json = Options.Json();
         var uploads = new Option<bool>("--uploads")
@@ -22,13 +20,13 @@ internal static class LifecycleCommand
         };
         var check = new Command("check", "For each bucket: does a rule abort incomplete uploads, after how many days, for which prefix. Exit 1 when any bucket is flagged.")
         {
-            buckets, allBuckets, days, json, uploads,
+            days, json, uploads,
         };
-        check.Validators.Add(r => Options.RequireBuckets(r, buckets, allBuckets));
+        var (buckets, allBuckets) = Options.AddBuckets(check);
         check.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var withUploads = parse.GetValue(uploads);
             using var invocation = services.Begin(null, ct, Core.Asker.Operator);
             var result = await services.CheckLifecycleAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), withUploads, invocation);
@@ -36,20 +34,14 @@ internal static class LifecycleCommand
                 await Console.Out.WriteLineAsync(result.Json());
             else
             {
-                var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").AddColumn(new TableColumn("Days").RightAligned()).AddColumn("Detail");
+                var table = new Table().Border(TableBorder.Rounded).AddColumn("Bucket").AddColumn("Status").AddColumn("Rule").RightAligned("Days").AddColumn("Detail");
                 if (withUploads)
-                    table.AddColumn(new TableColumn("Uploads covered").RightAligned()).AddColumn(new TableColumn("No rule reaps").RightAligned());
+                    table.RightAligned("Uploads covered", "No rule reaps");
                 foreach (var audit in result.Buckets)
                 {
-                    Text[] cells = [new(audit.Bucket), new(audit.Status, new Style(audit.Flagged ? Color.Red : Color.Green)), new(audit.Rule?.Id ?? "-"), new(audit.Rule?.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"), new(audit.Detail)];
-                    if (audit.Uploads is not { } report)
-                        table.AddRow(withUploads ? [.. cells, new Text("-"), new Text("-")] : cells);
-                    else
-                    {
-                        var o = report.Overall;
-                        var unknown = o.CoverageUnknown.Uploads > 0 ? $" +{Output.Format.Count(o.CoverageUnknown.Uploads)}?" : "";
-                        table.AddRow([.. cells, new Text($"{Output.Format.Count(o.Covered.Uploads)} ({Output.Format.Bytes(o.Covered.Bytes)})"), new Text($"{Output.Format.Count(o.NotCovered.Uploads)} ({Output.Format.Bytes(o.NotCovered.Bytes)}){unknown}")]);
-                    }
+                    Text[] cells = [new(audit.Bucket), new(audit.Status, new Style(audit.Flagged ? Color.Red : Color.Green)), new(audit.Rule?.Id ?? "-"), new(audit.Rule?.Days?.ToString(CultureInfo.InvariantCulture) ?? "-"), new(audit.Detail)];
+                    string[] covered = audit.Uploads?.Overall is { } o ? [$"{ReportUnits.Count(o.Covered.Uploads)} ({ReportUnits.Bytes(o.Covered.Bytes)})", ReportTable.NotCovered(o)] : ["-", "-"];
+                    table.AddRow(withUploads ? [.. cells, .. covered.Select(c => new Text(c))] : cells);
                 }
                 AnsiConsole.Write(table);
             }
@@ -60,26 +52,24 @@ internal static class LifecycleCommand
 
     private static Command Apply(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var days = new Option<int>("--days") { Description = "Abort incomplete uploads this many days after they began (1 or more).", Required = true };
         var prefix = new Option<string?>("--prefix", "-p") { Description = "Only uploads under this prefix (default: the whole bucket)." };
         var yes = new Option<bool>("--yes") { Description = "Write the change; without it, show what would change and change nothing." };
         var json = Options.Json();
         var apply = new Command("apply", "Add (or shorten) one rule that aborts incomplete uploads, keeping every other rule as it is. A dry run unless --yes.")
         {
-            buckets, allBuckets, days, prefix, yes, json,
+            days, prefix, yes, json,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(apply);
         apply.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(days) < 1)
                 r.AddError($"--days must be 1 or more (S3 and IBM COS refuse DaysAfterInitiation below 1); got {r.GetValue(days)}");
         });
         apply.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             using var invocation = services.Begin(null, ct, Core.Asker.Operator);
             var result = await services.ApplyLifecycleAsync(parse.GetValue(buckets) ?? [], parse.GetValue(allBuckets), parse.GetValue(days), parse.GetValue(prefix) ?? "", parse.GetValue(yes), invocation);
             foreach (var line in parse.GetValue(json) ? [result.Json()] : result.Lines())

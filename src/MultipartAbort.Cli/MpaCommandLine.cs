@@ -66,7 +66,7 @@ internal static class MpaCommandLine
         {
             inner.Invoke(parseResult);
             var output = parseResult.InvocationConfiguration.Output;
-            var examples = Examples.For(parseResult.CommandResult.Command.Name);
+            var examples = Examples(parseResult.CommandResult.Command.Name);
             if (examples.Count > 0)
             {
                 output.WriteLine("Examples:");
@@ -80,64 +80,61 @@ internal static class MpaCommandLine
         }
     }
 
-    private static class Examples
-    {
-        public static IReadOnlyList<string> For(string command) =>
-            command switch
-            {
-                "sweep" =>
-                [
-                    "mpa sweep --bucket logs --older-than P1D --dry-run        # what would go, nothing changed",
-                    "mpa sweep --bucket logs --prefix tmp/ --older-than PT6H    # abort and verify, live progress",
-                    "mpa sweep --bucket logs --older-than P7D --concurrency 64 --measure-bytes --json > result.json",
-                    "mpa sweep --bucket logs --older-than P1D --key-marker 'tmp/k' --upload-id-marker 'u1'   # resume after an interrupt",
-                ],
-                "clear" =>
-                [
-                    "mpa clear --bucket old-logs            # what it would abort; nothing changes",
-                    "mpa clear --bucket old-logs --yes      # abort every upload, verify none is left, say what else blocks DeleteBucket",
-                    "mpa clear --bucket old-logs --yes --json | jq .deletable",
-                ],
-                "list" =>
-                [
-                    "mpa list --bucket logs",
-                    "mpa list --bucket logs --prefix tmp/ --older-than P1D --json | jq '.uploads[].key'",
-                ],
-                "arm" =>
-                [
-                    "mpa arm --bucket logs --key tmp/big.bin --upload-id 2~abc --ttl PT2H       # abort and verify two hours from now",
-                    "mpa arm --bucket logs --key tmp/big.bin --not-before 2026-01-01T12:00:00Z  # every upload of the key started by now",
-                ],
-                "dlq" =>
-                [
-                    "mpa dlq                                  # what the dead-letter queue holds, and why (nothing changes)",
-                    "mpa dlq --json | jq '.messages[] | {shape, reason}'",
-                    "mpa dlq --redrive --dry-run              # what would be fed back",
-                    "mpa dlq --redrive                        # send each to the retry queue, then delete it",
-                    "mpa dlq --redrive --to run               # run each here now; deleted only when settled",
-                ],
-                "doctor" =>
-                [
-                    "mpa doctor --bucket logs                       # read-only: store, clock, permissions, lifecycle rule, prefix listing, uploads",
-                    "mpa doctor --all-buckets --json",
-                    "mpa doctor --bucket logs --canary tmp/doctor/  # also one real upload under tmp/doctor/, aborted and verified gone",
-                ],
-                "drain" => ["RETRY_QUEUE_URL=cos://ops/retry/ mpa drain", "RETRY_QUEUE_URL=cos://ops/retry/ DEAD_LETTER_QUEUE_URL=cos://ops/dead/ mpa drain --json"],
-                "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
-                "invoke" =>
-                [
-                    "mpa invoke event.json",
-                    "mpa invoke '{\"sweep\": {\"bucket\": \"logs\", \"olderThan\": \"P1D\", \"dryRun\": true}}'",
-                    "aws sqs receive-message ... | jq -r '.Messages[0].Body' | mpa invoke -",
-                ],
-                _ =>
-                [
-                    "mpa list --bucket logs --older-than P1D",
-                    "mpa sweep --bucket logs --older-than P1D --dry-run",
-                    "mpa sweep --bucket logs --older-than P1D",
-                    "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc",
-                    "COS_ENDPOINT=https://s3.us-south.cloud-object-storage.appdomain.cloud mpa sweep --bucket b --older-than P1D",
-                ],
-            };
-    }
+    private static IReadOnlyList<string> Examples(string command) =>
+        command switch
+        {
+            "sweep" =>
+            [
+                "mpa sweep --bucket logs --older-than P1D --dry-run        # what would go, nothing changed",
+                "mpa sweep --bucket logs --prefix tmp/ --older-than PT6H    # abort and verify, live progress",
+                "mpa sweep --bucket logs --older-than P7D --concurrency 64 --measure-bytes --json > result.json",
+                "mpa sweep --bucket logs --older-than P1D --key-marker 'tmp/k' --upload-id-marker 'u1'   # resume after an interrupt",
+            ],
+            "clear" =>
+            [
+                "mpa clear --bucket old-logs            # what it would abort; nothing changes",
+                "mpa clear --bucket old-logs --yes      # abort every upload, verify none is left, say what else blocks DeleteBucket",
+                "mpa clear --bucket old-logs --yes --json | jq .deletable",
+            ],
+            "list" =>
+            [
+                "mpa list --bucket logs",
+                "mpa list --bucket logs --prefix tmp/ --older-than P1D --json | jq '.uploads[].key'",
+            ],
+            "arm" =>
+            [
+                "mpa arm --bucket logs --key tmp/big.bin --upload-id 2~abc --ttl PT2H       # abort and verify two hours from now",
+                "mpa arm --bucket logs --key tmp/big.bin --not-before 2026-01-01T12:00:00Z  # every upload of the key started by now",
+            ],
+            "dlq" =>
+            [
+                "mpa dlq                                  # what the dead-letter queue holds, and why (nothing changes)",
+                "mpa dlq --json | jq '.messages[] | {shape, reason}'",
+                "mpa dlq --redrive --dry-run              # what would be fed back",
+                "mpa dlq --redrive                        # send each to the retry queue, then delete it",
+                "mpa dlq --redrive --to run               # run each here now; deleted only when settled",
+            ],
+            "doctor" =>
+            [
+                "mpa doctor --bucket logs                       # read-only: store, clock, permissions, lifecycle rule, prefix listing, uploads",
+                "mpa doctor --all-buckets --json",
+                "mpa doctor --bucket logs --canary tmp/doctor/  # also one real upload under tmp/doctor/, aborted and verified gone",
+            ],
+            "drain" => ["RETRY_QUEUE_URL=cos://ops/retry/ mpa drain", "RETRY_QUEUE_URL=cos://ops/retry/ DEAD_LETTER_QUEUE_URL=cos://ops/dead/ mpa drain --json"],
+            "abort" => ["mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc", "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc --json"],
+            "invoke" =>
+            [
+                "mpa invoke event.json",
+                "mpa invoke '{\"sweep\": {\"bucket\": \"logs\", \"olderThan\": \"P1D\", \"dryRun\": true}}'",
+                "aws sqs receive-message ... | jq -r '.Messages[0].Body' | mpa invoke -",
+            ],
+            _ =>
+            [
+                "mpa list --bucket logs --older-than P1D",
+                "mpa sweep --bucket logs --older-than P1D --dry-run",
+                "mpa sweep --bucket logs --older-than P1D",
+                "mpa abort --bucket logs --key tmp/big.bin --upload-id 2~abc",
+                "COS_ENDPOINT=https://s3.us-south.cloud-object-storage.appdomain.cloud mpa sweep --bucket b --older-than P1D",
+            ],
+        };
 }

@@ -4,8 +4,6 @@ internal static class ReportCommand
 {
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var depth = new Option<int>("--depth")
         {
             Description = $"Break each bucket down by prefix: the key's first N '/'-separated segments (0 to {ReportRequest.MaxDepth}).",
@@ -42,11 +40,11 @@ internal static class ReportCommand
         };
         var command = new Command("report", "What incomplete multipart uploads hold and cost, per bucket, prefix, age and activity. Read-only: never aborts.")
         {
-            buckets, allBuckets, depth, minIdle, price, top, by, byTop, json, csv, uploads, html,
+            depth, minIdle, price, top, by, byTop, json, csv, uploads, html,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         command.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (r.GetValue(json) && r.GetValue(csv))
                 r.AddError("--json and --csv do not go together");
             if (r.GetValue(uploads) && !r.GetValue(json) && !r.GetValue(csv))
@@ -55,15 +53,19 @@ internal static class ReportCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
-            // Opened now, so a path that cannot be written fails before any listing.
-            await using var page = OpenPage(parse.GetValue(html), out var pageError);
-            if (pageError is not null)
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
+            // Opened (not cut) now, so a bad path fails before any listing and an old page stays until the new one is ready.
+            FileStream? page;
+            try
             {
-                await Console.Error.WriteLineAsync($"mpa: --html {pageError}");
-                return ExitCodes.Usage;
+                page = parse.GetValue(html) is { } file ? new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read) : null;
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await ExitCodes.FailAsync(ExitCodes.Usage, $"--html '{parse.GetValue(html)}' cannot be written: {ex.Message}");
+            }
+            await using var _ = page;
             var request = new ReportRequest
             {
                 Buckets = parse.GetValue(buckets) ?? [],
@@ -87,24 +89,22 @@ internal static class ReportCommand
                     if (now - Interlocked.Read(ref lastDrawn) < 200)
                         return;
                     Interlocked.Exchange(ref lastDrawn, now);
-                    Console.Error.Write($"\r{p.Bucket}: {Format.Count(p.Uploads)} uploads counted\u001b[K");
+                    Console.Error.Write($"\r{p.Bucket}: {ReportUnits.Count(p.Uploads)} uploads counted\u001b[K");
                 })
                 : null;
             // Buckets are read concurrently: one writer at a time, and rows are never kept.
-            Action<string, ReportedUpload>? rows = null;
             var gate = new Lock();
-            if (parse.GetValue(uploads))
-            {
-                var asCsv = parse.GetValue(csv);
-                if (asCsv)
-                    Console.Out.Write(ReportedUpload.CsvHeader + "\r\n");
-                rows = (bucket, upload) =>
+            var asCsv = parse.GetValue(csv);
+            if (parse.GetValue(uploads) && asCsv)
+                Console.Out.Write(ReportedUpload.CsvHeader + "\r\n");
+            Action<string, ReportedUpload>? rows = !parse.GetValue(uploads)
+                ? null
+                : (bucket, upload) =>
                 {
                     var line = asCsv ? upload.CsvRow(bucket) : upload.JsonLine(bucket) + "\n";
                     lock (gate)
                         Console.Out.Write(line);
                 };
-            }
             using var invocation = services.Begin(null, ct, Asker.Operator);
             var report = await services.ReportAsync(request, invocation, progress, rows);
             if (live)
@@ -132,23 +132,6 @@ internal static class ReportCommand
             return report.Complete ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
-    }
-
-    // Not yet truncated: an existing page stays until the new one is ready.
-    private static FileStream? OpenPage(FileInfo? file, out string? error)
-    {
-        error = null;
-        if (file is null)
-            return null;
-        try
-        {
-            return new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error = $"'{file}' cannot be written: {ex.Message}";
-            return null;
-        }
     }
 
     // Progress<T> would post to the thread pool, out of order.

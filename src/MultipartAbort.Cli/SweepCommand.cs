@@ -10,8 +10,6 @@ internal static class SweepCommand
 
     public static Command Create(GlobalOptions global)
     {
-        var buckets = Options.Buckets();
-        var allBuckets = Options.AllBuckets();
         var prefix = Options.Prefix();
         var olderThan = Options.OlderThan(required: true);
         var dryRun = Options.DryRun();
@@ -44,12 +42,12 @@ internal static class SweepCommand
         var json = Options.Json();
         var command = new Command("sweep", "Abort, and verify with ListParts, every multipart upload of a bucket (and prefix) initiated longer ago than --older-than.")
         {
-            buckets, allBuckets, prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
+            prefix, olderThan, minIdle, maxAge, showActive, dryRun, concurrency, measure, keyMarker, uploadIdMarker, shard, shards, allowYoung, json,
         };
+        var (buckets, allBuckets) = Options.AddBuckets(command);
         bool IsFleet(System.CommandLine.Parsing.CommandResult r) => Core.Fleet.BucketSelector.IsFleet(r.GetValue(buckets) ?? [], r.GetValue(allBuckets));
         command.Validators.Add(r =>
         {
-            Options.RequireBuckets(r, buckets, allBuckets);
             if (IsFleet(r) && (r.GetValue(shard) is not null || r.GetValue(shards) is not null || r.GetValue(keyMarker) is not null))
                 r.AddError("--shard, --shards and --key-marker take one bucket, not several (--bucket repeated, a glob, --all-buckets)");
             if (r.GetValue(uploadIdMarker) is not null && r.GetValue(keyMarker) is null)
@@ -71,13 +69,10 @@ internal static class SweepCommand
                 ShowActive = parse.GetValue(showActive),
                 KeyMarker = parse.GetValue(keyMarker),
                 UploadIdMarker = parse.GetValue(uploadIdMarker),
-                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? JobArrayShard.FromEnvironment(out jobError) : null),
+                Shard = parse.GetValue(shard) ?? (parse.GetValue(shards) is null && !fleet ? FromJobArray(out jobError) : null),
             };
             if (jobError is not null)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {jobError}");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, jobError);
             var flags = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } n)
                 flags[EnvironmentVariables.SweepConcurrency] = n.ToString(CultureInfo.InvariantCulture);
@@ -88,8 +83,8 @@ internal static class SweepCommand
             var display = SweepDisplay.Create(asJson);
             // Log lines written under a live panel would tear it.
             using var logs = display.IsLive ? new DeferredLog(Console.Error) : null;
-            if (!global.TryCreateServices(parse, out var services, out var exit, flags, logs))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services, flags, logs))
+                return ExitCodes.Configuration;
             using var stop = new OperatorStop(ct, display.Notify);
             using var invocation = services.Begin(null, stop.Abandon, Asker.Operator, stop.Stop, display, parse.GetValue(allowYoung));
             var concurrencyTitle = services.Concurrency.IsAdaptive ? "adaptive concurrency" : $"{services.Concurrency.Limit} in flight";
@@ -122,16 +117,10 @@ internal static class SweepCommand
                 result = null!;
             }
             if (stop.Abandon.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("mpa: sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
-                return ExitCodes.Interrupted;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Interrupted, "sweep abandoned; uploads that were in flight may be unverified: run the sweep again");
             // Going below the operator's own floor is a deliberate, explicit choice.
             if (result.Results is [{ Outcome: AbortOutcome.Rejected, Field: not null } floor] && result.Sweeps.Count == 0)
-            {
-                await Console.Error.WriteLineAsync($"mpa: {floor.Message}");
-                return ExitCodes.Usage;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Usage, floor.Message);
             if (asJson)
                 await Console.Out.WriteLineAsync(ResultJson.ResultText(result));
             else if (fleet)
@@ -143,5 +132,20 @@ internal static class SweepCommand
             return result.AllSucceeded ? ExitCodes.Success : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    // JOB_INDEX of JOB_ARRAY_SIZE, so a Code Engine array job needs no flag.
+    private static SweepShard? FromJobArray(out string? error)
+    {
+        error = null;
+        var index = Environment.GetEnvironmentVariable("JOB_INDEX");
+        var size = Environment.GetEnvironmentVariable("JOB_ARRAY_SIZE");
+        // A plain (non-array) job also has JOB_INDEX=0.
+        if (string.IsNullOrWhiteSpace(index) || string.IsNullOrWhiteSpace(size) || int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n == 1)
+            return null;
+        var shard = SweepShard.Parse($"{index.Trim()}/{size.Trim()}", out var problem);
+        if (shard is null)
+            error = $"JOB_INDEX={index} and JOB_ARRAY_SIZE={size} do not name a shard: {problem}";
+        return shard;
     }
 }

@@ -3,15 +3,6 @@ namespace MultipartAbort.Cli.DeadLetters;
 // The body that feeds it back is null when nothing can.
 internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Shape, string Reason, string Target, string? RedriveBody)
 {
-    public static string ShapeName(DeadLetterShape shape) =>
-        shape switch
-        {
-            DeadLetterShape.Request => "dead-lettered request",
-            DeadLetterShape.Poison => "poison record",
-            DeadLetterShape.AsyncFailure => "failed async invocation",
-            _ => "redrive original",
-        };
-
     public static DeadLetterEntry Explain(InboxMessage message)
     {
         JsonElement root;
@@ -66,24 +57,31 @@ internal sealed record DeadLetterEntry(InboxMessage Message, DeadLetterShape Sha
         : "a JSON object";
 
     // Attempt 0, old reason dropped.
-    private static string FreshStart(JsonElement request)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    private static string FreshStart(JsonElement request) =>
+        ResultJson.Text(json =>
         {
             json.WriteStartObject();
-            foreach (var property in request.EnumerateObject())
-            {
-                if (property.NameEquals("reason") || property.NameEquals("attempt"))
-                    continue;
+            foreach (var property in request.EnumerateObject().Where(p => !p.NameEquals("reason") && !p.NameEquals("attempt")))
                 property.WriteTo(json);
-            }
             json.WriteNumber("attempt", 0);
             json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+        });
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+// docs/cli.md, `mpa dlq`.
+internal enum DeadLetterShape
+{
+    Request,
+
+    /// <summary><c>{"reason","messageId","body"}</c>.</summary>
+    Poison,
+
+    /// <summary>Lambda's on-failure destination record.</summary>
+    AsyncFailure,
+
+    /// <summary>SQS redrive after maxReceiveCount, or an undeliverable EventBridge event.</summary>
+    Original,
 }

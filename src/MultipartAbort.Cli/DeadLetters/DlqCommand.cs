@@ -7,7 +7,12 @@ internal static class DlqCommand
     public static Command Create(GlobalOptions global)
     {
         var queue = new Option<string?>("--queue") { Description = "The dead-letter queue URL (default: DEAD_LETTER_QUEUE_URL)." };
-        var max = new Option<int>("--max") { Description = "Read at most this many messages.", DefaultValueFactory = _ => 100 };
+        var max = new Option<int>("--max")
+        {
+            Description = "Read at most this many messages.",
+            DefaultValueFactory = _ => 100,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) r.AddError("--max must be from 1 to 100000"); } },
+        };
         var redrive = new Option<bool>("--redrive") { Description = "Feed each message back (see --to), then delete it from the dead-letter queue." };
         var to = new Option<string>("--to")
         {
@@ -17,37 +22,23 @@ internal static class DlqCommand
         to.AcceptOnlyFromAmong("retry", "run");
         var dryRun = new Option<bool>("--dry-run") { Description = "With --redrive: say what would be fed back; send, run and delete nothing." };
         var json = Options.Json();
-        max.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 100_000)
-                r.AddError("--max must be from 1 to 100000");
-        });
         var command = new Command("dlq", "List the dead-letter queue, explain each message (shape and reason), and redrive them with --redrive.")
         {
             queue, max, redrive, to, dryRun, json,
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!global.TryCreateServices(parse, out var services, out var exit))
-                return exit;
+            if (!global.TryCreateServices(parse, out var services))
+                return ExitCodes.Configuration;
             var url = parse.GetValue(queue) is { Length: > 0 } q ? q : services.Settings.DeadLetterQueueUrl;
             if (url is null)
-            {
-                await Console.Error.WriteLineAsync("mpa: no dead-letter queue: set DEAD_LETTER_QUEUE_URL or pass --queue");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, "no dead-letter queue: set DEAD_LETTER_QUEUE_URL or pass --queue");
             var mode = parse.GetValue(redrive) ? (parse.GetValue(to) == "run" ? RedriveMode.Run : RedriveMode.Retry) : RedriveMode.None;
             if (mode == RedriveMode.Retry && services.Queues.Retry is null)
-            {
-                await Console.Error.WriteLineAsync("mpa: --redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
-                return ExitCodes.Configuration;
-            }
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, "--redrive --to retry needs RETRY_QUEUE_URL (or use --to run)");
             if (!QueueInboxes.TryOpen(url, services.Settings, services.Queues, out var inbox, out var problem))
-            {
-                await Console.Error.WriteLineAsync($"mpa: {problem}");
-                return ExitCodes.Configuration;
-            }
-            var report = DlqReport.For(parse.GetValue(json), mode, parse.GetValue(dryRun));
+                return await ExitCodes.FailAsync(ExitCodes.Configuration, problem);
+            var report = new DlqReport(parse.GetValue(json), mode, parse.GetValue(dryRun));
             try
             {
                 var messages = await ReceiveAllAsync(inbox, parse.GetValue(max), ct);
@@ -121,4 +112,20 @@ internal static class DlqCommand
         await inbox.DeleteAsync(entry.Message, ct);
         return RedriveAction.Done($"ran: {(outcomes.Length > 0 ? outcomes : "done")}; deleted");
     }
+}
+
+internal sealed record RedriveAction(string Text, bool Deleted, bool Failed)
+{
+    public static RedriveAction Listed { get; } = new("", false, false);
+
+    public static RedriveAction Done(string text) => new(text, true, false);
+
+    public static RedriveAction Kept(string text, bool failed) => new(text, false, failed);
+}
+
+internal enum RedriveMode
+{
+    None,
+    Retry,
+    Run,
 }

@@ -1,123 +1,78 @@
 namespace MultipartAbort.Cli.DeadLetters;
 
-internal abstract class DlqReport
+internal sealed class DlqReport(bool json, RedriveMode mode, bool dryRun)
+    : RowOutput<(DeadLetterEntry Entry, RedriveAction Action)>(
+        json,
+        "messages",
+        w =>
+        {
+            w.WriteString("mode", mode switch { RedriveMode.Retry => "redrive-to-retry", RedriveMode.Run => "redrive-run", _ => "list" });
+            w.WriteBoolean("dryRun", dryRun);
+        }
+    )
 {
-    protected int Count { get; private set; }
-    protected int Deleted { get; private set; }
-
-    public static DlqReport For(bool json, RedriveMode mode, bool dryRun) =>
-        json ? new JsonReport(mode, dryRun) : Console.IsOutputRedirected ? new TsvReport() : new TableReport();
+    private int _count;
+    private int _deleted;
 
     public void Add(DeadLetterEntry entry, RedriveAction action)
     {
-        Count++;
+        _count++;
         if (action.Deleted)
-            Deleted++;
-        Write(entry, action);
+            _deleted++;
+        Add((entry, action));
+        // A redrive can take a while: each message shows as it is settled.
+        if (IsJson)
+            Flush();
     }
 
-    protected abstract void Write(DeadLetterEntry entry, RedriveAction action);
-
-    public abstract void Finish(string queueUrl);
-
-    protected string Summary(string queueUrl) =>
-        Count == 0 ? $"{queueUrl} is empty" : $"{Format.Count(Count)} message(s) in {queueUrl}" + (Deleted > 0 ? $"; {Format.Count(Deleted)} fed back and deleted" : "");
-
-    private static string Age(DeadLetterEntry e) => Format.Age(DateTimeOffset.UtcNow, e.Message.SentAt);
-
-    private sealed class TableReport : DlqReport
-    {
-        private readonly Table _table = new Table()
-            .Border(TableBorder.Rounded)
-            .AddColumn("Shape")
-            .AddColumn("About")
-            .AddColumn("Reason")
-            .AddColumn(new TableColumn("Age").RightAligned())
-            .AddColumn("Redrive");
-
-        protected override void Write(DeadLetterEntry e, RedriveAction action) =>
-            _table.AddRow(
-                new Text(DeadLetterEntry.ShapeName(e.Shape)),
-                new Text(e.Target),
-                new Text(e.Reason),
-                new Text(Age(e)),
-                new Text(action.Text.Length > 0 ? action.Text : e.RedriveBody is null ? "cannot (no body)" : "-")
-            );
-
-        public override void Finish(string queueUrl)
-        {
-            if (Count > 0)
-                AnsiConsole.Write(_table);
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Summary(queueUrl))}[/]");
-        }
-    }
-
-    // Tabs and newlines in values become spaces.
-    private sealed class TsvReport : DlqReport
-    {
-        protected override void Write(DeadLetterEntry e, RedriveAction action) =>
-            Console.Out.WriteLine(
-                string.Join('\t', e.Message.MessageId, DeadLetterEntry.ShapeName(e.Shape), Flat(e.Target), Flat(e.Reason), Format.AgeSeconds(DateTimeOffset.UtcNow, e.Message.SentAt), Flat(action.Text))
-            );
-
-        public override void Finish(string queueUrl)
-        {
-            Console.Out.Flush();
-            Console.Error.WriteLine(Summary(queueUrl));
-        }
-
-        private static string Flat(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
-    }
-
-    private sealed class JsonReport : DlqReport
-    {
-        private readonly Stream _stdout = Console.OpenStandardOutput();
-        private readonly Utf8JsonWriter _json;
-
-        public JsonReport(RedriveMode mode, bool dryRun)
-        {
-            _json = new Utf8JsonWriter(_stdout, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            _json.WriteStartObject();
-            _json.WriteString("mode", mode switch { RedriveMode.Retry => "redrive-to-retry", RedriveMode.Run => "redrive-run", _ => "list" });
-            _json.WriteBoolean("dryRun", dryRun);
-            _json.WriteStartArray("messages");
-        }
-
-        protected override void Write(DeadLetterEntry e, RedriveAction action)
-        {
-            _json.WriteStartObject();
-            _json.WriteString("messageId", e.Message.MessageId);
-            _json.WriteString("shape", e.Shape switch
+    public void Finish(string queueUrl) =>
+        Finish(
+            _count == 0 ? $"{queueUrl} is empty" : $"{ReportUnits.Count(_count)} message(s) in {queueUrl}" + (_deleted > 0 ? $"; {ReportUnits.Count(_deleted)} fed back and deleted" : ""),
+            w =>
             {
-                DeadLetterShape.Request => "request",
-                DeadLetterShape.Poison => "poison",
-                DeadLetterShape.AsyncFailure => "async-failure",
-                _ => "original",
-            });
-            _json.WriteString("about", e.Target);
-            _json.WriteString("reason", e.Reason);
-            _json.WriteNumber("receiveCount", e.Message.ReceiveCount);
-            if (e.Message.SentAt is { } sent)
-                _json.WriteString("sentAt", sent.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            _json.WriteString("body", e.Message.Body);
-            _json.WriteString("redriveBody", e.RedriveBody);
-            if (action.Text.Length > 0)
-                _json.WriteString("redrive", action.Text);
-            _json.WriteBoolean("deleted", action.Deleted);
-            _json.WriteEndObject();
-            _json.Flush();
-        }
+                w.WriteString("queue", queueUrl);
+                w.WriteNumber("count", _count);
+                w.WriteNumber("deleted", _deleted);
+            }
+        );
 
-        public override void Finish(string queueUrl)
-        {
-            _json.WriteEndArray();
-            _json.WriteString("queue", queueUrl);
-            _json.WriteNumber("count", Count);
-            _json.WriteNumber("deleted", Deleted);
-            _json.WriteEndObject();
-            _json.Flush();
-            _stdout.WriteByte((byte)'\n');
-            _stdout.Flush();
-        }
+    protected override Table Columns(Table table) => table.AddColumn("Shape").AddColumn("About").AddColumn("Reason").RightAligned("Age").AddColumn("Redrive");
+
+    // Tabs and newlines in TSV values become spaces.
+    protected override IEnumerable<string> Cells((DeadLetterEntry Entry, RedriveAction Action) row, bool tsv)
+    {
+        var (e, action) = row;
+        var shape = Names(e.Shape).Text;
+        return tsv
+            ? [e.Message.MessageId, shape, Flat(e.Target), Flat(e.Reason), Format.AgeSeconds(DateTimeOffset.UtcNow, e.Message.SentAt), Flat(action.Text)]
+            : [shape, e.Target, e.Reason, ReportUnits.Age(DateTimeOffset.UtcNow, e.Message.SentAt), action.Text.Length > 0 ? action.Text : e.RedriveBody is null ? "cannot (no body)" : "-"];
     }
+
+    protected override void WriteJson(Utf8JsonWriter json, (DeadLetterEntry Entry, RedriveAction Action) row)
+    {
+        var (e, action) = row;
+        json.WriteString("messageId", e.Message.MessageId);
+        json.WriteString("shape", Names(e.Shape).Wire);
+        json.WriteString("about", e.Target);
+        json.WriteString("reason", e.Reason);
+        json.WriteNumber("receiveCount", e.Message.ReceiveCount);
+        if (e.Message.SentAt is { } sent)
+            json.WriteString("sentAt", sent.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        json.WriteString("body", e.Message.Body);
+        json.WriteString("redriveBody", e.RedriveBody);
+        if (action.Text.Length > 0)
+            json.WriteString("redrive", action.Text);
+        json.WriteBoolean("deleted", action.Deleted);
+    }
+
+    private static (string Text, string Wire) Names(DeadLetterShape shape) =>
+        shape switch
+        {
+            DeadLetterShape.Request => ("dead-lettered request", "request"),
+            DeadLetterShape.Poison => ("poison record", "poison"),
+            DeadLetterShape.AsyncFailure => ("failed async invocation", "async-failure"),
+            _ => ("redrive original", "original"),
+        };
+
+    private static string Flat(string s) => s.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
 }

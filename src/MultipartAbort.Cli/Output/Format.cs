@@ -2,10 +2,6 @@ namespace MultipartAbort.Cli.Output;
 
 internal static class Format
 {
-    public static string Count(long n) => Core.Report.ReportUnits.Count(n);
-
-    public static string Bytes(long bytes) => Core.Report.ReportUnits.Bytes(bytes);
-
     public static string Seconds(double seconds) =>
         seconds < 60
             ? $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
@@ -18,6 +14,15 @@ internal static class Format
     public static string AgeSeconds(DateTimeOffset now, DateTimeOffset? at) =>
         at is { } t ? Math.Round((now - t).TotalSeconds).ToString(CultureInfo.InvariantCulture) : "";
 
-    /// <summary>3d 4h, 5h 12m, 12m 3s.</summary>
-    public static string Age(DateTimeOffset now, DateTimeOffset? at) => Core.Report.ReportUnits.Age(now, at);
+    public static Table Table(IAnsiConsole console) => new Table().Border(console.Profile.Capabilities.Unicode ? TableBorder.Rounded : TableBorder.Ascii);
+
+    public static Table RightAligned(this Table table, params IEnumerable<string> columns)
+    {
+        foreach (var column in columns)
+            table.AddColumn(new TableColumn(column).RightAligned());
+        return table;
+    }
+
+    // Text, not markup.
+    public static Table Row(this Table table, params IEnumerable<string> cells) => table.AddRow([.. cells.Select(c => new Text(c))]);
 }

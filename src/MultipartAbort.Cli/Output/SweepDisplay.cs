@@ -25,60 +25,46 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
     public bool IsLive => this is LivePanel;
 
     public static SweepDisplay Create(bool json) =>
-        json ? new JsonLines()
-        : !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel()
-        : new PlainLines();
+        !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? new LivePanel() : new Lines(json);
 
     internal static string Line(SweepProgress p) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"listed {Format.Count(p.Listed)}, matched {Format.Count(p.Matched)}, done {Format.Count(p.Done)} ({Format.Rate(p.UploadsPerSecond)}/s), "
-                + $"aborted {Format.Count(p.Counts[AbortOutcome.Aborted])}, already gone {Format.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
-                + $"would abort {Format.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {Format.Count(p.Counts[AbortOutcome.Requeued])}, "
-                + $"failed {Format.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
-                + $"concurrency {Format.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
+            $"listed {ReportUnits.Count(p.Listed)}, matched {ReportUnits.Count(p.Matched)}, done {ReportUnits.Count(p.Done)} ({Format.Rate(p.UploadsPerSecond)}/s), "
+                + $"aborted {ReportUnits.Count(p.Counts[AbortOutcome.Aborted])}, already gone {ReportUnits.Count(p.Counts[AbortOutcome.AlreadyGone])}, "
+                + $"would abort {ReportUnits.Count(p.Counts[AbortOutcome.WouldAbort])}, requeued {ReportUnits.Count(p.Counts[AbortOutcome.Requeued])}, "
+                + $"failed {ReportUnits.Count(p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected])}, "
+                + $"concurrency {ReportUnits.Count(p.Concurrency)}, elapsed {Format.Seconds(p.Elapsed.TotalSeconds)}"
         );
 
-    private sealed class PlainLines : SweepDisplay
+    private sealed class Lines(bool json) : SweepDisplay
     {
-        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-
         public override async Task RunAsync(Task work)
         {
-            await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
-            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
+            if (!json)
+                await Console.Error.WriteLineAsync($"mpa: sweeping {Title}");
+            while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(2))) != work)
                 if (Latest is { } p)
-                    await Console.Error.WriteLineAsync($"mpa: {Line(p)}");
-        }
-    }
-
-    private sealed class JsonLines : SweepDisplay
-    {
-        private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
-
-        public override async Task RunAsync(Task work)
-        {
-            while (await Task.WhenAny(work, Task.Delay(Every)) != work)
-                if (Latest is { } p)
-                    await Console.Error.WriteLineAsync(Json(p));
+                    await Console.Error.WriteLineAsync(json ? Json(p) : $"mpa: {Line(p)}");
         }
 
         public override void Notify(string message)
         {
-            using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream))
-            {
-                json.WriteStartObject();
-                json.WriteString("notice", message);
-                json.WriteEndObject();
-            }
-            Console.Error.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            if (!json)
+                base.Notify(message);
+            else
+                Console.Error.WriteLine(
+                    ResultJson.Text(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("notice", message);
+                        w.WriteEndObject();
+                    })
+                );
         }
 
-        private string Json(SweepProgress p)
-        {
-            using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream))
+        private string Json(SweepProgress p) =>
+            ResultJson.Text(json =>
             {
                 json.WriteStartObject();
                 json.WriteStartObject("progress");
@@ -96,9 +82,7 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
                 json.WriteNumber("uploadsPerSecond", Math.Round(p.UploadsPerSecond, 1));
                 json.WriteEndObject();
                 json.WriteEndObject();
-            }
-            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        }
+            });
     }
 
     // Left on screen at the end.
@@ -133,11 +117,11 @@ internal abstract class SweepDisplay : IProgress<SweepProgress>
             else
             {
                 var failed = p.Counts[AbortOutcome.Failed] + p.Counts[AbortOutcome.DeadLettered] + p.Counts[AbortOutcome.Rejected];
-                grid.AddRow("listed", Format.Count(p.Listed), "  matched", Format.Count(p.Matched), "  in flight", Format.Count(p.InFlight));
-                grid.AddRow("[green]aborted[/]", Format.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", Format.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", Format.Count(p.Counts[AbortOutcome.WouldAbort]));
-                grid.AddRow("[yellow]requeued[/]", Format.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", Format.Count(failed), "  bytes", Format.Bytes(p.Counts.BytesReclaimed));
-                grid.AddRow("done", Format.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
-                grid.AddRow("concurrency", Format.Count(p.Concurrency), "", "", "", "");
+                grid.AddRow("listed", ReportUnits.Count(p.Listed), "  matched", ReportUnits.Count(p.Matched), "  in flight", ReportUnits.Count(p.InFlight));
+                grid.AddRow("[green]aborted[/]", ReportUnits.Count(p.Counts[AbortOutcome.Aborted]), "  already gone", ReportUnits.Count(p.Counts[AbortOutcome.AlreadyGone]), "  would abort", ReportUnits.Count(p.Counts[AbortOutcome.WouldAbort]));
+                grid.AddRow("[yellow]requeued[/]", ReportUnits.Count(p.Counts[AbortOutcome.Requeued]), failed > 0 ? "  [red]failed[/]" : "  failed", ReportUnits.Count(failed), "  bytes", ReportUnits.Bytes(p.Counts.BytesReclaimed));
+                grid.AddRow("done", ReportUnits.Count(p.Done), "  rate", $"{Format.Rate(p.UploadsPerSecond)}/s", "  elapsed", Format.Seconds(p.Elapsed.TotalSeconds));
+                grid.AddRow("concurrency", ReportUnits.Count(p.Concurrency), "", "", "", "");
             }
             IRenderable body = _notice is { } n ? new Rows(grid, new Markup($"[yellow]{Markup.Escape(n)}[/]")) : grid;
             return new Panel(body).Header($" {Markup.Escape(Title)} ").Border(BoxBorder.Rounded);

@@ -1,8 +1,0 @@
-namespace MultipartAbort.Cli.DeadLetters;
-
-internal enum RedriveMode
-{
-    None,
-    Retry,
-    Run,
-}
