@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>CloudWatch Embedded Metric Format: one line of counts per invocation, shaped as Powertools for .NET writes it.</summary>
@@ -27,9 +25,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
         new(output, settings.MetricsNamespace, settings.ServiceName, time);
 
-    // Non-zero only, as Powertools adds only what was recorded.
-    public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts) => All(counts).Where(m => m.Value != 0).ToArray();
-
     // Zeros included: the HTTP host's Prometheus counters are these, cumulated.
     public static IReadOnlyList<KeyValuePair<string, long>> All(OutcomeCounts counts) =>
         new KeyValuePair<string, long>[]
@@ -44,12 +39,12 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             new(Failed, counts[AbortOutcome.Failed]),
         };
 
+    // Non-zero only, as Powertools adds only what was recorded.
     public void Flush(OutcomeCounts counts)
     {
-        var metrics = From(counts);
-        if (metrics.Count == 0)
-            return;
-        Write([], metrics.Select(m => (m.Key, "Count", m.Value)).ToArray());
+        var metrics = All(counts).Where(m => m.Value != 0).Select(m => (m.Key, "Count", m.Value)).ToArray();
+        if (metrics.Length > 0)
+            Write([], metrics);
     }
 
     public const string IncompleteUploads = "IncompleteUploads";
@@ -101,8 +96,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     private void Write((string Name, string Value)[] dimensions, (string Name, string Unit, long Value)[] metrics)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        StructuredLogger.WriteLine(output, _gate, json =>
         {
             json.WriteStartObject();
             json.WriteStartObject("_aws");
@@ -135,12 +129,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             foreach (var (name, _, value) in metrics)
                 json.WriteNumber(name, value);
             json.WriteEndObject();
-        }
-        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        lock (_gate)
-        {
-            output.Write(line + "\n");
-            output.Flush();
-        }
+        });
     }
 }
