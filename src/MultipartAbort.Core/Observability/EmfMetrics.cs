@@ -27,8 +27,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     // Zeros included: the HTTP host's Prometheus counters are these, cumulated.
     public static IReadOnlyList<KeyValuePair<string, long>> All(OutcomeCounts counts) =>
-        new KeyValuePair<string, long>[]
-        {
+        [
             new(UploadsAborted, counts[AbortOutcome.Aborted]),
             new(UploadsAlreadyGone, counts[AbortOutcome.AlreadyGone]),
             new(UploadsActive, counts[AbortOutcome.Active]),
@@ -37,7 +36,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             new(DeadLettered, counts[AbortOutcome.DeadLettered]),
             new(Rejected, counts[AbortOutcome.Rejected]),
             new(Failed, counts[AbortOutcome.Failed]),
-        };
+        ];
 
     // Non-zero only, as Powertools adds only what was recorded.
     public void Flush(OutcomeCounts counts)
@@ -54,12 +53,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     // Not covered, or the rules could not be read.
     public const string IncompleteUploadBytesNotCovered = "IncompleteUploadBytesNotCovered";
-    public const string BucketDimension = "Bucket";
-    public const string PrefixDimension = "Prefix";
-
-    public const string ByDimension = "By";
-    public const string PrincipalDimension = "Principal";
-
     public static (string Name, string Unit, long Value)[] ShowbackFigures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
         [.. Figures(report, cell).Select(f => (f.Name + "ByPrincipal", f.Unit, f.Value))];
 
@@ -74,9 +67,9 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         // Over all buckets, so only from a report read in full; at most 20 groups and (other): bounded series.
         if (report.Complete && report.By != Report.ReportBy.None)
             foreach (var group in report.MetricGroups)
-                Write([(ByDimension, Report.Showback.Name(report.By)), (PrincipalDimension, group.Name)], ShowbackFigures(report, group.Figures));
+                Write([("By", Report.Showback.Name(report.By)), ("Principal", group.Name)], ShowbackFigures(report, group.Figures));
         foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
-            Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
+            Write(prefix is null ? [("Bucket", bucket)] : [("Bucket", bucket), ("Prefix", prefix)], Figures(report, figures));
     }
 
     public static IReadOnlyList<string> ReportMetrics { get; } =
