@@ -36,14 +36,7 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     internal ReportBy By { get; } = by;
 
     // Every distinct value up to MaxPrefixes, the rest under (other).
-    internal IReadOnlyCollection<ShowbackGroup> Groups
-    {
-        get
-        {
-            lock (_gate)
-                return _groups.Values.ToArray();
-        }
-    }
+    internal IReadOnlyCollection<ShowbackGroup> Groups => Locked(() => _groups.Values.ToArray());
 
     // Completed or aborted between the listing and ListParts: not counted.
     public long Vanished { get; private set; }
@@ -108,10 +101,12 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
         }
     }
 
-    private ReportedUpload[] Drain<TPriority>(PriorityQueue<ReportedUpload, TPriority> queue)
+    private ReportedUpload[] Drain<TPriority>(PriorityQueue<ReportedUpload, TPriority> queue) => Locked(() => queue.UnorderedItems.Select(i => i.Element).ToArray());
+
+    private T Locked<T>(Func<T> read)
     {
         lock (_gate)
-            return queue.UnorderedItems.Select(i => i.Element).ToArray();
+            return read();
     }
 
     public static string PrefixOf(string key, int depth)
