@@ -54,7 +54,7 @@ internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle,
 
     private static LifecycleApplied Unapplied(string bucket, string status, string why) => new(bucket, status, why, [], []);
 
-    private static LifecycleAudit Failed(string bucket, string error) => new(bucket, LifecycleAudit.Error, null, error);
+    private static LifecycleAudit Failed(string bucket, string error) => new(bucket, "error", null, error);
 
     // ok or too-long (a whole-bucket rule, against days), partial (only some prefixes), missing.
     internal static LifecycleAudit Audit(string bucket, IReadOnlyList<LifecycleAbortRule> rules, int? days)
@@ -72,8 +72,6 @@ internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle,
 
 public sealed record LifecycleAudit(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)
 {
-    public const string Error = "error";
-
     public BucketReport? Uploads { get; init; }
 
     public bool Flagged => Status != "ok";
@@ -91,12 +89,11 @@ public sealed record LifecycleCheckResult(IReadOnlyList<LifecycleAudit> Buckets)
             w.WriteStartArray("buckets");
             foreach (var audit in Buckets)
             {
-                var rule = audit.Rule;
                 w.WriteStartObject();
                 w.WriteString("bucket", audit.Bucket);
                 w.WriteString("status", audit.Status);
                 w.WriteBoolean("flagged", audit.Flagged);
-                if (rule is not null)
+                if (audit.Rule is { } rule)
                 {
                     w.WriteString("ruleId", rule.Id);
                     w.WriteNumber("days", rule.Days ?? 0);
@@ -107,8 +104,7 @@ public sealed record LifecycleCheckResult(IReadOnlyList<LifecycleAudit> Buckets)
                 if (audit.Uploads is { } report)
                 {
                     w.WriteStartObject("uploads");
-                    if ((report.Error ?? report.LifecycleError) is { } error)
-                        w.WriteString("error", error);
+                    w.WriteIf("error", report.Error ?? report.LifecycleError);
                     foreach (var (name, figures) in report.Overall.Coverages)
                     {
                         w.WriteStartObject(name);

@@ -27,7 +27,8 @@ internal static class ReportCsv
         foreach (var (group, f) in rows)
         {
             var age = f.Oldest is { } at ? Number(ReportJson.AgeSeconds(report, at)) : "";
-            string?[] fields = [bucket, level, prefix, group, Number(f.Uploads), Number(f.Parts), Number(f.Bytes), f.MonthlyCost(report.PricePerGbMonth).ToString(CultureInfo.InvariantCulture), Time(f.Oldest), age, group == "all" ? error : null];
+            var cost = f.MonthlyCost(report.PricePerGbMonth).ToString(CultureInfo.InvariantCulture);
+            string?[] fields = [bucket, level, prefix, group, Number(f.Uploads), Number(f.Parts), Number(f.Bytes), cost, Time(f.Oldest), age, group == "all" ? error : null];
             text.Append(Line(report.By == ReportBy.None ? fields : [.. fields, principal]));
         }
     }

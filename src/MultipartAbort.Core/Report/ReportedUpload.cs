@@ -13,7 +13,12 @@ public sealed record ReportedUpload(string Key, string UploadId, DateTimeOffset?
     public const string CsvHeader = "bucket,key,upload_id,initiated,newest_part,parts,bytes,active,coverage,covered_by,reaped_after,coverage_note,initiator_id,initiator_name,owner_id,owner_name";
 
     public string CsvRow(string bucket) =>
-        ReportCsv.Line([bucket, Key, UploadId, ReportCsv.Time(Initiated), ReportCsv.Time(NewestPart), ReportCsv.Number(Parts), ReportCsv.Number(Bytes), Active ? "true" : "false", Coverage.Name, Coverage.CoveredBy, ReportCsv.Time(Coverage.ReapedAfter), Coverage.Disagreement, Initiator?.Id, Initiator?.DisplayName, Owner?.Id, Owner?.DisplayName]);
+        ReportCsv.Line(
+            [
+                bucket, Key, UploadId, ReportCsv.Time(Initiated), ReportCsv.Time(NewestPart), ReportCsv.Number(Parts), ReportCsv.Number(Bytes), Active ? "true" : "false",
+                Coverage.Name, Coverage.CoveredBy, ReportCsv.Time(Coverage.ReapedAfter), Coverage.Disagreement, Initiator?.Id, Initiator?.DisplayName, Owner?.Id, Owner?.DisplayName,
+            ]
+        );
 
     public string JsonLine(string bucket) => ResultJson.Text(json => ReportJson.WriteUpload(json, bucket, this));
 }

@@ -8,24 +8,22 @@ internal static class ReportJson
             json =>
             {
                 json.WriteStartObject();
-                json.WritePropertyName("report");
-                Write(json, report);
+                Write(json, report, "report");
                 json.WriteEndObject();
             },
             indented
         );
 
-    public static void Write(Utf8JsonWriter json, IncompleteUploadReport report)
+    public static void Write(Utf8JsonWriter json, IncompleteUploadReport report, string name)
     {
-        json.WriteStartObject();
+        json.WriteStartObject(name);
         json.WriteString("at", Rfc3339.Format(report.At));
         json.WriteString("minIdle", IsoDuration.Format(report.MinIdle));
         json.WriteNumber("depth", report.Depth);
         json.WriteNumber("pricePerGbMonth", report.PricePerGbMonth);
         json.WriteString("price", report.PriceName);
         json.WriteBoolean("complete", report.Complete);
-        json.WritePropertyName("totals");
-        json.WriteStartObject();
+        json.WriteStartObject("totals");
         WriteBreakdown(json, report.Totals, report);
         json.WriteEndObject();
         if (report.By != ReportBy.None)

@@ -79,12 +79,8 @@ public static class ResultJson
     private static void WriteSummary(Utf8JsonWriter json, InvocationResult result)
     {
         json.WriteStartObject();
-        foreach (var outcome in AbortOutcomeNames.All)
-        {
-            var n = result.Summary[outcome];
-            if (n != 0)
-                json.WriteNumber(outcome.ToWireName(), n);
-        }
+        foreach (var outcome in AbortOutcomeNames.All.Where(o => result.Summary[o] != 0))
+            json.WriteNumber(outcome.ToWireName(), result.Summary[outcome]);
         if (result.Sweeps.Count == 1 && !result.SweepsAsList)
         {
             json.WritePropertyName("sweep");
@@ -98,10 +94,7 @@ public static class ResultJson
             json.WriteEndArray();
         }
         if (result.Report is { } report)
-        {
-            json.WritePropertyName("report");
-            ReportJson.Write(json, report);
-        }
+            ReportJson.Write(json, report, "report");
         if (result.Drain is { } drain)
         {
             json.WriteStartObject("retryLedger");
