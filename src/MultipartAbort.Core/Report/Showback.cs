@@ -53,22 +53,12 @@ public static class Showback
 
     public const int MaxTop = 1000;
 
-    public static string Name(this ReportBy by) =>
-        by switch
-        {
-            ReportBy.Initiator => "initiator",
-            ReportBy.Owner => "owner",
-            _ => "none",
-        };
+    public static string Name(this ReportBy by) => by.ToString().ToLowerInvariant();
 
+    // Only the names, in any case (never a number).
     public static bool TryParse(string? text, out ReportBy by)
     {
-        by = text?.ToLowerInvariant() switch
-        {
-            "initiator" => ReportBy.Initiator,
-            "owner" => ReportBy.Owner,
-            _ => ReportBy.None,
-        };
+        by = Enum.GetValues<ReportBy>().FirstOrDefault(b => string.Equals(b.Name(), text, StringComparison.OrdinalIgnoreCase));
         return by != ReportBy.None;
     }
 
