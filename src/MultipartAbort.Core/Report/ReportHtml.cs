@@ -35,14 +35,8 @@ internal static class ReportHtml
     public static string ContentSecurityPolicy { get; } =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; img-src data:";
 
-    private static readonly (string Name, string Colour)[] BandSeries =
-    [
-        (AgeBand.UnderOneDay.Name(), SkyBlue),
-        (AgeBand.OneToSevenDays.Name(), Green),
-        (AgeBand.SevenToThirtyDays.Name(), Orange),
-        (AgeBand.OverThirtyDays.Name(), Vermillion),
-        (AgeBand.Unknown.Name(), Grey),
-    ];
+    // In AgeBand's order, youngest first.
+    private static readonly (string Name, string Colour)[] BandSeries = [.. AgeBands.All.Zip([SkyBlue, Green, Orange, Vermillion, Grey], (band, colour) => (band.Name(), colour))];
 
     public static string Render(IncompleteUploadReport report, string endpoint)
     {
@@ -63,7 +57,7 @@ internal static class ReportHtml
             .Append("</p>\n");
 
         html.Append("<dl class=\"totals\">");
-        Total(html, "total-buckets", "buckets", report.Buckets.Count, report.Buckets.Count.ToString("N0", CultureInfo.InvariantCulture));
+        Total(html, "total-buckets", "buckets", report.Buckets.Count, Count(report.Buckets.Count));
         Total(html, "total-uploads", "uploads", totals.Total.Uploads, Count(totals.Total.Uploads));
         Total(html, "total-parts", "parts", totals.Total.Parts, Count(totals.Total.Parts));
         Total(html, "total-bytes", "size", totals.Total.Bytes, ReportUnits.Bytes(totals.Total.Bytes));
