@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MultipartAbort.Core.Observability;
 
 /// <summary>CloudWatch Embedded Metric Format: one line of counts per invocation, shaped as Powertools for .NET writes it.</summary>
@@ -27,13 +25,9 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
     public static EmfMetrics For(Configuration.Settings settings, TextWriter output, TimeProvider? time = null) =>
         new(output, settings.MetricsNamespace, settings.ServiceName, time);
 
-    // Non-zero only, as Powertools adds only what was recorded.
-    public static IReadOnlyList<KeyValuePair<string, long>> From(OutcomeCounts counts) => All(counts).Where(m => m.Value != 0).ToArray();
-
     // Zeros included: the HTTP host's Prometheus counters are these, cumulated.
     public static IReadOnlyList<KeyValuePair<string, long>> All(OutcomeCounts counts) =>
-        new KeyValuePair<string, long>[]
-        {
+        [
             new(UploadsAborted, counts[AbortOutcome.Aborted]),
             new(UploadsAlreadyGone, counts[AbortOutcome.AlreadyGone]),
             new(UploadsActive, counts[AbortOutcome.Active]),
@@ -42,14 +36,14 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             new(DeadLettered, counts[AbortOutcome.DeadLettered]),
             new(Rejected, counts[AbortOutcome.Rejected]),
             new(Failed, counts[AbortOutcome.Failed]),
-        };
+        ];
 
+    // Non-zero only, as Powertools adds only what was recorded.
     public void Flush(OutcomeCounts counts)
     {
-        var metrics = From(counts);
-        if (metrics.Count == 0)
-            return;
-        Write([], metrics.Select(m => (m.Key, "Count", m.Value)).ToArray());
+        var metrics = All(counts).Where(m => m.Value != 0).Select(m => (m.Key, "Count", m.Value)).ToArray();
+        if (metrics.Length > 0)
+            Write([], metrics);
     }
 
     public const string IncompleteUploads = "IncompleteUploads";
@@ -59,12 +53,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     // Not covered, or the rules could not be read.
     public const string IncompleteUploadBytesNotCovered = "IncompleteUploadBytesNotCovered";
-    public const string BucketDimension = "Bucket";
-    public const string PrefixDimension = "Prefix";
-
-    public const string ByDimension = "By";
-    public const string PrincipalDimension = "Principal";
-
     public static (string Name, string Unit, long Value)[] ShowbackFigures(Report.IncompleteUploadReport report, Report.Breakdown cell) =>
         [.. Figures(report, cell).Select(f => (f.Name + "ByPrincipal", f.Unit, f.Value))];
 
@@ -79,9 +67,9 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
         // Over all buckets, so only from a report read in full; at most 20 groups and (other): bounded series.
         if (report.Complete && report.By != Report.ReportBy.None)
             foreach (var group in report.MetricGroups)
-                Write([(ByDimension, Report.Showback.Name(report.By)), (PrincipalDimension, group.Name)], ShowbackFigures(report, group.Figures));
+                Write([("By", Report.Showback.Name(report.By)), ("Principal", group.Name)], ShowbackFigures(report, group.Figures));
         foreach (var (bucket, prefix, figures) in report.CellsReadInFull(TopLevelPrefix))
-            Write(prefix is null ? [(BucketDimension, bucket)] : [(BucketDimension, bucket), (PrefixDimension, prefix)], Figures(report, figures));
+            Write(prefix is null ? [("Bucket", bucket)] : [("Bucket", bucket), ("Prefix", prefix)], Figures(report, figures));
     }
 
     public static IReadOnlyList<string> ReportMetrics { get; } =
@@ -101,8 +89,7 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
 
     private void Write((string Name, string Value)[] dimensions, (string Name, string Unit, long Value)[] metrics)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        StructuredLogger.WriteLine(output, _gate, json =>
         {
             json.WriteStartObject();
             json.WriteStartObject("_aws");
@@ -135,12 +122,6 @@ public sealed class EmfMetrics(TextWriter output, string metricsNamespace, strin
             foreach (var (name, _, value) in metrics)
                 json.WriteNumber(name, value);
             json.WriteEndObject();
-        }
-        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        lock (_gate)
-        {
-            output.Write(line + "\n");
-            output.Flush();
-        }
+        });
     }
 }

@@ -1,24 +1,11 @@
-using System.Buffers;
-
 namespace MultipartAbort.Core.Observability;
 
-/// <summary>JSON lines in the Powertools Logging schema; invocation keys flow with the async context, so concurrent requests keep their own.</summary>
-public sealed class StructuredLogger
+/// <summary>JSON lines in the Powertools Logging schema (docs/events.md, "Logs and metrics"); invocation keys flow with the async context, so concurrent requests keep their own.</summary>
+public sealed class StructuredLogger(TextWriter output, string service, LogLevel minimumLevel, TimeProvider? time = null)
 {
-    private readonly TextWriter _output;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private readonly AsyncLocal<LogContext?> _context = new();
-
-    public StructuredLogger(TextWriter output, string service, LogLevel minimumLevel, TimeProvider? time = null)
-    {
-        _output = output;
-        Service = service;
-        MinimumLevel = minimumLevel;
-        _time = time ?? TimeProvider.System;
-    }
-
-    public static StructuredLogger Null { get; } = new(TextWriter.Null, "multipart-abort", LogLevel.None);
 
     /// <summary>Before there are settings: one Critical line whose message names the wrong variables, never a secret's value.</summary>
     public static StructuredLogger StartupFailed(Configuration.IEnvironment env, TextWriter output, TimeProvider time, LogContext context, string message, Exception ex)
@@ -28,8 +15,8 @@ public sealed class StructuredLogger
         return log;
     }
 
-    public string Service { get; }
-    public LogLevel MinimumLevel { get; }
+    public string Service { get; } = service;
+    public LogLevel MinimumLevel { get; } = minimumLevel;
 
     public LogContext Context
     {
@@ -56,36 +43,34 @@ public sealed class StructuredLogger
     {
         if (!IsEnabled(level))
             return;
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var ctx = Context;
+        WriteLine(output, _gate, json =>
         {
-            var ctx = Context;
             json.WriteStartObject();
-            json.WriteString(LogKeys.Level, level.ToString());
-            json.WriteString(LogKeys.Message, message);
-            json.WriteString(LogKeys.Timestamp, _time.GetUtcNow().UtcDateTime.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteString(LogKeys.Service, Service);
-            json.WriteBoolean(LogKeys.ColdStart, ctx.ColdStart);
-            WriteIfSet(json, LogKeys.FunctionName, ctx.FunctionName);
-            if (ctx.FunctionMemorySize is { } memory)
-                json.WriteNumber(LogKeys.FunctionMemorySize, memory);
-            WriteIfSet(json, LogKeys.FunctionArn, ctx.FunctionArn);
-            WriteIfSet(json, LogKeys.FunctionRequestId, ctx.FunctionRequestId);
-            WriteIfSet(json, LogKeys.XRayTraceId, ctx.XRayTraceId);
+            json.WriteString("level", level.ToString());
+            json.WriteString("message", message);
+            json.WriteString("timestamp", _time.GetUtcNow().UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
+            json.WriteString("service", Service);
+            json.WriteBoolean("cold_start", ctx.ColdStart);
+            WriteIfSet(json, "function_name", ctx.FunctionName);
+            json.WriteIf("function_memory_size", ctx.FunctionMemorySize);
+            WriteIfSet(json, "function_arn", ctx.FunctionArn);
+            WriteIfSet(json, "function_request_id", ctx.FunctionRequestId);
+            WriteIfSet(json, "xray_trace_id", ctx.XRayTraceId);
             if (result is not null)
             {
-                json.WriteString(LogKeys.Bucket, result.Bucket);
-                json.WriteString(LogKeys.Key, result.Key);
-                json.WriteString(LogKeys.UploadId, result.UploadId);
-                json.WriteNumber(LogKeys.Attempt, result.Attempt);
-                json.WriteString(LogKeys.Outcome, result.Outcome.ToWireName());
+                json.WriteString("bucket", result.Bucket);
+                json.WriteString("key", result.Key);
+                json.WriteString("uploadId", result.UploadId);
+                json.WriteNumber("attempt", result.Attempt);
+                json.WriteString("outcome", result.Outcome.ToWireName());
                 json.WriteNumber("abortCalls", result.AbortCalls);
                 json.WriteNumber("partsRemaining", result.PartsRemaining);
             }
             if (exception is not null)
             {
                 // The shape Powertools' exception converter writes (snake_case, nulls left out).
-                json.WriteStartObject(LogKeys.Exception);
+                json.WriteStartObject("exception");
                 json.WriteString("type", exception.GetType().FullName);
                 json.WriteString("message", exception.Message);
                 WriteIfSet(json, "source", exception.Source);
@@ -93,12 +78,17 @@ public sealed class StructuredLogger
                 json.WriteEndObject();
             }
             json.WriteEndObject();
-        }
-        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        lock (_gate)
+        });
+    }
+
+    // One whole line per write, so concurrent writers never interleave.
+    internal static void WriteLine(TextWriter output, Lock gate, Action<Utf8JsonWriter> write)
+    {
+        var line = ResultJson.Text(write) + "\n";
+        lock (gate)
         {
-            _output.Write(line + "\n");
-            _output.Flush();
+            output.Write(line);
+            output.Flush();
         }
     }
 

@@ -15,16 +15,10 @@ public static class AgeBands
 {
     public static IReadOnlyList<AgeBand> All { get; } = Enum.GetValues<AgeBand>();
 
-    public static string Name(this AgeBand band) =>
-        band switch
-        {
-            AgeBand.UnderOneDay => "<1d",
-            AgeBand.OneToSevenDays => "1-7d",
-            AgeBand.SevenToThirtyDays => "7-30d",
-            AgeBand.OverThirtyDays => ">30d",
-            AgeBand.Unknown => "unknown",
-            _ => throw new ArgumentOutOfRangeException(nameof(band), band, null),
-        };
+    // In AgeBand's order.
+    private static readonly string[] Names = ["<1d", "1-7d", "7-30d", ">30d", "unknown"];
+
+    public static string Name(this AgeBand band) => Names[(int)band];
 
     public static AgeBand Of(DateTimeOffset? initiated, DateTimeOffset now) =>
         initiated is not { } at ? AgeBand.Unknown

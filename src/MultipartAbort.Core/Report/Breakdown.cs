@@ -15,25 +15,29 @@ public sealed class Breakdown
     public UploadFigures CoverageUnknown => Coverage[(int)CoverageState.Unknown];
     public UploadFigures ReapedByStore => Coverage[(int)CoverageState.ByStore];
 
+    // By their JSON names, in the order every rendering lists them.
+    internal (string Name, UploadFigures Figures)[] Coverages => [("covered", Covered), ("notCovered", NotCovered), ("coverageUnknown", CoverageUnknown), ("reapedByStore", ReapedByStore)];
+
+    // The unknown age band, and the last two coverages, only when some upload is in them.
+    internal IEnumerable<(AgeBand Band, UploadFigures Figures)> Ages => AgeBands.All.Where(b => b != AgeBand.Unknown || Bands[(int)b].Uploads > 0).Select(b => (b, Bands[(int)b]));
+
+    internal (string Name, UploadFigures Figures)[] Named => [("active", Active), ("idle", Idle), .. Coverages[..2], .. Coverages[2..].Where(c => c.Figures.Uploads > 0)];
+
     // An unreadable configuration never counts as covered.
     public long BytesNotKnownCovered => NotCovered.Bytes + CoverageUnknown.Bytes;
 
-    internal void Add(long parts, long bytes, DateTimeOffset? initiated, AgeBand band, bool active, CoverageState coverage)
+    internal void Add(ReportedUpload upload, AgeBand band)
     {
-        Total.Add(parts, bytes, initiated);
-        Bands[(int)band].Add(parts, bytes, initiated);
-        (active ? Active : Idle).Add(parts, bytes, initiated);
-        Coverage[(int)coverage].Add(parts, bytes, initiated);
+        foreach (var cell in new[] { Total, Bands[(int)band], upload.Active ? Active : Idle, Coverage[(int)upload.Coverage.State] })
+            cell.Add(upload.Parts, upload.Bytes, upload.Initiated);
     }
 
-    public void Add(Breakdown other)
+    public Breakdown Add(Breakdown other)
     {
-        Total.Add(other.Total);
-        Active.Add(other.Active);
-        Idle.Add(other.Idle);
-        for (var b = 0; b < Bands.Length; b++)
-            Bands[b].Add(other.Bands[b]);
-        for (var c = 0; c < Coverage.Length; c++)
-            Coverage[c].Add(other.Coverage[c]);
+        foreach (var (mine, theirs) in Cells.Zip(other.Cells))
+            mine.Add(theirs);
+        return this;
     }
+
+    private UploadFigures[] Cells => [Total, Active, Idle, .. Bands, .. Coverage];
 }

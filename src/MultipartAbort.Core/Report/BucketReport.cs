@@ -36,14 +36,7 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     internal ReportBy By { get; } = by;
 
     // Every distinct value up to MaxPrefixes, the rest under (other).
-    internal IReadOnlyCollection<ShowbackGroup> Groups
-    {
-        get
-        {
-            lock (_gate)
-                return _groups.Values.ToArray();
-        }
-    }
+    internal IReadOnlyCollection<ShowbackGroup> Groups => Locked(() => _groups.Values.ToArray());
 
     // Completed or aborted between the listing and ListParts: not counted.
     public long Vanished { get; private set; }
@@ -57,26 +50,16 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
     {
         lock (_gate)
         {
-            Overall.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
+            Overall.Add(upload, band);
             if (upload.Coverage.Disagreement is not null)
                 Disagreements++;
             if (prefix is not null)
-            {
-                if (!_prefixes.ContainsKey(prefix) && _prefixes.Count >= MaxPrefixes)
-                    prefix = OtherPrefixes;
-                if (!_prefixes.TryGetValue(prefix, out var cell))
-                    _prefixes[prefix] = cell = new Breakdown();
-                cell.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
-            }
+                Cell(_prefixes, prefix, OtherPrefixes, _ => new Breakdown()).Add(upload, band);
             if (By != ReportBy.None)
             {
                 var principal = Showback.PrincipalOf(upload, By);
-                var name = Showback.GroupOf(principal);
-                if (!_groups.ContainsKey(name) && _groups.Count >= MaxPrefixes)
-                    name = Showback.Other;
-                if (!_groups.TryGetValue(name, out var group))
-                    _groups[name] = group = new ShowbackGroup(name);
-                group.Figures.Add(upload.Parts, upload.Bytes, upload.Initiated, band, upload.Active, upload.Coverage.State);
+                var group = Cell(_groups, Showback.GroupOf(principal), Showback.Other, name => new ShowbackGroup(name));
+                group.Figures.Add(upload, band);
                 group.Remember(principal);
             }
             if (top <= 0)
@@ -91,6 +74,16 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
                     _oldest.Dequeue();
             }
         }
+    }
+
+    // Every distinct name up to MaxPrefixes, the rest under other.
+    private static T Cell<T>(IDictionary<string, T> cells, string name, string other, Func<string, T> create)
+    {
+        if (!cells.ContainsKey(name) && cells.Count >= MaxPrefixes)
+            name = other;
+        if (!cells.TryGetValue(name, out var cell))
+            cells[name] = cell = create(name);
+        return cell;
     }
 
     public void AddVanished()
@@ -108,10 +101,12 @@ public sealed class BucketReport(string bucket, int top, ReportBy by = ReportBy.
         }
     }
 
-    private ReportedUpload[] Drain<TPriority>(PriorityQueue<ReportedUpload, TPriority> queue)
+    private ReportedUpload[] Drain<TPriority>(PriorityQueue<ReportedUpload, TPriority> queue) => Locked(() => queue.UnorderedItems.Select(i => i.Element).ToArray());
+
+    private T Locked<T>(Func<T> read)
     {
         lock (_gate)
-            return queue.UnorderedItems.Select(i => i.Element).ToArray();
+            return read();
     }
 
     public static string PrefixOf(string key, int depth)

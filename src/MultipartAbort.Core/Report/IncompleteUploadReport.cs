@@ -14,16 +14,7 @@ public sealed record IncompleteUploadReport(DateTimeOffset At, TimeSpan MinIdle,
 
     public IReadOnlyList<ShowbackGroup> GroupsOf(BucketReport bucket) => By == ReportBy.None ? [] : Showback.Top(bucket.Groups, ByTop);
 
-    public Breakdown Totals
-    {
-        get
-        {
-            var totals = new Breakdown();
-            foreach (var bucket in Buckets)
-                totals.Add(bucket.Overall);
-            return totals;
-        }
-    }
+    public Breakdown Totals => Buckets.Aggregate(new Breakdown(), (totals, bucket) => totals.Add(bucket.Overall));
 
     // Keys above the depth as topLevel: a dimension may not be empty.
     public IEnumerable<(string Bucket, string? Prefix, Breakdown Figures)> CellsReadInFull(string topLevel)

@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// <c>mpa lifecycle check</c>: per bucket, does an enabled rule abort incomplete uploads, after how many days, for which
-/// prefix; <c>mpa lifecycle apply</c>: add or shorten that rule through the adapter's merge.
-/// </summary>
+/// <summary><c>mpa lifecycle check</c>: does an enabled rule abort incomplete uploads, when, for which prefix; <c>apply</c> adds or shortens it.</summary>
 internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle, ReportRunner reports)
 {
     public async Task<LifecycleCheckResult> RunAsync(IReadOnlyList<string> buckets, bool allBuckets, int? days, bool uploads, Invocation invocation)
@@ -17,19 +14,8 @@ internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle,
         var audits = selection.Refused.Select(r => Failed(r.Bucket, r.Error)).ToList();
         foreach (var bucket in selection.Buckets)
         {
-            if (lifecycle is null)
-            {
-                audits.Add(Failed(bucket, ReportRunner.NoLifecycleAdapter));
-                continue;
-            }
-            try
-            {
-                audits.Add(Audit(bucket, await lifecycle.ReadAbortRulesAsync(bucket, invocation.Work).ConfigureAwait(false), days));
-            }
-            catch (StoreException ex)
-            {
-                audits.Add(Failed(bucket, ex.Message));
-            }
+            var read = await reports.ReadRulesAsync(bucket, invocation.Work).ConfigureAwait(false);
+            audits.Add(read.Rules is { } rules ? Audit(bucket, rules, days) : Failed(bucket, read.Error!));
         }
         return new(audits);
     }
@@ -68,7 +54,7 @@ internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle,
 
     private static LifecycleApplied Unapplied(string bucket, string status, string why) => new(bucket, status, why, [], []);
 
-    private static LifecycleAudit Failed(string bucket, string error) => new(bucket, LifecycleAudit.Error, null, error);
+    private static LifecycleAudit Failed(string bucket, string error) => new(bucket, "error", null, error);
 
     // ok or too-long (a whole-bucket rule, against days), partial (only some prefixes), missing.
     internal static LifecycleAudit Audit(string bucket, IReadOnlyList<LifecycleAbortRule> rules, int? days)
@@ -86,8 +72,6 @@ internal sealed class LifecycleCheck(FleetScan scan, ILifecycleRules? lifecycle,
 
 public sealed record LifecycleAudit(string Bucket, string Status, LifecycleAbortRule? Rule, string Detail)
 {
-    public const string Error = "error";
-
     public BucketReport? Uploads { get; init; }
 
     public bool Flagged => Status != "ok";
@@ -105,12 +89,11 @@ public sealed record LifecycleCheckResult(IReadOnlyList<LifecycleAudit> Buckets)
             w.WriteStartArray("buckets");
             foreach (var audit in Buckets)
             {
-                var rule = audit.Rule;
                 w.WriteStartObject();
                 w.WriteString("bucket", audit.Bucket);
                 w.WriteString("status", audit.Status);
                 w.WriteBoolean("flagged", audit.Flagged);
-                if (rule is not null)
+                if (audit.Rule is { } rule)
                 {
                     w.WriteString("ruleId", rule.Id);
                     w.WriteNumber("days", rule.Days ?? 0);
@@ -121,9 +104,8 @@ public sealed record LifecycleCheckResult(IReadOnlyList<LifecycleAudit> Buckets)
                 if (audit.Uploads is { } report)
                 {
                     w.WriteStartObject("uploads");
-                    if ((report.Error ?? report.LifecycleError) is { } error)
-                        w.WriteString("error", error);
-                    foreach (var (name, figures) in new[] { ("covered", report.Overall.Covered), ("notCovered", report.Overall.NotCovered), ("coverageUnknown", report.Overall.CoverageUnknown), ("reapedByStore", report.Overall.ReapedByStore) })
+                    w.WriteIf("error", report.Error ?? report.LifecycleError);
+                    foreach (var (name, figures) in report.Overall.Coverages)
                     {
                         w.WriteStartObject(name);
                         w.WriteNumber("uploads", figures.Uploads);
@@ -157,14 +139,8 @@ public sealed record LifecycleApplyResult(bool DryRun, IReadOnlyList<LifecycleAp
                 w.WriteString("bucket", bucket);
                 w.WriteString("status", status);
                 w.WriteString("change", what);
-                w.WriteStartArray("before");
-                foreach (var line in before)
-                    w.WriteStringValue(line);
-                w.WriteEndArray();
-                w.WriteStartArray("after");
-                foreach (var line in after)
-                    w.WriteStringValue(line);
-                w.WriteEndArray();
+                ResultJson.WriteStrings(w, "before", before);
+                ResultJson.WriteStrings(w, "after", after);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -27,14 +27,10 @@ public readonly record struct Coverage(CoverageState State, string? RuleId = nul
             _ => null,
         };
 
-    public string Name =>
-        State switch
-        {
-            CoverageState.Covered => "covered",
-            CoverageState.NotCovered => "not-covered",
-            CoverageState.ByStore => "store",
-            _ => "unknown",
-        };
+    // In CoverageState's order.
+    private static readonly string[] Names = ["covered", "not-covered", "unknown", "store"];
+
+    public string Name => Names[(int)State];
 }
 
 internal static class LifecycleCoverage

@@ -3,10 +3,7 @@ using System.Security.Cryptography;
 
 namespace MultipartAbort.Core.Report;
 
-/// <summary>
-/// A report as one self-contained HTML page: inline SVG, one hashed style block, no script, so it makes no request and
-/// works from <c>file://</c>. Every key, bucket and error is user data and is HTML-encoded.
-/// </summary>
+/// <summary>A report as one self-contained page (inline SVG, one hashed style, no script) that works from <c>file://</c>; all user data is HTML-encoded.</summary>
 internal static class ReportHtml
 {
     public const int TopBars = 20;
@@ -38,14 +35,8 @@ internal static class ReportHtml
     public static string ContentSecurityPolicy { get; } =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; img-src data:";
 
-    private static readonly (string Name, string Colour)[] BandSeries =
-    [
-        (AgeBand.UnderOneDay.Name(), SkyBlue),
-        (AgeBand.OneToSevenDays.Name(), Green),
-        (AgeBand.SevenToThirtyDays.Name(), Orange),
-        (AgeBand.OverThirtyDays.Name(), Vermillion),
-        (AgeBand.Unknown.Name(), Grey),
-    ];
+    // In AgeBand's order, youngest first.
+    private static readonly (string Name, string Colour)[] BandSeries = [.. AgeBands.All.Zip([SkyBlue, Green, Orange, Vermillion, Grey], (band, colour) => (band.Name(), colour))];
 
     public static string Render(IncompleteUploadReport report, string endpoint)
     {
@@ -66,7 +57,7 @@ internal static class ReportHtml
             .Append("</p>\n");
 
         html.Append("<dl class=\"totals\">");
-        Total(html, "total-buckets", "buckets", report.Buckets.Count, report.Buckets.Count.ToString("N0", CultureInfo.InvariantCulture));
+        Total(html, "total-buckets", "buckets", report.Buckets.Count, Count(report.Buckets.Count));
         Total(html, "total-uploads", "uploads", totals.Total.Uploads, Count(totals.Total.Uploads));
         Total(html, "total-parts", "parts", totals.Total.Parts, Count(totals.Total.Parts));
         Total(html, "total-bytes", "size", totals.Total.Bytes, ReportUnits.Bytes(totals.Total.Bytes));
@@ -79,45 +70,39 @@ internal static class ReportHtml
         Problems(html, report);
 
         var buckets = report.Buckets.Select(b => (Label: b.Bucket, Cell: b.Overall)).OrderByDescending(b => b.Cell.Total.Bytes).ThenBy(b => b.Label, StringComparer.Ordinal).ToArray();
-        var bands = AgeBands.All.Where(b => b != AgeBand.Unknown || totals.Bands[(int)b].Uploads > 0).ToArray();
-        html.Append("<section><h2>Bytes by age, per bucket</h2>");
-        Chart(html, "chart-ages", "Bytes by age since initiated, per bucket",
+        var bands = totals.Ages.Select(a => a.Band).ToArray();
+        Chart(html, "Bytes by age, per bucket", "chart-ages", "Bytes by age since initiated, per bucket",
             Top(buckets, c => bands.Select(b => c.Bands[(int)b].Bytes).ToArray()), [.. bands.Select(b => BandSeries[(int)b])], perRow: false, ReportUnits.Bytes);
-        html.Append("</section>\n");
 
         var cells = report.Depth > 0
             ? report.Buckets.SelectMany(b => b.Prefixes.Select(p => (Label: $"{b.Bucket}/{(p.Key.Length == 0 ? "(top level)" : p.Key)}", Cell: p.Value)))
             : buckets;
-        html.Append("<section><h2>Bytes by ").Append(report.Depth > 0 ? "bucket and prefix" : "bucket").Append(", largest first</h2>");
-        Chart(html, "chart-prefixes", "Bytes by bucket or prefix",
+        Chart(html, $"Bytes by {(report.Depth > 0 ? "bucket and prefix" : "bucket")}, largest first", "chart-prefixes", "Bytes by bucket or prefix",
             Top(cells.OrderByDescending(c => c.Cell.Total.Bytes).ThenBy(c => c.Label, StringComparer.Ordinal).ToArray(), c => [c.Total.Bytes]), [("bytes", Blue)], perRow: false, ReportUnits.Bytes);
-        html.Append("</section>\n");
 
         if (report.Groups is { Count: > 0 } groups)
         {
             var by = report.By.Name();
             html.Append("<section id=\"showback\"><h2>Bytes by ").Append(by).Append(", largest first</h2>");
-            Chart(html, "chart-groups", $"Bytes by {by}", [.. groups.Select(g => (g.Name, new[] { g.Figures.Total.Bytes }))], [("bytes", Blue)], perRow: false, ReportUnits.Bytes);
-            GroupTable(html, report, by, groups);
+            Chart(html, null, "chart-groups", $"Bytes by {by}", [.. groups.Select(g => (g.Name, new[] { g.Figures.Total.Bytes }))], [("bytes", Blue)], perRow: false, ReportUnits.Bytes);
+            FiguresTable(html, report, "groups", by, groups.Select(g => (g.Name, g.Figures, (string?)null)));
             html.Append("</section>\n");
         }
 
-        html.Append("<section><h2>Active or idle</h2>");
-        Chart(html, "chart-activity", "Share of uploads and bytes active or idle",
+        Chart(html, "Active or idle", "chart-activity", "Share of uploads and bytes active or idle",
             [("bytes", [totals.Active.Bytes, totals.Idle.Bytes]), ("uploads", [totals.Active.Uploads, totals.Idle.Uploads])],
             [($"active (a part within {IsoDuration.Format(report.MinIdle)})", Blue), ("idle", Vermillion)], perRow: true, Count);
-        html.Append("</section>\n");
 
-        html.Append("<section><h2>Lifecycle coverage</h2>");
-        Chart(html, "chart-coverage", "Share of uploads and bytes an AbortIncompleteMultipartUpload rule reaps",
+        Chart(html, "Lifecycle coverage", "chart-coverage", "Share of uploads and bytes an AbortIncompleteMultipartUpload rule reaps",
             [
                 ("bytes", [totals.Covered.Bytes, totals.ReapedByStore.Bytes, totals.NotCovered.Bytes, totals.CoverageUnknown.Bytes]),
                 ("uploads", [totals.Covered.Uploads, totals.ReapedByStore.Uploads, totals.NotCovered.Uploads, totals.CoverageUnknown.Uploads]),
             ],
             [("a rule reaps them", Green), ("the store reaps them", SkyBlue), ("no rule reaps them", Vermillion), ("unknown (rules not read)", Purple)], perRow: true, Count);
-        html.Append("</section>\n");
 
-        BucketTable(html, report);
+        html.Append("<section><h2>Per bucket</h2>");
+        FiguresTable(html, report, "buckets", "bucket", report.Buckets.Select(b => (b.Bucket, b.Overall, b.Error)));
+        html.Append("</section>\n");
         var named = report.Buckets.SelectMany(b => b.Largest.Select(u => (b.Bucket, Upload: u))).OrderByDescending(x => x.Upload.Bytes).ThenBy(x => x.Upload.Key, StringComparer.Ordinal).Take(TopUploads);
         UploadTable(html, report, "largest", "Largest uploads", named);
         var oldest = report.Buckets.SelectMany(b => b.Oldest.Select(u => (b.Bucket, Upload: u))).OrderBy(x => x.Upload.Initiated).ThenBy(x => x.Upload.Key, StringComparer.Ordinal).Take(TopUploads);
@@ -167,12 +152,14 @@ internal static class ReportHtml
         return [.. kept];
     }
 
-    // Stacked bars to the largest row's sum, or each to its own (perRow, shares).
-    private static void Chart(StringBuilder html, string id, string title, IReadOnlyList<(string Label, long[] Values)> rows, (string Name, string Colour)[] series, bool perRow, Func<long, string> unit)
+    // Stacked bars to the largest row's sum, or each to its own (perRow, shares); in a section of its own under a heading.
+    private static void Chart(StringBuilder html, string? heading, string id, string title, IReadOnlyList<(string Label, long[] Values)> rows, (string Name, string Colour)[] series, bool perRow, Func<long, string> unit)
     {
         const int labelWidth = 260, barWidth = 520, rowHeight = 22, width = labelWidth + barWidth + 120;
         var height = Math.Max(1, rows.Count) * rowHeight + 4;
         var max = rows.Count == 0 ? 0 : rows.Max(r => r.Values.Sum());
+        if (heading is not null)
+            html.Append("<section><h2>").Append(heading).Append("</h2>");
         html.Append("<svg id=\"").Append(id).Append("\" role=\"img\" aria-label=\"").Append(E(title)).Append("\" width=\"").Append(width).Append("\" height=\"").Append(height)
             .Append("\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height).Append("\" xmlns=\"http://www.w3.org/2000/svg\">");
         if (max == 0)
@@ -207,39 +194,27 @@ internal static class ReportHtml
                 html.Append("<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" fill=\"").Append(colour).Append("\"/></svg> ").Append(E(name)).Append("</li>");
             html.Append("</ul>");
         }
+        if (heading is not null)
+            html.Append("</section>\n");
     }
 
-    private static void BucketTable(StringBuilder html, IncompleteUploadReport report)
+    // Buckets (with an active column) or showback groups (their names set as keys).
+    private static void FiguresTable(StringBuilder html, IncompleteUploadReport report, string id, string by, IEnumerable<(string Name, Breakdown Figures, string? Error)> rows)
     {
-        html.Append("<section><h2>Per bucket</h2><table id=\"buckets\"><thead><tr><th>bucket</th><th class=\"n\">uploads</th><th class=\"n\">parts</th><th class=\"n\">size</th><th class=\"n\">oldest</th>")
-            .Append("<th class=\"n\">active</th><th class=\"n\">no rule reaps</th><th class=\"n\">est. per month</th></tr></thead><tbody>");
-        foreach (var b in report.Buckets)
+        var buckets = id == "buckets";
+        html.Append("<table id=\"").Append(id).Append("\"><thead><tr><th>").Append(E(by)).Append("</th><th class=\"n\">uploads</th><th class=\"n\">parts</th><th class=\"n\">size</th><th class=\"n\">oldest</th>")
+            .Append(buckets ? "<th class=\"n\">active</th>" : "").Append("<th class=\"n\">no rule reaps</th><th class=\"n\">est. per month</th></tr></thead><tbody>");
+        foreach (var (name, f, error) in rows)
         {
-            var f = b.Overall;
-            html.Append("<tr data-bucket=\"").Append(E(b.Bucket)).Append("\" data-uploads=\"").Append(f.Total.Uploads.ToString(CultureInfo.InvariantCulture))
-                .Append("\" data-bytes=\"").Append(f.Total.Bytes.ToString(CultureInfo.InvariantCulture)).Append("\"><td>").Append(E(b.Bucket));
-            if (b.Error is not null)
+            html.Append(buckets ? "<tr data-bucket=\"" : "<tr data-group=\"").Append(E(name)).Append("\" data-uploads=\"").Append(f.Total.Uploads.ToString(CultureInfo.InvariantCulture))
+                .Append("\" data-bytes=\"").Append(f.Total.Bytes.ToString(CultureInfo.InvariantCulture)).Append(buckets ? "\"><td>" : "\"><td class=\"k\">").Append(E(name));
+            if (error is not null)
                 html.Append(" <span class=\"error\">(not read in full)</span>");
             html.Append("</td><td class=\"n\">").Append(Count(f.Total.Uploads)).Append("</td><td class=\"n\">").Append(Count(f.Total.Parts))
-                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.Total.Bytes)).Append("</td><td class=\"n\">").Append(E(ReportUnits.Age(report.At, f.Total.Oldest)))
-                .Append("</td><td class=\"n\">").Append(Count(f.Active.Uploads)).Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.BytesNotKnownCovered))
-                .Append("</td><td class=\"n\">$").Append(f.Total.MonthlyCost(report.PricePerGbMonth).ToString("0.00", CultureInfo.InvariantCulture)).Append("</td></tr>");
-        }
-        html.Append("</tbody></table></section>\n");
-    }
-
-    private static void GroupTable(StringBuilder html, IncompleteUploadReport report, string by, IReadOnlyList<ShowbackGroup> groups)
-    {
-        html.Append("<table id=\"groups\"><thead><tr><th>").Append(E(by)).Append("</th><th class=\"n\">uploads</th><th class=\"n\">parts</th><th class=\"n\">size</th>")
-            .Append("<th class=\"n\">oldest</th><th class=\"n\">no rule reaps</th><th class=\"n\">est. per month</th></tr></thead><tbody>");
-        foreach (var g in groups)
-        {
-            var f = g.Figures;
-            html.Append("<tr data-group=\"").Append(E(g.Name)).Append("\" data-uploads=\"").Append(f.Total.Uploads.ToString(CultureInfo.InvariantCulture))
-                .Append("\" data-bytes=\"").Append(f.Total.Bytes.ToString(CultureInfo.InvariantCulture)).Append("\"><td class=\"k\">").Append(E(g.Name))
-                .Append("</td><td class=\"n\">").Append(Count(f.Total.Uploads)).Append("</td><td class=\"n\">").Append(Count(f.Total.Parts))
-                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.Total.Bytes)).Append("</td><td class=\"n\">").Append(E(ReportUnits.Age(report.At, f.Total.Oldest)))
-                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.BytesNotKnownCovered))
+                .Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.Total.Bytes)).Append("</td><td class=\"n\">").Append(E(ReportUnits.Age(report.At, f.Total.Oldest)));
+            if (buckets)
+                html.Append("</td><td class=\"n\">").Append(Count(f.Active.Uploads));
+            html.Append("</td><td class=\"n\">").Append(ReportUnits.Bytes(f.BytesNotKnownCovered))
                 .Append("</td><td class=\"n\">$").Append(f.Total.MonthlyCost(report.PricePerGbMonth).ToString("0.00", CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
         html.Append("</tbody></table>");

@@ -39,7 +39,9 @@ internal sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycl
     private async Task ReadAsync(BucketReport bucket, int depth, TimeSpan minIdle, DateTimeOffset now, Invocation invocation, Action<ReportedUpload> counted)
     {
         var ct = invocation.Work;
-        var rules = bucket.Rules = await ReadRulesAsync(bucket, ct).ConfigureAwait(false);
+        var read = await ReadRulesAsync(bucket.Bucket, ct).ConfigureAwait(false);
+        var rules = bucket.Rules = read.Rules;
+        bucket.LifecycleError = read.Error;
         var listing = scan.List(new UploadListing(bucket.Bucket), invocation);
         var cutOff = false;
         await scan
@@ -91,27 +93,22 @@ internal sealed class ReportRunner(IObjectStore store, ILifecycleRules? lifecycl
         bucket.Complete = stopped is null && bucket.Unreadable == 0;
     }
 
-    // Null (coverage unknown, the reason kept) when they cannot be read.
-    private async Task<IReadOnlyList<LifecycleAbortRule>?> ReadRulesAsync(BucketReport bucket, CancellationToken ct)
+    // Null (coverage unknown) with the reason when they cannot be read.
+    internal async Task<(IReadOnlyList<LifecycleAbortRule>? Rules, string? Error)> ReadRulesAsync(string bucket, CancellationToken ct)
     {
         if (lifecycle is null)
-        {
-            bucket.LifecycleError = NoLifecycleAdapter;
-            return null;
-        }
+            return (null, NoLifecycleAdapter);
         try
         {
-            return await lifecycle.ReadAbortRulesAsync(bucket.Bucket, ct).ConfigureAwait(false);
+            return (await lifecycle.ReadAbortRulesAsync(bucket, ct).ConfigureAwait(false), null);
         }
         catch (StoreException ex)
         {
-            bucket.LifecycleError = ex.Message;
-            return null;
+            return (null, ex.Message);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            bucket.LifecycleError = OutOfTime;
-            return null;
+            return (null, OutOfTime);
         }
     }
 }

@@ -32,13 +32,14 @@ public sealed class ShowbackGroup(string name)
             _displayNames.Add(display);
     }
 
-    internal void Add(ShowbackGroup other)
+    internal ShowbackGroup Add(ShowbackGroup other)
     {
         Figures.Add(other.Figures);
         foreach (var id in other._ids.Where(_ => _ids.Count < MaxNames))
             _ids.Add(id);
         foreach (var display in other._displayNames.Where(_ => _displayNames.Count < MaxNames))
             _displayNames.Add(display);
+        return this;
     }
 }
 
@@ -52,22 +53,12 @@ public static class Showback
 
     public const int MaxTop = 1000;
 
-    public static string Name(this ReportBy by) =>
-        by switch
-        {
-            ReportBy.Initiator => "initiator",
-            ReportBy.Owner => "owner",
-            _ => "none",
-        };
+    public static string Name(this ReportBy by) => by.ToString().ToLowerInvariant();
 
+    // Only the names, in any case (never a number).
     public static bool TryParse(string? text, out ReportBy by)
     {
-        by = text?.ToLowerInvariant() switch
-        {
-            "initiator" => ReportBy.Initiator,
-            "owner" => ReportBy.Owner,
-            _ => ReportBy.None,
-        };
+        by = Enum.GetValues<ReportBy>().FirstOrDefault(b => string.Equals(b.Name(), text, StringComparison.OrdinalIgnoreCase));
         return by != ReportBy.None;
     }
 
@@ -97,28 +88,16 @@ public static class Showback
             _ => null,
         };
 
-    // A bounded answer and metric set however many principals the store names.
+    // A bounded answer and metric set however many principals the store names: past top, all fold into (other), last.
     internal static IReadOnlyList<ShowbackGroup> Top(IEnumerable<ShowbackGroup> groups, int top)
     {
-        var merged = new Dictionary<string, ShowbackGroup>(StringComparer.Ordinal);
-        foreach (var group in groups)
-        {
-            if (!merged.TryGetValue(group.Name, out var into))
-                merged[group.Name] = into = new ShowbackGroup(group.Name);
-            into.Add(group);
-        }
-        var ranked = merged.Values.Where(g => g.Name != Other).OrderByDescending(g => g.Figures.Total.Bytes).ThenByDescending(g => g.Figures.Total.Uploads).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+        var merged = Merge(groups);
+        var ranked = merged.Where(g => g.Name != Other).OrderByDescending(g => g.Figures.Total.Bytes).ThenByDescending(g => g.Figures.Total.Uploads).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
         var kept = ranked.Take(Math.Max(0, top)).ToList();
-        var rest = ranked.Skip(kept.Count).ToList();
-        if (merged.TryGetValue(Other, out var other))
-            rest.Add(other);
-        if (rest.Count > 0)
-        {
-            var folded = new ShowbackGroup(Other);
-            foreach (var group in rest)
-                folded.Add(group);
-            kept.Add(folded);
-        }
-        return kept;
+        return [.. kept, .. Merge(ranked.Skip(kept.Count).Concat(merged.Where(g => g.Name == Other)), Other)];
     }
+
+    // One group per name, or all under into.
+    private static List<ShowbackGroup> Merge(IEnumerable<ShowbackGroup> groups, string? into = null) =>
+        [.. groups.GroupBy(g => into ?? g.Name, StringComparer.Ordinal).Select(same => same.Aggregate(new ShowbackGroup(same.Key), (merged, group) => merged.Add(group)))];
 }

@@ -9,21 +9,16 @@ public sealed class UploadFigures
 
     public DateTimeOffset? Oldest { get; private set; }
 
-    public void Add(long parts, long bytes, DateTimeOffset? initiated)
+    public void Add(long parts, long bytes, DateTimeOffset? initiated) => Add(1, parts, bytes, initiated);
+
+    public void Add(UploadFigures other) => Add(other.Uploads, other.Parts, other.Bytes, other.Oldest);
+
+    private void Add(long uploads, long parts, long bytes, DateTimeOffset? oldest)
     {
-        Uploads++;
+        Uploads += uploads;
         Parts += parts;
         Bytes += bytes;
-        if (initiated is { } at && (Oldest is null || at < Oldest))
-            Oldest = at;
-    }
-
-    public void Add(UploadFigures other)
-    {
-        Uploads += other.Uploads;
-        Parts += other.Parts;
-        Bytes += other.Bytes;
-        if (other.Oldest is { } at && (Oldest is null || at < Oldest))
+        if (oldest is { } at && (Oldest is null || at < Oldest))
             Oldest = at;
     }
 

@@ -9,14 +9,12 @@ internal static class ClearJson
             {
                 json.WriteStartObject();
                 json.WriteString("bucket", clear.Request.Bucket);
-                if (clear.Request.Prefix is not null)
-                    json.WriteString("prefix", clear.Request.Prefix);
+                json.WriteIf("prefix", clear.Request.Prefix);
                 json.WriteBoolean("dryRun", clear.DryRun);
                 json.WriteBoolean("cleared", clear.Cleared);
                 json.WriteBoolean("deletable", clear.Deletable);
                 json.WriteBoolean("prefixBound", clear.PrefixBound);
-                if (clear.Refused is not null)
-                    json.WriteString("refused", clear.Refused);
+                json.WriteIf("refused", clear.Refused);
                 json.WritePropertyName("sweep");
                 ResultJson.WriteSweep(json, clear.Sweep);
                 json.WritePropertyName("remaining");
@@ -27,8 +25,7 @@ internal static class ClearJson
                     json.WriteNumber("youngerThanMinUploadAge", clear.YoungerThanMinUploadAge);
                     json.WriteNumber("outsideAllowedPrefixes", clear.OutsideAllowedPrefixes);
                 }
-                if (clear.RemainingError is not null)
-                    json.WriteString("uploadsError", clear.RemainingError);
+                json.WriteIf("uploadsError", clear.RemainingError);
                 if (clear.Contents is { } contents)
                 {
                     json.WriteBoolean("objects", contents.ObjectsRemain);
@@ -41,8 +38,7 @@ internal static class ClearJson
                         json.WriteString("versionsWhy", contents.VersionsUnknownWhy);
                     }
                 }
-                if (clear.ContentsError is not null)
-                    json.WriteString("contentsError", clear.ContentsError);
+                json.WriteIf("contentsError", clear.ContentsError);
                 json.WriteEndObject();
                 json.WriteStartArray("results");
                 foreach (var r in clear.Notable)

@@ -8,24 +8,22 @@ internal static class ReportJson
             json =>
             {
                 json.WriteStartObject();
-                json.WritePropertyName("report");
-                Write(json, report);
+                Write(json, report, "report");
                 json.WriteEndObject();
             },
             indented
         );
 
-    public static void Write(Utf8JsonWriter json, IncompleteUploadReport report)
+    public static void Write(Utf8JsonWriter json, IncompleteUploadReport report, string name)
     {
-        json.WriteStartObject();
+        json.WriteStartObject(name);
         json.WriteString("at", Rfc3339.Format(report.At));
         json.WriteString("minIdle", IsoDuration.Format(report.MinIdle));
         json.WriteNumber("depth", report.Depth);
         json.WriteNumber("pricePerGbMonth", report.PricePerGbMonth);
         json.WriteString("price", report.PriceName);
         json.WriteBoolean("complete", report.Complete);
-        json.WritePropertyName("totals");
-        json.WriteStartObject();
+        json.WriteStartObject("totals");
         WriteBreakdown(json, report.Totals, report);
         json.WriteEndObject();
         if (report.By != ReportBy.None)
@@ -38,11 +36,9 @@ internal static class ReportJson
         {
             json.WriteStartObject();
             json.WriteString("bucket", bucket.Bucket);
-            if (bucket.Error is not null)
-                json.WriteString("error", bucket.Error);
+            json.WriteIf("error", bucket.Error);
             json.WriteBoolean("complete", bucket.Complete);
-            if (bucket.LifecycleError is not null)
-                json.WriteString("lifecycleError", bucket.LifecycleError);
+            json.WriteIf("lifecycleError", bucket.LifecycleError);
             WriteBreakdown(json, bucket.Overall, report);
             if (bucket.Disagreements > 0)
                 json.WriteNumber("coverageDisagreements", bucket.Disagreements);
@@ -80,14 +76,8 @@ internal static class ReportJson
         {
             json.WriteStartObject();
             json.WriteString("group", group.Name);
-            json.WriteStartArray("ids");
-            foreach (var id in group.Ids)
-                json.WriteStringValue(id);
-            json.WriteEndArray();
-            json.WriteStartArray("displayNames");
-            foreach (var name in group.DisplayNames)
-                json.WriteStringValue(name);
-            json.WriteEndArray();
+            ResultJson.WriteStrings(json, "ids", group.Ids);
+            ResultJson.WriteStrings(json, "displayNames", group.DisplayNames);
             WriteBreakdown(json, group.Figures, report);
             json.WriteEndObject();
         }
@@ -99,10 +89,8 @@ internal static class ReportJson
         if (principal is null)
             return;
         json.WriteStartObject(name);
-        if (principal.Id is { } id)
-            json.WriteString("id", id);
-        if (principal.DisplayName is { } display)
-            json.WriteString("displayName", display);
+        json.WriteIf("id", principal.Id);
+        json.WriteIf("displayName", principal.DisplayName);
         json.WriteEndObject();
     }
 
@@ -110,15 +98,11 @@ internal static class ReportJson
     {
         WriteFigures(json, cell.Total, report);
         json.WriteStartObject("ages");
-        foreach (var band in AgeBands.All)
-            if (band != AgeBand.Unknown || cell.Bands[(int)band].Uploads > 0)
-                WriteNamed(json, band.Name(), cell.Bands[(int)band], report);
+        foreach (var (band, figures) in cell.Ages)
+            WriteNamed(json, band.Name(), figures, report);
         json.WriteEndObject();
-        // The last two only when some upload is in them.
-        var named = new[] { ("active", cell.Active, true), ("idle", cell.Idle, true), ("covered", cell.Covered, true), ("notCovered", cell.NotCovered, true), ("coverageUnknown", cell.CoverageUnknown, false), ("reapedByStore", cell.ReapedByStore, false) };
-        foreach (var (name, figures, always) in named)
-            if (always || figures.Uploads > 0)
-                WriteNamed(json, name, figures, report);
+        foreach (var (name, figures) in cell.Named)
+            WriteNamed(json, name, figures, report);
     }
 
     private static void WriteNamed(Utf8JsonWriter json, string name, UploadFigures figures, IncompleteUploadReport report)
@@ -152,30 +136,22 @@ internal static class ReportJson
     public static void WriteUpload(Utf8JsonWriter json, string? bucket, ReportedUpload u)
     {
         json.WriteStartObject();
-        if (bucket is not null)
-            json.WriteString("bucket", bucket);
+        json.WriteIf("bucket", bucket);
         json.WriteString("key", u.Key);
         json.WriteString("uploadId", u.UploadId);
-        if (u.Initiated is { } initiated)
-            json.WriteString("initiated", Rfc3339.Format(initiated));
-        if (u.NewestPart is { } newest)
-            json.WriteString("newestPart", Rfc3339.Format(newest));
+        json.WriteIf("initiated", u.Initiated);
+        json.WriteIf("newestPart", u.NewestPart);
         json.WriteNumber("parts", u.Parts);
         json.WriteNumber("bytes", u.Bytes);
         json.WriteBoolean("active", u.Active);
         json.WriteString("coverage", u.Coverage.Name);
-        if (u.Coverage.CoveredBy is { } rule)
-            json.WriteString("coveredBy", rule);
-        if (u.Coverage.ReapedAfter is { } reaped)
-            json.WriteString("reapedAfter", Rfc3339.Format(reaped));
-        if (u.Coverage.Disagreement is { } note)
-            json.WriteString("coverageNote", note);
+        json.WriteIf("coveredBy", u.Coverage.CoveredBy);
+        json.WriteIf("reapedAfter", u.Coverage.ReapedAfter);
+        json.WriteIf("coverageNote", u.Coverage.Disagreement);
         WritePrincipal(json, "initiator", u.Initiator);
         WritePrincipal(json, "owner", u.Owner);
         json.WriteEndObject();
     }
-
-    public static string Line(string bucket, ReportedUpload upload) => ResultJson.Text(json => WriteUpload(json, bucket, upload));
 
     public static long AgeSeconds(IncompleteUploadReport report, DateTimeOffset oldest) => Math.Max(0, (long)(report.At - oldest).TotalSeconds);
 }

@@ -11,49 +11,36 @@ public static class ResultJson
     public static byte[] Result(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes)
     {
         var keep = SelectWithinBudget(result.Results, maxResultsBytes, out var omitted);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer, Options with { Indented = indented }))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("results");
-            for (var i = 0; i < result.Results.Count; i++)
-                if (keep is null || keep[i])
-                    WriteResult(json, result.Results[i]);
-            json.WriteEndArray();
-            json.WritePropertyName("summary");
-            WriteSummary(json, result);
-            if (omitted > 0)
+        return Bytes(
+            json =>
             {
-                json.WriteStartObject("truncated");
-                json.WriteNumber("omittedResults", omitted);
-                json.WriteString("reason", $"the results passed {maxResultsBytes} bytes; the summary counts every upload, and results needing attention were kept first");
+                json.WriteStartObject();
+                json.WriteStartArray("results");
+                for (var i = 0; i < result.Results.Count; i++)
+                    if (keep is null || keep[i])
+                        WriteResult(json, result.Results[i]);
+                json.WriteEndArray();
+                json.WritePropertyName("summary");
+                WriteSummary(json, result);
+                if (omitted > 0)
+                {
+                    json.WriteStartObject("truncated");
+                    json.WriteNumber("omittedResults", omitted);
+                    json.WriteString("reason", $"the results passed {maxResultsBytes} bytes; the summary counts every upload, and results needing attention were kept first");
+                    json.WriteEndObject();
+                }
                 json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+            },
+            indented
+        );
     }
 
     private static bool[]? SelectWithinBudget(IReadOnlyList<AbortResult> results, int budget, out int omitted)
     {
         omitted = 0;
-        var sizes = new int[results.Count];
-        var scratch = new ArrayBufferWriter<byte>(512);
-        long total = 0;
-        using (var json = new Utf8JsonWriter(scratch, Options))
-        {
-            for (var i = 0; i < results.Count; i++)
-            {
-                var before = json.BytesCommitted;
-                WriteResult(json, results[i]);
-                json.Flush();
-                sizes[i] = (int)(json.BytesCommitted - before) + 1;
-                total += sizes[i];
-                scratch.Clear();
-                json.Reset(scratch);
-            }
-        }
-        if (total <= budget)
+        // Each with the comma before it.
+        var sizes = results.Select(r => Bytes(json => WriteResult(json, r)).Length + 1).ToArray();
+        if (sizes.Sum(s => (long)s) <= budget)
             return null;
         var keep = new bool[results.Count];
         long used = 0;
@@ -69,7 +56,7 @@ public static class ResultJson
     }
 
     public static string ResultText(InvocationResult result, bool indented = false, int maxResultsBytes = MaxResultsBytes) =>
-        System.Text.Encoding.UTF8.GetString(Result(result, indented, maxResultsBytes));
+        Encoding.UTF8.GetString(Result(result, indented, maxResultsBytes));
 
     public static void WriteResult(Utf8JsonWriter json, AbortResult r)
     {
@@ -81,27 +68,19 @@ public static class ResultJson
         json.WriteNumber("attempt", r.Attempt);
         json.WriteNumber("abortCalls", r.AbortCalls);
         json.WriteNumber("partsRemaining", r.PartsRemaining);
-        if (r.BytesReclaimed is { } bytes)
-            json.WriteNumber("bytesReclaimed", bytes);
+        json.WriteIf("bytesReclaimed", r.BytesReclaimed);
         json.WriteString("message", r.Message);
-        if (r.Field is not null)
-            json.WriteString("field", r.Field);
-        if (r.Rule is not null)
-            json.WriteString("rule", r.Rule);
-        if (r.StaleBy is not null)
-            json.WriteString("staleBy", r.StaleBy);
+        json.WriteIf("field", r.Field);
+        json.WriteIf("rule", r.Rule);
+        json.WriteIf("staleBy", r.StaleBy);
         json.WriteEndObject();
     }
 
     private static void WriteSummary(Utf8JsonWriter json, InvocationResult result)
     {
         json.WriteStartObject();
-        foreach (var outcome in AbortOutcomeNames.All)
-        {
-            var n = result.Summary[outcome];
-            if (n != 0)
-                json.WriteNumber(outcome.ToWireName(), n);
-        }
+        foreach (var outcome in AbortOutcomeNames.All.Where(o => result.Summary[o] != 0))
+            json.WriteNumber(outcome.ToWireName(), result.Summary[outcome]);
         if (result.Sweeps.Count == 1 && !result.SweepsAsList)
         {
             json.WritePropertyName("sweep");
@@ -115,10 +94,7 @@ public static class ResultJson
             json.WriteEndArray();
         }
         if (result.Report is { } report)
-        {
-            json.WritePropertyName("report");
-            ReportJson.Write(json, report);
-        }
+            ReportJson.Write(json, report, "report");
         if (result.Drain is { } drain)
         {
             json.WriteStartObject("retryLedger");
@@ -132,12 +108,7 @@ public static class ResultJson
             json.WriteEndObject();
         }
         if (result.Skipped.Count > 0)
-        {
-            json.WriteStartArray("skipped");
-            foreach (var part in result.Skipped)
-                json.WriteStringValue(part);
-            json.WriteEndArray();
-        }
+            WriteStrings(json, "skipped", result.Skipped);
         json.WriteEndObject();
     }
 
@@ -145,8 +116,7 @@ public static class ResultJson
     {
         json.WriteStartObject();
         json.WriteString("bucket", s.Bucket);
-        if (s.Prefix is not null)
-            json.WriteString("prefix", s.Prefix);
+        json.WriteIf("prefix", s.Prefix);
         json.WriteString("olderThan", s.OlderThan);
         json.WriteBoolean("dryRun", s.DryRun);
         json.WriteNumber("pages", s.Pages);
@@ -156,8 +126,7 @@ public static class ResultJson
         json.WriteNumber("alreadyGone", s.AlreadyGone);
         json.WriteNumber("wouldAbort", s.WouldAbort);
         json.WriteNumber("active", s.Active);
-        if (s.MinIdle is not null)
-            json.WriteString("minIdle", s.MinIdle);
+        json.WriteIf("minIdle", s.MinIdle);
         if (s.MaxUploadAge is not null)
         {
             json.WriteString("maxUploadAge", s.MaxUploadAge);
@@ -168,21 +137,16 @@ public static class ResultJson
         json.WriteNumber("failed", s.Failed);
         json.WriteNumber("bytesReclaimed", s.BytesReclaimed);
         json.WriteBoolean("continued", s.Continued);
-        if (s.StopReason is not null)
-            json.WriteString("stopReason", s.StopReason);
-        if (s.NextKeyMarker is not null)
-            json.WriteString("nextKeyMarker", s.NextKeyMarker);
-        if (s.NextUploadIdMarker is not null)
-            json.WriteString("nextUploadIdMarker", s.NextUploadIdMarker);
+        json.WriteIf("stopReason", s.StopReason);
+        json.WriteIf("nextKeyMarker", s.NextKeyMarker);
+        json.WriteIf("nextUploadIdMarker", s.NextUploadIdMarker);
         json.WriteNumber("elapsedSeconds", Math.Round(s.ElapsedSeconds, 3));
         json.WriteNumber("concurrency", s.Concurrency);
         json.WriteBoolean("adaptiveConcurrency", s.AdaptiveConcurrency);
         if (s.PrefixFilteredLocally)
             json.WriteBoolean("prefixFilteredLocally", true);
-        if (s.Shard is not null)
-            json.WriteString("shard", s.Shard);
-        if (s.ShardsQueued is { } queued)
-            json.WriteNumber("shardsQueued", queued);
+        json.WriteIf("shard", s.Shard);
+        json.WriteIf("shardsQueued", s.ShardsQueued);
         json.WriteEndObject();
     }
 
@@ -196,11 +160,38 @@ public static class ResultJson
 
     internal static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Text(Action<Utf8JsonWriter> write, bool indented = false)
+    public static string Text(Action<Utf8JsonWriter> write, bool indented = false) => Encoding.UTF8.GetString(Bytes(write, indented));
+
+    private static byte[] Bytes(Action<Utf8JsonWriter> write, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, Options with { Indented = indented }))
             write(json);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    // Optional members are left out when unset.
+    internal static void WriteIf(this Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+            json.WriteString(name, value);
+    }
+
+    internal static void WriteIf(this Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } n)
+            json.WriteNumber(name, n);
+    }
+
+    internal static void WriteIf(this Utf8JsonWriter json, string name, DateTimeOffset? value) => json.WriteIf(name, value is { } at ? Rfc3339.Format(at) : null);
+
+    internal static void WriteIf(this Utf8JsonWriter json, string name, TimeSpan? value) => json.WriteIf(name, value is { } span ? IsoDuration.Format(span) : null);
+
+    internal static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
     }
 }
