@@ -82,19 +82,15 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
             }
 
             step = "ListParts";
-            var checkIdle = request.MinIdle is not null;
-            PartsCensus? before = null;
-            if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun || checkIdle)
-                before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
-
-            if (options.SettleOnProbe && before is { Exists: false })
+            // The probe tells an upload that never existed (some servers answer 200 to its abort) and the bytes reclaimed.
+            var before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
+            if (options.SettleOnProbe && !before.Exists)
                 return Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (completed or aborted already); ListParts confirms it is gone");
 
             // A part landing after this probe is what verify and re-abort are for.
-            if (checkIdle && before is { Exists: true } probed)
+            if (request.MinIdle is { } idle && before is { Exists: true } probed)
             {
                 step = "ListMultipartUploads";
-                var idle = request.MinIdle!.Value;
                 var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 // No part time and not listed: activity unknown, so taken as active now.
@@ -122,8 +118,8 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
 
             if (options.DryRun || settings.DryRun)
             {
-                return before!.Value.Exists
-                    ? Result(request, AbortOutcome.WouldAbort, 0, before.Value.Parts, $"dry run: would abort ({before.Value.Parts} parts, {before.Value.Bytes} bytes); nothing changed") with { BytesReclaimed = 0 }
+                return before.Exists
+                    ? Result(request, AbortOutcome.WouldAbort, 0, before.Parts, $"dry run: would abort ({before.Parts} parts, {before.Bytes} bytes); nothing changed") with { BytesReclaimed = 0 }
                     : Result(request, AbortOutcome.AlreadyGone, 0, 0, "dry run: no such upload");
             }
 
@@ -142,14 +138,12 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
                 after = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
                 if (after.IsClean)
                 {
-                    var neverThere = abortSaidGone || before is { Exists: false };
-                    if (neverThere)
+                    if (abortSaidGone || !before.Exists)
                         return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "no such upload; ListParts confirms it is gone");
-                    var reclaimed = before?.Bytes;
                     var message = abortCalls == 1
                         ? "aborted; ListParts confirms no part remains"
                         : $"aborted after {abortCalls} abort calls (parts landed after the first); ListParts confirms no part remains";
-                    return Result(request, AbortOutcome.Aborted, abortCalls, 0, message) with { BytesReclaimed = reclaimed };
+                    return Result(request, AbortOutcome.Aborted, abortCalls, 0, message) with { BytesReclaimed = before.Bytes };
                 }
                 log.Log(LogLevel.Debug, $"{after.Parts} parts remain after abort call {abortCalls} of {request}");
             }
@@ -162,14 +156,14 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
             // NoSuchBucket is permanent (a typo, wrong endpoint or region): dead-lettered naming it, never already-gone.
             if (!ex.IsTransient)
                 return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", invocation).ConfigureAwait(false);
-            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null)
+            if (invocation.Queues.Retry is not null)
                 return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, settings.RetryDelayFor(request.Attempt), invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"{ex.Message} (transient; retries exhausted)");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             var why = $"the invocation's time ran out during {step}";
-            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null && !invocation.Settle.IsCancellationRequested)
+            if (invocation.Queues.Retry is not null && !invocation.Settle.IsCancellationRequested)
                 return await RequeueOrDeadLetterAsync(request, abortCalls, 0, why, TimeSpan.Zero, invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled: {why}");
         }

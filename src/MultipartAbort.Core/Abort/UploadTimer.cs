@@ -65,7 +65,6 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
         var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
         var dueOptions = options with
         {
-            ProbeBeforeAbort = true,
             SettleOnProbe = true,
             MinIdle = lastAttempt ? null : settings.MinIdle,
             // Back when it will be idle or reach the cap, whichever is first.

@@ -182,8 +182,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             // The probe (ListParts) tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
             var options = new AbortOptions
             {
-                ProbeBeforeAbort = true,
-                RequeueTransientFailures = true,
                 DryRun = DryRun,
                 MinIdle = sweep.MinIdle ?? _settings.MinIdle,
                 MaxAge = sweep.MaxAge ?? _settings.MaxUploadAge,
