@@ -181,27 +181,13 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
 
     private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var nextAttempt = request.Attempt + 1;
         if (nextAttempt >= settings.MaxAttempts)
             return await DeadLetterAsync(request, abortCalls, partsRemaining, $"{why} on attempt {nextAttempt} of {settings.MaxAttempts}", invocation).ConfigureAwait(false);
-        if (queues.Retry is null)
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
-
         // After an abort call a new part is a late part to abort, not activity; before one the check is still owed.
         var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = abortCalls == 0 ? request.MinIdle : null };
-        try
-        {
-            await queues.Retry.SendAsync(MessageJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue cancelled: the invocation ran out of time");
-        }
+        if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, MessageJson.AbortRequest(next), delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {problem}");
         return Result(
             request,
             AbortOutcome.Requeued,
@@ -213,21 +199,9 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
 
     private async Task<AbortResult> DeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
-        if (queues.DeadLetter is null)
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot dead-letter: DEAD_LETTER_QUEUE_URL is not set");
-        try
-        {
-            await queues.DeadLetter.SendAsync(MessageJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter cancelled: the invocation ran out of time");
-        }
+        var body = MessageJson.AbortRequest(request with { Reason = why });
+        if (await invocation.Queues.DeadLetter.TrySendAsync(EnvironmentVariables.DeadLetterQueueUrl, body, TimeSpan.Zero, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {problem}");
         return Result(request, AbortOutcome.DeadLettered, abortCalls, partsRemaining, $"{why}; dead-lettered");
     }
 

@@ -39,25 +39,13 @@ internal sealed class DeferredUploads(AbortWorkflow workflow, Settings settings,
 
         async Task SendAsync(Pack pack)
         {
-            string? failure = null;
-            try
-            {
-                await queues.Retry!.SendAsync(pack.Body.Append("]}").ToString(), TimeSpan.Zero, invocation.Settle).ConfigureAwait(false);
-            }
-            catch (QueueException ex)
-            {
-                failure = $"{Why}; re-queue failed: {ex.Message}";
-            }
-            catch (OperationCanceledException) when (invocation.Settle.IsCancellationRequested)
-            {
-                failure = $"{Why}; re-queue cancelled: the invocation ran out of time";
-            }
+            var problem = await queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, pack.Body.Append("]}").ToString(), TimeSpan.Zero, invocation.Settle).ConfigureAwait(false);
             foreach (var i in pack.Items)
             {
                 var r = requests[i];
-                results[i] = failure is null
+                results[i] = problem is null
                     ? new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Requeued, r.Attempt, 0, 0, $"{Why}; re-queued as attempt {r.Attempt + 1} in 0 s, in one message with {pack.Items.Count - 1} other upload(s) of this batch")
-                    : new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Failed, r.Attempt, 0, 0, failure);
+                    : new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Failed, r.Attempt, 0, 0, $"{Why}; re-queue failed: {problem}");
                 log.Outcome(results[i]);
             }
         }

@@ -98,24 +98,12 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
 
     private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var what = armedBy is null ? "timer" : $"timer {armedBy}";
-        if (queues.Retry is null)
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}, but RETRY_QUEUE_URL is not set, so it cannot wait in the retry queue");
         var rest = due - now;
         var delay = rest < Settings.MaxRetryDelay ? rest : Settings.MaxRetryDelay;
-        try
-        {
-            await queues.Retry.SendAsync(MessageJson.AbortRequest(request), delay, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on was cut off: the invocation ran out of time");
-        }
+        var body = MessageJson.AbortRequest(request);
+        if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, body, delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {problem}");
         var seconds = Math.Ceiling(delay.TotalSeconds).ToString("0", CultureInfo.InvariantCulture);
         return Result(request, AbortOutcome.Requeued, $"{what}: due at {Rfc3339.Format(due)}; passed on through the retry queue with a delay of {seconds} s, no store call");
     }

@@ -291,12 +291,19 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
 
         private (string? KeyMarker, string? UploadIdMarker) Resume() => _listing.ResumeAfter();
 
+        // Re-sent through the retry queue to resume where the listing left off.
         private async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            if (await new SweepContinuation(invocation.Queues, runner.Log).SendAsync(sweep, Resume(), delay, why, invocation.Settle).ConfigureAwait(false) is not { } problem)
-                return true;
-            Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
-            return false;
+            var (key, id) = Resume();
+            var next = sweep with { KeyMarker = key, UploadIdMarker = id, Attempt = sweep.Attempt + 1 };
+            if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, MessageJson.Sweep(next), delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            {
+                Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
+                return false;
+            }
+            var where = key is null ? "from the start" : id is null ? $"after key '{key}'" : $"after key '{key}', upload {id}";
+            runner.Log.Log(LogLevel.Information, $"sweep of {sweep} stopped ({why}); continues {where}");
+            return true;
         }
 
         private SweepSummary Summary(bool continued)
