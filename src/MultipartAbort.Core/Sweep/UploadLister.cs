@@ -173,10 +173,7 @@ internal static class UploadLister
 
         public void Advance(List<ListedUpload> fresh, IReadOnlyList<ListedUpload> page)
         {
-            var top = fresh[0].Key;
-            foreach (var u in fresh)
-                if (KeyOrder.Compare(u.Key, top) > 0)
-                    top = u.Key;
+            var top = fresh.Select(u => u.Key).Max(KeyOrder.Comparer)!;
             if (Key is null || KeyOrder.Compare(top, Key) > 0)
             {
                 Key = top;
@@ -188,10 +185,7 @@ internal static class UploadLister
                 if (u.Key == Key && _idsOfKey.Add(u.UploadId))
                     LastId = u.UploadId;
 
-            Boundary = null;
-            foreach (var u in page)
-                if (KeyOrder.Compare(u.Key, Key) < 0 && (Boundary is null || KeyOrder.Compare(u.Key, Boundary) > 0))
-                    Boundary = u.Key;
+            Boundary = page.Select(u => u.Key).Where(k => KeyOrder.Compare(k, Key) < 0).Max(KeyOrder.Comparer);
         }
 
         public bool StepsThroughDoneKey(IReadOnlyList<ListedUpload> page)
