@@ -170,14 +170,11 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
     }
 
     // The whole prefix: Ceph RGW lists "k name" before "k".
-    private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
-    {
-        var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
-        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
-            if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
-                return listed.Initiated;
-        return null;
-    }
+    internal IAsyncEnumerable<ListedUpload> UploadsOfKey(string bucket, string key, string? owner, CancellationToken ct) =>
+        UploadLister.ListAsync(store, new UploadListing(bucket) { Prefix = key, ExpectedBucketOwner = owner }, ct).Where(u => u.Key == key);
+
+    private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct) =>
+        (await UploadsOfKey(upload.Bucket, upload.Key, upload.ExpectedBucketOwner, ct).FirstOrDefaultAsync(u => u.UploadId == upload.UploadId, ct).ConfigureAwait(false))?.Initiated;
 
     private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, Invocation invocation)
     {

@@ -1,10 +1,7 @@
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>
-/// Upload TTL without a scheduler: a timer is an abort request with <c>notBefore</c>, passed on through the retry queue
-/// until due. Without an upload id, only uploads initiated by then (plus skew) go, so a newer one is never touched early.
-/// </summary>
-internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
+/// <summary>Upload TTL without a scheduler: an abort request with <c>notBefore</c>, passed on through the retry queue until due.</summary>
+internal sealed class UploadTimer(AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     // Two clocks, and the audit event's time is in whole seconds.
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
@@ -12,25 +9,21 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
     internal async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
-        {
-            var rejection = AbortResult.Rejected(
-                start.Bucket,
-                start.Key,
-                start.UploadId,
-                0,
-                $"an upload-started event ({start.Source}) arrived but {EnvironmentVariables.UploadTtl} is not set, so no timer is armed; "
-                    + $"set {EnvironmentVariables.UploadTtl} or stop routing these events here"
-            );
-            log.Outcome(rejection);
-            return [rejection];
-        }
+            return [
+                Logged(
+                    AbortResult.Rejected(
+                        start.Bucket,
+                        start.Key,
+                        start.UploadId,
+                        0,
+                        $"an upload-started event ({start.Source}) arrived but {EnvironmentVariables.UploadTtl} is not set, so no timer is armed; "
+                            + $"set {EnvironmentVariables.UploadTtl} or stop routing these events here"
+                    )
+                ),
+            ];
         // A start far in the future (or before any store existed) is no real upload: refused, not armed for the end of time.
         if (TimeBounds.Check(start.Initiated, time.GetUtcNow(), TimeBounds.StartSkew) is { } badStart)
-        {
-            var rejection = AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed", start.Source.StartsWith("CloudTrail", StringComparison.Ordinal) ? "detail.eventTime" : "eventTime");
-            log.Outcome(rejection);
-            return [rejection];
-        }
+            return [Logged(AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed", start.Source.StartsWith("CloudTrail", StringComparison.Ordinal) ? "detail.eventTime" : "eventTime"))];
         var request = new AbortRequest(start.Bucket, start.Key, start.UploadId ?? "")
         {
             NotBefore = TimeBounds.Add(start.Initiated, ttl),
@@ -59,8 +52,7 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
             return [Logged(await PassOnAsync(request, due, now, armedBy, invocation).ConfigureAwait(false))];
         }
 
-        // Probe first, so a finished upload ends here and an active one waits. The last attempt skips the check, so an
-        // upload that never stops is still aborted.
+        // A finished upload ends at the probe, an active one waits; the last attempt skips the check, so none waits forever.
         var dueRequest = request with { NotBefore = null };
         var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
         var dueOptions = options with
@@ -116,12 +108,8 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
         var undated = 0;
         try
         {
-            var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
-            // The whole prefix: Ceph RGW lists "k name" before "k".
-            await foreach (var listed in UploadLister.ListAsync(store, listing, invocation.Work).ConfigureAwait(false))
+            await foreach (var listed in workflow.UploadsOfKey(request.Bucket, request.Key, request.ExpectedBucketOwner, invocation.Work).ConfigureAwait(false))
             {
-                if (listed.Key != request.Key)
-                    continue;
                 if (listed.Initiated is not { } initiated)
                     undated++;
                 else if (initiated <= cutoff)
