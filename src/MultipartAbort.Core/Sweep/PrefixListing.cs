@@ -27,8 +27,6 @@ internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, 
         _ => Unknown,
     };
 
-    public IObjectStore Store => store;
-
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
     // Letters only: Enum.TryParse would also take numbers and comma lists.

@@ -71,8 +71,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return rejection;
     }
 
-    // SWEEP_MIN_AGE unless the operator allowed young uploads (else anyone who can send an event could sweep live
-    // uploads); an event may raise MIN_IDLE and MAX_UPLOAD_AGE, never lower them.
+    // SWEEP_MIN_AGE unless young uploads are allowed (else any event could sweep live ones); an event may only raise MIN_IDLE, MAX_UPLOAD_AGE.
     internal static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
         if (sweep.OlderThan < settings.SweepMinAge && !invocation.AllowYoung)
@@ -136,7 +135,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
 
     private sealed class Run(SweepRunner runner, SweepRequest sweep, Invocation invocation)
     {
-        private readonly IProgress<SweepProgress>? _progress = invocation.Progress;
         private readonly Settings _settings = runner.Settings;
         private readonly OutcomeCounts _counts = new();
         private readonly List<AbortResult> _notable = [];
@@ -191,13 +189,13 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                             Interlocked.Increment(ref _overMaxAge);
                         if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
-                        _progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
+                        invocation.Progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
                     }
                 )
                 .ConfigureAwait(false);
 
             var continued = await SettleStopAsync().ConfigureAwait(false);
-            _progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
+            invocation.Progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
             return new(Summary(continued), _counts, _notable);
         }
 

@@ -2,12 +2,8 @@ using System.Runtime.CompilerServices;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// Streams ListMultipartUploads, yielding each upload at most once despite server bugs (repeated marker, wrong
-/// IsTruncated, ignored markers or max-uploads, unsorted pages); throws rather than stop silently.
-/// </summary>
-// Memory stays flat: a frontier key plus the ids of that key already yielded. Next markers come from what was
-// received, never from NextKeyMarker/NextUploadIdMarker.
+/// <summary>Streams ListMultipartUploads, each upload at most once despite server bugs; throws rather than stop silently.</summary>
+// Flat memory (a frontier key and its yielded ids); markers come from what was received, never NextKeyMarker.
 internal static class UploadLister
 {
     // Asked for explicitly so a full page can be told from a last one.
@@ -108,8 +104,7 @@ internal static class UploadLister
         }
     }
 
-    // Ceph RGW sorts by key.uploadId.meta: by S3's order its next page would look already listed. One unsorted page
-    // holding everything (moto) is not a sign.
+    // Ceph RGW sorts by key.uploadId.meta, so its next page looks already listed; one unsorted page of all (moto) is no sign.
     private static bool ListsInOwnOrder(UploadsPage page, int pageSize, string? frontierKey, HashSet<(string, string)> previousIds)
     {
         var uploads = page.Uploads;
