@@ -22,7 +22,6 @@ internal static class UploadLister
         var frontier = Frontier.From(start);
         var listing = start with { MaxUploads = pageSize };
         var mode = ResumeMode.Exact;
-        var pageIds = new HashSet<(string, string)>();
         var previousIds = new HashSet<(string, string)>(); // every upload of the previous page
         ListedUpload? previousLast = null;
         var ownOrder = false;
@@ -46,14 +45,8 @@ internal static class UploadLister
             }
 
             // Judged against the frontier before this page, so an unsorted page (moto) still yields everything.
-            pageIds.Clear();
-            var fresh = new List<ListedUpload>(page.Uploads.Count);
-            foreach (var upload in page.Uploads)
-                if ((ownOrder ? !previousIds.Contains((upload.Key, upload.UploadId)) : frontier.IsNew(upload)) && pageIds.Add((upload.Key, upload.UploadId)))
-                    fresh.Add(upload);
-            previousIds.Clear();
-            foreach (var upload in page.Uploads)
-                previousIds.Add((upload.Key, upload.UploadId));
+            var fresh = page.Uploads.Where(u => ownOrder ? !previousIds.Contains((u.Key, u.UploadId)) : frontier.IsNew(u)).DistinctBy(u => (u.Key, u.UploadId)).ToList();
+            previousIds = [.. page.Uploads.Select(u => (u.Key, u.UploadId))];
             if (page.Uploads.Count > 0)
                 previousLast = page.Uploads[^1];
             if (fresh.Count > 0)
