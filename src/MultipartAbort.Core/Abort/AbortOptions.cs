@@ -1,16 +1,9 @@
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>What differs between a direct request, an SQS record and a sweep.</summary>
+/// <summary>What differs between a request, a sweep and a timer; every run probes first and re-queues transient failures.</summary>
 public sealed record AbortOptions
 {
-    public static AbortOptions Direct { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = true };
-    public static AbortOptions SqsRecord { get; } = new() { ProbeBeforeAbort = true, RequeueTransientFailures = true };
-
-    // Tells an upload that never existed (some servers answer 200 to its abort) and the bytes reclaimed.
-    public bool ProbeBeforeAbort { get; init; }
-
-    // For SQS too, so a batch's uploads settle one by one and SQS redelivery is the last resort.
-    public bool RequeueTransientFailures { get; init; }
+    public static AbortOptions Direct { get; } = new();
 
     // A sweep's listing already knows it: MIN_UPLOAD_AGE needs no look-up.
     public DateTimeOffset? KnownInitiated { get; init; }

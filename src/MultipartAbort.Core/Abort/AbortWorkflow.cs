@@ -82,19 +82,15 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
             }
 
             step = "ListParts";
-            var checkIdle = request.MinIdle is not null;
-            PartsCensus? before = null;
-            if (options.ProbeBeforeAbort || options.DryRun || settings.DryRun || checkIdle)
-                before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
-
-            if (options.SettleOnProbe && before is { Exists: false })
+            // The probe tells an upload that never existed (some servers answer 200 to its abort) and the bytes reclaimed.
+            var before = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
+            if (options.SettleOnProbe && !before.Exists)
                 return Result(request, AbortOutcome.AlreadyGone, 0, 0, "no such upload (completed or aborted already); ListParts confirms it is gone");
 
             // A part landing after this probe is what verify and re-abort are for.
-            if (checkIdle && before is { Exists: true } probed)
+            if (request.MinIdle is { } idle && before is { Exists: true } probed)
             {
                 step = "ListMultipartUploads";
-                var idle = request.MinIdle!.Value;
                 var activeAt = probed.NewestPart ?? options.KnownInitiated ?? await FindInitiatedAsync(upload, ct).ConfigureAwait(false);
                 var now = time.GetUtcNow();
                 // No part time and not listed: activity unknown, so taken as active now.
@@ -122,8 +118,8 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
 
             if (options.DryRun || settings.DryRun)
             {
-                return before!.Value.Exists
-                    ? Result(request, AbortOutcome.WouldAbort, 0, before.Value.Parts, $"dry run: would abort ({before.Value.Parts} parts, {before.Value.Bytes} bytes); nothing changed") with { BytesReclaimed = 0 }
+                return before.Exists
+                    ? Result(request, AbortOutcome.WouldAbort, 0, before.Parts, $"dry run: would abort ({before.Parts} parts, {before.Bytes} bytes); nothing changed") with { BytesReclaimed = 0 }
                     : Result(request, AbortOutcome.AlreadyGone, 0, 0, "dry run: no such upload");
             }
 
@@ -142,14 +138,12 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
                 after = await PartsCensus.TakeAsync(store, upload, ct).ConfigureAwait(false);
                 if (after.IsClean)
                 {
-                    var neverThere = abortSaidGone || before is { Exists: false };
-                    if (neverThere)
+                    if (abortSaidGone || !before.Exists)
                         return Result(request, AbortOutcome.AlreadyGone, abortCalls, 0, "no such upload; ListParts confirms it is gone");
-                    var reclaimed = before?.Bytes;
                     var message = abortCalls == 1
                         ? "aborted; ListParts confirms no part remains"
                         : $"aborted after {abortCalls} abort calls (parts landed after the first); ListParts confirms no part remains";
-                    return Result(request, AbortOutcome.Aborted, abortCalls, 0, message) with { BytesReclaimed = reclaimed };
+                    return Result(request, AbortOutcome.Aborted, abortCalls, 0, message) with { BytesReclaimed = before.Bytes };
                 }
                 log.Log(LogLevel.Debug, $"{after.Parts} parts remain after abort call {abortCalls} of {request}");
             }
@@ -162,52 +156,35 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
             // NoSuchBucket is permanent (a typo, wrong endpoint or region): dead-lettered naming it, never already-gone.
             if (!ex.IsTransient)
                 return await DeadLetterAsync(request, abortCalls, 0, $"{ex.Message} (not retryable)", invocation).ConfigureAwait(false);
-            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null)
+            if (invocation.Queues.Retry is not null)
                 return await RequeueOrDeadLetterAsync(request, abortCalls, 0, ex.Message, settings.RetryDelayFor(request.Attempt), invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"{ex.Message} (transient; retries exhausted)");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             var why = $"the invocation's time ran out during {step}";
-            if (options.RequeueTransientFailures && invocation.Queues.Retry is not null && !invocation.Settle.IsCancellationRequested)
+            if (invocation.Queues.Retry is not null && !invocation.Settle.IsCancellationRequested)
                 return await RequeueOrDeadLetterAsync(request, abortCalls, 0, why, TimeSpan.Zero, invocation).ConfigureAwait(false);
             return Result(request, AbortOutcome.Failed, abortCalls, 0, $"cancelled: {why}");
         }
     }
 
     // The whole prefix: Ceph RGW lists "k name" before "k".
-    private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct)
-    {
-        var listing = new UploadListing(upload.Bucket) { Prefix = upload.Key, ExpectedBucketOwner = upload.ExpectedBucketOwner };
-        await foreach (var listed in UploadLister.ListAsync(store, listing, ct).ConfigureAwait(false))
-            if (listed.Key == upload.Key && listed.UploadId == upload.UploadId)
-                return listed.Initiated;
-        return null;
-    }
+    internal IAsyncEnumerable<ListedUpload> UploadsOfKey(string bucket, string key, string? owner, CancellationToken ct) =>
+        UploadLister.ListAsync(store, new UploadListing(bucket) { Prefix = key, ExpectedBucketOwner = owner }, ct).Where(u => u.Key == key);
+
+    private async Task<DateTimeOffset?> FindInitiatedAsync(UploadRef upload, CancellationToken ct) =>
+        (await UploadsOfKey(upload.Bucket, upload.Key, upload.ExpectedBucketOwner, ct).FirstOrDefaultAsync(u => u.UploadId == upload.UploadId, ct).ConfigureAwait(false))?.Initiated;
 
     private async Task<AbortResult> RequeueOrDeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, TimeSpan delay, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var nextAttempt = request.Attempt + 1;
         if (nextAttempt >= settings.MaxAttempts)
             return await DeadLetterAsync(request, abortCalls, partsRemaining, $"{why} on attempt {nextAttempt} of {settings.MaxAttempts}", invocation).ConfigureAwait(false);
-        if (queues.Retry is null)
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot re-queue: RETRY_QUEUE_URL is not set");
-
         // After an abort call a new part is a late part to abort, not activity; before one the check is still owed.
         var next = request with { Attempt = nextAttempt, Reason = why, MinIdle = abortCalls == 0 ? request.MinIdle : null };
-        try
-        {
-            await queues.Retry.SendAsync(MessageJson.AbortRequest(next), delay, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue cancelled: the invocation ran out of time");
-        }
+        if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, MessageJson.AbortRequest(next), delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; re-queue failed: {problem}");
         return Result(
             request,
             AbortOutcome.Requeued,
@@ -219,21 +196,9 @@ public sealed class AbortWorkflow(IObjectStore store, Settings settings, Structu
 
     private async Task<AbortResult> DeadLetterAsync(AbortRequest request, int abortCalls, int partsRemaining, string why, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
-        if (queues.DeadLetter is null)
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; cannot dead-letter: DEAD_LETTER_QUEUE_URL is not set");
-        try
-        {
-            await queues.DeadLetter.SendAsync(MessageJson.AbortRequest(request with { Reason = why }), TimeSpan.Zero, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter cancelled: the invocation ran out of time");
-        }
+        var body = MessageJson.AbortRequest(request with { Reason = why });
+        if (await invocation.Queues.DeadLetter.TrySendAsync(EnvironmentVariables.DeadLetterQueueUrl, body, TimeSpan.Zero, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, abortCalls, partsRemaining, $"{why}; dead-letter failed: {problem}");
         return Result(request, AbortOutcome.DeadLettered, abortCalls, partsRemaining, $"{why}; dead-lettered");
     }
 

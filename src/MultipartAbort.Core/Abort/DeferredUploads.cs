@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>
-/// A batch's uploads not started by the soft deadline, re-queued in packed bodies so a large batch costs a few sends
-/// in the seconds left. An upload on its last attempt is dead-lettered instead.
-/// </summary>
+/// <summary>A batch's uploads not started by the soft deadline, re-queued a few sends' worth (or dead-lettered on their last attempt).</summary>
 internal sealed class DeferredUploads(AbortWorkflow workflow, Settings settings, StructuredLogger log)
 {
     // A tenth of a batch, so a redelivered body is quick to settle.
@@ -18,7 +15,9 @@ internal sealed class DeferredUploads(AbortWorkflow workflow, Settings settings,
     {
         var queues = invocation.Queues;
         var results = new AbortResult[requests.Count];
-        var packs = new List<Pack>();
+        var items = new string[requests.Count];
+        var packs = new List<List<int>>();
+        var packBytes = 0;
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
@@ -27,55 +26,33 @@ internal sealed class DeferredUploads(AbortWorkflow workflow, Settings settings,
                 results[i] = await workflow.DeferAsync(request, invocation).ConfigureAwait(false);
                 continue;
             }
-            var item = MessageJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
-            var bytes = Encoding.UTF8.GetByteCount(item) + 1;
-            if (packs.Count == 0 || packs[^1].Items.Count == MaxPerMessage || packs[^1].Bytes + bytes > MaxMessageBytes)
-                packs.Add(new Pack());
-            packs[^1].Add(i, item, bytes);
+            items[i] = MessageJson.AbortRequest(request with { Attempt = request.Attempt + 1, Reason = Why });
+            var bytes = Encoding.UTF8.GetByteCount(items[i]) + 1;
+            // 16: the body's wrapper.
+            if (packs.Count == 0 || packs[^1].Count == MaxPerMessage || packBytes + bytes > MaxMessageBytes)
+            {
+                packs.Add([]);
+                packBytes = 16;
+            }
+            packs[^1].Add(i);
+            packBytes += bytes;
         }
 
         await StoreCallLimiter.ForEachIndexAsync(packs.Count, 4, () => false, i => SendAsync(packs[i])).ConfigureAwait(false);
         return results;
 
-        async Task SendAsync(Pack pack)
+        async Task SendAsync(List<int> pack)
         {
-            string? failure = null;
-            try
-            {
-                await queues.Retry!.SendAsync(pack.Body.Append("]}").ToString(), TimeSpan.Zero, invocation.Settle).ConfigureAwait(false);
-            }
-            catch (QueueException ex)
-            {
-                failure = $"{Why}; re-queue failed: {ex.Message}";
-            }
-            catch (OperationCanceledException) when (invocation.Settle.IsCancellationRequested)
-            {
-                failure = $"{Why}; re-queue cancelled: the invocation ran out of time";
-            }
-            foreach (var i in pack.Items)
+            var body = $"{{\"uploads\":[{string.Join(',', pack.Select(i => items[i]))}]}}";
+            var problem = await queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, body, TimeSpan.Zero, invocation.Settle).ConfigureAwait(false);
+            foreach (var i in pack)
             {
                 var r = requests[i];
-                results[i] = failure is null
-                    ? new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Requeued, r.Attempt, 0, 0, $"{Why}; re-queued as attempt {r.Attempt + 1} in 0 s, in one message with {pack.Items.Count - 1} other upload(s) of this batch")
-                    : new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Failed, r.Attempt, 0, 0, failure);
+                results[i] = problem is null
+                    ? new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Requeued, r.Attempt, 0, 0, $"{Why}; re-queued as attempt {r.Attempt + 1} in 0 s, in one message with {pack.Count - 1} other upload(s) of this batch")
+                    : new AbortResult(r.Bucket, r.Key, r.UploadId, AbortOutcome.Failed, r.Attempt, 0, 0, $"{Why}; re-queue failed: {problem}");
                 log.Outcome(results[i]);
             }
-        }
-    }
-
-    private sealed class Pack
-    {
-        public List<int> Items { get; } = [];
-        public StringBuilder Body { get; } = new("{\"uploads\":[");
-        public int Bytes { get; private set; } = 16;
-
-        public void Add(int index, string item, int bytes)
-        {
-            if (Items.Count > 0)
-                Body.Append(',');
-            Body.Append(item);
-            Items.Add(index);
-            Bytes += bytes;
         }
     }
 }

@@ -1,10 +1,7 @@
 namespace MultipartAbort.Core.Abort;
 
-/// <summary>
-/// Upload TTL without a scheduler: a timer is an abort request with <c>notBefore</c>, passed on through the retry queue
-/// until due. Without an upload id, only uploads initiated by then (plus skew) go, so a newer one is never touched early.
-/// </summary>
-internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
+/// <summary>Upload TTL without a scheduler: an abort request with <c>notBefore</c>, passed on through the retry queue until due.</summary>
+internal sealed class UploadTimer(AbortWorkflow workflow, Settings settings, StructuredLogger log, TimeProvider time)
 {
     // Two clocks, and the audit event's time is in whole seconds.
     public static readonly TimeSpan InitiatedSkew = TimeSpan.FromSeconds(5);
@@ -12,25 +9,21 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
     internal async Task<IReadOnlyList<AbortResult>> ArmAsync(UploadStart start, AbortOptions options, Invocation invocation)
     {
         if (settings.UploadTtl is not { } ttl)
-        {
-            var rejection = AbortResult.Rejected(
-                start.Bucket,
-                start.Key,
-                start.UploadId,
-                0,
-                $"an upload-started event ({start.Source}) arrived but {EnvironmentVariables.UploadTtl} is not set, so no timer is armed; "
-                    + $"set {EnvironmentVariables.UploadTtl} or stop routing these events here"
-            );
-            log.Outcome(rejection);
-            return [rejection];
-        }
+            return [
+                Logged(
+                    AbortResult.Rejected(
+                        start.Bucket,
+                        start.Key,
+                        start.UploadId,
+                        0,
+                        $"an upload-started event ({start.Source}) arrived but {EnvironmentVariables.UploadTtl} is not set, so no timer is armed; "
+                            + $"set {EnvironmentVariables.UploadTtl} or stop routing these events here"
+                    )
+                ),
+            ];
         // A start far in the future (or before any store existed) is no real upload: refused, not armed for the end of time.
         if (TimeBounds.Check(start.Initiated, time.GetUtcNow(), TimeBounds.StartSkew) is { } badStart)
-        {
-            var rejection = AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed", start.Source.StartsWith("CloudTrail", StringComparison.Ordinal) ? "detail.eventTime" : "eventTime");
-            log.Outcome(rejection);
-            return [rejection];
-        }
+            return [Logged(AbortResult.Rejected(start.Bucket, start.Key, start.UploadId, 0, $"{start.Source}: the upload's start time {badStart}; no timer is armed", start.Source.StartsWith("CloudTrail", StringComparison.Ordinal) ? "detail.eventTime" : "eventTime"))];
         var request = new AbortRequest(start.Bucket, start.Key, start.UploadId ?? "")
         {
             NotBefore = TimeBounds.Add(start.Initiated, ttl),
@@ -59,13 +52,11 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
             return [Logged(await PassOnAsync(request, due, now, armedBy, invocation).ConfigureAwait(false))];
         }
 
-        // Probe first, so a finished upload ends here and an active one waits. The last attempt skips the check, so an
-        // upload that never stops is still aborted.
+        // A finished upload ends at the probe, an active one waits; the last attempt skips the check, so none waits forever.
         var dueRequest = request with { NotBefore = null };
         var lastAttempt = request.Attempt + 1 >= settings.MaxAttempts;
         var dueOptions = options with
         {
-            ProbeBeforeAbort = true,
             SettleOnProbe = true,
             MinIdle = lastAttempt ? null : settings.MinIdle,
             // Back when it will be idle or reach the cap, whichever is first.
@@ -99,24 +90,12 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
 
     private async Task<AbortResult> PassOnAsync(AbortRequest request, DateTimeOffset due, DateTimeOffset now, string? armedBy, Invocation invocation)
     {
-        var (queues, ct) = (invocation.Queues, invocation.Settle);
         var what = armedBy is null ? "timer" : $"timer {armedBy}";
-        if (queues.Retry is null)
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}, but RETRY_QUEUE_URL is not set, so it cannot wait in the retry queue");
         var rest = due - now;
         var delay = rest < Settings.MaxRetryDelay ? rest : Settings.MaxRetryDelay;
-        try
-        {
-            await queues.Retry.SendAsync(MessageJson.AbortRequest(request), delay, ct).ConfigureAwait(false);
-        }
-        catch (QueueException ex)
-        {
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on was cut off: the invocation ran out of time");
-        }
+        var body = MessageJson.AbortRequest(request);
+        if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, body, delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            return Result(request, AbortOutcome.Failed, $"{what}: due at {Rfc3339.Format(due)}; passing it on failed: {problem}");
         var seconds = Math.Ceiling(delay.TotalSeconds).ToString("0", CultureInfo.InvariantCulture);
         return Result(request, AbortOutcome.Requeued, $"{what}: due at {Rfc3339.Format(due)}; passed on through the retry queue with a delay of {seconds} s, no store call");
     }
@@ -129,12 +108,8 @@ internal sealed class UploadTimer(IObjectStore store, AbortWorkflow workflow, Se
         var undated = 0;
         try
         {
-            var listing = new UploadListing(request.Bucket) { Prefix = request.Key, ExpectedBucketOwner = request.ExpectedBucketOwner };
-            // The whole prefix: Ceph RGW lists "k name" before "k".
-            await foreach (var listed in UploadLister.ListAsync(store, listing, invocation.Work).ConfigureAwait(false))
+            await foreach (var listed in workflow.UploadsOfKey(request.Bucket, request.Key, request.ExpectedBucketOwner, invocation.Work).ConfigureAwait(false))
             {
-                if (listed.Key != request.Key)
-                    continue;
                 if (listed.Initiated is not { } initiated)
                     undated++;
                 else if (initiated <= cutoff)

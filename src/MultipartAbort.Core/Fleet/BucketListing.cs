@@ -10,8 +10,6 @@ internal sealed class BucketListing(PrefixListing lister, UploadListing start, I
     private readonly ListingCheckpoint _checkpoint = new(start);
     private long _pages, _listed;
 
-    public string Bucket => start.Bucket;
-
     /// <summary>The store misreads prefixes, so the prefix was filtered here.</summary>
     public bool PrefixFilteredLocally { get; private set; }
     public long Pages => Interlocked.Read(ref _pages);

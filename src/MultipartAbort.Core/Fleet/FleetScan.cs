@@ -28,10 +28,7 @@ public sealed class FleetScan
 
     internal BucketListing List(UploadListing start, Invocation invocation, Action? onPage = null) => new(_lister, start, invocation, onPage);
 
-    /// <summary>
-    /// The list use case ("print"): bucket after bucket, each in the store's order, so output reads as the store lists.
-    /// A bucket named alone that fails ends the run with its error; in a fleet it is named and the rest are listed.
-    /// </summary>
+    /// <summary>The list use case: bucket after bucket in the store's order; a lone bucket's failure ends the run, a fleet's is named.</summary>
     public async Task<UploadList> PrintAsync(IReadOnlyList<string> names, bool all, string? prefix, TimeSpan? olderThan, DateTimeOffset now, Action<string, ListedUpload> print, Action flush, Invocation invocation)
     {
         var fleet = BucketSelector.IsFleet(names, all);

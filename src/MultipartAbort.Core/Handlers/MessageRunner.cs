@@ -22,7 +22,7 @@ internal sealed class MessageRunner(RequestRunner requests, StructuredLogger log
     {
         try
         {
-            var result = await requests.RunAsync(payload, AbortOptions.SqsRecord, invocation).ConfigureAwait(false);
+            var result = await requests.RunAsync(payload, AbortOptions.Direct, invocation).ConfigureAwait(false);
             counts.Add(result.Summary);
             if (result.Summary[AbortOutcome.Failed] > 0)
                 return false;

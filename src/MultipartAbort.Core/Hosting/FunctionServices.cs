@@ -82,7 +82,7 @@ public sealed class FunctionServices
         var reports = new ReportRunner(store, lifecycle, scan, settings, log, time);
         var workflow = new AbortWorkflow(store, settings, log, time);
         var sweeps = new SweepRunner(scan, workflow, settings, log, time);
-        var timers = new UploadTimer(store, workflow, settings, log, time);
+        var timers = new UploadTimer(workflow, settings, log, time);
         var requests = new RequestRunner(workflow, new DeferredUploads(workflow, settings, log), sweeps, timers, reports, settings, log, time, concurrency);
         var messages = new MessageRunner(requests, log);
         var ledgerDrain = queues.Retry is IRetryLedger ledger ? new RetryLedgerDrain(ledger, queues.DeadLetter, messages, settings, log, time) : null;

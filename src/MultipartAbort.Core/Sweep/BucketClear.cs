@@ -51,10 +51,7 @@ public sealed record ClearResult
     public IReadOnlyList<string> Lines() => ClearTable.Lines(this);
 }
 
-/// <summary>
-/// <c>mpa clear</c>: one bucket's sweep with the activity floors off (MIN_UPLOAD_AGE, ALLOWED_* and DRY_RUN hold),
-/// then a verifying listing and a look at what else blocks DeleteBucket. Objects are never deleted.
-/// </summary>
+/// <summary><c>mpa clear</c>: a sweep with the activity floors off, a verifying listing, and what else blocks DeleteBucket.</summary>
 internal sealed class BucketClear(SweepRunner sweeps, FleetScan scan, IBucketContents? contents, Settings settings, TimeProvider time)
 {
     public async Task<ClearResult> RunAsync(ClearRequest clear, Invocation invocation)

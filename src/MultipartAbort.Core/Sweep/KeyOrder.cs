@@ -5,6 +5,8 @@ namespace MultipartAbort.Core.Sweep;
 /// <summary>S3's key order: by UTF-8 bytes, which is code-point order (UTF-16 ordinal order differs above U+D7FF).</summary>
 internal static class KeyOrder
 {
+    public static readonly IComparer<string> Comparer = Comparer<string>.Create(Compare);
+
     public static int Compare(string a, string b)
     {
         var n = Math.Min(a.Length, b.Length);

@@ -32,18 +32,9 @@ internal sealed class ListingCheckpoint(UploadListing start)
             return _yielded == 0 ? Request() : (_fresh[_yielded - 1].Key, _fresh[_yielded - 1].UploadId);
 
         // Every key below `below` is yielded; the rest may share the page's greatest key with the next page.
-        var below = _page[0].Key;
-        foreach (var u in _page)
-            if (KeyOrder.Compare(u.Key, below) > 0)
-                below = u.Key;
-        for (var i = _yielded; i < _fresh.Count; i++)
-            if (KeyOrder.Compare(_fresh[i].Key, below) < 0)
-                below = _fresh[i].Key;
-
-        string? done = null;
-        foreach (var u in _page)
-            if (KeyOrder.Compare(u.Key, below) < 0 && (done is null || KeyOrder.Compare(u.Key, done) > 0))
-                done = u.Key;
+        var below = _page.Select(u => u.Key).Max(KeyOrder.Comparer)!;
+        below = _fresh.Skip(_yielded).Select(u => u.Key).Append(below).Min(KeyOrder.Comparer)!;
+        var done = _page.Select(u => u.Key).Where(k => KeyOrder.Compare(k, below) < 0).Max(KeyOrder.Comparer);
         if (done is null || (_request.KeyMarker is { } asked && KeyOrder.Compare(done, asked) < 0))
             return Request();
         return (done, null);

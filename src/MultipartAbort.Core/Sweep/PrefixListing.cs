@@ -14,11 +14,7 @@ public enum PrefixListingMode
     Local,
 }
 
-/// <summary>
-/// Every listing of one store. A store that reads a prefix as an exact key (MinIO, RustFS, storj) answers an empty
-/// listing for <c>tmp/</c>; taken as clean the uploads would stay forever, so an empty answer costs one check without
-/// the prefix, and a store caught misreading is filtered here for the rest of the process.
-/// </summary>
+/// <summary>Every listing of one store; an empty answer for a prefix costs one check without it, as MinIO reads prefixes as exact keys.</summary>
 internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, StructuredLogger log)
 {
     public const int CheckPageSize = 1000;
@@ -31,21 +27,10 @@ internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, 
         _ => Unknown,
     };
 
-    public IObjectStore Store => store;
-
     public bool FiltersLocally => Volatile.Read(ref _learned) == MisreadsPrefixes;
 
-    internal static bool TryParseMode(string text, out PrefixListingMode parsed)
-    {
-        (var ok, parsed) = text.ToLowerInvariant() switch
-        {
-            "auto" => (true, PrefixListingMode.Auto),
-            "server" => (true, PrefixListingMode.Server),
-            "local" => (true, PrefixListingMode.Local),
-            _ => (false, PrefixListingMode.Auto),
-        };
-        return ok;
-    }
+    // Letters only: Enum.TryParse would also take numbers and comma lists.
+    internal static bool TryParseMode(string text, out PrefixListingMode parsed) => Enum.TryParse(text, ignoreCase: true, out parsed) && text.All(char.IsAsciiLetter);
 
     internal async IAsyncEnumerable<ListedUpload> ListAsync(
         UploadListing start,
@@ -55,45 +40,32 @@ internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, 
         Action? filteredLocally = null
     )
     {
-        if (start.Prefix is not { Length: > 0 } prefix)
-        {
-            await foreach (var upload in UploadLister.ListAsync(store, start, ct, onPage, checkpoint).ConfigureAwait(false))
-                yield return upload;
-            yield break;
-        }
-        if (!FiltersLocally)
+        var prefix = start.Prefix ?? "";
+        if (prefix.Length == 0 || !FiltersLocally)
         {
             var any = false;
             await foreach (var upload in UploadLister.ListAsync(store, start, ct, onPage, checkpoint).ConfigureAwait(false))
             {
                 // A longer key under the prefix: the store reads prefixes as prefixes.
-                if (Volatile.Read(ref _learned) == Unknown && upload.Key.Length > prefix.Length && upload.Key.StartsWith(prefix, StringComparison.Ordinal))
+                if (prefix.Length > 0 && Volatile.Read(ref _learned) == Unknown && upload.Key.Length > prefix.Length && upload.Key.StartsWith(prefix, StringComparison.Ordinal))
                     Interlocked.CompareExchange(ref _learned, ReadsPrefixes, Unknown);
                 any = true;
                 yield return upload;
             }
             // Another listing may have learned meanwhile: only a store known to read prefixes makes empty clean.
             var learned = Volatile.Read(ref _learned);
-            if (any || learned == ReadsPrefixes || (learned == Unknown && !await MisreadsAsync(start, prefix, ct).ConfigureAwait(false)))
+            if (prefix.Length == 0 || any || learned == ReadsPrefixes || (learned == Unknown && !await MisreadsAsync(start, prefix, ct).ConfigureAwait(false)))
                 yield break;
         }
         filteredLocally?.Invoke();
-        var local = start with { Prefix = null, KeyMarker = start.KeyMarker ?? Before(prefix), UploadIdMarker = start.KeyMarker is null ? null : start.UploadIdMarker };
-        await foreach (var upload in UploadLister.ListAsync(store, local, ct, onPage, checkpoint, u => u.Key.StartsWith(prefix, StringComparison.Ordinal)).ConfigureAwait(false))
+        await foreach (var upload in UploadLister.ListAsync(store, Unprefixed(start, prefix), ct, onPage, checkpoint, u => u.Key.StartsWith(prefix, StringComparison.Ordinal)).ConfigureAwait(false))
             yield return upload;
     }
 
     // One page without the prefix from where the listing began: an upload under the prefix means the store misread it.
     private async Task<bool> MisreadsAsync(UploadListing start, string prefix, CancellationToken ct)
     {
-        var check = start with
-        {
-            Prefix = null,
-            KeyMarker = start.KeyMarker ?? Before(prefix),
-            UploadIdMarker = start.KeyMarker is null ? null : start.UploadIdMarker,
-            MaxUploads = CheckPageSize,
-        };
-        var page = await store.ListUploadsAsync(check, ct).ConfigureAwait(false);
+        var page = await store.ListUploadsAsync(Unprefixed(start, prefix) with { MaxUploads = CheckPageSize }, ct).ConfigureAwait(false);
         // A store that ignores markers (moto) answers from the bucket's start: only what lies after the markers counts.
         var missed = page.Uploads.FirstOrDefault(u => u.Key.StartsWith(prefix, StringComparison.Ordinal) && After(u, start));
         if (missed is null)
@@ -106,6 +78,9 @@ internal sealed class PrefixListing(IObjectStore store, PrefixListingMode mode, 
             );
         return true;
     }
+
+    private static UploadListing Unprefixed(UploadListing start, string prefix) =>
+        start with { Prefix = null, KeyMarker = start.KeyMarker ?? Before(prefix), UploadIdMarker = start.KeyMarker is null ? null : start.UploadIdMarker };
 
     private static bool After(ListedUpload u, UploadListing start) =>
         start.KeyMarker is not { } marker

@@ -8,24 +8,13 @@ internal sealed class SweepFanOut(QueuePair queues, StructuredLogger log)
     {
         var counts = new OutcomeCounts();
         var sent = 0;
-        string? problem = queues.Retry is null ? $"{EnvironmentVariables.RetryQueueUrl} is not set" : null;
-        for (; problem is null && sent < shards; sent++)
+        string? problem = null;
+        for (; sent < shards; sent++)
         {
             var shard = sweep with { FanOut = null, Shard = new SweepShard(sent, shards), Attempt = 0, KeyMarker = null, UploadIdMarker = null };
-            try
-            {
-                await queues.Retry!.SendAsync(MessageJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
-            }
-            catch (QueueException ex)
-            {
-                problem = ex.Message;
+            problem = await queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, MessageJson.Sweep(shard), TimeSpan.Zero, ct).ConfigureAwait(false);
+            if (problem is not null)
                 break;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                problem = "the invocation ran out of time";
-                break;
-            }
         }
         var summary = new SweepSummary { Bucket = sweep.Bucket, Prefix = sweep.Prefix, OlderThan = IsoDuration.Format(sweep.OlderThan), DryRun = sweep.DryRun, ShardsQueued = sent };
         if (problem is null)

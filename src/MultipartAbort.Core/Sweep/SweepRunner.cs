@@ -18,7 +18,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
     private Settings Settings => settings;
     private StructuredLogger Log => log;
     private TimeProvider Time => time;
-    private StoreCallLimiter Limiter => scan.Limiter;
 
     // Never throws for the deadline: the summary and continuation are always produced.
     internal async Task<SweepOutcome> RunAsync(SweepRequest sweep, Invocation invocation)
@@ -31,11 +30,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return await run.ExecuteAsync().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The sweep use case of every host: one bucket, its shards run here, or a fleet (bucket names and globs, <c>*</c> for
-    /// all). A sweep below a floor is refused before anything is listed; <paramref name="selected"/> hears how many
-    /// buckets are swept, before any is; <paramref name="commandLine"/>: a refusal is worded for the command line.
-    /// </summary>
+    /// <summary>Every host's sweep: one bucket, its shards run here, or a fleet (names, globs, <c>*</c>); below a floor, refused unlisted.</summary>
     public async Task<InvocationResult> SweepAsync(SweepRequest sweep, Invocation invocation, IReadOnlyList<string>? fleet = null, int? shards = null, Action<int>? selected = null, bool commandLine = false)
     {
         if (BelowFloor(sweep, settings, invocation) is { } floor)
@@ -76,8 +71,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return rejection;
     }
 
-    // SWEEP_MIN_AGE unless the operator allowed young uploads (else anyone who can send an event could sweep live
-    // uploads); an event may raise MIN_IDLE and MAX_UPLOAD_AGE, never lower them.
+    // SWEEP_MIN_AGE unless young uploads are allowed (else any event could sweep live ones); an event may only raise MIN_IDLE, MAX_UPLOAD_AGE.
     internal static (string Field, string Problem)? BelowFloor(SweepRequest sweep, Settings settings, Invocation invocation)
     {
         if (sweep.OlderThan < settings.SweepMinAge && !invocation.AllowYoung)
@@ -89,12 +83,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         return null;
     }
 
-    internal async Task<SweepOutcome> PassOnAsync(SweepRequest sweep, Invocation invocation)
-    {
-        var run = new Run(this, sweep, invocation);
-        return await run.PassOnAsync().ConfigureAwait(false);
-    }
-
     // oneListing: shards of one sweep, all run at once, their listing counted once.
     internal async Task<InvocationResult> RunAllAsync(IReadOnlyList<SweepRequest> sweeps, Invocation invocation, bool oneListing = false)
     {
@@ -104,7 +92,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             .ForEachBucketAsync(sweeps.Count, () => invocation.StopTaking, i => runs[i] = RunAsync(sweeps[i], invocation.Reporting(merged.For(i))), oneListing ? sweeps.Count : FleetScan.BucketsAtOnce)
             .ConfigureAwait(false);
         for (var i = started; i < sweeps.Count; i++)
-            runs[i] = PassOnAsync(sweeps[i], invocation);
+            runs[i] = new Run(this, sweeps[i], invocation).PassOnAsync();
         var outcomes = await Task.WhenAll(runs).ConfigureAwait(false);
         var counts = new OutcomeCounts();
         foreach (var (summary, sweepCounts, _) in outcomes)
@@ -147,7 +135,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
 
     private sealed class Run(SweepRunner runner, SweepRequest sweep, Invocation invocation)
     {
-        private readonly IProgress<SweepProgress>? _progress = invocation.Progress;
         private readonly Settings _settings = runner.Settings;
         private readonly OutcomeCounts _counts = new();
         private readonly List<AbortResult> _notable = [];
@@ -182,8 +169,6 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             // The probe (ListParts) tells an active upload (MIN_IDLE) and the bytes an abort reclaims.
             var options = new AbortOptions
             {
-                ProbeBeforeAbort = true,
-                RequeueTransientFailures = true,
                 DryRun = DryRun,
                 MinIdle = sweep.MinIdle ?? _settings.MinIdle,
                 MaxAge = sweep.MaxAge ?? _settings.MaxUploadAge,
@@ -204,13 +189,13 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                             Interlocked.Increment(ref _overMaxAge);
                         if (!result.Outcome.IsClean() || (result.Outcome is AbortOutcome.Active && sweep.ShowActive))
                             Keep(result);
-                        _progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
+                        invocation.Progress?.Report(Snapshot(Interlocked.Increment(ref _done), final: false));
                     }
                 )
                 .ConfigureAwait(false);
 
             var continued = await SettleStopAsync().ConfigureAwait(false);
-            _progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
+            invocation.Progress?.Report(Snapshot(Interlocked.Read(ref _done), final: true));
             return new(Summary(continued), _counts, _notable);
         }
 
@@ -265,7 +250,7 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
             {
                 Elapsed = _stopwatch.Elapsed,
                 Final = final,
-                Concurrency = final ? runner.Limiter.Settled : runner.Limiter.Limit,
+                Concurrency = final ? runner.Scan.Limiter.Settled : runner.Scan.Limiter.Limit,
             };
 
         private void Keep(AbortResult result)
@@ -287,23 +272,28 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
         {
             if (_listing.LastListed is null)
                 return "nothing was listed; run it again";
-            var (key, id) = Resume();
+            var (key, id) = _listing.ResumeAfter();
             return id is null ? $"resume from keyMarker '{key}'" : $"resume from keyMarker '{key}', uploadIdMarker '{id}'";
         }
 
-        private (string? KeyMarker, string? UploadIdMarker) Resume() => _listing.ResumeAfter();
-
+        // Re-sent through the retry queue to resume where the listing left off.
         private async Task<bool> ContinueAsync(TimeSpan delay, string why)
         {
-            if (await new SweepContinuation(invocation.Queues, runner.Log).SendAsync(sweep, Resume(), delay, why, invocation.Settle).ConfigureAwait(false) is not { } problem)
-                return true;
-            Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
-            return false;
+            var (key, id) = _listing.ResumeAfter();
+            var next = sweep with { KeyMarker = key, UploadIdMarker = id, Attempt = sweep.Attempt + 1 };
+            if (await invocation.Queues.Retry.TrySendAsync(EnvironmentVariables.RetryQueueUrl, MessageJson.Sweep(next), delay, invocation.Settle).ConfigureAwait(false) is { } problem)
+            {
+                Fail($"sweep stopped early ({why}) and could not re-queue its continuation ({problem}); {ResumeHint()}");
+                return false;
+            }
+            var where = key is null ? "from the start" : id is null ? $"after key '{key}'" : $"after key '{key}', upload {id}";
+            runner.Log.Log(LogLevel.Information, $"sweep of {sweep} stopped ({why}); continues {where}");
+            return true;
         }
 
         private SweepSummary Summary(bool continued)
         {
-            var (nextKey, nextId) = StopReason is null ? default : Resume();
+            var (nextKey, nextId) = StopReason is null ? default : _listing.ResumeAfter();
             return new()
             {
                 Bucket = sweep.Bucket,
@@ -324,8 +314,8 @@ public sealed class SweepRunner(FleetScan scan, AbortWorkflow workflow, Settings
                 ElapsedSeconds = _stopwatch.Elapsed.TotalSeconds,
                 Shard = sweep.Shard?.ToString(),
                 PrefixFilteredLocally = _listing.PrefixFilteredLocally,
-                Concurrency = runner.Limiter.Settled,
-                AdaptiveConcurrency = runner.Limiter.IsAdaptive,
+                Concurrency = runner.Scan.Limiter.Settled,
+                AdaptiveConcurrency = runner.Scan.Limiter.IsAdaptive,
             };
         }
     }

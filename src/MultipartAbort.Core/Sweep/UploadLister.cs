@@ -2,12 +2,8 @@ using System.Runtime.CompilerServices;
 
 namespace MultipartAbort.Core.Sweep;
 
-/// <summary>
-/// Streams ListMultipartUploads, yielding each upload at most once despite server bugs (repeated marker, wrong
-/// IsTruncated, ignored markers or max-uploads, unsorted pages); throws rather than stop silently.
-/// </summary>
-// Memory stays flat: a frontier key plus the ids of that key already yielded. Next markers come from what was
-// received, never from NextKeyMarker/NextUploadIdMarker.
+/// <summary>Streams ListMultipartUploads, each upload at most once despite server bugs; throws rather than stop silently.</summary>
+// Flat memory (a frontier key and its yielded ids); markers come from what was received, never NextKeyMarker.
 internal static class UploadLister
 {
     // Asked for explicitly so a full page can be told from a last one.
@@ -26,7 +22,6 @@ internal static class UploadLister
         var frontier = Frontier.From(start);
         var listing = start with { MaxUploads = pageSize };
         var mode = ResumeMode.Exact;
-        var pageIds = new HashSet<(string, string)>();
         var previousIds = new HashSet<(string, string)>(); // every upload of the previous page
         ListedUpload? previousLast = null;
         var ownOrder = false;
@@ -50,14 +45,8 @@ internal static class UploadLister
             }
 
             // Judged against the frontier before this page, so an unsorted page (moto) still yields everything.
-            pageIds.Clear();
-            var fresh = new List<ListedUpload>(page.Uploads.Count);
-            foreach (var upload in page.Uploads)
-                if ((ownOrder ? !previousIds.Contains((upload.Key, upload.UploadId)) : frontier.IsNew(upload)) && pageIds.Add((upload.Key, upload.UploadId)))
-                    fresh.Add(upload);
-            previousIds.Clear();
-            foreach (var upload in page.Uploads)
-                previousIds.Add((upload.Key, upload.UploadId));
+            var fresh = page.Uploads.Where(u => ownOrder ? !previousIds.Contains((u.Key, u.UploadId)) : frontier.IsNew(u)).DistinctBy(u => (u.Key, u.UploadId)).ToList();
+            previousIds = [.. page.Uploads.Select(u => (u.Key, u.UploadId))];
             if (page.Uploads.Count > 0)
                 previousLast = page.Uploads[^1];
             if (fresh.Count > 0)
@@ -108,8 +97,7 @@ internal static class UploadLister
         }
     }
 
-    // Ceph RGW sorts by key.uploadId.meta: by S3's order its next page would look already listed. One unsorted page
-    // holding everything (moto) is not a sign.
+    // Ceph RGW sorts by key.uploadId.meta, so its next page looks already listed; one unsorted page of all (moto) is no sign.
     private static bool ListsInOwnOrder(UploadsPage page, int pageSize, string? frontierKey, HashSet<(string, string)> previousIds)
     {
         var uploads = page.Uploads;
@@ -173,10 +161,7 @@ internal static class UploadLister
 
         public void Advance(List<ListedUpload> fresh, IReadOnlyList<ListedUpload> page)
         {
-            var top = fresh[0].Key;
-            foreach (var u in fresh)
-                if (KeyOrder.Compare(u.Key, top) > 0)
-                    top = u.Key;
+            var top = fresh.Select(u => u.Key).Max(KeyOrder.Comparer)!;
             if (Key is null || KeyOrder.Compare(top, Key) > 0)
             {
                 Key = top;
@@ -188,10 +173,7 @@ internal static class UploadLister
                 if (u.Key == Key && _idsOfKey.Add(u.UploadId))
                     LastId = u.UploadId;
 
-            Boundary = null;
-            foreach (var u in page)
-                if (KeyOrder.Compare(u.Key, Key) < 0 && (Boundary is null || KeyOrder.Compare(u.Key, Boundary) > 0))
-                    Boundary = u.Key;
+            Boundary = page.Select(u => u.Key).Where(k => KeyOrder.Compare(k, Key) < 0).Max(KeyOrder.Comparer);
         }
 
         public bool StepsThroughDoneKey(IReadOnlyList<ListedUpload> page)

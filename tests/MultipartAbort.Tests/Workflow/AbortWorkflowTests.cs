@@ -115,7 +115,7 @@ public class AbortWorkflowTests
     {
         var h = new WorkflowHarness();
 
-        var result = await h.RunAsync(Request, AbortOptions.Direct with { ProbeBeforeAbort = false });
+        var result = await h.RunAsync(Request);
 
         result.Outcome.Should().Be(AbortOutcome.AlreadyGone);
         result.AbortCalls.Should().Be(1);
@@ -197,7 +197,7 @@ public class AbortWorkflowTests
         var h = new WorkflowHarness();
         h.Store.FailWith = op => new StoreException(op, "HTTP 503", true);
 
-        var result = await h.RunAsync(Request, AbortOptions.SqsRecord);
+        var result = await h.RunAsync(Request, AbortOptions.Direct);
 
         result.Outcome.Should().Be(AbortOutcome.Requeued);
         h.Retry.Sent.Should().ContainSingle().Which.Body.Should().Contain("\"attempt\":1");
@@ -209,7 +209,7 @@ public class AbortWorkflowTests
         var h = new WorkflowHarness { WithQueues = false };
         h.Store.FailWith = op => new StoreException(op, "HTTP 503", true);
 
-        var result = await h.RunAsync(Request, AbortOptions.SqsRecord);
+        var result = await h.RunAsync(Request, AbortOptions.Direct);
 
         result.Outcome.Should().Be(AbortOutcome.Failed);
         result.Message.Should().Be("ListParts failed: HTTP 503 (transient; retries exhausted)");
