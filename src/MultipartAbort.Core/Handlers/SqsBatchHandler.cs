@@ -21,11 +21,11 @@ internal sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger l
             if (settled[i])
                 continue;
             if (!string.IsNullOrWhiteSpace(records[i].MessageId))
-                failures.Add(new SqsBatchItemFailure { ItemIdentifier = records[i].MessageId! });
+                failures.Add(new SqsBatchItemFailure(records[i].MessageId!));
             else
                 await PassOnWithoutIdAsync(records[i], i < started ? "it failed transiently" : "it was not started before the deadline", invocation).ConfigureAwait(false);
         }
-        return new SqsBatchAnswer(new SqsBatchResponse { BatchItemFailures = failures }, counts);
+        return new SqsBatchAnswer(new SqsBatchResponse(failures), counts);
     }
 
     // Without a messageId Lambda would fail the whole batch, so the body goes round through the queues.
@@ -49,3 +49,5 @@ internal sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger l
             log.Log(LogLevel.Critical, "an SQS record without messageId could be neither re-queued nor dead-lettered; it is lost (Lambda never sends such a record)");
     }
 }
+
+internal sealed record SqsBatchAnswer(SqsBatchResponse Response, OutcomeCounts Counts);
