@@ -26,9 +26,7 @@ public static class HostDoors
         var (answerBy, source) = RequestDeadline(received, services.Settings.HttpRequestTimeout, services.Time);
         using var deadline = source;
         using var invocation = services.Begin(answerBy, deadline.Token);
-        return cloudEvent is null
-            ? await services.Webhooks.HandleAsync(method, signature, body, invocation).ConfigureAwait(false)
-            : await services.CloudEvents.HandleAsync(cloudEvent, signature, body, invocation).ConfigureAwait(false);
+        return await services.Webhooks.HandleAsync(method, signature, body, cloudEvent, invocation).ConfigureAwait(false);
     }
 
     /// <summary>A request's timeout counted from its arrival, so the time spent reading its body counts.</summary>
