@@ -18,7 +18,7 @@ internal static class EventDecoder
     private static DecodedEvent DecodeChecked(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}", "shape");
+            return Invalid($"the event must be a JSON object; got {JsonFields.Describe(root)}", "shape");
         try
         {
             if (root.TryGetProperty("Records", out var records) && IsSqs(records))

@@ -64,7 +64,7 @@ public static class StrictText
                 }
                 catch (InvalidOperationException)
                 {
-                    var where = name ? (property.Length == 0 ? "a property name" : $"a property name after '{Clip(property)}'") : (property.Length == 0 ? "a string" : Clip(property));
+                    var where = name ? (property.Length == 0 ? "a property name" : $"a property name after '{JsonFields.Truncate(property)}'") : (property.Length == 0 ? "a string" : JsonFields.Truncate(property));
                     return $"{where} is not valid Unicode (it escapes a lone UTF-16 surrogate, such as \\ud800)";
                 }
                 if (name)
@@ -77,6 +77,4 @@ public static class StrictText
         }
         return null;
     }
-
-    private static string Clip(string s) => s.Length <= 64 ? s : s[..61] + "...";
 }
