@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// Drains the cos:// retry ledger, deleting an entry only once settled. At least once: a double run is harmless, and
-/// re-queues count from the due time, so entries never multiply.
-/// </summary>
+/// <summary>Drains the cos:// retry ledger, deleting an entry only once settled; re-queues count from the due time, so entries never multiply.</summary>
 public sealed class RetryLedgerDrain : IRetryDrain
 {
     private readonly IRetryLedger ledger;
