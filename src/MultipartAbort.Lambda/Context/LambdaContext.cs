@@ -2,15 +2,12 @@ using MultipartAbort.Lambda.Client;
 
 namespace MultipartAbort.Lambda.Context;
 
-public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
+public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart)
 {
     public InvocationRequest Request => request;
     public FunctionIdentity Function => function;
     public string RequestId => request.RequestId;
     public bool ColdStart => coldStart;
-
-    /// <summary><see cref="TimeSpan.MaxValue"/> when Lambda gave no deadline.</summary>
-    public TimeSpan RemainingTime => request.Deadline is { } end ? end - time.GetUtcNow() : TimeSpan.MaxValue;
 
     /// <summary>The X-Ray Root, as Powertools logs it.</summary>
     public string? XRayTraceId => RootOf(request.TraceHeader);
