@@ -40,7 +40,7 @@ public static class HostDoors
     public static async Task<HttpAnswer> RunActivationAsync(this FunctionServices services, string? signature, byte[] body)
     {
         var (settings, log, time) = (services.Settings, services.Log, services.Time);
-        if (CallerTrust.Refusal(settings, signature, body, time.GetUtcNow()) is { } problem)
+        if (WebhookSignature.CallerRefusal(settings, signature, body, time.GetUtcNow()) is { } problem)
         {
             services.Refusals.Refused($"OpenWhisk activation refused: {problem}");
             return HttpAnswer.Refused(401, problem);

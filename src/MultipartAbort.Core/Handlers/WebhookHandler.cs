@@ -12,7 +12,7 @@ internal sealed class WebhookHandler(RequestRunner requests, Settings settings, 
             return HttpAnswer.Refused(405, $"method {method} is not allowed; POST a JSON request");
         var problem = cloudEvent is null
             ? WebhookSignature.Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), time.GetUtcNow(), settings.WebhookTolerance)
-            : CallerTrust.Refusal(settings, signatureHeader, rawBody, time.GetUtcNow());
+            : WebhookSignature.CallerRefusal(settings, signatureHeader, rawBody, time.GetUtcNow());
         if (problem is not null)
         {
             refusals.Refused(cloudEvent is null ? $"webhook refused: {problem}" : $"CloudEvent {cloudEvent.Type} from {cloudEvent.Source} refused: {problem}");
