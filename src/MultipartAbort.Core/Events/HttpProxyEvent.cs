@@ -33,3 +33,10 @@ internal sealed record HttpRequestDescription(
     [property: JsonPropertyName("path")] string? Path,
     [property: JsonPropertyName("sourceIp")] string? SourceIp
 );
+
+internal sealed record HttpProxyResponse(
+    [property: JsonPropertyName("statusCode")] int StatusCode,
+    [property: JsonPropertyName("headers")] Dictionary<string, string> Headers,
+    [property: JsonPropertyName("body")] string Body,
+    [property: JsonPropertyName("isBase64Encoded")] bool IsBase64Encoded
+);

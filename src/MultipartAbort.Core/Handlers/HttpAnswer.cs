@@ -14,7 +14,7 @@ public sealed record HttpAnswer(int Status, string Body, InvocationResult? Resul
 
     internal static HttpAnswer Refused(int status, string message) => new(status, ResultJson.Error(message), null);
 
-    internal HttpProxyResponse ToProxyResponse() => new() { StatusCode = Status, Body = Body };
+    internal HttpProxyResponse ToProxyResponse() => new(Status, new() { ["Content-Type"] = "application/json" }, Body, false);
 
     private static string WithError(string message, InvocationResult result) =>
         ResultJson.Text(json =>
@@ -25,4 +25,10 @@ public sealed record HttpAnswer(int Status, string Body, InvocationResult? Resul
             json.WriteRawValue(ResultJson.Result(result), skipInputValidation: true);
             json.WriteEndObject();
         });
+}
+
+/// <summary>What a host sends back for an event, and the counts for metrics. Succeeded is <c>mpa invoke</c>'s exit code.</summary>
+public sealed record EventAnswer(byte[] Body, OutcomeCounts Counts, InvocationResult? Result, bool Succeeded)
+{
+    public string BodyText => Encoding.UTF8.GetString(Body);
 }
