@@ -117,7 +117,8 @@ internal static class EventDecoder
         }
     }
 
-    private static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
+    // Null with the refusal when the bytes are empty, not UTF-8, not JSON or escape a lone surrogate.
+    internal static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
     {
         refusal = null!;
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)

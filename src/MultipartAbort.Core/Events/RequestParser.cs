@@ -13,15 +13,10 @@ public static class RequestParser
             return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep", rule: "shape");
         if (StrictText.SurrogateProblem(text) is { } notText)
             return Invalid($"the body is not valid text: {notText}", rule: "text");
-        try
-        {
-            using var doc = JsonDocument.Parse(text, DocumentOptions);
-            return StrictText.JsonProblem(doc.RootElement) is { } problem ? Invalid($"the body is not valid text: {problem}", rule: "text") : Parse(doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            return Invalid($"the body is not valid JSON: {ex.Message}", rule: "json");
-        }
+        if (EventDecoder.Parse(Encoding.UTF8.GetBytes(text), "body", out var refusal) is not { } doc)
+            return refusal;
+        using (doc)
+            return Parse(doc.RootElement);
     }
 
     internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };

@@ -29,17 +29,9 @@ public static class StrictText
 
     public static string? SurrogateProblem(ReadOnlySpan<char> text)
     {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (!char.IsSurrogate(text[i]))
-                continue;
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            return $"it holds a lone UTF-16 surrogate (U+{(int)text[i]:X4} at character {i}), which is no character";
-        }
+        for (int i = 0, used; i < text.Length; i += used)
+            if (Rune.DecodeFromUtf16(text[i..], out _, out used) != System.Buffers.OperationStatus.Done)
+                return $"it holds a lone UTF-16 surrogate (U+{(int)text[i]:X4} at character {i}), which is no character";
         return null;
     }
 
