@@ -1,9 +1,6 @@
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// A POST: a webhook (<c>X-Signature</c> checked before the body is read, fail closed without a secret) or a CloudEvent
-/// (signed unless CLOUDEVENTS_TRUSTED; 2xx only once done: Knative retries failures).
-/// </summary>
+/// <summary>A POST: a webhook (<c>X-Signature</c> before the body is read; no secret fails closed) or a CloudEvent (signed unless CLOUDEVENTS_TRUSTED; 2xx once done: Knative retries).</summary>
 internal sealed class WebhookHandler(RequestRunner requests, Settings settings, StructuredLogger log, RefusalLog refusals, TimeProvider time)
 {
     public async Task<HttpAnswer> HandleAsync(string method, string? signatureHeader, byte[] rawBody, CloudEventDelivery? cloudEvent, Invocation invocation)

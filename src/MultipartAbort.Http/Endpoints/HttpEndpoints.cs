@@ -1,9 +1,6 @@
 namespace MultipartAbort.Http.Endpoints;
 
-/// <summary>
-/// <c>POST /</c> (a CloudEvent, else a webhook, as on Lambda), OpenWhisk's <c>/init</c> and <c>/run</c>, <c>/healthz</c> (open;
-/// 503 after SIGTERM) and <c>/metrics</c> (guarded, as it names buckets). Bodies are read raw: signatures cover the exact bytes.
-/// </summary>
+/// <summary><c>POST /</c>, OpenWhisk's <c>/init</c> and <c>/run</c>, <c>/healthz</c> (503 after SIGTERM), <c>/metrics</c> (guarded: it names buckets); bodies raw, as signed.</summary>
 public static class HttpEndpoints
 {
     public static void MapEndpoints(this IEndpointRouteBuilder app, FunctionServices services, OutcomeMetrics metrics, IHostApplicationLifetime lifetime)
