@@ -2,13 +2,9 @@ namespace MultipartAbort.Core.Handlers;
 
 public sealed record HttpAnswer(int Status, string Body, InvocationResult? Result)
 {
-    // 502 on a transient failure, so it is sent again.
-    internal static int StatusOf(RequestPayload payload, InvocationResult result) =>
-        payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200;
-
-    // OpenWhisk reads "error" on a failed activation: withError puts the result beside it.
+    // 502 on a transient failure, so it is sent again; OpenWhisk reads "error" on a failed activation: withError puts the result beside it.
     internal static HttpAnswer Ran(RequestPayload payload, InvocationResult result, bool withError = false) =>
-        StatusOf(payload, result) is var status && (status == 200 || !withError)
+        (payload is InvalidPayload ? 400 : result.Summary[AbortOutcome.Failed] > 0 ? 502 : 200) is var status && (status == 200 || !withError)
             ? new(status, ResultJson.ResultText(result), result)
             : new(status, WithError($"{result.Summary[AbortOutcome.Failed]} upload(s) failed transiently; see result", result), result);
 
