@@ -64,9 +64,7 @@ public static class HttpHost
         var lifetime = app.Lifetime;
         lifetime.ApplicationStopping.Register(() => services.Log.Log(LogLevel.Information, "stopping: no new requests are taken; requests in flight finish first"));
         app.Use(next => new RequestScope(next, services.Log, metrics, identity).InvokeAsync);
-        app.MapRootEndpoint(services, metrics);
-        app.MapOpenWhiskEndpoints(services, metrics);
-        app.MapOperationsEndpoints(metrics, services, lifetime);
+        app.MapEndpoints(services, metrics, lifetime);
         return app;
     }
 }

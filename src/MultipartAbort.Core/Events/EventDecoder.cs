@@ -18,7 +18,7 @@ internal static class EventDecoder
     private static DecodedEvent DecodeChecked(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return Invalid($"the event must be a JSON object; got {RequestParser.Describe(root)}", "shape");
+            return Invalid($"the event must be a JSON object; got {JsonFields.Describe(root)}", "shape");
         try
         {
             if (root.TryGetProperty("Records", out var records) && IsSqs(records))
@@ -117,7 +117,8 @@ internal static class EventDecoder
         }
     }
 
-    private static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
+    // Null with the refusal when the bytes are empty, not UTF-8, not JSON or escape a lone surrogate.
+    internal static JsonDocument? Parse(ReadOnlySpan<byte> utf8, string what, out InvalidPayload refusal)
     {
         refusal = null!;
         if (utf8.Trim(" \t\r\n"u8).IsEmpty)

@@ -16,73 +16,44 @@ internal static class JsonFields
     internal static string? RequiredString(JsonElement e, string name, string path, Problems errors)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add($"{path}{name}", $"is missing");
-            return null;
-        }
-        if (v.ValueKind != JsonValueKind.String)
-        {
-            errors.Add($"{path}{name}", $"must be a string; got {Describe(v)}");
-            return null;
-        }
-        if (ReadString(v, name, path, errors) is not { } s)
-            return null;
-        if (s.Length == 0)
-        {
-            errors.Add($"{path}{name}", $"is empty");
-            return null;
-        }
-        return s;
-    }
-
-    internal static string? OptionalString(JsonElement e, string name, string path, Problems errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind == JsonValueKind.String)
-            return ReadString(v, name, path, errors);
-        errors.Add($"{path}{name}", $"must be a string; got {Describe(v)}");
-        return null;
+            return Reject(errors, $"{path}{name}", "is missing");
+        var s = OptionalString(e, name, path, errors);
+        return s is "" ? Reject(errors, $"{path}{name}", "is empty") : s;
     }
 
     // A JSON string may escape a lone surrogate (\ud800), which is no text at all: reject it by name.
-    internal static string? ReadString(JsonElement v, string name, string path, Problems errors)
-    {
-        try
-        {
-            return v.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            errors.Add($"{path}{name}", $"is not valid Unicode (it escapes a lone UTF-16 surrogate)");
-            return null;
-        }
-    }
+    internal static string? OptionalString(JsonElement e, string name, string path, Problems errors) =>
+        Field(e, name, path, errors, v => v.ValueKind == JsonValueKind.String, "must be a string") is not { } v ? null
+        : SafeString(v) is { } s ? s
+        : Reject(errors, $"{path}{name}", "is not valid Unicode (it escapes a lone UTF-16 surrogate)");
 
-    internal static int? OptionalInt(JsonElement e, string name, string path, Problems errors)
+    internal static int? OptionalInt(JsonElement e, string name, string path, Problems errors) =>
+        Field(e, name, path, errors, v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0, "must be a whole number of 0 or more")?.GetInt32();
+
+    internal static bool? OptionalBool(JsonElement e, string name, string path, Problems errors) =>
+        Field(e, name, path, errors, v => v.ValueKind is JsonValueKind.True or JsonValueKind.False, "must be true or false")?.GetBoolean();
+
+    // Null when absent or null; a value of the wrong kind is a problem naming the field and what it got.
+    internal static JsonElement? Field(JsonElement e, string name, string path, Problems errors, Func<JsonElement, bool> fits, string rule)
     {
         if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
             return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i >= 0)
-            return i;
-        errors.Add($"{path}{name}", $"must be a whole number of 0 or more; got {Describe(v)}");
+        if (fits(v))
+            return v;
+        errors.Add($"{path}{name}", $"{rule}; got {Describe(v)}");
         return null;
     }
 
-    internal static bool? OptionalBool(JsonElement e, string name, string path, Problems errors)
+    private static string? Reject(Problems errors, string field, string what)
     {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            return v.GetBoolean();
-        errors.Add($"{path}{name}", $"must be true or false; got {Describe(v)}");
+        errors.Add(field, what);
         return null;
     }
 
     internal static string Describe(JsonElement v) =>
         v.ValueKind switch
         {
-            JsonValueKind.String => $"the string \"{Truncate(SafeString(v))}\"",
+            JsonValueKind.String => $"the string \"{Truncate(SafeString(v) ?? "(invalid Unicode)")}\"",
             JsonValueKind.Number => $"the number {Truncate(v.GetRawText())}",
             JsonValueKind.True or JsonValueKind.False => $"{v.GetRawText()}",
             JsonValueKind.Null => "null",
@@ -91,7 +62,8 @@ internal static class JsonFields
             _ => "nothing",
         };
 
-    internal static string SafeString(JsonElement v)
+    // Null for a string escaping a lone surrogate.
+    private static string? SafeString(JsonElement v)
     {
         try
         {
@@ -99,7 +71,7 @@ internal static class JsonFields
         }
         catch (InvalidOperationException)
         {
-            return "(invalid Unicode)";
+            return null;
         }
     }
 

@@ -9,11 +9,7 @@ internal sealed class Problems
 
     public string? Field { get; private set; }
 
-    public void Add(string field, string what)
-    {
-        Field ??= field;
-        _messages.Add($"{field} {what}");
-    }
+    public void Add(string field, string what) => AddWorded(field, $"{field} {what}");
 
     public void AddWorded(string field, string message)
     {

@@ -13,15 +13,10 @@ public static class RequestParser
             return Invalid("the body is empty; expected a JSON object with bucket, key and uploadId, uploads, or sweep", rule: "shape");
         if (StrictText.SurrogateProblem(text) is { } notText)
             return Invalid($"the body is not valid text: {notText}", rule: "text");
-        try
-        {
-            using var doc = JsonDocument.Parse(text, DocumentOptions);
-            return StrictText.JsonProblem(doc.RootElement) is { } problem ? Invalid($"the body is not valid text: {problem}", rule: "text") : Parse(doc.RootElement);
-        }
-        catch (JsonException ex)
-        {
-            return Invalid($"the body is not valid JSON: {ex.Message}", rule: "json");
-        }
+        if (EventDecoder.Parse(Encoding.UTF8.GetBytes(text), "body", out var refusal) is not { } doc)
+            return refusal;
+        using (doc)
+            return Parse(doc.RootElement);
     }
 
     internal static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 };
@@ -33,12 +28,9 @@ public static class RequestParser
         // Here so every carrier takes upload-started/finished events.
         if (UploadEventParser.TryParse(root) is { } uploadEvent)
             return uploadEvent;
-        if (root.TryGetProperty("uploads", out var uploads))
-            return JsonFields.Unknown(root, "", UploadsFields, out var field) is { } extra ? Invalid(extra, field) : ParseBatch(uploads);
-        if (root.TryGetProperty("sweep", out var sweep))
-            return JsonFields.Unknown(root, "", SweepFields, out var field) is { } extra ? Invalid(extra, field) : ParseSweep(sweep);
-        if (root.TryGetProperty("report", out var report))
-            return JsonFields.Unknown(root, "", ReportFields, out var field) is { } extra ? Invalid(extra, field) : ParseReport(report);
+        foreach (var (name, parse) in Wrapped)
+            if (root.TryGetProperty(name, out var inner))
+                return JsonFields.Unknown(root, "", [name], out var field) is { } extra ? Invalid(extra, field) : parse(inner);
         if (root.TryGetProperty("bucket", out _) || root.TryGetProperty("key", out _) || root.TryGetProperty("uploadId", out _))
         {
             var parsed = ParseUpload(root, "");
@@ -132,15 +124,11 @@ public static class RequestParser
         return null;
     }
 
-    private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, Problems errors)
-    {
-        if (!e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            return null;
-        if (v.ValueKind == JsonValueKind.String && Rfc3339.TryParse(v.GetString(), out var time))
-            return time;
-        errors.Add($"{path}{name}", $"must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z; got {JsonFields.Describe(v)}");
-        return null;
-    }
+    private static DateTimeOffset? OptionalTime(JsonElement e, string name, string path, Problems errors) =>
+        JsonFields.Field(e, name, path, errors, v => v.ValueKind == JsonValueKind.String && Rfc3339.TryParse(v.GetString(), out _), "must be an RFC 3339 time with an offset, such as 2026-01-01T12:00:00Z") is { } v
+        && Rfc3339.TryParse(v.GetString(), out var time)
+            ? time
+            : null;
 
     private static RequestPayload ParseSweep(JsonElement e)
     {
@@ -209,13 +197,8 @@ public static class RequestParser
         var buckets = new List<string>();
         if (JsonFields.OptionalString(e, "bucket", path, errors) is { } one)
             buckets.Add(one);
-        if (e.TryGetProperty("buckets", out var list) && list.ValueKind != JsonValueKind.Null)
-        {
-            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(b => b.ValueKind != JsonValueKind.String))
-                errors.Add($"{path}buckets", $"must be an array of bucket names or globs; got {JsonFields.Describe(list)}");
-            else
-                buckets.AddRange(list.EnumerateArray().Select(b => b.GetString()!));
-        }
+        if (JsonFields.Field(e, "buckets", path, errors, l => l.ValueKind == JsonValueKind.Array && l.EnumerateArray().All(b => b.ValueKind == JsonValueKind.String), "must be an array of bucket names or globs") is { } list)
+            buckets.AddRange(list.EnumerateArray().Select(b => b.GetString()!));
         var all = JsonFields.OptionalBool(e, "allBuckets", path, errors) ?? false;
         var depth = JsonFields.OptionalInt(e, "depth", path, errors) ?? 0;
         var minIdle = OptionalDuration(e, "minIdle", path, errors);
@@ -225,14 +208,7 @@ public static class RequestParser
         var byTop = JsonFields.OptionalInt(e, "byTop", path, errors) ?? Report.Showback.DefaultTop;
         if (byTop is < 1 or > Report.Showback.MaxTop)
             errors.Add($"{path}byTop", $"must be from 1 to {Report.Showback.MaxTop}; got {byTop}");
-        decimal? price = null;
-        if (e.TryGetProperty("pricePerGbMonth", out var p) && p.ValueKind != JsonValueKind.Null)
-        {
-            if (p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var value) && value >= 0)
-                price = value;
-            else
-                errors.Add($"{path}pricePerGbMonth", $"must be a number, 0 or more; got {JsonFields.Describe(p)}");
-        }
+        var price = JsonFields.Field(e, "pricePerGbMonth", path, errors, p => p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var value) && value >= 0, "must be a number, 0 or more")?.GetDecimal();
         foreach (var bucket in buckets.Where(b => !Fleet.BucketSelector.IsGlob(b)))
             if (ValidateBucket(bucket) is { } bucketError)
                 errors.Add($"{path}bucket", bucketError);
@@ -247,16 +223,12 @@ public static class RequestParser
         return new ReportPayload(price is { } given ? request with { PricePerGbMonth = given, PriceName = "the request's pricePerGbMonth" } : request);
     }
 
-    internal static string Describe(JsonElement v) => JsonFields.Describe(v);
-
     public static string? ValidateBucket(string bucket) => StoreNames.CheckBucket(bucket);
 
     // Unknown fields are refused: a misspelt option silently dropped would do something other than asked.
     private static readonly string[] UploadFields = ["bucket", "key", "uploadId", "attempt", "reason", "expectedBucketOwner", "requestPayer", "notBefore", "initiatedAt", "minIdle"];
     private static readonly string[] SweepRequestFields = ["bucket", "prefix", "olderThan", "dryRun", "measureBytes", "minIdle", "maxAge", "showActive", "keyMarker", "uploadIdMarker", "attempt", "shard", "shards"];
-    private static readonly string[] UploadsFields = ["uploads"];
-    private static readonly string[] SweepFields = ["sweep"];
-    private static readonly string[] ReportFields = ["report"];
+    private static readonly (string Name, Func<JsonElement, RequestPayload> Parse)[] Wrapped = [("uploads", ParseBatch), ("sweep", ParseSweep), ("report", ParseReport)];
     private static readonly string[] ReportRequestFields = ["bucket", "buckets", "allBuckets", "depth", "minIdle", "pricePerGbMonth", "by", "byTop"];
 
     internal static InvalidPayload Invalid(string message, string? field = null, string? rule = null) => new(AbortResult.Rejected(null, null, null, 0, message, field, rule));

@@ -29,17 +29,9 @@ public static class StrictText
 
     public static string? SurrogateProblem(ReadOnlySpan<char> text)
     {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (!char.IsSurrogate(text[i]))
-                continue;
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            return $"it holds a lone UTF-16 surrogate (U+{(int)text[i]:X4} at character {i}), which is no character";
-        }
+        for (int i = 0, used; i < text.Length; i += used)
+            if (Rune.DecodeFromUtf16(text[i..], out _, out used) != System.Buffers.OperationStatus.Done)
+                return $"it holds a lone UTF-16 surrogate (U+{(int)text[i]:X4} at character {i}), which is no character";
         return null;
     }
 
@@ -64,7 +56,7 @@ public static class StrictText
                 }
                 catch (InvalidOperationException)
                 {
-                    var where = name ? (property.Length == 0 ? "a property name" : $"a property name after '{Clip(property)}'") : (property.Length == 0 ? "a string" : Clip(property));
+                    var where = name ? (property.Length == 0 ? "a property name" : $"a property name after '{JsonFields.Truncate(property)}'") : (property.Length == 0 ? "a string" : JsonFields.Truncate(property));
                     return $"{where} is not valid Unicode (it escapes a lone UTF-16 surrogate, such as \\ud800)";
                 }
                 if (name)
@@ -77,6 +69,4 @@ public static class StrictText
         }
         return null;
     }
-
-    private static string Clip(string s) => s.Length <= 64 ? s : s[..61] + "...";
 }

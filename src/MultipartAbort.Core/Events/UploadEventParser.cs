@@ -24,7 +24,7 @@ internal static class UploadEventParser
         var bucket = parameters is { } p ? String(p, "bucketName") : null;
         var key = parameters is { } q ? String(q, "key") ?? String(q, "Key") : null;
         if (eventName is "CompleteMultipartUpload" or "AbortMultipartUpload")
-            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key}: no action (timers are not disarmed; a due timer of a finished upload ends already-gone)");
+            return Finished(source, bucket, key);
         if (eventName != CloudTrailStart)
             return Invalid(bucket, key, $"{source} is not an upload start; only {CloudTrailStart} arms a timer (check the EventBridge rule's eventName filter)");
         if (String(record, "errorCode") is { } error)
@@ -35,18 +35,12 @@ internal static class UploadEventParser
             errors.Add("detail.requestParameters.bucketName", "is missing");
         if (key is null)
             errors.Add("detail.requestParameters.key", "is missing");
-        if (!Rfc3339.TryParseEventTime(String(record, "eventTime"), out var initiated))
-            errors.Add("detail.eventTime", $"is missing or not an ISO-8601 time ('{String(record, "eventTime")}')");
-        Names(bucket, key, "detail.requestParameters.bucketName", "detail.requestParameters.key", errors);
-        if (errors.Count > 0)
-            return Invalid(bucket, key, $"{source} event: {errors}", errors.Field);
-
         // CloudTrail does not document a response body here; when one carries the upload id, the timer names that upload.
         var response = Object(record, "responseElements");
         var uploadId = response is { } r
             ? String(r, "uploadId") ?? String(r, "UploadId") ?? (Object(r, "InitiateMultipartUploadResult") is { } x ? String(x, "UploadId") : null)
             : null;
-        return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
+        return Started(source, bucket, key, uploadId, String(record, "eventTime"), "detail.", "detail.requestParameters.bucketName", "detail.requestParameters.key", errors);
     }
 
     private static RequestPayload FromActivityTracker(JsonElement e, string action, JsonElement target)
@@ -56,7 +50,7 @@ internal static class UploadEventParser
         var key = String(target, "name");
         var bucket = BucketFromCrn(String(target, "id")) ?? (Object(e, "requestData") is { } rd ? String(rd, "bucketName") : null);
         if (action is "cloud-object-storage.object-multipart.complete" or "cloud-object-storage.object-multipart.delete")
-            return new UploadFinishedPayload($"{source} for s3://{bucket}/{key}: no action (timers are not disarmed; a due timer of a finished upload ends already-gone)");
+            return Finished(source, bucket, key);
         if (action != ActivityTrackerStart)
             return Invalid(bucket, key, $"{source} is not an upload start; only {ActivityTrackerStart} arms a timer (check the Activity Tracker route's filter)");
         if (String(e, "outcome") is { } outcome && !outcome.Equals("success", StringComparison.OrdinalIgnoreCase))
@@ -67,35 +61,29 @@ internal static class UploadEventParser
             errors.AddWorded("target.id", "target.id is not a COS CRN ending in :bucket:<name> and requestData.bucketName is missing");
         if (key is null)
             errors.Add("target.name", "(the object key) is missing");
-        if (!Rfc3339.TryParseEventTime(String(e, "eventTime"), out var initiated))
-            errors.Add("eventTime", $"is missing or not an ISO-8601 time ('{String(e, "eventTime")}')");
-        Names(bucket, key, "target.id's bucket", "target.name", errors);
         var uploadId = Object(e, "responseData") is { } response ? String(response, "uploadId") : null;
+        return Started(source, bucket, key, uploadId, String(e, "eventTime"), "", "target.id's bucket", "target.name", errors);
+    }
+
+    private static UploadFinishedPayload Finished(string source, string? bucket, string? key) =>
+        new($"{source} for s3://{bucket}/{key}: no action (timers are not disarmed; a due timer of a finished upload ends already-gone)");
+
+    // Names are refused when the event arrives, not when its timer falls due.
+    private static RequestPayload Started(string source, string? bucket, string? key, string? uploadId, string? eventTime, string path, string bucketField, string keyField, Problems errors)
+    {
+        if (!Rfc3339.TryParseEventTime(eventTime, out var initiated))
+            errors.Add($"{path}eventTime", $"is missing or not an ISO-8601 time ('{eventTime}')");
+        if (bucket is not null && StoreNames.CheckBucket(bucket) is { } bucketError)
+            errors.AddWorded(bucketField == "target.id's bucket" ? "target.id" : bucketField, $"{bucketField} {bucketError}");
+        if (key is not null && StoreNames.CheckKey(key) is { } keyError)
+            errors.Add(keyField, keyError);
         if (errors.Count > 0)
             return Invalid(bucket, key, $"{source} event: {errors}", errors.Field);
         return new UploadStartedPayload(new UploadStart(bucket!, key!, uploadId, initiated, source));
     }
 
-    // Refused when the event arrives, not when its timer falls due.
-    private static void Names(string? bucket, string? key, string bucketField, string keyField, Problems errors)
-    {
-        if (bucket is not null && StoreNames.CheckBucket(bucket) is { } bucketError)
-            errors.AddWorded(bucketField == "target.id's bucket" ? "target.id" : bucketField, $"{bucketField} {bucketError}");
-        if (key is not null && StoreNames.CheckKey(key) is { } keyError)
-            errors.Add(keyField, keyError);
-    }
-
-    private static string? BucketFromCrn(string? crn)
-    {
-        const string marker = ":bucket:";
-        var at = crn?.LastIndexOf(marker, StringComparison.Ordinal) ?? -1;
-        if (at < 0)
-            return null;
-        var rest = crn![(at + marker.Length)..];
-        var end = rest.IndexOf(':');
-        var name = end < 0 ? rest : rest[..end];
-        return name.Length > 0 ? name : null;
-    }
+    private static string? BucketFromCrn(string? crn) =>
+        crn?.LastIndexOf(":bucket:", StringComparison.Ordinal) is >= 0 and var at && crn[(at + ":bucket:".Length)..].Split(':')[0] is { Length: > 0 } name ? name : null;
 
     private static string? String(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;

@@ -1,14 +1,8 @@
 namespace MultipartAbort.Core.Handlers;
 
 /// <summary>A raw event of any shape: sorted, handed to its handler, answered in the shape it expects.</summary>
-internal sealed class EventRouter
+internal sealed class EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks)
 {
-    private readonly RequestRunner requests;
-    private readonly SqsBatchHandler sqsBatches;
-    private readonly WebhookHandler webhooks;
-
-    internal EventRouter(RequestRunner requests, SqsBatchHandler sqsBatches, WebhookHandler webhooks) => (this.requests, this.sqsBatches, this.webhooks) = (requests, sqsBatches, webhooks);
-
     public async Task<EventAnswer> HandleAsync(ReadOnlyMemory<byte> eventJson, Invocation invocation)
     {
         switch (EventDecoder.Decode(eventJson.Span))

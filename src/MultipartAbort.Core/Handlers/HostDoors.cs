@@ -26,9 +26,7 @@ public static class HostDoors
         var (answerBy, source) = RequestDeadline(received, services.Settings.HttpRequestTimeout, services.Time);
         using var deadline = source;
         using var invocation = services.Begin(answerBy, deadline.Token);
-        return cloudEvent is null
-            ? await services.Webhooks.HandleAsync(method, signature, body, invocation).ConfigureAwait(false)
-            : await services.CloudEvents.HandleAsync(cloudEvent, signature, body, invocation).ConfigureAwait(false);
+        return await services.Webhooks.HandleAsync(method, signature, body, cloudEvent, invocation).ConfigureAwait(false);
     }
 
     /// <summary>A request's timeout counted from its arrival, so the time spent reading its body counts.</summary>
@@ -42,7 +40,7 @@ public static class HostDoors
     public static async Task<HttpAnswer> RunActivationAsync(this FunctionServices services, string? signature, byte[] body)
     {
         var (settings, log, time) = (services.Settings, services.Log, services.Time);
-        if (CallerTrust.Refusal(settings, signature, body, time.GetUtcNow()) is { } problem)
+        if (WebhookSignature.CallerRefusal(settings, signature, body, time.GetUtcNow()) is { } problem)
         {
             services.Refusals.Refused($"OpenWhisk activation refused: {problem}");
             return HttpAnswer.Refused(401, problem);

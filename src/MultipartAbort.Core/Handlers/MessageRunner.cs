@@ -67,15 +67,21 @@ internal sealed class MessageRunner(RequestRunner requests, StructuredLogger log
             log.Log(LogLevel.Error, $"message {id} can never succeed ({reason}) and DEAD_LETTER_QUEUE_URL is not set; leaving it to its queue's redrive policy");
             return false;
         }
+        return await SendAsync(queues.DeadLetter, MessageJson.Poison(reason, body, id), $"message {id} dead-lettered: {reason}", $"message {id} could not be dead-lettered", ct).ConfigureAwait(false);
+    }
+
+    // A send that fails is logged as an error with why; false then.
+    internal async Task<bool> SendAsync(IMessageQueue queue, string body, string sent, string failed, CancellationToken ct)
+    {
         try
         {
-            await queues.DeadLetter.SendAsync(MessageJson.Poison(reason, body, id), TimeSpan.Zero, ct).ConfigureAwait(false);
-            log.Log(LogLevel.Warning, $"message {id} dead-lettered: {reason}");
+            await queue.SendAsync(body, TimeSpan.Zero, ct).ConfigureAwait(false);
+            log.Log(LogLevel.Warning, sent);
             return true;
         }
         catch (Exception ex) when (ex is QueueException || (ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            log.Log(LogLevel.Error, $"message {id} could not be dead-lettered: {ex.Message}", ex);
+            log.Log(LogLevel.Error, $"{failed}: {ex.Message}", ex);
             return false;
         }
     }

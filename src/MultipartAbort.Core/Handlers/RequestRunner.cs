@@ -62,13 +62,8 @@ internal sealed class RequestRunner(
         var sweepsOrReport = settings.SweepTargets.Count > 0 || settings.ReportTargets.Count > 0;
         if (ledger is null && !sweepsOrReport)
         {
-            var rejection = AbortResult.Rejected(
-                null,
-                null,
-                null,
-                0,
-                $"a tick (source {tick.Source ?? "unknown"}) arrived but none of {EnvironmentVariables.SweepTargets}, {EnvironmentVariables.ReportTargets} or a cos:// {EnvironmentVariables.RetryQueueUrl} is set, so there is nothing to do"
-            );
+            var nothing = $"a tick (source {tick.Source ?? "unknown"}) arrived but none of {EnvironmentVariables.SweepTargets}, {EnvironmentVariables.ReportTargets} or a cos:// {EnvironmentVariables.RetryQueueUrl} is set, so there is nothing to do";
+            var rejection = AbortResult.Rejected(null, null, null, 0, nothing);
             log.Outcome(rejection);
             return InvocationResult.From([rejection]);
         }

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 
 namespace MultipartAbort.Core.Handlers;
 
-/// <summary>
-/// Drains the cos:// retry ledger, deleting an entry only once settled. At least once: a double run is harmless, and
-/// re-queues count from the due time, so entries never multiply.
-/// </summary>
+/// <summary>Drains the cos:// retry ledger, deleting an entry only once settled; re-queues count from the due time, so entries never multiply.</summary>
 public sealed class RetryLedgerDrain : IRetryDrain
 {
     private readonly IRetryLedger ledger;
@@ -60,11 +57,7 @@ public sealed class RetryLedgerDrain : IRetryDrain
         {
             stopped = true;
         }
-        var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], stopped, counts)
-        {
-            Deferred = tally[(int)Settlement.Deferred],
-            DeadLettered = tally[(int)Settlement.DeadLettered],
-        };
+        var result = new RetryLedgerDrainResult(due, tally[(int)Settlement.Settled], tally[(int)Settlement.Kept], tally[(int)Settlement.Gone], tally[(int)Settlement.Deferred], tally[(int)Settlement.DeadLettered], stopped, counts);
         log.Log(result.Kept + result.DeadLettered > 0 ? LogLevel.Warning : LogLevel.Information, $"{result} ({ledger.Address})");
         return result;
 
@@ -152,4 +145,13 @@ public sealed class RetryLedgerDrain : IRetryDrain
             SweepPayload { Sweep: var sweep } => $"sweep\n{sweep.Bucket}\n{sweep.Prefix}",
             _ => null,
         };
+}
+
+/// <summary>What one drain did. Settled: deleted (final, or next attempt written); Gone: settled by another drain meanwhile; Deferred: already run once by this drain.</summary>
+public sealed record RetryLedgerDrainResult(int Due, int Settled, int Kept, int Gone, int Deferred, int DeadLettered, bool StoppedEarly, OutcomeCounts Counts)
+{
+    public InvocationResult ToInvocationResult() => new([], Counts) { Drain = this };
+
+    public override string ToString() =>
+        $"retry ledger drain: {Due} due, {Settled} settled, {Kept} kept for a later drain, {DeadLettered} dead-lettered, {Gone} already taken by another drain, {Deferred} deferred to the next drain{(StoppedEarly ? ", stopped early (deadline)" : "")}";
 }

@@ -21,31 +21,22 @@ internal sealed class SqsBatchHandler(MessageRunner messages, StructuredLogger l
             if (settled[i])
                 continue;
             if (!string.IsNullOrWhiteSpace(records[i].MessageId))
-                failures.Add(new SqsBatchItemFailure { ItemIdentifier = records[i].MessageId! });
+                failures.Add(new SqsBatchItemFailure(records[i].MessageId!));
             else
                 await PassOnWithoutIdAsync(records[i], i < started ? "it failed transiently" : "it was not started before the deadline", invocation).ConfigureAwait(false);
         }
-        return new SqsBatchAnswer(new SqsBatchResponse { BatchItemFailures = failures }, counts);
+        return new SqsBatchAnswer(new SqsBatchResponse(failures), counts);
     }
 
     // Without a messageId Lambda would fail the whole batch, so the body goes round through the queues.
     private async Task PassOnWithoutIdAsync(SqsMessage record, string why, Invocation invocation)
     {
-        var ct = invocation.Settle;
-        if (invocation.Queues.Retry is { } retry)
-        {
-            try
-            {
-                await retry.SendAsync(record.Body ?? "", TimeSpan.Zero, ct).ConfigureAwait(false);
-                log.Log(LogLevel.Warning, $"an SQS record without messageId must be delivered again ({why}); its body was sent to the retry queue");
-                return;
-            }
-            catch (Exception ex) when (ex is QueueException || (ex is OperationCanceledException && ct.IsCancellationRequested))
-            {
-                log.Log(LogLevel.Error, $"an SQS record without messageId could not be sent to the retry queue: {ex.Message}", ex);
-            }
-        }
+        var sent = $"an SQS record without messageId must be delivered again ({why}); its body was sent to the retry queue";
+        if (invocation.Queues.Retry is { } retry && await messages.SendAsync(retry, record.Body ?? "", sent, "an SQS record without messageId could not be sent to the retry queue", invocation.Settle).ConfigureAwait(false))
+            return;
         if (!await messages.DeadLetterAsync(record.MessageId, $"{why}, and the record has no messageId, so it cannot be listed for redelivery", record.Body, invocation).ConfigureAwait(false))
             log.Log(LogLevel.Critical, "an SQS record without messageId could be neither re-queued nor dead-lettered; it is lost (Lambda never sends such a record)");
     }
 }
+
+internal sealed record SqsBatchAnswer(SqsBatchResponse Response, OutcomeCounts Counts);

@@ -41,8 +41,6 @@ public sealed class FunctionServices
 
     internal RefusalLog Refusals { get; init; } = null!;
 
-    internal CloudEventHandler CloudEvents { get; init; } = null!;
-
     // Null with SQS (which delivers by itself) or no retry queue.
     public RetryLedgerDrain? RetryLedger { get; init; }
 
@@ -90,7 +88,7 @@ public sealed class FunctionServices
         requests.PageWriter = pages;
         var sqsBatches = new SqsBatchHandler(messages, log, concurrency);
         var refusals = new RefusalLog(log, time);
-        var webhooks = new WebhookHandler(requests, settings, refusals, time);
+        var webhooks = new WebhookHandler(requests, settings, log, refusals, time);
         return new FunctionServices
         {
             Settings = settings,
@@ -111,7 +109,6 @@ public sealed class FunctionServices
             Events = new EventRouter(requests, sqsBatches, webhooks),
             RetryLedger = ledgerDrain,
             Refusals = refusals,
-            CloudEvents = new CloudEventHandler(requests, settings, log, refusals, time),
         };
     }
 }

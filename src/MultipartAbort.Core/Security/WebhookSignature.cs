@@ -1,11 +1,9 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace MultipartAbort.Core.Security;
 
-/// <summary>
-/// X-Signature: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>, within a
-/// tolerance, compared in constant time. No secret: every request fails.
-/// </summary>
+/// <summary>X-Signature: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</c>, within a tolerance, in constant time; no secret fails all.</summary>
 internal static class WebhookSignature
 {
     public const string HeaderName = "X-Signature";
@@ -18,21 +16,10 @@ internal static class WebhookSignature
         if (string.IsNullOrWhiteSpace(header))
             return $"the {HeaderName} header is missing";
 
-        string? t = null;
-        var signatures = new List<string>();
-        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = part.IndexOf('=');
-            if (eq <= 0)
-                continue;
-            var name = part[..eq];
-            var value = part[(eq + 1)..];
-            if (name == "t")
-                t = value;
-            else if (name == "v1")
-                signatures.Add(value);
-        }
-        if (t is null || signatures.Count == 0)
+        var parts = header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Where(p => p is [{ Length: > 0 }, _]).ToArray();
+        var t = parts.LastOrDefault(p => p[0] == "t")?[1];
+        var signatures = parts.Where(p => p[0] == "v1").Select(p => p[1]).ToArray();
+        if (t is null || signatures.Length == 0)
             return $"the {HeaderName} header must be t=<unix seconds>,v1=<hex HMAC-SHA256>";
         if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return $"the {HeaderName} timestamp t is not a number of seconds";
@@ -41,22 +28,18 @@ internal static class WebhookSignature
             return $"the {HeaderName} timestamp is outside the allowed skew of {tolerance.TotalSeconds:0} s";
 
         var expected = Compute(secret, t, rawBody);
-        foreach (var candidate in signatures)
-        {
-            byte[] given;
-            try
-            {
-                given = Convert.FromHexString(candidate);
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
-            if (CryptographicOperations.FixedTimeEquals(given, expected))
-                return null;
-        }
-        return $"the {HeaderName} signature does not match the body";
+        var given = new byte[expected.Length];
+        // Hex of another length never matches; the comparison itself is constant-time.
+        return signatures.Any(s => s.Length == 2 * given.Length && Convert.FromHexString(s, given, out _, out _) == OperationStatus.Done && CryptographicOperations.FixedTimeEquals(given, expected))
+            ? null
+            : $"the {HeaderName} signature does not match the body";
     }
+
+    // Nobody may call unsigned unless CLOUDEVENTS_TRUSTED says the host is private; the reason never contains the secret.
+    public static string? CallerRefusal(Settings settings, string? signatureHeader, ReadOnlySpan<byte> rawBody, DateTimeOffset now) =>
+        settings.CloudEventsTrusted || Verify(signatureHeader, rawBody, settings.WebhookSecret?.Reveal(), now, settings.WebhookTolerance) is not { } problem
+            ? null
+            : $"{problem} (unsigned requests are accepted only when the app is private and {EnvironmentVariables.CloudEventsTrusted}=true)";
 
     public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> rawBody)
     {
@@ -64,12 +47,5 @@ internal static class WebhookSignature
         return $"t={t},v1={Convert.ToHexStringLower(Compute(secret, t, rawBody))}";
     }
 
-    private static byte[] Compute(string secret, string t, ReadOnlySpan<byte> rawBody)
-    {
-        var prefix = Encoding.UTF8.GetBytes(t + ".");
-        var message = new byte[prefix.Length + rawBody.Length];
-        prefix.CopyTo(message, 0);
-        rawBody.CopyTo(message.AsSpan(prefix.Length));
-        return HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message);
-    }
+    private static byte[] Compute(string secret, string t, ReadOnlySpan<byte> rawBody) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret).AsSpan(), [.. Encoding.UTF8.GetBytes(t + "."), .. rawBody]);
 }

@@ -67,12 +67,6 @@ public static class CloudEventReader
             var other => throw new InvalidOperationException($"CloudEvent data of type {other.GetType().Name} is not supported"),
         };
 
-    private static string? MediaType(HttpRequest request)
-    {
-        var contentType = request.ContentType;
-        if (string.IsNullOrEmpty(contentType))
-            return null;
-        var semicolon = contentType.IndexOf(';');
-        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
-    }
+    // Without parameters, lower case.
+    private static string? MediaType(HttpRequest request) => request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
 }

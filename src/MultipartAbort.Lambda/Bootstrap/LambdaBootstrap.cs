@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MultipartAbort.Adapters;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;
@@ -5,7 +6,7 @@ using MultipartAbort.Lambda.Context;
 namespace MultipartAbort.Lambda.Bootstrap;
 
 /// <summary>A throwing invocation is reported and the loop goes on; only a broken Runtime API ends it.</summary>
-public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger log, FunctionIdentity function, TimeProvider time)
+public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger log, FunctionIdentity function)
 {
     public const int ExitInitFailed = 1;
     public const int ExitRuntimeApiFailed = 2;
@@ -19,7 +20,8 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
             await stderr.WriteLineAsync($"bootstrap: {LambdaEnvironment.RuntimeApi} is not set; this program runs inside AWS Lambda (or an emulator of its Runtime API)").ConfigureAwait(false);
             return ExitNotInLambda;
         }
-        _ = ColdStartPriming.Start();
+        // OpenSSL (SigV4 signing needs it first) loads on another core during the cold start.
+        _ = Task.Run(static () => HMACSHA256.HashData("prime"u8, "prime"u8));
         using var client = new RuntimeApiClient(runtimeApi.Trim());
         var function = FunctionIdentity.Read(env);
 
@@ -44,7 +46,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
         }
 
         var metrics = EmfMetrics.For(services.Settings, stdout, time);
-        return await new LambdaBootstrap(client, services.Log, function, time)
+        return await new LambdaBootstrap(client, services.Log, function)
             .RunInvocationsAsync(
                 async (context, ct) =>
                 {
@@ -81,7 +83,7 @@ public sealed class LambdaBootstrap(RuntimeApiClient client, StructuredLogger lo
                 return ExitRuntimeApiFailed;
             }
 
-            var context = new LambdaContext(request, function, coldStart, time);
+            var context = new LambdaContext(request, function, coldStart);
             coldStart = false;
             // Set here so the error path below logs with the invocation's keys too.
             log.Context = context.ToLogContext();

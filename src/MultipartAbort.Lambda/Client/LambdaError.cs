@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MultipartAbort.Lambda.Client;
 
 /// <summary>The error-type header and the JSON body Lambda hands the invoker.</summary>
@@ -22,20 +20,18 @@ public sealed record LambdaError(string Category, string ErrorType, string Error
             (exception.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         );
 
-    public byte[] ToJson()
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("errorMessage", ErrorMessage);
-            json.WriteString("errorType", ErrorType);
-            json.WriteStartArray("stackTrace");
-            foreach (var line in StackTrace)
-                json.WriteStringValue(line);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] ToJson() =>
+        Encoding.UTF8.GetBytes(
+            ResultJson.Text(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("errorMessage", ErrorMessage);
+                json.WriteString("errorType", ErrorType);
+                json.WriteStartArray("stackTrace");
+                foreach (var line in StackTrace)
+                    json.WriteStringValue(line);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            })
+        );
 }

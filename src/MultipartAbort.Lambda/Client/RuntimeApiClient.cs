@@ -76,3 +76,38 @@ public sealed class RuntimeApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+public sealed record InvocationRequest(string RequestId, byte[] Event)
+{
+    /// <summary>Lambda-Runtime-Deadline-Ms; null when missing or unreadable.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    public string? InvokedFunctionArn { get; init; }
+
+    public string? TraceHeader { get; init; }
+}
+
+public sealed class RuntimeApiException(string operation, HttpStatusCode status, string body)
+    : Exception($"Runtime API {operation} answered {(int)status} {status}: {(body.Length > 500 ? body[..500] : body)}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>500 means "container error, non-recoverable state: the runtime should exit promptly".</summary>
+    public bool IsFatal => Status == HttpStatusCode.InternalServerError;
+}
+
+/// <summary>Lambda Runtime API version 2018-06-01.</summary>
+public static class RuntimeApiHeaders
+{
+    public const string ApiVersion = "2018-06-01";
+
+    public const string RequestId = "Lambda-Runtime-Aws-Request-Id";
+    public const string DeadlineMs = "Lambda-Runtime-Deadline-Ms";
+    public const string InvokedFunctionArn = "Lambda-Runtime-Invoked-Function-Arn";
+    public const string TraceId = "Lambda-Runtime-Trace-Id";
+
+    /// <summary>A category.reason string such as Runtime.ConfigInvalid.</summary>
+    public const string FunctionErrorType = "Lambda-Runtime-Function-Error-Type";
+
+    public const string ErrorContentType = "application/vnd.aws.lambda.error+json";
+}

@@ -2,37 +2,24 @@ using MultipartAbort.Lambda.Client;
 
 namespace MultipartAbort.Lambda.Context;
 
-public sealed class LambdaContext(InvocationRequest request, FunctionIdentity function, bool coldStart, TimeProvider time)
+public sealed record LambdaContext(InvocationRequest Request, FunctionIdentity Function, bool ColdStart)
 {
-    public InvocationRequest Request => request;
-    public FunctionIdentity Function => function;
-    public string RequestId => request.RequestId;
-    public bool ColdStart => coldStart;
-
-    /// <summary><see cref="TimeSpan.MaxValue"/> when Lambda gave no deadline.</summary>
-    public TimeSpan RemainingTime => request.Deadline is { } end ? end - time.GetUtcNow() : TimeSpan.MaxValue;
+    public string RequestId => Request.RequestId;
 
     /// <summary>The X-Ray Root, as Powertools logs it.</summary>
-    public string? XRayTraceId => RootOf(request.TraceHeader);
+    public string? XRayTraceId => RootOf(Request.TraceHeader);
 
     public LogContext ToLogContext() =>
         new()
         {
-            ColdStart = coldStart,
-            FunctionName = function.Name,
-            FunctionMemorySize = function.MemorySizeMb,
-            FunctionArn = request.InvokedFunctionArn,
-            FunctionRequestId = request.RequestId,
+            ColdStart = ColdStart,
+            FunctionName = Function.Name,
+            FunctionMemorySize = Function.MemorySizeMb,
+            FunctionArn = Request.InvokedFunctionArn,
+            FunctionRequestId = Request.RequestId,
             XRayTraceId = XRayTraceId,
         };
 
-    internal static string? RootOf(string? traceHeader)
-    {
-        if (string.IsNullOrEmpty(traceHeader))
-            return null;
-        foreach (var part in traceHeader.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            if (part.StartsWith("Root=", StringComparison.Ordinal))
-                return part["Root=".Length..];
-        return null;
-    }
+    internal static string? RootOf(string? traceHeader) =>
+        traceHeader?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(p => p.StartsWith("Root=", StringComparison.Ordinal))?["Root=".Length..];
 }

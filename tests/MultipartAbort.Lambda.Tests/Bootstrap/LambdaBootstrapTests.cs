@@ -26,7 +26,7 @@ public sealed class LambdaBootstrapTests
             Api = api;
             Client = new RuntimeApiClient(api.Address);
             Log = new StructuredLogger(Output, "loop-test", LogLevel.Information);
-            Loop = new LambdaBootstrap(Client, Log, Function, TimeProvider.System).RunInvocationsAsync(handler, _stop.Token);
+            Loop = new LambdaBootstrap(Client, Log, Function).RunInvocationsAsync(handler, _stop.Token);
         }
 
         public FakeRuntimeApi Api { get; }

@@ -45,7 +45,7 @@ public sealed class CloudEventHandlerTests
         var drain = new RecordingDrain(() => InvocationResult.From([AbortResult.Rejected("bkt-2", "k2", "u2", 3, "ledger entry refused")]));
         var services = Services(Trusted(new SweepTarget("bkt-1", null, TimeSpan.Zero)), drain);
 
-        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, [], Tick(), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200);
         drain.Calls.Should().Be(1);
@@ -60,7 +60,7 @@ public sealed class CloudEventHandlerTests
         var drain = new RecordingDrain();
         var services = Services(Trusted(), drain);
 
-        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, [], Tick(), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200);
         drain.Calls.Should().Be(1);
@@ -74,7 +74,7 @@ public sealed class CloudEventHandlerTests
         var drain = new RecordingDrain();
         var services = Services(new Settings { CloudEventsTrusted = true, ReportTargets = ["bkt-1"] }, drain);
 
-        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, [], Tick(), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200, answer.Body);
         drain.Calls.Should().Be(1);
@@ -90,7 +90,7 @@ public sealed class CloudEventHandlerTests
         var drain = new RecordingDrain(failWith: new StoreException("ListObjectsV2", "SlowDown", isTransient: true));
         var services = Services(Trusted(new SweepTarget("bkt-1", null, TimeSpan.Zero)), drain);
 
-        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, [], Tick(), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(502, answer.Body);
         answer.Body.Should().Contain("the retry ledger could not be drained").And.Contain("SlowDown");
@@ -105,7 +105,7 @@ public sealed class CloudEventHandlerTests
         var drain = new RecordingDrain();
         var services = Services(new Settings { WebhookSecret = new Secret(Secret), SweepTargets = [new SweepTarget("b1", null, TimeSpan.Zero)] }, drain);
 
-        var answer = await services.CloudEvents.HandleAsync(Tick(), null, [], services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, [], Tick(), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(401);
         drain.Calls.Should().Be(0);
@@ -121,7 +121,7 @@ public sealed class CloudEventHandlerTests
         var body = Encoding.UTF8.GetBytes("""{"bucket":"bucket-1","key":"k1","uploadId":"u1"}""");
         var signature = WebhookSignature.Sign(Secret, WorkflowHarness.Now.ToUnixTimeSeconds(), body);
 
-        var answer = await services.CloudEvents.HandleAsync(new CloudEventDelivery("e1", "/s", "com.example.expired", body), signature, body, services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", signature, body, new CloudEventDelivery("e1", "/s", "com.example.expired", body), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200, answer.Body);
         answer.Result!.Summary[AbortOutcome.Aborted].Should().Be(1, answer.Body);
@@ -133,7 +133,7 @@ public sealed class CloudEventHandlerTests
         var services = Services(Trusted(), null);
         var data = Encoding.UTF8.GetBytes("""{"bucket_name":"b1"}""");
 
-        var answer = await services.CloudEvents.HandleAsync(new CloudEventDelivery("e1", "/s", "com.example.expired", data), null, data, services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", null, data, new CloudEventDelivery("e1", "/s", "com.example.expired", data), services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(400);
         answer.Body.Should().Contain("names no upload");

@@ -123,7 +123,7 @@ public class AnswerTests
         var results = Enumerable.Range(0, 1000).Select(i => new AbortResult("bkt", key, "u" + i, AbortOutcome.Failed, 0, 1, 0, "failed for " + key)).ToList();
 
         var body = ResultJson.ResultText(InvocationResult.From(results));
-        var http = JsonSerializer.Serialize(new Core.Events.HttpProxyResponse { StatusCode = 200, Body = body }, EventJsonContext.Default.HttpProxyResponse);
+        var http = JsonSerializer.Serialize(new Core.Events.HttpProxyResponse(200, new() { ["Content-Type"] = "application/json" }, body, false), EventJsonContext.Default.HttpProxyResponse);
 
         Encoding.UTF8.GetByteCount(http).Should().BeLessThan(6 * 1024 * 1024);
         body.Should().Contain("\"truncated\"");

@@ -189,7 +189,7 @@ public class HostileInputTests
 
             // A signed webhook body: 400 for a body that is no request, or a rejected result.
             var signature = WebhookSignature.Sign(WebhookSecret, WorkflowHarness.Now.ToUnixTimeSeconds(), body);
-            var hook = await s.Services.Webhooks.HandleAsync("POST", signature, body, s.Services.Begin(null, CancellationToken.None));
+            var hook = await s.Services.Webhooks.HandleAsync("POST", signature, body, null, s.Services.Begin(null, CancellationToken.None));
             s.Scan.Capture("webhook", hook.Body);
             if (hook.Status is 400 or 200)
                 ExpectRejected(hook.Body, expected, $"webhook ({hook.Status}): {name}");
@@ -265,7 +265,7 @@ public class HostileInputTests
         s.Harness.Store.Add("bkt", "k", "u");
         var body = Encoding.UTF8.GetBytes(DeadlineHarness.Upload("bkt", "k", "u"));
 
-        var answer = await s.Services.Webhooks.HandleAsync("POST", signature, body, s.Services.Begin(null, CancellationToken.None));
+        var answer = await s.Services.Webhooks.HandleAsync("POST", signature, body, null, s.Services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(401, why);
         StoreCalls(s.Harness).Should().Be(0, why);
@@ -283,8 +283,8 @@ public class HostileInputTests
         var body = Encoding.UTF8.GetBytes(DeadlineHarness.Upload("bkt", "k", "u"));
         var signature = Signed(WorkflowHarness.Now.ToUnixTimeSeconds(), body);
 
-        var first = await s.Services.Webhooks.HandleAsync("POST", signature, body, s.Services.Begin(null, CancellationToken.None));
-        var replay = await s.Services.Webhooks.HandleAsync("POST", signature, body, s.Services.Begin(null, CancellationToken.None));
+        var first = await s.Services.Webhooks.HandleAsync("POST", signature, body, null, s.Services.Begin(null, CancellationToken.None));
+        var replay = await s.Services.Webhooks.HandleAsync("POST", signature, body, null, s.Services.Begin(null, CancellationToken.None));
 
         first.Body.Should().Contain("\"outcome\":\"aborted\"");
         replay.Body.Should().Contain("\"outcome\":\"already-gone\"");

@@ -131,7 +131,7 @@ public class SqsSettlementTests
         var raw = Encoding.UTF8.GetBytes(envelope);
 
         var services = h.Services();
-        var answer = await services.Webhooks.HandleAsync("POST", WebhookSignature.Sign("hook", WorkflowHarness.Now.ToUnixTimeSeconds(), raw), raw, services.Begin(null, CancellationToken.None));
+        var answer = await services.Webhooks.HandleAsync("POST", WebhookSignature.Sign("hook", WorkflowHarness.Now.ToUnixTimeSeconds(), raw), raw, null, services.Begin(null, CancellationToken.None));
 
         answer.Status.Should().Be(200, shape);
         answer.Body.Should().Contain("\"outcome\":\"aborted\"");

@@ -2,7 +2,6 @@ using MultipartAbort.Testing;
 using MultipartAbort.Core.Configuration;
 using MultipartAbort.Lambda.Client;
 using MultipartAbort.Lambda.Context;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MultipartAbort.Tests.LambdaHost;
 
@@ -12,7 +11,7 @@ public sealed class LambdaContextTests
     private static readonly FunctionIdentity Function = new("multipart-abort", 512, "$LATEST");
 
     private static LambdaContext ContextWith(DateTimeOffset? deadline, string? trace = null, bool coldStart = false) =>
-        new(new InvocationRequest("req-1", []) { Deadline = deadline, TraceHeader = trace, InvokedFunctionArn = "arn:fn" }, Function, coldStart, new FakeTimeProvider(Now));
+        new(new InvocationRequest("req-1", []) { Deadline = deadline, TraceHeader = trace, InvokedFunctionArn = "arn:fn" }, Function, coldStart);
 
     [Theory]
     [InlineData("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1", "1-5bef4de7-ad49b0e87f6ef6c87fc2e700")]
@@ -21,12 +20,6 @@ public sealed class LambdaContextTests
     [InlineData("", null)]
     [InlineData(null, null)]
     public void XRayTraceId_IsTheRootOfTheTraceHeader(string? header, string? expected) => ContextWith(null, header).XRayTraceId.Should().Be(expected);
-
-    [Fact]
-    public void RemainingTime_IsTheDeadlineMinusNow() => ContextWith(Now.AddSeconds(42)).RemainingTime.Should().Be(TimeSpan.FromSeconds(42));
-
-    [Fact]
-    public void RemainingTime_WithoutADeadline_IsUnbounded() => ContextWith(null).RemainingTime.Should().Be(TimeSpan.MaxValue);
 
     [Fact]
     public void ToLogContext_CarriesThePowertoolsKeys()

@@ -35,7 +35,7 @@ public sealed class RefusalLogTests
         async Task Flood(int n)
         {
             for (var i = 0; i < n; i++)
-                (await services.Webhooks.HandleAsync("POST", "t=1, v1=00", body, services.Begin(null, CancellationToken.None))).Status.Should().Be(401);
+                (await services.Webhooks.HandleAsync("POST", "t=1, v1=00", body, null, services.Begin(null, CancellationToken.None))).Status.Should().Be(401);
         }
 
         await Flood(50);
@@ -61,7 +61,7 @@ public sealed class RefusalLogTests
         var services = FunctionServices.Create(new Settings(), new ScriptedObjectStore(), new QueuePair(null, null), output, LogLevel.Information, new FakeTimeProvider(Now));
 
         for (var i = 0; i < 100; i++)
-            await services.Webhooks.HandleAsync("POST", null, "{}"u8.ToArray(), services.Begin(null, CancellationToken.None));
+            await services.Webhooks.HandleAsync("POST", null, "{}"u8.ToArray(), null, services.Begin(null, CancellationToken.None));
 
         Lines(output).Should().ContainSingle().Which.Message.Should().StartWith("webhook refused");
     }

@@ -1,3 +1,0 @@
-namespace MultipartAbort.Core.Events;
-
-internal abstract record DecodedEvent;

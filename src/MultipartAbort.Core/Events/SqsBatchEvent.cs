@@ -1,3 +1,0 @@
-namespace MultipartAbort.Core.Events;
-
-internal sealed record SqsBatchEvent(SqsEvent Event) : DecodedEvent;

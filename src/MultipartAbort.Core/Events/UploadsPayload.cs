@@ -1,3 +1,0 @@
-namespace MultipartAbort.Core.Events;
-
-public sealed record UploadsPayload(IReadOnlyList<ParsedUpload> Items) : RequestPayload;

@@ -1,3 +1,0 @@
-namespace MultipartAbort.Core.Handlers;
-
-internal sealed record SqsBatchAnswer(SqsBatchResponse Response, OutcomeCounts Counts);
